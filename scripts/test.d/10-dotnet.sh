@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# All .NET test projects. The fixtures start their own PostgreSQL, S3 server and HTTP listeners.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+out="$(mktemp)"
+dotnet test TransactionEtl.slnx --nologo -v q 2>&1 | tee "$out"
+rc=${PIPESTATUS[0]}
+# vstest prints one line per project: "Passed!  - Failed: 0, Passed: 12, Skipped: 0, Total: 12, ..."
+p=$(grep -Eo 'Passed: +[0-9]+' "$out" | awk '{s+=$2} END {print s+0}')
+f=$(grep -Eo 'Failed: +[0-9]+' "$out" | awk '{s+=$2} END {print s+0}')
+if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+rm -f "$out"
+echo "STAGE dotnet: $p passed, $f failed"
+exit "$rc"

@@ -1,0 +1,4 @@
+using Spectre.Console.Cli;
+using TransactionEtl.Cli;
+
+return await TxetlApp.RunAsync(args);
