@@ -1,0 +1,7 @@
+namespace TransactionEtl.Core;
+
+/// <summary>One column of the rows a contract produces, in the order of <see cref="ValidRow.Values"/>.</summary>
+/// <param name="Name">The target column name (a plain identifier; the loader always quotes it).</param>
+/// <param name="Type">The CLR/PostgreSQL shape of its values.</param>
+/// <param name="Nullable">Whether a value may be null.</param>
+public sealed record OutputColumn(string Name, ColumnType Type, bool Nullable);
