@@ -14,7 +14,7 @@ variables {
   bucket_arn                   = "arn:aws:s3:::txetl-test-drop-123456789012"
   bucket_kms_key_arn           = "arn:aws:kms:eu-central-1:123456789012:key/11111111-1111-1111-1111-111111111111"
   run_etl_reserved_concurrency = 3
-  run_etl_timeout_safety_ms    = 45000
+  run_etl_timeout_margin_ms    = 45000
   loader_secret = {
     arn         = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-db-loader-AbCdEf"
     name        = "txetl-test-db-loader"
@@ -84,9 +84,10 @@ run "three_functions" {
     condition = one(aws_lambda_function.this["run-etl"].environment).variables == tomap({
       TXETL_DB_SECRET_ID           = "txetl-test-db-loader"
       TXETL_MIGRATION_DB_SECRET_ID = "rds!db-0a1b2c3d"
-      TXETL_REPORTS_PREFIX         = "reports/"
-      TXETL_DB_ROOT_CERT_PATH      = "/var/task/rds-global-bundle.pem"
-      TXETL_TIMEOUT_SAFETY_MS      = "45000"
+      TXETL_DB_ROOT_CERT           = "/var/task/global-bundle.pem"
+      TXETL_DB_SSL_MODE            = "VerifyFull"
+      TXETL_TIMEOUT_MARGIN_MS      = "45000"
+      TXETL_LOG_LEVEL              = "Information"
     })
     error_message = "RunEtl's configuration (secrets by name, reports prefix, CA bundle, timeout margin) is wrong."
   }
@@ -97,7 +98,7 @@ run "three_functions" {
   }
 
   assert {
-    condition     = one(aws_lambda_function.this["notify-chat"].environment).variables == tomap({ TXETL_WEBHOOK_SECRET_ID = "txetl-test-chat-webhooks" })
+    condition     = one(aws_lambda_function.this["notify-chat"].environment).variables == tomap({ TXETL_CHAT_SECRET_ID = "txetl-test-chat-webhooks", TXETL_LOG_LEVEL = "Information" })
     error_message = "NotifyChat gets the webhook secret's name only, never a URL."
   }
 
@@ -124,6 +125,21 @@ run "three_functions" {
     ]) && length(distinct([for r in aws_iam_role.this : r.name])) == 3
     error_message = "Each function has its own role with its own policy (content tested in policies.tftest.hcl)."
   }
+}
+
+run "timeout_margin_must_fit_the_timeout" {
+  command = plan
+
+  module {
+    source = "../modules/functions"
+  }
+
+  variables {
+    timeout_seconds           = { run_etl = 60 }
+    run_etl_timeout_margin_ms = 60000
+  }
+
+  expect_failures = [aws_lambda_function.this]
 }
 
 run "arm64_is_allowed" {

@@ -29,7 +29,8 @@ locals {
   # StartWorkflow gets the state machine's ARN built from its name rather than from the resource.
   state_machine_arn = "arn:${data.aws_partition.current.partition}:states:${data.aws_region.current.name}:${var.account_id}:stateMachine:${var.state_machine_name}"
 
-  # Kept apart from local.functions, whose keys drive for_each.
+  # Kept apart from local.functions, whose keys drive for_each. Names are the constants of
+  # src/TransactionEtl.Aws/Configuration/EnvironmentVariables.cs (docs/configuration.md).
   environment = {
     "start-workflow" = {
       TXETL_STATE_MACHINE_ARN = local.state_machine_arn
@@ -37,12 +38,12 @@ locals {
     "run-etl" = {
       TXETL_DB_SECRET_ID           = var.loader_secret.name
       TXETL_MIGRATION_DB_SECRET_ID = var.master_secret.name
-      TXETL_REPORTS_PREFIX         = var.reports_prefix
-      TXETL_DB_ROOT_CERT_PATH      = var.db_root_cert_path
-      TXETL_TIMEOUT_SAFETY_MS      = tostring(var.run_etl_timeout_safety_ms)
+      TXETL_DB_ROOT_CERT           = var.db_root_cert_path
+      TXETL_DB_SSL_MODE            = "VerifyFull"
+      TXETL_TIMEOUT_MARGIN_MS      = tostring(var.run_etl_timeout_margin_ms)
     }
     "notify-chat" = {
-      TXETL_WEBHOOK_SECRET_ID = var.webhook_secret.name
+      TXETL_CHAT_SECRET_ID = var.webhook_secret.name
     }
   }
 
@@ -74,12 +75,19 @@ resource "aws_lambda_function" "this" {
   reserved_concurrent_executions = each.value.reserved
 
   environment {
-    variables = local.environment[each.key]
+    variables = merge(local.environment[each.key], { TXETL_LOG_LEVEL = var.log_level })
   }
 
   logging_config {
     log_format = "Text" # the bootstrap writes JSON lines and EMF itself
     log_group  = aws_cloudwatch_log_group.this[each.key].name
+  }
+
+  lifecycle {
+    precondition {
+      condition     = var.run_etl_timeout_margin_ms < var.timeout_seconds.run_etl * 1000
+      error_message = "run_etl_timeout_margin_ms must be shorter than RunEtl's timeout, or every load stops at once."
+    }
   }
 
   dynamic "vpc_config" {

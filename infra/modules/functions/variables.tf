@@ -75,14 +75,25 @@ variable "run_etl_reserved_concurrency" {
   }
 }
 
-variable "run_etl_timeout_safety_ms" {
+variable "run_etl_timeout_margin_ms" {
   type        = number
-  description = "RunEtl stops (rolls back, records failed) this many milliseconds before the Lambda deadline."
-  default     = 30000
+  description = "RunEtl stops (rolls back, records failed) this many milliseconds before the Lambda deadline (TXETL_TIMEOUT_MARGIN_MS)."
+  default     = 15000
 
   validation {
-    condition     = var.run_etl_timeout_safety_ms >= 1000 && var.run_etl_timeout_safety_ms <= 120000
-    error_message = "run_etl_timeout_safety_ms must be between 1000 and 120000."
+    condition     = var.run_etl_timeout_margin_ms >= 1000 && var.run_etl_timeout_margin_ms <= 120000 && floor(var.run_etl_timeout_margin_ms) == var.run_etl_timeout_margin_ms
+    error_message = "run_etl_timeout_margin_ms must be a whole number between 1000 and 120000."
+  }
+}
+
+variable "log_level" {
+  type        = string
+  description = "Minimum log level of all functions (TXETL_LOG_LEVEL)."
+  default     = "Information"
+
+  validation {
+    condition     = contains(["Trace", "Debug", "Information", "Warning", "Error", "Critical"], var.log_level)
+    error_message = "log_level must be Trace, Debug, Information, Warning, Error or Critical."
   }
 }
 
@@ -151,14 +162,14 @@ variable "incoming_prefix" {
 
 variable "reports_prefix" {
   type        = string
-  description = "Key prefix RunEtl writes reports to."
+  description = "Key prefix RunEtl writes reports to (must match ReportLocation.Prefix in the code: reports/)."
   default     = "reports/"
 }
 
 variable "db_root_cert_path" {
   type        = string
-  description = "Path, inside the package, of the RDS root certificate bundle used for SSL Mode=VerifyFull."
-  default     = "/var/task/rds-global-bundle.pem"
+  description = "Path of the RDS root certificate bundle (AWS's global-bundle.pem) packaged with the function, for SSL Mode=VerifyFull (TXETL_DB_ROOT_CERT)."
+  default     = "/var/task/global-bundle.pem"
 
   validation {
     condition     = startswith(var.db_root_cert_path, "/")

@@ -53,7 +53,7 @@ module "functions" {
   memory_mb                    = var.lambda_memory_mb
   timeout_seconds              = var.lambda_timeout_seconds
   run_etl_reserved_concurrency = var.run_etl_reserved_concurrency
-  run_etl_timeout_safety_ms    = var.run_etl_timeout_safety_ms
+  run_etl_timeout_margin_ms    = var.run_etl_timeout_margin_ms
   log_retention_days           = var.log_retention_days
   subnet_ids                   = module.network.private_subnet_ids
   security_group_id            = module.network.etl_security_group_id

@@ -72,10 +72,10 @@ variable "run_etl_reserved_concurrency" {
   default     = 5
 }
 
-variable "run_etl_timeout_safety_ms" {
+variable "run_etl_timeout_margin_ms" {
   type        = number
   description = "Milliseconds before the Lambda deadline at which RunEtl stops cleanly."
-  default     = 30000
+  default     = 15000
 }
 
 variable "log_retention_days" {
