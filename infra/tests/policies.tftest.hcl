@@ -289,6 +289,11 @@ run "bucket_policy_audit" {
     condition     = length(output.wildcard_actions) == 0 && length(output.unscoped_resources) == 0
     error_message = "Bucket policy grants: wildcard actions ${jsonencode(output.wildcard_actions)}, unscoped ${jsonencode(output.unscoped_resources)}"
   }
+
+  assert {
+    condition     = length(output.public_principals) == 0
+    error_message = "The bucket policy must not allow anything to everyone: ${jsonencode(output.public_principals)}"
+  }
 }
 
 run "alerts_key_policy" {
@@ -326,6 +331,11 @@ run "alerts_key_policy_audit" {
   assert {
     condition     = length(output.wildcard_actions) == 0 && length(output.unscoped_resources) == 0
     error_message = "Key policy: wildcard actions ${jsonencode(output.wildcard_actions)}, unscoped ${jsonencode(output.unscoped_resources)}"
+  }
+
+  assert {
+    condition     = length(output.public_principals) == 0
+    error_message = "The key policy must not allow anything to everyone: ${jsonencode(output.public_principals)}"
   }
 
   assert {

@@ -2,6 +2,7 @@
 # name explicit actions (no "*" anywhere in an action, no NotAction) and resources that start with
 # one of the project's ARN prefixes. A statement whose Sid is listed in wildcard_resource_sids may
 # use exactly Resource "*" (AWS requires it for a few actions); its actions are still checked.
+# Allow statements open to every principal are reported too (resource policies).
 terraform {
   required_version = ">= 1.11.0"
 }
@@ -47,6 +48,14 @@ locals {
     [for s in local.allows : "${s.Sid}: NotResource" if can(s.NotResource)],
     [for s in local.allows : "${s.Sid}: no resource" if length(s.Resource) == 0],
   )
+}
+
+output "public_principals" {
+  description = "Allow statements open to everyone (Principal \"*\" or AWS \"*\"), as Sids."
+  value = [
+    for s in local.allows : s.Sid
+    if try(s.Principal == "*", false) || contains(flatten([try(s.Principal.AWS, [])]), "*")
+  ]
 }
 
 output "statements" {
