@@ -23,6 +23,11 @@ variable "availability_zones" {
   type        = list(string)
   description = "Two or more availability zones of the region."
   default     = ["eu-central-1a", "eu-central-1b"]
+
+  validation {
+    condition     = length(var.availability_zones) >= 2 && alltrue([for az in var.availability_zones : startswith(az, var.region)])
+    error_message = "availability_zones must list two or more zones of var.region (e.g. eu-central-1a, eu-central-1b)."
+  }
 }
 
 variable "lambda_artifacts_dir" {
