@@ -29,7 +29,7 @@ run "standard_state_machine" {
     condition = (
       jsondecode(aws_sfn_state_machine.this.definition).States.RunEtl.Parameters.FunctionName == var.run_etl_function_arn &&
       jsondecode(aws_sfn_state_machine.this.definition).States.PublishFailure.Parameters.TopicArn == var.alerts_topic_arn &&
-      jsondecode(aws_sfn_state_machine.this.definition).States.Settings.Result.notifyOnSuccess == false
+      jsondecode(aws_sfn_state_machine.this.definition).States.Settings.Result.notify_on_success == "false"
     )
     error_message = "The definition must be rendered with the RunEtl ARN, the topic ARN and notify_on_success."
   }
@@ -81,7 +81,7 @@ run "logging_and_tracing_switch_on" {
   }
 
   assert {
-    condition     = jsondecode(aws_sfn_state_machine.this.definition).States.Settings.Result.notifyOnSuccess == true
+    condition     = jsondecode(aws_sfn_state_machine.this.definition).States.Settings.Result.notify_on_success == "true"
     error_message = "notify_on_success must reach the definition."
   }
 }
