@@ -267,6 +267,27 @@ run "bucket_policy" {
     error_message = "The bucket policy must deny every request without TLS, on the bucket and its objects."
   }
 
+  # Deny statements on request headers must only fire when the header is sent: RunEtl and the
+  # documented `aws s3 cp` send none and rely on the bucket default key.
+  assert {
+    condition = alltrue([
+      for s in jsondecode(output.json).Statement :
+      try(s.Condition.Null, null) != null && alltrue([
+        for k in keys(try(s.Condition.StringNotEquals, {})) : try(s.Condition.Null[k], "") == "false"
+      ])
+      if s.Sid != "DenyInsecureTransport"
+    ])
+    error_message = "Encryption-header denies must be guarded by Null = false, or uploads without headers are refused."
+  }
+
+  assert {
+    condition = anytrue([
+      for s in jsondecode(output.json).Statement :
+      s.Effect == "Deny" && try(s.Condition.StringNotEquals["s3:x-amz-server-side-encryption-aws-kms-key-id"], "") == "arn:aws:kms:eu-central-1:123456789012:key/11111111-1111-1111-1111-111111111111"
+    ])
+    error_message = "Writes naming another KMS key must be denied."
+  }
+
   assert {
     condition     = alltrue([for s in jsondecode(output.json).Statement : s.Effect == "Deny"])
     error_message = "The bucket policy must only deny; access is granted through the function roles."

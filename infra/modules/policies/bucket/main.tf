@@ -24,9 +24,11 @@ data "aws_iam_policy_document" "this" {
     }
   }
 
-  # Objects must be written with the bucket's KMS key, never with SSE-S3 or another key.
+  # A writer that names an encryption must name the bucket's: no SSE-S3, no other KMS key. Writers
+  # that send no encryption header get the bucket default (this key) and must not be denied, hence
+  # the Null conditions: a negated operator alone (or ...IfExists) is true for a missing header.
   statement {
-    sid       = "DenyWrongEncryptionKey"
+    sid       = "DenyOtherEncryption"
     effect    = "Deny"
     actions   = ["s3:PutObject"]
     resources = ["${var.bucket_arn}/*"]
@@ -37,7 +39,37 @@ data "aws_iam_policy_document" "this" {
     }
 
     condition {
-      test     = "StringNotEqualsIfExists"
+      test     = "Null"
+      variable = "s3:x-amz-server-side-encryption"
+      values   = ["false"]
+    }
+
+    condition {
+      test     = "StringNotEquals"
+      variable = "s3:x-amz-server-side-encryption"
+      values   = ["aws:kms"]
+    }
+  }
+
+  statement {
+    sid       = "DenyOtherKmsKey"
+    effect    = "Deny"
+    actions   = ["s3:PutObject"]
+    resources = ["${var.bucket_arn}/*"]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "Null"
+      variable = "s3:x-amz-server-side-encryption-aws-kms-key-id"
+      values   = ["false"]
+    }
+
+    condition {
+      test     = "StringNotEquals"
       variable = "s3:x-amz-server-side-encryption-aws-kms-key-id"
       values   = [var.kms_key_arn]
     }
