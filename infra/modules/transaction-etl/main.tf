@@ -119,11 +119,3 @@ module "monitoring" {
   db_connections_threshold        = var.run_etl_reserved_concurrency + 5
   db_free_storage_threshold_bytes = floor(module.database.allocated_storage_bytes / 10)
 }
-
-# StartWorkflow's ARN is derived from the name (see the functions module); catch any drift.
-check "start_workflow_targets_the_state_machine" {
-  assert {
-    condition     = module.functions.state_machine_arn == module.workflow.state_machine_arn
-    error_message = "StartWorkflow is configured with ${module.functions.state_machine_arn} but the state machine is ${module.workflow.state_machine_arn}."
-  }
-}

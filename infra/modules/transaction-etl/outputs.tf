@@ -6,6 +6,12 @@ output "bucket_name" {
 output "state_machine_arn" {
   description = "ARN of the ETL state machine."
   value       = module.workflow.state_machine_arn
+
+  # StartWorkflow's ARN is derived from the name (see the functions module); catch any drift.
+  precondition {
+    condition     = module.functions.state_machine_arn == module.workflow.state_machine_arn
+    error_message = "StartWorkflow is configured with ${module.functions.state_machine_arn} but the state machine is ${module.workflow.state_machine_arn}."
+  }
 }
 
 output "function_names" {
