@@ -1,0 +1,34 @@
+output "bucket_name" {
+  description = "Drop bucket; upload files under incoming/."
+  value       = module.etl.bucket_name
+}
+
+output "state_machine_arn" {
+  description = "ARN of the ETL state machine."
+  value       = module.etl.state_machine_arn
+}
+
+output "function_names" {
+  description = "Lambda function names by key."
+  value       = module.etl.function_names
+}
+
+output "webhook_secret_name" {
+  description = "Secret to put the chat webhook URLs into (docs/deploy.md)."
+  value       = module.etl.webhook_secret_name
+}
+
+output "on_failure_queue_name" {
+  description = "StartWorkflow's failure queue."
+  value       = module.etl.on_failure_queue_name
+}
+
+output "dashboard_name" {
+  description = "CloudWatch dashboard."
+  value       = module.etl.dashboard_name
+}
+
+output "migration_result" {
+  description = "What the migration step returned."
+  value       = module.etl.migration_result
+}

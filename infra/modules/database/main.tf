@@ -1,0 +1,157 @@
+# RDS PostgreSQL in the private subnets, reachable only from the ETL security group, TLS enforced,
+# master password owned by RDS in Secrets Manager. The ETL loads with its own role (loader secret),
+# created by the one-time migration step at the end of this file.
+data "aws_partition" "current" {}
+
+locals {
+  major_version = split(".", var.engine_version)[0]
+  # RDS names its managed secret "rds!db-<id>"; the ARN adds "-" and six random characters.
+  master_secret_arn  = aws_db_instance.this.master_user_secret[0].secret_arn
+  master_secret_name = regex("^arn:[^:]+:secretsmanager:[^:]+:[0-9]+:secret:(.+)-[A-Za-z0-9]{6}$", local.master_secret_arn)[0]
+}
+
+resource "aws_kms_key" "this" {
+  description             = "${var.name_prefix} database storage and secrets"
+  enable_key_rotation     = true
+  deletion_window_in_days = var.kms_deletion_window_days
+  policy                  = module.key_policy.json
+}
+
+resource "aws_kms_alias" "this" {
+  name          = "alias/${var.name_prefix}-database"
+  target_key_id = aws_kms_key.this.key_id
+}
+
+module "key_policy" {
+  source = "../policies/kms-key"
+
+  partition  = data.aws_partition.current.partition
+  account_id = var.account_id
+}
+
+resource "aws_db_subnet_group" "this" {
+  name        = var.name_prefix
+  description = "${var.name_prefix} private subnets"
+  subnet_ids  = var.subnet_ids
+}
+
+resource "aws_db_parameter_group" "this" {
+  name_prefix = "${var.name_prefix}-pg${local.major_version}-"
+  family      = "postgres${local.major_version}"
+  description = "${var.name_prefix}: TLS required"
+
+  parameter {
+    name         = "rds.force_ssl"
+    value        = "1"
+    apply_method = "immediate" # dynamic parameter
+  }
+
+  # Log slow statements so that a slow load shows up in the PostgreSQL log, not only in duration.
+  parameter {
+    name  = "log_min_duration_statement"
+    value = tostring(var.log_min_duration_statement_ms)
+  }
+
+  lifecycle {
+    create_before_destroy = true # a major upgrade swaps the group without detaching the instance
+  }
+}
+
+resource "aws_db_instance" "this" {
+  identifier     = var.name_prefix
+  engine         = "postgres"
+  engine_version = var.engine_version
+  instance_class = var.instance_class
+
+  db_name  = var.database_name
+  username = var.master_username
+  port     = 5432
+
+  manage_master_user_password   = true
+  master_user_secret_kms_key_id = aws_kms_key.this.arn
+
+  allocated_storage     = var.allocated_storage_gb
+  max_allocated_storage = var.max_allocated_storage_gb
+  storage_type          = "gp3"
+  storage_encrypted     = true
+  kms_key_id            = aws_kms_key.this.arn
+
+  db_subnet_group_name   = aws_db_subnet_group.this.name
+  vpc_security_group_ids = [var.security_group_id]
+  publicly_accessible    = false
+  multi_az               = var.multi_az
+  parameter_group_name   = aws_db_parameter_group.this.name
+  ca_cert_identifier     = var.ca_cert_identifier
+
+  backup_retention_period   = var.backup_retention_days
+  backup_window             = var.backup_window
+  maintenance_window        = var.maintenance_window
+  copy_tags_to_snapshot     = true
+  deletion_protection       = var.deletion_protection
+  skip_final_snapshot       = !var.final_snapshot
+  final_snapshot_identifier = var.final_snapshot ? "${var.name_prefix}-final" : null
+
+  auto_minor_version_upgrade   = true
+  allow_major_version_upgrade  = false
+  apply_immediately            = var.apply_immediately
+  performance_insights_enabled = var.performance_insights_enabled
+  # Performance Insights data is encrypted with the same key when enabled.
+  performance_insights_kms_key_id = var.performance_insights_enabled ? aws_kms_key.this.arn : null
+  enabled_cloudwatch_logs_exports = ["postgresql"]
+}
+
+# The loader's own database role. The password is generated once by Secrets Manager; the
+# terraform_data keeps it stable because the data source returns a fresh one on every read.
+data "aws_secretsmanager_random_password" "loader" {
+  password_length     = 40
+  exclude_punctuation = true # safe in connection strings without escaping
+
+  # Read at apply time of a new database (and not during an offline plan).
+  depends_on = [aws_db_instance.this]
+}
+
+resource "terraform_data" "loader_password" {
+  input = data.aws_secretsmanager_random_password.loader.random_password
+
+  lifecycle {
+    ignore_changes = [input]
+  }
+}
+
+resource "aws_secretsmanager_secret" "loader" {
+  name                    = "${var.name_prefix}-db-loader"
+  description             = "PostgreSQL credentials of the ETL loader role (RDS secret JSON shape)"
+  kms_key_id              = aws_kms_key.this.arn
+  recovery_window_in_days = var.secret_recovery_window_days
+}
+
+resource "aws_secretsmanager_secret_version" "loader" {
+  secret_id = aws_secretsmanager_secret.loader.id
+  secret_string = jsonencode({
+    engine   = "postgres"
+    host     = aws_db_instance.this.address
+    port     = aws_db_instance.this.port
+    dbname   = var.database_name
+    username = var.loader_username
+    password = terraform_data.loader_password.output
+  })
+}
+
+# One-time (and per code change) migration: RunEtl in migrate mode connects with the master
+# secret, applies the embedded migrations and creates or updates the loader role from the loader
+# secret. DbUp records applied scripts, so re-running is harmless.
+resource "aws_lambda_invocation" "migrate" {
+  count = var.run_migrations ? 1 : 0
+
+  function_name = var.run_etl_function_name
+  input         = jsonencode({ mode = "migrate" })
+
+  triggers = {
+    code            = var.run_etl_code_sha256
+    loader_secret   = aws_secretsmanager_secret_version.loader.version_id
+    database        = aws_db_instance.this.resource_id
+    master_username = var.master_username
+  }
+
+  depends_on = [aws_secretsmanager_secret_version.loader]
+}

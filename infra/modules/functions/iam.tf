@@ -1,0 +1,39 @@
+# One role per function; the policies come from the data-only module so they can be tested with
+# the real provider.
+module "policies" {
+  source = "../policies/functions"
+
+  partition            = data.aws_partition.current.partition
+  region               = data.aws_region.current.name
+  account_id           = var.account_id
+  log_group_arns       = { for k, g in aws_cloudwatch_log_group.this : k => g.arn }
+  state_machine_arn    = local.state_machine_arn
+  on_failure_queue_arn = aws_sqs_queue.start_workflow_failures.arn
+  bucket_arn           = var.bucket_arn
+  bucket_kms_key_arn   = var.bucket_kms_key_arn
+  incoming_prefix      = var.incoming_prefix
+  reports_prefix       = var.reports_prefix
+  run_etl_secrets = {
+    loader = var.loader_secret
+    master = var.master_secret
+  }
+  notify_chat_secrets = {
+    webhooks = var.webhook_secret
+  }
+}
+
+resource "aws_iam_role" "this" {
+  for_each = local.functions
+
+  name               = "${var.name_prefix}-${each.key}"
+  description        = "Execution role of the ${each.key} function"
+  assume_role_policy = module.policies.assume_role_policy
+}
+
+resource "aws_iam_role_policy" "this" {
+  for_each = local.functions
+
+  name   = each.key
+  role   = aws_iam_role.this[each.key].id
+  policy = module.policies.policies[each.key]
+}

@@ -1,0 +1,119 @@
+# The three Lambda functions, all from the one Native AOT bootstrap (provided.al2023). The handler
+# value is the function key: the bootstrap dispatches on $_HANDLER (team decision).
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  functions = {
+    "start-workflow" = {
+      memory_mb       = var.memory_mb.start_workflow
+      timeout_seconds = var.timeout_seconds.start_workflow
+      in_vpc          = false # needs the public Step Functions API
+      reserved        = -1
+    }
+    "run-etl" = {
+      memory_mb       = var.memory_mb.run_etl
+      timeout_seconds = var.timeout_seconds.run_etl
+      in_vpc          = true # the database is private
+      reserved        = var.run_etl_reserved_concurrency
+    }
+    "notify-chat" = {
+      memory_mb       = var.memory_mb.notify_chat
+      timeout_seconds = var.timeout_seconds.notify_chat
+      in_vpc          = false # posts to Slack/Teams on the internet
+      reserved        = -1
+    }
+  }
+
+  # The state machine references RunEtl, and all three functions are one for_each resource, so
+  # StartWorkflow gets the state machine's ARN built from its name rather than from the resource.
+  state_machine_arn = "arn:${data.aws_partition.current.partition}:states:${data.aws_region.current.name}:${var.account_id}:stateMachine:${var.state_machine_name}"
+
+  # Kept apart from local.functions, whose keys drive for_each. Names are the constants of
+  # src/TransactionEtl.Aws/Configuration/EnvironmentVariables.cs (docs/configuration.md).
+  environment = {
+    "start-workflow" = {
+      TXETL_STATE_MACHINE_ARN = local.state_machine_arn
+    }
+    "run-etl" = {
+      TXETL_DB_SECRET_ID           = var.loader_secret.name
+      TXETL_MIGRATION_DB_SECRET_ID = var.master_secret.name
+      TXETL_DB_ROOT_CERT           = var.db_root_cert_path
+      TXETL_DB_SSL_MODE            = "VerifyFull"
+      TXETL_TIMEOUT_MARGIN_MS      = tostring(var.run_etl_timeout_margin_ms)
+    }
+    "notify-chat" = {
+      TXETL_CHAT_SECRET_ID = var.webhook_secret.name
+    }
+  }
+
+  packages = { for k, _ in local.functions : k => "${var.artifacts_dir}/${k}.zip" }
+}
+
+resource "aws_cloudwatch_log_group" "this" {
+  for_each = local.functions
+
+  name              = "/aws/lambda/${var.name_prefix}-${each.key}"
+  retention_in_days = var.log_retention_days
+}
+
+resource "aws_lambda_function" "this" {
+  for_each = local.functions
+
+  function_name = "${var.name_prefix}-${each.key}"
+  description   = "TransactionEtl ${each.key}"
+  role          = aws_iam_role.this[each.key].arn
+
+  runtime          = "provided.al2023"
+  handler          = each.key
+  architectures    = [var.architecture]
+  filename         = local.packages[each.key]
+  source_code_hash = filebase64sha256(local.packages[each.key])
+
+  memory_size                    = each.value.memory_mb
+  timeout                        = each.value.timeout_seconds
+  reserved_concurrent_executions = each.value.reserved
+
+  environment {
+    variables = merge(local.environment[each.key], { TXETL_LOG_LEVEL = var.log_level })
+  }
+
+  logging_config {
+    log_format = "Text" # the bootstrap writes JSON lines and EMF itself
+    log_group  = aws_cloudwatch_log_group.this[each.key].name
+  }
+
+  lifecycle {
+    precondition {
+      condition     = var.run_etl_timeout_margin_ms < var.timeout_seconds.run_etl * 1000
+      error_message = "run_etl_timeout_margin_ms must be shorter than RunEtl's timeout, or every load stops at once."
+    }
+  }
+
+  dynamic "vpc_config" {
+    for_each = each.value.in_vpc ? { this = true } : {}
+    content {
+      subnet_ids         = var.subnet_ids
+      security_group_ids = [var.security_group_id]
+    }
+  }
+}
+
+# Events StartWorkflow still fails on after Lambda's async retries are kept here (alarmed).
+resource "aws_sqs_queue" "start_workflow_failures" {
+  name                      = "${var.name_prefix}-start-workflow-failures"
+  message_retention_seconds = 1209600 # 14 days, the SQS maximum
+  sqs_managed_sse_enabled   = true
+}
+
+resource "aws_lambda_function_event_invoke_config" "start_workflow" {
+  function_name                = aws_lambda_function.this["start-workflow"].function_name
+  maximum_retry_attempts       = 2
+  maximum_event_age_in_seconds = var.start_workflow_max_event_age_seconds
+
+  destination_config {
+    on_failure {
+      destination = aws_sqs_queue.start_workflow_failures.arn
+    }
+  }
+}

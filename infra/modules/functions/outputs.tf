@@ -1,0 +1,45 @@
+output "function_arns" {
+  description = "Function ARN per key (start-workflow, run-etl, notify-chat)."
+  value       = { for k, f in aws_lambda_function.this : k => f.arn }
+}
+
+output "function_names" {
+  description = "Function name per key."
+  value       = { for k, f in aws_lambda_function.this : k => f.function_name }
+}
+
+output "run_etl_function_name" {
+  description = "Name of RunEtl, available once its role policy is attached (for the migration step)."
+  value       = aws_lambda_function.this["run-etl"].function_name
+  depends_on  = [aws_iam_role_policy.this]
+}
+
+output "run_etl_code_sha256" {
+  description = "Hash of the deployed RunEtl package."
+  value       = aws_lambda_function.this["run-etl"].source_code_hash
+}
+
+output "state_machine_arn" {
+  description = "The state machine ARN StartWorkflow was configured with."
+  value       = local.state_machine_arn
+}
+
+output "role_arns" {
+  description = "Execution role ARN per function."
+  value       = { for k, r in aws_iam_role.this : k => r.arn }
+}
+
+output "on_failure_queue_arn" {
+  description = "ARN of StartWorkflow's on-failure queue."
+  value       = aws_sqs_queue.start_workflow_failures.arn
+}
+
+output "on_failure_queue_name" {
+  description = "Name of StartWorkflow's on-failure queue (CloudWatch dimension QueueName)."
+  value       = aws_sqs_queue.start_workflow_failures.name
+}
+
+output "log_group_names" {
+  description = "Log group name per function."
+  value       = { for k, g in aws_cloudwatch_log_group.this : k => g.name }
+}

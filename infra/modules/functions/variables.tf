@@ -1,0 +1,205 @@
+variable "name_prefix" {
+  type        = string
+  description = "Prefix of every resource name, e.g. txetl-dev."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,30}[a-z0-9]$", var.name_prefix))
+    error_message = "name_prefix must be 3-32 lowercase letters, digits or hyphens, starting with a letter."
+  }
+}
+
+variable "account_id" {
+  type        = string
+  description = "The 12-digit AWS account (ARNs in the role policies)."
+
+  validation {
+    condition     = can(regex("^[0-9]{12}$", var.account_id))
+    error_message = "account_id must be 12 digits."
+  }
+}
+
+variable "artifacts_dir" {
+  type        = string
+  description = "Directory holding start-workflow.zip, run-etl.zip and notify-chat.zip (output of scripts/package-lambda.sh); relative paths are relative to the directory terraform runs in."
+}
+
+variable "architecture" {
+  type        = string
+  description = "CPU architecture of the packages: x86_64 (default build) or arm64 (about 20% cheaper per GB-second; needs the linux-arm64 AOT build)."
+  default     = "x86_64"
+
+  validation {
+    condition     = contains(["x86_64", "arm64"], var.architecture)
+    error_message = "architecture must be x86_64 or arm64."
+  }
+}
+
+variable "memory_mb" {
+  type = object({
+    start_workflow = optional(number, 256)
+    run_etl        = optional(number, 1024)
+    notify_chat    = optional(number, 256)
+  })
+  description = "Memory per function in MB (CPU scales with it; RunEtl parses and copies, so it gets more)."
+  default     = {}
+
+  validation {
+    condition     = alltrue([for m in values(var.memory_mb) : m >= 128 && m <= 10240 && floor(m) == m])
+    error_message = "Each memory size must be a whole number between 128 and 10240 MB."
+  }
+}
+
+variable "timeout_seconds" {
+  type = object({
+    start_workflow = optional(number, 30)
+    run_etl        = optional(number, 900)
+    notify_chat    = optional(number, 30)
+  })
+  description = "Timeout per function in seconds."
+  default     = {}
+
+  validation {
+    condition     = alltrue([for t in values(var.timeout_seconds) : t >= 3 && t <= 900 && floor(t) == t])
+    error_message = "Each timeout must be a whole number between 3 and 900 seconds."
+  }
+}
+
+variable "run_etl_reserved_concurrency" {
+  type        = number
+  description = "Reserved (and maximum) concurrent RunEtl executions: the database connection budget, one connection each."
+  default     = 5
+
+  validation {
+    condition     = var.run_etl_reserved_concurrency >= 1 && var.run_etl_reserved_concurrency <= 100 && floor(var.run_etl_reserved_concurrency) == var.run_etl_reserved_concurrency
+    error_message = "run_etl_reserved_concurrency must be a whole number between 1 and 100."
+  }
+}
+
+variable "run_etl_timeout_margin_ms" {
+  type        = number
+  description = "RunEtl stops (rolls back, records failed) this many milliseconds before the Lambda deadline (TXETL_TIMEOUT_MARGIN_MS)."
+  default     = 15000
+
+  validation {
+    condition     = var.run_etl_timeout_margin_ms >= 1000 && var.run_etl_timeout_margin_ms <= 120000 && floor(var.run_etl_timeout_margin_ms) == var.run_etl_timeout_margin_ms
+    error_message = "run_etl_timeout_margin_ms must be a whole number between 1000 and 120000."
+  }
+}
+
+variable "log_level" {
+  type        = string
+  description = "Minimum log level of all functions (TXETL_LOG_LEVEL)."
+  default     = "Information"
+
+  validation {
+    condition     = contains(["Trace", "Debug", "Information", "Warning", "Error", "Critical"], var.log_level)
+    error_message = "log_level must be Trace, Debug, Information, Warning, Error or Critical."
+  }
+}
+
+variable "start_workflow_max_event_age_seconds" {
+  type        = number
+  description = "How long Lambda keeps retrying an S3 event for StartWorkflow before sending it to the failure queue."
+  default     = 3600
+
+  validation {
+    condition     = var.start_workflow_max_event_age_seconds >= 60 && var.start_workflow_max_event_age_seconds <= 21600
+    error_message = "start_workflow_max_event_age_seconds must be between 60 and 21600."
+  }
+}
+
+variable "log_retention_days" {
+  type        = number
+  description = "Retention of the functions' log groups."
+  default     = 30
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, ...)."
+  }
+}
+
+variable "subnet_ids" {
+  type        = list(string)
+  description = "Private subnets RunEtl runs in."
+
+  validation {
+    condition     = length(var.subnet_ids) >= 2
+    error_message = "subnet_ids must list at least two subnets (two AZs)."
+  }
+}
+
+variable "security_group_id" {
+  type        = string
+  description = "Security group of RunEtl."
+}
+
+variable "state_machine_name" {
+  type        = string
+  description = "Name of the ETL state machine StartWorkflow starts (its ARN is derived from it)."
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,80}$", var.state_machine_name))
+    error_message = "state_machine_name must be 1-80 letters, digits, hyphens or underscores."
+  }
+}
+
+variable "bucket_arn" {
+  type        = string
+  description = "ARN of the drop bucket."
+}
+
+variable "bucket_kms_key_arn" {
+  type        = string
+  description = "ARN of the drop bucket's KMS key."
+}
+
+variable "incoming_prefix" {
+  type        = string
+  description = "Key prefix RunEtl reads from."
+  default     = "incoming/"
+}
+
+variable "reports_prefix" {
+  type        = string
+  description = "Key prefix RunEtl writes reports to (must match ReportLocation.Prefix in the code: reports/)."
+  default     = "reports/"
+}
+
+variable "db_root_cert_path" {
+  type        = string
+  description = "Path of the RDS root certificate bundle (AWS's global-bundle.pem) packaged with the function, for SSL Mode=VerifyFull (TXETL_DB_ROOT_CERT)."
+  default     = "/var/task/global-bundle.pem"
+
+  validation {
+    condition     = startswith(var.db_root_cert_path, "/")
+    error_message = "db_root_cert_path must be an absolute path."
+  }
+}
+
+variable "loader_secret" {
+  type = object({
+    arn         = string
+    name        = string
+    kms_key_arn = string
+  })
+  description = "Secret of the loader database role (what RunEtl loads with)."
+}
+
+variable "master_secret" {
+  type = object({
+    arn         = string
+    name        = string
+    kms_key_arn = string
+  })
+  description = "RDS-managed master secret (used only in migrate mode)."
+}
+
+variable "webhook_secret" {
+  type = object({
+    arn         = string
+    name        = string
+    kms_key_arn = string
+  })
+  description = "Secret holding NotifyChat's webhook URLs."
+}

@@ -1,0 +1,164 @@
+# Data-only module: the execution-role policies of the three Lambda functions, each scoped to the
+# exact ARNs that function touches. Kept apart from the functions module so the JSON can be checked
+# with the real provider in tests.
+locals {
+  secret_parameter_prefix = "arn:${var.partition}:ssm:${var.region}:${var.account_id}:parameter/aws/reference/secretsmanager"
+  secrets_via             = "secretsmanager.${var.region}.amazonaws.com"
+}
+
+data "aws_iam_policy_document" "assume_role" {
+  statement {
+    sid     = "LambdaAssumeRole"
+    effect  = "Allow"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+# StartWorkflow: start executions of the one state machine; park failed async events in the queue.
+data "aws_iam_policy_document" "start_workflow" {
+  statement {
+    sid       = "WriteOwnLogs"
+    effect    = "Allow"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${var.log_group_arns["start-workflow"]}:*"]
+  }
+
+  statement {
+    sid       = "StartEtlExecutions"
+    effect    = "Allow"
+    actions   = ["states:StartExecution"]
+    resources = [var.state_machine_arn]
+  }
+
+  # Lambda delivers the on-failure destination record with the function's own role.
+  statement {
+    sid       = "SendFailedEvents"
+    effect    = "Allow"
+    actions   = ["sqs:SendMessage"]
+    resources = [var.on_failure_queue_arn]
+  }
+}
+
+# RunEtl: read the dropped file, write its reports, read its database secrets, run in the VPC.
+data "aws_iam_policy_document" "run_etl" {
+  statement {
+    sid       = "WriteOwnLogs"
+    effect    = "Allow"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${var.log_group_arns["run-etl"]}:*"]
+  }
+
+  statement {
+    sid       = "ReadIncomingFiles"
+    effect    = "Allow"
+    actions   = ["s3:GetObject", "s3:GetObjectVersion"]
+    resources = ["${var.bucket_arn}/${var.incoming_prefix}*"]
+  }
+
+  statement {
+    sid       = "WriteReports"
+    effect    = "Allow"
+    actions   = ["s3:PutObject"]
+    resources = ["${var.bucket_arn}/${var.reports_prefix}*"]
+  }
+
+  statement {
+    sid       = "UseBucketKeyThroughS3"
+    effect    = "Allow"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = [var.bucket_kms_key_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["s3.${var.region}.amazonaws.com"]
+    }
+  }
+
+  statement {
+    sid       = "ReadSecretReferences"
+    effect    = "Allow"
+    actions   = ["ssm:GetParameter"]
+    resources = [for s in values(var.run_etl_secrets) : "${local.secret_parameter_prefix}/${s.name}"]
+  }
+
+  statement {
+    sid       = "ReadDatabaseSecrets"
+    effect    = "Allow"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [for s in values(var.run_etl_secrets) : s.arn]
+  }
+
+  statement {
+    sid       = "DecryptDatabaseSecrets"
+    effect    = "Allow"
+    actions   = ["kms:Decrypt"]
+    resources = distinct([for s in values(var.run_etl_secrets) : s.kms_key_arn])
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = [local.secrets_via]
+    }
+  }
+
+  # Lambda creates and deletes the function's network interfaces with this role. EC2 does not
+  # support resource-level permissions for Describe*, and the interfaces do not exist before
+  # Lambda creates them, so AWS requires "*" here (it is also what AWSLambdaVPCAccessExecutionRole
+  # grants). The tests allow exactly this statement to use "*".
+  statement {
+    sid    = "ManageVpcNetworkInterfaces"
+    effect = "Allow"
+    actions = [
+      "ec2:AssignPrivateIpAddresses",
+      "ec2:CreateNetworkInterface",
+      "ec2:DeleteNetworkInterface",
+      "ec2:DescribeNetworkInterfaces",
+      "ec2:DescribeSubnets",
+      "ec2:UnassignPrivateIpAddresses",
+    ]
+    resources = ["*"]
+  }
+}
+
+# NotifyChat: read the webhook secret, nothing else.
+data "aws_iam_policy_document" "notify_chat" {
+  statement {
+    sid       = "WriteOwnLogs"
+    effect    = "Allow"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${var.log_group_arns["notify-chat"]}:*"]
+  }
+
+  statement {
+    sid       = "ReadSecretReferences"
+    effect    = "Allow"
+    actions   = ["ssm:GetParameter"]
+    resources = [for s in values(var.notify_chat_secrets) : "${local.secret_parameter_prefix}/${s.name}"]
+  }
+
+  statement {
+    sid       = "ReadWebhookSecrets"
+    effect    = "Allow"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [for s in values(var.notify_chat_secrets) : s.arn]
+  }
+
+  statement {
+    sid       = "DecryptWebhookSecrets"
+    effect    = "Allow"
+    actions   = ["kms:Decrypt"]
+    resources = distinct([for s in values(var.notify_chat_secrets) : s.kms_key_arn])
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = [local.secrets_via]
+    }
+  }
+}

@@ -1,0 +1,121 @@
+# The whole deployment of one environment: each concern module wired to the others. The
+# environments (infra/environments/<env>) only choose values.
+locals {
+  state_machine_name = "${var.name_prefix}-etl"
+}
+
+module "network" {
+  source = "../network"
+
+  name_prefix                 = var.name_prefix
+  vpc_cidr                    = var.vpc_cidr
+  availability_zones          = var.availability_zones
+  interface_endpoint_services = var.interface_endpoint_services
+}
+
+module "storage" {
+  source = "../storage"
+
+  name_prefix                 = var.name_prefix
+  account_id                  = var.account_id
+  force_destroy               = var.force_destroy_bucket
+  reports_expiration_days     = var.reports_expiration_days
+  start_workflow_function_arn = module.functions.function_arns["start-workflow"]
+}
+
+module "database" {
+  source = "../database"
+
+  name_prefix                 = var.name_prefix
+  account_id                  = var.account_id
+  engine_version              = var.db_engine_version
+  instance_class              = var.db_instance_class
+  allocated_storage_gb        = var.db_allocated_storage_gb
+  multi_az                    = var.db_multi_az
+  deletion_protection         = var.db_deletion_protection
+  final_snapshot              = var.db_final_snapshot
+  backup_retention_days       = var.db_backup_retention_days
+  subnet_ids                  = module.network.private_subnet_ids
+  security_group_id           = module.network.database_security_group_id
+  secret_recovery_window_days = var.secret_recovery_window_days
+  run_migrations              = var.run_migrations
+  run_etl_function_name       = module.functions.run_etl_function_name
+  run_etl_code_sha256         = module.functions.run_etl_code_sha256
+}
+
+module "functions" {
+  source = "../functions"
+
+  name_prefix                  = var.name_prefix
+  account_id                   = var.account_id
+  artifacts_dir                = var.lambda_artifacts_dir
+  architecture                 = var.lambda_architecture
+  memory_mb                    = var.lambda_memory_mb
+  timeout_seconds              = var.lambda_timeout_seconds
+  run_etl_reserved_concurrency = var.run_etl_reserved_concurrency
+  run_etl_timeout_margin_ms    = var.run_etl_timeout_margin_ms
+  log_retention_days           = var.log_retention_days
+  subnet_ids                   = module.network.private_subnet_ids
+  security_group_id            = module.network.etl_security_group_id
+  state_machine_name           = local.state_machine_name
+  bucket_arn                   = module.storage.bucket_arn
+  bucket_kms_key_arn           = module.storage.kms_key_arn
+  incoming_prefix              = module.storage.incoming_prefix
+  reports_prefix               = module.storage.reports_prefix
+  loader_secret = {
+    arn         = module.database.loader_secret_arn
+    name        = module.database.loader_secret_name
+    kms_key_arn = module.database.kms_key_arn
+  }
+  master_secret = {
+    arn         = module.database.master_secret_arn
+    name        = module.database.master_secret_name
+    kms_key_arn = module.database.kms_key_arn
+  }
+  webhook_secret = {
+    arn         = module.alerting.webhook_secret_arn
+    name        = module.alerting.webhook_secret_name
+    kms_key_arn = module.alerting.kms_key_arn
+  }
+}
+
+module "workflow" {
+  source = "../workflow"
+
+  name_prefix              = var.name_prefix
+  state_machine_name       = local.state_machine_name
+  account_id               = var.account_id
+  definition_path          = var.state_machine_definition_path
+  run_etl_function_arn     = module.functions.function_arns["run-etl"]
+  alerts_topic_arn         = module.alerting.topic_arn
+  alerts_topic_kms_key_arn = module.alerting.kms_key_arn
+  notify_on_success        = var.notify_on_success
+  log_level                = var.state_machine_log_level
+  log_retention_days       = var.log_retention_days
+  tracing_enabled          = var.tracing_enabled
+}
+
+module "alerting" {
+  source = "../alerting"
+
+  name_prefix                 = var.name_prefix
+  account_id                  = var.account_id
+  notify_chat_function_arn    = module.functions.function_arns["notify-chat"]
+  email_subscribers           = var.alert_email_subscribers
+  chat_receives_alarms        = var.chat_receives_alarms
+  secret_recovery_window_days = var.secret_recovery_window_days
+}
+
+module "monitoring" {
+  source = "../monitoring"
+
+  name_prefix           = var.name_prefix
+  alerts_topic_arn      = module.alerting.topic_arn
+  state_machine_arn     = module.workflow.state_machine_arn
+  run_etl_function_name = module.functions.function_names["run-etl"]
+  on_failure_queue_name = module.functions.on_failure_queue_name
+  db_instance_id        = module.database.instance_id
+  # Each RunEtl holds one connection; the rest is headroom for migrations and operators.
+  db_connections_threshold        = var.run_etl_reserved_concurrency + 5
+  db_free_storage_threshold_bytes = floor(module.database.allocated_storage_bytes / 10)
+}

@@ -1,0 +1,55 @@
+output "bucket_name" {
+  description = "Drop bucket; upload files under incoming/."
+  value       = module.storage.bucket_name
+}
+
+output "state_machine_arn" {
+  description = "ARN of the ETL state machine."
+  value       = module.workflow.state_machine_arn
+
+  # StartWorkflow's ARN is derived from the name (see the functions module); catch any drift.
+  precondition {
+    condition     = module.functions.state_machine_arn == module.workflow.state_machine_arn
+    error_message = "StartWorkflow is configured with ${module.functions.state_machine_arn} but the state machine is ${module.workflow.state_machine_arn}."
+  }
+}
+
+output "function_names" {
+  description = "Lambda function names by key."
+  value       = module.functions.function_names
+}
+
+output "alerts_topic_arn" {
+  description = "ARN of the alerts topic."
+  value       = module.alerting.topic_arn
+}
+
+output "webhook_secret_name" {
+  description = "Secret to put the chat webhook URLs into."
+  value       = module.alerting.webhook_secret_name
+}
+
+output "database_address" {
+  description = "Private address of the database."
+  value       = module.database.address
+}
+
+output "loader_secret_name" {
+  description = "Secret of the loader database role."
+  value       = module.database.loader_secret_name
+}
+
+output "on_failure_queue_name" {
+  description = "StartWorkflow's failure queue."
+  value       = module.functions.on_failure_queue_name
+}
+
+output "dashboard_name" {
+  description = "CloudWatch dashboard."
+  value       = module.monitoring.dashboard_name
+}
+
+output "migration_result" {
+  description = "What the migration step returned."
+  value       = module.database.migration_result
+}

@@ -1,0 +1,42 @@
+# The ETL state machine: the versioned ASL file rendered with templatefile(), so the file that is
+# validated and executed in the local tests is the one deployed.
+locals {
+  definition = templatefile(var.definition_path, {
+    run_etl_function_arn = var.run_etl_function_arn
+    alerts_topic_arn     = var.alerts_topic_arn
+    notify_on_success    = var.notify_on_success
+  })
+}
+
+# The vended-logs prefix keeps the CloudWatch Logs resource policy small (AWS recommendation).
+resource "aws_cloudwatch_log_group" "this" {
+  name              = "/aws/vendedlogs/states/${var.state_machine_name}"
+  retention_in_days = var.log_retention_days
+}
+
+resource "aws_sfn_state_machine" "this" {
+  name       = var.state_machine_name
+  type       = "STANDARD" # exactly-once, name-deduplicated starts; Express would break that
+  role_arn   = aws_iam_role.this.arn
+  definition = local.definition
+
+  logging_configuration {
+    log_destination        = "${aws_cloudwatch_log_group.this.arn}:*"
+    include_execution_data = var.log_execution_data
+    level                  = var.log_level
+  }
+
+  tracing_configuration {
+    enabled = var.tracing_enabled
+  }
+
+  # The role must carry its permissions before Step Functions validates the logging setup.
+  depends_on = [aws_iam_role_policy.this]
+
+  lifecycle {
+    precondition {
+      condition     = can(jsondecode(local.definition)) && !strcontains(local.definition, "$${")
+      error_message = "The rendered state machine definition must be JSON without unrendered placeholders."
+    }
+  }
+}

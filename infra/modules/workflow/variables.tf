@@ -1,0 +1,94 @@
+variable "name_prefix" {
+  type        = string
+  description = "Prefix of every resource name, e.g. txetl-dev."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,30}[a-z0-9]$", var.name_prefix))
+    error_message = "name_prefix must be 3-32 lowercase letters, digits or hyphens, starting with a letter."
+  }
+}
+
+variable "state_machine_name" {
+  type        = string
+  description = "Name of the state machine (StartWorkflow derives its ARN from it)."
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,80}$", var.state_machine_name))
+    error_message = "state_machine_name must be 1-80 letters, digits, hyphens or underscores."
+  }
+}
+
+variable "account_id" {
+  type        = string
+  description = "The 12-digit AWS account (trust-policy condition)."
+
+  validation {
+    condition     = can(regex("^[0-9]{12}$", var.account_id))
+    error_message = "account_id must be 12 digits."
+  }
+}
+
+variable "definition_path" {
+  type        = string
+  description = "Path of the ASL definition with $${run_etl_function_arn}, $${alerts_topic_arn} and $${notify_on_success} placeholders."
+
+  validation {
+    condition     = endswith(var.definition_path, ".json")
+    error_message = "definition_path must point at a .json ASL file."
+  }
+}
+
+variable "run_etl_function_arn" {
+  type        = string
+  description = "ARN of the RunEtl function."
+}
+
+variable "alerts_topic_arn" {
+  type        = string
+  description = "ARN of the SNS topic alerts are published to."
+}
+
+variable "alerts_topic_kms_key_arn" {
+  type        = string
+  description = "ARN of the KMS key of the alerts topic."
+}
+
+variable "notify_on_success" {
+  type        = bool
+  description = "Publish an info alert for files loaded without rejects too."
+  default     = false
+}
+
+variable "log_level" {
+  type        = string
+  description = "Execution log level: ALL, ERROR, FATAL or OFF."
+  default     = "ERROR"
+
+  validation {
+    condition     = contains(["ALL", "ERROR", "FATAL", "OFF"], var.log_level)
+    error_message = "log_level must be ALL, ERROR, FATAL or OFF."
+  }
+}
+
+variable "log_execution_data" {
+  type        = bool
+  description = "Include state input/output in the logs (only S3 pointers and counts, never rows)."
+  default     = false
+}
+
+variable "log_retention_days" {
+  type        = number
+  description = "Retention of the execution log group."
+  default     = 30
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, ...)."
+  }
+}
+
+variable "tracing_enabled" {
+  type        = bool
+  description = "Send X-Ray traces of executions."
+  default     = false
+}

@@ -1,0 +1,136 @@
+# Database: private, encrypted with its own key, TLS forced, master password managed by RDS, the
+# loader's own secret, and the migration step invoking RunEtl in migrate mode.
+mock_provider "aws" {
+  source = "./mocks"
+}
+
+variables {
+  name_prefix           = "txetl-test"
+  account_id            = "123456789012"
+  subnet_ids            = ["subnet-aaaa", "subnet-bbbb"]
+  security_group_id     = "sg-database"
+  run_etl_function_name = "txetl-test-run-etl"
+  run_etl_code_sha256   = "c2hhMjU2LW9mLXRoZS1wYWNrYWdl"
+}
+
+run "private_encrypted_database" {
+  module {
+    source = "../modules/database"
+  }
+
+  assert {
+    condition     = !aws_db_instance.this.publicly_accessible
+    error_message = "The database must not be publicly accessible."
+  }
+
+  assert {
+    condition     = aws_db_instance.this.vpc_security_group_ids == toset(["sg-database"]) && aws_db_subnet_group.this.subnet_ids == toset(["subnet-aaaa", "subnet-bbbb"])
+    error_message = "The database must sit in the private subnets behind its own security group."
+  }
+
+  assert {
+    condition     = aws_db_instance.this.storage_encrypted && aws_db_instance.this.kms_key_id == aws_kms_key.this.arn
+    error_message = "Storage must be encrypted with the database's KMS key."
+  }
+
+  assert {
+    condition     = aws_db_instance.this.manage_master_user_password && aws_db_instance.this.master_user_secret_kms_key_id == aws_kms_key.this.arn && aws_db_instance.this.password == null
+    error_message = "The master password must be managed by RDS in Secrets Manager (never in Terraform)."
+  }
+
+  assert {
+    condition = anytrue([
+      for p in aws_db_parameter_group.this.parameter : p.name == "rds.force_ssl" && p.value == "1"
+    ]) && aws_db_instance.this.parameter_group_name == aws_db_parameter_group.this.name
+    error_message = "The instance must use a parameter group with rds.force_ssl = 1."
+  }
+
+  assert {
+    condition     = aws_db_parameter_group.this.family == "postgres17" && aws_db_instance.this.engine == "postgres"
+    error_message = "The parameter group family must follow the engine's major version."
+  }
+
+  assert {
+    condition     = aws_db_instance.this.backup_retention_period >= 1 && aws_db_instance.this.deletion_protection && !aws_db_instance.this.skip_final_snapshot
+    error_message = "Backups, deletion protection and a final snapshot are the defaults."
+  }
+
+  assert {
+    condition     = aws_secretsmanager_secret.loader.kms_key_id == aws_kms_key.this.arn
+    error_message = "The loader secret must be encrypted with the database key."
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_secretsmanager_secret_version.loader.secret_string).username == "txetl_loader" &&
+      jsondecode(aws_secretsmanager_secret_version.loader.secret_string).username != aws_db_instance.this.username &&
+      jsondecode(aws_secretsmanager_secret_version.loader.secret_string).host == aws_db_instance.this.address &&
+      jsondecode(aws_secretsmanager_secret_version.loader.secret_string).dbname == "txetl"
+    )
+    error_message = "The loader secret must hold its own role (not the master) in RDS's JSON shape."
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_lambda_invocation.migrate[0].input) == { mode = "migrate" } &&
+      aws_lambda_invocation.migrate[0].function_name == "txetl-test-run-etl"
+    )
+    error_message = "apply must invoke RunEtl with {\"mode\":\"migrate\"}."
+  }
+
+  assert {
+    condition     = output.master_secret_name == "rds!db-0a1b2c3d"
+    error_message = "The master secret name must be derived from the RDS-managed secret ARN."
+  }
+}
+
+run "production_settings" {
+  module {
+    source = "../modules/database"
+  }
+
+  variables {
+    multi_az              = true
+    deletion_protection   = true
+    backup_retention_days = 14
+    engine_version        = "16.6"
+  }
+
+  assert {
+    condition     = aws_db_instance.this.multi_az && aws_db_instance.this.deletion_protection && aws_db_instance.this.backup_retention_period == 14
+    error_message = "Multi-AZ, deletion protection and backups must follow the variables."
+  }
+
+  assert {
+    condition     = aws_db_parameter_group.this.family == "postgres16"
+    error_message = "A 16.x version needs the postgres16 family."
+  }
+}
+
+run "postgres_15_is_rejected" {
+  command = plan
+
+  module {
+    source = "../modules/database"
+  }
+
+  variables {
+    engine_version = "15.8"
+  }
+
+  expect_failures = [var.engine_version]
+}
+
+run "backups_cannot_be_disabled" {
+  command = plan
+
+  module {
+    source = "../modules/database"
+  }
+
+  variables {
+    backup_retention_days = 0
+  }
+
+  expect_failures = [var.backup_retention_days]
+}

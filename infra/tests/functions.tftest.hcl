@@ -1,0 +1,174 @@
+# Functions: provided.al2023 with the team's handler names, RunEtl in the private subnets with
+# reserved concurrency and its timeout margin, StartWorkflow's on-failure queue, one role each.
+mock_provider "aws" {
+  source = "./mocks"
+}
+
+variables {
+  name_prefix                  = "txetl-test"
+  account_id                   = "123456789012"
+  artifacts_dir                = "./fixtures/lambda"
+  subnet_ids                   = ["subnet-aaaa", "subnet-bbbb"]
+  security_group_id            = "sg-etl"
+  state_machine_name           = "txetl-test-etl"
+  bucket_arn                   = "arn:aws:s3:::txetl-test-drop-123456789012"
+  bucket_kms_key_arn           = "arn:aws:kms:eu-central-1:123456789012:key/11111111-1111-1111-1111-111111111111"
+  run_etl_reserved_concurrency = 3
+  run_etl_timeout_margin_ms    = 45000
+  loader_secret = {
+    arn         = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-db-loader-AbCdEf"
+    name        = "txetl-test-db-loader"
+    kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/22222222-2222-2222-2222-222222222222"
+  }
+  master_secret = {
+    arn         = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:rds!db-0a1b2c3d-GhIjKl"
+    name        = "rds!db-0a1b2c3d"
+    kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/22222222-2222-2222-2222-222222222222"
+  }
+  webhook_secret = {
+    arn         = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-chat-webhooks-MnOpQr"
+    name        = "txetl-test-chat-webhooks"
+    kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/33333333-3333-3333-3333-333333333333"
+  }
+}
+
+run "three_functions" {
+  module {
+    source = "../modules/functions"
+  }
+
+  assert {
+    condition     = toset(keys(aws_lambda_function.this)) == toset(["notify-chat", "run-etl", "start-workflow"])
+    error_message = "Exactly the three functions must be deployed."
+  }
+
+  assert {
+    condition = alltrue([
+      for k, f in aws_lambda_function.this :
+      f.runtime == "provided.al2023" && f.handler == k && f.architectures == tolist(["x86_64"])
+    ])
+    error_message = "Every function runs the AOT bootstrap on provided.al2023, dispatching on its handler name."
+  }
+
+  assert {
+    condition = alltrue([
+      for k, f in aws_lambda_function.this :
+      f.filename == "./fixtures/lambda/${k}.zip" && f.source_code_hash == filebase64sha256("./fixtures/lambda/${k}.zip")
+    ])
+    error_message = "Each function deploys artifacts/lambda/<name>.zip and redeploys when its hash changes."
+  }
+
+  assert {
+    condition = (
+      one(aws_lambda_function.this["run-etl"].vpc_config).subnet_ids == toset(["subnet-aaaa", "subnet-bbbb"]) &&
+      one(aws_lambda_function.this["run-etl"].vpc_config).security_group_ids == toset(["sg-etl"])
+    )
+    error_message = "RunEtl must run in the private subnets with the ETL security group."
+  }
+
+  assert {
+    condition     = length(aws_lambda_function.this["start-workflow"].vpc_config) == 0 && length(aws_lambda_function.this["notify-chat"].vpc_config) == 0
+    error_message = "StartWorkflow and NotifyChat stay outside the VPC (they need public APIs)."
+  }
+
+  assert {
+    condition = (
+      aws_lambda_function.this["run-etl"].reserved_concurrent_executions == 3 &&
+      aws_lambda_function.this["start-workflow"].reserved_concurrent_executions == -1 &&
+      aws_lambda_function.this["run-etl"].timeout == 900
+    )
+    error_message = "RunEtl must have the reserved concurrency (database connection budget); the others none."
+  }
+
+  assert {
+    condition = one(aws_lambda_function.this["run-etl"].environment).variables == tomap({
+      TXETL_DB_SECRET_ID           = "txetl-test-db-loader"
+      TXETL_MIGRATION_DB_SECRET_ID = "rds!db-0a1b2c3d"
+      TXETL_DB_ROOT_CERT           = "/var/task/global-bundle.pem"
+      TXETL_DB_SSL_MODE            = "VerifyFull"
+      TXETL_TIMEOUT_MARGIN_MS      = "45000"
+      TXETL_LOG_LEVEL              = "Information"
+    })
+    error_message = "RunEtl's configuration (secrets by name, reports prefix, CA bundle, timeout margin) is wrong."
+  }
+
+  assert {
+    condition     = one(aws_lambda_function.this["start-workflow"].environment).variables.TXETL_STATE_MACHINE_ARN == "arn:aws:states:eu-central-1:123456789012:stateMachine:txetl-test-etl"
+    error_message = "StartWorkflow must be configured with the state machine's ARN."
+  }
+
+  assert {
+    condition     = one(aws_lambda_function.this["notify-chat"].environment).variables == tomap({ TXETL_CHAT_SECRET_ID = "txetl-test-chat-webhooks", TXETL_LOG_LEVEL = "Information" })
+    error_message = "NotifyChat gets the webhook secret's name only, never a URL."
+  }
+
+  assert {
+    condition = (
+      one(one(aws_lambda_function_event_invoke_config.start_workflow.destination_config).on_failure).destination == aws_sqs_queue.start_workflow_failures.arn &&
+      aws_lambda_function_event_invoke_config.start_workflow.function_name == aws_lambda_function.this["start-workflow"].function_name
+    )
+    error_message = "StartWorkflow's failed async events must go to the on-failure queue."
+  }
+
+  assert {
+    condition = alltrue([
+      for k, f in aws_lambda_function.this :
+      aws_cloudwatch_log_group.this[k].retention_in_days == 30 && one(f.logging_config).log_group == aws_cloudwatch_log_group.this[k].name
+    ])
+    error_message = "Every function logs to its own log group with a retention."
+  }
+
+  assert {
+    condition = alltrue([
+      for k, f in aws_lambda_function.this :
+      f.role == aws_iam_role.this[k].arn && aws_iam_role_policy.this[k].role == aws_iam_role.this[k].id && aws_iam_role_policy.this[k].policy == module.policies.policies[k]
+    ]) && length(distinct([for r in aws_iam_role.this : r.name])) == 3
+    error_message = "Each function has its own role with its own policy (content tested in policies.tftest.hcl)."
+  }
+}
+
+run "timeout_margin_must_fit_the_timeout" {
+  command = plan
+
+  module {
+    source = "../modules/functions"
+  }
+
+  variables {
+    timeout_seconds           = { run_etl = 60 }
+    run_etl_timeout_margin_ms = 60000
+  }
+
+  expect_failures = [aws_lambda_function.this]
+}
+
+run "arm64_is_allowed" {
+  command = plan
+
+  module {
+    source = "../modules/functions"
+  }
+
+  variables {
+    architecture = "arm64"
+  }
+
+  assert {
+    condition     = alltrue([for f in aws_lambda_function.this : f.architectures == tolist(["arm64"])])
+    error_message = "architecture = arm64 must apply to every function."
+  }
+}
+
+run "other_architectures_are_rejected" {
+  command = plan
+
+  module {
+    source = "../modules/functions"
+  }
+
+  variables {
+    architecture = "aarch64"
+  }
+
+  expect_failures = [var.architecture]
+}

@@ -1,0 +1,80 @@
+# Monitoring: every alarm the runbook describes exists and notifies the alerts topic; the
+# dashboard shows the EMF metrics with the FunctionName dimension only.
+mock_provider "aws" {
+  source = "./mocks"
+}
+
+variables {
+  name_prefix              = "txetl-test"
+  alerts_topic_arn         = "arn:aws:sns:eu-central-1:123456789012:txetl-test-alerts"
+  state_machine_arn        = "arn:aws:states:eu-central-1:123456789012:stateMachine:txetl-test-etl"
+  run_etl_function_name    = "txetl-test-run-etl"
+  on_failure_queue_name    = "txetl-test-start-workflow-failures"
+  db_instance_id           = "txetl-test"
+  db_connections_threshold = 10
+}
+
+run "alarms_and_dashboard" {
+  module {
+    source = "../modules/monitoring"
+  }
+
+  assert {
+    condition = toset(keys(aws_cloudwatch_metric_alarm.this)) == toset([
+      "executions-failed", "executions-timed-out", "executions-aborted",
+      "run-etl-errors", "run-etl-throttles", "start-workflow-failures",
+      "database-cpu", "database-free-storage", "database-connections",
+    ])
+    error_message = "The alarm set must match docs/operations.md: ${jsonencode(keys(aws_cloudwatch_metric_alarm.this))}"
+  }
+
+  assert {
+    condition = alltrue([
+      for a in aws_cloudwatch_metric_alarm.this :
+      a.alarm_actions == toset([var.alerts_topic_arn]) && a.ok_actions == toset([var.alerts_topic_arn])
+    ])
+    error_message = "Every alarm must notify the alerts topic."
+  }
+
+  assert {
+    condition = alltrue([
+      for k, m in {
+        "executions-failed"       = ["AWS/States", "ExecutionsFailed", "StateMachineArn", var.state_machine_arn]
+        "executions-timed-out"    = ["AWS/States", "ExecutionsTimedOut", "StateMachineArn", var.state_machine_arn]
+        "executions-aborted"      = ["AWS/States", "ExecutionsAborted", "StateMachineArn", var.state_machine_arn]
+        "run-etl-errors"          = ["AWS/Lambda", "Errors", "FunctionName", var.run_etl_function_name]
+        "run-etl-throttles"       = ["AWS/Lambda", "Throttles", "FunctionName", var.run_etl_function_name]
+        "start-workflow-failures" = ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", var.on_failure_queue_name]
+        "database-cpu"            = ["AWS/RDS", "CPUUtilization", "DBInstanceIdentifier", var.db_instance_id]
+        "database-free-storage"   = ["AWS/RDS", "FreeStorageSpace", "DBInstanceIdentifier", var.db_instance_id]
+        "database-connections"    = ["AWS/RDS", "DatabaseConnections", "DBInstanceIdentifier", var.db_instance_id]
+      } :
+      aws_cloudwatch_metric_alarm.this[k].namespace == m[0] &&
+      aws_cloudwatch_metric_alarm.this[k].metric_name == m[1] &&
+      aws_cloudwatch_metric_alarm.this[k].dimensions == tomap({ (m[2]) = m[3] })
+    ])
+    error_message = "Each alarm must watch the right metric of the right resource."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.this["database-connections"].threshold == 10 && aws_cloudwatch_metric_alarm.this["database-free-storage"].comparison_operator == "LessThanThreshold"
+    error_message = "Database thresholds must follow the inputs."
+  }
+
+  assert {
+    condition = toset(flatten([
+      for w in jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets : [
+        for m in w.properties.metrics : m[1] if m[0] == "TransactionEtl" && m[2] == "FunctionName" && m[3] == var.run_etl_function_name && length(m) == 5
+      ]
+    ])) == toset(["RowsTotal", "RowsLoaded", "RowsRejected", "RowsDuplicate", "Bytes", "DurationMs"])
+    error_message = "The dashboard must chart all six EMF metrics of namespace TransactionEtl by FunctionName only."
+  }
+
+  assert {
+    condition = alltrue([
+      for metric in ["ExecutionsStarted", "ExecutionsFailed", "ExecutionTime", "CPUUtilization", "FreeStorageSpace", "DatabaseConnections"] :
+      strcontains(aws_cloudwatch_dashboard.this.dashboard_body, "\"${metric}\"")
+    ])
+    error_message = "The dashboard must show executions, durations and database health."
+  }
+}

@@ -1,0 +1,371 @@
+# IAM, bucket and key policies rendered by the REAL aws provider (aws_iam_policy_document runs
+# locally; mock providers would return fake JSON). Fake credentials come from the environment and
+# the skip_* flags keep everything offline; `command = plan` never calls AWS.
+
+provider "aws" {
+  region                      = "eu-central-1"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+}
+
+variables {
+  project_arn_prefixes = [
+    "arn:aws:logs:eu-central-1:123456789012:log-group:/aws/lambda/txetl-test-",
+    "arn:aws:states:eu-central-1:123456789012:stateMachine:txetl-test-",
+    "arn:aws:sqs:eu-central-1:123456789012:txetl-test-",
+    "arn:aws:s3:::txetl-test-drop-123456789012/",
+    "arn:aws:kms:eu-central-1:123456789012:key/11111111-1111-1111-1111-111111111111",
+    "arn:aws:kms:eu-central-1:123456789012:key/22222222-2222-2222-2222-222222222222",
+    "arn:aws:kms:eu-central-1:123456789012:key/33333333-3333-3333-3333-333333333333",
+    "arn:aws:ssm:eu-central-1:123456789012:parameter/aws/reference/secretsmanager/txetl-test-",
+    "arn:aws:ssm:eu-central-1:123456789012:parameter/aws/reference/secretsmanager/rds!db-0a1b2c3d",
+    "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-",
+    "arn:aws:secretsmanager:eu-central-1:123456789012:secret:rds!db-0a1b2c3d-",
+    "arn:aws:lambda:eu-central-1:123456789012:function:txetl-test-",
+    "arn:aws:sns:eu-central-1:123456789012:txetl-test-",
+  ]
+}
+
+run "function_policies" {
+  command = plan
+
+  module {
+    source = "../modules/policies/functions"
+  }
+
+  variables {
+    region     = "eu-central-1"
+    account_id = "123456789012"
+    log_group_arns = {
+      "start-workflow" = "arn:aws:logs:eu-central-1:123456789012:log-group:/aws/lambda/txetl-test-start-workflow"
+      "run-etl"        = "arn:aws:logs:eu-central-1:123456789012:log-group:/aws/lambda/txetl-test-run-etl"
+      "notify-chat"    = "arn:aws:logs:eu-central-1:123456789012:log-group:/aws/lambda/txetl-test-notify-chat"
+    }
+    state_machine_arn    = "arn:aws:states:eu-central-1:123456789012:stateMachine:txetl-test-etl"
+    on_failure_queue_arn = "arn:aws:sqs:eu-central-1:123456789012:txetl-test-start-workflow-failures"
+    bucket_arn           = "arn:aws:s3:::txetl-test-drop-123456789012"
+    bucket_kms_key_arn   = "arn:aws:kms:eu-central-1:123456789012:key/11111111-1111-1111-1111-111111111111"
+    run_etl_secrets = {
+      loader = {
+        arn         = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-db-loader-AbCdEf"
+        name        = "txetl-test-db-loader"
+        kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/22222222-2222-2222-2222-222222222222"
+      }
+      master = {
+        arn         = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:rds!db-0a1b2c3d-GhIjKl"
+        name        = "rds!db-0a1b2c3d"
+        kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/22222222-2222-2222-2222-222222222222"
+      }
+    }
+    notify_chat_secrets = {
+      webhooks = {
+        arn         = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-chat-webhooks-MnOpQr"
+        name        = "txetl-test-chat-webhooks"
+        kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/33333333-3333-3333-3333-333333333333"
+      }
+    }
+  }
+
+  assert {
+    condition     = jsondecode(output.assume_role_policy).Statement[0].Principal.Service == "lambda.amazonaws.com"
+    error_message = "Function roles must be assumable by the Lambda service only."
+  }
+}
+
+run "start_workflow_policy" {
+  command = plan
+
+  module {
+    source = "./modules/policy-audit"
+  }
+
+  variables {
+    policy               = run.function_policies.policies["start-workflow"]
+    allowed_arn_prefixes = var.project_arn_prefixes
+  }
+
+  assert {
+    condition     = length(output.wildcard_actions) == 0
+    error_message = "StartWorkflow policy has wildcard actions: ${jsonencode(output.wildcard_actions)}"
+  }
+
+  assert {
+    condition     = length(output.unscoped_resources) == 0
+    error_message = "StartWorkflow policy has resources outside the project: ${jsonencode(output.unscoped_resources)}"
+  }
+
+  assert {
+    condition = (
+      output.statements["StartEtlExecutions"].Action == ["states:StartExecution"] &&
+      output.statements["StartEtlExecutions"].Resource == ["arn:aws:states:eu-central-1:123456789012:stateMachine:txetl-test-etl"]
+    )
+    error_message = "StartWorkflow may start executions of exactly the one state machine."
+  }
+
+  assert {
+    condition     = length(output.statements) == 3
+    error_message = "StartWorkflow needs exactly logs, StartExecution and the on-failure queue: ${jsonencode(keys(output.statements))}"
+  }
+}
+
+run "run_etl_policy" {
+  command = plan
+
+  module {
+    source = "./modules/policy-audit"
+  }
+
+  variables {
+    policy                 = run.function_policies.policies["run-etl"]
+    allowed_arn_prefixes   = var.project_arn_prefixes
+    wildcard_resource_sids = ["ManageVpcNetworkInterfaces"]
+  }
+
+  assert {
+    condition     = length(output.wildcard_actions) == 0
+    error_message = "RunEtl policy has wildcard actions: ${jsonencode(output.wildcard_actions)}"
+  }
+
+  assert {
+    condition     = length(output.unscoped_resources) == 0
+    error_message = "RunEtl policy has resources outside the project: ${jsonencode(output.unscoped_resources)}"
+  }
+
+  assert {
+    condition     = output.wildcard_resource_statements == ["ManageVpcNetworkInterfaces"]
+    error_message = "Only the VPC network-interface statement may use Resource \"*\": ${jsonencode(output.wildcard_resource_statements)}"
+  }
+
+  assert {
+    condition = (
+      output.statements["ReadIncomingFiles"].Resource == ["arn:aws:s3:::txetl-test-drop-123456789012/incoming/*"] &&
+      toset(output.statements["ReadIncomingFiles"].Action) == toset(["s3:GetObject", "s3:GetObjectVersion"])
+    )
+    error_message = "RunEtl may read objects under incoming/ only."
+  }
+
+  assert {
+    condition = (
+      output.statements["WriteReports"].Resource == ["arn:aws:s3:::txetl-test-drop-123456789012/reports/*"] &&
+      output.statements["WriteReports"].Action == ["s3:PutObject"]
+    )
+    error_message = "RunEtl may write objects under reports/ only."
+  }
+
+  assert {
+    condition = toset(output.statements["ReadSecretReferences"].Resource) == toset([
+      "arn:aws:ssm:eu-central-1:123456789012:parameter/aws/reference/secretsmanager/txetl-test-db-loader",
+      "arn:aws:ssm:eu-central-1:123456789012:parameter/aws/reference/secretsmanager/rds!db-0a1b2c3d",
+    ])
+    error_message = "RunEtl may read exactly the SSM references of its two database secrets."
+  }
+
+  assert {
+    condition     = output.statements["DecryptDatabaseSecrets"].Condition.StringEquals["kms:ViaService"] == "secretsmanager.eu-central-1.amazonaws.com"
+    error_message = "Secret decryption must be limited to calls through Secrets Manager."
+  }
+}
+
+run "notify_chat_policy" {
+  command = plan
+
+  module {
+    source = "./modules/policy-audit"
+  }
+
+  variables {
+    policy               = run.function_policies.policies["notify-chat"]
+    allowed_arn_prefixes = var.project_arn_prefixes
+  }
+
+  assert {
+    condition     = length(output.wildcard_actions) == 0 && length(output.unscoped_resources) == 0
+    error_message = "NotifyChat policy: wildcard actions ${jsonencode(output.wildcard_actions)}, unscoped ${jsonencode(output.unscoped_resources)}"
+  }
+
+  assert {
+    condition = output.statements["ReadWebhookSecrets"].Resource == [
+      "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-chat-webhooks-MnOpQr"
+    ]
+    error_message = "NotifyChat may read its webhook secret only."
+  }
+}
+
+run "workflow_policies" {
+  command = plan
+
+  module {
+    source = "../modules/policies/workflow"
+  }
+
+  variables {
+    account_id               = "123456789012"
+    run_etl_function_arn     = "arn:aws:lambda:eu-central-1:123456789012:function:txetl-test-run-etl"
+    alerts_topic_arn         = "arn:aws:sns:eu-central-1:123456789012:txetl-test-alerts"
+    alerts_topic_kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/33333333-3333-3333-3333-333333333333"
+    tracing_enabled          = true
+  }
+
+  assert {
+    condition     = jsondecode(output.assume_role_policy).Statement[0].Condition.StringEquals["aws:SourceAccount"] == "123456789012"
+    error_message = "The state machine role must only be assumable from this account."
+  }
+}
+
+run "state_machine_policy" {
+  command = plan
+
+  module {
+    source = "./modules/policy-audit"
+  }
+
+  variables {
+    policy                 = run.workflow_policies.json
+    allowed_arn_prefixes   = var.project_arn_prefixes
+    wildcard_resource_sids = ["DeliverExecutionLogs", "WriteTraces"]
+  }
+
+  assert {
+    condition     = length(output.wildcard_actions) == 0 && length(output.unscoped_resources) == 0
+    error_message = "State machine policy: wildcard actions ${jsonencode(output.wildcard_actions)}, unscoped ${jsonencode(output.unscoped_resources)}"
+  }
+
+  assert {
+    condition = toset(output.statements["InvokeRunEtl"].Resource) == toset([
+      "arn:aws:lambda:eu-central-1:123456789012:function:txetl-test-run-etl",
+      "arn:aws:lambda:eu-central-1:123456789012:function:txetl-test-run-etl:*",
+    ])
+    error_message = "The state machine may invoke RunEtl (and its versions) only."
+  }
+
+  assert {
+    condition     = output.statements["PublishAlerts"].Resource == ["arn:aws:sns:eu-central-1:123456789012:txetl-test-alerts"]
+    error_message = "The state machine may publish to the alerts topic only."
+  }
+}
+
+run "bucket_policy" {
+  command = plan
+
+  module {
+    source = "../modules/policies/bucket"
+  }
+
+  variables {
+    bucket_arn  = "arn:aws:s3:::txetl-test-drop-123456789012"
+    kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/11111111-1111-1111-1111-111111111111"
+  }
+
+  assert {
+    condition = anytrue([
+      for s in jsondecode(output.json).Statement :
+      s.Effect == "Deny" && s.Principal == "*" && s.Action == "s3:*" &&
+      try(s.Condition.Bool["aws:SecureTransport"], "") == "false" &&
+      toset(flatten([s.Resource])) == toset(["arn:aws:s3:::txetl-test-drop-123456789012", "arn:aws:s3:::txetl-test-drop-123456789012/*"])
+    ])
+    error_message = "The bucket policy must deny every request without TLS, on the bucket and its objects."
+  }
+
+  # Deny statements on request headers must only fire when the header is sent: RunEtl and the
+  # documented `aws s3 cp` send none and rely on the bucket default key.
+  assert {
+    condition = alltrue([
+      for s in jsondecode(output.json).Statement :
+      try(s.Condition.Null, null) != null && alltrue([
+        for k in keys(try(s.Condition.StringNotEquals, {})) : try(s.Condition.Null[k], "") == "false"
+      ])
+      if s.Sid != "DenyInsecureTransport"
+    ])
+    error_message = "Encryption-header denies must be guarded by Null = false, or uploads without headers are refused."
+  }
+
+  assert {
+    condition = anytrue([
+      for s in jsondecode(output.json).Statement :
+      s.Effect == "Deny" && try(s.Condition.StringNotEquals["s3:x-amz-server-side-encryption-aws-kms-key-id"], "") == "arn:aws:kms:eu-central-1:123456789012:key/11111111-1111-1111-1111-111111111111"
+    ])
+    error_message = "Writes naming another KMS key must be denied."
+  }
+
+  assert {
+    condition     = alltrue([for s in jsondecode(output.json).Statement : s.Effect == "Deny"])
+    error_message = "The bucket policy must only deny; access is granted through the function roles."
+  }
+}
+
+run "bucket_policy_audit" {
+  command = plan
+
+  module {
+    source = "./modules/policy-audit"
+  }
+
+  variables {
+    policy               = run.bucket_policy.json
+    allowed_arn_prefixes = var.project_arn_prefixes
+  }
+
+  assert {
+    condition     = length(output.wildcard_actions) == 0 && length(output.unscoped_resources) == 0
+    error_message = "Bucket policy grants: wildcard actions ${jsonencode(output.wildcard_actions)}, unscoped ${jsonencode(output.unscoped_resources)}"
+  }
+
+  assert {
+    condition     = length(output.public_principals) == 0
+    error_message = "The bucket policy must not allow anything to everyone: ${jsonencode(output.public_principals)}"
+  }
+}
+
+run "alerts_key_policy" {
+  command = plan
+
+  module {
+    source = "../modules/policies/kms-key"
+  }
+
+  variables {
+    account_id = "123456789012"
+    service_principals = {
+      CloudWatchAlarms = {
+        service = "cloudwatch.amazonaws.com"
+        actions = ["kms:Decrypt", "kms:GenerateDataKey"]
+      }
+    }
+  }
+}
+
+run "alerts_key_policy_audit" {
+  command = plan
+
+  module {
+    source = "./modules/policy-audit"
+  }
+
+  # In a key policy Resource "*" means the key itself: every statement may use exactly that.
+  variables {
+    policy                 = run.alerts_key_policy.json
+    allowed_arn_prefixes   = []
+    wildcard_resource_sids = ["AccountIamPolicies", "CloudWatchAlarms"]
+  }
+
+  assert {
+    condition     = length(output.wildcard_actions) == 0 && length(output.unscoped_resources) == 0
+    error_message = "Key policy: wildcard actions ${jsonencode(output.wildcard_actions)}, unscoped ${jsonencode(output.unscoped_resources)}"
+  }
+
+  assert {
+    condition     = length(output.public_principals) == 0
+    error_message = "The key policy must not allow anything to everyone: ${jsonencode(output.public_principals)}"
+  }
+
+  assert {
+    condition     = output.statements["CloudWatchAlarms"].Condition.StringEquals["aws:SourceAccount"] == "123456789012"
+    error_message = "Service principals must be limited to this account."
+  }
+
+  assert {
+    condition     = contains(output.statements["AccountIamPolicies"].Action, "kms:PutKeyPolicy")
+    error_message = "The account must keep kms:PutKeyPolicy, or the key becomes unmanageable."
+  }
+}

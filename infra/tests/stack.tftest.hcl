@@ -1,0 +1,62 @@
+# The composition module, as far as its outputs show (terraform test cannot read resources of
+# nested modules): RunEtl is what the state machine invokes, StartWorkflow starts the deployed
+# state machine, the migration step runs. Each concern's own properties are in its own file.
+mock_provider "aws" {
+  source = "./mocks"
+}
+
+override_resource {
+  target = module.functions.aws_lambda_function.this["run-etl"]
+  values = {
+    arn = "arn:aws:lambda:eu-central-1:123456789012:function:txetl-test-run-etl"
+  }
+}
+
+override_resource {
+  target = module.functions.aws_lambda_function.this["start-workflow"]
+  values = {
+    arn = "arn:aws:lambda:eu-central-1:123456789012:function:txetl-test-start-workflow"
+  }
+}
+
+override_resource {
+  target = module.functions.aws_lambda_function.this["notify-chat"]
+  values = {
+    arn = "arn:aws:lambda:eu-central-1:123456789012:function:txetl-test-notify-chat"
+  }
+}
+
+variables {
+  name_prefix                   = "txetl-test"
+  account_id                    = "123456789012"
+  availability_zones            = ["eu-central-1a", "eu-central-1b"]
+  lambda_artifacts_dir          = "./fixtures/lambda"
+  state_machine_definition_path = "./fixtures/etl.asl.json"
+  run_etl_reserved_concurrency  = 4
+}
+
+run "wiring" {
+  module {
+    source = "../modules/transaction-etl"
+  }
+
+  assert {
+    condition     = module.functions.function_arns["start-workflow"] == "arn:aws:lambda:eu-central-1:123456789012:function:txetl-test-start-workflow"
+    error_message = "The per-function overrides must apply (otherwise the wiring asserts below prove nothing)."
+  }
+
+  assert {
+    condition     = jsondecode(module.workflow.definition).States.RunEtl.Parameters.FunctionName == module.functions.function_arns["run-etl"]
+    error_message = "The state machine must invoke RunEtl."
+  }
+
+  assert {
+    condition     = module.functions.state_machine_arn == module.workflow.state_machine_arn
+    error_message = "StartWorkflow must start the deployed state machine."
+  }
+
+  assert {
+    condition     = output.function_names["run-etl"] == "txetl-test-run-etl" && output.migration_result == "{\"status\":\"migrated\"}"
+    error_message = "The migration step must run as part of the deployment."
+  }
+}

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Terraform checks, all offline: fmt, init + validate of each environment, the terraform test
+# suites (mock provider for resources, real provider for policy JSON), module README freshness, and
+# a full plan of dev and prod with fake credentials. Tests and plans use the small fixture zips in
+# infra/tests/fixtures/lambda (a shell-script bootstrap): Terraform only hashes the packages, and
+# the real Native AOT build takes minutes, so it is not worth building here.
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+# Always the repository's CLI config (offline provider mirror), whatever the caller's environment says.
+export TF_CLI_CONFIG_FILE="$root/infra/terraform.rc"
+export TF_IN_AUTOMATION=1 TF_INPUT=0 CHECKPOINT_DISABLE=1
+# Fake credentials: plans and tests run with skip_credentials_validation and never call AWS.
+export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY=fake-secret-key-for-offline-plans
+export AWS_REGION=eu-central-1 AWS_EC2_METADATA_DISABLED=true
+unset AWS_PROFILE AWS_SESSION_TOKEN AWS_DEFAULT_PROFILE
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+passed=0 failed=0
+started=$SECONDS
+
+ok() { passed=$((passed + 1)); echo "ok   $1"; }
+not_ok() { failed=$((failed + 1)); echo "FAIL $1"; sed 's/^/     /' "$work/out"; }
+check() { # check NAME COMMAND...: one counted check
+  local name="$1"; shift
+  if "$@" >"$work/out" 2>&1; then ok "$name"; else not_ok "$name"; fi
+}
+
+if ! command -v terraform >/dev/null; then
+  echo "terraform is not installed"; echo "STAGE terraform: 0 passed, 1 failed"; exit 1
+fi
+
+check "fmt -check -recursive infra" terraform fmt -check -recursive -diff infra
+check "module READMEs match variables/outputs" python3 infra/scripts/module-docs.py --check
+
+for env in dev prod; do
+  export TF_DATA_DIR="$work/data-$env"
+  check "init -backend=false environments/$env" terraform -chdir="infra/environments/$env" init -backend=false -lockfile=readonly -no-color
+  check "validate environments/$env" terraform -chdir="infra/environments/$env" validate -no-color
+done
+
+# terraform test: every run block is counted (skipped runs count as failed).
+export TF_DATA_DIR="$work/data-tests"
+check "init infra/tests" terraform -chdir=infra/tests init -backend=false -lockfile=readonly -no-color
+terraform -chdir=infra/tests test -test-directory=. -no-color >"$work/test.out" 2>&1
+rc=$?
+grep -E '^(  run |[a-z_-]+\.tftest\.hcl\.\.\. (pass|fail))' "$work/test.out" | sed 's/^/     /'
+summary="$(grep -E '^(Success|Failure)! [0-9]+ passed, [0-9]+ failed' "$work/test.out" | tail -n 1)"
+if [ -n "$summary" ]; then
+  tp="$(sed -E 's/.*! ([0-9]+) passed.*/\1/' <<<"$summary")"
+  tf="$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$summary")"
+  ts="$(grep -Eo '[0-9]+ skipped' <<<"$summary" | grep -Eo '[0-9]+' || echo 0)"
+  passed=$((passed + tp)); failed=$((failed + tf + ts))
+  echo "terraform test: $summary"
+fi
+if [ -z "$summary" ] || { [ "$rc" -ne 0 ] && [ "${tf:-0}" -eq 0 ]; }; then
+  failed=$((failed + 1)); echo "FAIL terraform test (exit $rc)"
+fi
+[ "$rc" -eq 0 ] || cat "$work/test.out"
+
+# Full plans offline: a copy of infra/ with a local backend and the provider's skip flags in
+# override files, so the committed configuration stays exactly what a real apply uses.
+definition="$root/statemachine/etl.asl.json"
+[ -f "$definition" ] || definition="$work/infra/tests/fixtures/etl.asl.json"
+mkdir -p "$work/infra"
+tar -C infra --exclude=.terraform -cf - . | tar -C "$work/infra" -xf -
+for env in dev prod; do
+  cat >"$work/infra/environments/$env/offline_override.tf" <<'HCL'
+terraform {
+  backend "local" {}
+}
+
+provider "aws" {
+  allowed_account_ids         = null
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+}
+HCL
+  export TF_DATA_DIR="$work/data-plan-$env"
+  dir="$work/infra/environments/$env"
+  if terraform -chdir="$dir" init -lockfile=readonly -no-color >"$work/out" 2>&1 &&
+     terraform -chdir="$dir" plan -lock=false -no-color -out="$work/$env.tfplan" \
+       -var account_id=123456789012 \
+       -var lambda_artifacts_dir="$work/infra/tests/fixtures/lambda" \
+       -var state_machine_definition_path="$definition" >>"$work/out" 2>&1; then
+    ok "plan environments/$env offline ($(grep -Eo 'Plan: [0-9]+ to add' "$work/out"), definition ${definition#"$work/"})"
+    terraform -chdir="$dir" show -json "$work/$env.tfplan" >"$work/$env.json" 2>"$work/out" || not_ok "show plan $env"
+  else
+    not_ok "plan environments/$env offline"
+  fi
+done
+
+# A few properties that only the environments decide, read from the real plans.
+plan_check() { # plan_check NAME ENV JQ-EXPRESSION (must print true)
+  if [ -f "$work/$2.json" ] && [ "$(jq -r "$3" "$work/$2.json" 2>"$work/out")" = "true" ]; then ok "$1"; else
+    echo "jq: $3 on $2 plan gave $(jq -r "$3" "$work/$2.json" 2>&1 | head -c 300)" >>"$work/out"; not_ok "$1"; fi
+}
+rds='[.resource_changes[] | select(.type == "aws_db_instance") | .change.after]'
+plan_check "prod database is Multi-AZ with deletion protection and final snapshot" prod \
+  "$rds | length == 1 and all(.multi_az == true and .deletion_protection == true and .skip_final_snapshot == false and .publicly_accessible == false and .storage_encrypted == true)"
+plan_check "dev database is private and encrypted" dev \
+  "$rds | length == 1 and all(.publicly_accessible == false and .storage_encrypted == true and .manage_master_user_password == true)"
+plan_check "dev plan: every function is provided.al2023" dev \
+  '[.resource_changes[] | select(.type == "aws_lambda_function") | .change.after.runtime] | length == 3 and all(. == "provided.al2023")'
+plan_check "dev plan: no internet or NAT gateway, no public subnet" dev \
+  '[.resource_changes[] | select(.type == "aws_internet_gateway" or .type == "aws_nat_gateway" or (.type == "aws_subnet" and .change.after.map_public_ip_on_launch == true))] | length == 0'
+
+echo "terraform stage took $((SECONDS - started))s"
+echo "STAGE terraform: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
