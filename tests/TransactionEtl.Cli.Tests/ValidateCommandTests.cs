@@ -70,6 +70,15 @@ public sealed class ValidateCommandTests
     }
 
     [Fact]
+    public async Task Leaves_duplicates_alone_with_no_duplicate_check()
+    {
+        var result = await RunAsync("validate", "faults.csv", "--json", "--no-duplicate-check", "--max-rejected-ratio", "1");
+        using var json = JsonDocument.Parse(result.Stdout);
+        Assert.False(json.RootElement.GetProperty("reject_reasons").TryGetProperty("primary-key", out _));
+        Assert.Equal(4, json.RootElement.GetProperty("rows_loaded").GetInt64());
+    }
+
+    [Fact]
     public async Task Exits_0_for_a_clean_file()
     {
         string path = TempCsv("transaction_id,timestamp,account_id,category,amount,currency,country\nA,2024-01-01,X,books,1.00,EUR,DE\n");

@@ -36,6 +36,10 @@ internal sealed class ValidateCommand(CliEnvironment environment) : AsyncCommand
         [Description("Override the contract's reject threshold for this run (0..1).")]
         public decimal? MaxRejectedRatio { get; set; }
 
+        [CommandOption("--no-duplicate-check")]
+        [Description("Skip the in-file duplicate transaction_id check. The check keeps every distinct id in memory (about 100 bytes each); without it memory stays flat for any file size. The loader checks duplicates in SQL either way.")]
+        public bool NoDuplicateCheck { get; set; }
+
         [CommandOption("--show <N>")]
         [Description("How many rejected rows to print (default 20).")]
         [DefaultValue(20)]
@@ -82,7 +86,7 @@ internal sealed class ValidateCommand(CliEnvironment environment) : AsyncCommand
         var options = new ProcessingOptions
         {
             Contract = contract,
-            DetectDuplicatesInMemory = true,
+            DetectDuplicatesInMemory = !settings.NoDuplicateCheck,
             MaxRejectedRatio = settings.MaxRejectedRatio,
             Progress = b => Volatile.Write(ref bytesRead, b),
         };
