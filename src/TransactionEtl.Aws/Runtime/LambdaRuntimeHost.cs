@@ -40,7 +40,7 @@ public static class LambdaRuntimeHost
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             RuntimeLog.InitFailed(logger, ex);
-            await client.SendInitErrorAsync(LambdaError.FromException(ex), cancellationToken);
+            await client.SendInitErrorAsync(LambdaError.FromException(ex), CancellationToken.None);
             return 1;
         }
 
@@ -90,10 +90,11 @@ public static class LambdaRuntimeHost
                 ? LambdaError.FromException(new DeadlineExceededException(context.RequestId, ex))
                 : LambdaError.FromException(ex);
             RuntimeLog.InvocationFailed(logger, context.RequestId, error.ErrorType, ex);
-            await client.SendErrorAsync(context.RequestId, error, cancellationToken);
+            await client.SendErrorAsync(context.RequestId, error, CancellationToken.None);
             return;
         }
-        await client.SendResponseAsync(context.RequestId, response, cancellationToken);
+        // Not cancellable: once the handler has finished, its outcome is reported even if shutdown began.
+        await client.SendResponseAsync(context.RequestId, response, CancellationToken.None);
     }
 
     /// <summary>The handler ran into the invocation deadline; a later attempt with more time may succeed.</summary>

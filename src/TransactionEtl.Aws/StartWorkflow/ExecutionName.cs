@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -32,18 +31,16 @@ public static class ExecutionName
         return Readable(key) + "-" + hash;
     }
 
-    /// <summary>The file-name part of the key, accents dropped, other characters outside the allowed set as <c>_</c>.</summary>
+    /// <summary>The file-name part of the key; runs of characters outside the allowed set become one <c>_</c>.</summary>
     internal static string Readable(string key)
     {
         var fileName = key.TrimEnd('/');
         fileName = fileName[(fileName.LastIndexOf('/') + 1)..];
         var builder = new StringBuilder(fileName.Length);
-        foreach (var c in fileName.Normalize(NormalizationForm.FormD))
+        foreach (var c in fileName)
         {
-            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark)
-            {
-                continue; // é -> e
-            }
+            // Non-ASCII letters become '_' too: the bootstrap runs with invariant globalization, where
+            // decomposing "é" into "e" + accent is not available; the hash keeps such names unique.
             var allowed = char.IsAsciiLetterOrDigit(c) || c is '-' or '_';
             if (allowed)
             {
