@@ -36,7 +36,8 @@ public sealed class JsonLineLoggerFactory : ILoggerFactory
     private void Write<TState>(string category, LogLevel level, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        // Relaxed escaping: these lines are read in CloudWatch, not embedded in HTML; "+" stays "+".
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             json.WriteString("timestamp", DateTimeOffset.UtcNow);
