@@ -3,8 +3,9 @@
 # three functions by _HANDLER, zipped once per function at the zip root as
 #   artifacts/lambda/{start-workflow,run-etl,notify-chat}.zip
 # Usage: scripts/package-lambda.sh [--arch x64|arm64]     (default x64; Terraform reads these paths)
-# arm64 cross-compiles and needs clang, lld, the aarch64 binutils/gcc (for its C runtime objects) and an
-# arm64 zlib; as root the script installs those Debian packages, otherwise it names them and stops.
+# arm64 cross-compiles and needs clang, lld and the aarch64 binutils/gcc (objcopy, the C runtime objects);
+# as root the script installs those Debian packages, otherwise it names them and stops. (No zlib package:
+# since .NET 9 the runtime links its own zlib-ng unless UseSystemZlib is set.)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -45,15 +46,10 @@ require_packages() {
 
 publish_args=(-c Release -r "linux-$arch" --nologo)
 if [ "$arch" = x64 ]; then
-  # The ILCompiler links with clang, falling back to gcc; zlib is linked statically from the host.
+  # The ILCompiler links with clang, falling back to gcc.
   if ! command -v clang >/dev/null && ! command -v gcc >/dev/null; then require_packages clang; fi
-  require_packages zlib1g-dev
 else
-  if [ "$(dpkg --print-architecture)" != arm64 ] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
-    if [ "$(id -u)" -eq 0 ]; then dpkg --add-architecture arm64; else
-      echo "package-lambda: arm64 needs 'dpkg --add-architecture arm64' (as root) for zlib1g-dev:arm64" >&2; exit 1; fi
-  fi
-  require_packages clang lld binutils-aarch64-linux-gnu gcc-aarch64-linux-gnu zlib1g-dev:arm64
+  require_packages clang lld binutils-aarch64-linux-gnu gcc-aarch64-linux-gnu
   publish_args+=(-p:SysRoot=/usr/aarch64-linux-gnu -p:LinkerFlavor=lld -p:ObjCopyName=aarch64-linux-gnu-objcopy)
 fi
 if ! command -v zip >/dev/null && ! command -v python3 >/dev/null; then require_packages zip; fi
