@@ -65,12 +65,12 @@ public sealed class JsonLineLoggerFactory : ILoggerFactory
             }
             if (exception is not null)
             {
-                // Type only for foreign exceptions: their messages are not ours to vouch for (URLs, SQL).
                 json.WriteString("exceptionType", exception.GetType().FullName);
-                if (exception is Core.TransactionEtlException)
-                {
-                    json.WriteString("exceptionMessage", exception.Message);
-                }
+                // Foreign messages are not ours to vouch for: a URL's path and query can be a secret
+                // (chat webhooks), so only scheme and host of any URL are kept.
+                json.WriteString("exceptionMessage", exception is Core.TransactionEtlException
+                    ? exception.Message
+                    : RedactUrls(exception.Message));
             }
             json.WriteEndObject();
         }
@@ -80,6 +80,15 @@ public sealed class JsonLineLoggerFactory : ILoggerFactory
             _writer.WriteLine(line);
         }
     }
+
+    /// <summary>Keeps scheme and host of every URL in <paramref name="text"/> and drops path, query and user info.</summary>
+    internal static string RedactUrls(string text) =>
+        System.Text.RegularExpressions.Regex.Replace(
+            text,
+            @"\b(https?)://(?:[^\s/@]*@)?([^\s/?#]+)[^\s]*",
+            "$1://$2/[redacted]",
+            System.Text.RegularExpressions.RegexOptions.CultureInvariant,
+            TimeSpan.FromSeconds(1));
 
     private sealed class JsonLineLogger(JsonLineLoggerFactory owner, string category) : ILogger
     {

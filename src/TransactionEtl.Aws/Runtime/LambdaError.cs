@@ -54,7 +54,7 @@ public sealed class LambdaError
         }
         return new LambdaError(
             GenericErrorType,
-            $"Unexpected {exception.GetType().Name}; the function log has the details (request id).",
+            $"Unexpected {exception.GetType().Name}; the function log (same request id) has the details.",
             frames);
     }
 
