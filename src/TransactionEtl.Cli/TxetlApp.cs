@@ -42,6 +42,12 @@ internal static class TxetlApp
             });
             config.AddCommand<ValidateCommand>("validate").WithDescription("Check a CSV file against the contract without a database: what loading would do.");
             // Commands from later issues register here.
+            config.AddBranch("lambda", lambda =>
+            {
+                lambda.SetDescription("Run the AWS Lambda functions locally");
+                lambda.AddCommand<LambdaInvokeCommand>("invoke")
+                    .WithDescription("Run a function's handler in-process on an event and print its response");
+            });
         });
         return app.RunAsync(args, cancellationToken);
     }
