@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Amazon.Runtime;
 using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
@@ -79,9 +80,52 @@ public sealed class SecretReader
                 $"Secret '{secretId}' has no SecretString; store the value as JSON text, not binary.", isTransient: false);
         }
         _redactor.Register(value);
+        RegisterSensitiveFields(value);
         _logger.SecretRead(secretId, name);
         return value;
     }
+
+    /// <summary>
+    /// A JSON secret's password or webhook URL can turn up on its own (a connection error, an
+    /// HttpRequestException), so those fields are registered one by one. Host and user names stay
+    /// readable: masking them would make connection errors useless and they grant nothing alone.
+    /// </summary>
+    private void RegisterSensitiveFields(string value)
+    {
+        if (!value.TrimStart().StartsWith('{'))
+        {
+            return;
+        }
+        try
+        {
+            using var doc = JsonDocument.Parse(value);
+            foreach (var property in doc.RootElement.EnumerateObject())
+            {
+                if (property.Value.ValueKind == JsonValueKind.String && IsSensitiveName(property.Name))
+                {
+                    var text = property.Value.GetString();
+                    _redactor.Register(text);
+                    if (Uri.TryCreate(text, UriKind.Absolute, out var uri))
+                    {
+                        // Webhook URLs carry their credential in the path or query; HttpClient messages may show either alone.
+                        _redactor.Register(uri.PathAndQuery.Length > 1 ? uri.PathAndQuery : null);
+                        _redactor.Register(uri.Query.Length > 1 ? uri.Query : null);
+                    }
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON after all: the whole value is registered, which is all there is to protect.
+        }
+    }
+
+    private static bool IsSensitiveName(string name) =>
+        name.Contains("password", StringComparison.OrdinalIgnoreCase)
+        || name.Contains("secret", StringComparison.OrdinalIgnoreCase)
+        || name.Contains("token", StringComparison.OrdinalIgnoreCase)
+        || name.Contains("key", StringComparison.OrdinalIgnoreCase)
+        || name.Contains("url", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsTransient(AmazonServiceException ex) =>
         (int)ex.StatusCode >= 500
