@@ -68,10 +68,10 @@ public sealed class NotifyChatHandlerTests
         await rig.Handler.HandleAsync(Sample("sns-error-failed.json"), default);
 
         var slack = JsonNode.Parse(Assert.Single(webhooks.Requests).Body)!;
-        var error = (string?)slack["blocks"]![1]!["text"]!["text"];
+        var error = (string?)slack["blocks"]![2]!["text"]!["text"];
         Assert.StartsWith("*Error* `TransactionEtl.Error`\n```{\"errorType\":\"TransactionEtl.Error\"", error);
         Assert.Contains("was not found through SSM parameter", error);
-        Assert.Equal("Open execution", (string?)slack["blocks"]![2]!["elements"]![0]!["text"]!["text"]);
+        Assert.Equal("Open execution", (string?)slack["blocks"]![3]!["elements"]![0]!["text"]!["text"]);
     }
 
     [Fact]
