@@ -26,7 +26,7 @@ public sealed class AwsServiceEndpoints
     /// <summary>Step Functions endpoint override, or null for AWS.</summary>
     public Uri? StepFunctions { get; }
 
-    /// <summary>The region from <c>AWS_REGION</c>, or null to let the SDK decide.</summary>
+    /// <summary>The region from <c>AWS_REGION</c> (else <c>AWS_DEFAULT_REGION</c>), or null to let the SDK decide.</summary>
     public string? Region { get; }
 
     /// <summary>Reads and validates the endpoint variables.</summary>
@@ -38,7 +38,7 @@ public sealed class AwsServiceEndpoints
         var s3 = reader.AbsoluteUri(EnvironmentVariables.EndpointUrlS3) ?? shared;
         var ssm = reader.AbsoluteUri(EnvironmentVariables.EndpointUrlSsm) ?? shared;
         var sfn = reader.AbsoluteUri(EnvironmentVariables.EndpointUrlSfn) ?? shared;
-        var region = reader.Optional(EnvironmentVariables.Region);
+        var region = reader.Optional(EnvironmentVariables.Region) ?? reader.Optional(EnvironmentVariables.DefaultRegion);
         reader.ThrowIfInvalid("AWS endpoint");
         return new AwsServiceEndpoints(s3, ssm, sfn, region);
     }

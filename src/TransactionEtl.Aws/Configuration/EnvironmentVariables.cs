@@ -23,6 +23,9 @@ public static class EnvironmentVariables
     /// <summary>The region the function runs in.</summary>
     public const string Region = "AWS_REGION";
 
+    /// <summary>Fallback region used by the AWS CLI and SDKs when AWS_REGION is absent (local runs).</summary>
+    public const string DefaultRegion = "AWS_DEFAULT_REGION";
+
     // AWS SDK conventions, read by our own client factories so the same code runs against
     // LocalStack, MinIO or loopback test servers.
 
