@@ -20,6 +20,12 @@ internal static class TxetlApp
                 config.ConfigureConsole(console);
             }
             // Commands from each issue register here.
+            config.AddBranch("lambda", lambda =>
+            {
+                lambda.SetDescription("Run the AWS Lambda functions locally");
+                lambda.AddCommand<Commands.LambdaInvokeCommand>("invoke")
+                    .WithDescription("Run a function's handler in-process on an event and print its response");
+            });
         });
         return app.RunAsync(args);
     }
