@@ -14,6 +14,12 @@ public sealed class SecretRedactor
     // Such secrets are too weak for RDS or a webhook anyway.
     private const int MinimumLength = 6;
 
+    /// <summary>
+    /// The process's instance: function factories register into it and the bootstrap's logger should
+    /// redact with it (a Lambda container serves one function, so one registry per process is exact).
+    /// </summary>
+    public static SecretRedactor Process { get; } = new();
+
     private readonly Lock _gate = new();
     private string[] _values = [];
 
