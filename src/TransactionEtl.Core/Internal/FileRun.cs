@@ -8,6 +8,7 @@ namespace TransactionEtl.Core.Internal;
 internal sealed class FileRun
 {
     private const int ReadBufferSize = 64 * 1024;
+    private const char NeverAComment = '\uDFFF';
 
     private readonly Stream _input;
     private readonly IRowSink _sink;
@@ -58,7 +59,11 @@ internal sealed class FileRun
                 Delimiter = dialect.Delimiter,
                 Quote = dialect.Quote,
                 Escape = dialect.Quote,
-                Comment = '\0',
+                // Sylvan has no "no comments" setting, and a line starting with the comment character is skipped
+                // without a trace: with '\0' a row beginning with a NUL byte vanished and later line numbers shifted.
+                // A lone low surrogate can never start a record in decoded text (the UTF-8 check refuses encoded
+                // surrogates and any decoder emits them only after a high surrogate), so no line is ever a comment.
+                Comment = NeverAComment,
                 BufferSize = Math.Min(ReadBufferSize, _options.MaxRecordChars),
                 MaxBufferSize = _options.MaxRecordChars,
                 OwnsReader = false,
