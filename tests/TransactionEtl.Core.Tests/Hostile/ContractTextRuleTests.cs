@@ -23,7 +23,10 @@ public class ContractTextRuleTests
     [InlineData("ACC-\u202E1")]
     [InlineData("\u200FACC")]
     [InlineData("ACC\u2066")]
-    public async Task Rejects_an_account_id_with_a_bidirectional_control_character(string account)
+    [InlineData("ACC\u200B-1")]
+    [InlineData("ACC-1\u200D")]
+    [InlineData("\u00ADACC")]
+    public async Task Rejects_an_account_id_with_a_bidirectional_control_or_invisible_format_character(string account)
     {
         var (_, sink) = await Engine.RowAsync(Engine.Row(account: account));
         var error = Assert.Single(Assert.Single(sink.Rejected).Errors);
