@@ -17,4 +17,18 @@ public class EngineRegressionTests
         Assert.Equal("\0" + Engine.Row(id: "B"), rejected.RawRecord);
         Assert.Equal(FileErrorCodes.ConstraintError, Assert.Single(rejected.Errors).Code);
     }
+
+    [Fact]
+    public async Task A_field_over_a_field_limit_below_64_characters_rejects_the_row_instead_of_throwing()
+    {
+        // Found by the mutation fuzzer: the error quoted the value's first 64 characters with raw[..64], which threw
+        // ArgumentOutOfRangeException out of the engine whenever MaxFieldChars was set below 64.
+        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(Engine.Header + "\n" + Engine.Row(merchant: "Twenty characters!!!") + "\n");
+        var (result, sink) = await Engine.RunAsync(bytes, maxFieldChars: 10);
+        Assert.Null(result.ErrorCode);
+        var error = Assert.Single(sink.Rejected).Errors.Single(e => e.Column == "merchant");
+        Assert.Equal(FileErrorCodes.ConstraintError, error.Code);
+        Assert.Contains("field size limit of 10", error.Message);
+        Assert.Equal("Twenty characters!!!", error.Value);
+    }
 }
