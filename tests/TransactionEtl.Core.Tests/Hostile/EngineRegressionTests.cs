@@ -31,4 +31,16 @@ public class EngineRegressionTests
         Assert.Contains("field size limit of 10", error.Message);
         Assert.Equal("Twenty characters!!!", error.Value);
     }
+
+    [Fact]
+    public async Task A_pattern_must_match_the_whole_value_including_a_final_line_break()
+    {
+        // The pattern was anchored with '$', which in .NET also matches before a final '\n': with a contract that
+        // does not trim, "AB\n" (a quoted value) passed the pattern [A-Z]+ and a line break reached the database.
+        var contract = Contract.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(
+            """{ "name": "p", "version": "1", "fields": [ { "name": "code", "constraints": { "pattern": "[A-Z]+" } } ] }""")), "p.json", null);
+        var (_, sink) = await Engine.RunAsync("code\n\"AB\n\"\nCD\n", contract);
+        Assert.Equal(2, Assert.Single(sink.Rejected).Line);
+        Assert.Equal(4, Assert.Single(sink.Valid).Line);
+    }
 }
