@@ -296,7 +296,8 @@ internal static partial class ContractLoader
                 try
                 {
                     // NonBacktracking: linear time whatever the pattern, so a hostile cell cannot stall the loader.
-                    pattern = new Regex($"^(?:{c.Pattern})$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+                    // \A...\z, not ^...$: '$' also matches before a final '\n', which let "AB\n" pass [A-Z]+.
+                    pattern = new Regex($"\\A(?:{c.Pattern})\\z", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
                 }
                 catch (Exception e) when (e is ArgumentException or NotSupportedException)
                 {

@@ -8,6 +8,7 @@ namespace TransactionEtl.Core.Internal;
 internal sealed class FileRun
 {
     private const int ReadBufferSize = 64 * 1024;
+    private const char NeverAComment = '\uDFFF';
 
     private readonly Stream _input;
     private readonly IRowSink _sink;
@@ -58,7 +59,11 @@ internal sealed class FileRun
                 Delimiter = dialect.Delimiter,
                 Quote = dialect.Quote,
                 Escape = dialect.Quote,
-                Comment = '\0',
+                // Sylvan has no "no comments" setting, and a line starting with the comment character is skipped
+                // without a trace: with '\0' a row beginning with a NUL byte vanished and later line numbers shifted.
+                // A lone low surrogate can never start a record in decoded text (the UTF-8 check refuses encoded
+                // surrogates and any decoder emits them only after a high surrogate), so no line is ever a comment.
+                Comment = NeverAComment,
                 BufferSize = Math.Min(ReadBufferSize, _options.MaxRecordChars),
                 MaxBufferSize = _options.MaxRecordChars,
                 OwnsReader = false,
@@ -102,7 +107,7 @@ internal sealed class FileRun
         }
         catch (EncodingErrorException e)
         {
-            SetError(FileErrorCodes.EncodingError, e.Message);
+            SetError(FileErrorCodes.EncodingError, e.Message + HeaderHints.ForEncodingError(tracker.FirstBytes));
         }
         catch (DecoderFallbackException e)
         {
@@ -161,6 +166,7 @@ internal sealed class FileRun
             }
         }
         var problems = new List<string>();
+        int ignored = 0;
         for (int c = 0; c < count; c++)
         {
             string label = csv.GetString(c);
@@ -169,7 +175,7 @@ internal sealed class FileRun
             string key = ContractLoader.HeaderKey(label);
             if (labelColumn.TryGetValue(key, out int first))
             {
-                problems.Add($"'{label.Trim()}' is named twice (columns {first + 1} and {c + 1})");
+                problems.Add($"'{HeaderHints.Label(label)}' is named twice (columns {first + 1} and {c + 1})");
                 continue;
             }
             labelColumn[key] = c;
@@ -177,22 +183,29 @@ internal sealed class FileRun
             {
                 if (fieldColumn[field] >= 0)
                 {
-                    problems.Add($"columns {fieldColumn[field] + 1} '{_header[fieldColumn[field]].Trim()}' and {c + 1} '{label.Trim()}' both name {fields[field].Name}");
+                    problems.Add($"columns {fieldColumn[field] + 1} '{HeaderHints.Label(_header[fieldColumn[field]])}' and {c + 1} '{HeaderHints.Label(label)}' both name {fields[field].Name}");
                     continue;
                 }
                 fieldColumn[field] = c;
                 _columnToField[c] = field;
             }
-            else
+            else if (++ignored <= HeaderHints.MaxListed)
             {
+                // Bounded: a header of 50,000 unknown columns must not make 50,000 warnings in the summary.
                 _warnings.Add(key.Length == 0
                     ? $"column {c + 1} has no name and is ignored"
-                    : $"unknown column '{label.Trim()}' (column {c + 1}) is ignored");
+                    : $"unknown column '{HeaderHints.Label(label)}' (column {c + 1}) is ignored");
             }
+        }
+        if (ignored > HeaderHints.MaxListed)
+        {
+            _warnings.Add($"{ignored - HeaderHints.MaxListed} more unknown or unnamed columns are ignored ({ignored} in all)");
         }
         if (problems.Count > 0)
         {
-            SetError(FileErrorCodes.DuplicateLabel, "the header names a column twice: " + string.Join("; ", problems) + "; keep one of each");
+            string listed = string.Join("; ", problems.Take(HeaderHints.MaxListed));
+            string more = problems.Count > HeaderHints.MaxListed ? $"; and {problems.Count - HeaderHints.MaxListed} more" : "";
+            SetError(FileErrorCodes.DuplicateLabel, "the header names a column twice: " + listed + more + "; keep one of each");
             return false;
         }
         var missing = fields.Where(f => f.Required && fieldColumn[f.Index] < 0).ToList();
@@ -202,7 +215,7 @@ internal sealed class FileRun
                 ? $"{f.Name} (or {string.Join(", ", f.Labels.Skip(1))})"
                 : f.Name));
             SetError(FileErrorCodes.MissingLabel,
-                $"required column(s) missing from the header: {names}; the header found is: {string.Join(", ", _header.Select(h => h.Trim()))}");
+                $"required column(s) missing from the header: {names}; the header found is: {HeaderHints.List(_header)}{HeaderHints.ForMissingLabel(_header, _contract.Dialect.Delimiter)}");
             return false;
         }
         return true;

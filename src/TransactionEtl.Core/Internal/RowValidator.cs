@@ -82,7 +82,7 @@ internal sealed class RowValidator
         if (raw.Length > _maxFieldChars)
         {
             errors.Add(new CellError(f.Name, FileErrorCodes.ConstraintError,
-                $"{f.Name} is {raw.Length} characters, more than the field size limit of {_maxFieldChars}", raw[..64] + "..."));
+                $"{f.Name} is {raw.Length} characters, more than the field size limit of {_maxFieldChars}", raw.Length <= 64 ? raw : raw[..64] + "..."));
             return false;
         }
         string v = f.Normalize.Length == 0 ? raw : Normalizer.Apply(raw, f.Normalize);

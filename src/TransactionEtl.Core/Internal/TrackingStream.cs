@@ -30,6 +30,12 @@ internal sealed class TrackingStream : Stream
         _progress = progress;
     }
 
+    private readonly byte[] _firstBytes = new byte[8];
+    private int _firstLength;
+
+    /// <summary>The first (up to 8) bytes of the input: enough to recognize gzip, ZIP, PNG, PDF or a UTF-16 BOM.</summary>
+    public ReadOnlySpan<byte> FirstBytes => _firstBytes.AsSpan(0, _firstLength);
+
     /// <summary>Bytes read so far.</summary>
     public long BytesRead { get; private set; }
 
@@ -84,6 +90,12 @@ internal sealed class TrackingStream : Stream
     private void Track(ReadOnlySpan<byte> data)
     {
         long start = BytesRead;
+        if (_firstLength < _firstBytes.Length)
+        {
+            int take = Math.Min(_firstBytes.Length - _firstLength, data.Length);
+            data[..take].CopyTo(_firstBytes.AsSpan(_firstLength));
+            _firstLength += take;
+        }
         _hash.AppendData(data);
         BytesRead += data.Length;
         _progress?.Invoke(BytesRead);
