@@ -20,6 +20,7 @@ internal static class TxetlApp
                 config.ConfigureConsole(console);
             }
             // Commands from each issue register here.
+            config.AddCommand<Commands.SampleCommand>("sample").WithDescription("Write a realistic transactions CSV (demos, benchmarks).");
         });
         return app.RunAsync(args);
     }
