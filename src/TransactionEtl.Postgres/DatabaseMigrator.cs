@@ -1,0 +1,119 @@
+using DbUp;
+using DbUp.Engine;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using TransactionEtl.Core;
+
+namespace TransactionEtl.Postgres;
+
+/// <summary>
+/// Applies the versioned SQL scripts embedded from <c>Migrations/NNNN_name.sql</c> with DbUp, journaled in
+/// <c>txetl.schemaversions</c>. Called by the CLI before any command that touches the database, by the test
+/// fixtures, and by the Lambda's migrate mode.
+/// </summary>
+/// <remarks>
+/// Concurrent starters (two CLI processes, several Lambda instances) serialize on a session-level
+/// PostgreSQL advisory lock held on a dedicated connection for the whole run: the second starter waits,
+/// then finds every script journaled and applies nothing. Each script runs in its own transaction.
+/// Scripts are embedded resources (no file system, no reflection over types), which keeps this usable from
+/// the Native AOT Lambda.
+/// </remarks>
+public static class DatabaseMigrator
+{
+    /// <summary>The schema holding every table of the project, and the migration journal.</summary>
+    public const string Schema = "txetl";
+
+    /// <summary>The journal table inside <see cref="Schema"/>.</summary>
+    public const string JournalTable = "schemaversions";
+
+    /// <summary>Key of the advisory lock serializing migrations (ASCII "txetl" + 1); fixed so every version agrees.</summary>
+    public const long AdvisoryLockKey = 0x7478_6574_6C00_0001;
+
+    private const string ResourcePrefix = "TransactionEtl.Postgres.Migrations.";
+
+    /// <summary>The names of the embedded scripts, in the order they apply (e.g. <c>0001_create_schema.sql</c>).</summary>
+    public static IReadOnlyList<string> ScriptNames { get; } =
+        typeof(DatabaseMigrator).Assembly.GetManifestResourceNames()
+            .Where(IsMigration)
+            .Select(name => name[ResourcePrefix.Length..])
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+
+    /// <inheritdoc cref="MigrateAsync(string, ILogger?, CancellationToken)"/>
+    public static Task<MigrationResult> MigrateAsync(string connectionString, CancellationToken cancellationToken = default) =>
+        MigrateAsync(connectionString, null, cancellationToken);
+
+    /// <summary>Brings the database's schema up to date; a no-op when it already is.</summary>
+    /// <param name="connectionString">Npgsql connection string of the target database.</param>
+    /// <param name="logger">Receives DbUp's progress messages; none when null.</param>
+    /// <param name="cancellationToken">Stops waiting for the lock; a script already running completes or rolls back.</param>
+    /// <exception cref="TransactionEtlException">A script failed (its transaction was rolled back), or the database could not be reached.</exception>
+    public static async Task<MigrationResult> MigrateAsync(
+        string connectionString, ILogger? logger, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connectionString);
+        await using var lockConnection = new NpgsqlConnection(connectionString);
+        try
+        {
+            await lockConnection.OpenAsync(cancellationToken);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw new DatabaseUnavailableException($"cannot connect to the database to migrate it: {ex.Message}", ex);
+        }
+
+        await ExecuteAsync(lockConnection, "SELECT pg_advisory_lock(@key)", cancellationToken);
+        try
+        {
+            // DbUp's journal table lives in the schema, so the schema must exist before DbUp looks for it.
+            await ExecuteAsync(lockConnection, $"CREATE SCHEMA IF NOT EXISTS \"{Schema}\"", cancellationToken);
+
+            var upgrader = DeployChanges.To
+                .PostgresqlDatabase(connectionString, Schema)
+                .WithScriptsEmbeddedInAssembly(typeof(DatabaseMigrator).Assembly, IsMigration)
+                .JournalToPostgresqlTable(Schema, JournalTable)
+                .WithTransactionPerScript()
+                .WithVariablesDisabled()
+                .LogTo(logger ?? NullLogger.Instance)
+                .Build();
+
+            // DbUp is synchronous; keep it off the caller's thread.
+            var result = await Task.Run(upgrader.PerformUpgrade, cancellationToken);
+            if (!result.Successful)
+            {
+                var script = result.ErrorScript?.Name is { } name && name.StartsWith(ResourcePrefix, StringComparison.Ordinal)
+                    ? name[ResourcePrefix.Length..]
+                    : result.ErrorScript?.Name ?? "(before any script)";
+                throw new TransactionEtlException(
+                    $"migration {script} failed and was rolled back: {result.Error?.Message}", result.Error);
+            }
+            return new MigrationResult(
+                result.Scripts.Select(s => s.Name[ResourcePrefix.Length..]).ToArray(),
+                ScriptNames);
+        }
+        finally
+        {
+            // Closing the connection would release the lock as well; unlocking says so explicitly and
+            // frees it at once when the connection goes back to a pool.
+            if (lockConnection.State == System.Data.ConnectionState.Open)
+            {
+                await ExecuteAsync(lockConnection, "SELECT pg_advisory_unlock(@key)", CancellationToken.None);
+            }
+        }
+    }
+
+    private static bool IsMigration(string resourceName) =>
+        resourceName.StartsWith(ResourcePrefix, StringComparison.Ordinal)
+        && resourceName.EndsWith(".sql", StringComparison.Ordinal);
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        if (sql.Contains("@key", StringComparison.Ordinal))
+        {
+            command.Parameters.AddWithValue("key", AdvisoryLockKey);
+        }
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
