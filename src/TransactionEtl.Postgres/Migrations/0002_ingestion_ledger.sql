@@ -23,6 +23,9 @@ CREATE TABLE txetl.ingestion_files (
     blank_lines      bigint,
     reject_reasons   jsonb,
     warnings         jsonb,
+    -- The header labels as found in the file: `txetl rejects --csv` puts them above the raw rejected
+    -- records so that a user can fix the rows and send them again as a file of the same shape.
+    header           jsonb,
     -- For 'already_loaded': the submission that loaded this content first.
     duplicate_of     bigint REFERENCES txetl.ingestion_files (file_id),
     attempt          integer     NOT NULL DEFAULT 1,
