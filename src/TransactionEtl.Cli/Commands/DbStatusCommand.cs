@@ -1,0 +1,64 @@
+using Npgsql;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using TransactionEtl.Cli.Internal;
+using TransactionEtl.Postgres;
+
+namespace TransactionEtl.Cli.Commands;
+
+/// <summary>
+/// <c>txetl db status</c>: whether the local cluster exists and runs (read from its files; starts nothing),
+/// or whether the <c>--database-url</c> database is reachable and migrated.
+/// </summary>
+internal sealed class DbStatusCommand(CliEnvironment environment) : AsyncCommand<GlobalSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, GlobalSettings settings, CancellationToken cancellationToken)
+    {
+        var output = environment.Output;
+        if (DatabaseTarget.ExternalUrl(settings, environment) is not null)
+        {
+            var (connectionString, _) = await DatabaseTarget.ConnectWithoutMigratingAsync(settings, environment, cancellationToken);
+            await using var connection = new NpgsqlConnection(connectionString);
+            try
+            {
+                await connection.OpenAsync(cancellationToken);
+            }
+            catch (NpgsqlException ex)
+            {
+                throw new DatabaseUnavailableException($"the database of --database-url is not reachable: {ex.Message}", ex);
+            }
+            var applied = await CountAppliedAsync(connection, cancellationToken);
+            output.WriteLine($"External database {connection.Database} on {connection.Host}: reachable, PostgreSQL {connection.PostgreSqlVersion}.");
+            output.WriteLine($"Migrations: {applied} of {DatabaseMigrator.ScriptNames.Count} applied.");
+            return ExitCodes.Ok;
+        }
+
+        var local = DatabaseTarget.Local(environment);
+        var status = local.GetStatus();
+        switch (status.State)
+        {
+            case LocalPostgresState.NotCreated:
+                output.WriteLine($"No local PostgreSQL cluster in {local.RootDirectory} (`txetl db migrate` creates one).");
+                break;
+            case LocalPostgresState.Stopped:
+                output.WriteLine($"Local PostgreSQL cluster in {status.DataDirectory}: stopped (any database command starts it).");
+                break;
+            default:
+                output.WriteLine($"Local PostgreSQL cluster in {status.DataDirectory}: running on port {status.Port} (pid {status.Pid}).");
+                output.WriteLine("Connect with: psql \"$(txetl db url)\"");
+                break;
+        }
+        return ExitCodes.Ok;
+    }
+
+    private static async Task<long> CountAppliedAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var exists = new NpgsqlCommand("SELECT to_regclass('txetl.schemaversions') IS NOT NULL", connection);
+        if (await exists.ExecuteScalarAsync(cancellationToken) is not true)
+        {
+            return 0;
+        }
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM txetl.schemaversions", connection);
+        return (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+    }
+}

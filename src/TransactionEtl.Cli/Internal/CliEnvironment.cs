@@ -1,0 +1,38 @@
+using Spectre.Console;
+
+namespace TransactionEtl.Cli.Internal;
+
+/// <summary>
+/// What a command may read from its surroundings, injected so that tests run real argv in-process with
+/// their own stdout, stderr, environment and working directory.
+/// </summary>
+internal sealed class CliEnvironment
+{
+    public CliEnvironment(IAnsiConsole output, TextWriter error, Func<string, string?> getVariable, string currentDirectory)
+    {
+        Output = output;
+        Error = error;
+        GetVariable = getVariable;
+        CurrentDirectory = currentDirectory;
+    }
+
+    /// <summary>Standard output: results a user may pipe (a URL, a summary).</summary>
+    public IAnsiConsole Output { get; }
+
+    /// <summary>
+    /// Standard error, as a plain writer: an error must stay one line, and a console renderer would wrap it
+    /// at the terminal width.
+    /// </summary>
+    public TextWriter Error { get; }
+
+    public Func<string, string?> GetVariable { get; }
+
+    public string CurrentDirectory { get; }
+
+    /// <summary>Set from <c>--verbose</c> once the command line is parsed.</summary>
+    public bool Verbose { get; set; }
+
+    /// <summary>The process's real surroundings.</summary>
+    public static CliEnvironment FromProcess(IAnsiConsole output) =>
+        new(output, Console.Error, Environment.GetEnvironmentVariable, Environment.CurrentDirectory);
+}

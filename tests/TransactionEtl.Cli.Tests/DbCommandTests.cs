@@ -1,0 +1,192 @@
+using Npgsql;
+using TransactionEtl.Postgres;
+using TransactionEtl.Testing;
+
+namespace TransactionEtl.Cli.Tests;
+
+/// <summary>The db commands run in-process on real argv, each test with its own $TXETL_HOME.</summary>
+[Collection(nameof(LocalHomes))]
+public sealed class DbCommandTests
+{
+    [Fact]
+    public async Task Db_status_on_a_fresh_directory_reports_no_cluster_and_exits_0()
+    {
+        using var home = new ScratchDirectory();
+
+        var result = await RunAsync(home, "db", "status");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains($"No local PostgreSQL cluster in {home.Path}", result.Stdout);
+        Assert.Equal(string.Empty, result.Stderr);
+        Assert.False(Directory.Exists(Path.Combine(home.Path, "pgdata")));
+    }
+
+    [Fact]
+    public async Task Db_migrate_creates_and_migrates_then_is_a_no_op_and_url_status_stop_work()
+    {
+        using var home = new ScratchDirectory();
+        try
+        {
+            var first = await RunAsync(home, "db", "migrate");
+            Assert.Equal(0, first.ExitCode);
+            Assert.Contains("Applied 0001_create_schema.sql", first.Stdout);
+
+            var second = await RunAsync(home, "db", "migrate");
+            Assert.Equal(0, second.ExitCode);
+            Assert.DoesNotContain("Applied", second.Stdout);
+            Assert.Contains("Schema is up to date", second.Stdout);
+
+            var url = await RunAsync(home, "db", "url");
+            Assert.Equal(0, url.ExitCode);
+            var line = Assert.Single(url.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith("postgresql://postgres@/txetl?host=", line);
+            Assert.DoesNotContain(':', line["postgresql://".Length..].Split('@')[0]);
+            await using (var connection = new NpgsqlConnection(DatabaseUrl.ToNpgsqlConnectionString(line)))
+            {
+                await connection.OpenAsync();
+                await using var tables = new NpgsqlCommand("SELECT tablename FROM pg_tables WHERE schemaname = 'txetl'", connection);
+                Assert.Equal("schemaversions", await tables.ExecuteScalarAsync());
+            }
+
+            var running = await RunAsync(home, "db", "status");
+            Assert.Contains(": running on port", running.Stdout);
+
+            var stop = await RunAsync(home, "db", "stop");
+            Assert.Equal(0, stop.ExitCode);
+            Assert.Contains("Stopped the local PostgreSQL", stop.Stdout);
+
+            var stopped = await RunAsync(home, "db", "status");
+            Assert.Equal(0, stopped.ExitCode);
+            Assert.Contains(": stopped", stopped.Stdout);
+        }
+        finally
+        {
+            await StopAsync(home);
+        }
+    }
+
+    [Fact]
+    public async Task Db_migrate_with_database_url_migrates_that_database_and_starts_no_local_cluster()
+    {
+        using var home = new ScratchDirectory();
+        await using var db = await TestDatabase.CreateAsync(migrate: false);
+        var builder = new NpgsqlConnectionStringBuilder(db.ConnectionString);
+        var url = $"postgresql://{builder.Username}@/{db.Name}?host={Uri.EscapeDataString(builder.Host!)}&port={builder.Port}";
+
+        var result = await RunAsync(home, "db", "migrate", "--database-url", url);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Applied 0001_create_schema.sql", result.Stdout);
+        Assert.False(Directory.Exists(home.Path));
+        var status = await RunAsync(home, "db", "status", "--database-url", url);
+        Assert.Contains("Migrations: 1 of 1 applied.", status.Stdout);
+    }
+
+    [Fact]
+    public async Task Db_stop_refuses_an_external_database_with_one_line_on_stderr()
+    {
+        using var home = new ScratchDirectory();
+
+        var result = await RunAsync(home, "db", "stop", "--database-url", "postgres://u@h/d");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("txetl: error: db stop stops only the local database", result.Stderr);
+        Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task A_bad_database_url_is_one_line_without_stack_trace_and_without_the_password()
+    {
+        using var home = new ScratchDirectory();
+
+        var result = await RunAsync(home, "db", "migrate", "--database-url", "postgres://u:hunter2@h/d?colour=blue");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(string.Empty, result.Stdout);
+        var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("txetl: error: the database URL has an unknown parameter 'colour'", line);
+        Assert.DoesNotContain("hunter2", result.Stderr);
+    }
+
+    [Fact]
+    public async Task Verbose_adds_the_stack_trace()
+    {
+        using var home = new ScratchDirectory();
+
+        var result = await RunAsync(home, "db", "migrate", "--verbose", "--database-url", "postgres://u@h/d?colour=blue");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("txetl: error: the database URL has an unknown parameter 'colour'", result.Stderr);
+        Assert.Contains("at TransactionEtl.Postgres.DatabaseUrl", result.Stderr);
+    }
+
+    [Fact]
+    public async Task Environment_variable_names_an_external_database_too()
+    {
+        using var home = new ScratchDirectory();
+        var environment = new Dictionary<string, string?> { ["TXETL_HOME"] = home.Path, ["TXETL_DATABASE_URL"] = "postgres://u@h/d" };
+
+        var result = await CliTestHost.RunAsync(environment, Path.GetTempPath(), "db", "stop");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("not managed by txetl", result.Stderr);
+    }
+
+    [Fact]
+    public async Task Unknown_command_fails_with_one_line_and_exit_1()
+    {
+        using var home = new ScratchDirectory();
+
+        var result = await RunAsync(home, "db", "frobnicate");
+
+        Assert.Equal(1, result.ExitCode);
+        var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("frobnicate", line);
+        Assert.StartsWith("txetl: error: ", line);
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("db", "--help")]
+    [InlineData("db", "migrate", "--help")]
+    [InlineData("db", "url", "--help")]
+    [InlineData("db", "status", "--help")]
+    [InlineData("db", "stop", "--help")]
+    public async Task Every_command_has_help(params string[] args)
+    {
+        using var home = new ScratchDirectory();
+
+        var result = await RunAsync(home, args);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("USAGE:", result.Stdout);
+        Assert.Contains("txetl", result.Stdout);
+        Assert.Equal(string.Empty, result.Stderr);
+    }
+
+    [Fact]
+    public async Task Version_prints_the_version()
+    {
+        using var home = new ScratchDirectory();
+
+        var result = await RunAsync(home, "--version");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.StartsWith("0.1.0", result.Stdout.Trim());
+    }
+
+    internal static Task<CliResult> RunAsync(ScratchDirectory home, params string[] args) =>
+        CliTestHost.RunAsync(new Dictionary<string, string?> { ["TXETL_HOME"] = home.Path, ["TXETL_DATABASE_URL"] = null }, Path.GetTempPath(), args);
+
+    internal static async Task StopAsync(ScratchDirectory home)
+    {
+        if (Directory.Exists(home.Path))
+        {
+            await new LocalPostgres(new LocalPostgresOptions { RootDirectory = home.Path }).StopAsync();
+        }
+    }
+}
+
+/// <summary>Tests that create clusters run one after another: initdb is CPU-heavy on a small machine.</summary>
+[CollectionDefinition(nameof(LocalHomes))]
+public sealed class LocalHomes;

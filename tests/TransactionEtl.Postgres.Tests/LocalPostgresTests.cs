@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using System.Globalization;
+using Npgsql;
+using TransactionEtl.Core;
+using TransactionEtl.Testing;
+
+namespace TransactionEtl.Postgres.Tests;
+
+/// <summary>Each test creates its own cluster: they stop, restart and break it, which the shared one must not see.</summary>
+[Collection(nameof(OwnClusters))]
+public sealed class LocalPostgresTests
+{
+    [Fact]
+    public async Task Creates_starts_and_stops_a_cluster_reachable_over_socket_and_tcp()
+    {
+        using var scratch = new ScratchDirectory();
+        var postgres = new LocalPostgres(new LocalPostgresOptions { RootDirectory = scratch.Path, Fsync = false });
+        Assert.Equal(LocalPostgresState.NotCreated, postgres.GetStatus().State);
+
+        await postgres.EnsureStartedAsync();
+        try
+        {
+            Assert.Equal(LocalPostgresState.Running, postgres.GetStatus().State);
+            Assert.True(postgres.UsesUnixSocket);
+            Assert.Equal(postgres.DataDirectory, await ScalarAsync(postgres.GetConnectionString(), "SELECT current_setting('unix_socket_directories')"));
+            Assert.Equal("127.0.0.1", await ScalarAsync(postgres.GetConnectionString(), "SELECT current_setting('listen_addresses')"));
+            var tcp = DatabaseUrl.ToNpgsqlConnectionString(postgres.GetTcpUrl());
+            Assert.Equal("127.0.0.1", await ScalarAsync(tcp, "SELECT host(inet_server_addr())"));
+            Assert.Equal("UTF8", await ScalarAsync(tcp, "SHOW server_encoding"));
+        }
+        finally
+        {
+            Assert.True(await postgres.StopAsync());
+        }
+        Assert.Equal(LocalPostgresState.Stopped, postgres.GetStatus().State);
+        Assert.False(await postgres.StopAsync());
+    }
+
+    [Fact]
+    public async Task Tcp_refuses_a_wrong_password()
+    {
+        using var scratch = new ScratchDirectory();
+        var postgres = new LocalPostgres(new LocalPostgresOptions { RootDirectory = scratch.Path, Fsync = false });
+        await postgres.EnsureStartedAsync();
+        try
+        {
+            var wrong = new NpgsqlConnectionStringBuilder(DatabaseUrl.ToNpgsqlConnectionString(postgres.GetTcpUrl())) { Password = "wrong" };
+
+            var ex = await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync(wrong.ConnectionString, "SELECT 1"));
+
+            Assert.Equal(PostgresErrorCodes.InvalidPassword, ex.SqlState);
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(postgres.PasswordFile));
+            }
+        }
+        finally
+        {
+            await postgres.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_second_instance_reuses_the_running_server_and_restart_keeps_the_port()
+    {
+        using var scratch = new ScratchDirectory();
+        var first = new LocalPostgres(new LocalPostgresOptions { RootDirectory = scratch.Path, Fsync = false });
+        await first.EnsureStartedAsync();
+        try
+        {
+            var pid = first.GetStatus().Pid;
+            var second = new LocalPostgres(new LocalPostgresOptions { RootDirectory = scratch.Path, Fsync = false });
+            await second.EnsureStartedAsync();
+            Assert.Equal(pid, second.GetStatus().Pid);
+            Assert.Equal(first.Port, second.Port);
+
+            await second.RestartAsync();
+
+            Assert.NotEqual(pid, first.GetStatus().Pid);
+            Assert.Equal(second.Port, first.Port);
+            Assert.Equal("1", await ScalarAsync(first.GetConnectionString(), "SELECT 1"));
+        }
+        finally
+        {
+            await first.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_stale_pid_file_counts_as_stopped_and_does_not_block_the_next_start()
+    {
+        using var scratch = new ScratchDirectory();
+        var postgres = new LocalPostgres(new LocalPostgresOptions { RootDirectory = scratch.Path, Fsync = false });
+        await postgres.EnsureStartedAsync();
+        await postgres.StopAsync();
+        // What a killed server or a reboot leaves: a pid file naming a process that no longer exists.
+        using (var gone = Process.Start("true")!)
+        {
+            await gone.WaitForExitAsync();
+            await File.WriteAllTextAsync(
+                Path.Combine(postgres.DataDirectory, "postmaster.pid"),
+                string.Create(CultureInfo.InvariantCulture, $"{gone.Id}\n{postgres.DataDirectory}\n0\n5999\n{postgres.DataDirectory}\n127.0.0.1\n0 0\nready   \n"));
+        }
+
+        Assert.Equal(LocalPostgresState.Stopped, postgres.GetStatus().State);
+        await postgres.EnsureStartedAsync();
+        try
+        {
+            Assert.Equal(LocalPostgresState.Running, postgres.GetStatus().State);
+            Assert.Equal("1", await ScalarAsync(postgres.GetConnectionString(), "SELECT 1"));
+        }
+        finally
+        {
+            await postgres.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Missing_server_programs_name_what_to_install()
+    {
+        using var scratch = new ScratchDirectory();
+        var postgres = new LocalPostgres(new LocalPostgresOptions
+        {
+            RootDirectory = scratch.Path,
+            SearchPath = string.Empty,
+            SearchPatterns = [Path.Combine(scratch.Path, "nowhere-*", "bin")],
+        });
+
+        var ex = await Assert.ThrowsAsync<TransactionEtlException>(() => postgres.EnsureStartedAsync());
+
+        Assert.Contains("initdb, pg_ctl, postgres", ex.Message);
+        Assert.Contains("`apt-get install postgresql`", ex.Message);
+        Assert.Contains("`brew install postgresql@16`", ex.Message);
+        Assert.Contains("`dnf install postgresql-server`", ex.Message);
+        Assert.Contains("--database-url", ex.Message);
+        Assert.DoesNotContain('\n', ex.Message);
+        Assert.Equal(LocalPostgresState.NotCreated, postgres.GetStatus().State);
+    }
+
+    [Fact]
+    public async Task Finds_the_programs_in_a_versioned_directory_newest_first()
+    {
+        using var scratch = new ScratchDirectory();
+        foreach (var version in new[] { "9.6", "15", "13" })
+        {
+            var bin = Path.Combine(scratch.Path, "pg", version, "bin");
+            Directory.CreateDirectory(bin);
+            foreach (var program in new[] { "initdb", "pg_ctl", "postgres" })
+            {
+                await File.WriteAllTextAsync(Path.Combine(bin, program), string.Empty);
+            }
+        }
+
+        var found = Internal.PostgresBinaryLocator.LocateAll(string.Empty, [Path.Combine(scratch.Path, "pg", "*", "bin")]);
+
+        Assert.Equal(
+            new[] { "15", "13", "9.6" }.Select(v => Path.Combine(scratch.Path, "pg", v, "bin")),
+            found);
+    }
+
+    [RootFact]
+    public async Task As_root_the_cluster_belongs_to_and_runs_as_the_postgres_user()
+    {
+        using var scratch = new ScratchDirectory();
+        var postgres = new LocalPostgres(new LocalPostgresOptions { RootDirectory = scratch.Path, Fsync = false });
+        await postgres.EnsureStartedAsync();
+        try
+        {
+            Assert.Equal("postgres", await OsCommand.OwnerAsync(postgres.DataDirectory));
+            Assert.Equal("postgres", await OsCommand.OwnerAsync(postgres.PasswordFile));
+            var pid = postgres.GetStatus().Pid!.Value.ToString(CultureInfo.InvariantCulture);
+            Assert.Equal("postgres", await OsCommand.RunAsync("ps", "-o", "user=", "-p", pid));
+        }
+        finally
+        {
+            await postgres.StopAsync();
+        }
+    }
+
+    [RootFact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task As_root_a_home_the_postgres_user_cannot_reach_is_reported_with_a_hint()
+    {
+        using var scratch = new ScratchDirectory();
+        var home = Path.Combine(scratch.Path, "closed", "home");
+        Directory.CreateDirectory(Path.Combine(scratch.Path, "closed"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var postgres = new LocalPostgres(new LocalPostgresOptions { RootDirectory = home, Fsync = false });
+
+        var ex = await Assert.ThrowsAsync<TransactionEtlException>(() => postgres.EnsureStartedAsync());
+
+        Assert.Contains("'postgres' OS user cannot reach", ex.Message);
+        Assert.Contains("TXETL_HOME", ex.Message);
+    }
+
+    private static async Task<string?> ScalarAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToString(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+    }
+}
+
+/// <summary>Own-cluster tests run one after another: each initdb is CPU-heavy on a small machine.</summary>
+[CollectionDefinition(nameof(OwnClusters))]
+public sealed class OwnClusters;
