@@ -2,12 +2,13 @@ using System.ComponentModel;
 using System.Globalization;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using TransactionEtl.Cli.Internal;
 using TransactionEtl.Core.Samples;
 
 namespace TransactionEtl.Cli.Commands;
 
 /// <summary><c>txetl sample --rows N [--seed S] [--fault-rate F] OUT.csv</c>: writes a realistic transactions file.</summary>
-internal sealed class SampleCommand(IAnsiConsole console) : AsyncCommand<SampleCommand.Settings>
+internal sealed class SampleCommand(CliEnvironment environment) : AsyncCommand<SampleCommand.Settings>
 {
     internal sealed class Settings : CommandSettings
     {
@@ -43,14 +44,14 @@ internal sealed class SampleCommand(IAnsiConsole console) : AsyncCommand<SampleC
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var generator = new SampleGenerator(new SampleOptions { Rows = settings.Rows, Seed = settings.Seed, FaultRate = settings.FaultRate });
-        var path = Path.GetFullPath(settings.Output);
+        var path = Path.GetFullPath(settings.Output, environment.CurrentDirectory);
         var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
         await using (stream.ConfigureAwait(false))
         {
             await generator.WriteAsync(stream, cancellationToken).ConfigureAwait(false);
         }
 
-        console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
+        environment.Output.MarkupLineInterpolated(CultureInfo.InvariantCulture,
             $"wrote {settings.Rows} rows (seed {settings.Seed}, fault rate {settings.FaultRate}) to {path}");
         return 0;
     }
