@@ -33,11 +33,12 @@ internal static class ReferenceData
         _ => false,
     };
 
-    public static string Describe(string list) => list switch
+    /// <summary>The sentence tail for a value not in the list, with a hint, e.g. "is not an active ISO 4217 code; expected ...".</summary>
+    public static string NotInList(string list) => list switch
     {
-        Iso4217 => "an active ISO 4217 currency code such as EUR",
-        Iso3166Alpha2 => "an ISO 3166-1 alpha-2 country code such as DE",
-        _ => list,
+        Iso4217 => "is not an active ISO 4217 currency code; expected an ISO 4217 code such as EUR, USD or JPY",
+        Iso3166Alpha2 => "is not an ISO 3166-1 alpha-2 country code; expected a code such as DE, FR or US",
+        _ => "is not in " + list,
     };
 
     private static List<string[]> ReadRows(string file)

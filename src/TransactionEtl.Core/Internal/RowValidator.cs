@@ -104,14 +104,14 @@ internal sealed class RowValidator
             case FieldType.Number:
                 if (!DecimalText.TryParse(v, out decimal number, out _))
                 {
-                    return TypeError(f, raw, DecimalText.Expected, errors);
+                    return TypeError(f, raw, "number", DecimalText.Expected, errors);
                 }
                 typed = number;
                 break;
             case FieldType.Integer:
                 if (!DecimalText.TryParseInteger(v, out long integer))
                 {
-                    return TypeError(f, raw, "expected a whole number such as 42 or -7", errors);
+                    return TypeError(f, raw, "whole number", "expected digits with an optional sign such as 42 or -7", errors);
                 }
                 typed = integer;
                 break;
@@ -126,13 +126,13 @@ internal sealed class RowValidator
                 }
                 else
                 {
-                    return TypeError(f, raw, $"expected one of {string.Join(", ", f.TrueValues.Concat(f.FalseValues))}", errors);
+                    return TypeError(f, raw, "boolean", $"expected one of {string.Join(", ", f.TrueValues.Concat(f.FalseValues))}", errors);
                 }
                 break;
             case FieldType.DateTime:
                 if (!IsoTimestamp.TryParse(v, out var utc, out var written))
                 {
-                    return TypeError(f, raw, "not a real date/time; " + IsoTimestamp.Expected, errors);
+                    return TypeError(f, raw, "date/time", IsoTimestamp.Expected + " (a real calendar date and time)", errors);
                 }
                 typed = utc;
                 _writtenDate[f.Index] = written;
@@ -140,7 +140,7 @@ internal sealed class RowValidator
             case FieldType.Date:
                 if (!IsoTimestamp.TryParseDate(v, out var date))
                 {
-                    return TypeError(f, raw, "not a real date; expected YYYY-MM-DD such as 2024-03-01", errors);
+                    return TypeError(f, raw, "date", "expected a real calendar date YYYY-MM-DD such as 2024-03-01", errors);
                 }
                 typed = date;
                 _writtenDate[f.Index] = date;
@@ -168,7 +168,7 @@ internal sealed class RowValidator
             if (f.Reference is not null && !ReferenceData.Contains(f.Reference, v))
             {
                 errors.Add(new CellError(f.Name, FileErrorCodes.ConstraintError,
-                    $"{f.Name} '{v}' is not {ReferenceData.Describe(f.Reference).Split(" such as ")[0]}; expected {ReferenceData.Describe(f.Reference)}", raw));
+                    $"{f.Name} '{v}' {ReferenceData.NotInList(f.Reference)}", raw));
             }
         }
         if (f.Enum is not null && !f.Enum.Contains(v))
@@ -259,9 +259,9 @@ internal sealed class RowValidator
         values[tax.RuleIdOutput] = rule.RuleId;
     }
 
-    private static bool TypeError(FieldSpec f, string raw, string expected, List<CellError> errors)
+    private static bool TypeError(FieldSpec f, string raw, string what, string expected, List<CellError> errors)
     {
-        errors.Add(new CellError(f.Name, FileErrorCodes.TypeError, $"{f.Name} '{raw.Trim()}' is not a valid {f.Type.ToString().ToLowerInvariant()}; {expected}", raw));
+        errors.Add(new CellError(f.Name, FileErrorCodes.TypeError, $"{f.Name} '{raw.Trim()}' is not a valid {what}; {expected}", raw));
         return false;
     }
 
