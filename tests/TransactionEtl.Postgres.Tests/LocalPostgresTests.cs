@@ -116,6 +116,28 @@ public sealed class LocalPostgresTests
     }
 
     [Fact]
+    public async Task A_data_directory_too_deep_for_a_unix_socket_falls_back_to_tcp_with_the_password()
+    {
+        using var scratch = new ScratchDirectory();
+        // sun_path holds about 104 bytes: this directory leaves no room for "/.s.PGSQL.NNNNN".
+        var deep = Path.Combine(scratch.Path, new string('d', 60), new string('e', 40));
+        var postgres = new LocalPostgres(new LocalPostgresOptions { RootDirectory = deep, Fsync = false });
+        Assert.False(postgres.UsesUnixSocket);
+
+        await postgres.EnsureStartedAsync();
+        try
+        {
+            Assert.Equal(string.Empty, await ScalarAsync(postgres.GetConnectionString(), "SELECT current_setting('unix_socket_directories')"));
+            Assert.StartsWith("postgresql://postgres:", postgres.GetUrl());
+            Assert.Equal("1", await ScalarAsync(DatabaseUrl.ToNpgsqlConnectionString(postgres.GetUrl()), "SELECT 1"));
+        }
+        finally
+        {
+            await postgres.StopAsync();
+        }
+    }
+
+    [Fact]
     public async Task Missing_server_programs_name_what_to_install()
     {
         using var scratch = new ScratchDirectory();
