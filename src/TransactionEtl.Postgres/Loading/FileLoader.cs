@@ -174,7 +174,7 @@ public sealed class FileLoader
                 ("rows_rejected", summary.RowsRejected), ("rows_duplicate", summary.RowsDuplicate),
                 ("blank_lines", summary.BlankLines), ("reject_reasons", LedgerJson.Reasons(summary.RejectReasons)),
                 ("warnings", LedgerJson.Strings(summary.Warnings)), ("header", LedgerJson.Strings(result.Header)),
-                ("error", summary.Error),
+                ("error", PgText.StorableOrNull(summary.Error)),
                 ("file_id", fileId)).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return summary with { DurationMs = ElapsedMs(started) };
@@ -268,7 +268,7 @@ public sealed class FileLoader
             await using (connection.ConfigureAwait(false))
             {
                 await ExecuteAsync(connection, LoaderSql.MarkFailed, timeout.Token,
-                    ("error", message), ("sha256", null), ("file_id", fileId)).ConfigureAwait(false);
+                    ("error", PgText.Storable(message)), ("sha256", null), ("file_id", fileId)).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException or OperationCanceledException)

@@ -80,6 +80,29 @@ public sealed class FileLoaderTests(PostgresFixture db) : IClassFixture<Postgres
     }
 
     [Fact]
+    public async Task Rows_with_NUL_bytes_are_rejected_and_stored_with_a_visible_stand_in_instead_of_failing_the_file()
+    {
+        // Regression: PostgreSQL text/jsonb cannot hold U+0000, so one such row used to make the whole COPY fail.
+        var records = new[]
+        {
+            "NUL-1,2025-01-02,ACC-1,Bad\0Shop,groceries,5.00,EUR,DE,,",
+            "NUL-\0-2,2025-01-02,ACC-2,Shop,groceries,5.00,EUR,DE,,",
+            "NUL-3,2025-01-02,ACC-3,Shop,groceries,5.00,EUR,DE,,",
+        };
+        var path = _t.WriteFile("nul.csv", LoaderTestSupport.Header + "\n" + string.Join("\n", records) + "\n");
+
+        var summary = await _t.LoadAsync(path, maxRejectedRatio: 1m);
+        var rejected = await _t.RejectedRowsAsync(LoaderTestSupport.Id(summary));
+
+        Assert.Equal(FileStatus.LoadedWithRejects, summary.Status);
+        Assert.Equal(1, summary.RowsLoaded);
+        Assert.Equal(2, summary.RowsRejected);
+        await _t.AssertAccountingAsync(summary);
+        Assert.Equal(records[..2].Select(r => r.Replace('\0', '\u2400')), rejected.Select(r => r.Raw));
+        Assert.All(rejected, r => Assert.DoesNotContain("\\u0000", r.Errors));
+    }
+
+    [Fact]
     public async Task File_over_the_reject_threshold_loads_nothing_but_records_its_rejects()
     {
         var path = Path.Combine(LoaderTestSupport.SamplesDirectory, "file-level", "too-many-rejects.csv");

@@ -32,7 +32,7 @@ internal static class LedgerJson
             writer.WriteStartArray();
             foreach (var value in values)
             {
-                writer.WriteStringValue(value);
+                writer.WriteStringValue(PgText.Storable(value));
             }
 
             writer.WriteEndArray();

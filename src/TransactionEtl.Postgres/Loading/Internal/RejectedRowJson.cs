@@ -14,8 +14,8 @@ internal static class RejectedRowJson
             writer.WriteStartObject();
             WriteNullable(writer, "column", error.Column);
             writer.WriteString("code", error.Code);
-            writer.WriteString("message", error.Message);
-            WriteNullable(writer, "value", error.Value);
+            writer.WriteString("message", PgText.Storable(error.Message));
+            WriteNullable(writer, "value", PgText.StorableOrNull(error.Value));
             writer.WriteEndObject();
         }
 

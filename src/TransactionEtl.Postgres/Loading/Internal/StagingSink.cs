@@ -36,7 +36,7 @@ internal sealed class StagingSink : IRowSink
     {
         await _importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
         await _importer.WriteAsync(row.Line, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-        await _importer.WriteAsync(row.RawRecord, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+        await _importer.WriteAsync(PgText.Storable(row.RawRecord), NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
         await _importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
         await _importer.WriteAsync(row.Key, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
         var values = row.Values;
@@ -70,7 +70,7 @@ internal sealed class StagingSink : IRowSink
     {
         await _importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
         await _importer.WriteAsync(row.Line, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-        await _importer.WriteAsync(row.RawRecord, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+        await _importer.WriteAsync(PgText.Storable(row.RawRecord), NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
         await _importer.WriteAsync(ErrorsJson(row.Errors), NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
         await _importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < _columns.Count; i++)
