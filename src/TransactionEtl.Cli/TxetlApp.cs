@@ -40,6 +40,7 @@ internal static class TxetlApp
                 db.AddCommand<DbStopCommand>("stop")
                     .WithDescription("Stop the local cluster.");
             });
+            config.AddCommand<ValidateCommand>("validate").WithDescription("Check a CSV file against the contract without a database: what loading would do.");
             // Commands from later issues register here.
         });
         return app.RunAsync(args, cancellationToken);

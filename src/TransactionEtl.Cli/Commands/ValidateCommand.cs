@@ -1,0 +1,180 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text.Json;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using TransactionEtl.Cli.Internal;
+using TransactionEtl.Core;
+
+namespace TransactionEtl.Cli.Commands;
+
+/// <summary>
+/// <c>txetl validate FILE</c>: a dry run of the engine, no database. Prints what loading would do (counts, reasons
+/// by code, the first rejected rows) and exits 0 when the file would load, 2 when it would be rejected, 1 on
+/// usage or I/O errors.
+/// </summary>
+internal sealed class ValidateCommand(CliEnvironment environment) : AsyncCommand<ValidateCommand.Settings>
+{
+    /// <summary>Work shorter than this gets no progress bar: it would only flicker.</summary>
+    private static readonly TimeSpan ProgressDelay = TimeSpan.FromSeconds(1);
+
+    internal sealed class Settings : CommandSettings
+    {
+        [CommandArgument(0, "<FILE>")]
+        [Description("The CSV file to check.")]
+        public string File { get; set; } = "";
+
+        [CommandOption("--contract <FILE>")]
+        [Description("A contract file (Table Schema JSON, see docs/contracts.md). Default: the built-in transactions contract.")]
+        public string? Contract { get; set; }
+
+        [CommandOption("--json")]
+        [Description("Print the summary as JSON (the same object the loader and the Lambda return) and no progress bar.")]
+        public bool Json { get; set; }
+
+        [CommandOption("--max-rejected-ratio <RATIO>")]
+        [Description("Override the contract's reject threshold for this run (0..1).")]
+        public decimal? MaxRejectedRatio { get; set; }
+
+        [CommandOption("--no-duplicate-check")]
+        [Description("Skip the in-file duplicate transaction_id check. The check keeps every distinct id in memory (about 100 bytes each); without it memory stays flat for any file size. The loader checks duplicates in SQL either way.")]
+        public bool NoDuplicateCheck { get; set; }
+
+        [CommandOption("--show <N>")]
+        [Description("How many rejected rows to print (default 20).")]
+        [DefaultValue(20)]
+        public int Show { get; set; } = 20;
+
+        [CommandOption("--verbose")]
+        [Description("On errors, also print the exception's stack trace.")]
+        public bool Verbose { get; set; }
+
+        public override ValidationResult Validate()
+        {
+            if (MaxRejectedRatio is < 0 or > 1)
+            {
+                return ValidationResult.Error($"--max-rejected-ratio must be between 0 and 1 (was {MaxRejectedRatio})");
+            }
+            return Show < 0 ? ValidationResult.Error("--show must be 0 or more") : ValidationResult.Success();
+        }
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        string path = Path.Combine(environment.CurrentDirectory, settings.File);
+        if (!System.IO.File.Exists(path))
+        {
+            throw new TransactionEtlException($"{settings.File}: file not found");
+        }
+        Contract contract;
+        if (settings.Contract is null)
+        {
+            contract = Contract.Default;
+        }
+        else
+        {
+            string contractPath = Path.Combine(environment.CurrentDirectory, settings.Contract);
+            if (!System.IO.File.Exists(contractPath))
+            {
+                throw new TransactionEtlException($"{settings.Contract}: contract file not found");
+            }
+            contract = Contract.Load(contractPath);
+        }
+
+        var sink = new ValidateSink(settings.Show);
+        long bytesRead = 0;
+        var options = new ProcessingOptions
+        {
+            Contract = contract,
+            DetectDuplicatesInMemory = !settings.NoDuplicateCheck,
+            MaxRejectedRatio = settings.MaxRejectedRatio,
+            Progress = b => Volatile.Write(ref bytesRead, b),
+        };
+        await using var input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        long size = input.Length;
+        var work = Task.Run(() => FileProcessor.ProcessAsync(input, sink, options, cancellationToken), cancellationToken);
+
+        var output = environment.Output;
+        bool canShowProgress = !settings.Json && output.Profile.Capabilities.Interactive && output.Profile.Capabilities.Ansi && !Console.IsOutputRedirected;
+        if (canShowProgress && await Task.WhenAny(work, Task.Delay(ProgressDelay, cancellationToken)) != work)
+        {
+            await output.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
+                .StartAsync(async progress =>
+                {
+                    var task = progress.AddTask(Path.GetFileName(path), maxValue: Math.Max(size, 1));
+                    while (!work.IsCompleted)
+                    {
+                        task.Value = Volatile.Read(ref bytesRead);
+                        await Task.WhenAny(work, Task.Delay(200, cancellationToken));
+                    }
+                    task.Value = task.MaxValue;
+                });
+        }
+        var result = await work;
+        var summary = FileSummary.ForDryRun(settings.File, result);
+
+        if (settings.Json)
+        {
+            output.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(summary, FileSummaryJsonContext.Readable.FileSummary));
+        }
+        else
+        {
+            PrintReport(output, contract, result, summary, sink.FirstRejected);
+        }
+        return summary.Status == FileStatus.Rejected ? ExitCodes.Rejected : ExitCodes.Ok;
+    }
+
+    private static void PrintReport(IAnsiConsole output, Contract contract, FileResult result, FileSummary summary, IReadOnlyList<RejectedRow> firstRejected)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        output.WriteLine($"File:       {summary.File} ({result.Bytes.ToString("N0", inv)} bytes, sha256 {result.Sha256})");
+        output.WriteLine($"Contract:   {contract.Name} {contract.Version} ({contract.Source})");
+        string verdict = summary.Status == FileStatus.Rejected
+            ? "would be REJECTED (nothing would be loaded)"
+            : $"would load {summary.RowsLoaded.ToString("N0", inv)} row(s)";
+        output.WriteLine($"Status:     {summary.Status}: {verdict}");
+        if (summary.Error is not null)
+        {
+            output.WriteLine($"Reason:     {summary.Error}");
+        }
+        output.WriteLine(string.Create(inv,
+            $"Rows:       {result.RowsTotal:N0} total, {result.RowsValid:N0} valid, {result.RowsRejected:N0} rejected, {result.BlankLines:N0} blank line(s) skipped"));
+        double seconds = Math.Max(result.Duration.TotalSeconds, 1e-6);
+        output.WriteLine(string.Create(inv,
+            $"Throughput: {result.RowsTotal / seconds:N0} rows/s, {result.Bytes / seconds / (1024 * 1024):N1} MiB/s ({result.Duration.TotalMilliseconds:N0} ms)"));
+        foreach (var warning in result.Warnings)
+        {
+            output.WriteLine($"Warning:    {warning}");
+        }
+        if (summary.RejectReasons.Count > 0)
+        {
+            output.WriteLine("Reasons:");
+            foreach (var (code, count) in summary.RejectReasons)
+            {
+                output.WriteLine(string.Create(inv, $"  {code,-18} {count:N0}"));
+            }
+        }
+        if (firstRejected.Count > 0)
+        {
+            output.WriteLine(result.RowsRejected > firstRejected.Count
+                ? string.Create(inv, $"First {firstRejected.Count} of {result.RowsRejected:N0} rejected rows:")
+                : "Rejected rows:");
+            foreach (var row in firstRejected)
+            {
+                foreach (var error in row.Errors)
+                {
+                    string column = error.Column ?? "(row)";
+                    string value = error.Value is null ? "" : $" value '{Shorten(error.Value)}':";
+                    output.WriteLine(string.Create(inv, $"  line {row.Line}, {column} [{error.Code}]:{value} {error.Message}"));
+                }
+            }
+        }
+    }
+
+    private static string Shorten(string value)
+    {
+        string oneLine = value.ReplaceLineEndings("\\n");
+        return oneLine.Length <= 80 ? oneLine : oneLine[..77] + "...";
+    }
+}

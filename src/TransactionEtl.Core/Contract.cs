@@ -1,0 +1,121 @@
+using TransactionEtl.Core.Internal;
+
+namespace TransactionEtl.Core;
+
+/// <summary>
+/// A data contract: a Frictionless Table Schema (v2) with a Table Dialect and <c>x-txetl</c> extensions (see
+/// docs/contracts.md). It says how to read a CSV file, which rules each column obeys, how values are normalized and
+/// taxed, and which typed columns come out. Immutable and thread-safe once loaded.
+/// </summary>
+public sealed class Contract
+{
+    /// <summary>The name of the shipped default contract resource and file (<c>contracts/transactions.contract.json</c>).</summary>
+    public const string DefaultFileName = "transactions.contract.json";
+
+    private const string EmbeddedName = "TransactionEtl.Core.Contracts." + DefaultFileName;
+    private static readonly Lazy<Contract> DefaultContract = new(() =>
+    {
+        using var stream = typeof(Contract).Assembly.GetManifestResourceStream(EmbeddedName)
+            ?? throw new InvalidOperationException($"Embedded resource {EmbeddedName} is missing from the build.");
+        return ContractLoader.Load(stream, "built-in " + DefaultFileName, baseDirectory: null);
+    });
+
+    internal Contract(
+        string name,
+        string version,
+        string? title,
+        string source,
+        IReadOnlyList<OutputColumn> outputColumns,
+        IReadOnlyList<string> primaryKey,
+        string targetTable,
+        decimal maxRejectedRatio,
+        FieldSpec[] fields,
+        int[] primaryKeyFields,
+        DialectSpec dialect,
+        TaxSpec? tax)
+    {
+        Name = name;
+        Version = version;
+        Title = title;
+        Source = source;
+        OutputColumns = outputColumns;
+        PrimaryKey = primaryKey;
+        TargetTable = targetTable;
+        MaxRejectedRatio = maxRejectedRatio;
+        Fields = fields;
+        PrimaryKeyFields = primaryKeyFields;
+        Dialect = dialect;
+        Tax = tax;
+    }
+
+    /// <summary>The transactions contract shipped with the product; used when the user names none.</summary>
+    public static Contract Default => DefaultContract.Value;
+
+    /// <summary>The contract's name (e.g. <c>transactions</c>).</summary>
+    public string Name { get; }
+
+    /// <summary>The contract's version as written in the file.</summary>
+    public string Version { get; }
+
+    /// <summary>A human title, or null.</summary>
+    public string? Title { get; }
+
+    /// <summary>Where the contract came from (a path, or "built-in transactions.contract.json").</summary>
+    public string Source { get; }
+
+    /// <summary>
+    /// The typed columns of each valid row, in the order of <see cref="ValidRow.Values"/>. The loader adds its
+    /// own bookkeeping columns (file_id, source_line, loaded_at).
+    /// </summary>
+    public IReadOnlyList<OutputColumn> OutputColumns { get; }
+
+    /// <summary>The output column name(s) of the primary key.</summary>
+    public IReadOnlyList<string> PrimaryKey { get; }
+
+    /// <summary>The target table name (a plain identifier; quote it in SQL).</summary>
+    public string TargetTable { get; }
+
+    /// <summary>The share of rejected rows above which the whole file is rejected (default 0.05).</summary>
+    public decimal MaxRejectedRatio { get; }
+
+    /// <summary>The tax rules of the contract's tax step, or null when it has none.</summary>
+    public TaxRuleSet? TaxRules => Tax?.Rules;
+
+    /// <summary>The names of the contract's fields (the CSV columns it knows), in contract order.</summary>
+    public IReadOnlyList<string> FieldNames => Array.ConvertAll(Fields, f => f.Name);
+
+    internal FieldSpec[] Fields { get; }
+
+    internal int[] PrimaryKeyFields { get; }
+
+    internal DialectSpec Dialect { get; }
+
+    internal TaxSpec? Tax { get; }
+
+    /// <summary>Loads a contract file. Relative tax rule paths resolve against the file's directory.</summary>
+    /// <exception cref="ContractException">The contract has a mistake; the message names its JSON path.</exception>
+    public static Contract Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        using var stream = File.OpenRead(path);
+        return ContractLoader.Load(stream, path, Path.GetDirectoryName(Path.GetFullPath(path)));
+    }
+
+    /// <summary>Loads a contract from JSON; <paramref name="source"/> names it in errors.</summary>
+    /// <param name="json">The UTF-8 JSON.</param>
+    /// <param name="source">A name for messages (file path or "inline").</param>
+    /// <param name="baseDirectory">Where relative tax rule paths resolve; null allows only the built-in rules.</param>
+    /// <exception cref="ContractException">The contract has a mistake; the message names its JSON path.</exception>
+    public static Contract Load(Stream json, string source, string? baseDirectory) =>
+        ContractLoader.Load(json, source, baseDirectory);
+
+    /// <summary>Quotes an identifier for SQL. Contract identifiers are already restricted to <c>[a-z_][a-z0-9_]*</c>.</summary>
+    public static string QuoteIdentifier(string identifier)
+    {
+        ArgumentNullException.ThrowIfNull(identifier);
+        return "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Name} {Version} ({Source})";
+}

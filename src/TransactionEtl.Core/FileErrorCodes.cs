@@ -1,0 +1,50 @@
+namespace TransactionEtl.Core;
+
+/// <summary>
+/// Codes of file-level errors (<see cref="FileResult.ErrorCode"/>) and row-level errors (<see cref="CellError.Code"/>).
+/// They follow the Frictionless validation-report codes where one exists.
+/// </summary>
+public static class FileErrorCodes
+{
+    /// <summary>File: bytes that are not valid in the contract's encoding (UTF-8 by default).</summary>
+    public const string EncodingError = "encoding-error";
+
+    /// <summary>File: a required column is missing from the header.</summary>
+    public const string MissingLabel = "missing-label";
+
+    /// <summary>File: a column is named twice (also via aliases).</summary>
+    public const string DuplicateLabel = "duplicate-label";
+
+    /// <summary>File: no header row (no bytes, or only blank lines).</summary>
+    public const string EmptyFile = "empty-file";
+
+    /// <summary>File: the CSV structure is broken (e.g. an unterminated quote, text after a closing quote).</summary>
+    public const string FormatError = "format-error";
+
+    /// <summary>File: one record is larger than the configured limit.</summary>
+    public const string RecordTooLarge = "record-too-large";
+
+    /// <summary>File: more rows rejected than the contract's <c>maxRejectedRatio</c> allows.</summary>
+    public const string TooManyRejects = "too-many-rejects";
+
+    /// <summary>Row: the row has fewer cells than the header.</summary>
+    public const string MissingCell = "missing-cell";
+
+    /// <summary>Row: the row has more cells than the header.</summary>
+    public const string ExtraCell = "extra-cell";
+
+    /// <summary>Row: a value cannot be read as its type (number, date/time, boolean).</summary>
+    public const string TypeError = "type-error";
+
+    /// <summary>Row: a value breaks a constraint (required, pattern, enum, length, range, reference list, scale).</summary>
+    public const string ConstraintError = "constraint-error";
+
+    /// <summary>Row: the primary key repeats a row earlier in the file.</summary>
+    public const string PrimaryKey = "primary-key";
+
+    /// <summary>Row: no tax rule matches the row's country, region, category and date.</summary>
+    public const string NoTaxRule = "no-tax-rule";
+
+    /// <summary>Row: the primary key was loaded from an earlier file (set by the loader, not the engine).</summary>
+    public const string DuplicateExisting = "duplicate-existing";
+}

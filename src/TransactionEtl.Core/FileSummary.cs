@@ -1,0 +1,104 @@
+using System.Text.Json.Serialization;
+
+namespace TransactionEtl.Core;
+
+/// <summary>
+/// The per-file summary of the spec (one JSON object per file): the CLI prints it with <c>--json</c>, the Lambda
+/// returns it. Serialize with <see cref="FileSummaryJsonContext"/> (snake_case, AOT-safe).
+/// Invariant: <c>RowsTotal = rows valid + RowsRejected + RowsDuplicate</c>; <c>RowsLoaded</c> is the valid rows
+/// unless the file is rejected (then 0).
+/// </summary>
+public sealed record FileSummary
+{
+    /// <summary>The file's name or URI as given (path, <c>s3://bucket/key</c>).</summary>
+    public required string File { get; init; }
+
+    /// <summary>The ledger id of the file (set by the loader; null in a dry run).</summary>
+    public string? FileId { get; init; }
+
+    /// <summary>One of <see cref="FileStatus"/>.</summary>
+    public required string Status { get; init; }
+
+    /// <summary>Data rows (blank lines excluded).</summary>
+    public long RowsTotal { get; init; }
+
+    /// <summary>Rows loaded (would be loaded, in a dry run); 0 when the file is rejected.</summary>
+    public long RowsLoaded { get; init; }
+
+    /// <summary>Rows rejected with a reason (not counting <see cref="RowsDuplicate"/>).</summary>
+    public long RowsRejected { get; init; }
+
+    /// <summary>Rows whose key was loaded from an earlier file (<c>duplicate-existing</c>).</summary>
+    public long RowsDuplicate { get; init; }
+
+    /// <summary>Blank lines skipped.</summary>
+    public long BlankLines { get; init; }
+
+    /// <summary>Number of errors per code (row codes, plus the file-level code when the file was rejected).</summary>
+    public IReadOnlyDictionary<string, long> RejectReasons { get; init; } = new SortedDictionary<string, long>(StringComparer.Ordinal);
+
+    /// <summary>Warnings such as ignored unknown columns.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>Lower-case hex SHA-256 of the file's bytes.</summary>
+    public string Sha256 { get; init; } = "";
+
+    /// <summary>Processing wall time in milliseconds.</summary>
+    public long DurationMs { get; init; }
+
+    /// <summary>Why the file was rejected or failed, as one sentence; omitted from JSON when null.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Error { get; init; }
+
+    /// <summary>
+    /// The summary of a dry run (validate): what loading would do, with nothing loaded before. Status is
+    /// <c>rejected</c> for a file-level error or too many rejects, <c>loaded_with_rejects</c> when some rows
+    /// are rejected, else <c>loaded</c>.
+    /// </summary>
+    public static FileSummary ForDryRun(string file, FileResult result)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(result);
+        var reasons = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (code, count) in result.RejectReasons)
+        {
+            reasons[code] = count;
+        }
+        string? error = result.ErrorMessage;
+        string status;
+        if (result.ErrorCode is not null)
+        {
+            status = FileStatus.Rejected;
+            reasons[result.ErrorCode] = reasons.GetValueOrDefault(result.ErrorCode) + 1;
+        }
+        else if (result.RejectThresholdExceeded)
+        {
+            status = FileStatus.Rejected;
+            reasons[FileErrorCodes.TooManyRejects] = 1;
+            error = TooManyRejectsMessage(result.RowsRejected, result.RowsTotal, result.MaxRejectedRatio);
+        }
+        else
+        {
+            status = result.RowsRejected > 0 ? FileStatus.LoadedWithRejects : FileStatus.Loaded;
+        }
+        return new FileSummary
+        {
+            File = file,
+            Status = status,
+            RowsTotal = result.RowsTotal,
+            RowsLoaded = status == FileStatus.Rejected ? 0 : result.RowsValid,
+            RowsRejected = result.RowsRejected,
+            BlankLines = result.BlankLines,
+            RejectReasons = reasons,
+            Warnings = result.Warnings,
+            Sha256 = result.Sha256,
+            DurationMs = (long)result.Duration.TotalMilliseconds,
+            Error = error,
+        };
+    }
+
+    /// <summary>The sentence used when the reject threshold is exceeded (shared with the loader).</summary>
+    public static string TooManyRejectsMessage(long rowsRejected, long rowsTotal, decimal maxRejectedRatio) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{rowsRejected} of {rowsTotal} rows rejected ({(rowsTotal == 0 ? 0 : (decimal)rowsRejected / rowsTotal):P2}), more than the allowed {maxRejectedRatio:P2}; no row of the file is loaded. Fix the rejected rows or raise maxRejectedRatio.");
+}

@@ -1,0 +1,74 @@
+using System.Globalization;
+
+namespace TransactionEtl.Core.Internal;
+
+/// <summary>
+/// The spec's amount grammar <c>[+-]?digits[.digits]</c>: no grouping separators, no exponent, no currency symbol,
+/// no leading or trailing dot. Checked by hand because <see cref="decimal.TryParse(string, out decimal)"/> accepts
+/// more than that.
+/// </summary>
+internal static class DecimalText
+{
+    public const string Expected = "expected digits with an optional sign and '.' as decimal point, e.g. -12.50 (no grouping separators, exponent or currency symbol)";
+
+    /// <summary>Parses; <paramref name="decimals"/> is the number of digits after the point as written.</summary>
+    public static bool TryParse(string s, out decimal value, out int decimals)
+    {
+        value = 0;
+        decimals = 0;
+        int i = 0;
+        if (s.Length > 0 && (s[0] == '+' || s[0] == '-'))
+        {
+            i = 1;
+        }
+        int intStart = i;
+        while (i < s.Length && char.IsAsciiDigit(s[i]))
+        {
+            i++;
+        }
+        if (i == intStart)
+        {
+            return false;
+        }
+        if (i < s.Length)
+        {
+            if (s[i] != '.')
+            {
+                return false;
+            }
+            int fracStart = ++i;
+            while (i < s.Length && char.IsAsciiDigit(s[i]))
+            {
+                i++;
+            }
+            decimals = i - fracStart;
+            if (decimals == 0 || i != s.Length)
+            {
+                return false;
+            }
+        }
+        // decimal holds 28-29 significant digits; longer numbers fail here rather than being rounded silently.
+        int significant = s.AsSpan(intStart).TrimStart('0').Length - (decimals > 0 ? 1 : 0);
+        return significant <= 28
+            && decimal.TryParse(s, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out value);
+    }
+
+    /// <summary><c>[+-]?digits</c> into a 64-bit integer.</summary>
+    public static bool TryParseInteger(string s, out long value)
+    {
+        value = 0;
+        int i = s.Length > 0 && (s[0] == '+' || s[0] == '-') ? 1 : 0;
+        if (i == s.Length)
+        {
+            return false;
+        }
+        for (int j = i; j < s.Length; j++)
+        {
+            if (!char.IsAsciiDigit(s[j]))
+            {
+                return false;
+            }
+        }
+        return long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
+    }
+}

@@ -1,0 +1,31 @@
+using System.Collections.Frozen;
+using System.Text.RegularExpressions;
+
+namespace TransactionEtl.Core.Internal;
+
+/// <summary>One contract field, compiled for the hot loop: everything resolved to indexes and ready checks.</summary>
+internal sealed class FieldSpec
+{
+    public required string Name { get; init; }
+    public required int Index { get; init; }
+    public required FieldType Type { get; init; }
+    public string[] Labels { get; init; } = [];
+    public NormalizationStep[] Normalize { get; init; } = [];
+    public bool Required { get; init; }
+    public Regex? Pattern { get; init; }
+    public string? PatternText { get; init; }
+    public FrozenSet<string>? Enum { get; init; }
+    public string[]? EnumValues { get; init; }
+    public int? MinLength { get; init; }
+    public int? MaxLength { get; init; }
+    public IComparable? Minimum { get; init; }
+    public IComparable? Maximum { get; init; }
+    public string? Reference { get; init; }
+    public int ScaleFrom { get; set; } = -1;
+    public int PrefixFrom { get; set; } = -1;
+    public int OutputIndex { get; set; } = -1;
+    public string[] TrueValues { get; init; } = [];
+    public string[] FalseValues { get; init; } = [];
+    public string[] MissingValues { get; init; } = [""];
+    public string? Hint { get; init; }
+}

@@ -1,0 +1,292 @@
+using System.Diagnostics;
+using System.Text;
+using Sylvan.Data.Csv;
+
+namespace TransactionEtl.Core.Internal;
+
+/// <summary>The state of one <see cref="FileProcessor.ProcessAsync"/> call: read, map the header, check each record.</summary>
+internal sealed class FileRun
+{
+    private const int ReadBufferSize = 64 * 1024;
+
+    private readonly Stream _input;
+    private readonly IRowSink _sink;
+    private readonly ProcessingOptions _options;
+    private readonly Contract _contract;
+    private readonly RowValidator _validator;
+    private readonly List<CellError> _errors = [];
+    private readonly Dictionary<string, long> _reasons = new(StringComparer.Ordinal);
+    private readonly List<string> _warnings = [];
+    private readonly Dictionary<string, long>? _seenKeys;
+    private readonly ValidRow _row;
+    private string[] _header = [];
+    private int[] _columnToField = [];
+    private long _rowsTotal;
+    private long _rowsValid;
+    private long _rowsRejected;
+    private long _blankLines;
+    private string? _errorCode;
+    private string? _errorMessage;
+
+    public FileRun(Stream input, IRowSink sink, ProcessingOptions options)
+    {
+        _input = input;
+        _sink = sink;
+        _options = options;
+        _contract = options.Contract;
+        _validator = new RowValidator(_contract, options.MaxFieldChars);
+        _row = new ValidRow(_contract.OutputColumns.Count);
+        _seenKeys = options.DetectDuplicatesInMemory && _contract.PrimaryKeyFields.Length > 0
+            ? new Dictionary<string, long>(StringComparer.Ordinal)
+            : null;
+    }
+
+    public async Task<FileResult> RunAsync(CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var dialect = _contract.Dialect;
+        using var tracker = new TrackingStream(_input, validateUtf8: dialect.Encoding is null, _options.Progress);
+        // The tracker has already refused bad bytes, so the decoder never meets any; it only strips the BOM.
+        var encoding = dialect.Encoding ?? new UTF8Encoding(encoderShouldEmitUTF8Identifier: true, throwOnInvalidBytes: true);
+        long line = 1;
+        try
+        {
+            using var text = new StreamReader(tracker, encoding, detectEncodingFromByteOrderMarks: false, ReadBufferSize, leaveOpen: true);
+            var csvOptions = new CsvDataReaderOptions
+            {
+                HasHeaders = false,
+                Delimiter = dialect.Delimiter,
+                Quote = dialect.Quote,
+                Escape = dialect.Quote,
+                Comment = '\0',
+                BufferSize = Math.Min(ReadBufferSize, _options.MaxRecordChars),
+                MaxBufferSize = _options.MaxRecordChars,
+                OwnsReader = false,
+                ResultSetMode = ResultSetMode.SingleResult,
+            };
+            await using var csv = await CsvDataReader.CreateAsync(text, csvOptions, cancellationToken);
+            bool headerDone = !dialect.Header;
+            if (headerDone)
+            {
+                _columnToField = Enumerable.Range(0, _contract.Fields.Length).ToArray();
+                _header = _contract.Fields.Select(f => f.Name).ToArray();
+            }
+            while (await csv.ReadAsync(cancellationToken))
+            {
+                var raw = csv.GetRawRecordSpan();
+                long recordLine = line;
+                line += LineCounter.CountLineBreaks(raw);
+                var content = LineCounter.TrimLineBreak(raw);
+                if (content.IsWhiteSpace())
+                {
+                    _blankLines++;
+                    continue;
+                }
+                if (!headerDone)
+                {
+                    headerDone = true;
+                    if (!MapHeader(csv))
+                    {
+                        break;
+                    }
+                    continue;
+                }
+                await ProcessRecordAsync(csv, recordLine, content.ToString(), cancellationToken);
+            }
+            if (!headerDone && _errorCode is null)
+            {
+                SetError(FileErrorCodes.EmptyFile, _blankLines == 0
+                    ? "the file is empty; expected a header row naming the columns"
+                    : $"the file has only {_blankLines} blank line(s); expected a header row naming the columns");
+            }
+        }
+        catch (EncodingErrorException e)
+        {
+            SetError(FileErrorCodes.EncodingError, e.Message);
+        }
+        catch (DecoderFallbackException e)
+        {
+            SetError(FileErrorCodes.EncodingError, $"near line {line}: the bytes are not valid {dialect.EncodingName}: {e.Message}");
+        }
+        catch (CsvRecordTooLargeException)
+        {
+            SetError(FileErrorCodes.RecordTooLarge,
+                $"the record starting on line {line} is longer than {_options.MaxRecordChars} characters; this is usually an unclosed quote (check the quotes from line {line} on)");
+        }
+        catch (CsvFormatException e)
+        {
+            SetError(FileErrorCodes.FormatError,
+                $"line {line}: the CSV structure is broken ({e.Message}); a quoted field must end with a quote followed by a delimiter or a line break, and quotes inside it must be doubled (\"\")");
+        }
+        await tracker.DrainAsync(cancellationToken);
+        return new FileResult
+        {
+            ErrorCode = _errorCode,
+            ErrorMessage = _errorMessage,
+            RowsTotal = _rowsTotal,
+            RowsValid = _rowsValid,
+            RowsRejected = _rowsRejected,
+            BlankLines = _blankLines,
+            RejectReasons = new SortedDictionary<string, long>(_reasons, StringComparer.Ordinal),
+            Warnings = _warnings.ToArray(),
+            Header = _header,
+            Sha256 = tracker.HashHex(),
+            Bytes = tracker.BytesRead,
+            MaxRejectedRatio = _options.EffectiveMaxRejectedRatio,
+            Duration = clock.Elapsed,
+        };
+    }
+
+    private void SetError(string code, string message)
+    {
+        _errorCode = code;
+        _errorMessage = message;
+    }
+
+    private bool MapHeader(CsvDataReader csv)
+    {
+        var fields = _contract.Fields;
+        int count = csv.RowFieldCount;
+        _header = new string[count];
+        _columnToField = new int[count];
+        var fieldColumn = new int[fields.Length];
+        Array.Fill(fieldColumn, -1);
+        var labelColumn = new Dictionary<string, int>(StringComparer.Ordinal);
+        var labelField = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var f in fields)
+        {
+            foreach (var label in f.Labels)
+            {
+                labelField[label] = f.Index;
+            }
+        }
+        var problems = new List<string>();
+        for (int c = 0; c < count; c++)
+        {
+            string label = csv.GetString(c);
+            _header[c] = label;
+            _columnToField[c] = -1;
+            string key = ContractLoader.HeaderKey(label);
+            if (labelColumn.TryGetValue(key, out int first))
+            {
+                problems.Add($"'{label.Trim()}' is named twice (columns {first + 1} and {c + 1})");
+                continue;
+            }
+            labelColumn[key] = c;
+            if (labelField.TryGetValue(key, out int field))
+            {
+                if (fieldColumn[field] >= 0)
+                {
+                    problems.Add($"columns {fieldColumn[field] + 1} '{_header[fieldColumn[field]].Trim()}' and {c + 1} '{label.Trim()}' both name {fields[field].Name}");
+                    continue;
+                }
+                fieldColumn[field] = c;
+                _columnToField[c] = field;
+            }
+            else
+            {
+                _warnings.Add(key.Length == 0
+                    ? $"column {c + 1} has no name and is ignored"
+                    : $"unknown column '{label.Trim()}' (column {c + 1}) is ignored");
+            }
+        }
+        if (problems.Count > 0)
+        {
+            SetError(FileErrorCodes.DuplicateLabel, "the header names a column twice: " + string.Join("; ", problems) + "; keep one of each");
+            return false;
+        }
+        var missing = fields.Where(f => f.Required && fieldColumn[f.Index] < 0).ToList();
+        if (missing.Count > 0)
+        {
+            string names = string.Join(", ", missing.Select(f => f.Labels.Length > 1
+                ? $"{f.Name} (or {string.Join(", ", f.Labels.Skip(1))})"
+                : f.Name));
+            SetError(FileErrorCodes.MissingLabel,
+                $"required column(s) missing from the header: {names}; the header found is: {string.Join(", ", _header.Select(h => h.Trim()))}");
+            return false;
+        }
+        return true;
+    }
+
+    private async ValueTask ProcessRecordAsync(CsvDataReader csv, long line, string raw, CancellationToken cancellationToken)
+    {
+        _rowsTotal++;
+        if ((_rowsTotal & 1023) == 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+        var validator = _validator;
+        validator.Clear();
+        int cells = csv.RowFieldCount;
+        int columns = _columnToField.Length;
+        for (int c = 0; c < Math.Min(cells, columns); c++)
+        {
+            int field = _columnToField[c];
+            if (field >= 0)
+            {
+                validator.Cells[field] = csv.GetString(c);
+            }
+        }
+        for (int c = cells; c < columns; c++)
+        {
+            int field = _columnToField[c];
+            if (field >= 0)
+            {
+                validator.Missing[field] = true;
+                _errors.Add(new CellError(_contract.Fields[field].Name, FileErrorCodes.MissingCell,
+                    $"the row has {cells} cell(s) but the header has {columns}; {_contract.Fields[field].Name} (column {c + 1}) is missing", null));
+            }
+        }
+        if (cells > columns)
+        {
+            // One error for all extra cells: a row of 10,000 stray delimiters must not make 10,000 errors.
+            _errors.Add(new CellError(null, FileErrorCodes.ExtraCell,
+                $"the row has {cells} cells but the header has {columns}; cell(s) {columns + 1}..{cells} have no column (a delimiter inside an unquoted value?)",
+                csv.GetString(columns)));
+        }
+        validator.Validate(_errors, _row.Values);
+        string key = "";
+        var pk = _contract.PrimaryKeyFields;
+        if (pk.Length > 0 && pk.All(i => validator.Typed[i] is not null))
+        {
+            key = pk.Length == 1 ? KeyText(validator.Typed[pk[0]]!) : string.Join('\u001f', pk.Select(i => KeyText(validator.Typed[i]!)));
+            if (_seenKeys is not null)
+            {
+                if (_seenKeys.TryGetValue(key, out long firstLine))
+                {
+                    string names = string.Join(", ", _contract.PrimaryKey);
+                    _errors.Add(new CellError(_contract.Fields[pk[0]].Name, FileErrorCodes.PrimaryKey,
+                        $"{names} '{key.Replace('\u001f', ',')}' already appears on line {firstLine}; the first occurrence is kept", key.Replace('\u001f', ',')));
+                }
+                else if (_errors.Count == 0)
+                {
+                    _seenKeys[key] = line;
+                }
+            }
+        }
+        if (_errors.Count == 0)
+        {
+            _rowsValid++;
+            _row.Line = line;
+            _row.RawRecord = raw;
+            _row.Key = key;
+            await _sink.AcceptAsync(_row, cancellationToken);
+            return;
+        }
+        _rowsRejected++;
+        foreach (var error in _errors)
+        {
+            _reasons[error.Code] = _reasons.GetValueOrDefault(error.Code) + 1;
+        }
+        var rejected = new RejectedRow(line, raw, _errors.ToArray());
+        _errors.Clear();
+        await _sink.RejectAsync(rejected, cancellationToken);
+    }
+
+    private static string KeyText(object value) => value switch
+    {
+        string s => s,
+        IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+}

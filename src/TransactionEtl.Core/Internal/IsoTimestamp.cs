@@ -1,0 +1,140 @@
+namespace TransactionEtl.Core.Internal;
+
+/// <summary>
+/// The spec's ISO 8601 subset: <c>YYYY-MM-DD</c>, or <c>YYYY-MM-DD[T or space]HH:MM[:SS[.fraction]]</c> with an
+/// optional <c>Z</c> or <c>+HH:MM</c>/<c>-HH:MM</c>. No offset means UTC; a date alone means 00:00 UTC. Hand-written
+/// because the BCL parsers accept far more (names of months, culture forms) and we must refuse those.
+/// </summary>
+internal static class IsoTimestamp
+{
+    /// <summary>At most 6 fractional digits: PostgreSQL keeps microseconds, so more would be silently lost.</summary>
+    public const int MaxFractionDigits = 6;
+
+    public const string Expected = "expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS[.ffffff]] with optional Z or +HH:MM, e.g. 2024-03-01T14:30:00+01:00";
+
+    /// <summary>Parses <paramref name="s"/>; <paramref name="writtenDate"/> is the calendar date as written (before UTC conversion).</summary>
+    public static bool TryParse(ReadOnlySpan<char> s, out DateTime utc, out DateOnly writtenDate)
+    {
+        utc = default;
+        writtenDate = default;
+        if (!TryParseDate(s, out writtenDate))
+        {
+            if (s.Length < 10 || !TryParseDate(s[..10], out writtenDate))
+            {
+                return false;
+            }
+        }
+        else
+        {
+            utc = writtenDate.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            return true;
+        }
+        var rest = s[10..];
+        if (rest.Length < 6 || (rest[0] != 'T' && rest[0] != ' ') || rest[3] != ':'
+            || !TwoDigits(rest[1..3], out int hour) || !TwoDigits(rest[4..6], out int minute) || hour > 23 || minute > 59)
+        {
+            return false;
+        }
+        rest = rest[6..];
+        int second = 0;
+        long fractionTicks = 0;
+        if (rest.Length > 0 && rest[0] == ':')
+        {
+            if (rest.Length < 3 || !TwoDigits(rest[1..3], out second) || second > 59)
+            {
+                return false;
+            }
+            rest = rest[3..];
+            if (rest.Length > 0 && rest[0] == '.')
+            {
+                int digits = 0;
+                long fraction = 0;
+                rest = rest[1..];
+                while (digits < rest.Length && char.IsAsciiDigit(rest[digits]))
+                {
+                    fraction = (fraction * 10) + (rest[digits] - '0');
+                    digits++;
+                    if (digits > MaxFractionDigits)
+                    {
+                        return false;
+                    }
+                }
+                if (digits == 0)
+                {
+                    return false;
+                }
+                for (int d = digits; d < 7; d++)
+                {
+                    fraction *= 10;
+                }
+                fractionTicks = fraction;
+                rest = rest[digits..];
+            }
+        }
+        TimeSpan offset = TimeSpan.Zero;
+        if (rest.Length == 1 && rest[0] == 'Z')
+        {
+            rest = [];
+        }
+        else if (rest.Length == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':'
+            && TwoDigits(rest[1..3], out int oh) && TwoDigits(rest[4..6], out int om) && oh <= 14 && om <= 59 && (oh < 14 || om == 0))
+        {
+            offset = new TimeSpan(oh, om, 0);
+            if (rest[0] == '-')
+            {
+                offset = -offset;
+            }
+            rest = [];
+        }
+        if (!rest.IsEmpty)
+        {
+            return false;
+        }
+        long ticks = writtenDate.ToDateTime(new TimeOnly(hour, minute, second)).Ticks + fractionTicks - offset.Ticks;
+        if (ticks < DateTime.MinValue.Ticks || ticks > DateTime.MaxValue.Ticks)
+        {
+            return false;
+        }
+        utc = new DateTime(ticks, DateTimeKind.Utc);
+        return true;
+    }
+
+    /// <summary>Exactly <c>YYYY-MM-DD</c>, a real calendar date.</summary>
+    public static bool TryParseDate(ReadOnlySpan<char> s, out DateOnly date)
+    {
+        date = default;
+        if (s.Length != 10 || s[4] != '-' || s[7] != '-'
+            || !FourDigits(s[..4], out int year) || !TwoDigits(s[5..7], out int month) || !TwoDigits(s[8..10], out int day)
+            || year < 1 || month < 1 || month > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
+        {
+            return false;
+        }
+        date = new DateOnly(year, month, day);
+        return true;
+    }
+
+    private static bool TwoDigits(ReadOnlySpan<char> s, out int value)
+    {
+        value = 0;
+        if (!char.IsAsciiDigit(s[0]) || !char.IsAsciiDigit(s[1]))
+        {
+            return false;
+        }
+        value = ((s[0] - '0') * 10) + (s[1] - '0');
+        return true;
+    }
+
+    private static bool FourDigits(ReadOnlySpan<char> s, out int value)
+    {
+        value = 0;
+        foreach (char c in s)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+            value = (value * 10) + (c - '0');
+        }
+        return true;
+    }
+}

@@ -1,0 +1,54 @@
+namespace TransactionEtl.Core;
+
+/// <summary>How one file is processed. Validated once by <see cref="FileProcessor.ProcessAsync"/> before reading.</summary>
+public sealed class ProcessingOptions
+{
+    /// <summary>The default limit on one field: 64 Ki characters.</summary>
+    public const int DefaultMaxFieldChars = 64 * 1024;
+
+    /// <summary>The default limit on one record: 1 Mi characters (the CSV reader's buffer never grows beyond it).</summary>
+    public const int DefaultMaxRecordChars = 1024 * 1024;
+
+    /// <summary>The contract to apply; the shipped default transactions contract when not set.</summary>
+    public Contract Contract { get; init; } = Contract.Default;
+
+    /// <summary>
+    /// Detect repeated primary keys within the file in memory (a dictionary of keys, so memory grows with the
+    /// number of distinct keys). The validate command turns it on; the loader leaves it off and resolves
+    /// in-file duplicates in SQL on its staging table.
+    /// </summary>
+    public bool DetectDuplicatesInMemory { get; init; }
+
+    /// <summary>Called with the number of bytes read so far, after each read from the input (for progress bars).</summary>
+    public Action<long>? Progress { get; init; }
+
+    /// <summary>A field longer than this (in characters) is rejected with <c>constraint-error</c>.</summary>
+    public int MaxFieldChars { get; init; } = DefaultMaxFieldChars;
+
+    /// <summary>A record longer than this (in characters) rejects the file (<c>record-too-large</c>); bounds memory.</summary>
+    public int MaxRecordChars { get; init; } = DefaultMaxRecordChars;
+
+    /// <summary>Overrides the contract's <c>maxRejectedRatio</c> for this run when set (0..1).</summary>
+    public decimal? MaxRejectedRatio { get; init; }
+
+    /// <summary>The reject threshold that applies: the override or the contract's.</summary>
+    public decimal EffectiveMaxRejectedRatio => MaxRejectedRatio ?? Contract.MaxRejectedRatio;
+
+    /// <summary>Throws <see cref="ArgumentException"/> when an option is out of range.</summary>
+    public void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Contract);
+        if (MaxFieldChars < 1)
+        {
+            throw new ArgumentException($"MaxFieldChars must be at least 1 (was {MaxFieldChars}).", nameof(MaxFieldChars));
+        }
+        if (MaxRecordChars < 4096)
+        {
+            throw new ArgumentException($"MaxRecordChars must be at least 4096 (was {MaxRecordChars}).", nameof(MaxRecordChars));
+        }
+        if (MaxRejectedRatio is { } r && (r < 0 || r > 1))
+        {
+            throw new ArgumentException($"MaxRejectedRatio must be between 0 and 1 (was {r}).", nameof(MaxRejectedRatio));
+        }
+    }
+}

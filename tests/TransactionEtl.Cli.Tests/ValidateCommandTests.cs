@@ -1,0 +1,149 @@
+using System.Text;
+using System.Text.Json;
+using TransactionEtl.Core;
+
+namespace TransactionEtl.Cli.Tests;
+
+/// <summary><c>txetl validate</c> on real argv, in-process with captured stdout/stderr; no database involved.</summary>
+public sealed class ValidateCommandTests
+{
+    private static readonly string DataDir = Path.Combine(AppContext.BaseDirectory, "Data");
+
+    private static Task<CliResult> RunAsync(params string[] args) => CliTestHost.RunAsync(null, DataDir, args);
+
+    private static string TempCsv(string text)
+    {
+        string path = Path.Combine(Directory.CreateTempSubdirectory("txetl-validate").FullName, "file.csv");
+        File.WriteAllText(path, text, new UTF8Encoding(false));
+        return path;
+    }
+
+    [Fact]
+    public async Task Prints_every_reason_of_the_faulty_sample_and_exits_2()
+    {
+        var result = await RunAsync("validate", "faults.csv");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Stderr);
+        Assert.Contains("Status:     rejected", result.Stdout);
+        Assert.Contains("Rows:       11 total, 3 valid, 8 rejected, 1 blank line(s) skipped", result.Stdout);
+        Assert.Contains("8 of 11 rows rejected", result.Stdout);
+        Assert.Contains("Warning:    unknown column 'note' (column 11) is ignored", result.Stdout);
+        foreach (var line in new[]
+        {
+            "line 6, timestamp [type-error]: value '2024-02-30'",
+            "line 7, category [constraint-error]: value 'food'",
+            "line 7, currency [constraint-error]: value 'EURO'",
+            "line 8, transaction_id [primary-key]: value 'TX-0001': transaction_id 'TX-0001' already appears on line 2",
+            "line 9, (row) [no-tax-rule]",
+            "line 10, amount [missing-cell]",
+            "line 11, (row) [extra-cell]: value 'extra'",
+            "line 12, amount [constraint-error]: value '10.123': amount '10.123' has 3 decimals; EUR allows at most 2",
+            "line 13, price_includes_tax [type-error]: value 'maybe'",
+        })
+        {
+            Assert.Contains(line, result.Stdout);
+        }
+    }
+
+    [Fact]
+    public async Task Prints_the_summary_json_and_exits_0_when_the_file_would_load()
+    {
+        var result = await RunAsync("validate", "faults.csv", "--json", "--max-rejected-ratio", "0.9");
+
+        Assert.Equal(0, result.ExitCode);
+        using var json = JsonDocument.Parse(result.Stdout);
+        var root = json.RootElement;
+        Assert.Equal("faults.csv", root.GetProperty("file").GetString());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("file_id").ValueKind);
+        Assert.Equal("loaded_with_rejects", root.GetProperty("status").GetString());
+        Assert.Equal(11, root.GetProperty("rows_total").GetInt64());
+        Assert.Equal(3, root.GetProperty("rows_loaded").GetInt64());
+        Assert.Equal(8, root.GetProperty("rows_rejected").GetInt64());
+        Assert.Equal(0, root.GetProperty("rows_duplicate").GetInt64());
+        Assert.Equal(1, root.GetProperty("blank_lines").GetInt64());
+        Assert.Equal(5, root.GetProperty("reject_reasons").GetProperty("missing-cell").GetInt64());
+        Assert.Equal("unknown column 'note' (column 11) is ignored", root.GetProperty("warnings")[0].GetString());
+        Assert.Equal(64, root.GetProperty("sha256").GetString()!.Length);
+        Assert.True(root.TryGetProperty("duration_ms", out _));
+        Assert.DoesNotContain("\u001b[", result.Stdout);
+    }
+
+    [Fact]
+    public async Task Leaves_duplicates_alone_with_no_duplicate_check()
+    {
+        var result = await RunAsync("validate", "faults.csv", "--json", "--no-duplicate-check", "--max-rejected-ratio", "1");
+        using var json = JsonDocument.Parse(result.Stdout);
+        Assert.False(json.RootElement.GetProperty("reject_reasons").TryGetProperty("primary-key", out _));
+        Assert.Equal(4, json.RootElement.GetProperty("rows_loaded").GetInt64());
+    }
+
+    [Fact]
+    public async Task Exits_0_for_a_clean_file()
+    {
+        string path = TempCsv("transaction_id,timestamp,account_id,category,amount,currency,country\nA,2024-01-01,X,books,1.00,EUR,DE\n");
+        var result = await RunAsync("validate", path);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Status:     loaded: would load 1 row(s)", result.Stdout);
+    }
+
+    [Fact]
+    public async Task Exits_2_with_the_reason_for_a_file_level_error()
+    {
+        string path = TempCsv("transaction_id,amount\nA,1\n");
+        var result = await RunAsync("validate", path, "--json");
+        Assert.Equal(2, result.ExitCode);
+        using var json = JsonDocument.Parse(result.Stdout);
+        Assert.Equal("rejected", json.RootElement.GetProperty("status").GetString());
+        Assert.Equal(1, json.RootElement.GetProperty("reject_reasons").GetProperty("missing-label").GetInt64());
+        Assert.Contains("timestamp", json.RootElement.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task Uses_the_contract_named_on_the_command_line()
+    {
+        string dir = Directory.CreateTempSubdirectory("txetl-contract").FullName;
+        File.WriteAllText(Path.Combine(dir, "c.json"), """{ "name": "pairs", "version": "1", "fields": [ { "name": "k", "constraints": { "required": true } }, { "name": "v", "type": "integer" } ] }""");
+        File.WriteAllText(Path.Combine(dir, "f.csv"), "k,v\na,1\nb,x\n");
+        var result = await CliTestHost.RunAsync(null, dir, "validate", "f.csv", "--contract", "c.json", "--max-rejected-ratio", "0.5");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Contract:   pairs 1", result.Stdout);
+        Assert.Contains("line 3, v [type-error]: value 'x'", result.Stdout);
+    }
+
+    [Fact]
+    public async Task Exits_1_with_one_line_on_stderr_for_a_broken_contract()
+    {
+        string dir = Directory.CreateTempSubdirectory("txetl-contract").FullName;
+        File.WriteAllText(Path.Combine(dir, "c.json"), """{ "name": "bad", "version": "1", "fields": [ { "name": "k", "constraints": { "pattern": "([" } } ] }""");
+        File.WriteAllText(Path.Combine(dir, "f.csv"), "k\na\n");
+        var result = await CliTestHost.RunAsync(null, dir, "validate", "f.csv", "--contract", "c.json");
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("txetl: error: ", result.Stderr);
+        Assert.Contains("fields[0].constraints.pattern: invalid regex", result.Stderr);
+        Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task Exits_1_when_the_file_does_not_exist()
+    {
+        var result = await RunAsync("validate", "missing.csv");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("txetl: error: missing.csv: file not found", result.Stderr.Trim());
+    }
+
+    [Fact]
+    public async Task Exits_1_on_usage_errors()
+    {
+        Assert.Equal(1, (await RunAsync("validate")).ExitCode);
+        Assert.Equal(1, (await RunAsync("validate", "faults.csv", "--max-rejected-ratio", "2")).ExitCode);
+    }
+
+    [Fact]
+    public async Task Shows_no_progress_bar_when_output_is_not_a_terminal()
+    {
+        var result = await RunAsync("validate", "faults.csv");
+        Assert.DoesNotContain("%", result.Stdout.Split('\n').First());
+        Assert.DoesNotContain("\u001b[", result.Stdout);
+    }
+}

@@ -1,0 +1,57 @@
+using System.Text.Json;
+
+namespace TransactionEtl.Core.Tests;
+
+public class FileSummaryTests
+{
+    [Fact]
+    public void Serializes_in_the_spec_shape_with_snake_case_names()
+    {
+        var summary = new FileSummary
+        {
+            File = "s3://bucket/a.csv",
+            FileId = "42",
+            Status = FileStatus.LoadedWithRejects,
+            RowsTotal = 10,
+            RowsLoaded = 7,
+            RowsRejected = 1,
+            RowsDuplicate = 2,
+            BlankLines = 3,
+            RejectReasons = new SortedDictionary<string, long> { ["type-error"] = 1 },
+            Warnings = ["unknown column 'x' (column 3) is ignored"],
+            Sha256 = new string('a', 64),
+            DurationMs = 12,
+        };
+        using var json = JsonDocument.Parse(JsonSerializer.Serialize(summary, FileSummaryJsonContext.Default.FileSummary));
+        Assert.Equal(
+            ["file", "file_id", "status", "rows_total", "rows_loaded", "rows_rejected", "rows_duplicate", "blank_lines", "reject_reasons", "warnings", "sha256", "duration_ms"],
+            json.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(1, json.RootElement.GetProperty("reject_reasons").GetProperty("type-error").GetInt64());
+        Assert.Contains("'x'", JsonSerializer.Serialize(summary, FileSummaryJsonContext.Readable.FileSummary));
+    }
+
+    [Fact]
+    public void Names_the_error_when_there_is_one_and_round_trips()
+    {
+        var summary = new FileSummary { File = "a.csv", Status = FileStatus.Rejected, Error = "the file is empty" };
+        string text = JsonSerializer.Serialize(summary, FileSummaryJsonContext.Default.FileSummary);
+        Assert.Contains("\"error\": \"the file is empty\"", text);
+        var back = JsonSerializer.Deserialize(text, FileSummaryJsonContext.Default.FileSummary)!;
+        Assert.Equal(summary.Error, back.Error);
+        Assert.Equal(FileStatus.Rejected, back.Status);
+    }
+
+    [Fact]
+    public async Task A_dry_run_over_the_threshold_is_rejected_with_nothing_loaded()
+    {
+        string text = Engine.Header + "\n" + Engine.Row(id: "A") + "\n" + Engine.Row(id: "B", currency: "EURO") + "\n";
+        var (result, _) = await Engine.RunAsync(text);
+        var summary = FileSummary.ForDryRun("f.csv", result);
+        Assert.Equal(FileStatus.Rejected, summary.Status);
+        Assert.Equal(0, summary.RowsLoaded);
+        Assert.Equal(2, summary.RowsTotal);
+        Assert.Equal(1, summary.RowsRejected);
+        Assert.Equal(1, summary.RejectReasons["too-many-rejects"]);
+        Assert.Contains("1 of 2 rows rejected (50.00 %), more than the allowed 5.00 %", summary.Error);
+    }
+}
