@@ -42,6 +42,11 @@ internal static class TxetlApp
             });
             config.AddCommand<ValidateCommand>("validate").WithDescription("Check a CSV file against the contract without a database: what loading would do.");
             // Commands from later issues register here.
+            config.AddCommand<RunCommand>("run").WithDescription("Load CSV files into PostgreSQL, each exactly once, all or nothing.");
+            config.AddCommand<ReportCommand>("report").WithDescription("Show the file ledger: latest files, statuses, counts.");
+            config.AddCommand<RejectsCommand>("rejects").WithDescription("Show a file's rejected rows with reasons, or export them as CSV to fix and resend.");
+            config.AddCommand<WatchCommand>("watch").WithDescription("Load each CSV file dropped into a directory, then move it to processed/ or rejected/.");
+            config.AddCommand<SampleCommand>("sample").WithDescription("Write a realistic transactions CSV (demos, benchmarks).");
         });
         return app.RunAsync(args, cancellationToken);
     }

@@ -1,0 +1,88 @@
+using System.ComponentModel;
+using System.Globalization;
+using Npgsql;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using TransactionEtl.Cli.Internal;
+using TransactionEtl.Core;
+using TransactionEtl.Postgres.Loading;
+
+namespace TransactionEtl.Cli.Commands;
+
+/// <summary>
+/// <c>txetl rejects FILE_ID [--csv]</c>: the rejected rows of a loaded file with every reason, or (--csv)
+/// the file's header and the raw records exactly as they were, ready to be fixed and sent again.
+/// </summary>
+internal sealed class RejectsCommand(CliEnvironment environment) : AsyncCommand<RejectsCommand.Settings>
+{
+    internal sealed class Settings : GlobalSettings
+    {
+        [CommandArgument(0, "<FILE_ID>")]
+        [Description("The file id shown by `txetl run` and `txetl report`.")]
+        public long FileId { get; set; }
+
+        [CommandOption("--csv")]
+        [Description("Print the header and the raw rejected records as CSV on stdout (fix them, then load the file again).")]
+        public bool Csv { get; set; }
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var connectionString = await DatabaseTarget.ConnectAsync(settings, environment, cancellationToken);
+        var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using (dataSource.ConfigureAwait(false))
+        {
+            var ledger = new IngestionLedger(dataSource);
+            var entry = await ledger.FindAsync(settings.FileId, cancellationToken)
+                ?? throw new TransactionEtlException($"no file with id {settings.FileId} in the ledger; `txetl report` lists the files.");
+            if (entry.DuplicateOf is { } original)
+            {
+                entry = await ledger.FindAsync(original, cancellationToken) ?? entry;
+            }
+
+            if (settings.Csv)
+            {
+                // Raw text straight to the writer: no markup, no wrapping, bytes as stored.
+                var writer = environment.Output.Profile.Out.Writer;
+                writer.Write(string.Join(",", entry.Header.Select(CsvField)) + "\n");
+                await foreach (var row in ledger.RejectedRowsAsync(entry.FileId, cancellationToken))
+                {
+                    writer.Write(row.RawRecord);
+                    writer.Write('\n');
+                }
+
+                writer.Flush();
+                return ExitCodes.Ok;
+            }
+
+            var table = new Table().AddColumns("line", "column", "code", "message", "raw record");
+            var count = 0;
+            await foreach (var row in ledger.RejectedRowsAsync(entry.FileId, cancellationToken))
+            {
+                count++;
+                foreach (var (error, i) in row.Errors.Select((e, i) => (e, i)))
+                {
+                    table.AddRow(
+                        i == 0 ? row.Line.ToString(CultureInfo.InvariantCulture) : "",
+                        Markup.Escape(error.Column ?? ""),
+                        Markup.Escape(error.Code),
+                        Markup.Escape(error.Message),
+                        i == 0 ? Markup.Escape(row.RawRecord) : "");
+                }
+            }
+
+            environment.Output.MarkupLine(
+                $"file {entry.FileId} ({Markup.Escape(entry.SourceUri)}): {Markup.Escape(entry.Status)}, {count} rejected row(s)");
+            if (count > 0)
+            {
+                environment.Output.Write(table);
+                environment.Output.MarkupLine($"[grey]as CSV to fix and resend: txetl rejects {entry.FileId} --csv > fixed.csv[/]");
+            }
+
+            return ExitCodes.Ok;
+        }
+    }
+
+    private static string CsvField(string value) =>
+        value.AsSpan().IndexOfAny(",\"\r\n") < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+}

@@ -1,0 +1,150 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text.Json;
+using Npgsql;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using TransactionEtl.Cli.Internal;
+using TransactionEtl.Postgres.Loading;
+
+namespace TransactionEtl.Cli.Commands;
+
+/// <summary><c>txetl report [--json] [--limit N]</c>: the file ledger, newest first.</summary>
+internal sealed class ReportCommand(CliEnvironment environment) : AsyncCommand<ReportCommand.Settings>
+{
+    internal sealed class Settings : GlobalSettings
+    {
+        [CommandOption("--json")]
+        [Description("Print one JSON array of ledger rows on stdout, and nothing else.")]
+        public bool Json { get; set; }
+
+        [CommandOption("--limit <N>")]
+        [Description("How many of the latest files to show (default 20).")]
+        public int Limit { get; set; } = 20;
+
+        public override ValidationResult Validate() =>
+            Limit < 1 ? ValidationResult.Error($"--limit must be 1 or more, got {Limit}.") : ValidationResult.Success();
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var connectionString = await DatabaseTarget.ConnectAsync(settings, environment, cancellationToken);
+        var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using (dataSource.ConfigureAwait(false))
+        {
+            var entries = new List<LedgerEntry>();
+            await foreach (var entry in new IngestionLedger(dataSource).LatestAsync(settings.Limit, cancellationToken))
+            {
+                entries.Add(entry);
+            }
+
+            if (settings.Json)
+            {
+                var writer = environment.Output.Profile.Out.Writer;
+                writer.WriteLine(ToJson(entries));
+                writer.Flush();
+                return ExitCodes.Ok;
+            }
+
+            if (entries.Count == 0)
+            {
+                environment.Output.WriteLine("The ledger is empty: no file was loaded yet (txetl run FILE.csv).");
+                return ExitCodes.Ok;
+            }
+
+            var table = new Table().AddColumns("file id", "source", "status", "rows", "loaded", "rejected", "duplicate", "attempt", "started (UTC)", "finished (UTC)", "note");
+            foreach (var e in entries)
+            {
+                table.AddRow(
+                    e.FileId.ToString(CultureInfo.InvariantCulture),
+                    Markup.Escape(e.SourceUri),
+                    Markup.Escape(e.Status),
+                    Count(e.RowsTotal), Count(e.RowsLoaded), Count(e.RowsRejected), Count(e.RowsDuplicate),
+                    e.Attempt.ToString(CultureInfo.InvariantCulture),
+                    e.StartedAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+                    e.FinishedAt?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "",
+                    Markup.Escape(Note(e)));
+            }
+
+            environment.Output.Write(table);
+            return ExitCodes.Ok;
+        }
+    }
+
+    private static string Note(LedgerEntry e) =>
+        e.DuplicateOf is { } original ? $"same content as file {original}"
+        : e.Error is { } error ? (error.Length > 80 ? error[..77] + "..." : error)
+        : string.Join(", ", e.RejectReasons.OrderByDescending(r => r.Value).Take(3).Select(r => $"{r.Key} {r.Value}"));
+
+    private static string Count(long? value) => value?.ToString("N0", CultureInfo.InvariantCulture) ?? "";
+
+    private static string ToJson(IEnumerable<LedgerEntry> entries)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartArray();
+            foreach (var e in entries)
+            {
+                json.WriteStartObject();
+                json.WriteString("file_id", e.FileId.ToString(CultureInfo.InvariantCulture));
+                json.WriteString("source", e.SourceUri);
+                json.WriteString("status", e.Status);
+                WriteNullable(json, "sha256", e.Sha256);
+                WriteNullable(json, "rows_total", e.RowsTotal);
+                WriteNullable(json, "rows_loaded", e.RowsLoaded);
+                WriteNullable(json, "rows_rejected", e.RowsRejected);
+                WriteNullable(json, "rows_duplicate", e.RowsDuplicate);
+                json.WriteStartObject("reject_reasons");
+                foreach (var (code, count) in e.RejectReasons)
+                {
+                    json.WriteNumber(code, count);
+                }
+
+                json.WriteEndObject();
+                WriteNullable(json, "duplicate_of", e.DuplicateOf?.ToString(CultureInfo.InvariantCulture));
+                json.WriteNumber("attempt", e.Attempt);
+                json.WriteString("started_at", e.StartedAt);
+                if (e.FinishedAt is { } finished)
+                {
+                    json.WriteString("finished_at", finished);
+                }
+                else
+                {
+                    json.WriteNull("finished_at");
+                }
+
+                WriteNullable(json, "error", e.Error);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void WriteNullable(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is null)
+        {
+            json.WriteNull(name);
+        }
+        else
+        {
+            json.WriteString(name, value);
+        }
+    }
+
+    private static void WriteNullable(Utf8JsonWriter json, string name, long? value)
+    {
+        if (value is null)
+        {
+            json.WriteNull(name);
+        }
+        else
+        {
+            json.WriteNumber(name, value.Value);
+        }
+    }
+}

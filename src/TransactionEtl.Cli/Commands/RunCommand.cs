@@ -1,0 +1,152 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text.Json;
+using Npgsql;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using TransactionEtl.Cli.Internal;
+using TransactionEtl.Core;
+using TransactionEtl.Postgres.Loading;
+
+namespace TransactionEtl.Cli.Commands;
+
+/// <summary>
+/// <c>txetl run PATH... [--database-url URL] [--contract FILE] [--max-rejected-ratio R] [--json]</c>: loads
+/// each file (a directory: its <c>*.csv</c>, sorted) exactly once. Exit 0 when every file ended loaded,
+/// loaded_with_rejects or already_loaded; 2 when any was rejected; 1 when any failed.
+/// </summary>
+internal sealed class RunCommand(CliEnvironment environment) : AsyncCommand<RunCommand.Settings>
+{
+    internal sealed class Settings : LoadSettings
+    {
+        [CommandArgument(0, "<PATH>")]
+        [Description("CSV files, or directories whose *.csv files are loaded in name order.")]
+        public string[] Paths { get; set; } = [];
+
+        [CommandOption("--json")]
+        [Description("Print one JSON array of the per-file summaries on stdout, and nothing else.")]
+        public bool Json { get; set; }
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var files = ExpandPaths(settings.Paths);
+        var contract = settings.LoadContract(environment);
+        var connectionString = await DatabaseTarget.ConnectAsync(settings, environment, cancellationToken);
+        var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using (dataSource.ConfigureAwait(false))
+        {
+            var loader = new FileLoader(dataSource);
+            var output = environment.Output;
+            var summaries = new List<FileSummary>(files.Count);
+            if (!settings.Json && output.Profile.Capabilities.Interactive)
+            {
+                await output.Progress()
+                    .AutoClear(true)
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                    .StartAsync(async progress =>
+                    {
+                        foreach (var (shown, full) in files)
+                        {
+                            var task = progress.AddTask(Markup.Escape(shown), maxValue: Math.Max(1, new FileInfo(full).Length));
+                            summaries.Add(await LocalFileLoad.LoadAsync(loader, shown, full, contract, settings.ParsedMaxRejectedRatio,
+                                read => task.Value = read, cancellationToken));
+                            task.Value = task.MaxValue;
+                        }
+                    });
+            }
+            else
+            {
+                foreach (var (shown, full) in files)
+                {
+                    summaries.Add(await LocalFileLoad.LoadAsync(loader, shown, full, contract, settings.ParsedMaxRejectedRatio, null, cancellationToken));
+                }
+            }
+
+            if (settings.Json)
+            {
+                // Straight to the writer: Spectre would wrap long lines and interpret [brackets] as markup.
+                output.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize<IReadOnlyList<FileSummary>>(summaries, FileSummaryJsonContext.Default.IReadOnlyListFileSummary));
+                output.Profile.Out.Writer.Flush();
+            }
+            else
+            {
+                Render(output, summaries);
+            }
+
+            return LocalFileLoad.ExitCode(summaries);
+        }
+    }
+
+    internal static void Render(IAnsiConsole output, IReadOnlyList<FileSummary> summaries)
+    {
+        var table = new Table().AddColumns("file", "file id", "status", "rows", "loaded", "rejected", "duplicate", "top reasons", "duration", "rows/s");
+        foreach (var s in summaries)
+        {
+            var seconds = Math.Max(s.DurationMs, 1) / 1000.0;
+            table.AddRow(
+                Markup.Escape(s.File),
+                s.FileId ?? "",
+                StatusMarkup(s.Status),
+                Count(s.RowsTotal),
+                Count(s.RowsLoaded),
+                Count(s.RowsRejected),
+                Count(s.RowsDuplicate),
+                Markup.Escape(LocalFileLoad.TopReasons(s)),
+                string.Create(CultureInfo.InvariantCulture, $"{seconds:0.00} s"),
+                s.RowsTotal == 0 ? "" : Count((long)(s.RowsTotal / seconds)));
+        }
+
+        output.Write(table);
+        foreach (var s in summaries.Where(s => s.Error is not null))
+        {
+            output.MarkupLine($"[bold]{Markup.Escape(s.File)}[/]: {Markup.Escape(s.Error!)}");
+        }
+
+        foreach (var s in summaries.Where(s => s.RowsRejected + s.RowsDuplicate > 0 && s.FileId is not null))
+        {
+            output.MarkupLine($"[grey]rejected rows of {Markup.Escape(s.File)}: txetl rejects {s.FileId}[/]");
+        }
+    }
+
+    private static string StatusMarkup(string status) => status switch
+    {
+        FileStatus.Loaded => "[green]loaded[/]",
+        FileStatus.LoadedWithRejects => "[yellow]loaded_with_rejects[/]",
+        FileStatus.AlreadyLoaded => "[blue]already_loaded[/]",
+        FileStatus.Rejected => "[red]rejected[/]",
+        _ => "[red bold]" + Markup.Escape(status) + "[/]",
+    };
+
+    private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>Files as given plus each directory's <c>*.csv</c> in ordinal name order; a missing path is a usage error.</summary>
+    private List<(string Shown, string Full)> ExpandPaths(IReadOnlyList<string> paths)
+    {
+        var files = new List<(string, string)>();
+        foreach (var path in paths)
+        {
+            var full = Path.GetFullPath(path, environment.CurrentDirectory);
+            if (Directory.Exists(full))
+            {
+                var found = Directory.EnumerateFiles(full, "*.csv", SearchOption.TopDirectoryOnly).Order(StringComparer.Ordinal).ToList();
+                if (found.Count == 0)
+                {
+                    throw new TransactionEtlException($"{path}: the directory holds no *.csv files; give CSV files or a directory with some.");
+                }
+
+                files.AddRange(found.Select(f => (Path.Combine(path, Path.GetFileName(f)), f)));
+            }
+            else if (File.Exists(full))
+            {
+                files.Add((path, full));
+            }
+            else
+            {
+                throw new TransactionEtlException($"{path}: no such file or directory; give CSV files or directories of them.");
+            }
+        }
+
+        return files;
+    }
+}

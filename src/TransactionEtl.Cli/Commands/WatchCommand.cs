@@ -1,0 +1,120 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text.Json;
+using Npgsql;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using TransactionEtl.Cli.Internal;
+using TransactionEtl.Core;
+using TransactionEtl.Postgres.Loading;
+
+namespace TransactionEtl.Cli.Commands;
+
+/// <summary>
+/// <c>txetl watch DIR</c>: the local twin of the S3 trigger. Loads the <c>*.csv</c> files in DIR, those
+/// already there first, then each new one once its size and time stop changing, and moves each to
+/// <c>DIR/processed/</c> or <c>DIR/rejected/</c> with its summary JSON beside it. A failed file stays in
+/// place and is tried again later. The ledger makes a restart safe: a file loaded just before a crash,
+/// but not moved, is answered <c>already_loaded</c>. Ctrl+C stops it cleanly (exit 0).
+/// </summary>
+internal sealed class WatchCommand(CliEnvironment environment) : AsyncCommand<WatchCommand.Settings>
+{
+    internal sealed class Settings : LoadSettings
+    {
+        [CommandArgument(0, "<DIR>")]
+        [Description("The directory to watch.")]
+        public string Directory { get; set; } = "";
+
+        [CommandOption("--poll-ms <MS>")]
+        [Description("How often to look for files, in milliseconds (default 1000). A file is loaded once two looks see the same size and time.")]
+        public int PollMilliseconds { get; set; } = 1000;
+
+        public override ValidationResult Validate() =>
+            PollMilliseconds < 10 ? ValidationResult.Error($"--poll-ms must be at least 10, got {PollMilliseconds}.") : base.Validate();
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var directory = Path.GetFullPath(settings.Directory, environment.CurrentDirectory);
+        if (!System.IO.Directory.Exists(directory))
+        {
+            throw new TransactionEtlException($"{settings.Directory}: no such directory; create it or name an existing one.");
+        }
+
+        var processed = System.IO.Directory.CreateDirectory(Path.Combine(directory, "processed")).FullName;
+        var rejected = System.IO.Directory.CreateDirectory(Path.Combine(directory, "rejected")).FullName;
+        var contract = settings.LoadContract(environment);
+        var connectionString = await DatabaseTarget.ConnectAsync(settings, environment, cancellationToken);
+        var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using (dataSource.ConfigureAwait(false))
+        {
+            var loader = new FileLoader(dataSource);
+            var output = environment.Output;
+            output.WriteLine($"watching {directory} (Ctrl+C stops)");
+            // path -> (length, last write) seen at the previous look; a file is ready when both repeat.
+            var seen = new Dictionary<string, (long, DateTime)>(StringComparer.Ordinal);
+            var failures = 0;
+            try
+            {
+                while (!cancellationToken.IsCancellationRequested)
+                {
+                    var current = System.IO.Directory.EnumerateFiles(directory, "*.csv", SearchOption.TopDirectoryOnly)
+                        .Order(StringComparer.Ordinal).ToList();
+                    foreach (var path in current)
+                    {
+                        var info = new FileInfo(path);
+                        var stamp = (info.Length, info.LastWriteTimeUtc);
+                        if (!seen.TryGetValue(path, out var before) || before != stamp)
+                        {
+                            seen[path] = stamp;
+                            continue; // still being written, or new: look again next time
+                        }
+
+                        var summary = await LocalFileLoad.LoadAsync(loader, Path.GetFileName(path), path, contract,
+                            settings.ParsedMaxRejectedRatio, null, cancellationToken);
+                        seen.Remove(path);
+                        if (summary.Status == FileStatus.Failed)
+                        {
+                            failures++;
+                            output.WriteLine($"{summary.File}: failed, will retry: {summary.Error}");
+                            continue;
+                        }
+
+                        var target = MoveWithSummary(path, summary.Status == FileStatus.Rejected ? rejected : processed, summary);
+                        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"{summary.File}: {summary.Status} (file {summary.FileId}, {summary.RowsLoaded} loaded, {summary.RowsRejected} rejected, {summary.RowsDuplicate} duplicate) -> {Path.GetRelativePath(directory, target)}"));
+                    }
+
+                    foreach (var gone in seen.Keys.Except(current, StringComparer.Ordinal).ToList())
+                    {
+                        seen.Remove(gone);
+                    }
+
+                    await Task.Delay(settings.PollMilliseconds, cancellationToken);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Ctrl+C: a load in progress was rolled back and its file left in place for next time.
+            }
+
+            output.WriteLine(failures == 0 ? "stopped" : $"stopped ({failures} failed attempt(s); those files are still in {directory})");
+            return ExitCodes.Ok;
+        }
+    }
+
+    /// <summary>Moves the file and writes NAME.summary.json beside it; never overwrites an earlier file of the same name.</summary>
+    private static string MoveWithSummary(string path, string targetDirectory, FileSummary summary)
+    {
+        var name = Path.GetFileNameWithoutExtension(path);
+        var target = Path.Combine(targetDirectory, name + ".csv");
+        for (var i = 1; File.Exists(target); i++)
+        {
+            target = Path.Combine(targetDirectory, string.Create(CultureInfo.InvariantCulture, $"{name}.{i}.csv"));
+        }
+
+        File.Move(path, target);
+        File.WriteAllText(Path.ChangeExtension(target, ".summary.json"), JsonSerializer.Serialize(summary, FileSummaryJsonContext.Default.FileSummary) + "\n");
+        return target;
+    }
+}

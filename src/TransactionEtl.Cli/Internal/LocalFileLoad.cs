@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using TransactionEtl.Core;
+using TransactionEtl.Postgres.Loading;
+
+namespace TransactionEtl.Cli.Internal;
+
+/// <summary>Loads one local file for <c>run</c> and <c>watch</c>, turning a failure into a <c>failed</c> summary.</summary>
+internal static class LocalFileLoad
+{
+    private const int BufferSize = 1 << 16;
+
+    public static async Task<FileSummary> LoadAsync(
+        FileLoader loader, string path, string fullPath, Contract contract, decimal? maxRejectedRatio, Action<long>? progress,
+        CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        string? sha256 = null;
+        try
+        {
+            var full = fullPath;
+            // Hashing first lets a file that is already loaded be answered without parsing it; the loader
+            // still hashes what it reads and fails the load if the bytes changed in between.
+            sha256 = await HashAsync(full, cancellationToken).ConfigureAwait(false);
+            var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.SequentialScan);
+            await using (stream.ConfigureAwait(false))
+            {
+                var summary = await loader.LoadAsync(new LoadRequest
+                {
+                    Source = SourceIdentity.ForLocalFile(full),
+                    Content = stream,
+                    Contract = contract,
+                    MaxRejectedRatio = maxRejectedRatio,
+                    KnownSha256 = sha256,
+                    SizeBytes = stream.Length,
+                    Progress = progress,
+                }, cancellationToken).ConfigureAwait(false);
+                return summary with { File = path };
+            }
+        }
+        catch (TransactionEtlException ex)
+        {
+            return Failed(path, sha256, ex.Message, started);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return Failed(path, sha256, $"{path}: cannot read the file: {ex.Message}", started);
+        }
+    }
+
+    /// <summary>The exit code of a set of summaries: 1 if any failed, else 2 if any was rejected, else 0.</summary>
+    public static int ExitCode(IEnumerable<FileSummary> summaries)
+    {
+        var statuses = summaries.Select(s => s.Status).ToList();
+        return statuses.Contains(FileStatus.Failed) ? ExitCodes.Failure
+            : statuses.Contains(FileStatus.Rejected) ? ExitCodes.Rejected
+            : ExitCodes.Ok;
+    }
+
+    /// <summary>"type-error 3, no-tax-rule 2" : the most frequent reasons first.</summary>
+    public static string TopReasons(FileSummary summary, int count = 3) =>
+        string.Join(", ", summary.RejectReasons.OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal)
+            .Take(count).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Key} {r.Value}")));
+
+    private static FileSummary Failed(string path, string? sha256, string message, long started) => new()
+    {
+        File = path,
+        Status = FileStatus.Failed,
+        Sha256 = sha256 ?? "",
+        DurationMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+        Error = message,
+    };
+
+    private static async Task<string> HashAsync(string path, CancellationToken cancellationToken)
+    {
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.SequentialScan);
+        await using (stream.ConfigureAwait(false))
+        {
+            return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
+        }
+    }
+}

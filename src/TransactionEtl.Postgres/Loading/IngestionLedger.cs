@@ -1,0 +1,94 @@
+using System.Runtime.CompilerServices;
+using Npgsql;
+using TransactionEtl.Postgres.Loading.Internal;
+
+namespace TransactionEtl.Postgres.Loading;
+
+/// <summary>Reads the file ledger and the rejected rows (for <c>txetl report</c> and <c>txetl rejects</c>).</summary>
+public sealed class IngestionLedger
+{
+    private const string EntryColumns =
+        "file_id, source_uri, status, sha256, rows_total, rows_loaded, rows_rejected, rows_duplicate, " +
+        "reject_reasons::text, duplicate_of, attempt, started_at, finished_at, error, header::text";
+
+    private readonly NpgsqlDataSource _dataSource;
+
+    /// <summary>Creates a reader over <paramref name="dataSource"/>.</summary>
+    public IngestionLedger(NpgsqlDataSource dataSource)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        _dataSource = dataSource;
+    }
+
+    /// <summary>The latest <paramref name="limit"/> ledger rows, newest first.</summary>
+    public async IAsyncEnumerable<LedgerEntry> LatestAsync(int limit, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var command = _dataSource.CreateCommand(
+            $"SELECT {EntryColumns} FROM txetl.ingestion_files ORDER BY file_id DESC LIMIT @limit");
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.AddWithValue("limit", limit);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    yield return ReadEntry(reader);
+                }
+            }
+        }
+    }
+
+    /// <summary>One ledger row, or null when there is none with that id.</summary>
+    public async Task<LedgerEntry?> FindAsync(long fileId, CancellationToken cancellationToken)
+    {
+        var command = _dataSource.CreateCommand($"SELECT {EntryColumns} FROM txetl.ingestion_files WHERE file_id = @file_id");
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.AddWithValue("file_id", fileId);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadEntry(reader) : null;
+            }
+        }
+    }
+
+    /// <summary>The rejected rows of a file in line order, streamed.</summary>
+    public async IAsyncEnumerable<StoredRejectedRow> RejectedRowsAsync(long fileId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var command = _dataSource.CreateCommand(
+            "SELECT line, raw_record, errors::text FROM txetl.rejected_rows WHERE file_id = @file_id ORDER BY line");
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.AddWithValue("file_id", fileId);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    yield return new StoredRejectedRow(fileId, reader.GetInt64(0), reader.GetString(1), RejectedRowJson.ReadErrors(reader.GetString(2)));
+                }
+            }
+        }
+    }
+
+    private static LedgerEntry ReadEntry(NpgsqlDataReader reader) => new()
+    {
+        FileId = reader.GetInt64(0),
+        SourceUri = reader.GetString(1),
+        Status = reader.GetString(2),
+        Sha256 = reader.IsDBNull(3) ? null : reader.GetString(3),
+        RowsTotal = reader.IsDBNull(4) ? null : reader.GetInt64(4),
+        RowsLoaded = reader.IsDBNull(5) ? null : reader.GetInt64(5),
+        RowsRejected = reader.IsDBNull(6) ? null : reader.GetInt64(6),
+        RowsDuplicate = reader.IsDBNull(7) ? null : reader.GetInt64(7),
+        RejectReasons = LedgerJson.ReadReasons(reader.IsDBNull(8) ? null : reader.GetString(8)),
+        DuplicateOf = reader.IsDBNull(9) ? null : reader.GetInt64(9),
+        Attempt = reader.GetInt32(10),
+        StartedAt = reader.GetDateTime(11),
+        FinishedAt = reader.IsDBNull(12) ? null : reader.GetDateTime(12),
+        Error = reader.IsDBNull(13) ? null : reader.GetString(13),
+        Header = LedgerJson.ReadStrings(reader.IsDBNull(14) ? null : reader.GetString(14)),
+    };
+}

@@ -1,0 +1,53 @@
+using System.Net.Sockets;
+using Npgsql;
+using TransactionEtl.Core;
+
+namespace TransactionEtl.Postgres.Loading.Internal;
+
+/// <summary>
+/// Turns what broke a load into the project's exception hierarchy, marking what a retry may cure, so that
+/// Polly and Step Functions <c>Retry</c> match only transient failures.
+/// </summary>
+internal static class LoadFailures
+{
+    public static TransactionEtlException Wrap(SourceIdentity source, string what, Exception exception)
+    {
+        if (exception is TransactionEtlException known)
+        {
+            return known;
+        }
+
+        var detail = exception is PostgresException pg
+            ? $"{pg.MessageText} (SQLSTATE {pg.SqlState}{(pg.Hint is null ? "" : "; hint: " + pg.Hint)})"
+            : exception.Message;
+        var message = $"{source.Uri}: {what}: {detail}";
+        return IsTransient(exception)
+            ? new TransientException(message + " Nothing was loaded; retry later.", exception)
+            : new TransactionEtlException(message + " Nothing was loaded.", exception);
+    }
+
+    /// <summary>
+    /// Connection loss (class 08), serialization failure (40001), deadlock (40P01), too many connections
+    /// (53300), admin shutdown (57P01), server starting (57P03), socket and I/O errors, timeouts.
+    /// </summary>
+    public static bool IsTransient(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case PostgresException pg:
+                    return pg.SqlState.StartsWith("08", StringComparison.Ordinal)
+                        || pg.SqlState is "40001" or "40P01" or "53300" or "57P01" or "57P03";
+                case SocketException or TimeoutException or EndOfStreamException:
+                    return true;
+                case NpgsqlException npgsql when npgsql.InnerException is null && npgsql.IsTransient:
+                    return true;
+                case IOException when e.InnerException is SocketException or null:
+                    return true;
+            }
+        }
+
+        return false;
+    }
+}

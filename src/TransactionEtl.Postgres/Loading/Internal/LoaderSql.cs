@@ -1,0 +1,73 @@
+namespace TransactionEtl.Postgres.Loading.Internal;
+
+/// <summary>The loader's fixed SQL. Every value is a parameter; identifiers come from the contract and are quoted.</summary>
+internal static class LoaderSql
+{
+    public const string LoadedStates = "('loaded', 'loaded_with_rejects')";
+
+    // hashtextextended: a stable 64-bit hash computed by the server, so every client version agrees on keys.
+    public const string LockSource = "SELECT pg_advisory_lock(hashtextextended('txetl:source:' || @key, 0))";
+
+    public const string UnlockSource = "SELECT pg_advisory_unlock(hashtextextended('txetl:source:' || @key, 0))";
+
+    public const string LockSha256 = "SELECT pg_advisory_xact_lock(hashtextextended('txetl:sha256:' || @sha256, 0))";
+
+    public const string FindLoadedBySha256 =
+        $"SELECT file_id FROM txetl.ingestion_files WHERE sha256 = @sha256 AND status IN {LoadedStates} LIMIT 1";
+
+    public const string FindLoadedBySource =
+        $"SELECT file_id FROM txetl.ingestion_files WHERE source_key = @key AND status IN {LoadedStates} ORDER BY file_id DESC LIMIT 1";
+
+    // The latest submission of this source, if it never finished (crashed: 'loading') or failed. The caller
+    // holds the source lock, and every live loader of this source would hold it too, so a 'loading' row here
+    // belongs to a dead session and is taken over.
+    public const string FindUnfinished =
+        "SELECT file_id FROM txetl.ingestion_files WHERE source_key = @key AND status IN ('loading', 'failed') " +
+        "AND file_id = (SELECT max(file_id) FROM txetl.ingestion_files WHERE source_key = @key)";
+
+    public const string TakeOver =
+        "UPDATE txetl.ingestion_files SET status = 'loading', attempt = attempt + 1, started_at = now(), " +
+        "finished_at = NULL, error = NULL, sha256 = NULL, size_bytes = @size, contract_name = @contract_name, " +
+        "contract_version = @contract_version, rows_total = NULL, rows_loaded = NULL, rows_rejected = NULL, " +
+        "rows_duplicate = NULL, blank_lines = NULL, reject_reasons = NULL, warnings = NULL, duplicate_of = NULL " +
+        "WHERE file_id = @file_id RETURNING attempt";
+
+    public const string InsertLoading =
+        "INSERT INTO txetl.ingestion_files (source_uri, source_key, source_path, s3_bucket, s3_key, s3_version_id, " +
+        "s3_etag, size_bytes, contract_name, contract_version, status) VALUES (@uri, @key, @path, @bucket, @object_key, " +
+        "@version_id, @etag, @size, @contract_name, @contract_version, 'loading') RETURNING file_id";
+
+    public const string InsertAlreadyLoaded =
+        "INSERT INTO txetl.ingestion_files (source_uri, source_key, source_path, s3_bucket, s3_key, s3_version_id, " +
+        "s3_etag, size_bytes, sha256, contract_name, contract_version, status, duplicate_of, finished_at) VALUES " +
+        "(@uri, @key, @path, @bucket, @object_key, @version_id, @etag, @size, @sha256, @contract_name, @contract_version, " +
+        "'already_loaded', @duplicate_of, now())";
+
+    public const string MarkAlreadyLoaded =
+        "UPDATE txetl.ingestion_files SET status = 'already_loaded', sha256 = @sha256, duplicate_of = @duplicate_of, " +
+        "finished_at = now() WHERE file_id = @file_id";
+
+    public const string MarkFailed =
+        "UPDATE txetl.ingestion_files SET status = 'failed', error = @error, sha256 = coalesce(@sha256, sha256), " +
+        "finished_at = now() WHERE file_id = @file_id AND status = 'loading'";
+
+    public const string Finish =
+        "UPDATE txetl.ingestion_files SET status = @status, sha256 = @sha256, size_bytes = coalesce(size_bytes, @size), " +
+        "rows_total = @rows_total, rows_loaded = @rows_loaded, rows_rejected = @rows_rejected, " +
+        "rows_duplicate = @rows_duplicate, blank_lines = @blank_lines, reject_reasons = @reject_reasons::jsonb, " +
+        "warnings = @warnings::jsonb, header = @header::jsonb, error = @error, finished_at = now() WHERE file_id = @file_id";
+
+    // Staged rejected rows (engine rejects and in-file duplicates) go to rejected_rows with their raw text.
+    public const string CopyRejects =
+        "INSERT INTO txetl.rejected_rows (file_id, line, raw_record, errors) " +
+        "SELECT @file_id, __line, __raw, __errors FROM pg_temp.txetl_stage WHERE __errors IS NOT NULL";
+
+    /// <summary>Marks every later occurrence of a key repeated in the file (first by line wins).</summary>
+    public const string MarkInFileDuplicates =
+        "WITH firsts AS (SELECT __key, min(__line) AS first_line FROM pg_temp.txetl_stage WHERE __errors IS NULL " +
+        "GROUP BY __key HAVING count(*) > 1) " +
+        "UPDATE pg_temp.txetl_stage s SET __errors = jsonb_build_array(jsonb_build_object(" +
+        "'column', @key_column, 'code', 'primary-key', 'value', s.__key, 'message', " +
+        "format('%s %s repeats line %s, whose row was kept; give this row its own id or remove it.', @key_column, s.__key, f.first_line))) " +
+        "FROM firsts f WHERE s.__key = f.__key AND s.__errors IS NULL AND s.__line > f.first_line";
+}

@@ -1,0 +1,50 @@
+namespace TransactionEtl.Postgres.Loading;
+
+/// <summary>One row of the file ledger (<c>txetl.ingestion_files</c>).</summary>
+public sealed record LedgerEntry
+{
+    /// <summary>The ledger id (what <c>txetl rejects FILE_ID</c> takes).</summary>
+    public required long FileId { get; init; }
+
+    /// <summary>Where the file came from (<c>file://...</c> or <c>s3://bucket/key</c>).</summary>
+    public required string SourceUri { get; init; }
+
+    /// <summary>loading, loaded, loaded_with_rejects, rejected, already_loaded or failed.</summary>
+    public required string Status { get; init; }
+
+    /// <summary>The content hash, once the file was read to the end.</summary>
+    public string? Sha256 { get; init; }
+
+    /// <summary>Data rows of the file, when finished.</summary>
+    public long? RowsTotal { get; init; }
+
+    /// <summary>Rows loaded.</summary>
+    public long? RowsLoaded { get; init; }
+
+    /// <summary>Rows rejected with a reason.</summary>
+    public long? RowsRejected { get; init; }
+
+    /// <summary>Rows whose key was loaded before.</summary>
+    public long? RowsDuplicate { get; init; }
+
+    /// <summary>Number of errors per code.</summary>
+    public IReadOnlyDictionary<string, long> RejectReasons { get; init; } = new SortedDictionary<string, long>(StringComparer.Ordinal);
+
+    /// <summary>For already_loaded: the file id that loaded this content first.</summary>
+    public long? DuplicateOf { get; init; }
+
+    /// <summary>Attempts of this source (a crashed or failed attempt is taken over by the next).</summary>
+    public int Attempt { get; init; }
+
+    /// <summary>When the (last) attempt started.</summary>
+    public DateTime StartedAt { get; init; }
+
+    /// <summary>When it finished, or null while loading.</summary>
+    public DateTime? FinishedAt { get; init; }
+
+    /// <summary>The file's header labels as found (empty until the file was read).</summary>
+    public IReadOnlyList<string> Header { get; init; } = [];
+
+    /// <summary>Why the file failed or was rejected.</summary>
+    public string? Error { get; init; }
+}

@@ -1,0 +1,32 @@
+using TransactionEtl.Core;
+
+namespace TransactionEtl.Postgres.Loading;
+
+/// <summary>One file to load: where it came from, its bytes, and the rules to apply.</summary>
+public sealed class LoadRequest
+{
+    /// <summary>The source identity (local path or S3 object version) recorded in the ledger.</summary>
+    public required SourceIdentity Source { get; init; }
+
+    /// <summary>The file's bytes, read once from start to end; the loader does not dispose it.</summary>
+    public required Stream Content { get; init; }
+
+    /// <summary>The contract; the shipped default when not set.</summary>
+    public Contract Contract { get; init; } = Contract.Default;
+
+    /// <summary>Overrides the contract's reject threshold for this load (0..1).</summary>
+    public decimal? MaxRejectedRatio { get; init; }
+
+    /// <summary>
+    /// The content's SHA-256 (lower-case hex) when the caller already knows it, e.g. a local file hashed
+    /// before loading. It lets an already loaded file be answered without streaming it; the loader still
+    /// hashes what it reads and fails the load if the two differ (the file changed underneath).
+    /// </summary>
+    public string? KnownSha256 { get; init; }
+
+    /// <summary>The content length in bytes when known (recorded in the ledger).</summary>
+    public long? SizeBytes { get; init; }
+
+    /// <summary>Called with the number of bytes read so far (for progress bars).</summary>
+    public Action<long>? Progress { get; init; }
+}

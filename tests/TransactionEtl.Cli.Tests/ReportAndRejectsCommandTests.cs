@@ -1,0 +1,58 @@
+using System.Text.Json;
+using TransactionEtl.Testing;
+
+namespace TransactionEtl.Cli.Tests;
+
+/// <summary><c>txetl report</c> and <c>txetl rejects</c> after real loads.</summary>
+public sealed class ReportAndRejectsCommandTests(PostgresFixture db) : IClassFixture<PostgresFixture>, IDisposable
+{
+    private readonly ScratchDirectory _dir = new("txetl-report-test-");
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task Report_lists_the_ledger_and_rejects_exports_the_raw_records_as_csv()
+    {
+        var work = Directory.CreateDirectory(_dir.Path).FullName;
+        var lines = new[]
+        {
+            "transaction_id,timestamp,account_id,merchant,category,amount,currency,country,region,price_includes_tax",
+            "REP-1,2025-01-01,ACC-1,\"Shop, \"\"The\"\" Best\",books,1.00,EUR,FR,,",
+            "REP-2,2025-01-01,ACC-1,Shop,books,1.001,EUR,FR,,",
+            "REP-3,2025-02-30,ACC-1,Shop ,books,1.00,EUR,FR,,",
+            "REP-1,2025-01-03,ACC-2,Shop,books,2.00,EUR,FR,,",
+        };
+        File.WriteAllText(Path.Combine(work, "rep.csv"), string.Join("\n", lines) + "\n");
+        var run = await RunTestSupport.RunAsync(work, "run", "--database-url", db.ConnectionString, "--max-rejected-ratio", "1", "--json", "rep.csv");
+        var fileId = RunTestSupport.Summaries(run.Stdout)[0].FileId!;
+
+        var report = await RunTestSupport.RunAsync(work, "report", "--database-url", db.ConnectionString, "--json");
+        var csv = await RunTestSupport.RunAsync(work, "rejects", fileId, "--database-url", db.ConnectionString, "--csv");
+        var table = await RunTestSupport.RunAsync(work, "rejects", fileId, "--database-url", db.ConnectionString);
+
+        Assert.Equal(0, report.ExitCode);
+        using var json = JsonDocument.Parse(report.Stdout);
+        var entry = json.RootElement.EnumerateArray().Single(e => e.GetProperty("file_id").GetString() == fileId);
+        Assert.Equal("loaded_with_rejects", entry.GetProperty("status").GetString());
+        Assert.Equal(1, entry.GetProperty("rows_loaded").GetInt64());
+        Assert.Equal(3, entry.GetProperty("rows_rejected").GetInt64());
+        Assert.Equal(0, csv.ExitCode);
+        Assert.Equal(string.Join("\n", lines[0], lines[2], lines[3], lines[4]) + "\n", csv.Stdout);
+        Assert.Equal(0, table.ExitCode);
+        Assert.Contains("primary-key", table.Stdout);
+        Assert.Contains("repeats line 2", table.Stdout);
+        var plain = await RunTestSupport.RunAsync(work, "report", "--database-url", db.ConnectionString);
+        Assert.Equal(0, plain.ExitCode);
+        Assert.Contains("rep.csv", plain.Stdout);
+        Assert.Contains("loaded_with_rejects", plain.Stdout);
+    }
+
+    [Fact]
+    public async Task Rejects_of_an_unknown_file_id_exits_1_with_a_hint()
+    {
+        var result = await RunTestSupport.RunAsync(Directory.CreateDirectory(_dir.Path).FullName, "rejects", "987654", "--database-url", db.ConnectionString);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("txetl report", result.Stderr);
+    }
+}

@@ -1,0 +1,135 @@
+using Npgsql;
+using TransactionEtl.Core;
+using TransactionEtl.Testing;
+
+namespace TransactionEtl.Cli.Tests;
+
+/// <summary><c>txetl run</c> on real argv against the fixture's PostgreSQL (one database for the class).</summary>
+public sealed class RunCommandTests(PostgresFixture db) : IClassFixture<PostgresFixture>, IDisposable
+{
+    private readonly ScratchDirectory _dir = new("txetl-run-test-");
+
+    public void Dispose() => _dir.Dispose();
+
+    private string Work => Directory.CreateDirectory(_dir.Path).FullName;
+
+    [Fact]
+    public async Task Json_prints_one_array_of_summaries_and_a_second_run_is_already_loaded()
+    {
+        var sample = Path.Combine(RunTestSupport.SamplesDirectory, "transactions.csv");
+
+        var first = await RunTestSupport.RunAsync(Work, "run", "--database-url", db.ConnectionString, "--json", sample);
+        var second = await RunTestSupport.RunAsync(Work, "run", "--database-url", db.ConnectionString, "--json", sample);
+
+        Assert.Equal(0, first.ExitCode);
+        Assert.Equal("", first.Stderr);
+        var summary = Assert.Single(RunTestSupport.Summaries(first.Stdout));
+        Assert.Equal(FileStatus.LoadedWithRejects, summary.Status);
+        Assert.Equal(sample, summary.File);
+        Assert.Equal(300, summary.RowsTotal);
+        Assert.Equal(summary.RowsTotal, summary.RowsLoaded + summary.RowsRejected + summary.RowsDuplicate);
+        Assert.StartsWith("[", first.Stdout.TrimStart());
+        Assert.EndsWith("]", first.Stdout.TrimEnd());
+        Assert.Equal(0, second.ExitCode);
+        var again = Assert.Single(RunTestSupport.Summaries(second.Stdout));
+        Assert.Equal(FileStatus.AlreadyLoaded, again.Status);
+        Assert.Equal(summary.FileId, again.FileId);
+    }
+
+    [Fact]
+    public async Task A_directory_loads_its_csv_files_in_name_order_and_a_rejected_file_exits_2()
+    {
+        var dir = Path.Combine(RunTestSupport.SamplesDirectory, "file-level");
+
+        var result = await RunTestSupport.RunAsync(Work, "run", "--database-url", db.ConnectionString, "--json", dir);
+
+        Assert.Equal(2, result.ExitCode);
+        var summaries = RunTestSupport.Summaries(result.Stdout);
+        Assert.Equal(
+            new[] { "bad-encoding.csv", "duplicate-column.csv", "empty.csv", "header-only.csv", "missing-column.csv", "too-many-rejects.csv" },
+            summaries.Select(s => Path.GetFileName(s.File)));
+        Assert.Equal(
+            new[] { "rejected", "rejected", "rejected", "loaded", "rejected", "rejected" },
+            summaries.Select(s => s.Status));
+        Assert.All(summaries, s => Assert.Equal(s.RowsTotal, (s.Status == FileStatus.Rejected ? s.RowsTotal - s.RowsRejected - s.RowsDuplicate : s.RowsLoaded) + s.RowsRejected + s.RowsDuplicate));
+    }
+
+    [Fact]
+    public async Task Max_rejected_ratio_of_the_run_overrides_the_contract()
+    {
+        var source = Path.Combine(RunTestSupport.SamplesDirectory, "file-level", "too-many-rejects.csv");
+        var copy = Path.Combine(Work, "lenient.csv");
+        File.WriteAllText(copy, File.ReadAllText(source).Replace("TM-", "TL-", StringComparison.Ordinal));
+
+        var result = await RunTestSupport.RunAsync(Work, "run", "--database-url", db.ConnectionString, "--max-rejected-ratio", "0.25", "--json", "lenient.csv");
+
+        Assert.Equal(0, result.ExitCode);
+        var summary = Assert.Single(RunTestSupport.Summaries(result.Stdout));
+        Assert.Equal(FileStatus.LoadedWithRejects, summary.Status);
+        Assert.Equal(16, summary.RowsLoaded);
+        Assert.Equal("lenient.csv", summary.File);
+    }
+
+    [Fact]
+    public async Task Table_output_names_status_counts_and_reasons()
+    {
+        var file = Path.Combine(Work, "table.csv");
+        File.WriteAllText(file, "transaction_id,timestamp,account_id,category,amount,currency,country\nTBL-1,2025-01-01,A,books,1.00,EUR,FR\nTBL-2,2025-01-01,A,books,1.00,XXX,FR\n");
+
+        var result = await RunTestSupport.RunAsync(Work, "run", "--database-url", db.ConnectionString, "--max-rejected-ratio", "1", file);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("loaded_with_rejects", result.Stdout);
+        Assert.Contains("constraint-error 1", result.Stdout);
+        Assert.Contains("txetl rejects", result.Stdout);
+    }
+
+    [Theory]
+    [InlineData("run")]
+    [InlineData("run", "does-not-exist.csv")]
+    [InlineData("run", "--max-rejected-ratio", "2", "x.csv")]
+    [InlineData("run", "--contract", "no-such-contract.json", "x.csv")]
+    public async Task Usage_errors_exit_1_with_one_line_on_stderr(params string[] args)
+    {
+        File.WriteAllText(Path.Combine(Work, "x.csv"), "a\n");
+
+        var result = await RunTestSupport.RunAsync(Work, [.. args, "--database-url", db.ConnectionString]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("txetl: error:", result.Stderr);
+    }
+
+    [Fact]
+    public async Task A_failed_file_exits_1_and_is_reported_in_the_json()
+    {
+        // The staging table copies the target's columns; a target without one of them fails the load
+        // inside the transaction: the ledger keeps 'failed' with the error, nothing else.
+        await using (var connection = new NpgsqlConnection(db.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("ALTER TABLE txetl.transactions RENAME COLUMN merchant TO merchant_renamed", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        try
+        {
+            var file = Path.Combine(Work, "fails.csv");
+            File.WriteAllText(file, "transaction_id,timestamp,account_id,category,amount,currency,country\nFAIL-1,2025-01-01,A,books,1.00,EUR,FR\n");
+
+            var result = await RunTestSupport.RunAsync(Work, "run", "--database-url", db.ConnectionString, "--json", file);
+
+            Assert.Equal(1, result.ExitCode);
+            var summary = Assert.Single(RunTestSupport.Summaries(result.Stdout));
+            Assert.Equal(FileStatus.Failed, summary.Status);
+            Assert.Contains("merchant", summary.Error);
+        }
+        finally
+        {
+            await using var connection = new NpgsqlConnection(db.ConnectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("ALTER TABLE txetl.transactions RENAME COLUMN merchant_renamed TO merchant", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+}

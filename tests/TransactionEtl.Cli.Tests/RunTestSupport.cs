@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Spectre.Console;
+using TransactionEtl.Cli.Internal;
+using TransactionEtl.Core;
+
+namespace TransactionEtl.Cli.Tests;
+
+/// <summary>Helpers for the run/report/rejects/watch/sample command tests.</summary>
+internal static class RunTestSupport
+{
+    public static string SamplesDirectory
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "TransactionEtl.slnx")))
+                {
+                    return Path.Combine(dir.FullName, "samples");
+                }
+            }
+
+            throw new InvalidOperationException("TransactionEtl.slnx not found above " + AppContext.BaseDirectory);
+        }
+    }
+
+    public static Task<CliResult> RunAsync(string workingDirectory, params string[] args) =>
+        CliTestHost.RunAsync(null, workingDirectory, args);
+
+    public static List<FileSummary> Summaries(string json) =>
+        JsonSerializer.Deserialize(json, FileSummaryJsonContext.Default.IReadOnlyListFileSummary)!.ToList();
+
+    /// <summary>Runs real argv in-process with a cancellation token (for watch), output captured.</summary>
+    public static async Task<CliResult> RunCancellableAsync(string workingDirectory, CancellationToken cancellationToken, params string[] args)
+    {
+        await using var stdout = new SynchronizedStringWriter();
+        await using var stderr = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(stdout),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        console.Profile.Width = 32_767;
+        var environment = new CliEnvironment(console, stderr, Environment.GetEnvironmentVariable, workingDirectory);
+        var exitCode = await TxetlApp.RunAsync(args, environment, cancellationToken);
+        return new CliResult(exitCode, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>A StringWriter whose ToString may be called while another thread writes.</summary>
+    private sealed class SynchronizedStringWriter : StringWriter
+    {
+        private readonly Lock _gate = new();
+
+        public override void Write(char value)
+        {
+            lock (_gate)
+            {
+                base.Write(value);
+            }
+        }
+
+        public override void Write(string? value)
+        {
+            lock (_gate)
+            {
+                base.Write(value);
+            }
+        }
+
+        public override void Write(char[] buffer, int index, int count)
+        {
+            lock (_gate)
+            {
+                base.Write(buffer, index, count);
+            }
+        }
+
+        public override string ToString()
+        {
+            lock (_gate)
+            {
+                return base.ToString();
+            }
+        }
+    }
+}

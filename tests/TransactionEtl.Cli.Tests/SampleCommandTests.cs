@@ -1,0 +1,39 @@
+using TransactionEtl.Testing;
+
+namespace TransactionEtl.Cli.Tests;
+
+public sealed class SampleCommandTests : IDisposable
+{
+    private readonly ScratchDirectory _dir = new("txetl-sample-test-");
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task Same_seed_writes_the_same_bytes_and_rows_count_data_lines()
+    {
+        var work = Directory.CreateDirectory(_dir.Path).FullName;
+
+        var a = await RunTestSupport.RunAsync(work, "sample", "--rows", "2000", "--seed", "9", "--fault-rate", "0.05", "a.csv");
+        var b = await RunTestSupport.RunAsync(work, "sample", "--rows", "2000", "--seed", "9", "--fault-rate", "0.05", "b.csv");
+        var c = await RunTestSupport.RunAsync(work, "sample", "--rows", "2000", "--seed", "10", "c.csv");
+
+        Assert.Equal(0, a.ExitCode);
+        Assert.Equal(0, b.ExitCode);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(work, "a.csv")), File.ReadAllBytes(Path.Combine(work, "b.csv")));
+        Assert.NotEqual(File.ReadAllBytes(Path.Combine(work, "a.csv")), File.ReadAllBytes(Path.Combine(work, "c.csv")));
+        var lines = File.ReadAllLines(Path.Combine(work, "c.csv"));
+        Assert.Equal(2001, lines.Length);
+        Assert.StartsWith("transaction_id,timestamp,", lines[0]);
+    }
+
+    [Theory]
+    [InlineData("--fault-rate", "1.5")]
+    [InlineData("--rows", "-1")]
+    public async Task Out_of_range_options_exit_1(string option, string value)
+    {
+        var result = await RunTestSupport.RunAsync(Directory.CreateDirectory(_dir.Path).FullName, "sample", option, value, "x.csv");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.NotEqual("", result.Stderr);
+    }
+}

@@ -1,0 +1,105 @@
+using System.Text.Json;
+using TransactionEtl.Core;
+using TransactionEtl.Testing;
+
+namespace TransactionEtl.Cli.Tests;
+
+/// <summary><c>txetl watch</c> in-process with a real cancellation (what Ctrl+C does).</summary>
+public sealed class WatchCommandTests(PostgresFixture db) : IClassFixture<PostgresFixture>, IDisposable
+{
+    private readonly ScratchDirectory _dir = new("txetl-watch-test-");
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task Loads_existing_and_new_files_moves_them_with_summaries_and_a_restart_loads_nothing_twice()
+    {
+        var inbox = Directory.CreateDirectory(Path.Combine(_dir.Path, "inbox")).FullName;
+        var good = File.ReadAllBytes(Path.Combine(RunTestSupport.SamplesDirectory, "transactions.csv"));
+        File.WriteAllBytes(Path.Combine(inbox, "a-existing.csv"), good);
+
+        using (var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3)))
+        {
+            var watch = RunTestSupport.RunCancellableAsync(_dir.Path, stop.Token, "watch", "inbox", "--poll-ms", "100", "--database-url", db.ConnectionString);
+            await WaitForAsync(() => File.Exists(Path.Combine(inbox, "processed", "a-existing.csv")), watch);
+            File.Copy(Path.Combine(RunTestSupport.SamplesDirectory, "file-level", "missing-column.csv"), Path.Combine(inbox, "b-new.csv"));
+            await WaitForAsync(() => File.Exists(Path.Combine(inbox, "rejected", "b-new.summary.json")), watch);
+            await stop.CancelAsync();
+            var result = await watch;
+
+            Assert.Equal(0, result.ExitCode);
+            Assert.Contains("stopped", result.Stdout);
+            Assert.Equal("", result.Stderr);
+        }
+
+        var first = ReadSummary(Path.Combine(inbox, "processed", "a-existing.summary.json"));
+        Assert.Equal(FileStatus.LoadedWithRejects, first.Status);
+        Assert.Equal(FileStatus.Rejected, ReadSummary(Path.Combine(inbox, "rejected", "b-new.summary.json")).Status);
+        Assert.Empty(Directory.GetFiles(inbox, "*.csv"));
+
+        // Restart, and the same content arrives again (e.g. a crash after commit, before the move).
+        File.WriteAllBytes(Path.Combine(inbox, "a-existing.csv"), good);
+        using (var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3)))
+        {
+            var watch = RunTestSupport.RunCancellableAsync(_dir.Path, stop.Token, "watch", "inbox", "--poll-ms", "100", "--database-url", db.ConnectionString);
+            await WaitForAsync(() => File.Exists(Path.Combine(inbox, "processed", "a-existing.1.summary.json")), watch);
+            await stop.CancelAsync();
+            Assert.Equal(0, (await watch).ExitCode);
+        }
+
+        var again = ReadSummary(Path.Combine(inbox, "processed", "a-existing.1.summary.json"));
+        Assert.Equal(FileStatus.AlreadyLoaded, again.Status);
+        Assert.Equal(first.FileId, again.FileId);
+    }
+
+    [Fact]
+    public async Task A_file_still_growing_is_not_loaded_until_its_size_settles()
+    {
+        var inbox = Directory.CreateDirectory(Path.Combine(_dir.Path, "slow")).FullName;
+        var path = Path.Combine(inbox, "growing.csv");
+        var lines = File.ReadAllLines(Path.Combine(RunTestSupport.SamplesDirectory, "transactions.csv"))
+            .Select(l => l.Replace("TX2029-", "GROW-", StringComparison.Ordinal)).ToArray();
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var watch = RunTestSupport.RunCancellableAsync(_dir.Path, stop.Token, "watch", "slow", "--poll-ms", "300", "--database-url", db.ConnectionString);
+        await using (var writer = new StreamWriter(path))
+        {
+            // Written in pieces, slower than the poll: a load of a partial file would show fewer rows.
+            foreach (var chunk in lines.Chunk(60))
+            {
+                foreach (var line in chunk)
+                {
+                    await writer.WriteLineAsync(line);
+                }
+
+                await writer.FlushAsync();
+                await Task.Delay(150);
+            }
+        }
+
+        await WaitForAsync(() => File.Exists(Path.Combine(inbox, "processed", "growing.summary.json")), watch);
+        await stop.CancelAsync();
+        await watch;
+
+        Assert.Equal(300, ReadSummary(Path.Combine(inbox, "processed", "growing.summary.json")).RowsTotal);
+    }
+
+    private static FileSummary ReadSummary(string path) =>
+        JsonSerializer.Deserialize(File.ReadAllText(path), FileSummaryJsonContext.Default.FileSummary)!;
+
+    private static async Task WaitForAsync(Func<bool> condition, Task<CliResult> watch)
+    {
+        for (var i = 0; i < 1200 && !condition(); i++)
+        {
+            if (watch.IsCompleted)
+            {
+                var result = await watch;
+                Assert.Fail($"watch ended early with {result.ExitCode}: {result.Stdout} {result.Stderr}");
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.True(condition(), "timed out waiting for watch");
+    }
+}

@@ -1,0 +1,49 @@
+using System.Net.Sockets;
+using Npgsql;
+using TransactionEtl.Postgres.Loading;
+using TransactionEtl.Postgres.Loading.Internal;
+
+namespace TransactionEtl.Postgres.Tests.Loading;
+
+public sealed class LoadFailuresTests
+{
+    [Theory]
+    [InlineData("08006", true)]
+    [InlineData("08001", true)]
+    [InlineData("40001", true)]
+    [InlineData("40P01", true)]
+    [InlineData("53300", true)]
+    [InlineData("57P01", true)]
+    [InlineData("57P03", true)]
+    [InlineData("23505", false)]
+    [InlineData("42501", false)]
+    [InlineData("42P01", false)]
+    public void Sqlstate_decides_whether_a_failure_is_transient(string sqlState, bool transient)
+    {
+        var error = new PostgresException("boom", "ERROR", "ERROR", sqlState);
+
+        var wrapped = LoadFailures.Wrap(SourceIdentity.ForLocalFile("/data/a.csv"), "the load failed", error);
+
+        Assert.Equal(transient, wrapped.IsTransient);
+        Assert.Equal(transient, wrapped is TransactionEtl.Core.TransientException);
+        Assert.Contains("file:///data/a.csv", wrapped.Message, StringComparison.Ordinal);
+        Assert.Contains(sqlState, wrapped.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Socket_errors_are_transient()
+    {
+        var error = new NpgsqlException("Exception while reading from stream", new IOException("reset", new SocketException((int)SocketError.ConnectionReset)));
+
+        Assert.True(LoadFailures.Wrap(SourceIdentity.ForS3Object("b", "k", "v1", null), "the load failed", error).IsTransient);
+    }
+
+    [Fact]
+    public void S3_identity_pins_content_by_version_or_etag_and_local_paths_do_not()
+    {
+        Assert.True(SourceIdentity.ForS3Object("bucket", "in/a.csv", "3HL4kqtJlcpXroDTDmJ", null).PinsContent);
+        Assert.Equal("s3://bucket/in/a.csv#etag=abc", SourceIdentity.ForS3Object("bucket", "in/a.csv", null, "\"abc\"").Key);
+        Assert.False(SourceIdentity.ForLocalFile("/tmp/a.csv").PinsContent);
+        Assert.Equal(SourceIdentity.ForLocalFile("/tmp/x/../a.csv").Key, SourceIdentity.ForLocalFile("/tmp/a.csv").Key);
+    }
+}
