@@ -1,2 +1,29 @@
-// Placeholder entry point until the Lambda runtime client lands (issue 5).
-return 0;
+// The Lambda `bootstrap` (runtime provided.al2023): one Native AOT binary for the three functions,
+// dispatching on _HANDLER through LambdaFunctions.
+using TransactionEtl.Aws.Runtime;
+
+using var stop = new CancellationTokenSource();
+// Lambda sends SIGTERM before shutting a container down; leave the loop instead of dying mid-request.
+using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+    System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+    {
+        context.Cancel = true;
+        stop.Cancel();
+    });
+
+if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(RuntimeEnvironment.RuntimeApi)))
+{
+    await Console.Error.WriteLineAsync(
+        $"{RuntimeEnvironment.RuntimeApi} is not set: this bootstrap runs inside AWS Lambda (or a runtime emulator). " +
+        "Use `txetl lambda invoke <function>` to run a handler locally.");
+    return 2;
+}
+
+var name = Environment.GetEnvironmentVariable(RuntimeEnvironment.Handler);
+using var loggerFactory = new JsonLineLoggerFactory(Console.Out);
+using var client = LambdaRuntimeClient.FromEnvironment();
+var services = new LambdaFunctionServices(loggerFactory, TimeProvider.System, Environment.GetEnvironmentVariable);
+LambdaFunctionFactory factory = name is not null && LambdaFunctions.TryGetFactory(name, out var found)
+    ? found
+    : (_, _) => throw new FunctionConfigurationException(LambdaFunctions.DescribeMissing(name) + $" Set the function's handler ({RuntimeEnvironment.Handler}).");
+return await LambdaRuntimeHost.RunAsync(client, factory, services, stop.Token);

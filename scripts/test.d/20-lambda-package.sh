@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Packages the Lambda zips with the one packaging command (Native AOT publish), then runs the tests that
+# need them: zip layout, glibc <= 2.34 (objdump -T), and the AOT bootstrap serving a real invocation from
+# the loopback Runtime API end to end.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+if ! bash scripts/package-lambda.sh; then
+  echo "STAGE lambda-package: 0 passed, 1 failed"
+  exit 1
+fi
+out="$(mktemp)"
+TXETL_LAMBDA_ARTIFACTS="$PWD/artifacts/lambda" dotnet test tests/TransactionEtl.Aws.Tests --nologo -v q \
+  --filter "FullyQualifiedName~TransactionEtl.Aws.Tests.Packaging" \
+  --logger "console;verbosity=detailed" 2>&1 | tee "$out"
+rc=${PIPESTATUS[0]}
+p=$(grep -Eo 'Passed: +[0-9]+' "$out" | awk '{s+=$2} END {print s+0}')
+f=$(grep -Eo 'Failed: +[0-9]+' "$out" | awk '{s+=$2} END {print s+0}')
+s=$(grep -Eo 'Skipped: +[0-9]+' "$out" | awk '{s+=$2} END {print s+0}')
+rm -f "$out"
+# Packaging tests must run here, never skip; a skip means the artifacts variable did not reach them.
+if [ "$s" -ne 0 ] || [ "$p" -eq 0 ]; then f=$((f + 1)); fi
+if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+echo "STAGE lambda-package: $((p + 1)) passed, $f failed"
+[ "$f" -eq 0 ]

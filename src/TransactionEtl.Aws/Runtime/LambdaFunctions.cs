@@ -1,0 +1,38 @@
+using TransactionEtl.Aws.StartWorkflow;
+
+namespace TransactionEtl.Aws.Runtime;
+
+/// <summary>
+/// The dispatch table of the single <c>bootstrap</c>: <c>_HANDLER</c> value to function factory. The Lambda
+/// host and <c>txetl lambda invoke</c> both look functions up here.
+/// </summary>
+public static class LambdaFunctions
+{
+    /// <summary>S3 ObjectCreated notification to Step Functions StartExecution.</summary>
+    public const string StartWorkflow = "start-workflow";
+
+    /// <summary>State input to the load summary.</summary>
+    public const string RunEtl = "run-etl";
+
+    /// <summary>SNS alert to Slack and Teams.</summary>
+    public const string NotifyChat = "notify-chat";
+
+    /// <summary>Every function name the deployment knows, whether or not this build serves it yet.</summary>
+    public static IReadOnlyList<string> Names { get; } = [StartWorkflow, RunEtl, NotifyChat];
+
+    // One line per function. RunEtl and NotifyChat register here when their handlers land.
+    private static readonly Dictionary<string, LambdaFunctionFactory> Factories = new(StringComparer.Ordinal)
+    {
+        [StartWorkflow] = StartWorkflowFunction.CreateAsync,
+    };
+
+    /// <summary>Finds the factory of <paramref name="name"/>; false for unknown names and functions not built yet.</summary>
+    public static bool TryGetFactory(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out LambdaFunctionFactory? factory) =>
+        Factories.TryGetValue(name, out factory);
+
+    /// <summary>The message shown when <paramref name="name"/> has no factory.</summary>
+    public static string DescribeMissing(string? name) =>
+        name is not null && Names.Contains(name)
+            ? $"The function '{name}' is not available in this build yet."
+            : $"Unknown function '{name}': expected one of {string.Join(", ", Names)}.";
+}

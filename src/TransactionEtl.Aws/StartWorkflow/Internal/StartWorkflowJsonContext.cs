@@ -1,0 +1,10 @@
+using System.Text.Json.Serialization;
+
+namespace TransactionEtl.Aws.StartWorkflow.Internal;
+
+/// <summary>Source-generated JSON for StartWorkflow's documents (AOT: no reflection).</summary>
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(S3EventNotification))]
+[JsonSerializable(typeof(WorkflowInput))]
+[JsonSerializable(typeof(StartWorkflowResult))]
+internal sealed partial class StartWorkflowJsonContext : JsonSerializerContext;

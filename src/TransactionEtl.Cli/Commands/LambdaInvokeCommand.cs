@@ -1,0 +1,93 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using TransactionEtl.Aws.Runtime;
+
+namespace TransactionEtl.Cli.Commands;
+
+/// <summary>
+/// <c>txetl lambda invoke &lt;function&gt; [--event FILE|-]</c>: runs a Lambda handler in this process with the
+/// same factory and configuration (environment variables) as the bootstrap, and prints its response. A
+/// failure prints Lambda's error shape <c>{"errorType","errorMessage"}</c> on stdout and exits 1, so
+/// scripts see what the state machine would see.
+/// </summary>
+internal sealed class LambdaInvokeCommand(IAnsiConsole console) : AsyncCommand<LambdaInvokeSettings>
+{
+    /// <summary>Lambda's maximum timeout, the deadline given to a local invocation.</summary>
+    private static readonly TimeSpan LocalTimeout = TimeSpan.FromMinutes(15);
+
+    /// <summary>Where handler logs go; stdout carries only the response. Tests replace it.</summary>
+    internal static TextWriter LogWriter { get; set; } = Console.Error;
+
+    /// <summary>Standard input for <c>--event -</c>. Tests replace it.</summary>
+    internal static TextReader Input { get; set; } = Console.In;
+
+    public override async Task<int> ExecuteAsync(CommandContext context, LambdaInvokeSettings settings, CancellationToken cancellationToken)
+    {
+        if (!LambdaFunctions.TryGetFactory(settings.Function, out var factory))
+        {
+            return WriteError(new LambdaError(
+                "TransactionEtl.FunctionConfigurationError",
+                LambdaFunctions.DescribeMissing(settings.Function)));
+        }
+
+        byte[] input;
+        try
+        {
+            input = await ReadEventAsync(settings.Event, cancellationToken);
+        }
+        catch (IOException ex)
+        {
+            return WriteError(new LambdaError("TransactionEtl.EventFileError", $"Cannot read the event '{settings.Event}': {ex.Message}"));
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            return WriteError(new LambdaError("TransactionEtl.EventFileError", $"Cannot read the event '{settings.Event}': {ex.Message}"));
+        }
+
+        using var loggerFactory = new JsonLineLoggerFactory(LogWriter, settings.Verbose ? LogLevel.Debug : LogLevel.Information);
+        var services = new LambdaFunctionServices(loggerFactory, TimeProvider.System, Environment.GetEnvironmentVariable);
+        try
+        {
+            var handler = await factory(services, cancellationToken);
+            var lambdaContext = LambdaContext.ForLocalInvoke(TimeProvider.System, LocalTimeout);
+            var response = await handler(input, lambdaContext, cancellationToken);
+            console.Profile.Out.Writer.WriteLine(Encoding.UTF8.GetString(response));
+            return 0;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return WriteError(LambdaError.FromException(ex));
+        }
+    }
+
+    private static async Task<byte[]> ReadEventAsync(string? source, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(source))
+        {
+            return "{}"u8.ToArray();
+        }
+        if (source == "-")
+        {
+            return Encoding.UTF8.GetBytes(await Input.ReadToEndAsync(cancellationToken));
+        }
+        return await File.ReadAllBytesAsync(source, cancellationToken);
+    }
+
+    private int WriteError(LambdaError error)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("errorType", error.ErrorType);
+            json.WriteString("errorMessage", error.ErrorMessage);
+            json.WriteEndObject();
+        }
+        // Raw writer, not markup: the JSON must come out byte for byte, unwrapped.
+        console.Profile.Out.Writer.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
+        return 1;
+    }
+}

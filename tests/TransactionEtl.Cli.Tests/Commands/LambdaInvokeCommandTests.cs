@@ -1,0 +1,158 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Spectre.Console.Testing;
+using TransactionEtl.Cli.Commands;
+
+namespace TransactionEtl.Cli.Tests.Commands;
+
+/// <summary>
+/// <c>txetl lambda invoke</c> from a real argv. These tests set process environment variables (the
+/// handlers read their configuration there), so they do not run in parallel with each other.
+/// </summary>
+[Collection(nameof(LambdaInvokeCommandTests))]
+[CollectionDefinition(nameof(LambdaInvokeCommandTests), DisableParallelization = true)]
+public sealed class LambdaInvokeCommandTests : IDisposable
+{
+    private static readonly string[] Variables =
+    [
+        "TXETL_STATE_MACHINE_ARN", "AWS_REGION", "AWS_ENDPOINT_URL_SFN", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+    ];
+
+    private readonly Dictionary<string, string?> _saved = Variables.ToDictionary(v => v, Environment.GetEnvironmentVariable);
+    private readonly StringWriter _log = new();
+
+    public LambdaInvokeCommandTests()
+    {
+        LambdaInvokeCommand.LogWriter = _log;
+    }
+
+    public void Dispose()
+    {
+        foreach (var (name, value) in _saved)
+        {
+            Environment.SetEnvironmentVariable(name, value);
+        }
+        LambdaInvokeCommand.LogWriter = Console.Error;
+        LambdaInvokeCommand.Input = Console.In;
+        _log.Dispose();
+    }
+
+    private static void Configure(string endpoint)
+    {
+        Environment.SetEnvironmentVariable("TXETL_STATE_MACHINE_ARN", "arn:aws:states:eu-west-1:123456789012:stateMachine:txetl-load");
+        Environment.SetEnvironmentVariable("AWS_REGION", "eu-west-1");
+        Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL_SFN", endpoint);
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "AKIDCLITEST");
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "cli-test-secret");
+        Environment.SetEnvironmentVariable("AWS_SESSION_TOKEN", "cli-test-token");
+    }
+
+    private static async Task<(int Exit, string Output)> RunAsync(params string[] args)
+    {
+        var console = new TestConsole();
+        var exit = await TxetlApp.RunAsync(args, console);
+        return (exit, console.Output.Trim());
+    }
+
+    [Fact]
+    public async Task Says_a_function_that_is_not_built_yet_is_not_available()
+    {
+        var (exit, output) = await RunAsync("lambda", "invoke", "run-etl");
+
+        Assert.Equal(1, exit);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal("TransactionEtl.FunctionConfigurationError", json.RootElement.GetProperty("errorType").GetString());
+        Assert.Contains("'run-etl' is not available in this build", json.RootElement.GetProperty("errorMessage").GetString());
+    }
+
+    [Fact]
+    public async Task Names_the_known_functions_for_an_unknown_one()
+    {
+        var (exit, output) = await RunAsync("lambda", "invoke", "start-wrokflow");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("start-workflow, run-etl, notify-chat", JsonDocument.Parse(output).RootElement.GetProperty("errorMessage").GetString());
+    }
+
+    [Fact]
+    public async Task Prints_Lambdas_error_shape_when_the_configuration_is_missing()
+    {
+        Environment.SetEnvironmentVariable("TXETL_STATE_MACHINE_ARN", null);
+
+        var (exit, output) = await RunAsync("lambda", "invoke", "start-workflow", "--event", "Data/events/s3-put.json");
+
+        Assert.Equal(1, exit);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal("TransactionEtl.FunctionConfigurationError", json.RootElement.GetProperty("errorType").GetString());
+        Assert.Contains("TXETL_STATE_MACHINE_ARN", json.RootElement.GetProperty("errorMessage").GetString());
+    }
+
+    [Fact]
+    public async Task Prints_the_response_of_the_S3_test_event_which_starts_nothing()
+    {
+        Configure("http://127.0.0.1:9/");
+
+        var (exit, output) = await RunAsync("lambda", "invoke", "start-workflow", "--event", "Data/events/s3-test-event.json");
+
+        Assert.Equal(0, exit);
+        Assert.Equal("""{"executions":[],"ignored":1}""", output);
+        Assert.Contains("Ignoring the S3 test event for bucket txetl-incoming-prod", _log.ToString());
+    }
+
+    [Fact]
+    public async Task Reads_the_event_from_standard_input_and_reports_a_bad_one_as_an_error()
+    {
+        Configure("http://127.0.0.1:9/");
+        LambdaInvokeCommand.Input = new StringReader("this is not json");
+
+        var (exit, output) = await RunAsync("lambda", "invoke", "start-workflow", "--event=-");
+
+        Assert.Equal(1, exit);
+        Assert.Equal("TransactionEtl.InvalidS3EventError", JsonDocument.Parse(output).RootElement.GetProperty("errorType").GetString());
+    }
+
+    [Fact]
+    public async Task Reports_a_missing_event_file()
+    {
+        var (exit, output) = await RunAsync("lambda", "invoke", "start-workflow", "--event", "no/such/event.json");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("no/such/event.json", JsonDocument.Parse(output).RootElement.GetProperty("errorMessage").GetString());
+    }
+
+    [Fact]
+    public async Task Starts_an_execution_on_a_loopback_Step_Functions_endpoint_and_prints_the_result()
+    {
+        using var listener = new HttpListener();
+        var port = FreePort();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        listener.Start();
+        var served = Task.Run(async () =>
+        {
+            var context = await listener.GetContextAsync();
+            var target = context.Request.Headers["X-Amz-Target"];
+            var bytes = """{"executionArn":"arn:aws:states:eu-west-1:123456789012:execution:txetl-load:x","startDate":1.7E9}"""u8.ToArray();
+            context.Response.StatusCode = 200;
+            await context.Response.OutputStream.WriteAsync(bytes);
+            context.Response.Close();
+            return target;
+        });
+        Configure($"http://127.0.0.1:{port}/");
+
+        var (exit, output) = await RunAsync("lambda", "invoke", "start-workflow", "--event", "Data/events/s3-put-key-with-spaces.json");
+
+        Assert.Equal(0, exit);
+        Assert.Equal("AWSStepFunctions.StartExecution", await served.WaitAsync(TimeSpan.FromSeconds(30)));
+        var execution = JsonDocument.Parse(output).RootElement.GetProperty("executions")[0];
+        Assert.Equal("incoming/daily report 2026-11-26.csv", execution.GetProperty("key").GetString());
+        Assert.Equal("arn:aws:states:eu-west-1:123456789012:execution:txetl-load:x", execution.GetProperty("executionArn").GetString());
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+}
