@@ -1,3 +1,4 @@
+using TransactionEtl.Aws.NotifyChat;
 using TransactionEtl.Aws.StartWorkflow;
 
 namespace TransactionEtl.Aws.Runtime;
@@ -20,10 +21,11 @@ public static class LambdaFunctions
     /// <summary>Every function name the deployment knows, whether or not this build serves it yet.</summary>
     public static IReadOnlyList<string> Names { get; } = [StartWorkflow, RunEtl, NotifyChat];
 
-    // One line per function. RunEtl and NotifyChat register here when their handlers land.
+    // One line per function. RunEtl registers here when its handler lands.
     private static readonly Dictionary<string, LambdaFunctionFactory> Factories = new(StringComparer.Ordinal)
     {
         [StartWorkflow] = StartWorkflowFunction.CreateAsync,
+        [NotifyChat] = NotifyChatFunction.CreateAsync,
     };
 
     /// <summary>Finds the factory of <paramref name="name"/>; false for unknown names and functions not built yet.</summary>

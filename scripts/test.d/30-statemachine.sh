@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The Step Functions definition: rendered like templatefile(), validated by asl-validator and executed by
+# aws-local-stepfunctions (tests/statemachine/*.test.mjs, node's built-in test runner).
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+out="$(mktemp)"
+node --test --test-reporter=tap tests/statemachine/ 2>&1 | tee "$out"
+rc=${PIPESTATUS[0]}
+p=$(grep -E '^# pass [0-9]+' "$out" | awk '{s+=$3} END {print s+0}')
+f=$(grep -E '^# fail [0-9]+' "$out" | awk '{s+=$3} END {print s+0}')
+if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+rm -f "$out"
+echo "STAGE statemachine: $p passed, $f failed"
+exit "$rc"

@@ -1,0 +1,51 @@
+using TransactionEtl.Aws.Configuration.Internal;
+
+namespace TransactionEtl.Aws.Configuration;
+
+/// <summary>Settings of the run-etl function, validated once at start.</summary>
+public sealed class RunEtlOptions
+{
+    /// <summary>Default for <see cref="TimeoutMargin"/>: enough to roll back and record the file as failed.</summary>
+    public const int DefaultTimeoutMarginMs = 15_000;
+
+    private RunEtlOptions(string dbSecretId, string? rootCertificatePath, DbSslMode sslMode, TimeSpan timeoutMargin)
+    {
+        DbSecretId = dbSecretId;
+        RootCertificatePath = rootCertificatePath;
+        SslMode = sslMode;
+        TimeoutMargin = timeoutMargin;
+    }
+
+    /// <summary>Secret id (name or ARN) of the database secret in RDS's JSON shape.</summary>
+    public string DbSecretId { get; }
+
+    /// <summary>PEM bundle of trusted root certificates, or null to use the system store.</summary>
+    public string? RootCertificatePath { get; }
+
+    /// <summary>TLS mode for the database connection.</summary>
+    public DbSslMode SslMode { get; }
+
+    /// <summary>How long before the Lambda deadline the load stops, rolls back and records <c>failed</c>.</summary>
+    public TimeSpan TimeoutMargin { get; }
+
+    /// <summary>Reads and validates the run-etl settings; throws <see cref="ConfigurationException"/> listing every problem.</summary>
+    /// <param name="lookup">Environment lookup; defaults to the process environment.</param>
+    public static RunEtlOptions FromEnvironment(Func<string, string?>? lookup = null)
+    {
+        var reader = new SettingsReader(lookup ?? Environment.GetEnvironmentVariable);
+        var secretId = reader.Required(EnvironmentVariables.DbSecretId, "set it to the name or ARN of the RDS database secret");
+        var certificate = reader.Optional(EnvironmentVariables.DbRootCertificatePath);
+        var sslMode = reader.Enum(EnvironmentVariables.DbSslMode, DbSslMode.VerifyFull);
+        var margin = reader.Int(EnvironmentVariables.TimeoutMarginMs, DefaultTimeoutMarginMs, 1_000, 600_000);
+        if (certificate is not null && !File.Exists(certificate))
+        {
+            reader.Problem($"{EnvironmentVariables.DbRootCertificatePath}='{certificate}' does not exist; package the RDS CA bundle with the function or unset it");
+        }
+        if (sslMode == DbSslMode.VerifyFull && certificate is null)
+        {
+            reader.Problem($"{EnvironmentVariables.DbSslMode}=VerifyFull needs {EnvironmentVariables.DbRootCertificatePath} (the RDS CA bundle, e.g. global-bundle.pem)");
+        }
+        reader.ThrowIfInvalid("run-etl");
+        return new RunEtlOptions(secretId, certificate, sslMode, TimeSpan.FromMilliseconds(margin));
+    }
+}

@@ -1,0 +1,34 @@
+using System.Text.Json.Serialization;
+
+namespace TransactionEtl.Aws.NotifyChat;
+
+/// <summary>The fields of the RunEtl summary (the contract's summary plus report URIs) that a chat message shows.</summary>
+public sealed class ChatAlertSummary
+{
+    /// <summary>File name.</summary>
+    [JsonPropertyName("file")] public string? File { get; set; }
+
+    /// <summary>Ledger id of the file.</summary>
+    [JsonPropertyName("file_id")] public string? FileId { get; set; }
+
+    /// <summary>Outcome.</summary>
+    [JsonPropertyName("status")] public string? Status { get; set; }
+
+    /// <summary>Data rows.</summary>
+    [JsonPropertyName("rows_total")] public long? RowsTotal { get; set; }
+
+    /// <summary>Rows inserted.</summary>
+    [JsonPropertyName("rows_loaded")] public long? RowsLoaded { get; set; }
+
+    /// <summary>Rows rejected.</summary>
+    [JsonPropertyName("rows_rejected")] public long? RowsRejected { get; set; }
+
+    /// <summary>Rows already loaded by an earlier file.</summary>
+    [JsonPropertyName("rows_duplicate")] public long? RowsDuplicate { get; set; }
+
+    /// <summary>Count per reject code.</summary>
+    [JsonPropertyName("reject_reasons")] public Dictionary<string, long>? RejectReasons { get; set; }
+
+    /// <summary><c>s3://</c> URIs of the reports RunEtl wrote.</summary>
+    [JsonPropertyName("reports")] public ChatAlertReports? Reports { get; set; }
+}

@@ -1,0 +1,95 @@
+using System.Globalization;
+
+namespace TransactionEtl.Aws.NotifyChat.Internal;
+
+/// <summary>What both chat formats show, computed once from an alert: title, facts, reasons, links.</summary>
+internal sealed class AlertView
+{
+    // Chat messages are read at a glance; the full list is in rejects.csv.
+    internal const int TopReasons = 5;
+
+    // Slack's section text limit is 3000 characters; a Lambda stack in the cause can exceed it.
+    internal const int MaxCauseLength = 1500;
+
+    public AlertView(ChatAlert alert)
+    {
+        Severity = alert.Severity is "error" or "warning" or "info" ? alert.Severity : "error";
+        Status = alert.Status ?? alert.Summary?.Status ?? "unknown";
+        var key = alert.Key ?? "";
+        File = alert.Summary?.File ?? (key.Length == 0 ? "(unknown file)" : key[(key.LastIndexOf('/') + 1)..]);
+        ObjectUri = alert.Bucket is null ? null : $"s3://{alert.Bucket}/{key}";
+        Title = $"{StatusHeadline(Status)}: {File}";
+        if (alert.Summary is { } s)
+        {
+            Rows = string.Create(CultureInfo.InvariantCulture,
+                $"{s.RowsTotal ?? 0} total, {s.RowsLoaded ?? 0} loaded, {s.RowsRejected ?? 0} rejected, {s.RowsDuplicate ?? 0} duplicate");
+            Reasons = (s.RejectReasons ?? [])
+                .OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal)
+                .Take(TopReasons).Select(r => (r.Key, r.Value)).ToList();
+            RejectsLink = ConsoleLink(s.Reports?.RejectsCsv);
+            SummaryLink = ConsoleLink(s.Reports?.SummaryJson);
+        }
+        Error = alert.Error;
+        Cause = alert.Cause is { Length: > MaxCauseLength } c ? c[..MaxCauseLength] + "…" : alert.Cause;
+        ExecutionName = alert.ExecutionName;
+        ExecutionLink = Uri.TryCreate(alert.ConsoleUrl, UriKind.Absolute, out var u) && u.Scheme == Uri.UriSchemeHttps ? u.ToString() : null;
+        Fallback = $"TransactionEtl {Severity}: {File} {Status}" + (Rows is null ? "" : $" ({Rows})") + (Error is null ? "" : $": {Error}");
+    }
+
+    public string Severity { get; }
+
+    public string Status { get; }
+
+    public string File { get; }
+
+    public string? ObjectUri { get; }
+
+    public string Title { get; }
+
+    public string? Rows { get; }
+
+    public IReadOnlyList<(string Code, long Count)> Reasons { get; } = [];
+
+    public string? Error { get; }
+
+    public string? Cause { get; }
+
+    public string? ExecutionName { get; }
+
+    public string? ExecutionLink { get; }
+
+    public string? RejectsLink { get; }
+
+    public string? SummaryLink { get; }
+
+    /// <summary>One line for notifications and clients that cannot render blocks or cards.</summary>
+    public string Fallback { get; }
+
+    private static string StatusHeadline(string status) => status switch
+    {
+        "rejected" => "File rejected",
+        "loaded_with_rejects" => "File loaded with rejected rows",
+        "failed" => "Load failed",
+        "loaded" => "File loaded",
+        "already_loaded" => "File already loaded",
+        _ => "TransactionEtl alert",
+    };
+
+    /// <summary>An s3:// URI is not clickable in chat; the S3 console's object page is.</summary>
+    internal static string? ConsoleLink(string? s3Uri)
+    {
+        if (s3Uri is null || !s3Uri.StartsWith("s3://", StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var rest = s3Uri["s3://".Length..];
+        var slash = rest.IndexOf('/', StringComparison.Ordinal);
+        if (slash <= 0 || slash == rest.Length - 1)
+        {
+            return null;
+        }
+        var bucket = rest[..slash];
+        var key = rest[(slash + 1)..];
+        return $"https://s3.console.aws.amazon.com/s3/object/{Uri.EscapeDataString(bucket)}?prefix={Uri.EscapeDataString(key)}";
+    }
+}

@@ -1,0 +1,255 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace TransactionEtl.Aws.NotifyChat.Internal;
+
+/// <summary>
+/// The two chat formats, written with Utf8JsonWriter (AOT-safe, deterministic field order so tests can
+/// compare exact payloads): Slack Block Kit with a <c>text</c> fallback, and a Teams Workflows message
+/// carrying an Adaptive Card.
+/// </summary>
+internal static class ChatPayloads
+{
+    public static byte[] Slack(AlertView v)
+    {
+        return Write(json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("text", v.Fallback);
+            json.WriteStartArray("blocks");
+
+            json.WriteStartObject();
+            json.WriteString("type", "header");
+            PlainText(json, "text", $"{SlackEmoji(v.Severity)} {Truncate(v.Title, 140)}");
+            json.WriteEndObject();
+
+            json.WriteStartObject();
+            json.WriteString("type", "section");
+            json.WriteStartArray("fields");
+            Mrkdwn(json, $"*Status*\n{Escape(v.Status)}");
+            Mrkdwn(json, $"*Severity*\n{Escape(v.Severity)}");
+            if (v.Rows is not null)
+            {
+                Mrkdwn(json, $"*Rows*\n{Escape(v.Rows)}");
+            }
+            if (v.ObjectUri is not null)
+            {
+                Mrkdwn(json, $"*Object*\n`{Escape(v.ObjectUri)}`");
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+
+            if (v.Reasons.Count > 0)
+            {
+                Section(json, "*Top reject reasons*\n" + string.Join("\n", v.Reasons.Select(r => string.Create(CultureInfo.InvariantCulture, $"• `{Escape(r.Code)}`: {r.Count}"))));
+            }
+            if (v.Error is not null)
+            {
+                Section(json, $"*Error* `{Escape(v.Error)}`" + (v.Cause is null ? "" : $"\n```{Escape(v.Cause)}```"));
+            }
+
+            var links = Links(v);
+            if (links.Count > 0)
+            {
+                json.WriteStartObject();
+                json.WriteString("type", "actions");
+                json.WriteStartArray("elements");
+                foreach (var (title, url) in links)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("type", "button");
+                    PlainText(json, "text", title);
+                    json.WriteString("url", url);
+                    json.WriteEndObject();
+                }
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+
+            if (v.ExecutionName is not null)
+            {
+                json.WriteStartObject();
+                json.WriteString("type", "context");
+                json.WriteStartArray("elements");
+                Mrkdwn(json, $"Execution `{Escape(v.ExecutionName)}`");
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        });
+    }
+
+    public static byte[] Teams(AlertView v)
+    {
+        return Write(json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("type", "message");
+            json.WriteStartArray("attachments");
+            json.WriteStartObject();
+            json.WriteString("contentType", "application/vnd.microsoft.card.adaptive");
+            json.WriteNull("contentUrl");
+            json.WriteStartObject("content");
+            json.WriteString("$schema", "http://adaptivecards.io/schemas/adaptive-card.json");
+            json.WriteString("type", "AdaptiveCard");
+            json.WriteString("version", "1.4");
+            json.WriteStartArray("body");
+
+            json.WriteStartObject();
+            json.WriteString("type", "TextBlock");
+            json.WriteString("text", v.Title);
+            json.WriteString("size", "Large");
+            json.WriteString("weight", "Bolder");
+            json.WriteString("color", v.Severity switch { "error" => "Attention", "warning" => "Warning", _ => "Good" });
+            json.WriteBoolean("wrap", true);
+            json.WriteEndObject();
+
+            json.WriteStartObject();
+            json.WriteString("type", "FactSet");
+            json.WriteStartArray("facts");
+            Fact(json, "Status", v.Status);
+            Fact(json, "Severity", v.Severity);
+            if (v.Rows is not null)
+            {
+                Fact(json, "Rows", v.Rows);
+            }
+            if (v.ObjectUri is not null)
+            {
+                Fact(json, "Object", v.ObjectUri);
+            }
+            if (v.ExecutionName is not null)
+            {
+                Fact(json, "Execution", v.ExecutionName);
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+
+            if (v.Reasons.Count > 0)
+            {
+                TextBlock(json, "Top reject reasons: " + string.Join(", ", v.Reasons.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Code} ({r.Count})"))), monospace: false);
+            }
+            if (v.Error is not null)
+            {
+                TextBlock(json, $"Error: {v.Error}", monospace: false);
+            }
+            if (v.Cause is not null)
+            {
+                TextBlock(json, v.Cause, monospace: true);
+            }
+            json.WriteEndArray();
+
+            var links = Links(v);
+            if (links.Count > 0)
+            {
+                json.WriteStartArray("actions");
+                foreach (var (title, url) in links)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("type", "Action.OpenUrl");
+                    json.WriteString("title", title);
+                    json.WriteString("url", url);
+                    json.WriteEndObject();
+                }
+                json.WriteEndArray();
+            }
+            json.WriteEndObject();
+            json.WriteEndObject();
+            json.WriteEndArray();
+            json.WriteEndObject();
+        });
+    }
+
+    private static List<(string Title, string Url)> Links(AlertView v)
+    {
+        var links = new List<(string, string)>();
+        if (v.ExecutionLink is not null) links.Add(("Open execution", v.ExecutionLink));
+        if (v.RejectsLink is not null) links.Add(("Rejected rows", v.RejectsLink));
+        if (v.SummaryLink is not null) links.Add(("Summary", v.SummaryLink));
+        return links;
+    }
+
+    private static byte[] Write(Action<Utf8JsonWriter> body)
+    {
+        var buffer = new ArrayBufferWriter<byte>(2048);
+        // Relaxed escaping keeps non-ASCII file names and backticks readable; the payload is never embedded in HTML.
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            body(json);
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void PlainText(Utf8JsonWriter json, string property, string text)
+    {
+        json.WriteStartObject(property);
+        json.WriteString("type", "plain_text");
+        json.WriteString("text", text);
+        json.WriteBoolean("emoji", true);
+        json.WriteEndObject();
+    }
+
+    private static void Mrkdwn(Utf8JsonWriter json, string text)
+    {
+        json.WriteStartObject();
+        json.WriteString("type", "mrkdwn");
+        json.WriteString("text", text);
+        json.WriteEndObject();
+    }
+
+    private static void Section(Utf8JsonWriter json, string mrkdwn)
+    {
+        json.WriteStartObject();
+        json.WriteString("type", "section");
+        json.WritePropertyName("text");
+        json.WriteStartObject();
+        json.WriteString("type", "mrkdwn");
+        json.WriteString("text", mrkdwn);
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
+
+    private static void Fact(Utf8JsonWriter json, string title, string value)
+    {
+        json.WriteStartObject();
+        json.WriteString("title", title);
+        json.WriteString("value", value);
+        json.WriteEndObject();
+    }
+
+    private static void TextBlock(Utf8JsonWriter json, string text, bool monospace)
+    {
+        json.WriteStartObject();
+        json.WriteString("type", "TextBlock");
+        json.WriteString("text", text);
+        json.WriteBoolean("wrap", true);
+        if (monospace)
+        {
+            json.WriteString("fontType", "Monospace");
+        }
+        json.WriteEndObject();
+    }
+
+    private static string SlackEmoji(string severity) => severity switch
+    {
+        "error" => ":rotating_light:",
+        "warning" => ":warning:",
+        _ => ":white_check_mark:",
+    };
+
+    /// <summary>Slack mrkdwn treats &amp;, &lt; and &gt; as control characters (links, mentions); file names may hold them.</summary>
+    internal static string Escape(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            sb.Append(c switch { '&' => "&amp;", '<' => "&lt;", '>' => "&gt;", _ => c.ToString() });
+        }
+        return sb.ToString();
+    }
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+}

@@ -1,0 +1,115 @@
+using System.Reflection;
+using TransactionEtl.Aws.Configuration;
+using TransactionEtl.Testing;
+
+namespace TransactionEtl.Aws.Tests.Configuration;
+
+public sealed class OptionsTests
+{
+    private static Func<string, string?> Env(params (string Name, string Value)[] values)
+    {
+        var map = values.ToDictionary(v => v.Name, v => (string?)v.Value);
+        return name => map.GetValueOrDefault(name);
+    }
+
+    [Fact]
+    public void Every_environment_variable_is_documented_in_docs_configuration()
+    {
+        var doc = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "docs", "configuration.md"));
+        var names = typeof(EnvironmentVariables).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).ToList();
+
+        Assert.True(names.Count >= 20, $"only {names.Count} constants found");
+        Assert.All(names, name => Assert.Contains($"`{name}`", doc));
+    }
+
+    [Fact]
+    public void Run_etl_options_report_every_problem_at_once()
+    {
+        var ex = Assert.Throws<ConfigurationException>(() => RunEtlOptions.FromEnvironment(Env(
+            (EnvironmentVariables.TimeoutMarginMs, "soon"),
+            (EnvironmentVariables.DbSslMode, "Prefer"))));
+
+        Assert.Contains("TXETL_DB_SECRET_ID is not set", ex.Message);
+        Assert.Contains("TXETL_TIMEOUT_MARGIN_MS='soon' is not a whole number from 1000 to 600000", ex.Message);
+        Assert.Contains("TXETL_DB_SSL_MODE='Prefer' is not one of Disable, VerifyFull", ex.Message);
+        Assert.Contains("docs/configuration.md", ex.Message);
+        Assert.False(ex.IsTransient);
+    }
+
+    [Fact]
+    public void Run_etl_options_need_the_root_certificate_for_verify_full()
+    {
+        var ex = Assert.Throws<ConfigurationException>(() => RunEtlOptions.FromEnvironment(Env((EnvironmentVariables.DbSecretId, "prod/db"))));
+        Assert.Contains("VerifyFull needs TXETL_DB_ROOT_CERT", ex.Message);
+
+        var missing = Assert.Throws<ConfigurationException>(() => RunEtlOptions.FromEnvironment(Env(
+            (EnvironmentVariables.DbSecretId, "prod/db"), (EnvironmentVariables.DbRootCertificatePath, "/nonexistent/global-bundle.pem"))));
+        Assert.Contains("'/nonexistent/global-bundle.pem' does not exist", missing.Message);
+    }
+
+    [Fact]
+    public void Run_etl_options_defaults()
+    {
+        var certificate = Path.GetTempFileName();
+        try
+        {
+            var options = RunEtlOptions.FromEnvironment(Env(
+                (EnvironmentVariables.DbSecretId, " prod/db "), (EnvironmentVariables.DbRootCertificatePath, certificate)));
+
+            Assert.Equal("prod/db", options.DbSecretId);
+            Assert.Equal(DbSslMode.VerifyFull, options.SslMode);
+            Assert.Equal(TimeSpan.FromMilliseconds(RunEtlOptions.DefaultTimeoutMarginMs), options.TimeoutMargin);
+        }
+        finally
+        {
+            File.Delete(certificate);
+        }
+    }
+
+    [Fact]
+    public void Notify_chat_options_defaults_and_limits()
+    {
+        var options = NotifyChatOptions.FromEnvironment(Env((EnvironmentVariables.ChatSecretId, "prod/chat")));
+        Assert.Equal(("prod/chat", 4, TimeSpan.FromSeconds(20)), (options.ChatSecretId, options.MaxAttempts, options.MaxRetryDelay));
+
+        var ex = Assert.Throws<ConfigurationException>(() => NotifyChatOptions.FromEnvironment(Env(
+            (EnvironmentVariables.ChatSecretId, "prod/chat"), (EnvironmentVariables.ChatMaxAttempts, "0"))));
+        Assert.Contains("TXETL_CHAT_MAX_ATTEMPTS='0'", ex.Message);
+    }
+
+    [Fact]
+    public void Start_workflow_options_need_an_arn()
+    {
+        var ex = Assert.Throws<ConfigurationException>(() => StartWorkflowOptions.FromEnvironment(Env((EnvironmentVariables.StateMachineArn, "etl"))));
+        Assert.Contains("is not an ARN", ex.Message);
+        var ok = StartWorkflowOptions.FromEnvironment(Env((EnvironmentVariables.StateMachineArn, "arn:aws:states:eu-central-1:1:stateMachine:etl")));
+        Assert.StartsWith("arn:aws:states:", ok.StateMachineArn);
+    }
+
+    [Fact]
+    public void A_service_endpoint_wins_over_the_shared_endpoint()
+    {
+        var endpoints = AwsServiceEndpoints.FromEnvironment(Env(
+            (EnvironmentVariables.EndpointUrl, "http://localhost:4566"),
+            (EnvironmentVariables.EndpointUrlS3, "http://127.0.0.1:9000"),
+            (EnvironmentVariables.DefaultRegion, "eu-west-1")));
+
+        Assert.Equal(new Uri("http://127.0.0.1:9000"), endpoints.S3);
+        Assert.Equal(new Uri("http://localhost:4566"), endpoints.Ssm);
+        Assert.Equal(new Uri("http://localhost:4566"), endpoints.StepFunctions);
+        Assert.Equal("eu-west-1", endpoints.Region);
+        Assert.True(AwsServiceEndpoints.IsLoopback(endpoints.S3!));
+        Assert.False(AwsServiceEndpoints.IsLoopback(new Uri("https://s3.eu-west-1.amazonaws.com")));
+    }
+
+    [Fact]
+    public void No_endpoint_means_aws_and_a_malformed_one_is_refused()
+    {
+        var aws = AwsServiceEndpoints.FromEnvironment(Env());
+        Assert.Null(aws.S3);
+
+        var ex = Assert.Throws<ConfigurationException>(() => AwsServiceEndpoints.FromEnvironment(Env((EnvironmentVariables.EndpointUrlSsm, "localhost:4566"))));
+        Assert.Contains("AWS_ENDPOINT_URL_SSM='localhost:4566' is not an absolute http(s) URL", ex.Message);
+    }
+}

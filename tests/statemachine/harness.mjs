@@ -1,0 +1,119 @@
+// Runs the real statemachine/etl.asl.json locally: rendered the way Terraform's templatefile() renders
+// it, executed by aws-local-stepfunctions with every Task overridden. The RunEtl override is a parameter
+// (see run-etl.mjs); every sns:publish Task records what it would publish.
+
+// aws-local-stepfunctions 3 calls Promise.withResolvers, which Node 20 lacks (Node 22 has it).
+if (typeof Promise.withResolvers !== 'function') {
+  Promise.withResolvers = function withResolvers() {
+    let resolve;
+    let reject;
+    const promise = new this((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    return { promise, resolve, reject };
+  };
+}
+
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const require = createRequire(join(repoRoot, 'tools', 'node', 'package.json'));
+const { StateMachine } = await import(require.resolve('aws-local-stepfunctions'));
+const aslValidator = require('asl-validator');
+
+export const templatePath = join(repoRoot, 'statemachine', 'etl.asl.json');
+export const placeholders = ['run_etl_function_arn', 'alerts_topic_arn', 'notify_on_success'];
+
+export const region = 'eu-central-1';
+export const account = '123456789012';
+export const stateMachineArn = `arn:aws:states:${region}:${account}:stateMachine:txetl-etl`;
+
+/**
+ * Renders a template like Terraform's templatefile(): ${name} is replaced by vars[name], $${ is a
+ * literal ${, and a placeholder without a value is an error (templatefile fails the plan the same way).
+ */
+export function renderTemplate(text, vars) {
+  return text.replace(/\$\$\{|\$\{([^}]*)\}/g, (match, name) => {
+    if (match === '$${') return '${';
+    if (!Object.hasOwn(vars, name)) {
+      throw new Error(`template uses \${${name}} but no value was given (known: ${Object.keys(vars).join(', ')})`);
+    }
+    return String(vars[name]);
+  });
+}
+
+export function renderDefinition({ notifyOnSuccess = false, text = readFileSync(templatePath, 'utf8') } = {}) {
+  return JSON.parse(renderTemplate(text, {
+    run_etl_function_arn: `arn:aws:lambda:${region}:${account}:function:txetl-run-etl`,
+    alerts_topic_arn: `arn:aws:sns:${region}:${account}:txetl-alerts`,
+    notify_on_success: notifyOnSuccess ? 'true' : 'false',
+  }));
+}
+
+export function validate(definition) {
+  return aslValidator(definition, { checkPaths: true, checkArn: true });
+}
+
+/** Step Functions surfaces a Lambda function error with Error = errorType and Cause = the error JSON. */
+export class LambdaFunctionError extends Error {
+  constructor(errorType, errorMessage) {
+    super(JSON.stringify({ errorType, errorMessage }));
+    this.name = errorType;
+  }
+}
+
+/**
+ * Executes the definition once.
+ * @param {object} input execution input (what StartWorkflow sends: bucket, key, versionId, eTag, size, ...)
+ * @param {(params: object) => Promise<object>} runEtl the RunEtl override: gets the rendered Parameters,
+ *   returns what lambda:invoke returns ({ Payload, StatusCode }) or throws a LambdaFunctionError
+ */
+export async function execute({ definition, input, runEtl, name = 'run-1' }) {
+  const published = [];
+  const overrides = { RunEtl: runEtl };
+  const retryIntervalOverrides = {};
+  for (const [stateName, state] of Object.entries(definition.States)) {
+    if (state.Type === 'Task' && state.Resource === 'arn:aws:states:::sns:publish') {
+      overrides[stateName] = async (params) => {
+        // The real integration serializes a JSON Message to a string; do the same, then parse it back
+        // the way a subscriber (NotifyChat) would, so assertions see what subscribers see.
+        const wire = typeof params.Message === 'string' ? params.Message : JSON.stringify(params.Message);
+        published.push({ state: stateName, topicArn: params.TopicArn, attributes: params.MessageAttributes, message: JSON.parse(wire) });
+        return { MessageId: `msg-${published.length}` };
+      };
+    }
+    if (state.Retry) retryIntervalOverrides[stateName] = 0; // keep the backoff schedule out of test time
+  }
+  const sm = new StateMachine(definition, { validationOptions: { checkPaths: true, checkArn: true } });
+  const executionArn = `arn:aws:states:${region}:${account}:execution:txetl-etl:${name}`;
+  const execution = sm.run(input, {
+    overrides: { taskResourceLocalHandlers: overrides, retryIntervalOverrides },
+    context: {
+      Execution: { Id: executionArn, Name: name, Input: input, StartTime: new Date().toISOString(), RoleArn: `arn:aws:iam::${account}:role/txetl-sfn` },
+      StateMachine: { Id: stateMachineArn, Name: 'txetl-etl' },
+    },
+  });
+  const events = [];
+  const collecting = (async () => {
+    for await (const event of execution.eventLogs) events.push(event);
+  })();
+  let result;
+  try {
+    const output = await execution.result;
+    result = { status: 'SUCCEEDED', output };
+  } catch (err) {
+    const failure = err.cause ?? err;
+    result = { status: 'FAILED', error: failure.name, cause: failure.message };
+  }
+  await collecting;
+  const failed = events.find((e) => e.type === 'ExecutionFailed');
+  if (failed) {
+    result.error = failed.Error;
+    result.cause = failed.Cause;
+  }
+  return { ...result, published, events, executionArn };
+}
