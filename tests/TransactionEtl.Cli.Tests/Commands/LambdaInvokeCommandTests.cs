@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
-using Spectre.Console.Testing;
 using TransactionEtl.Cli.Commands;
 
 namespace TransactionEtl.Cli.Tests.Commands;
@@ -50,9 +49,8 @@ public sealed class LambdaInvokeCommandTests : IDisposable
 
     private static async Task<(int Exit, string Output)> RunAsync(params string[] args)
     {
-        var console = new TestConsole();
-        var exit = await TxetlApp.RunAsync(args, console);
-        return (exit, console.Output.Trim());
+        var result = await CliTestHost.RunAsync(null, AppContext.BaseDirectory, args);
+        return (result.ExitCode, result.Stdout.Trim());
     }
 
     [Fact]
