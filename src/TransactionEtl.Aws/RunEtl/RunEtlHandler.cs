@@ -89,11 +89,13 @@ public sealed class RunEtlHandler : IAsyncDisposable
     {
         _logger.LoadStarted(pointer.Uri, size);
         var location = ReportLocation.For(pointer);
+        long bytes = 0;
         var (summary, dataSource) = await DatabaseCredentialRefresh.RunAsync(_databaseSecret, async (secret, ct) =>
         {
             var dataSource = await _connections.GetAsync(secret, ct);
             // A fresh stream per attempt: a 28P01 retry must not continue a half-read body.
             await using var content = await _objects.OpenAsync(pointer, ct);
+            bytes = content.ContentLength;
             var loader = new FileLoader(dataSource);
             var loaded = await loader.LoadAsync(new LoadRequest
             {
@@ -111,7 +113,7 @@ public sealed class RunEtlHandler : IAsyncDisposable
         _logger.LoadFinished(pointer.Uri, summary.Status, summary.RowsLoaded, summary.RowsTotal, summary.RowsRejected,
             summary.RowsDuplicate, summary.FileId, summary.DurationMs);
         _metrics.Write(new FileMetrics(summary.RowsTotal, summary.RowsLoaded, summary.RowsRejected, summary.RowsDuplicate,
-            size ?? 0, summary.DurationMs, summary.Status, summary.FileId));
+            bytes, summary.DurationMs, summary.Status, summary.FileId));
         return response;
     }
 

@@ -31,15 +31,16 @@ public sealed class RunEtlBootstrapTests(S3rverFixture s3rver, PostgresFixture d
         await using var ssm = new SsmLoopback((_, _) => secret);
         await using var runtime = new LoopbackRuntimeApi();
         var bucket = await s3rver.CreateBucketAsync("aot");
+        // 20 good rows (one with a quoted, non-ASCII merchant) and one bad currency: under the reject threshold.
         var csv = "transaction_id,timestamp,account_id,merchant,category,amount,currency,country,region,price_includes_tax\n" +
-                  "AOT-1,2026-11-26T10:00:00Z,ACC-1,Shop,books,12.00,EUR,DE,,false\n" +
-                  "AOT-2,2026-11-26T10:05:00Z,ACC-2,\"Müller, Drogerie\",health,7.50,EUR,DE,,true\n" +
-                  "AOT-3,2026-11-26T10:06:00Z,ACC-2,Shop,books,7.50,XXX,DE,,true\n";
+                  "AOT-0,2026-11-26T10:05:00Z,ACC-2,\"Müller, Drogerie\",health,7.50,EUR,DE,,true\n" +
+                  string.Concat(Enumerable.Range(1, 19).Select(i => $"AOT-{i},2026-11-26T10:00:00Z,ACC-1,Shop,books,{10 + i}.00,EUR,DE,,false\n")) +
+                  "AOT-X,2026-11-26T10:06:00Z,ACC-2,Shop,books,7.50,XXX,DE,,true\n";
         var put = await s3rver.PutAsync(bucket, "incoming/aot day.csv", System.Text.Encoding.UTF8.GetBytes(csv));
         runtime.Enqueue("aot-run-1", JsonSerializer.Serialize(new Dictionary<string, object?>
         {
             ["bucket"] = bucket, ["key"] = "incoming/aot day.csv", ["versionId"] = null, ["eTag"] = put.ETag.Trim('"'),
-            ["size"] = csv.Length, ["executionName"] = "aot-e2e",
+            ["size"] = System.Text.Encoding.UTF8.GetByteCount(csv), ["executionName"] = "aot-e2e",
         }));
 
         using var process = LambdaPackageTests.Start(LambdaPackageTests.Extract(_work, "run-etl"), new()
@@ -63,11 +64,11 @@ public sealed class RunEtlBootstrapTests(S3rverFixture s3rver, PostgresFixture d
             Assert.True(report.Kind == RuntimeReportKind.Response, $"{report.Kind} {report.ErrorType}: {report.Body}");
             var summary = JsonDocument.Parse(report.Body).RootElement;
             Assert.Equal("loaded_with_rejects", summary.GetProperty("status").GetString());
-            Assert.Equal(2, summary.GetProperty("rows_loaded").GetInt64());
+            Assert.Equal(20, summary.GetProperty("rows_loaded").GetInt64());
             Assert.Equal(1, summary.GetProperty("rows_rejected").GetInt64());
             var rejectsUri = summary.GetProperty("reports").GetProperty("rejects_csv").GetString()!;
             var rejects = System.Text.Encoding.UTF8.GetString((await s3rver.GetAsync(bucket, rejectsUri[$"s3://{bucket}/".Length..]))!);
-            Assert.Contains("AOT-3", rejects);
+            Assert.Contains("AOT-X", rejects);
         }
         finally
         {
@@ -77,10 +78,10 @@ public sealed class RunEtlBootstrapTests(S3rverFixture s3rver, PostgresFixture d
         }
 
         await using var connection = await db.Database.OpenConnectionAsync();
-        await using var count = new NpgsqlCommand("SELECT count(*) FROM txetl.transactions WHERE transaction_id IN ('AOT-1','AOT-2')", connection);
-        Assert.Equal(2L, await count.ExecuteScalarAsync());
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM txetl.transactions WHERE transaction_id LIKE 'AOT-%'", connection);
+        Assert.Equal(20L, await count.ExecuteScalarAsync());
         // The EMF line for the file went to stdout, where CloudWatch reads it.
-        Assert.Contains(logs.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.Contains("\"CloudWatchMetrics\"", StringComparison.Ordinal) && l.Contains("\"RowsLoaded\":2", StringComparison.Ordinal));
+        Assert.Contains(logs.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.Contains("\"CloudWatchMetrics\"", StringComparison.Ordinal) && l.Contains("\"RowsLoaded\":20,", StringComparison.Ordinal));
         Assert.DoesNotContain(builder.Password ?? "socket-trust", logs);
     }
 }
