@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# Load benchmark: psql \copy vs pgloader vs `txetl run`, same file, same PostgreSQL (fsync on).
+#
+#   bash bench/run.sh [--sizes 100000,1000000,5000000] [--runs 3] [--keep-cluster]
+#
+# From a clean clone: builds the CLI in Release, installs pgloader and GNU time with apt-get when missing,
+# generates each size once with `txetl sample` (seed 7, no faults: every tool loads every row), starts a
+# throwaway PostgreSQL cluster with default settings and fsync on, and for every size runs each tool
+# --runs times into a freshly emptied table that has the same typed columns and primary key. Prints a
+# Markdown table (medians) and writes raw numbers to bench/results/<timestamp>/.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+sizes="100000,1000000,5000000"
+runs=3
+keep=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --sizes) sizes="$2"; shift 2 ;;
+    --runs) runs="$2"; shift 2 ;;
+    --keep-cluster) keep=1; shift ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    *) echo "bench/run.sh: unknown argument '$1' (see --help)" >&2; exit 1 ;;
+  esac
+done
+
+need_apt=()
+command -v pgloader >/dev/null || need_apt+=(pgloader)
+[ -x /usr/bin/time ] || need_apt+=(time)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "installing ${need_apt[*]} (apt-get)"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+[ -n "$pg_bin" ] || { echo "bench/run.sh: no PostgreSQL server binaries under /usr/lib/postgresql" >&2; exit 1; }
+
+echo "building txetl (Release)"
+dotnet publish src/TransactionEtl.Cli -c Release -o artifacts/bench/txetl --nologo -v q >/dev/null
+txetl="$root/artifacts/bench/txetl/txetl"
+
+data="$root/bench/data"
+stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+results="$root/bench/results/$stamp"
+mkdir -p "$data" "$results"
+
+# --- throwaway cluster, default settings, fsync on ----------------------------------------------
+cluster="$(mktemp -d /tmp/txetl-bench-XXXXXX)"
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+as_pg=()
+if [ "$(id -u)" -eq 0 ]; then
+  chown postgres "$cluster"
+  as_pg=(runuser -u postgres --)
+fi
+"${as_pg[@]}" "$pg_bin/initdb" -D "$cluster/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+# max_wal_size: the default 1GB forces checkpoints in the middle of multi-GB loads for every tool alike;
+# a larger value keeps the comparison about loading, not checkpoint timing. Everything else is default.
+"${as_pg[@]}" "$pg_bin/pg_ctl" -D "$cluster/data" -w -l "$cluster/log" \
+  -o "-p $port -k $cluster -c listen_addresses=127.0.0.1 -c fsync=on -c max_wal_size=4GB" start >/dev/null
+stop_cluster() {
+  if [ "$keep" -eq 0 ]; then
+    "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$cluster/data" -m fast stop >/dev/null 2>&1 || true
+    rm -rf "$cluster"
+  else
+    echo "cluster kept: $cluster (port $port)"
+  fi
+}
+trap stop_cluster EXIT
+
+export PGHOST=127.0.0.1 PGPORT="$port" PGUSER=postgres
+psql -qX -d postgres -c "CREATE DATABASE bench" >/dev/null
+sql() { psql -qX -v ON_ERROR_STOP=1 -d bench "$@"; }
+url="postgres://postgres@127.0.0.1:$port/bench"
+
+# The comparison table: the CSV's own columns, typed as txetl stores them, with the same primary key.
+create_plain_table() {
+  sql -c "DROP TABLE IF EXISTS public.$1; CREATE TABLE public.$1 (
+    transaction_id text COLLATE \"C\" PRIMARY KEY, occurred_at timestamptz NOT NULL, account_id text NOT NULL,
+    merchant text, category text NOT NULL, amount numeric(20,4) NOT NULL, currency char(3) NOT NULL,
+    country char(2) NOT NULL, region text, price_includes_tax boolean)"
+}
+
+# Runs "$@" under GNU time; prints "wall_seconds max_rss_kb".
+measure() {
+  local out="$1"; shift
+  local start end
+  start=$(date +%s.%N)
+  /usr/bin/time -v -o "$out.time" "$@" >"$out.stdout" 2>"$out.stderr"
+  end=$(date +%s.%N)
+  local rss
+  rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$out.time")
+  echo "$(python3 -c "print(f'{$end-$start:.3f}')") $rss"
+}
+
+raw="$results/raw.tsv"
+printf 'size\trun\ttool\twall_s\trss_kb\treported_s\n' >"$raw"
+
+IFS=',' read -r -a size_list <<<"$sizes"
+for size in "${size_list[@]}"; do
+  file="$data/tx-$size.csv"
+  if [ ! -s "$file" ]; then
+    echo "generating $size rows"
+    "$txetl" sample --rows "$size" --seed 7 "$file" >/dev/null
+  fi
+  for run in $(seq 1 "$runs"); do
+    tag="$results/$size-$run"
+
+    create_plain_table psql_tx; sql -c "CHECKPOINT"
+    read -r wall rss < <(measure "$tag-psql" psql -qX -v ON_ERROR_STOP=1 -d bench \
+      -c "\\copy public.psql_tx FROM '$file' WITH (FORMAT csv, HEADER true)")
+    n=$(sql -tAc "SELECT count(*) FROM public.psql_tx")
+    [ "$n" -eq "$size" ] || { echo "psql loaded $n of $size rows" >&2; exit 1; }
+    printf '%s\t%s\tpsql \\copy\t%s\t%s\t\n' "$size" "$run" "$wall" "$rss" >>"$raw"
+
+    create_plain_table pgl_tx; sql -c "CHECKPOINT"
+    cat >"$tag.pgload" <<EOF
+LOAD CSV FROM '$file'
+  HAVING FIELDS (transaction_id, occurred_at, account_id, merchant, category, amount, currency, country, region, price_includes_tax [null if blanks])
+  INTO postgresql://postgres@127.0.0.1:$port/bench
+  TARGET TABLE public.pgl_tx
+  TARGET COLUMNS (transaction_id, occurred_at, account_id, merchant, category, amount, currency, country, region, price_includes_tax)
+  WITH skip header = 1, fields optionally enclosed by '"', fields escaped by double-quote, fields terminated by ','
+  SET work_mem to '64MB';
+EOF
+    read -r wall rss < <(measure "$tag-pgloader" pgloader --no-ssl-cert-verification "$tag.pgload")
+    # pgloader's own figure: the last column of its "Total import time" line, e.g. "1m2.345s" or "39.123s".
+    reported=$(grep -E 'Total import time' "$tag-pgloader.stdout" "$tag-pgloader.stderr" | tail -n 1 | awk '{print $NF}' |
+      python3 -c 'import re,sys; t=sys.stdin.read().strip(); m=re.fullmatch(r"(?:(\d+)h)?(?:(\d+)m)?([\d.]+)s",t); print("" if not m else round(int(m[1] or 0)*3600+int(m[2] or 0)*60+float(m[3]),3))')
+    n=$(sql -tAc "SELECT count(*) FROM public.pgl_tx")
+    [ "$n" -eq "$size" ] || { echo "pgloader loaded $n of $size rows (see $tag-pgloader.*)" >&2; exit 1; }
+    printf '%s\t%s\tpgloader\t%s\t%s\t%s\n' "$size" "$run" "$wall" "$rss" "$reported" >>"$raw"
+
+    # txetl: migrate once (first run), then start every run from empty tables.
+    if sql -tAc "SELECT to_regclass('txetl.transactions')" | grep -q transactions; then
+      sql -c "TRUNCATE txetl.transactions, txetl.rejected_rows, txetl.ingestion_files"
+    fi
+    sql -c "CHECKPOINT"
+    read -r wall rss < <(measure "$tag-txetl" "$txetl" run --database-url "$url" --json "$file")
+    loaded=$(python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))[0]; print(s["status"], s["rows_loaded"])' "$tag-txetl.stdout")
+    [ "$loaded" = "loaded $size" ] || { echo "txetl: $loaded (expected loaded $size; see $tag-txetl.*)" >&2; exit 1; }
+    printf '%s\t%s\ttxetl run\t%s\t%s\t\n' "$size" "$run" "$wall" "$rss" >>"$raw"
+    echo "size $size run $run done"
+  done
+done
+
+python3 "$root/bench/summarize.py" "$raw" | tee "$results/summary.md"
+echo "raw numbers: $raw"
