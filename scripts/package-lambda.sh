@@ -3,8 +3,9 @@
 # three functions by _HANDLER, zipped once per function at the zip root as
 #   artifacts/lambda/{start-workflow,run-etl,notify-chat}.zip
 # Usage: scripts/package-lambda.sh [--arch x64|arm64]     (default x64; Terraform reads these paths)
-# arm64 cross-compiles and needs clang, lld and the aarch64 binutils/gcc (objcopy, the C runtime objects);
-# as root the script installs those Debian packages, otherwise it names them and stops. (No zlib package:
+# arm64 cross-compiles and needs clang, lld, the aarch64 binutils/gcc and libc6-dev-arm64-cross (objcopy,
+# the C runtime objects and libraries); as root the script installs those Debian packages, otherwise it
+# names them and stops. (No zlib package:
 # since .NET 9 the runtime links its own zlib-ng unless UseSystemZlib is set.)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -49,8 +50,9 @@ if [ "$arch" = x64 ]; then
   # The ILCompiler links with clang, falling back to gcc.
   if ! command -v clang >/dev/null && ! command -v gcc >/dev/null; then require_packages clang; fi
 else
-  require_packages clang lld binutils-aarch64-linux-gnu gcc-aarch64-linux-gnu
-  publish_args+=(-p:SysRoot=/usr/aarch64-linux-gnu -p:LinkerFlavor=lld -p:ObjCopyName=aarch64-linux-gnu-objcopy)
+  # clang --target=aarch64-linux-gnu finds Debian's cross layout (/usr/aarch64-linux-gnu, /usr/lib/gcc-cross) by itself.
+  require_packages clang lld binutils-aarch64-linux-gnu gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+  publish_args+=(-p:LinkerFlavor=lld -p:ObjCopyName=aarch64-linux-gnu-objcopy)
 fi
 if ! command -v zip >/dev/null && ! command -v python3 >/dev/null; then require_packages zip; fi
 
