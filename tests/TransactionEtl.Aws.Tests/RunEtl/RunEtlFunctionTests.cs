@@ -21,10 +21,10 @@ namespace TransactionEtl.Aws.Tests.RunEtl;
 /// endpoint, the load into the real test PostgreSQL (no TLS there, so TXETL_DB_SSL_MODE=Disable is set
 /// explicitly; production defaults to VerifyFull).
 /// </summary>
-public sealed class RunEtlFunctionTests(S3rverFixture s3rver, PostgresFixture db, ITestOutputHelper output)
+public sealed class RunEtlFunctionTests(S3rverFixture s3rver, PostgresFixture db)
     : IClassFixture<S3rverFixture>, IClassFixture<PostgresFixture>, IDisposable
 {
-    private const string LoaderSecretId = "prod/txetl/loader";
+    private const string LoaderSecretId = RunEtlTestHost.LoaderSecretId;
     private const string MasterSecretId = "prod/txetl/master";
 
     private static readonly string Header = SampleGenerator.Header;
@@ -36,46 +36,15 @@ public sealed class RunEtlFunctionTests(S3rverFixture s3rver, PostgresFixture db
 
     public void Dispose() => _metrics.Dispose();
 
-    private static string SecretFor(string connectionString, string? username = null, string? password = null)
-    {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        return JsonSerializer.Serialize(new Dictionary<string, object?>
-        {
-            ["host"] = builder.Host, ["port"] = builder.Port, ["username"] = username ?? builder.Username,
-            // Over the cluster's Unix socket authentication is trust, so any password is accepted there.
-            ["password"] = password ?? builder.Password ?? "socket-trust", ["dbname"] = builder.Database,
-        });
-    }
+    private RunEtlHandler CreateHandler(SsmLoopback ssm, IDictionary<string, string?>? extra = null) =>
+        RunEtlTestHost.CreateHandler(s3rver, ssm, _metrics, extra);
 
-    private RunEtlHandler CreateHandler(SsmLoopback ssm, IDictionary<string, string?>? extra = null, ILoggerFactory? loggers = null)
-    {
-        var environment = new Dictionary<string, string?>
-        {
-            [EnvironmentVariables.DbSecretId] = LoaderSecretId,
-            [EnvironmentVariables.DbSslMode] = "Disable",
-            [EnvironmentVariables.EndpointUrlS3] = s3rver.Endpoint.ToString(),
-            [EnvironmentVariables.EndpointUrlSsm] = ssm.Server.BaseUri.ToString(),
-            [EnvironmentVariables.Region] = "us-east-1",
-        };
-        foreach (var (k, v) in extra ?? new Dictionary<string, string?>())
-        {
-            environment[k] = v;
-        }
-        var services = new LambdaFunctionServices(loggers ?? NullLoggerFactory.Instance, TimeProvider.System, k => environment.GetValueOrDefault(k))
-        {
-            MetricsOutput = _metrics,
-        };
-        return RunEtlFunction.Create(services, s3rver.Credentials);
-    }
+    private static string SecretFor(string connectionString, string? username = null, string? password = null) =>
+        RunEtlTestHost.SecretFor(connectionString, username, password);
 
-    private static LambdaContext Context(TimeSpan? timeout = null) =>
-        LambdaContext.ForLocalInvoke(TimeProvider.System, timeout ?? TimeSpan.FromMinutes(15));
+    private static LambdaContext Context(TimeSpan? timeout = null) => RunEtlTestHost.Context(timeout);
 
-    private static byte[] Event(string bucket, string key, string? eTag, long size) =>
-        JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object?>
-        {
-            ["bucket"] = bucket, ["key"] = key, ["versionId"] = null, ["eTag"] = eTag, ["size"] = size, ["executionName"] = "test-run",
-        });
+    private static byte[] Event(string bucket, string key, string? eTag, long size) => RunEtlTestHost.Event(bucket, key, eTag, size);
 
     private static byte[] Csv(int good, int bad, int start = 1)
     {
@@ -271,58 +240,5 @@ public sealed class RunEtlFunctionTests(S3rverFixture s3rver, PostgresFixture db
         var again = JsonDocument.Parse(await handler.HandleAsync("""{"mode":"migrate"}"""u8.ToArray(), Context(), default)).RootElement;
         Assert.Equal("updated", again.GetProperty("loader_role_action").GetString());
         Assert.Empty(again.GetProperty("applied").EnumerateArray());
-    }
-
-    /// <summary>
-    /// Rows of the large-object test. 1M rows (about 100 MB) is the acceptance size; on this 2-core machine
-    /// it takes minutes, which is why it is one test and measures memory only (no timing assertions).
-    /// </summary>
-    private const int LargeRows = 1_000_000;
-
-    [Fact]
-    public async Task Streams_a_large_object_with_memory_that_does_not_follow_its_size()
-    {
-        var bucket = await s3rver.CreateBucketAsync("runetl");
-        using (var s3 = s3rver.CreateClient())
-        {
-            // Generated straight into a multipart upload: neither the test nor the function holds the file.
-            await using var upload = new S3UploadStream(s3, bucket, "incoming/large.csv", "text/csv", NullLogger.Instance);
-            await new SampleGenerator(new SampleOptions { Rows = LargeRows, Seed = 7 }).WriteAsync(upload, default);
-            await upload.CompleteAsync(default);
-        }
-        long size;
-        using (var s3 = s3rver.CreateClient())
-        {
-            size = (await s3.GetObjectMetadataAsync(bucket, "incoming/large.csv")).ContentLength;
-        }
-        await using var ssm = new SsmLoopback((_, _) => SecretFor(db.ConnectionString));
-        await using var handler = CreateHandler(ssm);
-
-        GC.Collect();
-        var baselineHeap = GC.GetTotalMemory(forceFullCollection: true);
-        var allocatedBefore = GC.GetTotalAllocatedBytes();
-        long peakHeap = 0;
-        using var stop = new CancellationTokenSource();
-        var sampler = Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                peakHeap = Math.Max(peakHeap, GC.GetTotalMemory(false));
-                try { await Task.Delay(50, stop.Token); } catch (OperationCanceledException) { }
-            }
-        });
-        var response = await handler.HandleAsync(Event(bucket, "incoming/large.csv", null, size), Context(), default);
-        await stop.CancelAsync();
-        await sampler;
-        var allocated = GC.GetTotalAllocatedBytes() - allocatedBefore;
-
-        var summary = JsonDocument.Parse(response).RootElement;
-        Assert.Equal(LargeRows, summary.GetProperty("rows_total").GetInt64());
-        Assert.Equal(summary.GetProperty("rows_total").GetInt64(), summary.GetProperty("rows_loaded").GetInt64() + summary.GetProperty("rows_rejected").GetInt64() + summary.GetProperty("rows_duplicate").GetInt64());
-        var growth = peakHeap - baselineHeap;
-        output.WriteLine($"object {size / 1e6:0.0} MB, {LargeRows} rows; managed heap peak growth {growth / 1e6:0.0} MB; allocated {allocated / 1e6:0} MB; process peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:0} MB");
-        // Buffering the file (as bytes or as UTF-16 strings) would need at least its size; a stream needs buffers.
-        // Other tests in this process allocate too, so the bound is generous but still far below the object size.
-        Assert.True(growth < size / 2, $"managed heap grew by {growth / 1e6:0.0} MB while streaming a {size / 1e6:0.0} MB object");
     }
 }
