@@ -1,9 +1,18 @@
 #!/usr/bin/env bash
 # The Step Functions definition: rendered like templatefile(), validated by asl-validator and executed by
-# aws-local-stepfunctions (tests/statemachine/*.test.mjs, node's built-in test runner).
+# aws-local-stepfunctions (tests/statemachine/*.test.mjs, node's built-in test runner). The five scenarios
+# run the real RunEtl (`txetl lambda invoke run-etl`) against PostgreSQL, s3rver and a loopback SSM
+# endpoint that the tests start themselves; the CLI is built here for them.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 out="$(mktemp)"
+if ! dotnet build src/TransactionEtl.Cli -c Debug --nologo -v q >"$out" 2>&1; then
+  cat "$out"
+  rm -f "$out"
+  echo "STAGE statemachine: 0 passed, 1 failed"
+  exit 1
+fi
+export TXETL_CLI_DLL="$PWD/src/TransactionEtl.Cli/bin/Debug/net10.0/txetl.dll"
 node --test --test-reporter=tap tests/statemachine/ 2>&1 | tee "$out"
 rc=${PIPESTATUS[0]}
 p=$(grep -E '^# pass [0-9]+' "$out" | awk '{s+=$3} END {print s+0}')

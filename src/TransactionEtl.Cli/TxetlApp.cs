@@ -46,13 +46,13 @@ internal static class TxetlApp
             config.AddCommand<ReportCommand>("report").WithDescription("Show the file ledger: latest files, statuses, counts.");
             config.AddCommand<RejectsCommand>("rejects").WithDescription("Show a file's rejected rows with reasons, or export them as CSV to fix and resend.");
             config.AddCommand<WatchCommand>("watch").WithDescription("Load each CSV file dropped into a directory, then move it to processed/ or rejected/.");
-            config.AddCommand<SampleCommand>("sample").WithDescription("Write a realistic transactions CSV (demos, benchmarks).");
             config.AddBranch("lambda", lambda =>
             {
                 lambda.SetDescription("Run the AWS Lambda functions locally");
                 lambda.AddCommand<LambdaInvokeCommand>("invoke")
                     .WithDescription("Run a function's handler in-process on an event and print its response");
             });
+            config.AddCommand<SampleCommand>("sample").WithDescription("Write a realistic transactions CSV (demos, benchmarks).");
         });
         return app.RunAsync(args, cancellationToken);
     }

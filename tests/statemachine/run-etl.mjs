@@ -2,11 +2,10 @@
 // task's rendered Parameters ({ FunctionName, Payload }) and returns { Payload, StatusCode } or throws a
 // LambdaFunctionError.
 //
-// scriptedRunEtl plays back recorded outcomes of RunEtl, one per call, so the definition's routing,
-// retries and alerts can be tested before the loader exists. The outcomes are the summaries the spec
-// defines (docs: /work/shared/spec/transactions-contract.md, "Summary") plus the report URIs RunEtl adds.
-// A real override that runs `txetl lambda invoke run-etl --event -` has this same signature and can
-// replace it in scenarios.test.mjs without touching the harness.
+// scriptedRunEtl plays back recorded outcomes of RunEtl, one per call, for the wiring tests
+// (wiring.test.mjs: exact payloads, retry counts, outcomes that are hard to provoke for real). The outcomes
+// are the summaries the spec defines plus the report URIs RunEtl adds. The real override, which runs
+// `txetl lambda invoke run-etl --event=-`, has the same signature (real-run-etl.mjs, scenarios.test.mjs).
 
 import { LambdaFunctionError } from './harness.mjs';
 

@@ -1,21 +1,33 @@
-// The five paths of issue 6, executed on the real definition. RunEtl is played back by scriptedRunEtl
-// (recorded outcomes); swap in another override with the same signature to run the real function.
-import { test } from 'node:test';
+// The five paths of issue 6 on the real definition with the REAL RunEtl: every RunEtl attempt runs
+// `txetl lambda invoke run-etl` against a throwaway PostgreSQL, s3rver and a loopback SSM endpoint
+// (real-run-etl.mjs); only the sns:publish tasks are recorded instead of sent.
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
 import { execute, region, renderDefinition } from './harness.mjs';
-import { scriptedRunEtl, summary } from './run-etl.mjs';
+import { startEnvironment } from './real-run-etl.mjs';
 
-const input = {
-  bucket: 'txetl-landing',
-  key: 'incoming/transactions-2026-11-26.csv',
-  versionId: '3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY',
-  eTag: 'd41d8cd98f00b204e9800998ecf8427e',
-  size: 84213,
-  sequencer: '0055AED6DCD90281E5',
-  eventTime: '2026-11-26T09:30:00.000Z',
-};
+const bucket = 'txetl-landing';
+let env;
 
-function assertAlertBasics(alert, { severity, status, name }) {
+before(async () => {
+  env = await startEnvironment();
+  await env.createBucket(bucket);
+});
+
+after(async () => {
+  await env?.stop();
+});
+
+const header = 'transaction_id,timestamp,account_id,merchant,category,amount,currency,country,region,price_includes_tax';
+function csv(prefix, good, bad) {
+  const rows = [header];
+  for (let i = 1; i <= good; i++) rows.push(`${prefix}-${i},2026-11-26T10:00:00Z,ACC-1,Shop,books,${10 + i}.00,EUR,DE,,false`);
+  for (let i = 1; i <= bad; i++) rows.push(`${prefix}-X${i},2026-11-26T10:00:00Z,ACC-1,Shop,books,${10 + i}.00,XXX,DE,,false`);
+  return rows.join('\n') + '\n';
+}
+
+function assertAlertBasics(alert, input, { severity, status, name }) {
   const m = alert.message;
   assert.equal(alert.topicArn, `arn:aws:sns:${region}:123456789012:txetl-alerts`);
   assert.deepEqual(alert.attributes.severity, { DataType: 'String', StringValue: severity });
@@ -27,112 +39,98 @@ function assertAlertBasics(alert, { severity, status, name }) {
   assert.equal(m.key, input.key);
   assert.equal(m.execution_name, name);
   assert.equal(m.execution_arn, `arn:aws:states:${region}:123456789012:execution:txetl-etl:${name}`);
-  assert.equal(m.console_url,
-    `https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/${m.execution_arn}`);
 }
 
-test('a clean file succeeds and publishes nothing', async () => {
-  const runEtl = scriptedRunEtl([{ summary: summary({ status: 'loaded' }) }]);
+async function closedPort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+test('a clean file is loaded for real, succeeds and publishes nothing', async () => {
+  const input = await env.put(bucket, 'incoming/clean 2026-11-26.csv', csv('CLEAN', 5, 0));
+  const runEtl = env.runEtl();
   const run = await execute({ definition: renderDefinition(), input, runEtl, name: 'clean' });
 
-  assert.equal(run.status, 'SUCCEEDED');
+  assert.equal(run.status, 'SUCCEEDED', `${run.error}: ${run.cause}\n${runEtl.logs.join('\n')}`);
   assert.deepEqual(run.published, []);
   assert.equal(runEtl.calls.length, 1);
-  assert.deepEqual(runEtl.calls[0], {
-    FunctionName: `arn:aws:lambda:${region}:123456789012:function:txetl-run-etl`,
-    Payload: { bucket: input.bucket, key: input.key, versionId: input.versionId, eTag: input.eTag, size: input.size, executionName: 'clean' },
-  });
-  assert.equal(run.output.etl.summary.status, 'loaded');
+  const summary = run.output.etl.summary;
+  assert.equal(summary.status, 'loaded');
+  assert.equal(summary.rows_loaded, 5);
+  assert.equal(summary.file, `s3://${bucket}/incoming/clean 2026-11-26.csv`);
+  // The report RunEtl wrote is the summary it returned.
+  const stored = JSON.parse(await env.get(bucket, summary.reports.summary_json.slice(`s3://${bucket}/`.length)));
+  assert.equal(stored.file_id, summary.file_id);
 });
 
-test('a clean file publishes an info alert when success notifications are on', async () => {
-  const runEtl = scriptedRunEtl([{ summary: summary({ status: 'already_loaded', rows_loaded: 0 }) }]);
-  const run = await execute({ definition: renderDefinition({ notifyOnSuccess: true }), input, runEtl, name: 'again' });
+test('a file with some rejects publishes a warning with the real counts and report links, and succeeds', async () => {
+  const input = await env.put(bucket, 'incoming/some-rejects.csv', csv('WARN', 20, 1));
+  const runEtl = env.runEtl();
+  const run = await execute({ definition: renderDefinition(), input, runEtl, name: 'some-rejects' });
 
-  assert.equal(run.status, 'SUCCEEDED');
-  assert.equal(run.published.length, 1);
-  assertAlertBasics(run.published[0], { severity: 'info', status: 'already_loaded', name: 'again' });
-});
-
-test('a file with some rejects publishes a warning with counts and reasons, and succeeds', async () => {
-  const s = summary({
-    status: 'loaded_with_rejects', rows_loaded: 990, rows_rejected: 10,
-    reject_reasons: { 'type-error': 7, 'no-tax-rule': 3 },
-  });
-  const run = await execute({ definition: renderDefinition(), input, runEtl: scriptedRunEtl([{ summary: s }]), name: 'some-rejects' });
-
-  assert.equal(run.status, 'SUCCEEDED');
+  assert.equal(run.status, 'SUCCEEDED', `${run.error}: ${run.cause}\n${runEtl.logs.join('\n')}`);
   assert.equal(run.published.length, 1);
   const alert = run.published[0];
-  assertAlertBasics(alert, { severity: 'warning', status: 'loaded_with_rejects', name: 'some-rejects' });
-  assert.equal(alert.message.summary.rows_rejected, 10);
-  assert.equal(alert.message.summary.rows_loaded, 990);
-  assert.deepEqual(alert.message.summary.reject_reasons, { 'type-error': 7, 'no-tax-rule': 3 });
-  assert.equal(alert.message.summary.reports.rejects_csv, s.reports.rejects_csv);
-  assert.equal(alert.message.error, undefined);
+  assertAlertBasics(alert, input, { severity: 'warning', status: 'loaded_with_rejects', name: 'some-rejects' });
+  assert.equal(alert.message.summary.rows_loaded, 20);
+  assert.equal(alert.message.summary.rows_rejected, 1);
+  assert.deepEqual(Object.keys(alert.message.summary.reject_reasons), ['constraint-error']);
+  const rejectsUri = alert.message.summary.reports.rejects_csv;
+  assert.match(rejectsUri, new RegExp(`^s3://${bucket}/reports/incoming-some-rejects\\.csv-[0-9a-f]{16}/rejects\\.csv$`));
+  const rejects = await env.get(bucket, rejectsUri.slice(`s3://${bucket}/`.length));
+  assert.match(rejects, /^line,codes,errors,raw_record\r\n22,constraint-error,.*WARN-X1,.*XXX/);
 });
 
-test('a rejected file publishes an error alert and fails with a meaningful cause', async () => {
-  const s = summary({
-    status: 'rejected', rows_total: 200, rows_loaded: 0, rows_rejected: 40, reject_reasons: { 'constraint-error': 40 },
-  });
-  const run = await execute({ definition: renderDefinition(), input, runEtl: scriptedRunEtl([{ summary: s }]), name: 'rejected' });
+test('a rejected file publishes an error alert and fails with the real counts in the cause', async () => {
+  const input = await env.put(bucket, 'incoming/rejected.csv', csv('REJ', 1, 5));
+  const runEtl = env.runEtl();
+  const run = await execute({ definition: renderDefinition(), input, runEtl, name: 'rejected' });
 
   assert.equal(run.status, 'FAILED');
   assert.equal(run.error, 'TransactionEtl.FileRejected');
   assert.equal(run.cause,
-    'File s3://txetl-landing/incoming/transactions-2026-11-26.csv was rejected: 40 of 200 rows broke the contract, so no row was loaded. The rejected rows are in the reports/ prefix of the bucket.');
+    `File s3://${bucket}/incoming/rejected.csv was rejected: 5 of 6 rows broke the contract, so no row was loaded. The rejected rows are in the reports/ prefix of the bucket.`);
   assert.equal(run.published.length, 1);
-  assertAlertBasics(run.published[0], { severity: 'error', status: 'rejected', name: 'rejected' });
-  assert.deepEqual(run.published[0].message.summary.reject_reasons, { 'constraint-error': 40 });
+  assertAlertBasics(run.published[0], input, { severity: 'error', status: 'rejected', name: 'rejected' });
+  const s = run.published[0].message.summary;
+  assert.equal(s.rows_loaded, 0);
+  assert.ok('too-many-rejects' in s.reject_reasons, JSON.stringify(s.reject_reasons));
+  assert.equal(runEtl.calls.length, 1, 'a rejected file is a result, not an error to retry');
 });
 
-test('a transient failure is retried and then succeeds without an alert', async () => {
-  const transient = { errorType: 'TransactionEtl.TransientError', errorMessage: 'Connection refused (db.internal:5432); a retry may succeed.' };
-  const runEtl = scriptedRunEtl([{ error: transient }, { error: transient }, { summary: summary({ status: 'loaded' }) }]);
+test('a transient failure (database port closed) is retried and then loads', async () => {
+  env.secrets.set('sfn/txetl/closed', JSON.stringify({ ...env.database, port: await closedPort() }));
+  const input = await env.put(bucket, 'incoming/transient.csv', csv('TRANS', 3, 0));
+  // The first two attempts really fail to connect; the third reaches the database.
+  const runEtl = env.runEtl({ secretIdFor: (n) => (n <= 2 ? 'sfn/txetl/closed' : 'sfn/txetl/loader') });
   const run = await execute({ definition: renderDefinition(), input, runEtl, name: 'transient' });
 
   assert.equal(run.status, 'SUCCEEDED', `expected success after retries, got ${run.error}: ${run.cause}`);
   assert.equal(runEtl.calls.length, 3);
-  assert.deepEqual(run.published, []);
   assert.equal(run.events.filter((e) => e.type === 'StateRetried' && e.state.name === 'RunEtl').length, 2);
+  assert.deepEqual(run.published, []);
+  assert.equal(run.output.etl.summary.status, 'loaded');
+  assert.equal(run.output.etl.summary.rows_loaded, 3);
 });
 
-test('a persistent failure publishes a failure alert with error, cause, execution and file, and fails', async () => {
-  const failure = { errorType: 'TransactionEtl.Error', errorMessage: 'Secret \'prod/txetl/db\' was not found through SSM parameter \'/aws/reference/secretsmanager/prod/txetl/db\'.' };
-  const runEtl = scriptedRunEtl([{ error: failure }]);
-  const run = await execute({ definition: renderDefinition(), input, runEtl, name: 'broken' });
+test('a persistent failure (the object is gone) is not retried, publishes a failure alert and fails', async () => {
+  const input = { bucket, key: 'incoming/deleted-after-the-event.csv', versionId: null, eTag: 'd41d8cd98f00b204e9800998ecf8427e', size: 10 };
+  const runEtl = env.runEtl();
+  const run = await execute({ definition: renderDefinition(), input, runEtl, name: 'gone' });
 
   assert.equal(run.status, 'FAILED');
-  assert.equal(runEtl.calls.length, 1, 'a non-transient error is not retried');
-  assert.equal(run.error, 'TransactionEtl.Error');
-  assert.equal(run.cause, JSON.stringify(failure));
+  assert.equal(runEtl.calls.length, 1, 'a permanent error is not retried');
+  assert.equal(run.error, 'TransactionEtl.S3TransferError');
+  const cause = JSON.parse(run.cause);
+  assert.equal(cause.errorType, 'TransactionEtl.S3TransferError');
+  assert.match(cause.errorMessage, /s3:\/\/txetl-landing\/incoming\/deleted-after-the-event\.csv/);
+  assert.match(cause.errorMessage, /NoSuchKey/);
   assert.equal(run.published.length, 1);
   const alert = run.published[0];
-  assertAlertBasics(alert, { severity: 'error', status: 'failed', name: 'broken' });
-  assert.equal(alert.message.error, 'TransactionEtl.Error');
-  assert.equal(alert.message.cause, JSON.stringify(failure));
-});
-
-test('a transient failure that never clears ends in the failure alert after the retries', async () => {
-  const transient = { errorType: 'TransactionEtl.TransientError', errorMessage: 'SQLSTATE 53300: too many connections' };
-  const runEtl = scriptedRunEtl(Array.from({ length: 5 }, () => ({ error: transient })));
-  const run = await execute({ definition: renderDefinition(), input, runEtl, name: 'stuck' });
-
-  assert.equal(run.status, 'FAILED');
-  assert.equal(runEtl.calls.length, 5, 'first try plus MaxAttempts 4');
-  assert.equal(run.error, 'TransactionEtl.TransientError');
-  assert.equal(run.published.length, 1);
-  assertAlertBasics(run.published[0], { severity: 'error', status: 'failed', name: 'stuck' });
-});
-
-test('a returned failed status publishes an error alert and fails', async () => {
-  const runEtl = scriptedRunEtl([{ summary: summary({ status: 'failed', rows_loaded: 0 }) }]);
-  const run = await execute({ definition: renderDefinition(), input, runEtl, name: 'timeout' });
-
-  assert.equal(run.status, 'FAILED');
-  assert.equal(run.error, 'TransactionEtl.LoadFailed');
-  assert.match(run.cause, /RunEtl returned status failed for s3:\/\/txetl-landing\/incoming\/transactions-2026-11-26\.csv/);
-  assertAlertBasics(run.published[0], { severity: 'error', status: 'failed', name: 'timeout' });
-  assert.equal(run.published[0].message.error, 'TransactionEtl.LoadFailed');
+  assertAlertBasics(alert, input, { severity: 'error', status: 'failed', name: 'gone' });
+  assert.equal(alert.message.error, 'TransactionEtl.S3TransferError');
+  assert.equal(alert.message.cause, run.cause);
 });

@@ -58,6 +58,12 @@ public static class EnvironmentVariables
     /// <summary>run-etl: Secrets Manager secret id (name or ARN) of the database secret in RDS's JSON shape.</summary>
     public const string DbSecretId = "TXETL_DB_SECRET_ID";
 
+    /// <summary>
+    /// run-etl: secret id of the database master credentials (RDS-managed secret: username and password only),
+    /// used only by the <c>{"mode":"migrate"}</c> invocation; host, port and dbname come from TXETL_DB_SECRET_ID.
+    /// </summary>
+    public const string MigrationDbSecretId = "TXETL_MIGRATION_DB_SECRET_ID";
+
     /// <summary>run-etl: PEM bundle of the RDS root certificates, for SSL Mode=VerifyFull.</summary>
     public const string DbRootCertificatePath = "TXETL_DB_ROOT_CERT";
 

@@ -8,9 +8,10 @@ public sealed class RunEtlOptions
     /// <summary>Default for <see cref="TimeoutMargin"/>: enough to roll back and record the file as failed.</summary>
     public const int DefaultTimeoutMarginMs = 15_000;
 
-    private RunEtlOptions(string dbSecretId, string? rootCertificatePath, DbSslMode sslMode, TimeSpan timeoutMargin)
+    private RunEtlOptions(string dbSecretId, string? migrationDbSecretId, string? rootCertificatePath, DbSslMode sslMode, TimeSpan timeoutMargin)
     {
         DbSecretId = dbSecretId;
+        MigrationDbSecretId = migrationDbSecretId;
         RootCertificatePath = rootCertificatePath;
         SslMode = sslMode;
         TimeoutMargin = timeoutMargin;
@@ -18,6 +19,12 @@ public sealed class RunEtlOptions
 
     /// <summary>Secret id (name or ARN) of the database secret in RDS's JSON shape.</summary>
     public string DbSecretId { get; }
+
+    /// <summary>
+    /// Secret id of the master credentials (RDS-managed: only username and password) used by
+    /// <c>{"mode":"migrate"}</c>; null when this function never migrates.
+    /// </summary>
+    public string? MigrationDbSecretId { get; }
 
     /// <summary>PEM bundle of trusted root certificates, or null to use the system store.</summary>
     public string? RootCertificatePath { get; }
@@ -34,6 +41,7 @@ public sealed class RunEtlOptions
     {
         var reader = new SettingsReader(lookup ?? Environment.GetEnvironmentVariable);
         var secretId = reader.Required(EnvironmentVariables.DbSecretId, "set it to the name or ARN of the RDS database secret");
+        var migrationSecretId = reader.Optional(EnvironmentVariables.MigrationDbSecretId);
         var certificate = reader.Optional(EnvironmentVariables.DbRootCertificatePath);
         var sslMode = reader.Enum(EnvironmentVariables.DbSslMode, DbSslMode.VerifyFull);
         var margin = reader.Int(EnvironmentVariables.TimeoutMarginMs, DefaultTimeoutMarginMs, 1_000, 600_000);
@@ -46,6 +54,6 @@ public sealed class RunEtlOptions
             reader.Problem($"{EnvironmentVariables.DbSslMode}=VerifyFull needs {EnvironmentVariables.DbRootCertificatePath} (the RDS CA bundle, e.g. global-bundle.pem)");
         }
         reader.ThrowIfInvalid("run-etl");
-        return new RunEtlOptions(secretId, certificate, sslMode, TimeSpan.FromMilliseconds(margin));
+        return new RunEtlOptions(secretId, migrationSecretId, certificate, sslMode, TimeSpan.FromMilliseconds(margin));
     }
 }

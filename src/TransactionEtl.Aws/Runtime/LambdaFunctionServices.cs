@@ -25,6 +25,12 @@ public sealed class LambdaFunctionServices
     /// <summary>The clock (deadlines, signing dates, retry delays).</summary>
     public TimeProvider TimeProvider { get; }
 
+    /// <summary>
+    /// Where CloudWatch Embedded Metric Format lines go: stdout in Lambda (CloudWatch parses them there);
+    /// <c>txetl lambda invoke</c> sends them to stderr with the logs, since its stdout carries only the response.
+    /// </summary>
+    public TextWriter MetricsOutput { get; init; } = Console.Out;
+
     /// <summary>Reads configuration; tests pass a dictionary instead of the process environment.</summary>
     public Func<string, string?> GetEnvironmentVariable { get; }
 }

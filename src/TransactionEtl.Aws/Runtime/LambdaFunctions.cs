@@ -1,4 +1,5 @@
 using TransactionEtl.Aws.NotifyChat;
+using TransactionEtl.Aws.RunEtl;
 using TransactionEtl.Aws.StartWorkflow;
 
 namespace TransactionEtl.Aws.Runtime;
@@ -21,10 +22,11 @@ public static class LambdaFunctions
     /// <summary>Every function name the deployment knows, whether or not this build serves it yet.</summary>
     public static IReadOnlyList<string> Names { get; } = [StartWorkflow, RunEtl, NotifyChat];
 
-    // One line per function. RunEtl registers here when its handler lands.
+    // One line per function.
     private static readonly Dictionary<string, LambdaFunctionFactory> Factories = new(StringComparer.Ordinal)
     {
         [StartWorkflow] = StartWorkflowFunction.CreateAsync,
+        [RunEtl] = RunEtlFunction.CreateAsync,
         [NotifyChat] = NotifyChatFunction.CreateAsync,
     };
 

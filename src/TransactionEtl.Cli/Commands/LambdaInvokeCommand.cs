@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using TransactionEtl.Aws.Runtime;
+using TransactionEtl.Cli.Internal;
 
 namespace TransactionEtl.Cli.Commands;
 
@@ -13,7 +14,7 @@ namespace TransactionEtl.Cli.Commands;
 /// failure prints Lambda's error shape <c>{"errorType","errorMessage"}</c> on stdout and exits 1, so
 /// scripts see what the state machine would see.
 /// </summary>
-internal sealed class LambdaInvokeCommand(IAnsiConsole console) : AsyncCommand<LambdaInvokeSettings>
+internal sealed class LambdaInvokeCommand(CliEnvironment environment) : AsyncCommand<LambdaInvokeSettings>
 {
     /// <summary>Lambda's maximum timeout, the deadline given to a local invocation.</summary>
     private static readonly TimeSpan LocalTimeout = TimeSpan.FromMinutes(15);
@@ -48,13 +49,14 @@ internal sealed class LambdaInvokeCommand(IAnsiConsole console) : AsyncCommand<L
         }
 
         using var loggerFactory = new JsonLineLoggerFactory(LogWriter, settings.Verbose ? LogLevel.Debug : LogLevel.Information);
-        var services = new LambdaFunctionServices(loggerFactory, TimeProvider.System, Environment.GetEnvironmentVariable);
+        // Metrics lines go with the logs: stdout carries only the response, for scripts and the state machine tests.
+        var services = new LambdaFunctionServices(loggerFactory, TimeProvider.System, environment.GetVariable) { MetricsOutput = LogWriter };
         try
         {
             var handler = await factory(services, cancellationToken);
             var lambdaContext = LambdaContext.ForLocalInvoke(TimeProvider.System, LocalTimeout);
             var response = await handler(input, lambdaContext, cancellationToken);
-            console.Profile.Out.Writer.WriteLine(Encoding.UTF8.GetString(response));
+            environment.Output.Profile.Out.Writer.WriteLine(Encoding.UTF8.GetString(response));
             return 0;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -63,7 +65,7 @@ internal sealed class LambdaInvokeCommand(IAnsiConsole console) : AsyncCommand<L
         }
     }
 
-    private static async Task<byte[]> ReadEventAsync(string? source, CancellationToken cancellationToken)
+    private async Task<byte[]> ReadEventAsync(string? source, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(source))
         {
@@ -73,7 +75,7 @@ internal sealed class LambdaInvokeCommand(IAnsiConsole console) : AsyncCommand<L
         {
             return Encoding.UTF8.GetBytes(await Input.ReadToEndAsync(cancellationToken));
         }
-        return await File.ReadAllBytesAsync(source, cancellationToken);
+        return await File.ReadAllBytesAsync(Path.GetFullPath(source, environment.CurrentDirectory), cancellationToken);
     }
 
     private int WriteError(LambdaError error)
@@ -87,7 +89,7 @@ internal sealed class LambdaInvokeCommand(IAnsiConsole console) : AsyncCommand<L
             json.WriteEndObject();
         }
         // Raw writer, not markup: the JSON must come out byte for byte, unwrapped.
-        console.Profile.Out.Writer.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
+        environment.Output.Profile.Out.Writer.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
         return 1;
     }
 }

@@ -100,18 +100,18 @@ public sealed partial class LambdaPackageTests(ITestOutputHelper output) : IDisp
     }
 
     [PackagedFact]
-    public async Task The_bootstrap_reports_an_init_error_for_a_function_not_in_this_build()
+    public async Task The_bootstrap_reports_an_init_error_for_an_unknown_handler()
     {
         await using var runtime = new LoopbackRuntimeApi();
         var bootstrap = Extract("run-etl");
-        using var process = Start(bootstrap, new() { ["AWS_LAMBDA_RUNTIME_API"] = runtime.HostPort, ["_HANDLER"] = "run-etl" });
+        using var process = Start(bootstrap, new() { ["AWS_LAMBDA_RUNTIME_API"] = runtime.HostPort, ["_HANDLER"] = "run-etl-typo" });
         try
         {
             var report = await runtime.NextReportAsync(TimeSpan.FromSeconds(60));
 
             Assert.Equal(RuntimeReportKind.InitError, report.Kind);
             Assert.Equal("TransactionEtl.FunctionConfigurationError", report.ErrorType);
-            Assert.Contains("'run-etl' is not available in this build", JsonDocument.Parse(report.Body).RootElement.GetProperty("errorMessage").GetString());
+            Assert.Contains("Unknown function 'run-etl-typo'", JsonDocument.Parse(report.Body).RootElement.GetProperty("errorMessage").GetString());
             Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "the bootstrap should exit after an init error");
             Assert.Equal(1, process.ExitCode);
         }
@@ -121,9 +121,12 @@ public sealed partial class LambdaPackageTests(ITestOutputHelper output) : IDisp
         }
     }
 
-    private string Extract(string function)
+    private string Extract(string function) => Extract(_work, function);
+
+    /// <summary>Unzips <paramref name="function"/>'s zip into <paramref name="work"/> and returns the bootstrap's path.</summary>
+    internal static string Extract(string work, string function)
     {
-        var target = Path.Combine(_work, function);
+        var target = Path.Combine(work, function);
         ZipFile.ExtractToDirectory(Path.Combine(Artifacts, function + ".zip"), target);
         var bootstrap = Path.Combine(target, "bootstrap");
         if (!OperatingSystem.IsWindows())
@@ -133,7 +136,7 @@ public sealed partial class LambdaPackageTests(ITestOutputHelper output) : IDisp
         return bootstrap;
     }
 
-    private static Process Start(string bootstrap, Dictionary<string, string> environment)
+    internal static Process Start(string bootstrap, Dictionary<string, string> environment)
     {
         var info = new ProcessStartInfo(bootstrap)
         {
@@ -152,7 +155,7 @@ public sealed partial class LambdaPackageTests(ITestOutputHelper output) : IDisp
         return Process.Start(info)!;
     }
 
-    private static async Task StopAsync(Process process)
+    internal static async Task StopAsync(Process process)
     {
         if (!process.HasExited)
         {

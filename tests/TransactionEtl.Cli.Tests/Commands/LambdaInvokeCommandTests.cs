@@ -15,7 +15,7 @@ public sealed class LambdaInvokeCommandTests : IDisposable
 {
     private static readonly string[] Variables =
     [
-        "TXETL_STATE_MACHINE_ARN", "AWS_REGION", "AWS_ENDPOINT_URL_SFN", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+        "TXETL_STATE_MACHINE_ARN", "TXETL_DB_SECRET_ID", "AWS_REGION", "AWS_ENDPOINT_URL_SFN", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
     ];
 
     private readonly Dictionary<string, string?> _saved = Variables.ToDictionary(v => v, Environment.GetEnvironmentVariable);
@@ -54,14 +54,16 @@ public sealed class LambdaInvokeCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Says_a_function_that_is_not_built_yet_is_not_available()
+    public async Task Run_etl_names_its_missing_database_secret_setting()
     {
-        var (exit, output) = await RunAsync("lambda", "invoke", "run-etl");
+        Environment.SetEnvironmentVariable("TXETL_DB_SECRET_ID", null);
+
+        var (exit, output) = await RunAsync("lambda", "invoke", "run-etl", "--event", "Data/events/s3-put.json");
 
         Assert.Equal(1, exit);
         using var json = JsonDocument.Parse(output);
-        Assert.Equal("TransactionEtl.FunctionConfigurationError", json.RootElement.GetProperty("errorType").GetString());
-        Assert.Contains("'run-etl' is not available in this build", json.RootElement.GetProperty("errorMessage").GetString());
+        Assert.Equal("TransactionEtl.ConfigurationError", json.RootElement.GetProperty("errorType").GetString());
+        Assert.Contains("TXETL_DB_SECRET_ID", json.RootElement.GetProperty("errorMessage").GetString());
     }
 
     [Fact]

@@ -1,0 +1,254 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using TransactionEtl.Aws.Configuration;
+using TransactionEtl.Aws.Observability;
+using TransactionEtl.Aws.Runtime;
+using TransactionEtl.Aws.RunEtl.Internal;
+using TransactionEtl.Aws.S3;
+using TransactionEtl.Aws.Secrets;
+using TransactionEtl.Core;
+using TransactionEtl.Postgres;
+using TransactionEtl.Postgres.Loading;
+
+namespace TransactionEtl.Aws.RunEtl;
+
+/// <summary>
+/// run-etl: streams one S3 object version into the loader (the same <see cref="FileLoader"/> as
+/// <c>txetl run</c>), writes its reports under <c>reports/</c> and returns the spec's summary plus
+/// <c>"reports":{"rejects_csv","summary_json"}</c>. A rejected file is a normal result (status
+/// <c>rejected</c>) for the state machine to route; failures are exceptions whose
+/// <see cref="TransactionEtlException.IsTransient"/> decides between <c>TransactionEtl.TransientError</c>
+/// (retried) and a non-retried type. <c>{"mode":"migrate"}</c> migrates the database instead.
+/// </summary>
+public sealed class RunEtlHandler : IAsyncDisposable
+{
+    private readonly RunEtlOptions _options;
+    private readonly CachedSecret<RdsSecret> _databaseSecret;
+    private readonly CachedSecret<MasterCredentials>? _masterSecret;
+    private readonly S3ObjectSource _objects;
+    private readonly S3ReportWriter _reports;
+    private readonly EmbeddedMetricsWriter _metrics;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+    private readonly DatabaseConnections _connections;
+
+    internal RunEtlHandler(
+        RunEtlOptions options, SecretReader secrets, S3ObjectSource objects, S3ReportWriter reports,
+        EmbeddedMetricsWriter metrics, TimeProvider clock, ILogger logger)
+    {
+        _options = options;
+        _objects = objects;
+        _reports = reports;
+        _metrics = metrics;
+        _clock = clock;
+        _logger = logger;
+        _databaseSecret = new CachedSecret<RdsSecret>(secrets, options.DbSecretId, RdsSecret.Parse, logger);
+        _masterSecret = options.MigrationDbSecretId is { } masterId
+            ? new CachedSecret<MasterCredentials>(secrets, masterId, MasterCredentials.Parse, logger)
+            : null;
+        _connections = new DatabaseConnections(options);
+    }
+
+    /// <summary>Handles one event (the runtime's <see cref="LambdaHandler"/> shape).</summary>
+    public async Task<byte[]> HandleAsync(ReadOnlyMemory<byte> input, LambdaContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var request = Parse(input);
+        // Stop early enough to roll back and record 'failed' before Lambda kills the process.
+        var budget = context.GetRemainingTime(_clock) - _options.TimeoutMargin;
+        using var deadline = new CancellationTokenSource(budget > TimeSpan.Zero ? budget : TimeSpan.Zero, _clock);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        if (string.Equals(request.Mode, RunEtlRequest.MigrateMode, StringComparison.Ordinal))
+        {
+            return await MigrateAsync(linked.Token);
+        }
+
+        var pointer = new S3ObjectPointer(request.Bucket!, request.Key!, NullIfEmpty(request.VersionId), NullIfEmpty(request.ETag));
+        using var scope = _logger.BeginScope(new LogContext { ExecutionName = request.ExecutionName, Bucket = pointer.Bucket, Key = pointer.Key });
+        try
+        {
+            return await LoadAsync(pointer, request.Size, linked.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            _logger.LoadStoppedBeforeDeadline(pointer.Uri, (long)_options.TimeoutMargin.TotalMilliseconds);
+            throw new RunEtlTimeoutException(
+                $"{pointer.Uri}: stopped {_options.TimeoutMargin.TotalSeconds:0} s before the Lambda timeout; the load was rolled back and " +
+                "the file is recorded as failed. Raise the function's timeout (up to 15 minutes) or split the file.");
+        }
+        catch (TransactionEtlException ex)
+        {
+            _logger.LoadFailed(pointer.Uri, ex.IsTransient, ex.Message);
+            throw;
+        }
+    }
+
+    private async Task<byte[]> LoadAsync(S3ObjectPointer pointer, long? size, CancellationToken cancellationToken)
+    {
+        _logger.LoadStarted(pointer.Uri, size);
+        var location = ReportLocation.For(pointer);
+        long bytes = 0;
+        var (summary, dataSource) = await DatabaseCredentialRefresh.RunAsync(_databaseSecret, async (secret, ct) =>
+        {
+            var dataSource = await _connections.GetAsync(secret, ct);
+            // A fresh stream per attempt: a 28P01 retry must not continue a half-read body.
+            await using var content = await _objects.OpenAsync(pointer, ct);
+            bytes = content.ContentLength;
+            var loader = new FileLoader(dataSource);
+            var loaded = await loader.LoadAsync(new LoadRequest
+            {
+                Source = SourceIdentity.ForS3Object(pointer.Bucket, pointer.Key, pointer.VersionId, pointer.ETag),
+                Content = content,
+                SizeBytes = content.ContentLength,
+            }, ct);
+            return (loaded, dataSource);
+        }, _logger, cancellationToken);
+
+        var rejectsUri = await WriteRejectsAsync(dataSource, summary, location, cancellationToken);
+        var response = Serialize(summary, rejectsUri, location.SummaryUri);
+        await _reports.WriteSummaryAsync(location, response, cancellationToken);
+
+        _logger.LoadFinished(pointer.Uri, summary.Status, summary.RowsLoaded, summary.RowsTotal, summary.RowsRejected,
+            summary.RowsDuplicate, summary.FileId, summary.DurationMs);
+        _metrics.Write(new FileMetrics(summary.RowsTotal, summary.RowsLoaded, summary.RowsRejected, summary.RowsDuplicate,
+            bytes, summary.DurationMs, summary.Status, summary.FileId));
+        return response;
+    }
+
+    /// <summary>
+    /// Streams the file's stored rejected rows (with <c>duplicate-existing</c> ones) into rejects.csv. For
+    /// <c>already_loaded</c> the file id is the original's, so the report shows the rows that load rejected.
+    /// </summary>
+    private async Task<string> WriteRejectsAsync(NpgsqlDataSource dataSource, FileSummary summary, ReportLocation location, CancellationToken cancellationToken)
+    {
+        await using var writer = await _reports.OpenRejectsAsync(location, cancellationToken);
+        if (summary.FileId is { } id && long.TryParse(id, System.Globalization.CultureInfo.InvariantCulture, out var fileId))
+        {
+            var ledger = new IngestionLedger(dataSource);
+            try
+            {
+                await foreach (var row in ledger.RejectedRowsAsync(fileId, cancellationToken))
+                {
+                    await writer.WriteAsync(new RejectedRow(row.Line, row.RawRecord, row.Errors), cancellationToken);
+                }
+            }
+            catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException)
+            {
+                // The load is committed; only its report failed. A retry answers already_loaded and writes it again.
+                throw new TransientException($"{location.RejectsUri}: reading the rejected rows back failed: {ex.Message}; the file is loaded, a retry writes the report.", ex);
+            }
+        }
+        return await writer.CompleteAsync(cancellationToken);
+    }
+
+    /// <summary>The spec's summary JSON followed by the report links, compact (it is the Lambda response).</summary>
+    private static byte[] Serialize(FileSummary summary, string rejectsUri, string summaryUri)
+    {
+        using var element = JsonSerializer.SerializeToDocument(summary, FileSummaryJsonContext.Default.FileSummary);
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartObject();
+            foreach (var property in element.RootElement.EnumerateObject())
+            {
+                property.WriteTo(json);
+            }
+            json.WriteStartObject("reports");
+            json.WriteString("rejects_csv", rejectsUri);
+            json.WriteString("summary_json", summaryUri);
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private async Task<byte[]> MigrateAsync(CancellationToken cancellationToken)
+    {
+        if (_masterSecret is null)
+        {
+            throw new FunctionConfigurationException(
+                $"{{\"mode\":\"migrate\"}} needs {EnvironmentVariables.MigrationDbSecretId} (the master credentials secret); it is not set on this function.");
+        }
+        var server = await _databaseSecret.GetAsync(cancellationToken);
+        var master = await _masterSecret.GetAsync(cancellationToken);
+        if (string.Equals(master.Username, server.Username, StringComparison.Ordinal))
+        {
+            throw new FunctionConfigurationException(
+                $"The loader secret '{_databaseSecret.SecretId}' names the master user '{server.Username}'; give the loader its own login role so loads run with least privilege.");
+        }
+        var masterConnection = DatabaseConnections.ConnectionString(server, master.Username, master.Password, _options);
+        var result = await DatabaseMigrator.MigrateAsync(masterConnection, cancellationToken);
+        _logger.MigrationApplied(server.Database, server.Host, result.AppliedScripts.Count);
+        string action;
+        try
+        {
+            action = await LoaderRole.EnsureAsync(masterConnection, server.Username, server.Password, cancellationToken);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw new DatabaseUnavailableException(
+                $"creating login role '{server.Username}' in {LoaderRole.GroupRole} failed: {(ex is PostgresException pg ? pg.MessageText + " (SQLSTATE " + pg.SqlState + ")" : ex.Message)}",
+                ex);
+        }
+        _logger.LoaderRoleEnsured(server.Username, action);
+
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("mode", RunEtlRequest.MigrateMode);
+            json.WriteStartArray("applied");
+            foreach (var script in result.AppliedScripts)
+            {
+                json.WriteStringValue(script);
+            }
+            json.WriteEndArray();
+            json.WriteString("loader_role", server.Username);
+            json.WriteString("loader_role_action", action);
+            json.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static RunEtlRequest Parse(ReadOnlyMemory<byte> input)
+    {
+        RunEtlRequest? request;
+        try
+        {
+            request = JsonSerializer.Deserialize(input.Span, RunEtlJsonContext.Default.RunEtlRequest);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidRunEtlRequestException(
+                $"The run-etl event is not JSON (line {ex.LineNumber + 1}, position {ex.BytePositionInLine}); expected " +
+                "{\"bucket\",\"key\",\"versionId\",\"eTag\",\"size\"} as the state machine sends, or {\"mode\":\"migrate\"}.", ex);
+        }
+        if (request is null)
+        {
+            throw new InvalidRunEtlRequestException("The run-etl event is null; expected {\"bucket\",\"key\",...} or {\"mode\":\"migrate\"}.");
+        }
+        if (request.Mode is not (null or "load" or RunEtlRequest.MigrateMode))
+        {
+            throw new InvalidRunEtlRequestException($"Unknown mode '{request.Mode}'; expected none (load the object) or \"migrate\".");
+        }
+        if (request.Mode != RunEtlRequest.MigrateMode && (string.IsNullOrWhiteSpace(request.Bucket) || string.IsNullOrWhiteSpace(request.Key)))
+        {
+            throw new InvalidRunEtlRequestException(
+                "The run-etl event lacks " + (string.IsNullOrWhiteSpace(request.Bucket) ? "bucket" : "key") +
+                "; the state machine passes bucket, key, versionId and eTag from the execution input that StartWorkflow wrote.");
+        }
+        return request;
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _connections.DisposeAsync();
+        _databaseSecret.Dispose();
+        _masterSecret?.Dispose();
+    }
+}

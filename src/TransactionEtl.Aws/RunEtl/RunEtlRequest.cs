@@ -1,0 +1,42 @@
+using System.Text.Json.Serialization;
+
+namespace TransactionEtl.Aws.RunEtl;
+
+/// <summary>
+/// The run-etl event: the state machine's Payload (bucket, key, versionId, eTag, size, executionName; see
+/// statemachine/etl.asl.json), or <c>{"mode":"migrate"}</c> from Terraform's <c>aws_lambda_invocation</c>.
+/// Only pointers, never rows.
+/// </summary>
+public sealed class RunEtlRequest
+{
+    /// <summary>The <see cref="Mode"/> that applies migrations instead of loading a file.</summary>
+    public const string MigrateMode = "migrate";
+
+    /// <summary>Null or <c>load</c> to load the object; <see cref="MigrateMode"/> to migrate the database.</summary>
+    [JsonPropertyName("mode")]
+    public string? Mode { get; init; }
+
+    /// <summary>Bucket of the object to load.</summary>
+    [JsonPropertyName("bucket")]
+    public string? Bucket { get; init; }
+
+    /// <summary>Decoded object key.</summary>
+    [JsonPropertyName("key")]
+    public string? Key { get; init; }
+
+    /// <summary>Version to read; null on unversioned buckets.</summary>
+    [JsonPropertyName("versionId")]
+    public string? VersionId { get; init; }
+
+    /// <summary>ETag from the event; pins the content when there is no version id.</summary>
+    [JsonPropertyName("eTag")]
+    public string? ETag { get; init; }
+
+    /// <summary>Size from the event, in bytes.</summary>
+    [JsonPropertyName("size")]
+    public long? Size { get; init; }
+
+    /// <summary>The Step Functions execution name, for log lines.</summary>
+    [JsonPropertyName("executionName")]
+    public string? ExecutionName { get; init; }
+}
