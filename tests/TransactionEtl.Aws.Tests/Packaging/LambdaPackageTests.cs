@@ -95,7 +95,7 @@ public sealed partial class LambdaPackageTests(ITestOutputHelper output) : IDisp
         var logs = await process.StandardOutput.ReadToEndAsync();
         output.WriteLineIfPossible(logs);
         var lines = logs.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
-        Assert.Contains(lines, l => l.TryGetProperty("trace_id", out var t) && t.GetString() == trace);
+        Assert.Contains(lines, l => l.TryGetProperty("traceId", out var t) && t.GetString() == trace);
         Assert.DoesNotContain(LoopbackStepFunctions.SecretKey, logs);
     }
 
