@@ -34,6 +34,10 @@ for stage in scripts/test.d/*.sh; do
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then failed=$((failed + 1)); broken+=("$name"); fi
   if [ "$f" -ne 0 ]; then broken+=("$name"); fi
 done
-[ ${#broken[@]} -eq 0 ] || echo "failing stages: ${broken[*]}"
+if [ ${#broken[@]} -ne 0 ]; then
+  echo "failing stages: ${broken[*]}"
+  # Name the failed checks next to the total, where a CI log's tail shows them (the full logs are in $log_dir).
+  grep -hE '^\s+Failed [A-Za-z_][A-Za-z0-9_.]+|^not ok |\.\.\. fail$|^FAIL ' "$log_dir"/*.log | sed 's/^ */failed: /' | sort -u | head -n 40 || true
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
