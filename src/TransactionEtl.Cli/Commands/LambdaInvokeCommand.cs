@@ -3,6 +3,8 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using TransactionEtl.Aws.Configuration;
+using TransactionEtl.Aws.Observability;
 using TransactionEtl.Aws.Runtime;
 using TransactionEtl.Cli.Internal;
 
@@ -30,7 +32,7 @@ internal sealed class LambdaInvokeCommand(CliEnvironment environment) : AsyncCom
         if (!LambdaFunctions.TryGetFactory(settings.Function, out var factory))
         {
             return WriteError(new LambdaError(
-                "TransactionEtl.FunctionConfigurationError",
+                "TransactionEtl.ConfigurationError",
                 LambdaFunctions.DescribeMissing(settings.Function)));
         }
 
@@ -48,7 +50,9 @@ internal sealed class LambdaInvokeCommand(CliEnvironment environment) : AsyncCom
             return WriteError(new LambdaError("TransactionEtl.EventFileError", $"Cannot read the event '{settings.Event}': {ex.Message}"));
         }
 
-        using var loggerFactory = new JsonLineLoggerFactory(LogWriter, settings.Verbose ? LogLevel.Debug : LogLevel.Information);
+        // The bootstrap's logger: the same JSON lines, context fields and secret masking as in Lambda.
+        var logging = new LoggingOptions(settings.Function, settings.Verbose ? LogLevel.Debug : LogLevel.Information);
+        using var loggerFactory = new JsonLoggerFactory(LogWriter, logging, SecretRedactor.Process);
         // Metrics lines go with the logs: stdout carries only the response, for scripts and the state machine tests.
         var services = new LambdaFunctionServices(loggerFactory, TimeProvider.System, environment.GetVariable) { MetricsOutput = LogWriter };
         try

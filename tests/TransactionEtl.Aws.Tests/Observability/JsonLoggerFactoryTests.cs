@@ -6,8 +6,14 @@ using TransactionEtl.Aws.Tests.Secrets;
 
 namespace TransactionEtl.Aws.Tests.Observability;
 
-public sealed class JsonLoggerFactoryTests
+public sealed partial class JsonLoggerFactoryTests
 {
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Loaded {Path} in {Ms} ms ({Rate} rows/s, ok={Ok})")]
+    private static partial void Loaded(ILogger logger, string path, int ms, double rate, bool ok);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Error, Message = "Post failed")]
+    private static partial void PostFailed(ILogger logger, Exception exception);
+
     private const string TraceHeader = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1";
 
     [Fact]
@@ -113,5 +119,41 @@ public sealed class JsonLoggerFactoryTests
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    [Fact]
+    public void The_call_sites_named_values_become_typed_fields()
+    {
+        var output = new StringWriter();
+        using (var factory = new JsonLoggerFactory(output, new LoggingOptions("f"), new SecretRedactor(), () => null))
+        {
+            var logger = factory.CreateLogger("x");
+            Loaded(logger, "in/a+b.csv", 12, 1.5, true);
+        }
+
+        var line = JsonNode.Parse(output.ToString())!;
+        Assert.Equal("Loaded in/a+b.csv in 12 ms (1.5 rows/s, ok=True)", (string?)line["message"]);
+        Assert.Equal("in/a+b.csv", (string?)line["Path"]);
+        Assert.Equal(12, (int?)line["Ms"]);
+        Assert.Equal(1.5, (double?)line["Rate"]);
+        Assert.True((bool?)line["Ok"]);
+        Assert.Null(line["{OriginalFormat}"]);
+        Assert.Contains("a+b.csv", output.ToString()); // relaxed escaping keeps CloudWatch lines readable
+    }
+
+    [Fact]
+    public void Foreign_exception_messages_keep_only_scheme_and_host_of_URLs()
+    {
+        var output = new StringWriter();
+        using (var factory = new JsonLoggerFactory(output, new LoggingOptions("f"), new SecretRedactor(), () => null))
+        {
+            var failure = new HttpRequestException("POST https://hooks.slack.com/services/T000/B000/XXXXSECRET?x=1 failed: 500");
+            var logger = factory.CreateLogger("x");
+            PostFailed(logger, failure);
+        }
+
+        var exception = JsonNode.Parse(output.ToString())!["exception"]!;
+        Assert.Equal("POST https://hooks.slack.com/[redacted] failed: 500", (string?)exception["message"]);
+        Assert.DoesNotContain("SECRET", output.ToString());
     }
 }

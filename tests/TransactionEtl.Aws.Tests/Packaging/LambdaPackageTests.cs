@@ -95,7 +95,9 @@ public sealed partial class LambdaPackageTests(ITestOutputHelper output) : IDisp
         var logs = await process.StandardOutput.ReadToEndAsync();
         output.WriteLineIfPossible(logs);
         var lines = logs.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
-        Assert.Contains(lines, l => l.TryGetProperty("traceId", out var t) && t.GetString() == trace);
+        // The structured logger writes the header's Root= part, the id the X-Ray console searches for.
+        Assert.Contains(lines, l => l.TryGetProperty("trace_id", out var t) && t.GetString() == "1-6745c0de-0123456789abcdef01234567");
+        Assert.All(lines, l => Assert.Equal("start-workflow", l.GetProperty("function").GetString()));
         Assert.DoesNotContain(LoopbackStepFunctions.SecretKey, logs);
     }
 
@@ -110,7 +112,7 @@ public sealed partial class LambdaPackageTests(ITestOutputHelper output) : IDisp
             var report = await runtime.NextReportAsync(TimeSpan.FromSeconds(60));
 
             Assert.Equal(RuntimeReportKind.InitError, report.Kind);
-            Assert.Equal("TransactionEtl.FunctionConfigurationError", report.ErrorType);
+            Assert.Equal("TransactionEtl.ConfigurationError", report.ErrorType);
             Assert.Contains("Unknown function 'run-etl-typo'", JsonDocument.Parse(report.Body).RootElement.GetProperty("errorMessage").GetString());
             Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "the bootstrap should exit after an init error");
             Assert.Equal(1, process.ExitCode);

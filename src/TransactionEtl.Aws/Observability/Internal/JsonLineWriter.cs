@@ -28,7 +28,15 @@ internal sealed class JsonLineWriter(
 
     public void Pop(ScopeNode node) => _scope.Value = node.Parent;
 
-    public void Write(string category, LogLevel level, EventId eventId, string message, Exception? exception)
+    /// <summary>Names a structured field may not take: they would shadow the line's own fields.</summary>
+    private static readonly HashSet<string> Reserved =
+    [
+        "timestamp", "level", "message", "function", "execution_name", "bucket", "key", "file_id",
+        "trace_id", "event_id", "event", "category", "exception", "{OriginalFormat}",
+    ];
+
+    public void Write(string category, LogLevel level, EventId eventId, string message,
+        IReadOnlyList<KeyValuePair<string, object?>>? fields, Exception? exception)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var json = new Utf8JsonWriter(buffer, WriterOptions))
@@ -53,13 +61,14 @@ internal sealed class JsonLineWriter(
                 json.WriteString("event", eventId.Name);
             }
             json.WriteString("category", category);
+            WriteFields(json, fields);
             if (exception is not null)
             {
                 json.WriteStartObject("exception");
                 json.WriteString("type", exception.GetType().FullName);
-                json.WriteString("message", redactor.Redact(exception.Message));
+                json.WriteString("message", RedactException(exception.Message, exception));
                 // The stack carries no values, but an inner exception's message may (a URL, a host); redact it too.
-                json.WriteString("detail", redactor.Redact(exception.ToString()));
+                json.WriteString("detail", RedactException(exception.ToString(), exception));
                 json.WriteEndObject();
             }
             json.WriteEndObject();
@@ -97,6 +106,55 @@ internal sealed class JsonLineWriter(
         WriteIfSet(json, "key", key);
         WriteIfSet(json, "file_id", fileId);
     }
+
+    // The [LoggerMessage] call sites' named values (file_id, rows, status...), as fields Logs Insights can filter on.
+    private void WriteFields(Utf8JsonWriter json, IReadOnlyList<KeyValuePair<string, object?>>? fields)
+    {
+        if (fields is null)
+        {
+            return;
+        }
+        foreach (var (name, value) in fields)
+        {
+            if (value is null || Reserved.Contains(name))
+            {
+                continue;
+            }
+            switch (value)
+            {
+                case int or long or short or byte or uint:
+                    json.WriteNumber(name, Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
+                    break;
+                case decimal d:
+                    json.WriteNumber(name, d);
+                    break;
+                case double d when double.IsFinite(d):
+                    json.WriteNumber(name, d);
+                    break;
+                case bool b:
+                    json.WriteBoolean(name, b);
+                    break;
+                default:
+                    json.WriteString(name, redactor.Redact(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty));
+                    break;
+            }
+        }
+    }
+
+    // Our own exceptions' messages are written to be shown (file, line, column, value). A foreign message is
+    // not ours to vouch for: a URL's path and query can be a secret the redactor never saw (a chat webhook
+    // from an environment variable), so only the scheme and host of each URL are kept.
+    private string RedactException(string text, Exception exception) =>
+        redactor.Redact(exception is Core.TransactionEtlException ? text : RedactUrls(text));
+
+    /// <summary>Keeps scheme and host of every URL in <paramref name="text"/> and drops user info, path and query.</summary>
+    internal static string RedactUrls(string text) =>
+        System.Text.RegularExpressions.Regex.Replace(
+            text,
+            @"\b(https?)://(?:[^\s/@]*@)?([^\s/?#]+)[^\s]*",
+            "$1://$2/[redacted]",
+            System.Text.RegularExpressions.RegexOptions.CultureInvariant,
+            TimeSpan.FromSeconds(1));
 
     private void WriteIfSet(Utf8JsonWriter json, string name, string? value)
     {

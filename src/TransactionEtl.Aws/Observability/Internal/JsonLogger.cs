@@ -15,6 +15,6 @@ internal sealed class JsonLogger(string category, JsonLineWriter writer) : ILogg
         {
             return;
         }
-        writer.Write(category, logLevel, eventId, formatter(state, exception), exception);
+        writer.Write(category, logLevel, eventId, formatter(state, exception), state as IReadOnlyList<KeyValuePair<string, object?>>, exception);
     }
 }
