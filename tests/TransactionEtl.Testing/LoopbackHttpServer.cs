@@ -21,30 +21,44 @@ public sealed record RecordedRequest(string Method, string PathAndQuery, IReadOn
 public sealed record LoopbackResponse(int Status, string Body = "", IReadOnlyDictionary<string, string>? Headers = null);
 
 /// <summary>
-/// A real HTTP server on 127.0.0.1 (HttpListener) for webhook and AWS-protocol tests: records every
-/// request and answers with what the test's function returns for it (given the 1-based request number).
+/// A real HTTP server on 127.0.0.1 (HttpListener) for webhook and AWS-protocol tests. Either it records every
+/// request and answers with what the test's function returns for it (given the 1-based request number), or
+/// it hands each raw <see cref="HttpListenerContext"/> to the test (the Lambda Runtime API's long-polling
+/// <c>/next</c>, streamed bodies). Each request is served on its own task, so one that blocks holds up no other.
 /// </summary>
 public sealed class LoopbackHttpServer : IAsyncDisposable
 {
     private readonly HttpListener _listener = new();
-    private readonly Func<RecordedRequest, int, LoopbackResponse> _respond;
+    private readonly Func<HttpListenerContext, Task> _handle;
+    private readonly Func<RecordedRequest, int, LoopbackResponse>? _respond;
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly Task _loop;
     private int _count;
 
-    /// <summary>Starts listening on a free loopback port.</summary>
+    /// <summary>Starts a recording server on a free loopback port.</summary>
     public LoopbackHttpServer(Func<RecordedRequest, int, LoopbackResponse> respond)
+        : this(null, respond ?? throw new ArgumentNullException(nameof(respond)))
+    {
+    }
+
+    /// <summary>Starts a server on a free loopback port that hands every request to <paramref name="handle"/>.</summary>
+    public LoopbackHttpServer(Func<HttpListenerContext, Task> handle)
+        : this(handle ?? throw new ArgumentNullException(nameof(handle)), null)
+    {
+    }
+
+    private LoopbackHttpServer(Func<HttpListenerContext, Task>? handle, Func<RecordedRequest, int, LoopbackResponse>? respond)
     {
         _respond = respond;
+        _handle = handle ?? RecordAndRespondAsync;
         for (var attempt = 1; ; attempt++)
         {
-            var port = FreePort.Next();
+            Port = FreePort.Next();
             _listener.Prefixes.Clear();
-            _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
             try
             {
                 _listener.Start();
-                BaseUri = new Uri($"http://127.0.0.1:{port}/");
                 break;
             }
             catch (HttpListenerException) when (attempt < 5)
@@ -54,11 +68,37 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
         _loop = Task.Run(LoopAsync);
     }
 
-    /// <summary>http://127.0.0.1:port/</summary>
-    public Uri BaseUri { get; } = null!;
+    /// <summary>The port listened on.</summary>
+    public int Port { get; }
 
-    /// <summary>Requests received so far, in order.</summary>
+    /// <summary>http://127.0.0.1:port/</summary>
+    public Uri BaseUri => new($"http://127.0.0.1:{Port}/");
+
+    /// <summary>host:port, the form of AWS_LAMBDA_RUNTIME_API.</summary>
+    public string HostPort => $"127.0.0.1:{Port}";
+
+    /// <summary>Requests received so far, in order (recording mode).</summary>
     public IReadOnlyList<RecordedRequest> Requests => [.. _requests];
+
+    /// <summary>Reads a request's whole body.</summary>
+    public static async Task<byte[]> ReadBodyAsync(HttpListenerRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        using var buffer = new MemoryStream();
+        await request.InputStream.CopyToAsync(buffer);
+        return buffer.ToArray();
+    }
+
+    /// <summary>Writes a complete response: status, content type and a UTF-8 body with its length.</summary>
+    public static async Task WriteAsync(HttpListenerResponse response, int status, string body, string contentType = "application/json")
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        response.StatusCode = status;
+        response.ContentType = contentType;
+        var bytes = System.Text.Encoding.UTF8.GetBytes(body);
+        response.ContentLength64 = bytes.Length;
+        await response.OutputStream.WriteAsync(bytes);
+    }
 
     private async Task LoopAsync()
     {
@@ -73,38 +113,70 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
             {
                 return;
             }
-            using var body = new MemoryStream();
-            await context.Request.InputStream.CopyToAsync(body);
-            var headers = context.Request.Headers.AllKeys.Where(k => k is not null)
-                .ToDictionary(k => k!, k => context.Request.Headers[k] ?? "", StringComparer.OrdinalIgnoreCase);
-            var request = new RecordedRequest(context.Request.HttpMethod, context.Request.RawUrl ?? "/", headers, body.ToArray());
-            _requests.Enqueue(request);
-            LoopbackResponse response;
+            _ = Task.Run(() => ServeAsync(context));
+        }
+    }
+
+    private async Task ServeAsync(HttpListenerContext context)
+    {
+        try
+        {
+            await _handle(context);
+        }
+        catch (Exception ex)
+        {
             try
             {
-                response = _respond(request, Interlocked.Increment(ref _count));
+                await WriteAsync(context.Response, 599, "loopback server handler failed: " + ex, "text/plain");
             }
-            catch (Exception ex)
+            catch (Exception)
             {
-                response = new LoopbackResponse(599, ex.ToString());
+                // The client went away; nothing to report to.
             }
-            context.Response.StatusCode = response.Status;
-            foreach (var (name, value) in response.Headers ?? new Dictionary<string, string>())
-            {
-                if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase))
-                {
-                    context.Response.ContentType = value;
-                }
-                else
-                {
-                    context.Response.Headers[name] = value;
-                }
-            }
-            var bytes = System.Text.Encoding.UTF8.GetBytes(response.Body);
-            context.Response.ContentLength64 = bytes.Length;
-            await context.Response.OutputStream.WriteAsync(bytes);
-            context.Response.Close();
         }
+        finally
+        {
+            try
+            {
+                context.Response.Close();
+            }
+            catch (Exception)
+            {
+                // Already closed by the handler or the client.
+            }
+        }
+    }
+
+    private async Task RecordAndRespondAsync(HttpListenerContext context)
+    {
+        var headers = context.Request.Headers.AllKeys.Where(k => k is not null)
+            .ToDictionary(k => k!, k => context.Request.Headers[k] ?? "", StringComparer.OrdinalIgnoreCase);
+        var request = new RecordedRequest(context.Request.HttpMethod, context.Request.RawUrl ?? "/", headers, await ReadBodyAsync(context.Request));
+        _requests.Enqueue(request);
+        LoopbackResponse response;
+        try
+        {
+            response = _respond!(request, Interlocked.Increment(ref _count));
+        }
+        catch (Exception ex)
+        {
+            response = new LoopbackResponse(599, ex.ToString());
+        }
+        context.Response.StatusCode = response.Status;
+        foreach (var (name, value) in response.Headers ?? new Dictionary<string, string>())
+        {
+            if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase))
+            {
+                context.Response.ContentType = value;
+            }
+            else
+            {
+                context.Response.Headers[name] = value;
+            }
+        }
+        var bytes = System.Text.Encoding.UTF8.GetBytes(response.Body);
+        context.Response.ContentLength64 = bytes.Length;
+        await context.Response.OutputStream.WriteAsync(bytes);
     }
 
     /// <inheritdoc />

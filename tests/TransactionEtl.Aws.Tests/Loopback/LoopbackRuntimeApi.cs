@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Threading.Channels;
+using TransactionEtl.Testing;
 
 namespace TransactionEtl.Aws.Tests.Loopback;
 

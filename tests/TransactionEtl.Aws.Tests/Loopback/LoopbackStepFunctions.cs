@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Amazon.Runtime;
 using TransactionEtl.Aws.Signing;
+using TransactionEtl.Testing;
 
 namespace TransactionEtl.Aws.Tests.Loopback;
 
