@@ -168,14 +168,14 @@ public sealed class RunEtlHandler : IAsyncDisposable
     {
         if (_masterSecret is null)
         {
-            throw new FunctionConfigurationException(
+            throw new ConfigurationException(
                 $"{{\"mode\":\"migrate\"}} needs {EnvironmentVariables.MigrationDbSecretId} (the master credentials secret); it is not set on this function.");
         }
         var server = await _databaseSecret.GetAsync(cancellationToken);
         var master = await _masterSecret.GetAsync(cancellationToken);
         if (string.Equals(master.Username, server.Username, StringComparison.Ordinal))
         {
-            throw new FunctionConfigurationException(
+            throw new ConfigurationException(
                 $"The loader secret '{_databaseSecret.SecretId}' names the master user '{server.Username}'; give the loader its own login role so loads run with least privilege.");
         }
         var masterConnection = DatabaseConnections.ConnectionString(server, master.Username, master.Password, _options);

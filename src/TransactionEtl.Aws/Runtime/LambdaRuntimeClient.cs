@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using TransactionEtl.Aws.Configuration;
 using TransactionEtl.Aws.Runtime.Internal;
 
 namespace TransactionEtl.Aws.Runtime;
@@ -47,7 +48,7 @@ public sealed class LambdaRuntimeClient : IDisposable
         var api = Environment.GetEnvironmentVariable(RuntimeEnvironment.RuntimeApi);
         if (string.IsNullOrEmpty(api))
         {
-            throw new FunctionConfigurationException(
+            throw new ConfigurationException(
                 $"{RuntimeEnvironment.RuntimeApi} is not set: the bootstrap runs inside Lambda (or a runtime emulator) only; " +
                 "use `txetl lambda invoke` to run a handler locally.");
         }

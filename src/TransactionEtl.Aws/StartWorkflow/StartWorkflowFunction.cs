@@ -1,5 +1,6 @@
 using Amazon.Runtime.Credentials;
 using Microsoft.Extensions.Logging;
+using TransactionEtl.Aws.Configuration;
 using TransactionEtl.Aws.Runtime;
 using TransactionEtl.Aws.StepFunctions;
 
@@ -24,7 +25,7 @@ public static class StartWorkflowFunction
         var stateMachineArn = services.GetEnvironmentVariable(RuntimeEnvironment.StateMachineArn);
         if (string.IsNullOrWhiteSpace(stateMachineArn) || !stateMachineArn.StartsWith("arn:", StringComparison.Ordinal))
         {
-            throw new FunctionConfigurationException(
+            throw new ConfigurationException(
                 $"{RuntimeEnvironment.StateMachineArn} must hold the ARN of the state machine to start " +
                 "(arn:aws:states:<region>:<account>:stateMachine:<name>); it is " +
                 (string.IsNullOrWhiteSpace(stateMachineArn) ? "not set." : "not an ARN."));

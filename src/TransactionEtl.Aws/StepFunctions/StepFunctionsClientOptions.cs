@@ -1,3 +1,4 @@
+using TransactionEtl.Aws.Configuration;
 using TransactionEtl.Aws.Runtime;
 
 namespace TransactionEtl.Aws.StepFunctions;
@@ -45,14 +46,14 @@ public sealed class StepFunctionsClientOptions
         ArgumentNullException.ThrowIfNull(getEnvironmentVariable);
         var region = NonEmpty(getEnvironmentVariable(RuntimeEnvironment.Region))
             ?? NonEmpty(getEnvironmentVariable(RuntimeEnvironment.DefaultRegion))
-            ?? throw new FunctionConfigurationException(
+            ?? throw new ConfigurationException(
                 $"{RuntimeEnvironment.Region} is not set: Step Functions needs a region (Lambda sets it; locally export AWS_REGION=eu-west-1 or similar).");
         var endpoint = NonEmpty(getEnvironmentVariable(RuntimeEnvironment.EndpointUrlStepFunctions))
             ?? NonEmpty(getEnvironmentVariable(RuntimeEnvironment.EndpointUrl))
             ?? $"https://states.{region}.amazonaws.com/";
         if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri))
         {
-            throw new FunctionConfigurationException($"The Step Functions endpoint '{endpoint}' is not an absolute URL (check AWS_ENDPOINT_URL_SFN / AWS_ENDPOINT_URL).");
+            throw new ConfigurationException($"The Step Functions endpoint '{endpoint}' is not an absolute URL (check AWS_ENDPOINT_URL_SFN / AWS_ENDPOINT_URL).");
         }
         return new StepFunctionsClientOptions(region, uri);
     }

@@ -1,6 +1,7 @@
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
+using TransactionEtl.Aws.Configuration;
 using TransactionEtl.Aws.Runtime;
 using TransactionEtl.Aws.Tests.Loopback;
 
@@ -124,14 +125,14 @@ public sealed class LambdaRuntimeHostTests
 
         var exit = await LambdaRuntimeHost.RunAsync(
             client,
-            (_, _) => throw new FunctionConfigurationException("TXETL_STATE_MACHINE_ARN is not set."),
+            (_, _) => throw new ConfigurationException("TXETL_STATE_MACHINE_ARN is not set."),
             Services,
             CancellationToken.None);
 
         Assert.Equal(1, exit);
         var report = await api.NextReportAsync();
         Assert.Equal(RuntimeReportKind.InitError, report.Kind);
-        Assert.Equal("TransactionEtl.FunctionConfigurationError", report.ErrorType);
+        Assert.Equal("TransactionEtl.ConfigurationError", report.ErrorType);
         Assert.Contains("TXETL_STATE_MACHINE_ARN is not set.", report.Body);
         Assert.Equal(0, api.NextRequests);
     }

@@ -84,7 +84,7 @@ public sealed class LambdaInvokeCommandTests : IDisposable
 
         Assert.Equal(1, exit);
         using var json = JsonDocument.Parse(output);
-        Assert.Equal("TransactionEtl.FunctionConfigurationError", json.RootElement.GetProperty("errorType").GetString());
+        Assert.Equal("TransactionEtl.ConfigurationError", json.RootElement.GetProperty("errorType").GetString());
         Assert.Contains("TXETL_STATE_MACHINE_ARN", json.RootElement.GetProperty("errorMessage").GetString());
     }
 
