@@ -16,6 +16,7 @@ internal static class TxetlApp
     public static Task<int> RunAsync(string[] args, CliEnvironment environment, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(environment);
+        args = LeadingOptions.MoveBehindCommand(args);
         var app = new CommandApp();
         app.Configure(config =>
         {

@@ -120,6 +120,20 @@ public sealed class DbCommandTests
         Assert.Contains("at TransactionEtl.Postgres.DatabaseUrl", result.Stderr);
     }
 
+    [Theory]
+    [InlineData("--verbose", "--database-url", "postgres://u@h/d?colour=blue", "db", "migrate")]
+    [InlineData("--database-url=postgres://u@h/d?colour=blue", "--verbose", "db", "migrate")]
+    public async Task Common_options_may_stand_before_the_command(params string[] args)
+    {
+        using var home = new ScratchDirectory();
+
+        var result = await RunAsync(home, args);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("txetl: error: the database URL has an unknown parameter 'colour'", result.Stderr);
+        Assert.Contains("at TransactionEtl.Postgres.DatabaseUrl", result.Stderr);
+    }
+
     [Fact]
     public async Task Environment_variable_names_an_external_database_too()
     {
