@@ -2,7 +2,10 @@
 # Builds the Lambda deployment zips: one Native AOT `bootstrap` (runtime provided.al2023) that serves all
 # three functions by _HANDLER, zipped once per function at the zip root as
 #   artifacts/lambda/{start-workflow,run-etl,notify-chat}.zip
-# Usage: scripts/package-lambda.sh [--arch x64|arm64]     (default x64; Terraform reads these paths)
+# Usage: scripts/package-lambda.sh [--arch x64|arm64] [--ca-bundle FILE]
+#   --arch       x64 (default) or arm64; Terraform reads the zips from artifacts/lambda/
+#   --ca-bundle  PEM file of the database's root certificates (for RDS, AWS's global-bundle.pem), added to
+#                run-etl.zip as global-bundle.pem, where TXETL_DB_ROOT_CERT points (VerifyFull)
 # arm64 cross-compiles and needs clang, lld, the aarch64 binutils/gcc and libc6-dev-arm64-cross (objcopy,
 # the C runtime objects and libraries); as root the script installs those Debian packages, otherwise it
 # names them and stops. (No zlib package:
@@ -13,14 +16,28 @@ cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 arch=x64
+ca_bundle=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --arch) arch="${2:-}"; shift 2 ;;
     --arch=*) arch="${1#*=}"; shift ;;
-    -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "package-lambda: unknown argument '$1' (expected --arch x64|arm64)" >&2; exit 1 ;;
+    --ca-bundle) ca_bundle="${2:-}"; shift 2 ;;
+    --ca-bundle=*) ca_bundle="${1#*=}"; shift ;;
+    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "package-lambda: unknown argument '$1' (expected --arch x64|arm64, --ca-bundle FILE)" >&2; exit 1 ;;
   esac
 done
+if [ -n "$ca_bundle" ]; then
+  # Checked before the 3-minute publish: a wrong file would only show when RunEtl first connects.
+  if [ ! -r "$ca_bundle" ]; then
+    echo "package-lambda: --ca-bundle '$ca_bundle' is not a readable file" >&2; exit 1
+  fi
+  certs=$(grep -c -- '-----BEGIN CERTIFICATE-----' "$ca_bundle" || true)
+  if [ "$certs" -eq 0 ] || { command -v openssl >/dev/null && ! openssl x509 -in "$ca_bundle" -noout 2>/dev/null; }; then
+    echo "package-lambda: --ca-bundle '$ca_bundle' holds no PEM certificate (expected AWS's global-bundle.pem)" >&2; exit 1
+  fi
+  ca_bundle="$(cd "$(dirname "$ca_bundle")" && pwd)/$(basename "$ca_bundle")"
+fi
 case "$arch" in
   x64) lambda_arch=x86_64 ;;
   arm64) lambda_arch=arm64 ;;
@@ -83,17 +100,26 @@ echo "package-lambda: published in ${seconds}s, 0 warnings"
 for fn in "${functions[@]}"; do
   zip_path="$out/$fn.zip"
   rm -f "$zip_path"
+  bundle=""
+  if [ "$fn" = run-etl ] && [ -n "$ca_bundle" ]; then
+    cp "$ca_bundle" "$publish/global-bundle.pem"
+    chmod 0644 "$publish/global-bundle.pem"
+    bundle=global-bundle.pem
+  fi
   if command -v zip >/dev/null; then
-    (cd "$publish" && zip -q -X -9 "$zip_path" bootstrap)
+    (cd "$publish" && zip -q -X -9 "$zip_path" bootstrap $bundle)
   else
-    python3 - "$bootstrap" "$zip_path" <<'PY'
-import sys, zipfile
-src, dst = sys.argv[1], sys.argv[2]
-info = zipfile.ZipInfo("bootstrap", date_time=(2020, 1, 1, 0, 0, 0))
-info.external_attr = 0o100755 << 16   # regular file, rwxr-xr-x: Lambda executes it
-info.compress_type = zipfile.ZIP_DEFLATED
-with open(src, "rb") as f, zipfile.ZipFile(dst, "w") as z:
-    z.writestr(info, f.read(), compresslevel=9)
+    python3 - "$publish" "$zip_path" bootstrap $bundle <<'PY'
+import os, sys, zipfile
+folder, dst, names = sys.argv[1], sys.argv[2], sys.argv[3:]
+with zipfile.ZipFile(dst, "w") as z:
+    for name in names:
+        info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+        mode = 0o755 if name == "bootstrap" else 0o644   # Lambda executes the bootstrap
+        info.external_attr = (0o100000 | mode) << 16
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with open(os.path.join(folder, name), "rb") as f:
+            z.writestr(info, f.read(), compresslevel=9)
 PY
   fi
 done
@@ -104,3 +130,8 @@ printf 'package-lambda: bootstrap %s bytes (linux-%s)\n' "$(size "$bootstrap")" 
 for fn in "${functions[@]}"; do
   printf 'package-lambda: artifacts/lambda/%s.zip %s bytes\n' "$fn" "$(size "$out/$fn.zip")"
 done
+if [ -n "$ca_bundle" ]; then
+  echo "package-lambda: run-etl.zip holds global-bundle.pem ($certs certificates from $ca_bundle)"
+else
+  echo "package-lambda: note: run-etl.zip holds no CA bundle; with TXETL_DB_SSL_MODE=VerifyFull (the Terraform default) pass --ca-bundle global-bundle.pem (docs/deploy.md)"
+fi

@@ -24,14 +24,34 @@ public sealed partial class LambdaPackageTests(ITestOutputHelper output) : IDisp
         foreach (var function in Functions)
         {
             using var zip = ZipFile.OpenRead(Path.Combine(Artifacts, function + ".zip"));
-            var entry = Assert.Single(zip.Entries);
-            Assert.Equal("bootstrap", entry.FullName);
+            var entry = Assert.Single(zip.Entries, e => e.FullName == "bootstrap");
             var mode = (entry.ExternalAttributes >> 16) & 0x1FF;
             Assert.True((mode & 0x49) == 0x49, $"{function}.zip: bootstrap mode {Convert.ToString(mode, 8)} is not executable for all");
             using var stream = entry.Open();
             hashes.Add(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(stream)));
         }
         Assert.Single(hashes.Distinct());
+    }
+
+    [PackagedFact]
+    public void The_CA_bundle_given_to_the_packaging_command_is_in_run_etl_zip_only_where_TXETL_DB_ROOT_CERT_points()
+    {
+        var given = Environment.GetEnvironmentVariable("TXETL_LAMBDA_CA_BUNDLE");
+        Assert.False(string.IsNullOrEmpty(given), "scripts/test.d/20-lambda-package.sh sets TXETL_LAMBDA_CA_BUNDLE to the bundle it packaged");
+        foreach (var function in Functions)
+        {
+            using var zip = ZipFile.OpenRead(Path.Combine(Artifacts, function + ".zip"));
+            var names = zip.Entries.Select(e => e.FullName).Order(StringComparer.Ordinal).ToList();
+            if (function != "run-etl")
+            {
+                Assert.Equal(["bootstrap"], names);
+                continue;
+            }
+            // Terraform's default TXETL_DB_ROOT_CERT is /var/task/global-bundle.pem: the zip root.
+            Assert.Equal(["bootstrap", "global-bundle.pem"], names);
+            using var pem = new StreamReader(zip.GetEntry("global-bundle.pem")!.Open());
+            Assert.Equal(File.ReadAllText(given), pem.ReadToEnd());
+        }
     }
 
     [PackagedFact]
