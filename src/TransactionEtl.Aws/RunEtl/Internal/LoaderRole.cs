@@ -20,12 +20,19 @@ internal static class LoaderRole
             var exists = await ScalarAsync(connection, "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = @role)", role, null, cancellationToken) is true;
             // Role names and passwords cannot be bind parameters in DDL, so the server quotes them with
             // format(%I, %L) from bound values and the result is executed; nothing is spliced in here.
+            // The password goes as its SCRAM verifier, so the statement text (which log_statement = ddl
+            // writes to the server log) holds nothing to log in with.
             var template = exists ? "ALTER ROLE %I WITH LOGIN PASSWORD %L" : "CREATE ROLE %I WITH LOGIN PASSWORD %L";
-            await ExecuteFormattedAsync(connection, template, role, password, cancellationToken);
+            await ExecuteFormattedAsync(connection, template, role, StoredForm(password), cancellationToken);
             await ExecuteFormattedAsync(connection, $"GRANT {GroupRole} TO %I", role, null, cancellationToken);
             return exists ? "updated" : "created";
         }
     }
+
+    /// <summary>What the role statement carries: the SCRAM verifier, or, for a password that is not printable
+    /// ASCII (whose SASLprep form only the server computes exactly), the password itself.</summary>
+    internal static string StoredForm(string password) =>
+        ScramVerifier.CanHash(password) ? ScramVerifier.Create(password) : password;
 
     private static async Task ExecuteFormattedAsync(NpgsqlConnection connection, string template, string role, string? password, CancellationToken cancellationToken)
     {
