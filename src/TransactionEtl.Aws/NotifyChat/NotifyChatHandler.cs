@@ -10,7 +10,9 @@ namespace TransactionEtl.Aws.NotifyChat;
 /// <summary>
 /// The notify-chat function: an SNS event carrying the state machine's alerts becomes one Slack and/or
 /// one Teams message per alert (one per file, never per row). Webhook URLs come from the chat secret.
-/// If any post fails after its retries the function fails, so SNS redelivers the event.
+/// If an alert reached no channel after the retries, the function fails, so SNS redelivers the event. If it
+/// reached one of two, the other's failure is logged (<c>ChatPartlyDelivered</c>) and the function succeeds:
+/// a redelivery would post the alert to the working channel again, and the team has seen it there.
 /// </summary>
 public sealed class NotifyChatHandler
 {
@@ -71,19 +73,30 @@ public sealed class NotifyChatHandler
             });
             _logger.ChatAlertReceived(view.File, view.Status, view.Severity);
             messages++;
+            var alertFailures = new List<ChatDeliveryException>();
+            var delivered = 0;
             if (webhooks.SlackWebhookUrl is { } slack)
             {
-                posts += await TryPostAsync("Slack", slack, ChatPayloads.Slack(view), failures, cancellationToken);
+                delivered += await TryPostAsync("Slack", slack, ChatPayloads.Slack(view), alertFailures, cancellationToken);
             }
             if (webhooks.TeamsWebhookUrl is { } teams)
             {
-                posts += await TryPostAsync("Teams", teams, ChatPayloads.Teams(view), failures, cancellationToken);
+                delivered += await TryPostAsync("Teams", teams, ChatPayloads.Teams(view), alertFailures, cancellationToken);
+            }
+            posts += delivered;
+            if (delivered > 0 && alertFailures.Count > 0)
+            {
+                _logger.ChatPartlyDelivered(view.File, string.Join(" ", alertFailures.Select(f => f.Message)));
+            }
+            else
+            {
+                failures.AddRange(alertFailures);
             }
         }
 
         if (failures.Count > 0)
         {
-            // One channel failing must not hide the other's outcome; SNS redelivers the whole event.
+            // Every failure here is an alert no channel received; SNS redelivers the whole event.
             throw new ChatDeliveryException(
                 string.Join(" ", failures.Select(f => f.Message)), isTransient: failures.TrueForAll(f => f.IsTransient));
         }

@@ -57,4 +57,8 @@ public static partial class LogMessages
     [LoggerMessage(EventId = 1205, EventName = "ChatRecordSkipped", Level = LogLevel.Warning,
         Message = "SNS record {MessageId} is not a TransactionEtl alert: {Reason}")]
     public static partial void ChatRecordSkipped(this ILogger logger, string messageId, string reason);
+
+    [LoggerMessage(EventId = 1206, EventName = "ChatPartlyDelivered", Level = LogLevel.Error,
+        Message = "Alert for {File} reached only some channels and is not redelivered, so the others miss it: {Failures}")]
+    public static partial void ChatPartlyDelivered(this ILogger logger, string file, string failures);
 }

@@ -108,6 +108,26 @@ public sealed class NotifyChatHandlerTests
     }
 
     [Fact]
+    public async Task An_alert_that_reached_one_channel_succeeds_so_sns_does_not_post_it_there_again()
+    {
+        // Slack answers, Teams is down: a redelivery would post the alert to Slack a second time.
+        await using var webhooks = new LoopbackHttpServer((r, _) => r.PathAndQuery.StartsWith("/services/", StringComparison.Ordinal)
+            ? new LoopbackResponse(200, "ok")
+            : new LoopbackResponse(503, "down"));
+        await using var rig = await Rig.CreateAsync(webhooks, slack: true, teams: true, maxAttempts: 2);
+
+        var response = JsonNode.Parse(await rig.Handler.HandleAsync(Sample("sns-error-rejected.json"), default))!;
+
+        Assert.Equal(1, (int?)response["posts"]);
+        Assert.Single(webhooks.Requests, r => r.PathAndQuery == SlackPath);
+        Assert.Equal(2, webhooks.Requests.Count(r => r.PathAndQuery == TeamsPath));
+        var partly = Assert.Single(rig.LogLines(), l => (string?)l["event"] == "ChatPartlyDelivered");
+        Assert.Equal("Error", (string?)partly["level"]);
+        Assert.Contains("Teams message not delivered: HTTP 503", (string?)partly["message"]);
+        rig.AssertNoSecretIn(rig.Output);
+    }
+
+    [Fact]
     public async Task A_refused_connection_never_shows_the_url()
     {
         var closedPort = FreePort.Next();
