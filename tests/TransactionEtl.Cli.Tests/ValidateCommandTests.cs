@@ -1,19 +1,26 @@
 using System.Text;
 using System.Text.Json;
 using TransactionEtl.Core;
+using TransactionEtl.Testing;
 
 namespace TransactionEtl.Cli.Tests;
 
 /// <summary><c>txetl validate</c> on real argv, in-process with captured stdout/stderr; no database involved.</summary>
-public sealed class ValidateCommandTests
+public sealed class ValidateCommandTests : IDisposable
 {
+    private readonly ScratchDirectory _scratch = new("txetl-validate-");
+
+    public void Dispose() => _scratch.Dispose();
+
+    private string NewDirectory() => Directory.CreateDirectory(Path.Combine(_scratch.Path, Guid.NewGuid().ToString("N"))).FullName;
+
     private static readonly string DataDir = Path.Combine(AppContext.BaseDirectory, "Data");
 
     private static Task<CliResult> RunAsync(params string[] args) => CliTestHost.RunAsync(null, DataDir, args);
 
-    private static string TempCsv(string text)
+    private string TempCsv(string text)
     {
-        string path = Path.Combine(Directory.CreateTempSubdirectory("txetl-validate").FullName, "file.csv");
+        string path = Path.Combine(NewDirectory(), "file.csv");
         File.WriteAllText(path, text, new UTF8Encoding(false));
         return path;
     }
@@ -102,7 +109,7 @@ public sealed class ValidateCommandTests
     [Fact]
     public async Task Uses_the_contract_named_on_the_command_line()
     {
-        string dir = Directory.CreateTempSubdirectory("txetl-contract").FullName;
+        string dir = NewDirectory();
         File.WriteAllText(Path.Combine(dir, "c.json"), """{ "name": "pairs", "version": "1", "fields": [ { "name": "k", "constraints": { "required": true } }, { "name": "v", "type": "integer" } ] }""");
         File.WriteAllText(Path.Combine(dir, "f.csv"), "k,v\na,1\nb,x\n");
         var result = await CliTestHost.RunAsync(null, dir, "validate", "f.csv", "--contract", "c.json", "--max-rejected-ratio", "0.5");
@@ -114,7 +121,7 @@ public sealed class ValidateCommandTests
     [Fact]
     public async Task Exits_1_with_one_line_on_stderr_for_a_broken_contract()
     {
-        string dir = Directory.CreateTempSubdirectory("txetl-contract").FullName;
+        string dir = NewDirectory();
         File.WriteAllText(Path.Combine(dir, "c.json"), """{ "name": "bad", "version": "1", "fields": [ { "name": "k", "constraints": { "pattern": "([" } } ] }""");
         File.WriteAllText(Path.Combine(dir, "f.csv"), "k\na\n");
         var result = await CliTestHost.RunAsync(null, dir, "validate", "f.csv", "--contract", "c.json");

@@ -3,8 +3,13 @@ using System.Text.Json.Nodes;
 
 namespace TransactionEtl.Core.Tests;
 
-public class ContractTests
+public sealed class ContractTests : IDisposable
 {
+    // Per test (xunit makes an instance per test), removed afterwards.
+    private readonly string _directory = Directory.CreateTempSubdirectory("txetl-contract-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
     private static string DefaultJson() => File.ReadAllText(Path.Combine(RepoRoot.Path, "contracts", "transactions.contract.json"));
 
     private static Contract Load(string json, string? baseDirectory = null) =>
@@ -137,7 +142,7 @@ public class ContractTests
     [Fact]
     public async Task Runs_a_custom_contract_with_its_own_dialect_types_and_tax_rules()
     {
-        string dir = Directory.CreateTempSubdirectory("txetl-contract").FullName;
+        string dir = _directory;
         File.WriteAllText(Path.Combine(dir, "rules.csv"), "rule_id,country,region,category,rate,price_includes_tax,valid_from,valid_to,note\nAT-STD,AT,,,0.20,false,2016-01-01,,Austria\n");
         File.WriteAllText(Path.Combine(dir, "orders.json"), """
             {

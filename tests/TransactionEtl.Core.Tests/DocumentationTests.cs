@@ -4,8 +4,13 @@ using System.Text.RegularExpressions;
 namespace TransactionEtl.Core.Tests;
 
 /// <summary>The complete example in docs/contracts.md must load and behave as the page says.</summary>
-public class DocumentationTests
+public sealed class DocumentationTests : IDisposable
 {
+    // Per test (xunit makes an instance per test), removed afterwards.
+    private readonly string _directory = Directory.CreateTempSubdirectory("txetl-doc-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
     [Fact]
     public async Task The_complete_example_in_the_contract_docs_loads_and_runs()
     {
@@ -16,7 +21,7 @@ public class DocumentationTests
         Assert.NotEmpty(json);
         Assert.NotEmpty(rules);
 
-        string dir = Directory.CreateTempSubdirectory("txetl-doc").FullName;
+        string dir = _directory;
         Directory.CreateDirectory(Path.Combine(dir, "rules"));
         File.WriteAllText(Path.Combine(dir, "rules", "at.csv"), rules);
         File.WriteAllText(Path.Combine(dir, "orders.json"), json);
