@@ -12,6 +12,8 @@ variables {
   on_failure_queue_name    = "txetl-test-start-workflow-failures"
   db_instance_id           = "txetl-test"
   db_connections_threshold = 10
+
+  notify_chat_log_group_name = "/aws/lambda/txetl-test-notify-chat"
 }
 
 run "alarms_and_dashboard" {
@@ -22,7 +24,7 @@ run "alarms_and_dashboard" {
   assert {
     condition = toset(keys(aws_cloudwatch_metric_alarm.this)) == toset([
       "executions-failed", "executions-timed-out", "executions-aborted",
-      "run-etl-errors", "run-etl-throttles", "start-workflow-failures",
+      "run-etl-errors", "run-etl-throttles", "start-workflow-failures", "chat-delivery-failures",
       "database-cpu", "database-free-storage", "database-connections",
     ])
     error_message = "The alarm set must match docs/operations.md: ${jsonencode(keys(aws_cloudwatch_metric_alarm.this))}"
@@ -54,6 +56,17 @@ run "alarms_and_dashboard" {
       aws_cloudwatch_metric_alarm.this[k].dimensions == tomap({ (m[2]) = m[3] })
     ])
     error_message = "Each alarm must watch the right metric of the right resource."
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_log_metric_filter.chat_delivery_failures.log_group_name == var.notify_chat_log_group_name &&
+      strcontains(aws_cloudwatch_log_metric_filter.chat_delivery_failures.pattern, "$.event = \"ChatFailed\"") &&
+      strcontains(aws_cloudwatch_log_metric_filter.chat_delivery_failures.pattern, "$.event = \"ChatPartlyDelivered\"") &&
+      one(aws_cloudwatch_log_metric_filter.chat_delivery_failures.metric_transformation).name == aws_cloudwatch_metric_alarm.this["chat-delivery-failures"].metric_name &&
+      one(aws_cloudwatch_log_metric_filter.chat_delivery_failures.metric_transformation).namespace == aws_cloudwatch_metric_alarm.this["chat-delivery-failures"].namespace
+    )
+    error_message = "The chat delivery alarm must count NotifyChat's ChatFailed and ChatPartlyDelivered log lines."
   }
 
   assert {

@@ -1,7 +1,8 @@
 # Alarms to the alerts topic and one dashboard. Every alarm is an entry of local.alarms, so adding
 # one is a map entry, and the tests can check that each targets the topic.
 locals {
-  five_minutes = 300
+  five_minutes         = 300
+  chat_failures_metric = "ChatDeliveryFailures"
 
   alarms = {
     "executions-failed" = {
@@ -64,6 +65,16 @@ locals {
       threshold   = 1
       periods     = 1
     }
+    "chat-delivery-failures" = {
+      description = "A file alert did not reach Slack or Teams (one channel or all) after NotifyChat's retries."
+      namespace   = var.metrics_namespace
+      metric      = local.chat_failures_metric
+      dimensions  = {}
+      statistic   = "Sum"
+      comparison  = "GreaterThanOrEqualToThreshold"
+      threshold   = 1
+      periods     = 1
+    }
     "database-cpu" = {
       description = "Database CPU is high for 15 minutes."
       namespace   = "AWS/RDS"
@@ -94,6 +105,22 @@ locals {
       threshold   = var.db_connections_threshold
       periods     = 2
     }
+  }
+}
+
+# NotifyChat does not fail when one of two channels got the alert (a redelivery would post it twice), so
+# Lambda's Errors metric misses that case: count its failure log lines instead.
+resource "aws_cloudwatch_log_metric_filter" "chat_delivery_failures" {
+  name           = "${var.name_prefix}-chat-delivery-failures"
+  log_group_name = var.notify_chat_log_group_name
+  pattern        = "{ ($.event = \"ChatFailed\") || ($.event = \"ChatPartlyDelivered\") }"
+
+  metric_transformation {
+    name          = local.chat_failures_metric
+    namespace     = var.metrics_namespace
+    value         = "1"
+    default_value = "0"
+    unit          = "Count"
   }
 }
 

@@ -28,6 +28,11 @@ variable "on_failure_queue_name" {
   description = "Name of StartWorkflow's on-failure queue."
 }
 
+variable "notify_chat_log_group_name" {
+  type        = string
+  description = "Log group of the NotifyChat function; its ChatFailed and ChatPartlyDelivered lines are counted."
+}
+
 variable "db_instance_id" {
   type        = string
   description = "RDS instance identifier."

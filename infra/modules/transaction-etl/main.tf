@@ -115,6 +115,8 @@ module "monitoring" {
   run_etl_function_name = module.functions.function_names["run-etl"]
   on_failure_queue_name = module.functions.on_failure_queue_name
   db_instance_id        = module.database.instance_id
+
+  notify_chat_log_group_name = module.functions.log_group_names["notify-chat"]
   # Each RunEtl holds one connection; the rest is headroom for migrations and operators.
   db_connections_threshold        = var.run_etl_reserved_concurrency + 5
   db_free_storage_threshold_bytes = floor(module.database.allocated_storage_bytes / 10)
