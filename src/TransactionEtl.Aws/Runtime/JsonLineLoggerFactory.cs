@@ -7,7 +7,8 @@ namespace TransactionEtl.Aws.Runtime;
 /// A minimal logger factory writing one JSON object per line (timestamp, level, category, event id,
 /// message, the structured fields, trace id from <c>_X_AMZN_TRACE_ID</c>). It keeps the bootstrap free of
 /// Microsoft.Extensions.Logging's reflection-based console formatter. Values are whatever the
-/// [LoggerMessage] call sites pass, and those never pass secrets.
+/// [LoggerMessage] call sites pass, and those never pass secrets; as a safety net every string is masked with
+/// <see cref="Observability.SecretRedactor.Process"/> (the values the secrets adapter has read).
 /// </summary>
 public sealed class JsonLineLoggerFactory : ILoggerFactory
 {
@@ -47,14 +48,16 @@ public sealed class JsonLineLoggerFactory : ILoggerFactory
             {
                 json.WriteNumber("eventId", eventId.Id);
             }
-            json.WriteString("message", formatter(state, exception));
+            // Every string goes through the process's SecretRedactor: a secret the secrets adapter read is masked
+            // here even if a call site passes it by mistake (docs/configuration.md promises that).
+            json.WriteString("message", Redact(formatter(state, exception)));
             if (state is IReadOnlyList<KeyValuePair<string, object?>> fields)
             {
                 foreach (var (name, value) in fields)
                 {
                     if (name != "{OriginalFormat}")
                     {
-                        json.WriteString(name, Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture));
+                        json.WriteString(name, Redact(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)));
                     }
                 }
             }
@@ -68,9 +71,9 @@ public sealed class JsonLineLoggerFactory : ILoggerFactory
                 json.WriteString("exceptionType", exception.GetType().FullName);
                 // Foreign messages are not ours to vouch for: a URL's path and query can be a secret
                 // (chat webhooks), so only scheme and host of any URL are kept.
-                json.WriteString("exceptionMessage", exception is Core.TransactionEtlException
+                json.WriteString("exceptionMessage", Redact(exception is Core.TransactionEtlException
                     ? exception.Message
-                    : RedactUrls(exception.Message));
+                    : RedactUrls(exception.Message)));
             }
             json.WriteEndObject();
         }
@@ -80,6 +83,8 @@ public sealed class JsonLineLoggerFactory : ILoggerFactory
             _writer.WriteLine(line);
         }
     }
+
+    private static string? Redact(string? text) => text is null ? null : Observability.SecretRedactor.Process.Redact(text);
 
     /// <summary>Keeps scheme and host of every URL in <paramref name="text"/> and drops path, query and user info.</summary>
     internal static string RedactUrls(string text) =>

@@ -51,6 +51,8 @@ public sealed class SecretLeakTests(PostgresFixture db) : IClassFixture<Postgres
         $"host=127.0.0.1 port=PORT user=postgres password='{UrlPassword}",
         $"Host=127.0.0.1;Port=PORT;Username=postgres;Password={UrlPassword};NoSuchKeyword=1",
         $"postgres://postgres:{UrlPassword}@127.0.0.1:not-a-port/postgres",
+        // '@host' forgotten: the password is where the port goes (it used to be echoed as "port '...'").
+        $"postgres://loader:{UrlPassword}/txetl",
     };
 
     [Theory]
