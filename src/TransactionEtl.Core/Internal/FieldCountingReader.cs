@@ -38,8 +38,7 @@ internal sealed class FieldCountingReader : TextReader
     private readonly char _delimiter;
     private readonly char _quote;
     private readonly int _maxFields;
-    private readonly SearchValues<char> _unquotedStops;
-    private readonly SearchValues<char> _quotedStops;
+    private readonly SearchValues<char> _stops;
     private State _state = State.FieldStart;
     private long _fields = 1;
     private long _line = 1;
@@ -57,8 +56,7 @@ internal sealed class FieldCountingReader : TextReader
         _delimiter = delimiter;
         _quote = quote;
         _maxFields = maxFields;
-        _unquotedStops = SearchValues.Create([delimiter, '\r', '\n']);
-        _quotedStops = SearchValues.Create([quote, '\r', '\n']);
+        _stops = SearchValues.Create([quote, '\r', '\n']);
     }
 
     public override int Peek() => _inner.Peek();
@@ -161,19 +159,22 @@ internal sealed class FieldCountingReader : TextReader
             switch (_state)
             {
                 case State.FieldStart:
-                    if (chars[i] == _quote)
-                    {
-                        _state = State.Quoted;
-                        i++;
-                    }
-                    else
-                    {
-                        _state = State.Unquoted;
-                    }
-                    break;
                 case State.Unquoted:
                 {
-                    int k = chars[i..].IndexOfAny(_unquotedStops);
+                    // Outside quotes delimiters are counted in bulk (vectorized); only quotes and line breaks need
+                    // a look of their own, so the cost is per line, not per field.
+                    var rest = chars[i..];
+                    int k = rest.IndexOfAny(_stops);
+                    var segment = k < 0 ? rest : rest[..k];
+                    if (!segment.IsEmpty)
+                    {
+                        _fields += segment.Count(_delimiter);
+                        if (_fields > _maxFields)
+                        {
+                            _overflow = true;
+                        }
+                        _state = segment[^1] == _delimiter ? State.FieldStart : State.Unquoted;
+                    }
                     if (k < 0)
                     {
                         i = chars.Length;
@@ -182,39 +183,35 @@ internal sealed class FieldCountingReader : TextReader
                     i += k;
                     char c = chars[i];
                     i++;
-                    if (c == _delimiter)
+                    if (c == _quote)
                     {
-                        _state = State.FieldStart;
-                        if (++_fields > _maxFields)
-                        {
-                            _overflow = true;
-                        }
+                        // A quote opens a quoted field only at the start of one; elsewhere it is a literal character.
+                        _state = _state == State.FieldStart ? State.Quoted : State.Unquoted;
+                        break;
                     }
-                    else
+                    LineBreak(c, i - 1);
+                    _state = State.Unquoted;
+                    if (!_lineBreakSeen)
                     {
-                        LineBreak(c, i - 1);
-                        if (!_lineBreakSeen)
+                        if (c == '\r' && i == chars.Length)
                         {
-                            if (c == '\r' && i == chars.Length)
-                            {
-                                // CR or CRLF? The next chunk tells.
-                                _firstCrPending = true;
-                                break;
-                            }
-                            // A lone CR as the first line break: a CR-only file.
-                            _lineBreakSeen = true;
-                            _recordEnd = c == '\r' && chars[i] != '\n' ? '\r' : '\n';
+                            // CR or CRLF? The next chunk tells.
+                            _firstCrPending = true;
+                            break;
                         }
-                        if (c == _recordEnd)
-                        {
-                            EndRecord();
-                        }
+                        // A lone CR as the first line break: a CR-only file.
+                        _lineBreakSeen = true;
+                        _recordEnd = c == '\r' && chars[i] != '\n' ? '\r' : '\n';
+                    }
+                    if (c == _recordEnd)
+                    {
+                        EndRecord();
                     }
                     break;
                 }
                 case State.Quoted:
                 {
-                    int k = chars[i..].IndexOfAny(_quotedStops);
+                    int k = chars[i..].IndexOfAny(_stops);
                     if (k < 0)
                     {
                         i = chars.Length;
