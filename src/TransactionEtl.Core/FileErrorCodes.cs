@@ -21,7 +21,7 @@ public static class FileErrorCodes
     /// <summary>File: the CSV structure is broken (e.g. an unterminated quote, text after a closing quote).</summary>
     public const string FormatError = "format-error";
 
-    /// <summary>File: one record is larger than the configured limit.</summary>
+    /// <summary>File: one record is larger than the configured limits (characters, or fields per record).</summary>
     public const string RecordTooLarge = "record-too-large";
 
     /// <summary>File: more rows rejected than the contract's <c>maxRejectedRatio</c> allows.</summary>

@@ -9,6 +9,12 @@ public sealed class ProcessingOptions
     /// <summary>The default limit on one record: 1 Mi characters (the CSV reader's buffer never grows beyond it).</summary>
     public const int DefaultMaxRecordChars = 1024 * 1024;
 
+    /// <summary>
+    /// The default limit on the fields of one record (header included): 1,000, far above any transactions file,
+    /// far below the tens of thousands that make the CSV reader allocate hundreds of MiB.
+    /// </summary>
+    public const int DefaultMaxFieldsPerRecord = 1_000;
+
     /// <summary>The contract to apply; the shipped default transactions contract when not set.</summary>
     public Contract Contract { get; init; } = Contract.Default;
 
@@ -28,6 +34,12 @@ public sealed class ProcessingOptions
     /// <summary>A record longer than this (in characters) rejects the file (<c>record-too-large</c>); bounds memory.</summary>
     public int MaxRecordChars { get; init; } = DefaultMaxRecordChars;
 
+    /// <summary>
+    /// A record (the header included) with more fields than this rejects the file (<c>record-too-large</c>), checked
+    /// before the CSV reader allocates anything per field; bounds memory and CPU per record.
+    /// </summary>
+    public int MaxFieldsPerRecord { get; init; } = DefaultMaxFieldsPerRecord;
+
     /// <summary>Overrides the contract's <c>maxRejectedRatio</c> for this run when set (0..1).</summary>
     public decimal? MaxRejectedRatio { get; init; }
 
@@ -45,6 +57,10 @@ public sealed class ProcessingOptions
         if (MaxRecordChars < 4096)
         {
             throw new ArgumentException($"MaxRecordChars must be at least 4096 (was {MaxRecordChars}).", nameof(MaxRecordChars));
+        }
+        if (MaxFieldsPerRecord < 1)
+        {
+            throw new ArgumentException($"MaxFieldsPerRecord must be at least 1 (was {MaxFieldsPerRecord}).", nameof(MaxFieldsPerRecord));
         }
         if (MaxRejectedRatio is { } r && (r < 0 || r > 1))
         {

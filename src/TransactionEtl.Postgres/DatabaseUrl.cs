@@ -243,7 +243,9 @@ public static class DatabaseUrl
             }
             if (keyword is "Port" or "Timeout" && !int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out _))
             {
-                throw new TransactionEtlException($"the database URL has {key} '{value}'; expected a whole number");
+                // The value is not repeated: in postgres://user:password/db (the '@host' forgotten) it is the password.
+                throw new TransactionEtlException(
+                    $"the database URL has a {key} that is not a whole number; expected e.g. postgres://user:password@host:5432/dbname");
             }
             key = keyword;
         }

@@ -46,6 +46,15 @@ public sealed class LocalPostgres
         {
             throw new ArgumentException("RootDirectory is required.", nameof(options));
         }
+        foreach (var (name, value) in options.ServerSettings ?? new Dictionary<string, string>())
+        {
+            // Written into a config file: a line break or an odd name would let a value add settings of its own.
+            if (name.Length == 0 || !name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '_' or '.')
+                || value.Contains('\n', StringComparison.Ordinal) || value.Contains('\r', StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"ServerSettings: '{name}' is not a plain setting name, or its value holds a line break.", nameof(options));
+            }
+        }
         _options = options;
         RootDirectory = Path.GetFullPath(options.RootDirectory);
         DataDirectory = Path.Combine(RootDirectory, "pgdata");
@@ -401,10 +410,14 @@ public sealed class LocalPostgres
             .AppendLine(CultureInfo.InvariantCulture, $"fsync = {fsync}")
             .AppendLine(CultureInfo.InvariantCulture, $"synchronous_commit = {fsync}")
             .AppendLine(CultureInfo.InvariantCulture, $"full_page_writes = {fsync}")
-            .AppendLine("password_encryption = 'scram-sha-256'")
-            .ToString();
+            .AppendLine("password_encryption = 'scram-sha-256'");
+        foreach (var (name, value) in _options.ServerSettings ?? new Dictionary<string, string>())
+        {
+            config.AppendLine(CultureInfo.InvariantCulture, $"{name} = '{value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "''", StringComparison.Ordinal)}'");
+        }
+        var text = config.ToString();
         var path = Path.Combine(DataDirectory, ConfigFileName);
-        await File.WriteAllTextAsync(path, config, cancellationToken);
+        await File.WriteAllTextAsync(path, text, cancellationToken);
         if (_runAs is not null)
         {
             await ChownAsync(path, cancellationToken);

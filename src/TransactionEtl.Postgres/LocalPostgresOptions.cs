@@ -29,6 +29,13 @@ public sealed class LocalPostgresOptions
     /// </summary>
     public string ServiceUser { get; init; } = "postgres";
 
+    /// <summary>
+    /// More server settings (<c>postgresql.conf</c> names and values) written after the built-in ones, e.g. <c>ssl</c>,
+    /// <c>ssl_cert_file</c> and <c>ssl_key_file</c> for a test cluster with TLS. Names must be plain setting names;
+    /// values are quoted. Empty by default: the CLI's cluster needs none.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? ServerSettings { get; init; }
+
     /// <summary>How long to wait for the server to start or stop.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
 }

@@ -81,6 +81,34 @@ public sealed class ContractTests : IDisposable
         Assert.Contains("^[a-z_][a-z0-9_]{0,62}$", e.Message);
     }
 
+    [Theory]
+    [InlineData("name")]
+    [InlineData("column")]
+    public void Refuses_sql_smuggled_into_a_field_or_column_name(string where)
+    {
+        const string sql = "amount\"; DROP TABLE txetl.transactions; --";
+        var e = Refused(c =>
+        {
+            if (where == "name")
+            {
+                c["fields"]![5]!["name"] = sql;
+            }
+            else
+            {
+                c["fields"]![3]!["x-txetl"]!["column"] = sql;
+            }
+        });
+        Assert.Contains("^[a-z_][a-z0-9_]{0,62}$", e.Message);
+    }
+
+    [Fact]
+    public void Quotes_identifiers_for_sql_doubling_embedded_quotes()
+    {
+        // Names are refused unless they match ^[a-z_][a-z0-9_]*$; the quoting is the second line of defence.
+        Assert.Equal("\"order\"", Contract.QuoteIdentifier("order"));
+        Assert.Equal("\"a\"\"; DROP TABLE t; --\"", Contract.QuoteIdentifier("a\"; DROP TABLE t; --"));
+    }
+
     [Fact]
     public void Refuses_a_table_name_that_is_not_an_identifier()
     {

@@ -34,7 +34,11 @@ public sealed class DatabaseUrlTests
     [Theory]
     [InlineData("postgres://u:topsecret@h/d?bogus=1", "unknown parameter 'bogus'")]
     [InlineData("postgres://u:topsecret@h/d?sslmode=sometimes", "sslmode 'sometimes'")]
-    [InlineData("postgres://u:topsecret@h:abc/d", "port 'abc'")]
+    [InlineData("postgres://u:topsecret@h:abc/d", "port that is not a whole number")]
+    // Regression: with '@host' forgotten, the password sits where the port goes and the message echoed it.
+    [InlineData("postgres://u:topsecret/d", "port that is not a whole number")]
+    [InlineData("postgres://u:topsecret", "port that is not a whole number")]
+    [InlineData("host=h port=topsecret", "port that is not a whole number")]
     [InlineData("just-a-word-topsecret", "neither a postgres:// URI nor key=value pairs")]
     [InlineData("host=h password='topsecret", "unterminated quoted value for 'password'")]
     public void Rejects_what_it_cannot_understand_without_echoing_the_password(string url, string expected)

@@ -36,6 +36,21 @@ public sealed class LocalPostgresTests
         Assert.False(await postgres.StopAsync());
     }
 
+    [Theory]
+    [InlineData("ssl\nlisten_addresses", "on")]
+    [InlineData("ssl = on #", "on")]
+    [InlineData("ssl", "on'\nlisten_addresses = '*")]
+    [InlineData("", "on")]
+    public void Server_settings_that_could_add_other_settings_are_refused(string name, string value)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new LocalPostgres(new LocalPostgresOptions
+        {
+            RootDirectory = Path.GetTempPath(),
+            ServerSettings = new Dictionary<string, string> { [name] = value },
+        }));
+        Assert.Contains("not a plain setting name", ex.Message);
+    }
+
     [Fact]
     public async Task Tcp_refuses_a_wrong_password()
     {

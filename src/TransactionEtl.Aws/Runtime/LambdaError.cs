@@ -50,7 +50,8 @@ public sealed class LambdaError
         var frames = Frames(exception);
         if (exception is TransactionEtlException etl)
         {
-            return new LambdaError(ErrorTypeOf(etl), etl.Message, frames);
+            // The document goes to Step Functions, SNS and the chat channel: mask any secret the process read.
+            return new LambdaError(ErrorTypeOf(etl), Observability.SecretRedactor.Process.Redact(etl.Message), frames);
         }
         return new LambdaError(
             GenericErrorType,

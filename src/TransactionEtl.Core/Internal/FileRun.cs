@@ -52,7 +52,9 @@ internal sealed class FileRun
         long line = 1;
         try
         {
-            using var text = new StreamReader(tracker, encoding, detectEncodingFromByteOrderMarks: false, ReadBufferSize, leaveOpen: true);
+            using var decoded = new StreamReader(tracker, encoding, detectEncodingFromByteOrderMarks: false, ReadBufferSize, leaveOpen: true);
+            // Counts fields before Sylvan parses them: Sylvan allocates per field and has no limit of its own.
+            using var text = new FieldCountingReader(decoded, dialect.Delimiter, dialect.Quote, _options.MaxFieldsPerRecord);
             var csvOptions = new CsvDataReaderOptions
             {
                 HasHeaders = false,
@@ -112,6 +114,10 @@ internal sealed class FileRun
         catch (DecoderFallbackException e)
         {
             SetError(FileErrorCodes.EncodingError, $"near line {line}: the bytes are not valid {dialect.EncodingName}: {e.Message}");
+        }
+        catch (TooManyFieldsException e)
+        {
+            SetError(FileErrorCodes.RecordTooLarge, e.Message);
         }
         catch (CsvRecordTooLargeException)
         {

@@ -29,6 +29,8 @@ internal sealed record HostileCase
 
     public int? MaxFieldChars { get; init; }
 
+    public int? MaxFieldsPerRecord { get; init; }
+
     public required Expectation Expect { get; init; }
 }
 

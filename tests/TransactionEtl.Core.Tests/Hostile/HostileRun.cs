@@ -17,6 +17,7 @@ internal sealed record HostileRun(HostileCase Case, FileResult Result, OrderedSi
         {
             MaxRecordChars = c.MaxRecordChars ?? ProcessingOptions.DefaultMaxRecordChars,
             MaxFieldChars = c.MaxFieldChars ?? ProcessingOptions.DefaultMaxFieldChars,
+            MaxFieldsPerRecord = c.MaxFieldsPerRecord ?? ProcessingOptions.DefaultMaxFieldsPerRecord,
             // As the loader runs it: in-file duplicates are resolved in SQL, not in memory.
             DetectDuplicatesInMemory = false,
         };

@@ -35,6 +35,7 @@ public class MutationFuzzTests
             // Sometimes tiny limits, so the limit paths are fuzzed too.
             MaxRecordChars = rng.Next(4) == 0 ? 4096 : ProcessingOptions.DefaultMaxRecordChars,
             MaxFieldChars = rng.Next(4) == 0 ? 1 + rng.Next(32) : ProcessingOptions.DefaultMaxFieldChars,
+            MaxFieldsPerRecord = rng.Next(4) == 0 ? 1 + rng.Next(16) : ProcessingOptions.DefaultMaxFieldsPerRecord,
         };
         var sink = new OrderedSink(keepValues: false);
         FileResult result;

@@ -136,7 +136,8 @@ internal static class ReliabilityDoc
           the result's, `reject_reasons` add up, line numbers only grow;
         - only documented codes, and a message for every file-level error;
         - for the big cases, the bytes the engine allocates stay below the bound (limits: 64 Ki characters per field,
-          1 Mi characters per record, `ProcessingOptions.MaxFieldChars` / `MaxRecordChars`).
+          1 Mi characters and 1,000 fields per record, `ProcessingOptions.MaxFieldChars` / `MaxRecordChars` /
+          `MaxFieldsPerRecord`).
 
         A file-level error rejects the whole file: the engine may have handed earlier rows to the sink, and the
         loader must not load them (its all-or-nothing checks are covered by the loader's tests).
