@@ -227,18 +227,36 @@ public sealed class FileLoader
         await using (rejects.ConfigureAwait(false))
         {
             FileResult? result = null;
-            ulong copied;
+            long copied;
             try
             {
-                var importer = await connection.BeginBinaryImportAsync(
-                    $"COPY {TargetTable(contract)} ({columnList}, file_id, source_line) FROM STDIN (FORMAT BINARY)",
-                    cancellationToken).ConfigureAwait(false);
-                await using (importer.ConfigureAwait(false))
+                var copy = await connection.BeginTextImportAsync(
+                    $"COPY {TargetTable(contract)} ({columnList}, file_id, source_line) FROM STDIN", cancellationToken).ConfigureAwait(false);
+                var sink = new DirectSink(new TextCopyWriter(copy), contract.OutputColumns, fileId, rejects);
+                try
                 {
-                    result = await FileProcessor.ProcessAsync(request.Content, new DirectSink(importer, contract.OutputColumns, fileId, rejects),
-                        Options(request), cancellationToken).ConfigureAwait(false);
-                    copied = await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                    result = await FileProcessor.ProcessAsync(request.Content, sink, Options(request), cancellationToken).ConfigureAwait(false);
+                    sink.Flush();
                 }
+                catch
+                {
+                    // Disposing a text import would commit what was sent; a failed read must abort the COPY instead
+                    // (and the writer must not be disposed after that: it would flush into the ended COPY).
+                    try
+                    {
+                        await copy.CancelAsync().ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException or ObjectDisposedException)
+                    {
+                        // The original failure is what the caller must see; the transaction is rolled back either way.
+                    }
+
+                    throw;
+                }
+
+                // Ends the COPY: a unique violation surfaces here, after the whole file was sent.
+                await copy.DisposeAsync().ConfigureAwait(false);
+                copied = sink.Accepted;
             }
             catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected)
             {
@@ -250,7 +268,7 @@ public sealed class FileLoader
                 return new DirectAttempt(result, null, reason);
             }
 
-            long inserted = (long)copied;
+            var inserted = copied;
             if (result.IsRejected)
             {
                 await ExecuteAsync(connection, "ROLLBACK TO SAVEPOINT txetl_direct", cancellationToken).ConfigureAwait(false);
