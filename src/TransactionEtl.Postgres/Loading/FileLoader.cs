@@ -18,10 +18,11 @@ namespace TransactionEtl.Postgres.Loading;
 /// dead session and is taken over (attempt + 1). The content hash is known only at the end of the stream,
 /// so right before commit the loader takes a transaction advisory lock on the hash and checks the ledger
 /// again: of two processes loading the same bytes from different sources, the second finds the first
-/// committed and reports <c>already_loaded</c>. A unique partial index on <c>sha256</c> over loaded states
-/// backs this up.</para>
+/// committed and reports <c>already_loaded</c> (on the direct path its COPY first waits on the first one's
+/// uncommitted ids, then falls back and finds the hash loaded). A unique partial index on <c>sha256</c> over
+/// loaded states backs this up.</para>
 /// <para>All or nothing, in one transaction, by one of two paths. Direct (the common case, when the source can be
-/// read twice): valid rows are binary-COPY'd straight into the target inside a savepoint and rejected rows, spooled
+/// read twice): valid rows are COPY'd straight into the target inside a savepoint and rejected rows, spooled
 /// to a temporary file meanwhile, into <c>rejected_rows</c> after. If that COPY hits a unique violation (an id
 /// repeated in the file or stored before) the loader rolls back to the savepoint and falls back to staging, reading
 /// the source again. Staging: every record, valid or rejected, is binary-COPY'd into a temporary staging table;
@@ -210,8 +211,8 @@ public sealed class FileLoader
     }
 
     /// <summary>
-    /// The direct path: valid rows binary-COPY'd straight into the target inside a savepoint, rejected rows
-    /// spooled and COPY'd into <c>rejected_rows</c> after. A key that repeats in the file or is stored already
+    /// The direct path: valid rows COPY'd (text format, see <see cref="TextCopyWriter"/>) straight into the target
+    /// inside a savepoint, rejected rows spooled and binary-COPY'd into <c>rejected_rows</c> after. A key that repeats in the file or is stored already
     /// makes the COPY fail with a unique violation: then everything since the savepoint is undone and the
     /// caller falls back to the staging path, which resolves duplicates row by row as the spec says. A file
     /// over the reject threshold (or rejected as a whole) needs no fallback: its COPY succeeded, so it has
