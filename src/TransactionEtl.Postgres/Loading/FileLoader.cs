@@ -264,7 +264,7 @@ public sealed class FileLoader
                 // Rolling back to the savepoint also releases the row locks the COPY took (a deadlock's cause).
                 await ExecuteAsync(connection, "ROLLBACK TO SAVEPOINT txetl_direct", cancellationToken).ConfigureAwait(false);
                 var reason = ex.SqlState == PostgresErrorCodes.UniqueViolation
-                    ? "a transaction_id repeats in the file or is stored already"
+                    ? "a primary-key value repeats in the file or is stored already"
                     : "a deadlock with a concurrent load of overlapping ids";
                 return new DirectAttempt(result, null, reason);
             }
