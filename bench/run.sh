@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Load benchmark: psql \copy vs pgloader vs `txetl run`, same file, same PostgreSQL (fsync on).
 #
-#   bash bench/run.sh [--sizes 100000,1000000,5000000] [--runs 3] [--keep-cluster]
+#   bash bench/run.sh [--sizes 100000,1000000,5000000] [--runs 3] [--tools psql,pgloader,txetl] [--keep-cluster]
 #
 # From a clean clone: builds the CLI in Release, installs pgloader and GNU time with apt-get when missing,
 # generates each size once with `txetl sample` (seed 7, no faults: every tool loads every row), starts a
 # throwaway PostgreSQL cluster with default settings and fsync on, and for every size runs each tool
-# --runs times into a freshly emptied table that has the same typed columns and primary key. Prints a
-# Markdown table (medians) and writes raw numbers to bench/results/<timestamp>/.
+# --runs times into a freshly emptied table that has the same typed columns and primary key. Each run also
+# times `txetl run` of a header-only file (process start-up, connection, migration check, ledger). Prints a
+# Markdown table (medians; the ratio is the median of the per-run ratios, since the tools of one run share
+# the machine's load) and writes raw numbers to bench/results/<timestamp>/. --tools leaves out a tool
+# (pgloader takes ~2 minutes per million rows).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -15,19 +18,22 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 sizes="100000,1000000,5000000"
 runs=3
+tools="psql,pgloader,txetl"
 keep=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --sizes) sizes="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
+    --tools) tools="$2"; shift 2 ;;
     --keep-cluster) keep=1; shift ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "bench/run.sh: unknown argument '$1' (see --help)" >&2; exit 1 ;;
   esac
 done
 
+use() { [[ ",$tools," == *",$1,"* ]]; }
 need_apt=()
-command -v pgloader >/dev/null || need_apt+=(pgloader)
+if use pgloader; then command -v pgloader >/dev/null || need_apt+=(pgloader); fi
 [ -x /usr/bin/time ] || need_apt+=(time)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing ${need_apt[*]} (apt-get)"
@@ -83,7 +89,7 @@ create_plain_table() {
     country char(2) NOT NULL, region text, price_includes_tax boolean)"
 }
 
-# Runs "$@" under GNU time; prints "wall_seconds max_rss_kb".
+# Runs "$@" under GNU time; prints "wall_seconds max_rss_kb cpu_seconds" (cpu: the client's user + system).
 measure() {
   local out="$1"; shift
   local start end
@@ -92,11 +98,14 @@ measure() {
   end=$(date +%s.%N)
   local rss
   rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$out.time")
-  echo "$(python3 -c "print(f'{$end-$start:.3f}')") $rss"
+  cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.2f", s}' "$out.time")
+  echo "$(python3 -c "print(f'{$end-$start:.3f}')") $rss $cpu"
 }
 
 raw="$results/raw.tsv"
-printf 'size\trun\ttool\twall_s\trss_kb\treported_s\n' >"$raw"
+printf 'size\trun\ttool\twall_s\trss_kb\treported_s\tcpu_s\n' >"$raw"
+header_only="$data/header-only.csv"
+head -n 1 "$root/samples/transactions.csv" >"$header_only"
 
 IFS=',' read -r -a size_list <<<"$sizes"
 for size in "${size_list[@]}"; do
@@ -108,13 +117,16 @@ for size in "${size_list[@]}"; do
   for run in $(seq 1 "$runs"); do
     tag="$results/$size-$run"
 
+    if use psql; then
     create_plain_table psql_tx; sql -c "CHECKPOINT"
-    read -r wall rss < <(measure "$tag-psql" psql -qX -v ON_ERROR_STOP=1 -d bench \
+    read -r wall rss cpu < <(measure "$tag-psql" psql -qX -v ON_ERROR_STOP=1 -d bench \
       -c "\\copy public.psql_tx FROM '$file' WITH (FORMAT csv, HEADER true)")
     n=$(sql -tAc "SELECT count(*) FROM public.psql_tx")
     [ "$n" -eq "$size" ] || { echo "psql loaded $n of $size rows" >&2; exit 1; }
-    printf '%s\t%s\tpsql \\copy\t%s\t%s\t\n' "$size" "$run" "$wall" "$rss" >>"$raw"
+    printf '%s\t%s\tpsql \\copy\t%s\t%s\t\t%s\n' "$size" "$run" "$wall" "$rss" "$cpu" >>"$raw"
+    fi
 
+    if use pgloader; then
     create_plain_table pgl_tx; sql -c "CHECKPOINT"
     cat >"$tag.pgload" <<EOF
 LOAD CSV FROM '$file'
@@ -125,23 +137,29 @@ LOAD CSV FROM '$file'
   WITH skip header = 1, fields optionally enclosed by '"', fields escaped by double-quote, fields terminated by ','
   SET work_mem to '64MB';
 EOF
-    read -r wall rss < <(measure "$tag-pgloader" pgloader --no-ssl-cert-verification "$tag.pgload")
+    read -r wall rss cpu < <(measure "$tag-pgloader" pgloader --no-ssl-cert-verification "$tag.pgload")
     # pgloader's own figure: the last column of its "Total import time" line, e.g. "1m2.345s" or "39.123s".
     reported=$(grep -E 'Total import time' "$tag-pgloader.stdout" "$tag-pgloader.stderr" | tail -n 1 | awk '{print $NF}' |
       python3 -c 'import re,sys; t=sys.stdin.read().strip(); m=re.fullmatch(r"(?:(\d+)h)?(?:(\d+)m)?([\d.]+)s",t); print("" if not m else round(int(m[1] or 0)*3600+int(m[2] or 0)*60+float(m[3]),3))')
     n=$(sql -tAc "SELECT count(*) FROM public.pgl_tx")
     [ "$n" -eq "$size" ] || { echo "pgloader loaded $n of $size rows (see $tag-pgloader.*)" >&2; exit 1; }
-    printf '%s\t%s\tpgloader\t%s\t%s\t%s\n' "$size" "$run" "$wall" "$rss" "$reported" >>"$raw"
+    printf '%s\t%s\tpgloader\t%s\t%s\t%s\t%s\n' "$size" "$run" "$wall" "$rss" "$reported" "$cpu" >>"$raw"
+    fi
 
+    if use txetl; then
     # txetl: migrate once (first run), then start every run from empty tables.
     if sql -tAc "SELECT to_regclass('txetl.transactions')" | grep -q transactions; then
       sql -c "TRUNCATE txetl.transactions, txetl.rejected_rows, txetl.ingestion_files"
     fi
     sql -c "CHECKPOINT"
-    read -r wall rss < <(measure "$tag-txetl" "$txetl" run --database-url "$url" --json "$file")
+    read -r wall rss cpu < <(measure "$tag-txetl" "$txetl" run --database-url "$url" --json "$file")
     loaded=$(python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))[0]; print(s["status"], s["rows_loaded"])' "$tag-txetl.stdout")
     [ "$loaded" = "loaded $size" ] || { echo "txetl: $loaded (expected loaded $size; see $tag-txetl.*)" >&2; exit 1; }
-    printf '%s\t%s\ttxetl run\t%s\t%s\t\n' "$size" "$run" "$wall" "$rss" >>"$raw"
+    printf '%s\t%s\ttxetl run\t%s\t%s\t\t%s\n' "$size" "$run" "$wall" "$rss" "$cpu" >>"$raw"
+    sql -c "TRUNCATE txetl.transactions, txetl.rejected_rows, txetl.ingestion_files"
+    read -r wall rss cpu < <(measure "$tag-txetl0" "$txetl" run --database-url "$url" --json "$header_only")
+    printf '%s\t%s\ttxetl run, header only\t%s\t%s\t\t%s\n' "$size" "$run" "$wall" "$rss" "$cpu" >>"$raw"
+    fi
     echo "size $size run $run done"
   done
 done

@@ -11,11 +11,11 @@ def main(path: str) -> None:
         for row in csv.DictReader(f, delimiter="\t"):
             runs[(int(row["size"]), row["tool"])].append(row)
 
-    print("| rows | tool | wall s (median) | runs (s) | rows/s | peak RSS MB | txetl / psql |")
-    print("|---:|---|---:|---|---:|---:|---:|")
+    print("| rows | tool | wall s (median) | runs (s) | rows/s | peak RSS MB | client CPU s | txetl / psql (median of per-run ratios) |")
+    print("|---:|---|---:|---|---:|---:|---:|---:|")
     for size in sorted({s for s, _ in runs}):
-        psql = statistics.median(float(r["wall_s"]) for r in runs[(size, "psql \\copy")]) if (size, "psql \\copy") in runs else None
-        for tool in ("psql \\copy", "pgloader", "txetl run"):
+        psql_by_run = {r["run"]: float(r["wall_s"]) for r in runs.get((size, "psql \\copy"), [])}
+        for tool in ("psql \\copy", "pgloader", "txetl run", "txetl run, header only"):
             rows = runs.get((size, tool))
             if not rows:
                 continue
@@ -26,9 +26,13 @@ def main(path: str) -> None:
             reported = [float(r["reported_s"]) for r in rows if r.get("reported_s")]
             if reported:
                 note = f" (own report: {statistics.median(reported):.2f} s)"
-            ratio = f"{wall / psql:.2f}x" if tool == "txetl run" and psql else ""
+            ratios = [float(r["wall_s"]) / psql_by_run[r["run"]] for r in rows if r["run"] in psql_by_run]
+            ratio = f"{statistics.median(ratios):.2f}x" if tool == "txetl run" and ratios else ""
+            cpu = [float(r["cpu_s"]) for r in rows if r.get("cpu_s")]
+            cpu_text = f"{statistics.median(cpu):.1f}" if cpu else ""
             each = ", ".join(f"{w:.2f}" for w in walls)
-            print(f"| {size:,} | {tool} | {wall:.2f}{note} | {each} | {size / wall:,.0f} | {rss:.0f} | {ratio} |")
+            rate = f"{size / wall:,.0f}" if tool != "txetl run, header only" else ""
+            print(f"| {size:,} | {tool} | {wall:.2f}{note} | {each} | {rate} | {rss:.0f} | {cpu_text} | {ratio} |")
 
 
 if __name__ == "__main__":

@@ -49,7 +49,7 @@ public sealed class RunProcessTests(PostgresFixture db) : IClassFixture<Postgres
 
             var loading = await ScalarAsync<long?>("SELECT file_id FROM txetl.ingestion_files WHERE source_path = @p AND status = 'loading'", ("p", file));
             var copying = await ScalarAsync<long>(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE 'COPY pg_temp.txetl_stage%'");
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE 'COPY %'");
             if (loading is not null && copying > 0)
             {
                 fileId = loading;
@@ -64,7 +64,7 @@ public sealed class RunProcessTests(PostgresFixture db) : IClassFixture<Postgres
         process.Kill(); // SIGKILL: no handler runs, no rollback is sent; the server must clean up alone.
         await process.WaitForExitAsync();
         await WaitUntilAsync(async () => await ScalarAsync<long>(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'COPY pg_temp.txetl_stage%'") == 0);
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'COPY %'") == 0);
 
         Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM txetl.transactions WHERE file_id = @id", ("id", fileId.Value)));
         Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM txetl.transactions WHERE transaction_id LIKE 'TX812-%'"));

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using NpgsqlTypes;
 using TransactionEtl.Core;
 using TransactionEtl.Postgres.Loading.Internal;
 
@@ -17,25 +18,37 @@ namespace TransactionEtl.Postgres.Loading;
 /// dead session and is taken over (attempt + 1). The content hash is known only at the end of the stream,
 /// so right before commit the loader takes a transaction advisory lock on the hash and checks the ledger
 /// again: of two processes loading the same bytes from different sources, the second finds the first
-/// committed and reports <c>already_loaded</c>. A unique partial index on <c>sha256</c> over loaded states
-/// backs this up.</para>
-/// <para>All or nothing. In one transaction every record, valid or rejected, is binary-COPY'd into a temporary
-/// staging table; SQL then marks in-file duplicate keys, applies the reject threshold, inserts the valid rows
-/// (keys already stored become <c>duplicate-existing</c>), records rejected rows with their raw text, and
-/// finishes the ledger row. A failure before commit rolls all of it back and the ledger row is set to
-/// <c>failed</c> with the error from a separate transaction.</para>
+/// committed and reports <c>already_loaded</c> (on the direct path its COPY first waits on the first one's
+/// uncommitted ids, then falls back and finds the hash loaded). A unique partial index on <c>sha256</c> over
+/// loaded states backs this up.</para>
+/// <para>All or nothing, in one transaction, by one of two paths. Direct (the common case, when the source can be
+/// read twice): valid rows are COPY'd straight into the target inside a savepoint and rejected rows, spooled
+/// to a temporary file meanwhile, into <c>rejected_rows</c> after. If that COPY hits a unique violation (an id
+/// repeated in the file or stored before) the loader rolls back to the savepoint and falls back to staging, reading
+/// the source again. Staging: every record, valid or rejected, is binary-COPY'd into a temporary staging table;
+/// SQL then marks in-file duplicate keys, applies the reject threshold, inserts the valid rows (keys already stored
+/// become <c>duplicate-existing</c>) and records rejected rows with their raw text. Either way the ledger row is
+/// finished in the same transaction. A failure before commit rolls all of it back and the ledger row is set to
+/// <c>failed</c> with the error from a separate transaction. docs/performance.md has why there are two paths.</para>
 /// </remarks>
 public sealed class FileLoader
 {
     private const string StageTable = "pg_temp.txetl_stage";
+    private const string DirectPath = "direct";
+    private const string StagingPath = "staging";
+    private const string FallbackPath = "staging-fallback";
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly ILogger _logger;
 
     /// <summary>Creates a loader over <paramref name="dataSource"/> (the database must be migrated).</summary>
-    public FileLoader(NpgsqlDataSource dataSource)
+    /// <param name="dataSource">Connections to the migrated database.</param>
+    /// <param name="logger">Start, path taken, fallback reason and finish of each load; none when null.</param>
+    public FileLoader(NpgsqlDataSource dataSource, ILogger<FileLoader>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         _dataSource = dataSource;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
     /// <summary>
@@ -82,6 +95,7 @@ public sealed class FileLoader
                 {
                     await ExecuteAsync(connection, LoaderSql.InsertAlreadyLoaded, cancellationToken,
                         [.. SourceParameters(request), ("sha256", request.KnownSha256), ("duplicate_of", original)]).ConfigureAwait(false);
+                    _logger.AlreadyLoaded(source.Uri, original);
                     return AlreadyLoaded(request, original, request.KnownSha256 ?? "", started);
                 }
 
@@ -94,8 +108,11 @@ public sealed class FileLoader
                 await MarkFailedAsync(id, failure).ConfigureAwait(false);
                 if (failure is OperationCanceledException)
                 {
+                    _logger.LoadCancelled(id, source.Uri);
                     throw;
                 }
+
+                _logger.LoadFailed(id, source.Uri, LoadFailures.IsTransient(failure), failure.Message);
 
                 throw failure;
             }
@@ -110,41 +127,45 @@ public sealed class FileLoader
         }
     }
 
-    private static async Task<FileSummary> LoadInTransactionAsync(
+    private async Task<FileSummary> LoadInTransactionAsync(
         NpgsqlConnection connection, LoadRequest request, long fileId, long started, CancellationToken cancellationToken)
     {
-        var contract = request.Contract;
-        var columns = contract.OutputColumns;
-        var target = TargetTable(contract);
+        _logger.LoadStarting(request.Source.Uri, fileId, request.SizeBytes);
         var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (transaction.ConfigureAwait(false))
         {
-            // The staging table takes the target's column types (typmods, collations) but none of its
-            // constraints: rejected rows are staged with null values, and duplicates must stage to be found.
-            var columnList = string.Join(", ", columns.Select(c => Quote(c.Name)));
-            await ExecuteAsync(connection,
-                $"CREATE TEMP TABLE txetl_stage ON COMMIT DROP AS SELECT NULL::bigint AS __line, NULL::text AS __raw, " +
-                $"NULL::jsonb AS __errors, NULL::text COLLATE \"C\" AS __key, {string.Join(", ", columns.Select(c => "t." + Quote(c.Name)))} " +
-                $"FROM {target} t WITH NO DATA", cancellationToken).ConfigureAwait(false);
-            // Room for the hash aggregate over keys without spilling to disk; local to this transaction.
-            await ExecuteAsync(connection, "SET LOCAL work_mem = '128MB'", cancellationToken).ConfigureAwait(false);
-
             FileResult result;
-            var importer = await connection.BeginBinaryImportAsync(
-                $"COPY {StageTable} (__line, __raw, __errors, __key, {columnList}) FROM STDIN (FORMAT BINARY)",
-                cancellationToken).ConfigureAwait(false);
-            await using (importer.ConfigureAwait(false))
+            LoadOutcome? outcome = null;
+            string path;
+            var startPosition = request.Content.CanSeek ? request.Content.Position : -1;
+            if (startPosition < 0 && request.OpenContentAgain is null)
             {
-                var sink = new StagingSink(importer, columns);
-                var options = new ProcessingOptions
+                path = StagingPath;
+                _logger.LoadPathChosen(fileId, path, "the source cannot be read a second time, so there is no fallback for the direct path");
+                result = await StageAsync(connection, request, request.Content, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                _logger.LoadPathChosen(fileId, DirectPath, "the source can be read again if the direct COPY must fall back");
+                var direct = await TryDirectAsync(connection, request, fileId, cancellationToken).ConfigureAwait(false);
+                if (direct.Outcome is not null)
                 {
-                    Contract = contract,
-                    DetectDuplicatesInMemory = false,
-                    MaxRejectedRatio = request.MaxRejectedRatio,
-                    Progress = request.Progress,
-                };
-                result = await FileProcessor.ProcessAsync(request.Content, sink, options, cancellationToken).ConfigureAwait(false);
-                await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                    path = DirectPath;
+                    result = direct.Result!;
+                    outcome = direct.Outcome;
+                }
+                else
+                {
+                    path = FallbackPath;
+                    _logger.FastPathFellBack(fileId, direct.FallbackReason!);
+                    result = await StageAgainAsync(connection, request, startPosition, cancellationToken).ConfigureAwait(false);
+                    if (direct.Result is { } first && !string.Equals(first.Sha256, result.Sha256, StringComparison.Ordinal))
+                    {
+                        throw new TransactionEtlException(
+                            $"{request.Source.Uri}: the content changed between the two reads (SHA-256 {first.Sha256}, then {result.Sha256}); " +
+                            "nothing was loaded. Load the file again once it is no longer being written.");
+                    }
+                }
             }
 
             if (request.KnownSha256 is { } known && !string.Equals(known, result.Sha256, StringComparison.OrdinalIgnoreCase))
@@ -162,11 +183,16 @@ public sealed class FileLoader
                 await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
                 await ExecuteAsync(connection, LoaderSql.MarkAlreadyLoaded, cancellationToken,
                     ("sha256", result.Sha256), ("duplicate_of", original), ("file_id", fileId)).ConfigureAwait(false);
+                _logger.AlreadyLoaded(request.Source.Uri, original);
                 return AlreadyLoaded(request, original, result.Sha256, started);
             }
 
-            var outcome = await ResolveAsync(connection, fileId, contract, result, cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, LoaderSql.CopyRejects, cancellationToken, ("file_id", fileId)).ConfigureAwait(false);
+            if (outcome is null)
+            {
+                outcome = await ResolveAsync(connection, fileId, request.Contract, result, cancellationToken).ConfigureAwait(false);
+                await ExecuteAsync(connection, LoaderSql.CopyRejects, cancellationToken, ("file_id", fileId)).ConfigureAwait(false);
+            }
+
             var summary = Summarize(request, fileId, result, outcome, started);
             await ExecuteAsync(connection, LoaderSql.Finish, cancellationToken,
                 ("status", summary.Status), ("sha256", result.Sha256), ("size", result.Bytes),
@@ -177,9 +203,141 @@ public sealed class FileLoader
                 ("error", PgText.StorableOrNull(summary.Error)),
                 ("file_id", fileId)).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return summary with { DurationMs = ElapsedMs(started) };
+            summary = summary with { DurationMs = ElapsedMs(started) };
+            _logger.LoadFinished(fileId, request.Source.Uri, summary.Status, path, summary.RowsTotal, summary.RowsLoaded,
+                summary.RowsRejected, summary.RowsDuplicate, summary.DurationMs);
+            return summary;
         }
     }
+
+    /// <summary>
+    /// The direct path: valid rows COPY'd (text format, see <see cref="TextCopyWriter"/>) straight into the target
+    /// inside a savepoint, rejected rows spooled and binary-COPY'd into <c>rejected_rows</c> after. A key that repeats in the file or is stored already
+    /// makes the COPY fail with a unique violation: then everything since the savepoint is undone and the
+    /// caller falls back to the staging path, which resolves duplicates row by row as the spec says. A file
+    /// over the reject threshold (or rejected as a whole) needs no fallback: its COPY succeeded, so it has
+    /// no duplicates, and undoing the inserted rows leaves exactly the staging path's result.
+    /// </summary>
+    private static async Task<DirectAttempt> TryDirectAsync(
+        NpgsqlConnection connection, LoadRequest request, long fileId, CancellationToken cancellationToken)
+    {
+        var contract = request.Contract;
+        var columnList = string.Join(", ", contract.OutputColumns.Select(c => Quote(c.Name)));
+        await ExecuteAsync(connection, "SAVEPOINT txetl_direct", cancellationToken).ConfigureAwait(false);
+        var rejects = new RejectSpool();
+        await using (rejects.ConfigureAwait(false))
+        {
+            FileResult? result = null;
+            long copied;
+            try
+            {
+                var copy = await connection.BeginTextImportAsync(
+                    $"COPY {TargetTable(contract)} ({columnList}, file_id, source_line) FROM STDIN", cancellationToken).ConfigureAwait(false);
+                var sink = new DirectSink(new TextCopyWriter(copy), contract.OutputColumns, fileId, rejects);
+                try
+                {
+                    result = await FileProcessor.ProcessAsync(request.Content, sink, Options(request), cancellationToken).ConfigureAwait(false);
+                    sink.Flush();
+                }
+                catch
+                {
+                    // Disposing a text import would commit what was sent; a failed read must abort the COPY instead
+                    // (and the writer must not be disposed after that: it would flush into the ended COPY).
+                    try
+                    {
+                        await copy.CancelAsync().ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException or ObjectDisposedException)
+                    {
+                        // The original failure is what the caller must see; the transaction is rolled back either way.
+                    }
+
+                    throw;
+                }
+
+                // Ends the COPY: a unique violation surfaces here, after the whole file was sent.
+                await copy.DisposeAsync().ConfigureAwait(false);
+                copied = sink.Accepted;
+            }
+            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected)
+            {
+                // Rolling back to the savepoint also releases the row locks the COPY took (a deadlock's cause).
+                await ExecuteAsync(connection, "ROLLBACK TO SAVEPOINT txetl_direct", cancellationToken).ConfigureAwait(false);
+                var reason = ex.SqlState == PostgresErrorCodes.UniqueViolation
+                    ? "a primary-key value repeats in the file or is stored already"
+                    : "a deadlock with a concurrent load of overlapping ids";
+                return new DirectAttempt(result, null, reason);
+            }
+
+            var inserted = copied;
+            if (result.IsRejected)
+            {
+                await ExecuteAsync(connection, "ROLLBACK TO SAVEPOINT txetl_direct", cancellationToken).ConfigureAwait(false);
+                inserted = 0;
+            }
+            else
+            {
+                await ExecuteAsync(connection, "RELEASE SAVEPOINT txetl_direct", cancellationToken).ConfigureAwait(false);
+                if (inserted != result.RowsValid)
+                {
+                    throw new TransactionEtlException(
+                        $"accounting mismatch: {result.RowsValid} valid rows read, {inserted} copied; the load was rolled back. This is a bug; load the file again.");
+                }
+            }
+
+            await rejects.CopyToAsync(connection, fileId, cancellationToken).ConfigureAwait(false);
+            return new DirectAttempt(result, new LoadOutcome(result.IsRejected, InFileDuplicates: 0, inserted, DuplicateExisting: 0), null);
+        }
+    }
+
+    private static async Task<FileResult> StageAgainAsync(NpgsqlConnection connection, LoadRequest request, long startPosition, CancellationToken cancellationToken)
+    {
+        if (startPosition >= 0)
+        {
+            request.Content.Position = startPosition;
+            return await StageAsync(connection, request, request.Content, cancellationToken).ConfigureAwait(false);
+        }
+
+        var again = await request.OpenContentAgain!(cancellationToken).ConfigureAwait(false);
+        await using (again.ConfigureAwait(false))
+        {
+            return await StageAsync(connection, request, again, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The staging path's first half: every record, valid or rejected, into the temporary staging table.</summary>
+    private static async Task<FileResult> StageAsync(NpgsqlConnection connection, LoadRequest request, Stream content, CancellationToken cancellationToken)
+    {
+        var contract = request.Contract;
+        var columns = contract.OutputColumns;
+        var columnList = string.Join(", ", columns.Select(c => Quote(c.Name)));
+        // The staging table takes the target's column types (typmods, collations) but none of its
+        // constraints: rejected rows are staged with null values, and duplicates must stage to be found.
+        await ExecuteAsync(connection,
+            $"CREATE TEMP TABLE txetl_stage ON COMMIT DROP AS SELECT NULL::bigint AS __line, NULL::text AS __raw, " +
+            $"NULL::jsonb AS __errors, NULL::text COLLATE \"C\" AS __key, {string.Join(", ", columns.Select(c => "t." + Quote(c.Name)))} " +
+            $"FROM {TargetTable(contract)} t WITH NO DATA", cancellationToken).ConfigureAwait(false);
+        // Room for the hash aggregate over keys without spilling to disk; local to this transaction.
+        await ExecuteAsync(connection, "SET LOCAL work_mem = '128MB'", cancellationToken).ConfigureAwait(false);
+
+        var importer = await connection.BeginBinaryImportAsync(
+            $"COPY {StageTable} (__line, __raw, __errors, __key, {columnList}) FROM STDIN (FORMAT BINARY)",
+            cancellationToken).ConfigureAwait(false);
+        await using (importer.ConfigureAwait(false))
+        {
+            var result = await FileProcessor.ProcessAsync(content, new StagingSink(importer, columns), Options(request), cancellationToken).ConfigureAwait(false);
+            await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            return result;
+        }
+    }
+
+    private static ProcessingOptions Options(LoadRequest request) => new()
+    {
+        Contract = request.Contract,
+        DetectDuplicatesInMemory = false,
+        MaxRejectedRatio = request.MaxRejectedRatio,
+        Progress = request.Progress,
+    };
 
     /// <summary>Duplicates, threshold and the insert itself, all on the staging table.</summary>
     private static async Task<LoadOutcome> ResolveAsync(
@@ -411,4 +569,7 @@ public sealed class FileLoader
     private static long ElapsedMs(long started) => (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
 
     private sealed record LoadOutcome(bool Rejected, long InFileDuplicates, long Inserted, long DuplicateExisting);
+
+    /// <summary>The direct path's result; <c>Outcome</c> null means fall back (Result is null if the COPY failed mid-file).</summary>
+    private sealed record DirectAttempt(FileResult? Result, LoadOutcome? Outcome, string? FallbackReason);
 }

@@ -8,8 +8,21 @@ public sealed class LoadRequest
     /// <summary>The source identity (local path or S3 object version) recorded in the ledger.</summary>
     public required SourceIdentity Source { get; init; }
 
-    /// <summary>The file's bytes, read once from start to end; the loader does not dispose it.</summary>
+    /// <summary>
+    /// The file's bytes, read from start to end; the loader does not dispose it. A seekable stream may be read a
+    /// second time from its starting position (see <see cref="OpenContentAgain"/>).
+    /// </summary>
     public required Stream Content { get; init; }
+
+    /// <summary>
+    /// Opens the same bytes again from the start (e.g. a second S3 GET of the same object version), for a
+    /// <see cref="Content"/> that cannot seek. The loader loads a file in one pass straight into the target table
+    /// and, only when that pass finds a repeated or already stored id, reads the file a second time through its
+    /// staging table. Without a way to read twice (a non-seekable stream and no opener) it goes through the
+    /// staging table at once, which is correct but slower. The loader disposes the stream this returns, and
+    /// fails the load if its SHA-256 differs from the first pass's.
+    /// </summary>
+    public Func<CancellationToken, Task<Stream>>? OpenContentAgain { get; init; }
 
     /// <summary>The contract; the shipped default when not set.</summary>
     public Contract Contract { get; init; } = Contract.Default;

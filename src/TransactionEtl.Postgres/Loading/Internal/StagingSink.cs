@@ -17,13 +17,13 @@ namespace TransactionEtl.Postgres.Loading.Internal;
 internal sealed class StagingSink : IRowSink
 {
     private readonly NpgsqlBinaryImporter _importer;
-    private readonly IReadOnlyList<OutputColumn> _columns;
+    private readonly ColumnType[] _types;
     private readonly ArrayBufferWriter<byte> _json = new(1024);
 
     public StagingSink(NpgsqlBinaryImporter importer, IReadOnlyList<OutputColumn> columns)
     {
         _importer = importer;
-        _columns = columns;
+        _types = columns.Select(c => c.Type).ToArray();
     }
 
     /// <summary>Valid rows written so far.</summary>
@@ -32,53 +32,33 @@ internal sealed class StagingSink : IRowSink
     /// <summary>Rejected rows written so far.</summary>
     public long Rejected { get; private set; }
 
-    public async ValueTask AcceptAsync(ValidRow row, CancellationToken cancellationToken)
+    // Synchronous writes into Npgsql's buffer, as in DirectSink (see there for why).
+    public ValueTask AcceptAsync(ValidRow row, CancellationToken cancellationToken)
     {
-        await _importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-        await _importer.WriteAsync(row.Line, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-        await _importer.WriteAsync(PgText.Storable(row.RawRecord), NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-        await _importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
-        await _importer.WriteAsync(row.Key, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-        var values = row.Values;
-        for (var i = 0; i < _columns.Count; i++)
-        {
-            var value = values[i];
-            if (value is null)
-            {
-                await _importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
-            // Unboxed, typed writes: Npgsql then skips its per-value type resolution.
-            var task = _columns[i].Type switch
-            {
-                ColumnType.Text => _importer.WriteAsync((string)value, NpgsqlDbType.Text, cancellationToken),
-                ColumnType.Numeric => _importer.WriteAsync((decimal)value, NpgsqlDbType.Numeric, cancellationToken),
-                ColumnType.Timestamp => _importer.WriteAsync((DateTime)value, NpgsqlDbType.TimestampTz, cancellationToken),
-                ColumnType.Boolean => _importer.WriteAsync((bool)value, NpgsqlDbType.Boolean, cancellationToken),
-                ColumnType.BigInt => _importer.WriteAsync((long)value, NpgsqlDbType.Bigint, cancellationToken),
-                ColumnType.Date => _importer.WriteAsync((DateOnly)value, NpgsqlDbType.Date, cancellationToken),
-                _ => throw new InvalidOperationException($"Column '{_columns[i].Name}' has unsupported type {_columns[i].Type}."),
-            };
-            await task.ConfigureAwait(false);
-        }
-
+        _importer.StartRow();
+        _importer.Write(row.Line, NpgsqlDbType.Bigint);
+        _importer.Write(PgText.Storable(row.RawRecord), NpgsqlDbType.Text);
+        _importer.WriteNull();
+        _importer.Write(row.Key, NpgsqlDbType.Text);
+        CopyValues.Write(_importer, _types, row.Values);
         Accepted++;
+        return ValueTask.CompletedTask;
     }
 
-    public async ValueTask RejectAsync(RejectedRow row, CancellationToken cancellationToken)
+    public ValueTask RejectAsync(RejectedRow row, CancellationToken cancellationToken)
     {
-        await _importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-        await _importer.WriteAsync(row.Line, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-        await _importer.WriteAsync(PgText.Storable(row.RawRecord), NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-        await _importer.WriteAsync(ErrorsJson(row.Errors), NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
-        await _importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
-        for (var i = 0; i < _columns.Count; i++)
+        _importer.StartRow();
+        _importer.Write(row.Line, NpgsqlDbType.Bigint);
+        _importer.Write(PgText.Storable(row.RawRecord), NpgsqlDbType.Text);
+        _importer.Write(ErrorsJson(row.Errors), NpgsqlDbType.Jsonb);
+        _importer.WriteNull();
+        for (var i = 0; i < _types.Length; i++)
         {
-            await _importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+            _importer.WriteNull();
         }
 
         Rejected++;
+        return ValueTask.CompletedTask;
     }
 
     // Written by hand with Utf8JsonWriter: no reflection, so the loader stays Native-AOT safe.

@@ -1,0 +1,34 @@
+using Npgsql;
+using NpgsqlTypes;
+using TransactionEtl.Core;
+
+namespace TransactionEtl.Postgres.Loading.Internal;
+
+/// <summary>Writes a row's typed values to a binary COPY, unboxed and with explicit types.</summary>
+internal static class CopyValues
+{
+    public static void Write(NpgsqlBinaryImporter importer, ColumnType[] types, object?[] values)
+    {
+        for (var i = 0; i < types.Length; i++)
+        {
+            var value = values[i];
+            if (value is null)
+            {
+                importer.WriteNull();
+                continue;
+            }
+
+            // Typed writes: Npgsql then skips its per-value type resolution.
+            switch (types[i])
+            {
+                case ColumnType.Text: importer.Write((string)value, NpgsqlDbType.Text); break;
+                case ColumnType.Numeric: importer.Write((decimal)value, NpgsqlDbType.Numeric); break;
+                case ColumnType.Timestamp: importer.Write((DateTime)value, NpgsqlDbType.TimestampTz); break;
+                case ColumnType.Boolean: importer.Write((bool)value, NpgsqlDbType.Boolean); break;
+                case ColumnType.BigInt: importer.Write((long)value, NpgsqlDbType.Bigint); break;
+                case ColumnType.Date: importer.Write((DateOnly)value, NpgsqlDbType.Date); break;
+                default: throw new InvalidOperationException($"Column {i} has unsupported type {types[i]}.");
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+using TransactionEtl.Core;
+
+namespace TransactionEtl.Postgres.Loading.Internal;
+
+/// <summary>
+/// Rejected rows of the direct path, kept aside while the connection is busy with the COPY into the target
+/// (one connection runs one COPY at a time) and then written to <c>rejected_rows</c> by a second binary COPY.
+/// They go to a temporary file, created on the first reject and deleted on dispose, so memory stays flat
+/// however many rows a file rejects; a clean file never touches the disk.
+/// </summary>
+internal sealed class RejectSpool : IAsyncDisposable
+{
+    private const int BufferSize = 1 << 16;
+
+    private readonly ArrayBufferWriter<byte> _json = new(1024);
+    private FileStream? _file;
+    private BinaryWriter? _writer;
+
+    public long Count { get; private set; }
+
+    public void Add(RejectedRow row)
+    {
+        if (_writer is null)
+        {
+            _file = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, BufferSize,
+                FileOptions.DeleteOnClose);
+            _writer = new BinaryWriter(_file, Encoding.UTF8, leaveOpen: true);
+        }
+
+        _writer.Write(row.Line);
+        _writer.Write(PgText.Storable(row.RawRecord));
+        _writer.Write(ErrorsJson(row.Errors));
+        Count++;
+    }
+
+    /// <summary>Writes every spooled row to <c>rejected_rows</c> of <paramref name="fileId"/>; returns the count.</summary>
+    public async Task<long> CopyToAsync(NpgsqlConnection connection, long fileId, CancellationToken cancellationToken)
+    {
+        if (_file is null || _writer is null)
+        {
+            return 0;
+        }
+
+        _writer.Flush();
+        _file.Position = 0;
+        using var reader = new BinaryReader(_file, Encoding.UTF8, leaveOpen: true);
+        var importer = await connection.BeginBinaryImportAsync(
+            "COPY txetl.rejected_rows (file_id, line, raw_record, errors) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+        await using (importer.ConfigureAwait(false))
+        {
+            for (var i = 0L; i < Count; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(fileId, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(reader.ReadInt64(), NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(reader.ReadString(), NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(reader.ReadString(), NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
+            }
+
+            return (long)await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_writer is not null)
+        {
+            await _writer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_file is not null)
+        {
+            await _file.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private string ErrorsJson(IReadOnlyList<CellError> errors)
+    {
+        _json.ResetWrittenCount();
+        using (var writer = new Utf8JsonWriter(_json))
+        {
+            RejectedRowJson.WriteErrors(writer, errors);
+        }
+
+        return Encoding.UTF8.GetString(_json.WrittenSpan);
+    }
+}
