@@ -96,11 +96,14 @@ public sealed class RunEtlHandler : IAsyncDisposable
             // A fresh stream per attempt: a 28P01 retry must not continue a half-read body.
             await using var content = await _objects.OpenAsync(pointer, ct);
             bytes = content.ContentLength;
-            var loader = new FileLoader(dataSource);
+            var loader = new FileLoader(dataSource, _logger);
             var loaded = await loader.LoadAsync(new LoadRequest
             {
                 Source = SourceIdentity.ForS3Object(pointer.Bucket, pointer.Key, pointer.VersionId, pointer.ETag),
                 Content = content,
+                // A second GET of the same object lets the loader COPY straight into the table and fall back to
+                // staging only when it meets a duplicate id; it checks the second read has the same SHA-256.
+                OpenContentAgain = async again => await _objects.OpenAsync(pointer, again),
                 SizeBytes = content.ContentLength,
             }, ct);
             return (loaded, dataSource);

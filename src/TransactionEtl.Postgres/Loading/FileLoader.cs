@@ -44,11 +44,11 @@ public sealed class FileLoader
     /// <summary>Creates a loader over <paramref name="dataSource"/> (the database must be migrated).</summary>
     /// <param name="dataSource">Connections to the migrated database.</param>
     /// <param name="logger">Start, path taken, fallback reason and finish of each load; none when null.</param>
-    public FileLoader(NpgsqlDataSource dataSource, ILogger<FileLoader>? logger = null)
+    public FileLoader(NpgsqlDataSource dataSource, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         _dataSource = dataSource;
-        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _logger = logger ?? NullLogger.Instance;
     }
 
     /// <summary>

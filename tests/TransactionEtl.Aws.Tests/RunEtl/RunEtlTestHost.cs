@@ -1,7 +1,9 @@
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using TransactionEtl.Aws.Configuration;
+using TransactionEtl.Aws.Observability;
 using TransactionEtl.Aws.RunEtl;
 using TransactionEtl.Aws.Runtime;
 using TransactionEtl.Aws.Tests.Secrets;
@@ -25,7 +27,9 @@ internal static class RunEtlTestHost
         });
     }
 
-    public static RunEtlHandler CreateHandler(S3rverFixture s3rver, SsmLoopback ssm, TextWriter metrics, IDictionary<string, string?>? extra = null)
+    // log: where the function's JSON log lines go (the bootstrap's logger); none when null.
+    public static RunEtlHandler CreateHandler(S3rverFixture s3rver, SsmLoopback ssm, TextWriter metrics, IDictionary<string, string?>? extra = null,
+        TextWriter? log = null)
     {
         var environment = new Dictionary<string, string?>
         {
@@ -39,7 +43,10 @@ internal static class RunEtlTestHost
         {
             environment[k] = v;
         }
-        var services = new LambdaFunctionServices(NullLoggerFactory.Instance, TimeProvider.System, k => environment.GetValueOrDefault(k))
+        ILoggerFactory loggers = log is null
+            ? NullLoggerFactory.Instance
+            : new JsonLoggerFactory(log, new LoggingOptions("txetl-run-etl"), new SecretRedactor(), () => null);
+        var services = new LambdaFunctionServices(loggers, TimeProvider.System, k => environment.GetValueOrDefault(k))
         {
             MetricsOutput = metrics,
         };

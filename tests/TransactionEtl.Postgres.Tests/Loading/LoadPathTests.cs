@@ -35,7 +35,7 @@ public sealed class LoadPathTests(PostgresFixture db) : IClassFixture<PostgresFi
     }
 
     private string PathTaken(FileSummary summary) =>
-        Assert.Single(_log.Named("LoadFinished"), m => m.StartsWith($"File {summary.FileId} ", StringComparison.Ordinal)) is var finished
+        Assert.Single(_log.Named("FileLoadFinished"), m => m.StartsWith($"File {summary.FileId} ", StringComparison.Ordinal)) is var finished
             && finished.Contains("via the direct path", StringComparison.Ordinal) ? "direct"
             : finished.Contains("via the staging-fallback path", StringComparison.Ordinal) ? "staging-fallback"
             : finished.Contains("via the staging path", StringComparison.Ordinal) ? "staging"
@@ -212,7 +212,7 @@ public sealed class LoadPathTests(PostgresFixture db) : IClassFixture<PostgresFi
         Assert.Equal(FileStatus.LoadedWithRejects, summary.Status);
         Assert.Contains(_log.Entries, e => e.Id == 2000);
         Assert.Contains(_log.Entries, e => e.Id == 2002);
-        Assert.Contains(_log.Named("LoadFinished"), m => m.Contains("3 rows, 1 loaded, 2 rejected", StringComparison.Ordinal));
+        Assert.Contains(_log.Named("FileLoadFinished"), m => m.Contains("3 rows, 1 loaded, 2 rejected", StringComparison.Ordinal));
         Assert.DoesNotContain(_log.Entries, e => e.Message.Contains("SECRET", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("PLG-", StringComparison.Ordinal));
     }
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace TransactionEtl.Postgres.Loading.Internal;
 
 /// <summary>
-/// The loader's log lines (event ids 2000-2099). Arguments are source URIs, file ids, counts and reasons:
+/// The loader's log lines (event ids 2000-2099; names distinct from the functions' own, e.g. RunEtl's LoadFinished). Arguments are source URIs, file ids, counts and reasons:
 /// never a row's content, a connection string or a credential.
 /// </summary>
 internal static partial class LoaderLog
@@ -20,7 +20,7 @@ internal static partial class LoaderLog
         Message = "File {FileId}: direct COPY rolled back to its savepoint ({Reason}); loading through the staging table, reading the source again")]
     public static partial void FastPathFellBack(this ILogger logger, long fileId, string reason);
 
-    [LoggerMessage(EventId = 2003, EventName = "LoadFinished", Level = LogLevel.Information,
+    [LoggerMessage(EventId = 2003, EventName = "FileLoadFinished", Level = LogLevel.Information,
         Message = "File {FileId} ({Source}) ended {Status} via the {Path} path: {RowsTotal} rows, {RowsLoaded} loaded, {RowsRejected} rejected, {RowsDuplicate} duplicate-existing, {DurationMs} ms")]
     public static partial void LoadFinished(this ILogger logger, long fileId, string source, string status, string path,
         long rowsTotal, long rowsLoaded, long rowsRejected, long rowsDuplicate, long durationMs);
@@ -29,7 +29,7 @@ internal static partial class LoaderLog
         Message = "{Source} is already loaded as file {OriginalFileId}; nothing changed")]
     public static partial void AlreadyLoaded(this ILogger logger, string source, long originalFileId);
 
-    [LoggerMessage(EventId = 2005, EventName = "LoadFailed", Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 2005, EventName = "FileLoadFailed", Level = LogLevel.Warning,
         Message = "File {FileId} ({Source}) failed and was rolled back (transient: {Transient}): {Reason}")]
     public static partial void LoadFailed(this ILogger logger, long fileId, string source, bool transient, string reason);
 
