@@ -119,6 +119,11 @@ public sealed class FileLoader
         var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (transaction.ConfigureAwait(false))
         {
+            // Bounds every lock wait inside the load (a table lock on the target, another load's uncommitted
+            // keys) so that a stuck lock fails the load as transient instead of hanging it; local to this
+            // transaction, so the wait for the source lock above stays unbounded.
+            await ExecuteAsync(connection, LoaderSql.SetLockTimeout, cancellationToken,
+                ("lock_timeout", LockTimeoutSetting(request.LockTimeout))).ConfigureAwait(false);
             // The staging table takes the target's column types (typmods, collations) but none of its
             // constraints: rejected rows are staged with null values, and duplicates must stage to be found.
             var columnList = string.Join(", ", columns.Select(c => Quote(c.Name)));
@@ -407,6 +412,9 @@ public sealed class FileLoader
 
     /// <summary>The contract names a table; the loader's tables all live in the project's schema.</summary>
     private static string TargetTable(Contract contract) => $"{Quote(DatabaseMigrator.Schema)}.{Quote(contract.TargetTable)}";
+
+    private static string LockTimeoutSetting(TimeSpan timeout) =>
+        ((long)Math.Ceiling(timeout.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture) + "ms";
 
     private static long ElapsedMs(long started) => (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
 

@@ -12,6 +12,8 @@ internal static class LoaderSql
 
     public const string LockSha256 = "SELECT pg_advisory_xact_lock(hashtextextended('txetl:sha256:' || @sha256, 0))";
 
+    public const string SetLockTimeout = "SELECT set_config('lock_timeout', @lock_timeout, true)";
+
     public const string FindLoadedBySha256 =
         $"SELECT file_id FROM txetl.ingestion_files WHERE sha256 = @sha256 AND status IN {LoadedStates} LIMIT 1";
 
