@@ -393,7 +393,13 @@ public sealed class FileLoader
     private static NpgsqlCommand CreateCommand(NpgsqlConnection connection, string sql, (string Name, object? Value)[] parameters)
     {
 #pragma warning disable CA2100 // The SQL is fixed text plus quoted identifiers; every value is a parameter.
-        var command = new NpgsqlCommand(sql, connection);
+        var command = new NpgsqlCommand(sql, connection)
+        {
+            // Whatever the caller's connection string says (Npgsql's default is 30 s): waiting for another
+            // loader of the same source and a large file's merge may rightly take minutes. Lock waits inside the
+            // load are bounded by LockTimeout; cancellation goes through the CancellationToken.
+            CommandTimeout = 0,
+        };
 #pragma warning restore CA2100
         foreach (var (name, value) in parameters)
         {
