@@ -43,19 +43,7 @@ public sealed class S3rverFixture : IAsyncLifetime
         for (var attempt = 1; ; attempt++)
         {
             var port = FreePort.Next();
-            var psi = new ProcessStartInfo("node")
-            {
-                ArgumentList = { script, "--directory", _directory, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--address", "127.0.0.1", "--silent" },
-                RedirectStandardError = true,
-                RedirectStandardOutput = true,
-                UseShellExecute = false,
-            };
-            _process = Process.Start(psi) ?? throw new InvalidOperationException("node did not start");
-            _process.ErrorDataReceived += (_, e) => { lock (_stderr) { _stderr.AppendLine(e.Data); } };
-            _process.OutputDataReceived += (_, _) => { };
-            _process.BeginErrorReadLine();
-            _process.BeginOutputReadLine();
-            if (await WaitForPortAsync(port, _process))
+            if (await TryStartAsync(script, port))
             {
                 Endpoint = new Uri($"http://127.0.0.1:{port}/");
                 return;
@@ -68,6 +56,47 @@ public sealed class S3rverFixture : IAsyncLifetime
                 throw new InvalidOperationException($"s3rver did not listen on 127.0.0.1 after 3 tries: {err}");
             }
         }
+    }
+
+    /// <summary>Kills the server (SIGKILL: open responses are cut mid-body), keeping its stored objects.</summary>
+    public void Stop() => Kill();
+
+    /// <summary>Starts the server again after <see cref="Stop"/>, on the same port and with the same objects.</summary>
+    public async Task StartAgainAsync()
+    {
+        var script = Path.Combine(RepositoryRoot.Path, "tools", "node", "node_modules", "s3rver", "bin", "s3rver.js");
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await TryStartAsync(script, Endpoint.Port))
+            {
+                return;
+            }
+            Kill();
+            if (attempt == 10)
+            {
+                string err;
+                lock (_stderr) { err = _stderr.ToString(); }
+                throw new InvalidOperationException($"s3rver did not listen again on port {Endpoint.Port}: {err}");
+            }
+            await Task.Delay(500); // the old socket may still hold the port for a moment
+        }
+    }
+
+    private async Task<bool> TryStartAsync(string script, int port)
+    {
+        var psi = new ProcessStartInfo("node")
+        {
+            ArgumentList = { script, "--directory", _directory, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--address", "127.0.0.1", "--silent" },
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        _process = Process.Start(psi) ?? throw new InvalidOperationException("node did not start");
+        _process.ErrorDataReceived += (_, e) => { lock (_stderr) { _stderr.AppendLine(e.Data); } };
+        _process.OutputDataReceived += (_, _) => { };
+        _process.BeginErrorReadLine();
+        _process.BeginOutputReadLine();
+        return await WaitForPortAsync(port, _process);
     }
 
     /// <summary>A client for this server the way the functions build theirs (path style, no chunked uploads).</summary>

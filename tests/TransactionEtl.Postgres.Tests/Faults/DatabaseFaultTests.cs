@@ -111,6 +111,7 @@ public sealed class DatabaseFaultTests(PostgresFixture db) : IClassFixture<Postg
 
         Assert.Equal(FileStatus.Loaded, summary.Status);
         await _t.AssertAccountingAsync(summary);
+        FaultScenarios.Measured("long-wait", files: 1, rows: Rows, faults: 1, rowsLost: Rows - summary.RowsLoaded);
     }
 
     [Fact]

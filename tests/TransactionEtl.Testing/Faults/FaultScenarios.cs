@@ -30,6 +30,10 @@ public static class FaultScenarios
             "another session holds `LOCK TABLE txetl.transactions IN ACCESS EXCLUSIVE MODE`; the load runs with `LockTimeout` = 1 s",
             "the server shows the loader blocked by that session; transient failure saying `lock timeout`, `55P03` and `txetl.transactions`; ledger `failed` with that error; 0 rows; after release the retry loads once",
             "DatabaseFaultTests.A_lock_on_transactions_held_past_the_lock_timeout_fails_the_load_as_transient_and_the_retry_loads_it", 1, 5_000, 1),
+        new("long-wait", "A load waiting longer than the connection's command timeout",
+            "connection string with `CommandTimeout` = 1 s; the test holds the ledger table for 3 s while the loader waits to write its ledger row",
+            "the load is still waiting after 3 s and then loads (regression: the loader's commands inherited Npgsql's 30 s default, so a second `txetl run` waiting for the first failed)",
+            "DatabaseFaultTests.A_load_that_waits_longer_than_the_connections_command_timeout_still_loads", 1, 1_000, 1),
         new("s3-stopped", "S3 server stopped in the middle of an object",
             "run-etl streams an object from s3rver; s3rver is killed while the server shows the COPY, then started again on the same port and data",
             "run-etl throws a transient error; ledger `failed`; 0 rows; no summary report written; after the restart the retry loads once",
@@ -110,8 +114,8 @@ public static class FaultScenarios
         var sb = new StringBuilder();
         var measured = All.Where(s => s.Rows is not null).ToList();
         sb.Append(string.Create(CultureInfo.InvariantCulture,
-            $"{All.Count} scenarios, {measured.Count} with figures reported by their test: {measured.Sum(s => s.Files)} file deliveries, " +
-            $"{measured.Sum(s => s.Rows)} rows, {measured.Sum(s => s.Faults)} faults injected, rows lost: 0 (the test fails otherwise). " +
+            $"{All.Count} scenarios, {measured.Count} with figures reported by their test: {measured.Sum(s => s.Files):N0} file deliveries, " +
+            $"{measured.Sum(s => s.Rows):N0} rows, {measured.Sum(s => s.Faults)} faults injected, rows lost: 0 (the test fails otherwise). " +
             $"A dash: an older test that asserts its own counts but does not report figures.\n\n"));
         sb.Append("| # | Scenario | What the test does | What it asserts | Files | Rows | Faults | Rows lost | Test |\n");
         sb.Append("|---|---|---|---|---|---|---|---|---|\n");
