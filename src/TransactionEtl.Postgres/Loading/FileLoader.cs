@@ -211,9 +211,11 @@ public sealed class FileLoader
         else
         {
             var targetColumns = string.Join(", ", contract.OutputColumns.Select(c => Quote(c.Name)));
+            // In key order: every loader then takes its row locks in the same order, so two loads of files
+            // sharing ids wait for each other instead of deadlocking (40P01) when their ids come in other orders.
             inserted = await ExecuteAsync(connection,
                 $"INSERT INTO {target} ({targetColumns}, file_id, source_line) SELECT {targetColumns}, @file_id, __line " +
-                $"FROM {StageTable} WHERE __errors IS NULL ON CONFLICT DO NOTHING",
+                $"FROM {StageTable} WHERE __errors IS NULL ORDER BY __key ON CONFLICT DO NOTHING",
                 cancellationToken, ("file_id", fileId)).ConfigureAwait(false);
             var expected = result.RowsValid - inFile;
             duplicateExisting = inserted == expected
