@@ -31,54 +31,50 @@ public sealed class S3rverFixture : IAsyncLifetime
         ["AWS_REGION"] = "us-east-1",
     };
 
+    private static string Script => Path.Combine(RepositoryRoot.Path, "tools", "node", "node_modules", "s3rver", "bin", "s3rver.js");
+
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        var script = Path.Combine(RepositoryRoot.Path, "tools", "node", "node_modules", "s3rver", "bin", "s3rver.js");
+        var script = Script;
         if (!File.Exists(script))
         {
             throw new InvalidOperationException($"{script} is missing; run `npm ci --prefix tools/node` (scripts/test.sh does).");
         }
         Directory.CreateDirectory(_directory);
-        for (var attempt = 1; ; attempt++)
-        {
-            var port = FreePort.Next();
-            if (await TryStartAsync(script, port))
-            {
-                Endpoint = new Uri($"http://127.0.0.1:{port}/");
-                return;
-            }
-            Kill();
-            if (attempt == 3)
-            {
-                string err;
-                lock (_stderr) { err = _stderr.ToString(); }
-                throw new InvalidOperationException($"s3rver did not listen on 127.0.0.1 after 3 tries: {err}");
-            }
-        }
+        await StartAsync(script, FreePort.Next, attempts: 3, pause: TimeSpan.Zero);
     }
 
     /// <summary>Kills the server (SIGKILL: open responses are cut mid-body), keeping its stored objects.</summary>
     public void Stop() => Kill();
 
     /// <summary>Starts the server again after <see cref="Stop"/>, on the same port and with the same objects.</summary>
-    public async Task StartAgainAsync()
+    public Task StartAgainAsync()
     {
-        var script = Path.Combine(RepositoryRoot.Path, "tools", "node", "node_modules", "s3rver", "bin", "s3rver.js");
+        var script = Script;
+        var port = Endpoint.Port;
+        // The old socket may hold the port for a moment after the kill.
+        return StartAsync(script, () => port, attempts: 10, pause: TimeSpan.FromMilliseconds(500));
+    }
+
+    private async Task StartAsync(string script, Func<int> port, int attempts, TimeSpan pause)
+    {
         for (var attempt = 1; ; attempt++)
         {
-            if (await TryStartAsync(script, Endpoint.Port))
+            var candidate = port();
+            if (await TryStartAsync(script, candidate))
             {
+                Endpoint = new Uri($"http://127.0.0.1:{candidate}/");
                 return;
             }
             Kill();
-            if (attempt == 10)
+            if (attempt == attempts)
             {
                 string err;
                 lock (_stderr) { err = _stderr.ToString(); }
-                throw new InvalidOperationException($"s3rver did not listen again on port {Endpoint.Port}: {err}");
+                throw new InvalidOperationException($"s3rver did not listen on 127.0.0.1:{candidate} after {attempts} tries: {err}");
             }
-            await Task.Delay(500); // the old socket may still hold the port for a moment
+            await Task.Delay(pause);
         }
     }
 

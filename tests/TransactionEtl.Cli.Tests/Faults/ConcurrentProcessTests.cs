@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using TransactionEtl.Core;
 using TransactionEtl.Testing;
@@ -46,30 +45,16 @@ public sealed class ConcurrentProcessTests(PostgresFixture db) : IClassFixture<P
             paths.Add(path);
         }
 
-        var processes = new List<Process>();
         List<CliResult> results;
-        try
+        await using (var processes = new ChildProcesses())
         {
             // Every process gets every file, starting at its own quarter: 160 deliveries of 40 files.
-            for (var p = 0; p < Processes; p++)
-            {
-                var order = paths.Skip(p * Files / Processes).Concat(paths.Take(p * Files / Processes));
-                processes.Add(CliTestHost.StartProcess(null, null, ["run", "--database-url", db.ConnectionString, "--json", .. order]));
-            }
+            var started = Enumerable.Range(0, Processes)
+                .Select(p => processes.Start(["run", "--database-url", db.ConnectionString, "--json",
+                    .. paths.Skip(p * Files / Processes).Concat(paths.Take(p * Files / Processes))]))
+                .ToList();
             // A guard, not a timing assertion: a deadlock or hang fails the test instead of stalling the suite.
-            results = (await Task.WhenAll(processes.Select(CliTestHost.WaitAsync)).WaitAsync(TimeSpan.FromMinutes(5))).ToList();
-        }
-        finally
-        {
-            foreach (var process in processes)
-            {
-                if (!process.HasExited)
-                {
-                    process.Kill(entireProcessTree: true);
-                    await process.WaitForExitAsync();
-                }
-                process.Dispose();
-            }
+            results = (await Task.WhenAll(started.Select(CliTestHost.WaitAsync)).WaitAsync(TimeSpan.FromMinutes(5))).ToList();
         }
 
         Assert.All(results, r => Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}: {r.Stderr}\n{r.Stdout}"));

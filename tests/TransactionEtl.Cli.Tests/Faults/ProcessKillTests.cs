@@ -32,14 +32,9 @@ public sealed class ProcessKillTests(PostgresFixture db) : IClassFixture<Postgre
         var prefix = "KILL-" + stage + "-";
         string Id(int i) => prefix + i.ToString("D5", CultureInfo.InvariantCulture);
         TransactionCsv.Write(file, Enumerable.Range(1, Rows).Select(i => TransactionCsv.Row(Id(i))));
-        var processes = new List<Process>();
+        await using var processes = new ChildProcesses();
         var holders = new List<LockHolder>();
-        Process Start()
-        {
-            var process = CliTestHost.StartProcess(null, null, "run", "--database-url", db.ConnectionString, "--json", file);
-            processes.Add(process);
-            return process;
-        }
+        Process Start() => processes.Start("run", "--database-url", db.ConnectionString, "--json", file);
         async Task<LockHolder> HoldAsync(string sql, params (string, object)[] parameters)
         {
             var holder = await LockHolder.HoldAsync(db.ConnectionString, sql, parameters);
@@ -118,15 +113,6 @@ public sealed class ProcessKillTests(PostgresFixture db) : IClassFixture<Postgre
         }
         finally
         {
-            foreach (var process in processes)
-            {
-                if (!process.HasExited)
-                {
-                    process.Kill(entireProcessTree: true);
-                    await process.WaitForExitAsync();
-                }
-                process.Dispose();
-            }
             foreach (var holder in holders)
             {
                 await holder.DisposeAsync();

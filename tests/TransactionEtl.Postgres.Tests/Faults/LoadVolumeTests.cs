@@ -78,9 +78,11 @@ public sealed class LoadVolumeTests(PostgresFixture db, ITestOutputHelper output
         // Figures for docs/reliability.md ("measured"); no assertion on them (the machine is shared).
         var first = Window / seconds[..Window].Sum();
         var last = Window / seconds[^Window..].Sum();
+        var windows = string.Join(" ", Enumerable.Range(0, Files / Window)
+            .Select(w => (Window / seconds[(w * Window)..((w + 1) * Window)].Sum()).ToString("0.0", CultureInfo.InvariantCulture)));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{Files} files x {RowsPerFile} rows in {total.Elapsed.TotalSeconds:0.0} s: {Files / total.Elapsed.TotalSeconds:0.0} files/s overall; " +
-            $"first {Window}: {first:0.0} files/s, last {Window}: {last:0.0} files/s (last/first {last / first:0.00})"));
+            $"first {Window}: {first:0.0} files/s, last {Window}: {last:0.0} files/s (last/first {last / first:0.00}); per {Window}: {windows}"));
         Assert.Equal((long)Files, await _t.ScalarAsync<long>("SELECT count(*) FROM txetl.ingestion_files WHERE status = 'loaded' AND source_path LIKE '%/small-%.csv'"));
         Assert.Equal((long)Files * RowsPerFile, await _t.ScalarAsync<long>("SELECT count(*) FROM txetl.transactions WHERE transaction_id LIKE 'SEQ-%'"));
         Assert.Equal((long)Files * RowsPerFile, await _t.ScalarAsync<long>("SELECT sum(rows_loaded)::bigint FROM txetl.ingestion_files WHERE source_path LIKE '%/small-%.csv'"));
