@@ -7,12 +7,16 @@ using TransactionEtl.Testing.Faults;
 namespace TransactionEtl.Postgres.Tests.Faults;
 
 /// <summary>Faults on the loader's own session: its backend terminated mid-COPY, a table lock held past the lock timeout.</summary>
-public sealed class DatabaseFaultTests(PostgresFixture db) : IClassFixture<PostgresFixture>, IAsyncDisposable
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "xunit disposes it through IAsyncLifetime.DisposeAsync")]
+public sealed class DatabaseFaultTests(PostgresFixture db) : IClassFixture<PostgresFixture>, IAsyncLifetime
 {
     private readonly LoaderTestSupport _t = new(db.ConnectionString);
     private readonly ServerActivity _activity = new(db.ConnectionString);
 
-    public ValueTask DisposeAsync() => _t.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // IAsyncLifetime, not IAsyncDisposable: xunit 2 did not dispose the latter here (its temp directories stayed).
+    public Task DisposeAsync() => _t.DisposeAsync().AsTask();
 
     [Fact]
     public async Task Terminating_the_loaders_backend_during_copy_fails_the_load_as_transient_and_the_retry_loads_it_once()
