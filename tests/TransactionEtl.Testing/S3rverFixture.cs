@@ -31,43 +31,68 @@ public sealed class S3rverFixture : IAsyncLifetime
         ["AWS_REGION"] = "us-east-1",
     };
 
+    private static string Script => Path.Combine(RepositoryRoot.Path, "tools", "node", "node_modules", "s3rver", "bin", "s3rver.js");
+
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        var script = Path.Combine(RepositoryRoot.Path, "tools", "node", "node_modules", "s3rver", "bin", "s3rver.js");
+        var script = Script;
         if (!File.Exists(script))
         {
             throw new InvalidOperationException($"{script} is missing; run `npm ci --prefix tools/node` (scripts/test.sh does).");
         }
         Directory.CreateDirectory(_directory);
+        await StartAsync(script, FreePort.Next, attempts: 3, pause: TimeSpan.Zero);
+    }
+
+    /// <summary>Kills the server (SIGKILL: open responses are cut mid-body), keeping its stored objects.</summary>
+    public void Stop() => Kill();
+
+    /// <summary>Starts the server again after <see cref="Stop"/>, on the same port and with the same objects.</summary>
+    public Task StartAgainAsync()
+    {
+        var script = Script;
+        var port = Endpoint.Port;
+        // The old socket may hold the port for a moment after the kill.
+        return StartAsync(script, () => port, attempts: 10, pause: TimeSpan.FromMilliseconds(500));
+    }
+
+    private async Task StartAsync(string script, Func<int> port, int attempts, TimeSpan pause)
+    {
         for (var attempt = 1; ; attempt++)
         {
-            var port = FreePort.Next();
-            var psi = new ProcessStartInfo("node")
+            var candidate = port();
+            if (await TryStartAsync(script, candidate))
             {
-                ArgumentList = { script, "--directory", _directory, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--address", "127.0.0.1", "--silent" },
-                RedirectStandardError = true,
-                RedirectStandardOutput = true,
-                UseShellExecute = false,
-            };
-            _process = Process.Start(psi) ?? throw new InvalidOperationException("node did not start");
-            _process.ErrorDataReceived += (_, e) => { lock (_stderr) { _stderr.AppendLine(e.Data); } };
-            _process.OutputDataReceived += (_, _) => { };
-            _process.BeginErrorReadLine();
-            _process.BeginOutputReadLine();
-            if (await WaitForPortAsync(port, _process))
-            {
-                Endpoint = new Uri($"http://127.0.0.1:{port}/");
+                Endpoint = new Uri($"http://127.0.0.1:{candidate}/");
                 return;
             }
             Kill();
-            if (attempt == 3)
+            if (attempt == attempts)
             {
                 string err;
                 lock (_stderr) { err = _stderr.ToString(); }
-                throw new InvalidOperationException($"s3rver did not listen on 127.0.0.1 after 3 tries: {err}");
+                throw new InvalidOperationException($"s3rver did not listen on 127.0.0.1:{candidate} after {attempts} tries: {err}");
             }
+            await Task.Delay(pause);
         }
+    }
+
+    private async Task<bool> TryStartAsync(string script, int port)
+    {
+        var psi = new ProcessStartInfo("node")
+        {
+            ArgumentList = { script, "--directory", _directory, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--address", "127.0.0.1", "--silent" },
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        _process = Process.Start(psi) ?? throw new InvalidOperationException("node did not start");
+        _process.ErrorDataReceived += (_, e) => { lock (_stderr) { _stderr.AppendLine(e.Data); } };
+        _process.OutputDataReceived += (_, _) => { };
+        _process.BeginErrorReadLine();
+        _process.BeginOutputReadLine();
+        return await WaitForPortAsync(port, _process);
     }
 
     /// <summary>A client for this server the way the functions build theirs (path style, no chunked uploads).</summary>

@@ -134,6 +134,12 @@ public sealed class FileLoader
         var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (transaction.ConfigureAwait(false))
         {
+            // Bounds every lock wait inside the load (a table lock on the target, another load's uncommitted
+            // keys) so that a stuck lock fails the load as transient instead of hanging it; local to this
+            // transaction, so the wait for the source lock above stays unbounded.
+            await ExecuteAsync(connection, LoaderSql.SetLockTimeout, cancellationToken,
+                ("lock_timeout", LockTimeoutSetting(request.LockTimeout))).ConfigureAwait(false);
+
             FileResult result;
             LoadOutcome? outcome = null;
             string path;
@@ -364,9 +370,11 @@ public sealed class FileLoader
         else
         {
             var targetColumns = string.Join(", ", contract.OutputColumns.Select(c => Quote(c.Name)));
+            // In key order: every loader then takes its row locks in the same order, so two loads of files
+            // sharing ids wait for each other instead of deadlocking (40P01) when their ids come in other orders.
             inserted = await ExecuteAsync(connection,
                 $"INSERT INTO {target} ({targetColumns}, file_id, source_line) SELECT {targetColumns}, @file_id, __line " +
-                $"FROM {StageTable} WHERE __errors IS NULL ON CONFLICT DO NOTHING",
+                $"FROM {StageTable} WHERE __errors IS NULL ORDER BY __key ON CONFLICT DO NOTHING",
                 cancellationToken, ("file_id", fileId)).ConfigureAwait(false);
             var expected = result.RowsValid - inFile;
             duplicateExisting = inserted == expected
@@ -546,7 +554,13 @@ public sealed class FileLoader
     private static NpgsqlCommand CreateCommand(NpgsqlConnection connection, string sql, (string Name, object? Value)[] parameters)
     {
 #pragma warning disable CA2100 // The SQL is fixed text plus quoted identifiers; every value is a parameter.
-        var command = new NpgsqlCommand(sql, connection);
+        var command = new NpgsqlCommand(sql, connection)
+        {
+            // Whatever the caller's connection string says (Npgsql's default is 30 s): waiting for another
+            // loader of the same source and a large file's merge may rightly take minutes. Lock waits inside the
+            // load are bounded by LockTimeout; cancellation goes through the CancellationToken.
+            CommandTimeout = 0,
+        };
 #pragma warning restore CA2100
         foreach (var (name, value) in parameters)
         {
@@ -565,6 +579,9 @@ public sealed class FileLoader
 
     /// <summary>The contract names a table; the loader's tables all live in the project's schema.</summary>
     private static string TargetTable(Contract contract) => $"{Quote(DatabaseMigrator.Schema)}.{Quote(contract.TargetTable)}";
+
+    private static string LockTimeoutSetting(TimeSpan timeout) =>
+        ((long)Math.Ceiling(timeout.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture) + "ms";
 
     private static long ElapsedMs(long started) => (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
 

@@ -40,6 +40,25 @@ public sealed class LoadRequest
     /// <summary>The content length in bytes when known (recorded in the ledger).</summary>
     public long? SizeBytes { get; init; }
 
+    /// <summary>Default of <see cref="LockTimeout"/>.</summary>
+    public static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long any one lock wait inside the load transaction may last (PostgreSQL <c>lock_timeout</c>): a
+    /// session holding a lock on <c>txetl.transactions</c>, or another load's uncommitted rows with the same
+    /// keys. Past it the load fails as transient (SQLSTATE 55P03) with nothing stored. Waiting for another
+    /// loader of the same source is not bounded by it. <see cref="TimeSpan.Zero"/> waits forever.
+    /// </summary>
+    public TimeSpan LockTimeout
+    {
+        get => _lockTimeout;
+        init => _lockTimeout = value >= TimeSpan.Zero && value.TotalMilliseconds <= int.MaxValue
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "LockTimeout must be between 0 (no limit) and about 24 days.");
+    }
+
+    private readonly TimeSpan _lockTimeout = DefaultLockTimeout;
+
     /// <summary>Called with the number of bytes read so far (for progress bars).</summary>
     public Action<long>? Progress { get; init; }
 }

@@ -12,6 +12,7 @@ public sealed class LoadFailuresTests
     [InlineData("08001", true)]
     [InlineData("40001", true)]
     [InlineData("40P01", true)]
+    [InlineData("55P03", true)]
     [InlineData("53300", true)]
     [InlineData("57P01", true)]
     [InlineData("57P03", true)]

@@ -10,6 +10,9 @@ namespace TransactionEtl.Postgres.Loading.Internal;
 /// </summary>
 internal static class LoadFailures
 {
+    /// <summary>lock_not_available: raised when <c>lock_timeout</c> expires.</summary>
+    private const string LockNotAvailable = "55P03";
+
     public static TransactionEtlException Wrap(SourceIdentity source, string what, Exception exception)
     {
         if (exception is TransactionEtlException known)
@@ -18,7 +21,11 @@ internal static class LoadFailures
         }
 
         var detail = exception is PostgresException pg
-            ? $"{pg.MessageText} (SQLSTATE {pg.SqlState}{(pg.Hint is null ? "" : "; hint: " + pg.Hint)})"
+            ? $"{pg.MessageText} (SQLSTATE {pg.SqlState}{(pg.Hint is null ? "" : "; hint: " + pg.Hint)})" +
+              (pg.SqlState == LockNotAvailable
+                  ? "; another session held a lock the load needed (e.g. LOCK TABLE on txetl.transactions) for longer than the " +
+                    "loader's lock timeout (LoadRequest.LockTimeout, default 30 s); find it in pg_locks / pg_stat_activity"
+                  : "")
             : exception.Message;
         var message = $"{source.Uri}: {what}: {detail}";
         return IsTransient(exception)
@@ -27,8 +34,8 @@ internal static class LoadFailures
     }
 
     /// <summary>
-    /// Connection loss (class 08), serialization failure (40001), deadlock (40P01), too many connections
-    /// (53300), admin shutdown (57P01), server starting (57P03), socket and I/O errors, timeouts.
+    /// Connection loss (class 08), serialization failure (40001), deadlock (40P01), lock timeout (55P03), too
+    /// many connections (53300), admin shutdown (57P01), server starting (57P03), socket and I/O errors, timeouts.
     /// </summary>
     public static bool IsTransient(Exception exception)
     {
@@ -38,7 +45,7 @@ internal static class LoadFailures
             {
                 case PostgresException pg:
                     return pg.SqlState.StartsWith("08", StringComparison.Ordinal)
-                        || pg.SqlState is "40001" or "40P01" or "53300" or "57P01" or "57P03";
+                        || pg.SqlState is "40001" or "40P01" or LockNotAvailable or "53300" or "57P01" or "57P03";
                 case SocketException or TimeoutException or EndOfStreamException:
                     return true;
                 case NpgsqlException npgsql when npgsql.InnerException is null && npgsql.IsTransient:
