@@ -13,7 +13,8 @@ if [ ! -d tools/node/node_modules ] || [ tools/node/package-lock.json -nt tools/
   npm ci --prefix tools/node --no-audit --no-fund --loglevel=error >/dev/null
 fi
 
-log_dir="${TXETL_TEST_LOGS:-$root/artifacts/test-logs}"
+export TXETL_TEST_LOGS="${TXETL_TEST_LOGS:-$root/artifacts/test-logs}"
+log_dir="$TXETL_TEST_LOGS"
 mkdir -p "$log_dir"
 passed=0 failed=0 broken=()
 for stage in scripts/test.d/*.sh; do

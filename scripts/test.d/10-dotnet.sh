@@ -3,7 +3,10 @@
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 out="$(mktemp)"
-dotnet test TransactionEtl.slnx --nologo -v q 2>&1 | tee "$out"
+# The trx files keep every test's own output (ITestOutputHelper, captured logs) for the secret scan stage.
+logs="${TXETL_TEST_LOGS:-artifacts/test-logs}"
+rm -rf "$logs/trx"
+dotnet test TransactionEtl.slnx --nologo -v q --logger "trx;LogFilePrefix=dotnet" --results-directory "$logs/trx" 2>&1 | tee "$out"
 rc=${PIPESTATUS[0]}
 # vstest prints one line per project: "Passed!  - Failed: 0, Passed: 12, Skipped: 0, Total: 12, ..."
 p=$(grep -Eo 'Passed: +[0-9]+' "$out" | awk '{s+=$2} END {print s+0}')
