@@ -33,6 +33,8 @@ public sealed class S3rverFixture : IAsyncLifetime
 
     private static string Script => Path.Combine(RepositoryRoot.Path, "tools", "node", "node_modules", "s3rver", "bin", "s3rver.js");
 
+    private static string ExitWithParent => Path.Combine(RepositoryRoot.Path, "tools", "node", "exit-with-parent.js");
+
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
@@ -82,9 +84,12 @@ public sealed class S3rverFixture : IAsyncLifetime
     {
         var psi = new ProcessStartInfo("node")
         {
-            ArgumentList = { script, "--directory", _directory, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--address", "127.0.0.1", "--silent" },
+            // exit-with-parent.js ends the server when this process's end of its stdin closes, so a test process
+            // that ends without disposing the fixture leaves no server behind.
+            ArgumentList = { "--require", ExitWithParent, script, "--directory", _directory, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--address", "127.0.0.1", "--silent" },
             RedirectStandardError = true,
             RedirectStandardOutput = true,
+            RedirectStandardInput = true,
             UseShellExecute = false,
         };
         _process = Process.Start(psi) ?? throw new InvalidOperationException("node did not start");
