@@ -15,6 +15,7 @@ if (typeof Promise.withResolvers !== 'function') {
   };
 }
 
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -116,4 +117,21 @@ export async function execute({ definition, input, runEtl, name = 'run-1' }) {
     result.cause = failed.Cause;
   }
   return { ...result, published, events, executionArn };
+}
+
+/** The fields every alert the state machine publishes carries, for the file `input` of execution `name`. */
+export function assertAlertBasics(alert, input, { severity, status, name }) {
+  const m = alert.message;
+  assert.equal(alert.topicArn, `arn:aws:sns:${region}:123456789012:txetl-alerts`);
+  assert.deepEqual(alert.attributes.severity, { DataType: 'String', StringValue: severity });
+  assert.equal(alert.attributes.status.StringValue, status);
+  assert.equal(m.source, 'TransactionEtl');
+  assert.equal(m.severity, severity);
+  assert.equal(m.status, status);
+  assert.equal(m.bucket, input.bucket);
+  assert.equal(m.key, input.key);
+  assert.equal(m.execution_name, name);
+  assert.equal(m.execution_arn, `arn:aws:states:${region}:123456789012:execution:txetl-etl:${name}`);
+  assert.equal(m.console_url,
+    `https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/${m.execution_arn}`);
 }

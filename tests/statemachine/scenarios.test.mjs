@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { execute, region, renderDefinition } from './harness.mjs';
+import { assertAlertBasics, execute, region, renderDefinition } from './harness.mjs';
 import { startEnvironment } from './real-run-etl.mjs';
 
 const bucket = 'txetl-landing';
@@ -25,20 +25,6 @@ function csv(prefix, good, bad) {
   for (let i = 1; i <= good; i++) rows.push(`${prefix}-${i},2026-11-26T10:00:00Z,ACC-1,Shop,books,${10 + i}.00,EUR,DE,,false`);
   for (let i = 1; i <= bad; i++) rows.push(`${prefix}-X${i},2026-11-26T10:00:00Z,ACC-1,Shop,books,${10 + i}.00,XXX,DE,,false`);
   return rows.join('\n') + '\n';
-}
-
-function assertAlertBasics(alert, input, { severity, status, name }) {
-  const m = alert.message;
-  assert.equal(alert.topicArn, `arn:aws:sns:${region}:123456789012:txetl-alerts`);
-  assert.deepEqual(alert.attributes.severity, { DataType: 'String', StringValue: severity });
-  assert.equal(alert.attributes.status.StringValue, status);
-  assert.equal(m.source, 'TransactionEtl');
-  assert.equal(m.severity, severity);
-  assert.equal(m.status, status);
-  assert.equal(m.bucket, input.bucket);
-  assert.equal(m.key, input.key);
-  assert.equal(m.execution_name, name);
-  assert.equal(m.execution_arn, `arn:aws:states:${region}:123456789012:execution:txetl-etl:${name}`);
 }
 
 async function closedPort() {

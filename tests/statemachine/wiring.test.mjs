@@ -4,7 +4,7 @@
 // issue 6 run the REAL function in scenarios.test.mjs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execute, region, renderDefinition } from './harness.mjs';
+import { assertAlertBasics, execute, region, renderDefinition } from './harness.mjs';
 import { scriptedRunEtl, summary } from './run-etl.mjs';
 
 const input = {
@@ -16,22 +16,6 @@ const input = {
   sequencer: '0055AED6DCD90281E5',
   eventTime: '2026-11-26T09:30:00.000Z',
 };
-
-function assertAlertBasics(alert, { severity, status, name }) {
-  const m = alert.message;
-  assert.equal(alert.topicArn, `arn:aws:sns:${region}:123456789012:txetl-alerts`);
-  assert.deepEqual(alert.attributes.severity, { DataType: 'String', StringValue: severity });
-  assert.equal(alert.attributes.status.StringValue, status);
-  assert.equal(m.source, 'TransactionEtl');
-  assert.equal(m.severity, severity);
-  assert.equal(m.status, status);
-  assert.equal(m.bucket, input.bucket);
-  assert.equal(m.key, input.key);
-  assert.equal(m.execution_name, name);
-  assert.equal(m.execution_arn, `arn:aws:states:${region}:123456789012:execution:txetl-etl:${name}`);
-  assert.equal(m.console_url,
-    `https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/${m.execution_arn}`);
-}
 
 test('a clean file succeeds and publishes nothing', async () => {
   const runEtl = scriptedRunEtl([{ summary: summary({ status: 'loaded' }) }]);
@@ -53,7 +37,7 @@ test('a clean file publishes an info alert when success notifications are on', a
 
   assert.equal(run.status, 'SUCCEEDED');
   assert.equal(run.published.length, 1);
-  assertAlertBasics(run.published[0], { severity: 'info', status: 'already_loaded', name: 'again' });
+  assertAlertBasics(run.published[0], input, { severity: 'info', status: 'already_loaded', name: 'again' });
 });
 
 test('a file with some rejects publishes a warning with counts and reasons, and succeeds', async () => {
@@ -66,7 +50,7 @@ test('a file with some rejects publishes a warning with counts and reasons, and 
   assert.equal(run.status, 'SUCCEEDED');
   assert.equal(run.published.length, 1);
   const alert = run.published[0];
-  assertAlertBasics(alert, { severity: 'warning', status: 'loaded_with_rejects', name: 'some-rejects' });
+  assertAlertBasics(alert, input, { severity: 'warning', status: 'loaded_with_rejects', name: 'some-rejects' });
   assert.equal(alert.message.summary.rows_rejected, 10);
   assert.equal(alert.message.summary.rows_loaded, 990);
   assert.deepEqual(alert.message.summary.reject_reasons, { 'type-error': 7, 'no-tax-rule': 3 });
@@ -85,7 +69,7 @@ test('a rejected file publishes an error alert and fails with a meaningful cause
   assert.equal(run.cause,
     'File s3://txetl-landing/incoming/transactions-2026-11-26.csv was rejected: 40 of 200 rows broke the contract, so no row was loaded. The rejected rows are in the reports/ prefix of the bucket.');
   assert.equal(run.published.length, 1);
-  assertAlertBasics(run.published[0], { severity: 'error', status: 'rejected', name: 'rejected' });
+  assertAlertBasics(run.published[0], input, { severity: 'error', status: 'rejected', name: 'rejected' });
   assert.deepEqual(run.published[0].message.summary.reject_reasons, { 'constraint-error': 40 });
 });
 
@@ -111,7 +95,7 @@ test('a persistent failure publishes a failure alert with error, cause, executio
   assert.equal(run.cause, JSON.stringify(failure));
   assert.equal(run.published.length, 1);
   const alert = run.published[0];
-  assertAlertBasics(alert, { severity: 'error', status: 'failed', name: 'broken' });
+  assertAlertBasics(alert, input, { severity: 'error', status: 'failed', name: 'broken' });
   assert.equal(alert.message.error, 'TransactionEtl.Error');
   assert.equal(alert.message.cause, JSON.stringify(failure));
 });
@@ -125,7 +109,7 @@ test('a transient failure that never clears ends in the failure alert after the 
   assert.equal(runEtl.calls.length, 5, 'first try plus MaxAttempts 4');
   assert.equal(run.error, 'TransactionEtl.TransientError');
   assert.equal(run.published.length, 1);
-  assertAlertBasics(run.published[0], { severity: 'error', status: 'failed', name: 'stuck' });
+  assertAlertBasics(run.published[0], input, { severity: 'error', status: 'failed', name: 'stuck' });
 });
 
 test('a returned failed status publishes an error alert and fails', async () => {
@@ -135,6 +119,6 @@ test('a returned failed status publishes an error alert and fails', async () => 
   assert.equal(run.status, 'FAILED');
   assert.equal(run.error, 'TransactionEtl.LoadFailed');
   assert.match(run.cause, /RunEtl returned status failed for s3:\/\/txetl-landing\/incoming\/transactions-2026-11-26\.csv/);
-  assertAlertBasics(run.published[0], { severity: 'error', status: 'failed', name: 'timeout' });
+  assertAlertBasics(run.published[0], input, { severity: 'error', status: 'failed', name: 'timeout' });
   assert.equal(run.published[0].message.error, 'TransactionEtl.LoadFailed');
 });
