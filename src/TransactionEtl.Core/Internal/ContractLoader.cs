@@ -286,7 +286,7 @@ internal static partial class ContractLoader
             {
                 throw Error($"{at}.constraints.unique", "not supported; use primaryKey for a unique column");
             }
-            Regex? pattern = null;
+            PatternMatcher? pattern = null;
             if (c.Pattern is not null)
             {
                 if (type != FieldType.String)
@@ -296,8 +296,7 @@ internal static partial class ContractLoader
                 try
                 {
                     // NonBacktracking: linear time whatever the pattern, so a hostile cell cannot stall the loader.
-                    // \A...\z, not ^...$: '$' also matches before a final '\n', which let "AB\n" pass [A-Z]+.
-                    pattern = new Regex($"\\A(?:{c.Pattern})\\z", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+                    pattern = PatternMatcher.Create(c.Pattern);
                 }
                 catch (Exception e) when (e is ArgumentException or NotSupportedException)
                 {

@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using System.Text.RegularExpressions;
 
 namespace TransactionEtl.Core.Internal;
 
@@ -12,7 +11,7 @@ internal sealed class FieldSpec
     public string[] Labels { get; init; } = [];
     public NormalizationStep[] Normalize { get; init; } = [];
     public bool Required { get; init; }
-    public Regex? Pattern { get; init; }
+    public PatternMatcher? Pattern { get; init; }
     public string? PatternText { get; init; }
     public FrozenSet<string>? Enum { get; init; }
     public string[]? EnumValues { get; init; }

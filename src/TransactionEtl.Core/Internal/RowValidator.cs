@@ -70,7 +70,7 @@ internal sealed class RowValidator
         if (tax is not null && tax.PriceIncludesTax >= 0)
         {
             // The tax step resolved an empty price_includes_tax to the rule's default; store what was applied.
-            values[_fields[tax.PriceIncludesTax].OutputIndex] = _resolvedIncludesTax;
+            values[_fields[tax.PriceIncludesTax].OutputIndex] = _resolvedIncludesTax ? BoxedTrue : BoxedFalse;
         }
     }
 
@@ -86,7 +86,7 @@ internal sealed class RowValidator
             return false;
         }
         string v = f.Normalize.Length == 0 ? raw : Normalizer.Apply(raw, f.Normalize);
-        if (Array.IndexOf(f.MissingValues, v) >= 0)
+        if (IsOneOf(v, f.MissingValues))
         {
             if (f.Required)
             {
@@ -116,13 +116,13 @@ internal sealed class RowValidator
                 typed = integer;
                 break;
             case FieldType.Boolean:
-                if (Array.IndexOf(f.TrueValues, v) >= 0)
+                if (IsOneOf(v, f.TrueValues))
                 {
-                    typed = true;
+                    typed = BoxedTrue;
                 }
-                else if (Array.IndexOf(f.FalseValues, v) >= 0)
+                else if (IsOneOf(v, f.FalseValues))
                 {
-                    typed = false;
+                    typed = BoxedFalse;
                 }
                 else
                 {
@@ -257,6 +257,24 @@ internal sealed class RowValidator
         values[tax.GrossOutput] = gross;
         values[tax.RateOutput] = rule.Rate;
         values[tax.RuleIdOutput] = rule.RuleId;
+    }
+
+    // One box each for the whole run instead of one per row.
+    private static readonly object BoxedTrue = true;
+    private static readonly object BoxedFalse = false;
+
+    // Array.IndexOf goes through EqualityComparer<string>.Default, a generic lookup per call on the hot path.
+    private static bool IsOneOf(string value, string[] candidates)
+    {
+        foreach (var candidate in candidates)
+        {
+            if (string.Equals(value, candidate, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool TypeError(FieldSpec f, string raw, string what, string expected, List<CellError> errors)
