@@ -38,7 +38,7 @@ internal sealed class TextCopyWriter
                 switch (types[i])
                 {
                     case ColumnType.Text: AppendEscaped((string)value); break;
-                    case ColumnType.Numeric: AppendFormatted((decimal)value, default); break;
+                    case ColumnType.Numeric: AppendDecimal((decimal)value); break;
                     case ColumnType.Timestamp: AppendTimestamp((DateTime)value); break;
                     case ColumnType.Boolean: Append((bool)value ? "t" : "f"); break;
                     case ColumnType.BigInt: AppendFormatted((long)value, default); break;
@@ -106,6 +106,64 @@ internal sealed class TextCopyWriter
             "+00".CopyTo(span[26..]);
             _position += Length;
         }
+    }
+
+    /// <summary>
+    /// The same text as <c>decimal.ToString(InvariantCulture)</c> (every digit of the scale kept), from the
+    /// decimal's integer and scale: the general formatter was a sixth of the loader's formatting time.
+    /// </summary>
+    internal void AppendDecimal(decimal value)
+    {
+        Span<int> bits = stackalloc int[4];
+        decimal.GetBits(value, bits);
+        if (bits[2] != 0)
+        {
+            AppendFormatted(value, default); // an integer part beyond 64 bits: never an amount, so not worth a path
+            return;
+        }
+
+        ulong integer = (uint)bits[0] | ((ulong)(uint)bits[1] << 32);
+        int scale = (bits[3] >> 16) & 0xFF;
+        Span<char> digits = stackalloc char[20];
+        integer.TryFormat(digits, out int count, default, CultureInfo.InvariantCulture);
+        digits = digits[..count];
+        const int Longest = 1 + 2 + 28 + 20; // sign, "0.", up to 28 zeros of scale, 20 digits
+        if (_buffer.Length - _position < Longest)
+        {
+            Flush();
+        }
+
+        var span = _buffer.AsSpan(_position);
+        int at = 0;
+        if (bits[3] < 0 && integer != 0)
+        {
+            span[at++] = '-';
+        }
+
+        if (scale == 0)
+        {
+            digits.CopyTo(span[at..]);
+            at += count;
+        }
+        else if (count > scale)
+        {
+            digits[..(count - scale)].CopyTo(span[at..]);
+            at += count - scale;
+            span[at++] = '.';
+            digits[(count - scale)..].CopyTo(span[at..]);
+            at += scale;
+        }
+        else
+        {
+            span[at++] = '0';
+            span[at++] = '.';
+            span.Slice(at, scale - count).Fill('0');
+            at += scale - count;
+            digits.CopyTo(span[at..]);
+            at += count;
+        }
+
+        _position += at;
     }
 
     private static void Digits(Span<char> destination, int value)
