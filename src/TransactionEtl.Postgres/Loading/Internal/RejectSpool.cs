@@ -10,7 +10,7 @@ namespace TransactionEtl.Postgres.Loading.Internal;
 /// <summary>
 /// Rejected rows of the direct path, kept aside while the connection is busy with the COPY into the target
 /// (one connection runs one COPY at a time) and then written to <c>rejected_rows</c> by a second binary COPY.
-/// They go to a temporary file, created on the first reject and deleted on dispose, so memory stays flat
+/// They go to a temporary file, created on the first reject and deleted at once (Unix) or on dispose, so memory stays flat
 /// however many rows a file rejects; a clean file never touches the disk.
 /// </summary>
 internal sealed class RejectSpool : IAsyncDisposable
@@ -23,12 +23,24 @@ internal sealed class RejectSpool : IAsyncDisposable
 
     public long Count { get; private set; }
 
+    /// <summary>Where the spool file was created (on Unix it is unlinked at once); null before the first reject.</summary>
+    internal string? TemporaryPath { get; private set; }
+
     public void Add(RejectedRow row)
     {
         if (_writer is null)
         {
-            _file = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, BufferSize,
-                FileOptions.DeleteOnClose);
+            string path = Path.GetTempFileName();
+            _file = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, BufferSize,
+                OperatingSystem.IsWindows() ? FileOptions.DeleteOnClose : FileOptions.None);
+            if (!OperatingSystem.IsWindows())
+            {
+                // Unlinked at once, used through the open handle: a process killed with SIGKILL leaves nothing
+                // behind (delete-on-close runs only on a normal exit).
+                File.Delete(path);
+            }
+
+            TemporaryPath = path;
             _writer = new BinaryWriter(_file, Encoding.UTF8, leaveOpen: true);
         }
 
