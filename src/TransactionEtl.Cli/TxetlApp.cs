@@ -1,61 +1,99 @@
-using System.Reflection;
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
 using Spectre.Console;
-using Spectre.Console.Cli;
 using TransactionEtl.Cli.Commands;
 using TransactionEtl.Cli.Internal;
 
 namespace TransactionEtl.Cli;
 
-/// <summary>Builds the <c>txetl</c> command tree. Each command lives in its own file under Commands/.</summary>
+/// <summary>
+/// Builds the <c>txetl</c> command tree (System.CommandLine: no reflection, so the binary can be Native AOT)
+/// and runs one command line. Each command lives in its own file under Commands/.
+/// </summary>
 internal static class TxetlApp
 {
     /// <summary>Runs one command line; tests pass their own surroundings instead of the process's.</summary>
     public static Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default) =>
         RunAsync(args, CliEnvironment.FromProcess(CreateStandardOutput()), cancellationToken);
 
-    public static Task<int> RunAsync(string[] args, CliEnvironment environment, CancellationToken cancellationToken = default)
+    public static async Task<int> RunAsync(string[] args, CliEnvironment environment, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(environment);
-        args = LeadingOptions.MoveBehindCommand(args);
-        var app = new CommandApp();
-        app.Configure(config =>
+        var globals = new GlobalOptions();
+        var root = CreateRootCommand(environment, globals);
+        var parse = root.Parse(args);
+        if (parse.Action is ParseErrorAction)
         {
-            config.SetApplicationName("txetl");
-            config.SetApplicationVersion(
-                typeof(TxetlApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0");
-            config.ConfigureConsole(environment.Output);
-            config.Settings.Registrar.RegisterInstance(environment);
-            config.Settings.Registrar.RegisterInstance(environment.Output);
-            config.SetInterceptor(new VerboseInterceptor(environment));
-            config.SetExceptionHandler((exception, _) => ErrorReporter.Report(exception, environment, args));
+            // Several messages for one mistake are possible (an unknown token and a missing argument); one line holds them.
+            var message = string.Join(" ", parse.Errors.Select(e => e.Message).Distinct(StringComparer.Ordinal));
+            return ErrorReporter.Report(new UsageException(message), environment, args);
+        }
 
-            config.AddBranch<GlobalSettings>("db", db =>
-            {
-                db.SetDescription("The database: the local PostgreSQL in $TXETL_HOME (default ./.txetl/), or --database-url.");
-                db.AddCommand<DbMigrateCommand>("migrate")
-                    .WithDescription("Create and start the local cluster if needed, then apply pending schema migrations.");
-                db.AddCommand<DbUrlCommand>("url")
-                    .WithDescription("Print a connection URL, e.g. psql \"$(txetl db url)\".");
-                db.AddCommand<DbStatusCommand>("status")
-                    .WithDescription("Show whether the local cluster exists and runs (starts nothing).");
-                db.AddCommand<DbStopCommand>("stop")
-                    .WithDescription("Stop the local cluster.");
-            });
-            config.AddCommand<ValidateCommand>("validate").WithDescription("Check a CSV file against the contract without a database: what loading would do.");
-            // Commands from later issues register here.
-            config.AddCommand<RunCommand>("run").WithDescription("Load CSV files into PostgreSQL, each exactly once, all or nothing.");
-            config.AddCommand<ReportCommand>("report").WithDescription("Show the file ledger: latest files, statuses, counts.");
-            config.AddCommand<RejectsCommand>("rejects").WithDescription("Show a file's rejected rows with reasons, or export them as CSV to fix and resend.");
-            config.AddCommand<WatchCommand>("watch").WithDescription("Load each CSV file dropped into a directory, then move it to processed/ or rejected/.");
-            config.AddBranch("lambda", lambda =>
-            {
-                lambda.SetDescription("Run the AWS Lambda functions locally");
-                lambda.AddCommand<LambdaInvokeCommand>("invoke")
-                    .WithDescription("Run a function's handler in-process on an event and print its response");
-            });
-            config.AddCommand<SampleCommand>("sample").WithDescription("Write a realistic transactions CSV (demos, benchmarks).");
-        });
-        return app.RunAsync(args, cancellationToken);
+        environment.Verbose = parse.GetValue(globals.Verbose);
+        var invocation = new InvocationConfiguration
+        {
+            // Help and --version go to the environment's stdout, so in-process tests see them.
+            Output = environment.Output.Profile.Out.Writer,
+            Error = environment.Error,
+            // Errors are ours to print (one line, stack only with --verbose)...
+            EnableDefaultExceptionHandler = false,
+            // ...and Ctrl+C is Program.cs's: it cancels the token, the loader rolls back.
+            ProcessTerminationTimeout = null,
+        };
+        try
+        {
+            return await parse.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            return ErrorReporter.Report(exception, environment, args);
+        }
+    }
+
+    private static Command CreateRootCommand(CliEnvironment environment, GlobalOptions globals)
+    {
+        // Help at the width of the console it goes to (unbounded when redirected, see CreateStandardOutput).
+        var help = new HelpAction { MaxWidth = environment.Output.Profile.Width };
+        // Not a RootCommand: that one is named after the running executable, which in-process tests replace
+        // with the test host; help must say `txetl` wherever it runs.
+        var root = new Command("txetl", "Load CSV files of financial transactions into PostgreSQL exactly once, all or nothing.")
+        {
+            new HelpOption { Action = help },
+            new VersionOption("--version", "-v") { Action = new VersionAction() },
+        };
+        root.Options.Add(globals.Verbose);
+        root.Options.Add(globals.DatabaseUrl);
+        // `txetl` alone shows help; `txetl db` too, but as a failed command (it names no subcommand).
+        root.SetAction(parse => help.Invoke(parse));
+
+        var db = new Command("db", "The database: the local PostgreSQL in $TXETL_HOME (default ./.txetl/), or --database-url.")
+        {
+            new DbMigrateCommand(environment, globals),
+            new DbUrlCommand(environment, globals),
+            new DbStatusCommand(environment, globals),
+            new DbStopCommand(environment, globals),
+        };
+        db.SetAction(parse => ShowHelpAndFail(help, parse));
+        root.Subcommands.Add(db);
+        root.Subcommands.Add(new ValidateCommand(environment));
+        // Commands from later issues register here.
+        root.Subcommands.Add(new RunCommand(environment, globals));
+        root.Subcommands.Add(new ReportCommand(environment, globals));
+        root.Subcommands.Add(new RejectsCommand(environment, globals));
+        root.Subcommands.Add(new WatchCommand(environment, globals));
+        var lambda = new Command("lambda", "Run the AWS Lambda functions locally") { new LambdaInvokeCommand(environment, globals) };
+        lambda.SetAction(parse => ShowHelpAndFail(help, parse));
+        root.Subcommands.Add(lambda);
+        root.Subcommands.Add(new SampleCommand(environment));
+        return root;
+    }
+
+    private static int ShowHelpAndFail(HelpAction help, ParseResult parse)
+    {
+        help.Invoke(parse);
+        return ExitCodes.Failure;
     }
 
     /// <summary>

@@ -156,6 +156,13 @@ public sealed class DbCommandTests
     [InlineData("db", "url", "--help")]
     [InlineData("db", "status", "--help")]
     [InlineData("db", "stop", "--help")]
+    [InlineData("validate", "--help")]
+    [InlineData("run", "--help")]
+    [InlineData("report", "--help")]
+    [InlineData("rejects", "--help")]
+    [InlineData("watch", "--help")]
+    [InlineData("lambda", "invoke", "--help")]
+    [InlineData("sample", "--help")]
     public async Task Every_command_has_help(params string[] args)
     {
         using var home = new ScratchDirectory();
@@ -163,9 +170,71 @@ public sealed class DbCommandTests
         var result = await RunAsync(home, args);
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("USAGE:", result.Stdout);
-        Assert.Contains("txetl", result.Stdout);
+        // The help of exactly this command, on the environment's stdout (not straight to Console).
+        var command = string.Join(' ', args[..^1]);
+        Assert.Contains($"Usage:\n  {string.Join(' ', ["txetl", .. args[..^1]])}", result.Stdout.ReplaceLineEndings("\n"));
+        Assert.Contains("--verbose", result.Stdout);
         Assert.Equal(string.Empty, result.Stderr);
+        Assert.False(Directory.Exists(home.Path), $"help of '{command}' must not create a cluster");
+    }
+
+    [Fact]
+    public async Task Top_level_help_lists_every_command_and_txetl_alone_shows_it()
+    {
+        using var home = new ScratchDirectory();
+
+        var help = await RunAsync(home, "--help");
+        var bare = await RunAsync(home);
+
+        foreach (var command in new[] { "db", "validate", "run", "report", "rejects", "watch", "lambda", "sample" })
+        {
+            Assert.Matches($"(?m)^  {command}\\b", help.Stdout);
+        }
+        Assert.Equal(0, bare.ExitCode);
+        Assert.Equal(help.Stdout, bare.Stdout);
+    }
+
+    [Theory]
+    [InlineData("db")]
+    [InlineData("lambda")]
+    public async Task A_group_without_its_subcommand_shows_its_help_and_exits_1(string group)
+    {
+        using var home = new ScratchDirectory();
+
+        var result = await RunAsync(home, group);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"txetl {group} [command]", result.Stdout);
+    }
+
+    [Fact]
+    public async Task Global_options_mean_the_same_before_and_after_the_command()
+    {
+        using var home = new ScratchDirectory();
+        try
+        {
+            var before = await RunAsync(home, "--verbose", "db", "url");
+            var after = await RunAsync(home, "db", "url", "--verbose");
+
+            Assert.Equal(0, before.ExitCode);
+            Assert.StartsWith("postgresql://postgres@/txetl?host=", before.Stdout);
+            Assert.Equal(before, after);
+        }
+        finally
+        {
+            await StopAsync(home);
+        }
+    }
+
+    [Fact]
+    public async Task An_unknown_option_is_a_usage_error()
+    {
+        using var home = new ScratchDirectory();
+
+        var result = await RunAsync(home, "db", "status", "--no-such-option");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("txetl: error: Unrecognized command or argument '--no-such-option'. (see `txetl --help`)", result.Stderr.Trim());
     }
 
     [Fact]
@@ -177,6 +246,7 @@ public sealed class DbCommandTests
 
         Assert.Equal(0, result.ExitCode);
         Assert.StartsWith("0.1.0", result.Stdout.Trim());
+        Assert.Equal(result, await RunAsync(home, "-v"));
     }
 
     internal static Task<CliResult> RunAsync(ScratchDirectory home, params string[] args) =>

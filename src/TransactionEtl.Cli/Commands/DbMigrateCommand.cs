@@ -1,18 +1,27 @@
+using System.CommandLine;
 using Spectre.Console;
-using Spectre.Console.Cli;
 using TransactionEtl.Cli.Internal;
 using TransactionEtl.Postgres;
 
 namespace TransactionEtl.Cli.Commands;
 
 /// <summary><c>txetl db migrate</c>: creates and starts the local cluster if needed, then applies pending migrations.</summary>
-internal sealed class DbMigrateCommand(CliEnvironment environment) : AsyncCommand<GlobalSettings>
+internal sealed class DbMigrateCommand : Command
 {
-    public override async Task<int> ExecuteAsync(CommandContext context, GlobalSettings settings, CancellationToken cancellationToken)
+    private readonly CliEnvironment _environment;
+
+    public DbMigrateCommand(CliEnvironment environment, GlobalOptions globals)
+        : base("migrate", "Create and start the local cluster if needed, then apply pending schema migrations.")
     {
-        var (connectionString, local) = await DatabaseTarget.ConnectWithoutMigratingAsync(settings, environment, cancellationToken);
+        _environment = environment;
+        SetAction((parse, cancellationToken) => ExecuteAsync(globals.Fill(new GlobalSettings(), parse), cancellationToken));
+    }
+
+    private async Task<int> ExecuteAsync(GlobalSettings settings, CancellationToken cancellationToken)
+    {
+        var (connectionString, local) = await DatabaseTarget.ConnectWithoutMigratingAsync(settings, _environment, cancellationToken);
         var result = await DatabaseMigrator.MigrateAsync(connectionString, cancellationToken);
-        var output = environment.Output;
+        var output = _environment.Output;
         if (local is not null)
         {
             output.WriteLine($"Local PostgreSQL in {local.DataDirectory} is running on port {local.Port}.");

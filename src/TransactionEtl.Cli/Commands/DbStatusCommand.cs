@@ -1,6 +1,6 @@
+using System.CommandLine;
 using Npgsql;
 using Spectre.Console;
-using Spectre.Console.Cli;
 using TransactionEtl.Cli.Internal;
 using TransactionEtl.Postgres;
 
@@ -10,14 +10,23 @@ namespace TransactionEtl.Cli.Commands;
 /// <c>txetl db status</c>: whether the local cluster exists and runs (read from its files; starts nothing),
 /// or whether the <c>--database-url</c> database is reachable and migrated.
 /// </summary>
-internal sealed class DbStatusCommand(CliEnvironment environment) : AsyncCommand<GlobalSettings>
+internal sealed class DbStatusCommand : Command
 {
-    public override async Task<int> ExecuteAsync(CommandContext context, GlobalSettings settings, CancellationToken cancellationToken)
+    private readonly CliEnvironment _environment;
+
+    public DbStatusCommand(CliEnvironment environment, GlobalOptions globals)
+        : base("status", "Show whether the local cluster exists and runs (starts nothing).")
     {
-        var output = environment.Output;
-        if (DatabaseTarget.ExternalUrl(settings, environment) is not null)
+        _environment = environment;
+        SetAction((parse, cancellationToken) => ExecuteAsync(globals.Fill(new GlobalSettings(), parse), cancellationToken));
+    }
+
+    private async Task<int> ExecuteAsync(GlobalSettings settings, CancellationToken cancellationToken)
+    {
+        var output = _environment.Output;
+        if (DatabaseTarget.ExternalUrl(settings, _environment) is not null)
         {
-            var (connectionString, _) = await DatabaseTarget.ConnectWithoutMigratingAsync(settings, environment, cancellationToken);
+            var (connectionString, _) = await DatabaseTarget.ConnectWithoutMigratingAsync(settings, _environment, cancellationToken);
             await using var connection = new NpgsqlConnection(connectionString);
             try
             {
@@ -33,7 +42,7 @@ internal sealed class DbStatusCommand(CliEnvironment environment) : AsyncCommand
             return ExitCodes.Ok;
         }
 
-        var local = DatabaseTarget.Local(environment);
+        var local = DatabaseTarget.Local(_environment);
         var status = local.GetStatus();
         switch (status.State)
         {

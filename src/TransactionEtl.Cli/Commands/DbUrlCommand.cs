@@ -1,6 +1,5 @@
-using System.ComponentModel;
+using System.CommandLine;
 using Spectre.Console;
-using Spectre.Console.Cli;
 using TransactionEtl.Cli.Internal;
 
 namespace TransactionEtl.Cli.Commands;
@@ -9,28 +8,42 @@ namespace TransactionEtl.Cli.Commands;
 /// <c>txetl db url</c>: prints a libpq URI of the database, for <c>psql "$(txetl db url)"</c>. Starts and
 /// migrates the local cluster first, so the URL always works.
 /// </summary>
-internal sealed class DbUrlCommand(CliEnvironment environment) : AsyncCommand<DbUrlCommand.Settings>
+internal sealed class DbUrlCommand : Command
 {
-    internal sealed class Settings : GlobalSettings
+    private readonly CliEnvironment _environment;
+
+    private readonly Option<bool> _tcp = new("--tcp")
     {
-        [CommandOption("--tcp")]
-        [Description("Print a loopback TCP URL with the generated password (for GUI tools) instead of the Unix-socket URL, which needs no password.")]
-        public bool Tcp { get; set; }
+        Description = "Print a loopback TCP URL with the generated password (for GUI tools) instead of the Unix-socket URL, which needs no password.",
+    };
+
+    public DbUrlCommand(CliEnvironment environment, GlobalOptions globals)
+        : base("url", "Print a connection URL, e.g. psql \"$(txetl db url)\".")
+    {
+        _environment = environment;
+        Options.Add(_tcp);
+        SetAction((parse, cancellationToken) =>
+            ExecuteAsync(globals.Fill(new Settings { Tcp = parse.GetValue(_tcp) }, parse), cancellationToken));
     }
 
-    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    internal sealed class Settings : GlobalSettings
     {
-        if (DatabaseTarget.ExternalUrl(settings, environment) is { } url)
+        public bool Tcp { get; init; }
+    }
+
+    private async Task<int> ExecuteAsync(Settings settings, CancellationToken cancellationToken)
+    {
+        if (DatabaseTarget.ExternalUrl(settings, _environment) is { } url)
         {
             // The user's own URL: checked and migrated like any other target, then echoed as given.
-            await DatabaseTarget.ConnectAsync(settings, environment, cancellationToken);
-            environment.Output.WriteLine(url);
+            await DatabaseTarget.ConnectAsync(settings, _environment, cancellationToken);
+            _environment.Output.WriteLine(url);
             return ExitCodes.Ok;
         }
-        await DatabaseTarget.ConnectAsync(settings, environment, cancellationToken);
-        var local = DatabaseTarget.Local(environment);
+        await DatabaseTarget.ConnectAsync(settings, _environment, cancellationToken);
+        var local = DatabaseTarget.Local(_environment);
         local.GetStatus();
-        environment.Output.WriteLine(settings.Tcp
+        _environment.Output.WriteLine(settings.Tcp
             ? local.GetTcpUrl(DatabaseTarget.LocalDatabase)
             : local.GetUrl(DatabaseTarget.LocalDatabase));
         return ExitCodes.Ok;

@@ -1,8 +1,8 @@
+using System.CommandLine;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
-using Spectre.Console.Cli;
 using TransactionEtl.Aws.Configuration;
 using TransactionEtl.Aws.Observability;
 using TransactionEtl.Aws.Runtime;
@@ -16,7 +16,7 @@ namespace TransactionEtl.Cli.Commands;
 /// failure prints Lambda's error shape <c>{"errorType","errorMessage"}</c> on stdout and exits 1, so
 /// scripts see what the state machine would see.
 /// </summary>
-internal sealed class LambdaInvokeCommand(CliEnvironment environment) : AsyncCommand<LambdaInvokeSettings>
+internal sealed class LambdaInvokeCommand : Command
 {
     /// <summary>Lambda's maximum timeout, the deadline given to a local invocation.</summary>
     private static readonly TimeSpan LocalTimeout = TimeSpan.FromMinutes(15);
@@ -27,7 +27,29 @@ internal sealed class LambdaInvokeCommand(CliEnvironment environment) : AsyncCom
     /// <summary>Standard input for <c>--event -</c>. Tests replace it.</summary>
     internal static TextReader Input { get; set; } = Console.In;
 
-    public override async Task<int> ExecuteAsync(CommandContext context, LambdaInvokeSettings settings, CancellationToken cancellationToken)
+    private readonly CliEnvironment _environment;
+
+    private readonly Argument<string> _function = new("function") { Description = "start-workflow, run-etl or notify-chat" };
+
+    private readonly Option<string?> _eventSource = new("--event")
+    {
+        HelpName = "FILE",
+        Description = "Event JSON file, or --event=- for standard input (default: {})",
+    };
+
+    public LambdaInvokeCommand(CliEnvironment environment, GlobalOptions globals)
+        : base("invoke", "Run a function's handler in-process on an event and print its response (--verbose: also the handler's log lines, JSON on stderr, at debug level)")
+    {
+        _environment = environment;
+        Arguments.Add(_function);
+        Options.Add(_eventSource);
+        // The global --verbose: here it also turns the handler's logging up to debug.
+        SetAction((parse, cancellationToken) => ExecuteAsync(
+            new LambdaInvokeSettings { Function = parse.GetValue(_function)!, Event = parse.GetValue(_eventSource), Verbose = parse.GetValue(globals.Verbose) },
+            cancellationToken));
+    }
+
+    private async Task<int> ExecuteAsync(LambdaInvokeSettings settings, CancellationToken cancellationToken)
     {
         if (!LambdaFunctions.TryGetFactory(settings.Function, out var factory))
         {
@@ -54,13 +76,13 @@ internal sealed class LambdaInvokeCommand(CliEnvironment environment) : AsyncCom
         var logging = new LoggingOptions(settings.Function, settings.Verbose ? LogLevel.Debug : LogLevel.Information);
         using var loggerFactory = new JsonLoggerFactory(LogWriter, logging, SecretRedactor.Process);
         // Metrics lines go with the logs: stdout carries only the response, for scripts and the state machine tests.
-        var services = new LambdaFunctionServices(loggerFactory, TimeProvider.System, environment.GetVariable) { MetricsOutput = LogWriter };
+        var services = new LambdaFunctionServices(loggerFactory, TimeProvider.System, _environment.GetVariable) { MetricsOutput = LogWriter };
         try
         {
             var handler = await factory(services, cancellationToken);
             var lambdaContext = LambdaContext.ForLocalInvoke(TimeProvider.System, LocalTimeout);
             var response = await handler(input, lambdaContext, cancellationToken);
-            environment.Output.Profile.Out.Writer.WriteLine(Encoding.UTF8.GetString(response));
+            _environment.Output.Profile.Out.Writer.WriteLine(Encoding.UTF8.GetString(response));
             return 0;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -79,7 +101,7 @@ internal sealed class LambdaInvokeCommand(CliEnvironment environment) : AsyncCom
         {
             return Encoding.UTF8.GetBytes(await Input.ReadToEndAsync(cancellationToken));
         }
-        return await File.ReadAllBytesAsync(Path.GetFullPath(source, environment.CurrentDirectory), cancellationToken);
+        return await File.ReadAllBytesAsync(Path.GetFullPath(source, _environment.CurrentDirectory), cancellationToken);
     }
 
     private int WriteError(LambdaError error)
@@ -93,7 +115,7 @@ internal sealed class LambdaInvokeCommand(CliEnvironment environment) : AsyncCom
             json.WriteEndObject();
         }
         // Raw writer, not markup: the JSON must come out byte for byte, unwrapped.
-        environment.Output.Profile.Out.Writer.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
+        _environment.Output.Profile.Out.Writer.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
         return 1;
     }
 }

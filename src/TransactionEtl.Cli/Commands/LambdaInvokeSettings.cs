@@ -1,21 +1,14 @@
-using System.ComponentModel;
-using Spectre.Console.Cli;
-
 namespace TransactionEtl.Cli.Commands;
 
 /// <summary>Arguments of <c>txetl lambda invoke</c>.</summary>
-internal sealed class LambdaInvokeSettings : CommandSettings
+internal sealed class LambdaInvokeSettings
 {
-    [CommandArgument(0, "<function>")]
-    [Description("start-workflow, run-etl or notify-chat")]
+    /// <summary>start-workflow, run-etl or notify-chat.</summary>
     public string Function { get; init; } = string.Empty;
 
-    [CommandOption("--event <FILE>")]
-    // Spectre.Console.Cli rejects a bare "-" token, so standard input is spelled --event=- .
-    [Description("Event JSON file, or --event=- for standard input (default: {})")]
+    /// <summary>Event JSON file, or <c>-</c> for standard input; null for <c>{}</c>.</summary>
     public string? Event { get; init; }
 
-    [CommandOption("--verbose")]
-    [Description("Show the handler's log lines (JSON, on stderr) at debug level")]
+    /// <summary>The global <c>--verbose</c>: the handler logs at debug level.</summary>
     public bool Verbose { get; init; }
 }

@@ -1,8 +1,7 @@
-using System.ComponentModel;
+using System.CommandLine;
 using System.Globalization;
 using Npgsql;
 using Spectre.Console;
-using Spectre.Console.Cli;
 using TransactionEtl.Cli.Internal;
 using TransactionEtl.Core;
 using TransactionEtl.Postgres.Loading;
@@ -13,22 +12,37 @@ namespace TransactionEtl.Cli.Commands;
 /// <c>txetl rejects FILE_ID [--csv]</c>: the rejected rows of a loaded file with every reason, or (--csv)
 /// the file's header and the raw records exactly as they were, ready to be fixed and sent again.
 /// </summary>
-internal sealed class RejectsCommand(CliEnvironment environment) : AsyncCommand<RejectsCommand.Settings>
+internal sealed class RejectsCommand : Command
 {
-    internal sealed class Settings : GlobalSettings
-    {
-        [CommandArgument(0, "<FILE_ID>")]
-        [Description("The file id shown by `txetl run` and `txetl report`.")]
-        public long FileId { get; set; }
+    private readonly CliEnvironment _environment;
 
-        [CommandOption("--csv")]
-        [Description("Print the header and the raw rejected records as CSV on stdout (fix them, then load the file again).")]
-        public bool Csv { get; set; }
+    private readonly Argument<long> _fileId = new("FILE_ID") { Description = "The file id shown by `txetl run` and `txetl report`." };
+
+    private readonly Option<bool> _csv = new("--csv")
+    {
+        Description = "Print the header and the raw rejected records as CSV on stdout (fix them, then load the file again).",
+    };
+
+    public RejectsCommand(CliEnvironment environment, GlobalOptions globals)
+        : base("rejects", "Show a file's rejected rows with reasons, or export them as CSV to fix and resend.")
+    {
+        _environment = environment;
+        Arguments.Add(_fileId);
+        Options.Add(_csv);
+        SetAction((parse, cancellationToken) => ExecuteAsync(
+            globals.Fill(new Settings { FileId = parse.GetValue(_fileId), Csv = parse.GetValue(_csv) }, parse), cancellationToken));
     }
 
-    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    internal sealed class Settings : GlobalSettings
     {
-        var connectionString = await DatabaseTarget.ConnectAsync(settings, environment, cancellationToken);
+        public long FileId { get; init; }
+
+        public bool Csv { get; init; }
+    }
+
+    private async Task<int> ExecuteAsync(Settings settings, CancellationToken cancellationToken)
+    {
+        var connectionString = await DatabaseTarget.ConnectAsync(settings, _environment, cancellationToken);
         var dataSource = NpgsqlDataSource.Create(connectionString);
         await using (dataSource.ConfigureAwait(false))
         {
@@ -43,7 +57,7 @@ internal sealed class RejectsCommand(CliEnvironment environment) : AsyncCommand<
             if (settings.Csv)
             {
                 // Raw text straight to the writer: no markup, no wrapping, bytes as stored.
-                var writer = environment.Output.Profile.Out.Writer;
+                var writer = _environment.Output.Profile.Out.Writer;
                 writer.Write(string.Join(",", entry.Header.Select(CsvField)) + "\n");
                 await foreach (var row in ledger.RejectedRowsAsync(entry.FileId, cancellationToken))
                 {
@@ -71,12 +85,12 @@ internal sealed class RejectsCommand(CliEnvironment environment) : AsyncCommand<
                 }
             }
 
-            environment.Output.MarkupLine(
+            _environment.Output.MarkupLine(
                 $"file {entry.FileId} ({Markup.Escape(entry.SourceUri)}): {Markup.Escape(entry.Status)}, {count} rejected row(s)");
             if (count > 0)
             {
-                environment.Output.Write(table);
-                environment.Output.MarkupLine($"[grey]as CSV to fix and resend: txetl rejects {entry.FileId} --csv > fixed.csv[/]");
+                _environment.Output.Write(table);
+                _environment.Output.MarkupLine($"[grey]as CSV to fix and resend: txetl rejects {entry.FileId} --csv > fixed.csv[/]");
             }
 
             return ExitCodes.Ok;

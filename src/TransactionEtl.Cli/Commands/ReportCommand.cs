@@ -1,34 +1,47 @@
-using System.ComponentModel;
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Npgsql;
 using Spectre.Console;
-using Spectre.Console.Cli;
 using TransactionEtl.Cli.Internal;
 using TransactionEtl.Postgres.Loading;
 
 namespace TransactionEtl.Cli.Commands;
 
 /// <summary><c>txetl report [--json] [--limit N]</c>: the file ledger, newest first.</summary>
-internal sealed class ReportCommand(CliEnvironment environment) : AsyncCommand<ReportCommand.Settings>
+internal sealed class ReportCommand : Command
 {
-    internal sealed class Settings : GlobalSettings
+    private readonly CliEnvironment _environment;
+
+    private readonly Option<bool> _json = new("--json") { Description = "Print one JSON array of ledger rows on stdout, and nothing else." };
+
+    private readonly Option<int> _limit = new Option<int>("--limit")
     {
-        [CommandOption("--json")]
-        [Description("Print one JSON array of ledger rows on stdout, and nothing else.")]
-        public bool Json { get; set; }
+        HelpName = "N",
+        Description = "How many of the latest files to show (default 20).",
+        DefaultValueFactory = _ => 20,
+    }.Check(value => value < 1 ? $"--limit must be 1 or more, got {value}." : null);
 
-        [CommandOption("--limit <N>")]
-        [Description("How many of the latest files to show (default 20).")]
-        public int Limit { get; set; } = 20;
-
-        public override ValidationResult Validate() =>
-            Limit < 1 ? ValidationResult.Error($"--limit must be 1 or more, got {Limit}.") : ValidationResult.Success();
+    public ReportCommand(CliEnvironment environment, GlobalOptions globals)
+        : base("report", "Show the file ledger: latest files, statuses, counts.")
+    {
+        _environment = environment;
+        Options.Add(_json);
+        Options.Add(_limit);
+        SetAction((parse, cancellationToken) => ExecuteAsync(
+            globals.Fill(new Settings { Json = parse.GetValue(_json), Limit = parse.GetValue(_limit) }, parse), cancellationToken));
     }
 
-    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    internal sealed class Settings : GlobalSettings
     {
-        var connectionString = await DatabaseTarget.ConnectAsync(settings, environment, cancellationToken);
+        public bool Json { get; init; }
+
+        public int Limit { get; init; }
+    }
+
+    private async Task<int> ExecuteAsync(Settings settings, CancellationToken cancellationToken)
+    {
+        var connectionString = await DatabaseTarget.ConnectAsync(settings, _environment, cancellationToken);
         var dataSource = NpgsqlDataSource.Create(connectionString);
         await using (dataSource.ConfigureAwait(false))
         {
@@ -40,7 +53,7 @@ internal sealed class ReportCommand(CliEnvironment environment) : AsyncCommand<R
 
             if (settings.Json)
             {
-                var writer = environment.Output.Profile.Out.Writer;
+                var writer = _environment.Output.Profile.Out.Writer;
                 writer.WriteLine(ToJson(entries));
                 writer.Flush();
                 return ExitCodes.Ok;
@@ -48,7 +61,7 @@ internal sealed class ReportCommand(CliEnvironment environment) : AsyncCommand<R
 
             if (entries.Count == 0)
             {
-                environment.Output.WriteLine("The ledger is empty: no file was loaded yet (txetl run FILE.csv).");
+                _environment.Output.WriteLine("The ledger is empty: no file was loaded yet (txetl run FILE.csv).");
                 return ExitCodes.Ok;
             }
 
@@ -66,7 +79,7 @@ internal sealed class ReportCommand(CliEnvironment environment) : AsyncCommand<R
                     Markup.Escape(Note(e)));
             }
 
-            environment.Output.Write(table);
+            _environment.Output.Write(table);
             return ExitCodes.Ok;
         }
     }

@@ -1,9 +1,8 @@
-using System.ComponentModel;
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Npgsql;
 using Spectre.Console;
-using Spectre.Console.Cli;
 using TransactionEtl.Cli.Internal;
 using TransactionEtl.Core;
 using TransactionEtl.Postgres.Loading;
@@ -15,29 +14,48 @@ namespace TransactionEtl.Cli.Commands;
 /// each file (a directory: its <c>*.csv</c>, sorted) exactly once. Exit 0 when every file ended loaded,
 /// loaded_with_rejects or already_loaded; 2 when any was rejected; 1 when any failed.
 /// </summary>
-internal sealed class RunCommand(CliEnvironment environment) : AsyncCommand<RunCommand.Settings>
+internal sealed class RunCommand : Command
 {
-    internal sealed class Settings : LoadSettings
-    {
-        [CommandArgument(0, "<PATH>")]
-        [Description("CSV files, or directories whose *.csv files are loaded in name order.")]
-        public string[] Paths { get; set; } = [];
+    private readonly CliEnvironment _environment;
 
-        [CommandOption("--json")]
-        [Description("Print one JSON array of the per-file summaries on stdout, and nothing else.")]
-        public bool Json { get; set; }
+    private readonly Argument<string[]> _paths = new("PATH")
+    {
+        Description = "CSV files, or directories whose *.csv files are loaded in name order.",
+        Arity = ArgumentArity.OneOrMore,
+    };
+
+    private readonly Option<bool> _json = new("--json") { Description = "Print one JSON array of the per-file summaries on stdout, and nothing else." };
+
+    public RunCommand(CliEnvironment environment, GlobalOptions globals)
+        : base("run", "Load CSV files into PostgreSQL, each exactly once, all or nothing.")
+    {
+        _environment = environment;
+        var load = new LoadOptions();
+        Arguments.Add(_paths);
+        load.AddTo(this);
+        Options.Add(_json);
+        SetAction((parse, cancellationToken) => ExecuteAsync(
+            load.Fill(globals.Fill(new Settings { Paths = parse.GetValue(_paths) ?? [], Json = parse.GetValue(_json) }, parse), parse),
+            cancellationToken));
     }
 
-    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    internal sealed class Settings : LoadSettings
+    {
+        public IReadOnlyList<string> Paths { get; init; } = [];
+
+        public bool Json { get; init; }
+    }
+
+    private async Task<int> ExecuteAsync(Settings settings, CancellationToken cancellationToken)
     {
         var files = ExpandPaths(settings.Paths);
-        var contract = settings.LoadContract(environment);
-        var connectionString = await DatabaseTarget.ConnectAsync(settings, environment, cancellationToken);
+        var contract = settings.LoadContract(_environment);
+        var connectionString = await DatabaseTarget.ConnectAsync(settings, _environment, cancellationToken);
         var dataSource = NpgsqlDataSource.Create(connectionString);
         await using (dataSource.ConfigureAwait(false))
         {
             var loader = new FileLoader(dataSource);
-            var output = environment.Output;
+            var output = _environment.Output;
             var summaries = new List<FileSummary>(files.Count);
             if (!settings.Json && output.Profile.Capabilities.Interactive)
             {
@@ -126,7 +144,7 @@ internal sealed class RunCommand(CliEnvironment environment) : AsyncCommand<RunC
         var files = new List<(string, string)>();
         foreach (var path in paths)
         {
-            var full = Path.GetFullPath(path, environment.CurrentDirectory);
+            var full = Path.GetFullPath(path, _environment.CurrentDirectory);
             if (Directory.Exists(full))
             {
                 var found = Directory.EnumerateFiles(full, "*.csv", SearchOption.TopDirectoryOnly).Order(StringComparer.Ordinal).ToList();

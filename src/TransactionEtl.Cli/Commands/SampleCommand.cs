@@ -1,57 +1,75 @@
-using System.ComponentModel;
+using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
-using Spectre.Console.Cli;
 using TransactionEtl.Cli.Internal;
 using TransactionEtl.Core.Samples;
 
 namespace TransactionEtl.Cli.Commands;
 
 /// <summary><c>txetl sample --rows N [--seed S] [--fault-rate F] OUT.csv</c>: writes a realistic transactions file.</summary>
-internal sealed class SampleCommand(CliEnvironment environment) : AsyncCommand<SampleCommand.Settings>
+internal sealed class SampleCommand : Command
 {
-    internal sealed class Settings : CommandSettings
+    private readonly CliEnvironment _environment;
+
+    private readonly Argument<string> _output = new("OUT") { Description = "The CSV file to write (overwritten)." };
+
+    private readonly Option<long> _rows = new Option<long>("--rows")
     {
-        [CommandArgument(0, "<OUT>")]
-        [Description("The CSV file to write (overwritten).")]
-        public string Output { get; init; } = "";
+        HelpName = "N",
+        Description = "Number of data rows (default 1000).",
+        DefaultValueFactory = _ => 1000,
+    }.Check(value => value < 0 ? $"--rows must be 0 or more, got {value}." : null);
 
-        [CommandOption("--rows <N>")]
-        [Description("Number of data rows (default 1000).")]
-        public long Rows { get; init; } = 1000;
+    private readonly Option<int> _seed = new("--seed")
+    {
+        HelpName = "S",
+        Description = "Seed: the same seed writes the same file (default 1).",
+        DefaultValueFactory = _ => 1,
+    };
 
-        [CommandOption("--seed <S>")]
-        [Description("Seed: the same seed writes the same file (default 1).")]
-        public int Seed { get; init; } = 1;
+    private readonly Option<double> _faultRate = new Option<double>("--fault-rate")
+    {
+        HelpName = "F",
+        Description = "Share of rows broken on purpose, 0..1 (default 0), e.g. 0.02.",
+    }.Check(value => value is < 0 or > 1 || double.IsNaN(value)
+        ? $"--fault-rate must be between 0 and 1 (e.g. 0.02), got {value.ToString(CultureInfo.InvariantCulture)}."
+        : null);
 
-        [CommandOption("--fault-rate <F>")]
-        [Description("Share of rows broken on purpose, 0..1 (default 0), e.g. 0.02.")]
-        public double FaultRate { get; init; }
-
-        public override ValidationResult Validate()
-        {
-            if (Rows < 0)
-            {
-                return ValidationResult.Error($"--rows must be 0 or more, got {Rows}.");
-            }
-
-            return FaultRate is < 0 or > 1 || double.IsNaN(FaultRate)
-                ? ValidationResult.Error($"--fault-rate must be between 0 and 1 (e.g. 0.02), got {FaultRate.ToString(CultureInfo.InvariantCulture)}.")
-                : ValidationResult.Success();
-        }
+    public SampleCommand(CliEnvironment environment)
+        : base("sample", "Write a realistic transactions CSV (demos, benchmarks).")
+    {
+        _environment = environment;
+        Arguments.Add(_output);
+        Options.Add(_rows);
+        Options.Add(_seed);
+        Options.Add(_faultRate);
+        SetAction((parse, cancellationToken) => ExecuteAsync(
+            new Settings { Output = parse.GetValue(_output)!, Rows = parse.GetValue(_rows), Seed = parse.GetValue(_seed), FaultRate = parse.GetValue(_faultRate) },
+            cancellationToken));
     }
 
-    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    internal sealed class Settings
+    {
+        public string Output { get; init; } = "";
+
+        public long Rows { get; init; }
+
+        public int Seed { get; init; }
+
+        public double FaultRate { get; init; }
+    }
+
+    private async Task<int> ExecuteAsync(Settings settings, CancellationToken cancellationToken)
     {
         var generator = new SampleGenerator(new SampleOptions { Rows = settings.Rows, Seed = settings.Seed, FaultRate = settings.FaultRate });
-        var path = Path.GetFullPath(settings.Output, environment.CurrentDirectory);
+        var path = Path.GetFullPath(settings.Output, _environment.CurrentDirectory);
         var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
         await using (stream.ConfigureAwait(false))
         {
             await generator.WriteAsync(stream, cancellationToken).ConfigureAwait(false);
         }
 
-        environment.Output.MarkupLineInterpolated(CultureInfo.InvariantCulture,
+        _environment.Output.MarkupLineInterpolated(CultureInfo.InvariantCulture,
             $"wrote {settings.Rows} rows (seed {settings.Seed}, fault rate {settings.FaultRate}) to {path}");
         return 0;
     }

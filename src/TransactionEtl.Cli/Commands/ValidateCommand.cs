@@ -1,8 +1,7 @@
-using System.ComponentModel;
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
-using Spectre.Console.Cli;
 using TransactionEtl.Cli.Internal;
 using TransactionEtl.Core;
 
@@ -13,55 +12,85 @@ namespace TransactionEtl.Cli.Commands;
 /// by code, the first rejected rows) and exits 0 when the file would load, 2 when it would be rejected, 1 on
 /// usage or I/O errors.
 /// </summary>
-internal sealed class ValidateCommand(CliEnvironment environment) : AsyncCommand<ValidateCommand.Settings>
+internal sealed class ValidateCommand : Command
 {
     /// <summary>Work shorter than this gets no progress bar: it would only flicker.</summary>
     private static readonly TimeSpan ProgressDelay = TimeSpan.FromSeconds(1);
 
-    internal sealed class Settings : CommandSettings
+    private readonly CliEnvironment _environment;
+
+    private readonly Argument<string> _file = new("FILE") { Description = "The CSV file to check." };
+
+    private readonly Option<string?> _contract = new("--contract")
     {
-        [CommandArgument(0, "<FILE>")]
-        [Description("The CSV file to check.")]
-        public string File { get; set; } = "";
+        HelpName = "FILE",
+        Description = "A contract file (Table Schema JSON, see docs/contracts.md). Default: the built-in transactions contract.",
+    };
 
-        [CommandOption("--contract <FILE>")]
-        [Description("A contract file (Table Schema JSON, see docs/contracts.md). Default: the built-in transactions contract.")]
-        public string? Contract { get; set; }
+    private readonly Option<bool> _json = new("--json")
+    {
+        Description = "Print the summary as JSON (the same object the loader and the Lambda return) and no progress bar.",
+    };
 
-        [CommandOption("--json")]
-        [Description("Print the summary as JSON (the same object the loader and the Lambda return) and no progress bar.")]
-        public bool Json { get; set; }
+    private readonly Option<decimal?> _maxRejectedRatio = new Option<decimal?>("--max-rejected-ratio")
+    {
+        HelpName = "RATIO",
+        Description = "Override the contract's reject threshold for this run (0..1).",
+    }.Check(value => value is < 0 or > 1 ? $"--max-rejected-ratio must be between 0 and 1 (was {value})" : null);
 
-        [CommandOption("--max-rejected-ratio <RATIO>")]
-        [Description("Override the contract's reject threshold for this run (0..1).")]
-        public decimal? MaxRejectedRatio { get; set; }
+    private readonly Option<bool> _noDuplicateCheck = new("--no-duplicate-check")
+    {
+        Description = "Skip the in-file duplicate transaction_id check. The check keeps every distinct id in memory (about 100 bytes each); without it memory stays flat for any file size. The loader checks duplicates in SQL either way.",
+    };
 
-        [CommandOption("--no-duplicate-check")]
-        [Description("Skip the in-file duplicate transaction_id check. The check keeps every distinct id in memory (about 100 bytes each); without it memory stays flat for any file size. The loader checks duplicates in SQL either way.")]
-        public bool NoDuplicateCheck { get; set; }
+    private readonly Option<int> _show = new Option<int>("--show")
+    {
+        HelpName = "N",
+        Description = "How many rejected rows to print (default 20).",
+        DefaultValueFactory = _ => 20,
+    }.Check(value => value < 0 ? "--show must be 0 or more" : null);
 
-        [CommandOption("--show <N>")]
-        [Description("How many rejected rows to print (default 20).")]
-        [DefaultValue(20)]
-        public int Show { get; set; } = 20;
-
-        [CommandOption("--verbose")]
-        [Description("On errors, also print the exception's stack trace.")]
-        public bool Verbose { get; set; }
-
-        public override ValidationResult Validate()
-        {
-            if (MaxRejectedRatio is < 0 or > 1)
+    public ValidateCommand(CliEnvironment environment)
+        : base("validate", "Check a CSV file against the contract without a database: what loading would do.")
+    {
+        _environment = environment;
+        Arguments.Add(_file);
+        Options.Add(_contract);
+        Options.Add(_json);
+        Options.Add(_maxRejectedRatio);
+        Options.Add(_noDuplicateCheck);
+        Options.Add(_show);
+        SetAction((parse, cancellationToken) => ExecuteAsync(
+            new Settings
             {
-                return ValidationResult.Error($"--max-rejected-ratio must be between 0 and 1 (was {MaxRejectedRatio})");
-            }
-            return Show < 0 ? ValidationResult.Error("--show must be 0 or more") : ValidationResult.Success();
-        }
+                File = parse.GetValue(_file)!,
+                Contract = parse.GetValue(_contract),
+                Json = parse.GetValue(_json),
+                MaxRejectedRatio = parse.GetValue(_maxRejectedRatio),
+                NoDuplicateCheck = parse.GetValue(_noDuplicateCheck),
+                Show = parse.GetValue(_show),
+            },
+            cancellationToken));
     }
 
-    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    internal sealed class Settings
     {
-        string path = Path.Combine(environment.CurrentDirectory, settings.File);
+        public string File { get; init; } = "";
+
+        public string? Contract { get; init; }
+
+        public bool Json { get; init; }
+
+        public decimal? MaxRejectedRatio { get; init; }
+
+        public bool NoDuplicateCheck { get; init; }
+
+        public int Show { get; init; }
+    }
+
+    private async Task<int> ExecuteAsync(Settings settings, CancellationToken cancellationToken)
+    {
+        string path = Path.Combine(_environment.CurrentDirectory, settings.File);
         if (!System.IO.File.Exists(path))
         {
             throw new TransactionEtlException($"{settings.File}: file not found");
@@ -73,7 +102,7 @@ internal sealed class ValidateCommand(CliEnvironment environment) : AsyncCommand
         }
         else
         {
-            string contractPath = Path.Combine(environment.CurrentDirectory, settings.Contract);
+            string contractPath = Path.Combine(_environment.CurrentDirectory, settings.Contract);
             if (!System.IO.File.Exists(contractPath))
             {
                 throw new TransactionEtlException($"{settings.Contract}: contract file not found");
@@ -94,7 +123,7 @@ internal sealed class ValidateCommand(CliEnvironment environment) : AsyncCommand
         long size = input.Length;
         var work = Task.Run(() => FileProcessor.ProcessAsync(input, sink, options, cancellationToken), cancellationToken);
 
-        var output = environment.Output;
+        var output = _environment.Output;
         bool canShowProgress = !settings.Json && output.Profile.Capabilities.Interactive && output.Profile.Capabilities.Ansi && !Console.IsOutputRedirected;
         if (canShowProgress && await Task.WhenAny(work, Task.Delay(ProgressDelay, cancellationToken)) != work)
         {

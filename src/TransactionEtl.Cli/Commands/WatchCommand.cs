@@ -1,9 +1,8 @@
-using System.ComponentModel;
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Npgsql;
 using Spectre.Console;
-using Spectre.Console.Cli;
 using TransactionEtl.Cli.Internal;
 using TransactionEtl.Core;
 using TransactionEtl.Postgres.Loading;
@@ -17,25 +16,42 @@ namespace TransactionEtl.Cli.Commands;
 /// place and is tried again later. The ledger makes a restart safe: a file loaded just before a crash,
 /// but not moved, is answered <c>already_loaded</c>. Ctrl+C stops it cleanly (exit 0).
 /// </summary>
-internal sealed class WatchCommand(CliEnvironment environment) : AsyncCommand<WatchCommand.Settings>
+internal sealed class WatchCommand : Command
 {
-    internal sealed class Settings : LoadSettings
+    private readonly CliEnvironment _environment;
+
+    private readonly Argument<string> _directory = new("DIR") { Description = "The directory to watch." };
+
+    private readonly Option<int> _pollMilliseconds = new Option<int>("--poll-ms")
     {
-        [CommandArgument(0, "<DIR>")]
-        [Description("The directory to watch.")]
-        public string Directory { get; set; } = "";
+        HelpName = "MS",
+        Description = "How often to look for files, in milliseconds (default 1000). A file is loaded once two looks see the same size and time.",
+        DefaultValueFactory = _ => 1000,
+    }.Check(value => value < 10 ? $"--poll-ms must be at least 10, got {value}." : null);
 
-        [CommandOption("--poll-ms <MS>")]
-        [Description("How often to look for files, in milliseconds (default 1000). A file is loaded once two looks see the same size and time.")]
-        public int PollMilliseconds { get; set; } = 1000;
-
-        public override ValidationResult Validate() =>
-            PollMilliseconds < 10 ? ValidationResult.Error($"--poll-ms must be at least 10, got {PollMilliseconds}.") : base.Validate();
+    public WatchCommand(CliEnvironment environment, GlobalOptions globals)
+        : base("watch", "Load each CSV file dropped into a directory, then move it to processed/ or rejected/.")
+    {
+        _environment = environment;
+        var load = new LoadOptions();
+        Arguments.Add(_directory);
+        load.AddTo(this);
+        Options.Add(_pollMilliseconds);
+        SetAction((parse, cancellationToken) => ExecuteAsync(
+            load.Fill(globals.Fill(new Settings { Directory = parse.GetValue(_directory)!, PollMilliseconds = parse.GetValue(_pollMilliseconds) }, parse), parse),
+            cancellationToken));
     }
 
-    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    internal sealed class Settings : LoadSettings
     {
-        var directory = Path.GetFullPath(settings.Directory, environment.CurrentDirectory);
+        public string Directory { get; init; } = "";
+
+        public int PollMilliseconds { get; init; }
+    }
+
+    private async Task<int> ExecuteAsync(Settings settings, CancellationToken cancellationToken)
+    {
+        var directory = Path.GetFullPath(settings.Directory, _environment.CurrentDirectory);
         if (!System.IO.Directory.Exists(directory))
         {
             throw new TransactionEtlException($"{settings.Directory}: no such directory; create it or name an existing one.");
@@ -43,13 +59,13 @@ internal sealed class WatchCommand(CliEnvironment environment) : AsyncCommand<Wa
 
         var processed = System.IO.Directory.CreateDirectory(Path.Combine(directory, "processed")).FullName;
         var rejected = System.IO.Directory.CreateDirectory(Path.Combine(directory, "rejected")).FullName;
-        var contract = settings.LoadContract(environment);
-        var connectionString = await DatabaseTarget.ConnectAsync(settings, environment, cancellationToken);
+        var contract = settings.LoadContract(_environment);
+        var connectionString = await DatabaseTarget.ConnectAsync(settings, _environment, cancellationToken);
         var dataSource = NpgsqlDataSource.Create(connectionString);
         await using (dataSource.ConfigureAwait(false))
         {
             var loader = new FileLoader(dataSource);
-            var output = environment.Output;
+            var output = _environment.Output;
             output.WriteLine($"watching {directory} (Ctrl+C stops)");
             // path -> (length, last write) seen at the previous look; a file is ready when both repeat.
             var seen = new Dictionary<string, (long, DateTime)>(StringComparer.Ordinal);

@@ -1,4 +1,3 @@
-using Spectre.Console.Cli;
 using TransactionEtl.Core;
 
 namespace TransactionEtl.Cli.Internal;
@@ -15,7 +14,7 @@ internal static class ErrorReporter
         var (message, code) = exception switch
         {
             OperationCanceledException => ("cancelled", ExitCodes.Cancelled),
-            CommandAppException => ($"{exception.Message} (see `txetl --help`)", ExitCodes.Failure),
+            UsageException => ($"{exception.Message} (see `txetl --help`)", ExitCodes.Failure),
             TransactionEtlException => (exception.Message, ExitCodes.Failure),
             _ => ($"unexpected {exception.GetType().Name}: {exception.Message}", ExitCodes.Failure),
         };

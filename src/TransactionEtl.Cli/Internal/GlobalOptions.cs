@@ -1,0 +1,33 @@
+using System.CommandLine;
+
+namespace TransactionEtl.Cli.Internal;
+
+/// <summary>
+/// The options every command takes. Recursive, so they may stand before the command as well as after it:
+/// <c>txetl --verbose db migrate</c> is <c>txetl db migrate --verbose</c>. One instance per parse, because
+/// a System.CommandLine symbol remembers the commands it was added to.
+/// </summary>
+internal sealed class GlobalOptions
+{
+    public Option<bool> Verbose { get; } = new("--verbose")
+    {
+        Description = "On errors, also print the exception's stack trace.",
+        Recursive = true,
+    };
+
+    public Option<string?> DatabaseUrl { get; } = new("--database-url")
+    {
+        HelpName = "URL",
+        Description = "Use this PostgreSQL instead of the local one in $TXETL_HOME: a postgres:// URI or a key=value string. Default: $TXETL_DATABASE_URL.",
+        Recursive = true,
+    };
+
+    /// <summary>Copies the global option values of <paramref name="parse"/> into <paramref name="settings"/>.</summary>
+    public T Fill<T>(T settings, ParseResult parse)
+        where T : GlobalSettings
+    {
+        settings.Verbose = parse.GetValue(Verbose);
+        settings.DatabaseUrl = parse.GetValue(DatabaseUrl);
+        return settings;
+    }
+}

@@ -1,0 +1,48 @@
+using System.CommandLine;
+using System.Globalization;
+
+namespace TransactionEtl.Cli.Internal;
+
+/// <summary>Options of the commands that load files (<c>run</c>, <c>watch</c>); one instance per command.</summary>
+internal sealed class LoadOptions
+{
+    public LoadOptions()
+    {
+        MaxRejectedRatio.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string?>();
+            if (value is not null &&
+                (!decimal.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var r) || r > 1))
+            {
+                result.AddError($"--max-rejected-ratio must be a number between 0 and 1 such as 0.05, got '{value}'.");
+            }
+        });
+    }
+
+    public Option<string?> Contract { get; } = new("--contract")
+    {
+        HelpName = "FILE",
+        Description = "Contract file (JSON) to apply instead of the built-in transactions contract.",
+    };
+
+    public Option<string?> MaxRejectedRatio { get; } = new("--max-rejected-ratio")
+    {
+        HelpName = "R",
+        Description = "Reject a file when more than this share of its rows is rejected (0..1). Default: the contract's (0.05).",
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Contract);
+        command.Options.Add(MaxRejectedRatio);
+    }
+
+    /// <summary>Copies these options' values of <paramref name="parse"/> into <paramref name="settings"/>.</summary>
+    public T Fill<T>(T settings, ParseResult parse)
+        where T : LoadSettings
+    {
+        settings.Contract = parse.GetValue(Contract);
+        settings.MaxRejectedRatio = parse.GetValue(MaxRejectedRatio);
+        return settings;
+    }
+}
