@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Load benchmark: psql \copy vs pgloader vs `txetl run`, same file, same PostgreSQL (fsync on).
 #
-#   bash bench/run.sh [--sizes 100000,1000000,5000000] [--runs 3] [--tools psql,pgloader,txetl] [--keep-cluster]
+#   bash bench/run.sh [--sizes 100000,1000000,5000000] [--runs 3] [--tools psql,pgloader,txetl,txetl-jit] [--keep-cluster]
 #
-# From a clean clone: builds the CLI in Release, installs pgloader and GNU time with apt-get when missing,
+# From a clean clone: builds the CLI in Release as Native AOT (the released binary; `txetl-jit`, not in the
+# default list, adds the JIT build that `dotnet run` uses), installs pgloader and GNU time with apt-get when missing,
 # generates each size once with `txetl sample` (seed 7, no faults: every tool loads every row), starts a
 # throwaway PostgreSQL cluster with default settings and fsync on, and for every size runs each tool
 # --runs times into a freshly emptied table that has the same typed columns and primary key. Each run also
@@ -26,7 +27,7 @@ while [ $# -gt 0 ]; do
     --runs) runs="$2"; shift 2 ;;
     --tools) tools="$2"; shift 2 ;;
     --keep-cluster) keep=1; shift ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "bench/run.sh: unknown argument '$1' (see --help)" >&2; exit 1 ;;
   esac
 done
@@ -44,9 +45,20 @@ fi
 pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
 [ -n "$pg_bin" ] || { echo "bench/run.sh: no PostgreSQL server binaries under /usr/lib/postgresql" >&2; exit 1; }
 
-echo "building txetl (Release)"
-dotnet publish src/TransactionEtl.Cli -c Release -o artifacts/bench/txetl --nologo -v q >/dev/null
+case "$(uname -m)" in
+  x86_64) rid=linux-x64 ;;
+  aarch64|arm64) rid=linux-arm64 ;;
+  *) echo "bench/run.sh: no Native AOT runtime identifier for $(uname -m)" >&2; exit 1 ;;
+esac
+# The released txetl is a Native AOT binary (no JIT at start-up or while the hot loop warms up); `txetl-jit`
+# measures the framework-dependent build that `dotnet run` uses, for comparison.
+echo "building txetl (Release, Native AOT, $rid)"
+dotnet publish src/TransactionEtl.Cli -c Release -r "$rid" -p:PublishAot=true -o artifacts/bench/txetl --nologo -v q >/dev/null
 txetl="$root/artifacts/bench/txetl/txetl"
+if use txetl-jit; then
+  echo "building txetl (Release, JIT)"
+  dotnet publish src/TransactionEtl.Cli -c Release -o artifacts/bench/txetl-jit --nologo -v q >/dev/null
+fi
 
 data="$root/bench/data"
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
@@ -146,20 +158,24 @@ EOF
     printf '%s\t%s\tpgloader\t%s\t%s\t%s\t%s\n' "$size" "$run" "$wall" "$rss" "$reported" "$cpu" >>"$raw"
     fi
 
-    if use txetl; then
-    # txetl: migrate once (first run), then start every run from empty tables.
-    if sql -tAc "SELECT to_regclass('txetl.transactions')" | grep -q transactions; then
+    for variant in txetl txetl-jit; do
+      use "$variant" || continue
+      bin="$root/artifacts/bench/$variant/txetl"
+      label="txetl run"
+      [ "$variant" = txetl ] || label="txetl run (JIT)"
+      # Every run starts from empty tables (migrated by the first run).
+      if sql -tAc "SELECT to_regclass('txetl.transactions')" | grep -q transactions; then
+        sql -c "TRUNCATE txetl.transactions, txetl.rejected_rows, txetl.ingestion_files"
+      fi
+      sql -c "CHECKPOINT"
+      read -r wall rss cpu < <(measure "$tag-$variant" "$bin" run --database-url "$url" --json "$file")
+      loaded=$(python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))[0]; print(s["status"], s["rows_loaded"])' "$tag-$variant.stdout")
+      [ "$loaded" = "loaded $size" ] || { echo "$label: $loaded (expected loaded $size; see $tag-$variant.*)" >&2; exit 1; }
+      printf '%s\t%s\t%s\t%s\t%s\t\t%s\n' "$size" "$run" "$label" "$wall" "$rss" "$cpu" >>"$raw"
       sql -c "TRUNCATE txetl.transactions, txetl.rejected_rows, txetl.ingestion_files"
-    fi
-    sql -c "CHECKPOINT"
-    read -r wall rss cpu < <(measure "$tag-txetl" "$txetl" run --database-url "$url" --json "$file")
-    loaded=$(python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))[0]; print(s["status"], s["rows_loaded"])' "$tag-txetl.stdout")
-    [ "$loaded" = "loaded $size" ] || { echo "txetl: $loaded (expected loaded $size; see $tag-txetl.*)" >&2; exit 1; }
-    printf '%s\t%s\ttxetl run\t%s\t%s\t\t%s\n' "$size" "$run" "$wall" "$rss" "$cpu" >>"$raw"
-    sql -c "TRUNCATE txetl.transactions, txetl.rejected_rows, txetl.ingestion_files"
-    read -r wall rss cpu < <(measure "$tag-txetl0" "$txetl" run --database-url "$url" --json "$header_only")
-    printf '%s\t%s\ttxetl run, header only\t%s\t%s\t\t%s\n' "$size" "$run" "$wall" "$rss" "$cpu" >>"$raw"
-    fi
+      read -r wall rss cpu < <(measure "$tag-${variant}0" "$bin" run --database-url "$url" --json "$header_only")
+      printf '%s\t%s\t%s, header only\t%s\t%s\t\t%s\n' "$size" "$run" "$label" "$wall" "$rss" "$cpu" >>"$raw"
+    done
     echo "size $size run $run done"
   done
 done

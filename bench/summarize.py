@@ -15,7 +15,7 @@ def main(path: str) -> None:
     print("|---:|---|---:|---|---:|---:|---:|---:|")
     for size in sorted({s for s, _ in runs}):
         psql_by_run = {r["run"]: float(r["wall_s"]) for r in runs.get((size, "psql \\copy"), [])}
-        for tool in ("psql \\copy", "pgloader", "txetl run", "txetl run, header only"):
+        for tool in ("psql \\copy", "pgloader", "txetl run", "txetl run, header only", "txetl run (JIT)", "txetl run (JIT), header only"):
             rows = runs.get((size, tool))
             if not rows:
                 continue
@@ -27,11 +27,11 @@ def main(path: str) -> None:
             if reported:
                 note = f" (own report: {statistics.median(reported):.2f} s)"
             ratios = [float(r["wall_s"]) / psql_by_run[r["run"]] for r in rows if r["run"] in psql_by_run]
-            ratio = f"{statistics.median(ratios):.2f}x" if tool == "txetl run" and ratios else ""
+            ratio = f"{statistics.median(ratios):.2f}x" if tool.startswith("txetl run") and "header only" not in tool and ratios else ""
             cpu = [float(r["cpu_s"]) for r in rows if r.get("cpu_s")]
             cpu_text = f"{statistics.median(cpu):.1f}" if cpu else ""
             each = ", ".join(f"{w:.2f}" for w in walls)
-            rate = f"{size / wall:,.0f}" if tool != "txetl run, header only" else ""
+            rate = f"{size / wall:,.0f}" if "header only" not in tool else ""
             print(f"| {size:,} | {tool} | {wall:.2f}{note} | {each} | {rate} | {rss:.0f} | {cpu_text} | {ratio} |")
 
 
