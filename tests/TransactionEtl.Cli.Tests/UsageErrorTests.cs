@@ -19,6 +19,13 @@ public sealed class UsageErrorTests : IDisposable
     [InlineData("--limit must be 1 or more, got 0.", "report", "--limit", "0")]
     [InlineData("--rows must be 0 or more, got -1.", "sample", "--rows", "-1", "x.csv")]
     [InlineData("--fault-rate must be between 0 and 1 (e.g. 0.02), got 1.5.", "sample", "--fault-rate", "1.5", "x.csv")]
+    [InlineData("--rows must be a whole number, got 'abc'.", "sample", "--rows", "abc", "x.csv")]
+    [InlineData("--seed must be a whole number, got '1.5'.", "sample", "--seed", "1.5", "x.csv")]
+    [InlineData("--fault-rate must be a number, got '2%'.", "sample", "--fault-rate", "2%", "x.csv")]
+    [InlineData("--max-rejected-ratio must be a number, got 'x'.", "validate", "x.csv", "--max-rejected-ratio", "x")]
+    [InlineData("--show must be a whole number, got 'ten'.", "validate", "x.csv", "--show", "ten")]
+    [InlineData("--limit must be a whole number, got 'x'.", "report", "--limit", "x")]
+    [InlineData("--poll-ms must be a whole number, got '1e9999'.", "watch", "in", "--poll-ms", "1e9999")]
     public async Task Out_of_range_options_are_one_line_usage_errors(string message, params string[] args)
     {
         var home = Path.Combine(_dir.Path, "home");

@@ -20,7 +20,7 @@ internal sealed class ReportCommand : Command
         HelpName = "N",
         Description = "How many of the latest files to show (default 20).",
         DefaultValueFactory = _ => 20,
-    }.Check(value => value < 1 ? $"--limit must be 1 or more, got {value}." : null);
+    }.Number().Check(value => value < 1 ? $"--limit must be 1 or more, got {value}." : null);
 
     public ReportCommand(CliEnvironment environment, GlobalOptions globals)
         : base("report", "Show the file ledger: latest files, statuses, counts.")

@@ -18,20 +18,20 @@ internal sealed class SampleCommand : Command
         HelpName = "N",
         Description = "Number of data rows (default 1000).",
         DefaultValueFactory = _ => 1000,
-    }.Check(value => value < 0 ? $"--rows must be 0 or more, got {value}." : null);
+    }.Number().Check(value => value < 0 ? $"--rows must be 0 or more, got {value}." : null);
 
-    private readonly Option<int> _seed = new("--seed")
+    private readonly Option<int> _seed = new Option<int>("--seed")
     {
         HelpName = "S",
         Description = "Seed: the same seed writes the same file (default 1).",
         DefaultValueFactory = _ => 1,
-    };
+    }.Number();
 
     private readonly Option<double> _faultRate = new Option<double>("--fault-rate")
     {
         HelpName = "F",
         Description = "Share of rows broken on purpose, 0..1 (default 0), e.g. 0.02.",
-    }.Check(value => value is < 0 or > 1 || double.IsNaN(value)
+    }.Number().Check(value => value is < 0 or > 1 || double.IsNaN(value)
         ? $"--fault-rate must be between 0 and 1 (e.g. 0.02), got {value.ToString(CultureInfo.InvariantCulture)}."
         : null);
 

@@ -36,7 +36,7 @@ internal sealed class ValidateCommand : Command
     {
         HelpName = "RATIO",
         Description = "Override the contract's reject threshold for this run (0..1).",
-    }.Check(value => value is < 0 or > 1 ? $"--max-rejected-ratio must be between 0 and 1 (was {value})" : null);
+    }.Number().Check(value => value is < 0 or > 1 ? $"--max-rejected-ratio must be between 0 and 1 (was {value})" : null);
 
     private readonly Option<bool> _noDuplicateCheck = new("--no-duplicate-check")
     {
@@ -48,7 +48,7 @@ internal sealed class ValidateCommand : Command
         HelpName = "N",
         Description = "How many rejected rows to print (default 20).",
         DefaultValueFactory = _ => 20,
-    }.Check(value => value < 0 ? "--show must be 0 or more" : null);
+    }.Number().Check(value => value < 0 ? "--show must be 0 or more" : null);
 
     public ValidateCommand(CliEnvironment environment)
         : base("validate", "Check a CSV file against the contract without a database: what loading would do.")

@@ -27,7 +27,7 @@ internal sealed class WatchCommand : Command
         HelpName = "MS",
         Description = "How often to look for files, in milliseconds (default 1000). A file is loaded once two looks see the same size and time.",
         DefaultValueFactory = _ => 1000,
-    }.Check(value => value < 10 ? $"--poll-ms must be at least 10, got {value}." : null);
+    }.Number().Check(value => value < 10 ? $"--poll-ms must be at least 10, got {value}." : null);
 
     public WatchCommand(CliEnvironment environment, GlobalOptions globals)
         : base("watch", "Load each CSV file dropped into a directory, then move it to processed/ or rejected/.")

@@ -1,4 +1,7 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Numerics;
 
 namespace TransactionEtl.Cli.Internal;
 
@@ -26,5 +29,38 @@ internal static class OptionChecks
             }
         });
         return option;
+    }
+
+    /// <summary>
+    /// Parses the value as an invariant-culture number and names the option in the error ("--rows must be a whole
+    /// number, got 'abc'."), instead of the parser's "... as expected type 'System.Int64'".
+    /// </summary>
+    public static Option<T> Number<T>(this Option<T> option)
+        where T : struct, INumber<T>
+    {
+        option.CustomParser = result => ParseNumber<T>(option.Name, result);
+        return option;
+    }
+
+    /// <inheritdoc cref="Number{T}(Option{T})"/>
+    public static Option<T?> Number<T>(this Option<T?> option)
+        where T : struct, INumber<T>
+    {
+        option.CustomParser = result => ParseNumber<T>(option.Name, result);
+        return option;
+    }
+
+    private static T ParseNumber<T>(string name, ArgumentResult result)
+        where T : struct, INumber<T>
+    {
+        string text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+        bool whole = typeof(T) == typeof(int) || typeof(T) == typeof(long);
+        if (T.TryParse(text, whole ? NumberStyles.Integer : NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+
+        result.AddError($"{name} must be {(whole ? "a whole number" : "a number")}, got '{text}'.");
+        return default;
     }
 }
