@@ -47,6 +47,22 @@ internal static class DecimalText
                 return false;
             }
         }
+        int digits = i - intStart - (decimals > 0 ? 1 : 0);
+        if (digits <= 19)
+        {
+            // Up to 19 digits fit a ulong: build the decimal from its integer and scale, bit for bit what
+            // decimal.TryParse returns (that general parser was ~4 % of a load's client CPU).
+            ulong integer = 0;
+            for (int j = intStart; j < s.Length; j++)
+            {
+                if (s[j] != '.')
+                {
+                    integer = (integer * 10) + (uint)(s[j] - '0');
+                }
+            }
+            value = new decimal((int)(uint)integer, (int)(uint)(integer >> 32), 0, s[0] == '-', (byte)decimals);
+            return true;
+        }
         // decimal holds 28-29 significant digits; longer numbers fail here rather than being rounded silently.
         int significant = s.AsSpan(intStart).TrimStart('0').Length - (decimals > 0 ? 1 : 0);
         return significant <= 28

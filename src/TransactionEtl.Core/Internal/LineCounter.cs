@@ -5,13 +5,19 @@ internal static class LineCounter
 {
     public static int CountLineBreaks(ReadOnlySpan<char> text)
     {
-        int crIndex = text.IndexOf('\r');
-        if (crIndex < 0)
+        int first = text.IndexOfAny('\r', '\n');
+        if (first < 0)
         {
-            return text.Count('\n');
+            return 0;
+        }
+        // The usual record: one break, at its end. One search instead of MemoryExtensions.Count, whose 16-bit
+        // mask step is not one instruction on the Native AOT x64 baseline (~2 % of a load's client CPU).
+        if ((first == text.Length - 1) || (first == text.Length - 2 && text[first] == '\r' && text[^1] == '\n'))
+        {
+            return 1;
         }
         int count = 0;
-        for (int i = 0; i < text.Length; i++)
+        for (int i = first; i < text.Length; i++)
         {
             char c = text[i];
             if (c == '\n' || (c == '\r' && (i + 1 == text.Length || text[i + 1] != '\n')))
