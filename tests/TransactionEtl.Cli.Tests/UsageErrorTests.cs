@@ -26,6 +26,7 @@ public sealed class UsageErrorTests : IDisposable
     [InlineData("--show must be a whole number, got 'ten'.", "validate", "x.csv", "--show", "ten")]
     [InlineData("--limit must be a whole number, got 'x'.", "report", "--limit", "x")]
     [InlineData("--poll-ms must be a whole number, got '1e9999'.", "watch", "in", "--poll-ms", "1e9999")]
+    [InlineData("FILE_ID must be a whole number, got 'last'.", "rejects", "last")]
     public async Task Out_of_range_options_are_one_line_usage_errors(string message, params string[] args)
     {
         var home = Path.Combine(_dir.Path, "home");

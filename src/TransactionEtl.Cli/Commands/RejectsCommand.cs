@@ -16,7 +16,7 @@ internal sealed class RejectsCommand : Command
 {
     private readonly CliEnvironment _environment;
 
-    private readonly Argument<long> _fileId = new("FILE_ID") { Description = "The file id shown by `txetl run` and `txetl report`." };
+    private readonly Argument<long> _fileId = new Argument<long>("FILE_ID") { Description = "The file id shown by `txetl run` and `txetl report`." }.Number();
 
     private readonly Option<bool> _csv = new("--csv")
     {

@@ -50,6 +50,14 @@ internal static class OptionChecks
         return option;
     }
 
+    /// <inheritdoc cref="Number{T}(Option{T})"/>
+    public static Argument<T> Number<T>(this Argument<T> argument)
+        where T : struct, INumber<T>
+    {
+        argument.CustomParser = result => ParseNumber<T>(argument.Name, result);
+        return argument;
+    }
+
     private static T ParseNumber<T>(string name, ArgumentResult result)
         where T : struct, INumber<T>
     {
