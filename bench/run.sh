@@ -45,15 +45,10 @@ fi
 pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
 [ -n "$pg_bin" ] || { echo "bench/run.sh: no PostgreSQL server binaries under /usr/lib/postgresql" >&2; exit 1; }
 
-case "$(uname -m)" in
-  x86_64) rid=linux-x64 ;;
-  aarch64|arm64) rid=linux-arm64 ;;
-  *) echo "bench/run.sh: no Native AOT runtime identifier for $(uname -m)" >&2; exit 1 ;;
-esac
 # The released txetl is a Native AOT binary (no JIT at start-up or while the hot loop warms up); `txetl-jit`
 # measures the framework-dependent build that `dotnet run` uses, for comparison.
-echo "building txetl (Release, Native AOT, $rid)"
-dotnet publish src/TransactionEtl.Cli -c Release -r "$rid" -p:PublishAot=true -o artifacts/bench/txetl --nologo -v q >/dev/null
+echo "building txetl (Release, Native AOT)"
+bash scripts/publish-cli.sh artifacts/bench/txetl >/dev/null
 txetl="$root/artifacts/bench/txetl/txetl"
 if use txetl-jit; then
   echo "building txetl (Release, JIT)"

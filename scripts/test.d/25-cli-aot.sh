@@ -8,7 +8,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 out_dir="artifacts/txetl-aot"
 bin="$PWD/$out_dir/txetl"
 
-if ! dotnet publish src/TransactionEtl.Cli -c Release -r linux-x64 -p:PublishAot=true -o "$out_dir" --nologo -v q; then
+if ! bash scripts/publish-cli.sh "$out_dir" >/dev/null; then
   echo "STAGE cli-aot: 0 passed, 1 failed"
   exit 1
 fi
