@@ -15,8 +15,7 @@ namespace TransactionEtl.Aws.Tests.RunEtl;
 /// that xunit runs alone (other tests' allocations would blur the measurement, and its 1 GB of allocations
 /// would blur theirs).
 /// </summary>
-[Collection(nameof(RunEtlLargeObjectTests))]
-[CollectionDefinition(nameof(RunEtlLargeObjectTests), DisableParallelization = true)]
+[Collection(RunsAlone.Name)]
 public sealed class RunEtlLargeObjectTests(S3rverFixture s3rver, PostgresFixture db, ITestOutputHelper output)
     : IClassFixture<S3rverFixture>, IClassFixture<PostgresFixture>, IDisposable
 {

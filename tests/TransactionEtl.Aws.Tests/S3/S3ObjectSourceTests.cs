@@ -17,8 +17,7 @@ namespace TransactionEtl.Aws.Tests.S3;
 /// GC counters, so test classes running in parallel in the same process count against its bound (it failed
 /// with 18 MB against 8 MB in a run on a machine busy with a second test run).
 /// </summary>
-[Collection(nameof(S3ObjectSourceTests))]
-[CollectionDefinition(nameof(S3ObjectSourceTests), DisableParallelization = true)]
+[Collection(RunsAlone.Name)]
 public sealed class S3ObjectSourceTests(S3rverFixture s3rver, ITestOutputHelper output) : IClassFixture<S3rverFixture>
 {
     private IAmazonS3 Client() =>
