@@ -6,30 +6,20 @@ namespace TransactionEtl.Cli.Internal;
 /// <summary>Options of the commands that load files (<c>run</c>, <c>watch</c>); one instance per command.</summary>
 internal sealed class LoadOptions
 {
-    public LoadOptions()
-    {
-        MaxRejectedRatio.Validators.Add(result =>
-        {
-            var value = result.GetValueOrDefault<string?>();
-            if (value is not null &&
-                (!decimal.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var r) || r > 1))
-            {
-                result.AddError($"--max-rejected-ratio must be a number between 0 and 1 such as 0.05, got '{value}'.");
-            }
-        });
-    }
-
     public Option<string?> Contract { get; } = new("--contract")
     {
         HelpName = "FILE",
         Description = "Contract file (JSON) to apply instead of the built-in transactions contract.",
     };
 
-    public Option<string?> MaxRejectedRatio { get; } = new("--max-rejected-ratio")
+    public Option<string?> MaxRejectedRatio { get; } = new Option<string?>("--max-rejected-ratio")
     {
         HelpName = "R",
         Description = "Reject a file when more than this share of its rows is rejected (0..1). Default: the contract's (0.05).",
-    };
+    }.Check(value => value is not null &&
+        (!decimal.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var r) || r > 1)
+            ? $"--max-rejected-ratio must be a number between 0 and 1 such as 0.05, got '{value}'."
+            : null);
 
     public void AddTo(Command command)
     {
