@@ -217,7 +217,7 @@ public sealed class FileLoader
     }
 
     /// <summary>
-    /// The direct path: valid rows COPY'd (text format, see <see cref="TextCopyWriter"/>) straight into the target
+    /// The direct path: valid rows COPY'd (binary format, written by <see cref="BinaryCopyWriter"/>) straight into the target
     /// inside a savepoint, rejected rows spooled and binary-COPY'd into <c>rejected_rows</c> after. A key that repeats in the file or is stored already
     /// makes the COPY fail with a unique violation: then everything since the savepoint is undone and the
     /// caller falls back to the staging path, which resolves duplicates row by row as the spec says. A file
@@ -237,18 +237,17 @@ public sealed class FileLoader
             long copied;
             try
             {
-                var copy = await connection.BeginTextImportAsync(
-                    $"COPY {TargetTable(contract)} ({columnList}, file_id, source_line) FROM STDIN", cancellationToken).ConfigureAwait(false);
-                var sink = new DirectSink(new TextCopyWriter(copy), contract.OutputColumns, fileId, rejects);
+                var copy = await connection.BeginRawBinaryCopyAsync(
+                    $"COPY {TargetTable(contract)} ({columnList}, file_id, source_line) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+                var sink = new DirectSink(new BinaryCopyWriter(copy), contract.OutputColumns, fileId, rejects);
                 try
                 {
                     result = await FileProcessor.ProcessAsync(request.Content, sink, Options(request), cancellationToken).ConfigureAwait(false);
-                    sink.Flush();
+                    sink.Complete();
                 }
                 catch
                 {
-                    // Disposing a text import would commit what was sent; a failed read must abort the COPY instead
-                    // (and the writer must not be disposed after that: it would flush into the ended COPY).
+                    // Disposing the COPY stream would commit what was sent; a failed read must abort the COPY instead.
                     try
                     {
                         await copy.CancelAsync().ConfigureAwait(false);

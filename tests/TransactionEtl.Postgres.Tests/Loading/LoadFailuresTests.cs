@@ -32,6 +32,17 @@ public sealed class LoadFailuresTests
     }
 
     [Fact]
+    public void A_column_of_another_type_is_named_with_its_row_from_the_copy_context()
+    {
+        var error = new PostgresException("incorrect binary data format", "ERROR", "ERROR", "22P03", where: "COPY orders, line 1, column order_no");
+
+        var wrapped = LoadFailures.Wrap(SourceIdentity.ForLocalFile("/data/a.csv"), "the load failed", error);
+
+        Assert.False(wrapped.IsTransient);
+        Assert.Contains("incorrect binary data format (SQLSTATE 22P03); at COPY orders, line 1, column order_no: the target column's type", wrapped.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Socket_errors_are_transient()
     {
         var error = new NpgsqlException("Exception while reading from stream", new IOException("reset", new SocketException((int)SocketError.ConnectionReset)));

@@ -3,7 +3,7 @@ using TransactionEtl.Core;
 namespace TransactionEtl.Postgres.Loading.Internal;
 
 /// <summary>
-/// The direct path's sink: valid rows go straight into the target table through one text-format COPY (the
+/// The direct path's sink: valid rows go straight into the target table through one binary COPY (the
 /// contract's output columns, then file_id and source_line), rejected rows to a <see cref="RejectSpool"/>.
 /// Valid rows carry no raw text or key here: only what the target stores.
 /// </summary>
@@ -13,12 +13,12 @@ namespace TransactionEtl.Postgres.Loading.Internal;
 /// </remarks>
 internal sealed class DirectSink : IRowSink
 {
-    private readonly TextCopyWriter _writer;
+    private readonly BinaryCopyWriter _writer;
     private readonly ColumnType[] _types;
     private readonly long _fileId;
     private readonly RejectSpool _rejects;
 
-    public DirectSink(TextCopyWriter writer, IReadOnlyList<OutputColumn> columns, long fileId, RejectSpool rejects)
+    public DirectSink(BinaryCopyWriter writer, IReadOnlyList<OutputColumn> columns, long fileId, RejectSpool rejects)
     {
         _writer = writer;
         _types = columns.Select(c => c.Type).ToArray();
@@ -42,6 +42,6 @@ internal sealed class DirectSink : IRowSink
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Sends what is still buffered; call once the engine is done, before ending the COPY.</summary>
-    public void Flush() => _writer.Flush();
+    /// <summary>Writes the trailer and sends what is still buffered; call once the engine is done, before ending the COPY.</summary>
+    public void Complete() => _writer.Complete();
 }

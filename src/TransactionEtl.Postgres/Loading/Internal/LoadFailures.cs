@@ -13,6 +13,9 @@ internal static class LoadFailures
     /// <summary>lock_not_available: raised when <c>lock_timeout</c> expires.</summary>
     private const string LockNotAvailable = "55P03";
 
+    /// <summary>invalid_binary_representation: a target column's type differs from the one its values are sent as.</summary>
+    private const string InvalidBinaryRepresentation = "22P03";
+
     public static TransactionEtlException Wrap(SourceIdentity source, string what, Exception exception)
     {
         if (exception is TransactionEtlException known)
@@ -25,6 +28,10 @@ internal static class LoadFailures
               (pg.SqlState == LockNotAvailable
                   ? "; another session held a lock the load needed (e.g. LOCK TABLE on txetl.transactions) for longer than the " +
                     "loader's lock timeout (LoadRequest.LockTimeout, default 30 s); find it in pg_locks / pg_stat_activity"
+                  : "") +
+              // Binary COPY's context names the table, row number and column, and never a value.
+              (pg.SqlState == InvalidBinaryRepresentation && pg.Where is not null
+                  ? $"; at {pg.Where}: the target column's type must be the contract type's PostgreSQL type (docs/contracts.md)"
                   : "")
             : exception.Message;
         var message = $"{source.Uri}: {what}: {detail}";

@@ -1,0 +1,248 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+using TransactionEtl.Core;
+
+namespace TransactionEtl.Postgres.Loading.Internal;
+
+/// <summary>
+/// Writes rows in PostgreSQL's binary COPY format (https://www.postgresql.org/docs/current/sql-copy.html, "Binary
+/// Format") into a byte buffer and hands full buffers to a raw COPY stream.
+/// </summary>
+/// <remarks>
+/// <para>Why binary: the server spends about a fifth less on a binary row than on the same row as text: no field
+/// splitting or escapes, and no <c>numeric_in</c> or <c>timestamptz_in</c> parsing (docs/performance.md).</para>
+/// <para>Why by hand: Npgsql's <c>NpgsqlBinaryImporter</c> resolves, binds and writes every value through a
+/// parameter object, which cost about 5 us per 16-column row, twice the engine's own time per row. The formats
+/// written here are the ones Npgsql's own type handlers write; a value goes out only in the binary form of the
+/// column type it maps to (<see cref="ColumnType"/>), so the target column must have that type.</para>
+/// </remarks>
+internal sealed class BinaryCopyWriter
+{
+    private const int FieldLength = sizeof(int);
+    private const long PostgresEpochMicroseconds = 63_082_281_600_000_000; // 2000-01-01T00:00:00Z in .NET ticks / 10
+    private const ushort NumericPositive = 0x0000;
+    private const ushort NumericNegative = 0x4000;
+    private static readonly int PostgresEpochDay = new DateOnly(2000, 1, 1).DayNumber;
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private readonly Stream _stream;
+    private readonly byte[] _buffer = new byte[1 << 16];
+    private int _position;
+
+    /// <summary>Starts the COPY data with the format's header.</summary>
+    public BinaryCopyWriter(Stream stream)
+    {
+        _stream = stream;
+        // Signature "PGCOPY\n\377\r\n\0", then the flags field and the header extension length, both zero.
+        ReadOnlySpan<byte> header = [(byte)'P', (byte)'G', (byte)'C', (byte)'O', (byte)'P', (byte)'Y', (byte)'\n', 0xFF, (byte)'\r', (byte)'\n', 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        header.CopyTo(_buffer);
+        _position = header.Length;
+    }
+
+    public void WriteRow(ColumnType[] types, object?[] values, long fileId, long line)
+    {
+        Reserve(sizeof(short));
+        BinaryPrimitives.WriteInt16BigEndian(_buffer.AsSpan(_position), checked((short)(types.Length + 2)));
+        _position += sizeof(short);
+        for (var i = 0; i < types.Length; i++)
+        {
+            var value = values[i];
+            if (value is null)
+            {
+                WriteNull();
+                continue;
+            }
+
+            switch (types[i])
+            {
+                case ColumnType.Text: WriteText((string)value); break;
+                case ColumnType.Numeric: WriteNumeric((decimal)value); break;
+                case ColumnType.Timestamp: WriteTimestamp((DateTime)value); break;
+                case ColumnType.Boolean: WriteBoolean((bool)value); break;
+                case ColumnType.BigInt: WriteBigInt((long)value); break;
+                case ColumnType.Date: WriteDate((DateOnly)value); break;
+                default: throw new InvalidOperationException($"Column {i} has unsupported type {types[i]}.");
+            }
+        }
+
+        WriteBigInt(fileId);
+        WriteBigInt(line);
+    }
+
+    /// <summary>Ends the data with the format's trailer and sends everything buffered; the caller then ends the COPY.</summary>
+    public void Complete()
+    {
+        Reserve(sizeof(short));
+        BinaryPrimitives.WriteInt16BigEndian(_buffer.AsSpan(_position), -1);
+        _position += sizeof(short);
+        Flush();
+    }
+
+    private void Flush()
+    {
+        _stream.Write(_buffer, 0, _position);
+        _position = 0;
+    }
+
+    private void Reserve(int bytes)
+    {
+        if (_buffer.Length - _position < bytes)
+        {
+            Flush();
+        }
+    }
+
+    private void WriteNull()
+    {
+        Reserve(FieldLength);
+        BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_position), -1);
+        _position += FieldLength;
+    }
+
+    private void WriteBoolean(bool value)
+    {
+        Reserve(FieldLength + 1);
+        BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_position), 1);
+        _buffer[_position + FieldLength] = value ? (byte)1 : (byte)0;
+        _position += FieldLength + 1;
+    }
+
+    private void WriteBigInt(long value)
+    {
+        Reserve(FieldLength + sizeof(long));
+        var span = _buffer.AsSpan(_position);
+        BinaryPrimitives.WriteInt32BigEndian(span, sizeof(long));
+        BinaryPrimitives.WriteInt64BigEndian(span[FieldLength..], value);
+        _position += FieldLength + sizeof(long);
+    }
+
+    // timestamptz: microseconds since 2000-01-01 UTC; MinValue and MaxValue are -infinity and infinity (as in
+    // Npgsql). Ticks are floored to whole microseconds (PostgreSQL keeps no finer).
+    private void WriteTimestamp(DateTime value)
+    {
+        long microseconds = value == DateTime.MinValue ? long.MinValue
+            : value == DateTime.MaxValue ? long.MaxValue
+            : value.Kind == DateTimeKind.Utc ? value.Ticks / 10 - PostgresEpochMicroseconds
+            : throw new InvalidOperationException($"A timestamptz value must be UTC; got Kind={value.Kind}.");
+        WriteBigInt(microseconds);
+    }
+
+    // date: days since 2000-01-01; MinValue and MaxValue are -infinity and infinity (as in Npgsql).
+    private void WriteDate(DateOnly value)
+    {
+        int days = value == DateOnly.MinValue ? int.MinValue
+            : value == DateOnly.MaxValue ? int.MaxValue
+            : value.DayNumber - PostgresEpochDay;
+        Reserve(FieldLength + sizeof(int));
+        var span = _buffer.AsSpan(_position);
+        BinaryPrimitives.WriteInt32BigEndian(span, sizeof(int));
+        BinaryPrimitives.WriteInt32BigEndian(span[FieldLength..], days);
+        _position += FieldLength + sizeof(int);
+    }
+
+    private void WriteText(string value)
+    {
+        int most = Utf8.GetMaxByteCount(value.Length);
+        if (most > _buffer.Length - FieldLength)
+        {
+            WriteLongText(value);
+            return;
+        }
+
+        Reserve(FieldLength + most);
+        int written = Utf8.GetBytes(value, _buffer.AsSpan(_position + FieldLength));
+        BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_position), written);
+        _position += FieldLength + written;
+    }
+
+    private void WriteLongText(string value)
+    {
+        byte[] bytes = ArrayPool<byte>.Shared.Rent(Utf8.GetByteCount(value));
+        try
+        {
+            int length = Utf8.GetBytes(value, bytes);
+            Reserve(FieldLength);
+            BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_position), length);
+            _position += FieldLength;
+            Flush();
+            _stream.Write(bytes, 0, length);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
+    }
+
+    /// <summary>
+    /// numeric: base-10000 digits, most significant first, with the weight (power of 10000) of the first, the sign
+    /// and the display scale, which is the decimal's scale, so 10.50 stays 10.50. Zero groups at either end are
+    /// left out, as PostgreSQL stores them.
+    /// </summary>
+    internal void WriteNumeric(decimal value)
+    {
+        Span<int> bits = stackalloc int[4];
+        decimal.GetBits(value, bits);
+        int scale = (bits[3] >> 16) & 0xFF;
+        // Padding the scale up to a multiple of 4 aligns the base-10000 groups on the decimal point.
+        int pad = (4 - scale % 4) % 4;
+        int fractionGroups = (scale + pad) / 4;
+        // At most 2^96 * 1000 < 10^32: eight groups.
+        Span<short> groups = stackalloc short[8];
+        int count = 0;
+        ulong low = (uint)bits[0] | ((ulong)(uint)bits[1] << 32);
+        if (bits[2] == 0 && low <= ulong.MaxValue / 1000)
+        {
+            ulong integer = low * Pow10(pad);
+            for (; integer != 0; integer /= 10_000)
+            {
+                groups[count++] = (short)(integer % 10_000);
+            }
+        }
+        else
+        {
+            UInt128 integer = new UInt128((uint)bits[2], low) * Pow10(pad);
+            for (; integer != 0; integer /= 10_000)
+            {
+                groups[count++] = (short)(ulong)(integer % 10_000);
+            }
+        }
+
+        // groups[0] is the least significant; the most significant has weight count - fractionGroups - 1.
+        int weight = count - fractionGroups - 1;
+        int skip = 0;
+        while (skip < count && groups[skip] == 0)
+        {
+            skip++;
+        }
+
+        int digits = count - skip;
+        if (digits == 0)
+        {
+            weight = 0;
+        }
+
+        int length = 4 * sizeof(short) + digits * sizeof(short);
+        Reserve(FieldLength + length);
+        var span = _buffer.AsSpan(_position);
+        BinaryPrimitives.WriteInt32BigEndian(span, length);
+        BinaryPrimitives.WriteInt16BigEndian(span[4..], (short)digits);
+        BinaryPrimitives.WriteInt16BigEndian(span[6..], (short)weight);
+        BinaryPrimitives.WriteUInt16BigEndian(span[8..], bits[3] < 0 && digits > 0 ? NumericNegative : NumericPositive);
+        BinaryPrimitives.WriteInt16BigEndian(span[10..], (short)scale);
+        for (int i = 0; i < digits; i++)
+        {
+            BinaryPrimitives.WriteInt16BigEndian(span[(12 + 2 * i)..], groups[count - 1 - i]);
+        }
+
+        _position += FieldLength + length;
+    }
+
+    private static uint Pow10(int exponent) => exponent switch
+    {
+        0 => 1,
+        1 => 10,
+        2 => 100,
+        _ => 1000,
+    };
+}
