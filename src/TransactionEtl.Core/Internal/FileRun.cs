@@ -244,7 +244,7 @@ internal sealed class FileRun
             int field = _columnToField[c];
             if (field >= 0)
             {
-                validator.Cells[field] = csv.GetString(c);
+                validator.SetCell(field, csv.GetFieldSpan(c));
             }
         }
         for (int c = cells; c < columns; c++)

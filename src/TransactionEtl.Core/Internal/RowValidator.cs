@@ -15,6 +15,8 @@ internal sealed class RowValidator
     private readonly int _maxFieldChars;
     private readonly bool[] _ok;
     private readonly DateOnly[] _writtenDate;
+    private readonly CellMemo?[] _memos;
+    private readonly bool[] _known;
 
     public RowValidator(Contract contract, int maxFieldChars)
     {
@@ -26,6 +28,9 @@ internal sealed class RowValidator
         Typed = new object?[_fields.Length];
         _ok = new bool[_fields.Length];
         _writtenDate = new DateOnly[_fields.Length];
+        _known = new bool[_fields.Length];
+        // Only string and boolean checks depend on the text alone; a date also leaves its written date behind.
+        _memos = _fields.Select(f => f.Type is FieldType.String or FieldType.Boolean ? new CellMemo() : null).ToArray();
     }
 
     /// <summary>The row's cell per field as written; null when the file has no column for the field.</summary>
@@ -41,6 +46,22 @@ internal sealed class RowValidator
     {
         Array.Clear(Cells);
         Array.Clear(Missing);
+        Array.Clear(_known);
+    }
+
+    /// <summary>Sets a field's cell from the record's text: the string (and outcome) of an equal earlier valid cell when remembered.</summary>
+    public void SetCell(int field, ReadOnlySpan<char> text)
+    {
+        var memo = _memos[field];
+        if (memo is { Enabled: true } && memo.TryGet(text, out var cell, out var typed))
+        {
+            Cells[field] = cell;
+            Typed[field] = typed;
+            _known[field] = true;
+            return;
+        }
+
+        Cells[field] = text.ToString();
     }
 
     /// <summary>Validates the current cells; adds every error to <paramref name="errors"/>; fills <paramref name="values"/> (output order) when valid.</summary>
@@ -48,7 +69,24 @@ internal sealed class RowValidator
     {
         for (int i = 0; i < _fields.Length; i++)
         {
-            _ok[i] = !Missing[i] && CheckField(_fields[i], Cells[i] ?? "", errors);
+            if (_known[i])
+            {
+                _ok[i] = true;
+                continue;
+            }
+
+            if (Missing[i])
+            {
+                Typed[i] = null; // not the previous row's value
+                _ok[i] = false;
+                continue;
+            }
+
+            _ok[i] = CheckField(_fields[i], Cells[i] ?? "", errors);
+            if (_ok[i] && Cells[i] is { } cell && _memos[i] is { Enabled: true } memo)
+            {
+                memo.Add(cell, Typed[i]);
+            }
         }
         CheckCrossField(errors);
         var tax = _contract.Tax;
