@@ -83,7 +83,14 @@ public sealed class FileLoader
                 // Waits while a live session loads the same source; a dead session's lock is already gone.
                 await ExecuteAsync(connection, LoaderSql.LockSource, cancellationToken, ("key", source.Key)).ConfigureAwait(false);
 
-                var loadedBefore = request.KnownSha256 is { } known
+                var knownSha256 = request.KnownSha256;
+                if (knownSha256 is null && request.HashContentAsync is { } hashContent && request.SizeBytes is { } size
+                    && await ScalarAsync<long?>(connection, LoaderSql.FindLoadedBySourceAndSize, cancellationToken, ("key", source.Key), ("size", size)).ConfigureAwait(false) is not null)
+                {
+                    knownSha256 = await hashContent(cancellationToken).ConfigureAwait(false);
+                }
+
+                var loadedBefore = knownSha256 is { } known
                     ? await ScalarAsync<long?>(connection, LoaderSql.FindLoadedBySha256, cancellationToken, ("sha256", known)).ConfigureAwait(false)
                     : null;
                 if (loadedBefore is null && source.PinsContent)
@@ -94,13 +101,13 @@ public sealed class FileLoader
                 if (loadedBefore is { } original)
                 {
                     await ExecuteAsync(connection, LoaderSql.InsertAlreadyLoaded, cancellationToken,
-                        [.. SourceParameters(request), ("sha256", request.KnownSha256), ("duplicate_of", original)]).ConfigureAwait(false);
+                        [.. SourceParameters(request), ("sha256", knownSha256), ("duplicate_of", original)]).ConfigureAwait(false);
                     _logger.AlreadyLoaded(source.Uri, original);
-                    return AlreadyLoaded(request, original, request.KnownSha256 ?? "", started);
+                    return AlreadyLoaded(request, original, knownSha256 ?? "", started);
                 }
 
                 fileId = await BeginLedgerRowAsync(connection, request, cancellationToken).ConfigureAwait(false);
-                return await LoadInTransactionAsync(connection, request, fileId.Value, started, cancellationToken).ConfigureAwait(false);
+                return await LoadInTransactionAsync(connection, request, knownSha256, fileId.Value, started, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (fileId is { } id)
             {
@@ -128,7 +135,7 @@ public sealed class FileLoader
     }
 
     private async Task<FileSummary> LoadInTransactionAsync(
-        NpgsqlConnection connection, LoadRequest request, long fileId, long started, CancellationToken cancellationToken)
+        NpgsqlConnection connection, LoadRequest request, string? knownSha256, long fileId, long started, CancellationToken cancellationToken)
     {
         _logger.LoadStarting(request.Source.Uri, fileId, request.SizeBytes);
         var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -174,7 +181,7 @@ public sealed class FileLoader
                 }
             }
 
-            if (request.KnownSha256 is { } known && !string.Equals(known, result.Sha256, StringComparison.OrdinalIgnoreCase))
+            if (knownSha256 is { } known && !string.Equals(known, result.Sha256, StringComparison.OrdinalIgnoreCase))
             {
                 throw new TransactionEtlException(
                     $"{request.Source.Uri}: the content changed while it was read (SHA-256 {result.Sha256}, expected {known}); " +

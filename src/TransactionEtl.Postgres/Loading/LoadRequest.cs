@@ -37,6 +37,15 @@ public sealed class LoadRequest
     /// </summary>
     public string? KnownSha256 { get; init; }
 
+    /// <summary>
+    /// Hashes the content (SHA-256, lower-case hex) without parsing it, e.g. by reading a local file once more.
+    /// The loader calls it only when the ledger already has a loaded file from the same source with the same
+    /// <see cref="SizeBytes"/>: a file loaded before is then answered without parsing, and a new file is read only
+    /// once. Not called when <see cref="KnownSha256"/> is set. Content loaded before from another source is
+    /// still found, by the hash taken while loading, and the load is rolled back as <c>already_loaded</c>.
+    /// </summary>
+    public Func<CancellationToken, Task<string>>? HashContentAsync { get; init; }
+
     /// <summary>The content length in bytes when known (recorded in the ledger).</summary>
     public long? SizeBytes { get; init; }
 

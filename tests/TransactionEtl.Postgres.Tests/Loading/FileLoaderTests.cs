@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
 using TransactionEtl.Core;
@@ -40,6 +41,39 @@ public sealed class FileLoaderTests(PostgresFixture db) : IClassFixture<Postgres
         Assert.Equal(stored, await _t.ScalarAsync<long>(Count));
         Assert.Equal(first.RowsLoaded, stored);
         Assert.Equal(2L, await _t.ScalarAsync<long>("SELECT count(*) FROM txetl.ingestion_files WHERE status = 'already_loaded' AND duplicate_of = @id", ("id", LoaderTestSupport.Id(first))));
+    }
+
+    [Fact]
+    public async Task A_rerun_of_a_loaded_source_is_answered_by_its_hash_without_reading_the_content_and_a_first_load_is_not_hashed_first()
+    {
+        var path = await _t.WriteSampleAsync("rehash.csv", 50, seed: 131);
+        var bytes = await File.ReadAllBytesAsync(path);
+        int hashed = 0;
+        LoadRequest Request(Stream content) => new()
+        {
+            Source = SourceIdentity.ForLocalFile(path),
+            Content = content,
+            SizeBytes = bytes.Length,
+            HashContentAsync = _ =>
+            {
+                hashed++;
+                return Task.FromResult(Convert.ToHexStringLower(SHA256.HashData(bytes)));
+            },
+        };
+
+        FileSummary first;
+        await using (var stream = new MemoryStream(bytes))
+        {
+            first = await _t.Loader.LoadAsync(Request(stream), CancellationToken.None);
+        }
+
+        // The rerun's stream fails on its first read: the answer must come from the ledger and the hash alone.
+        var second = await _t.Loader.LoadAsync(Request(new BreakingStream(bytes, breakAfter: 0)), CancellationToken.None);
+
+        Assert.Equal((FileStatus.Loaded, FileStatus.AlreadyLoaded), (first.Status, second.Status));
+        Assert.Equal(first.FileId, second.FileId);
+        Assert.Equal(first.Sha256, second.Sha256);
+        Assert.Equal(1, hashed);
     }
 
     [Fact]

@@ -25,6 +25,9 @@ internal static class LoaderSql
     public const string FindLoadedBySha256 =
         $"SELECT file_id FROM txetl.ingestion_files WHERE sha256 = @sha256 AND status IN {LoadedStates} LIMIT 1";
 
+    public const string FindLoadedBySourceAndSize =
+        $"SELECT file_id FROM txetl.ingestion_files WHERE source_key = @key AND size_bytes = @size AND status IN {LoadedStates} LIMIT 1";
+
     public const string FindLoadedBySource =
         $"SELECT file_id FROM txetl.ingestion_files WHERE source_key = @key AND status IN {LoadedStates} ORDER BY file_id DESC LIMIT 1";
 
