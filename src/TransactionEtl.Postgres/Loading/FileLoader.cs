@@ -146,6 +146,8 @@ public sealed class FileLoader
             // transaction, so the wait for the source lock above stays unbounded.
             await ExecuteAsync(connection, LoaderSql.SetLockTimeout, cancellationToken,
                 ("lock_timeout", LockTimeoutSetting(request.LockTimeout))).ConfigureAwait(false);
+            await TargetColumnCheck.VerifyAsync(
+                connection, TargetTable(request.Contract), request.Contract.OutputColumns, request.Source.Uri, cancellationToken).ConfigureAwait(false);
 
             FileResult result;
             LoadOutcome? outcome = null;
