@@ -38,7 +38,9 @@ done
 if [ ${#broken[@]} -ne 0 ]; then
   echo "failing stages: ${broken[*]}"
   # Name the failed checks next to the total, where a CI log's tail shows them (the full logs are in $log_dir).
-  grep -hE '^\s+Failed [A-Za-z_][A-Za-z0-9_.]+|^not ok |\.\.\. fail$|^FAIL ' "$log_dir"/*.log | sed 's/^ */failed: /' | sort -u | head -n 40 || true
+  # xUnit under `dotnet test -v q` prints "[xUnit.net 00:00:02.65]     Namespace.Class.Method [FAIL]".
+  grep -hE '^\s+Failed [A-Za-z_][A-Za-z0-9_.]+|\[FAIL\]$|^not ok |\.\.\. fail$|^FAIL ' "$log_dir"/*.log \
+    | sed -E 's/^\[xUnit\.net [0-9:.]+\] +//; s/ \[FAIL\]$//; s/^ */failed: /' | sort -u | head -n 40 || true
 fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
