@@ -13,5 +13,17 @@ p=$(grep -Eo 'Passed: +[0-9]+' "$out" | awk '{s+=$2} END {print s+0}')
 f=$(grep -Eo 'Failed: +[0-9]+' "$out" | awk '{s+=$2} END {print s+0}')
 if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
 rm -f "$out"
+# Each failed test with its message's first line, as "FAIL name: message": the summary in test.sh collects these
+# lines, so a CI log's tail says what failed and why, not only how many.
+if [ "$rc" -ne 0 ] && command -v python3 >/dev/null 2>&1; then
+  python3 - "$logs/trx" <<'PY' || true
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for path in sorted(glob.glob(sys.argv[1] + "/*.trx")):
+    for result in ET.parse(path).getroot().iterfind(".//t:UnitTestResult[@outcome='Failed']", ns):
+        message = result.findtext("t:Output/t:ErrorInfo/t:Message", "", ns).strip().splitlines()
+        print(f"FAIL {result.get('testName')}: {' | '.join(l.strip() for l in message[:4])[:400] or '(no message)'}")
+PY
+fi
 echo "STAGE dotnet: $p passed, $f failed"
 exit "$rc"
