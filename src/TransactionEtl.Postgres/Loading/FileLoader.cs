@@ -38,6 +38,9 @@ public sealed class FileLoader
     private const string StagingPath = "staging";
     private const string FallbackPath = "staging-fallback";
 
+    /// <summary>Runs of the merge when PostgreSQL keeps choosing it as a deadlock's victim (see <see cref="MergeAsync"/>).</summary>
+    private const int MergeAttempts = 5;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger _logger;
 
@@ -354,7 +357,7 @@ public sealed class FileLoader
     };
 
     /// <summary>Duplicates, threshold and the insert itself, all on the staging table.</summary>
-    private static async Task<LoadOutcome> ResolveAsync(
+    private async Task<LoadOutcome> ResolveAsync(
         NpgsqlConnection connection, long fileId, Contract contract, FileResult result, CancellationToken cancellationToken)
     {
         var keyName = string.Join(",", contract.PrimaryKey);
@@ -380,10 +383,10 @@ public sealed class FileLoader
             var targetColumns = string.Join(", ", contract.OutputColumns.Select(c => Quote(c.Name)));
             // In key order: every loader then takes its row locks in the same order, so two loads of files
             // sharing ids wait for each other instead of deadlocking (40P01) when their ids come in other orders.
-            inserted = await ExecuteAsync(connection,
+            inserted = await MergeAsync(connection, fileId,
                 $"INSERT INTO {target} ({targetColumns}, file_id, source_line) SELECT {targetColumns}, @file_id, __line " +
                 $"FROM {StageTable} WHERE __errors IS NULL ORDER BY __key ON CONFLICT DO NOTHING",
-                cancellationToken, ("file_id", fileId)).ConfigureAwait(false);
+                cancellationToken).ConfigureAwait(false);
             var expected = result.RowsValid - inFile;
             duplicateExisting = inserted == expected
                 ? 0
@@ -397,6 +400,35 @@ public sealed class FileLoader
         }
 
         return new LoadOutcome(rejected, inFile, inserted, duplicateExisting);
+    }
+
+    /// <summary>
+    /// Runs the staging path's insert inside a savepoint. Key order keeps merges from deadlocking each other, but a
+    /// direct-path COPY takes its row locks in file order, so a merge and a COPY of overlapping ids can still wait
+    /// for each other. PostgreSQL then aborts one of them with 40P01: the COPY falls back by itself (see
+    /// <see cref="TryDirectAsync"/>); the merge is undone to its savepoint, which releases the COPY, and run again
+    /// after a pause in which the COPY can finish. Measured by <c>ConcurrentMergeTests</c>.
+    /// </summary>
+    private async Task<long> MergeAsync(NpgsqlConnection connection, long fileId, string insert, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await ExecuteAsync(connection, "SAVEPOINT txetl_merge", cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var inserted = await ExecuteAsync(connection, insert, cancellationToken, ("file_id", fileId)).ConfigureAwait(false);
+                await ExecuteAsync(connection, "RELEASE SAVEPOINT txetl_merge", cancellationToken).ConfigureAwait(false);
+                return inserted;
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < MergeAttempts)
+            {
+                await ExecuteAsync(connection, "ROLLBACK TO SAVEPOINT txetl_merge", cancellationToken).ConfigureAwait(false);
+                // 0.25, 0.5, 1, 2 s, each plus up to as much again at random so that two retrying merges part.
+                var pause = TimeSpan.FromMilliseconds(250 * (1 << (attempt - 1)) * (1 + Random.Shared.NextDouble()));
+                _logger.MergeDeadlockRetried(fileId, attempt, MergeAttempts, (long)pause.TotalMilliseconds);
+                await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     private static async Task<long> RecordDuplicateExistingAsync(

@@ -1,14 +1,18 @@
 using System.Globalization;
+using System.Text;
+using Npgsql;
 using TransactionEtl.Core;
+using TransactionEtl.Postgres.Loading;
 using TransactionEtl.Postgres.Tests.Loading;
 using TransactionEtl.Testing;
 using TransactionEtl.Testing.Faults;
+using Xunit.Abstractions;
 
 namespace TransactionEtl.Postgres.Tests.Faults;
 
-/// <summary>Two loads writing the same ids into txetl.transactions at the same moment, in opposite orders.</summary>
+/// <summary>Two loads writing the same ids into txetl.transactions at the same moment, in other orders.</summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "xunit disposes it through IAsyncLifetime.DisposeAsync")]
-public sealed class ConcurrentMergeTests(PostgresFixture db) : IClassFixture<PostgresFixture>, IAsyncLifetime
+public sealed class ConcurrentMergeTests(PostgresFixture db, ITestOutputHelper output) : IClassFixture<PostgresFixture>, IAsyncLifetime
 {
     private readonly LoaderTestSupport _t = new(db.ConnectionString);
 
@@ -54,5 +58,129 @@ public sealed class ConcurrentMergeTests(PostgresFixture db) : IClassFixture<Pos
         Assert.Equal((long)Rows, await _t.ScalarAsync<long>("SELECT count(*) FROM txetl.transactions WHERE transaction_id LIKE 'DLK-%'"));
         FaultScenarios.Measured("opposite-order-writers", files: 2, rows: 2 * Rows, faults: 0,
             rowsLost: 2L * Rows - results.Sum(r => r.RowsLoaded + r.RowsDuplicate + r.RowsRejected));
+    }
+
+    [Fact]
+    public async Task A_merge_that_postgres_aborts_in_a_deadlock_with_a_direct_copy_is_retried_and_both_files_load()
+    {
+        // The staging path inserts in key order, but the direct path's COPY takes row locks in file order. A merge
+        // waiting for a key the COPY holds, while the COPY waits for a key the merge holds, is a deadlock; when
+        // PostgreSQL aborts the merge (not the COPY, which falls back by itself), the load must not fail.
+        const int Rows = 20_000;
+        string Id(int i) => "MDX-" + i.ToString("D6", CultureInfo.InvariantCulture);
+        byte[] Csv(IEnumerable<int> ids)
+        {
+            var text = new StringBuilder(LoaderTestSupport.Header).Append('\n');
+            foreach (var i in ids)
+            {
+                text.Append(TransactionCsv.Row(Id(i), "3.00")).Append('\n');
+            }
+            return Encoding.UTF8.GetBytes(text.ToString());
+        }
+
+        // Who is aborted: the first waiter whose deadlock_timeout runs out while the cycle exists. The merge
+        // waits first; a short timeout for it and a long one for the COPY make the merge the one aborted.
+        string With(string timeout) => new NpgsqlConnectionStringBuilder(db.ConnectionString) { Options = $"-c deadlock_timeout={timeout}" }.ConnectionString;
+        await using var copySide = NpgsqlDataSource.Create(With("60s"));
+        await using var mergeSide = NpgsqlDataSource.Create(With("2s"));
+        var log = new RecordingLogger();
+        var activity = new ServerActivity(db.ConnectionString);
+
+        // Descending, seekable (so the direct path), and stopping half-way until the merge waits for it.
+        var descending = Csv(Enumerable.Range(1, Rows).Reverse());
+        await using var direct = new PausingStream(descending, pauseAt: descending.Length / 2, seekable: true);
+        var copyLoad = Task.Run(() => new FileLoader(copySide).LoadAsync(Request("mdx-down.csv", direct), CancellationToken.None));
+        await direct.Paused.Task.WaitAsync(TimeSpan.FromMinutes(2));
+        var copyPid = await activity.WaitForSessionAsync(ServerActivity.HasWrittenTransactions, "direct COPY holding the upper ids",
+            () => copyLoad.IsCompleted ? "the direct load ended" : null);
+
+        // Ascending and forward-only (so the staging path and its merge in key order).
+        await using var staged = new PausingStream(Csv(Enumerable.Range(1, Rows)), pauseAt: long.MaxValue, seekable: false);
+        var mergeLoad = Task.Run(() => new FileLoader(mergeSide, log).LoadAsync(Request("mdx-up.csv", staged), CancellationToken.None));
+        await activity.WaitForSessionAsync(ServerActivity.BlockedBy(copyPid), "merge waiting for the direct COPY's ids",
+            () => mergeLoad.IsCompleted ? "the staged load ended" : null);
+        direct.Resume(); // the COPY now needs the lower ids, which the merge holds
+
+        var results = await Task.WhenAll(copyLoad, mergeLoad).WaitAsync(TimeSpan.FromMinutes(5));
+
+        var retries = log.Named("MergeDeadlockRetried").ToList();
+        retries.ForEach(output.WriteLine);
+        Assert.NotEmpty(retries);
+        Assert.All(results, r => Assert.Equal(FileStatus.Loaded, r.Status));
+        Assert.Equal(Rows, results.Sum(r => r.RowsLoaded));
+        Assert.Equal(Rows, results.Sum(r => r.RowsDuplicate));
+        foreach (var result in results)
+        {
+            await _t.AssertAccountingAsync(result);
+        }
+        Assert.Equal((long)Rows, await _t.ScalarAsync<long>("SELECT count(*) FROM txetl.transactions WHERE transaction_id LIKE 'MDX-%'"));
+        FaultScenarios.Measured("merge-aborted-by-deadlock", files: 2, rows: 2 * Rows, faults: 1,
+            rowsLost: 2L * Rows - results.Sum(r => r.RowsLoaded + r.RowsDuplicate + r.RowsRejected));
+
+        static LoadRequest Request(string name, Stream content) => new()
+        {
+            Source = SourceIdentity.ForLocalFile("/deadlock/" + name),
+            Content = content,
+        };
+    }
+
+    /// <summary>A file's bytes that stop coming at <c>pauseAt</c> until <see cref="Resume"/>; seekable or forward-only.</summary>
+    private sealed class PausingStream(byte[] bytes, long pauseAt, bool seekable) : Stream
+    {
+        private readonly MemoryStream _inner = new(bytes);
+        private readonly TaskCompletionSource _resumed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Paused { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => seekable;
+
+        public override bool CanWrite => false;
+
+        public override long Length => seekable ? _inner.Length : throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => seekable ? _inner.Position : throw new NotSupportedException();
+            set => _inner.Position = seekable ? value : throw new NotSupportedException();
+        }
+
+        public void Resume() => _resumed.TrySetResult();
+
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (!_resumed.Task.IsCompleted && _inner.Position >= pauseAt)
+            {
+                Paused.TrySetResult();
+                await _resumed.Task.WaitAsync(cancellationToken);
+            }
+            var limit = _resumed.Task.IsCompleted ? buffer.Length : (int)Math.Min(buffer.Length, pauseAt - _inner.Position);
+            return _inner.Read(buffer.Span[..limit]);
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => seekable ? _inner.Seek(offset, origin) : throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _inner.Dispose();
+            }
+            base.Dispose(disposing);
+        }
     }
 }

@@ -36,4 +36,8 @@ internal static partial class LoaderLog
     [LoggerMessage(EventId = 2006, EventName = "LoadCancelled", Level = LogLevel.Warning,
         Message = "File {FileId} ({Source}) was cancelled and rolled back")]
     public static partial void LoadCancelled(this ILogger logger, long fileId, string source);
+
+    [LoggerMessage(EventId = 2007, EventName = "MergeDeadlockRetried", Level = LogLevel.Warning,
+        Message = "File {FileId}: the merge into the target lost a deadlock (40P01) with a concurrent load of overlapping ids; undone to its savepoint, run {Attempt} of {Attempts} failed, next run in {PauseMs} ms")]
+    public static partial void MergeDeadlockRetried(this ILogger logger, long fileId, int attempt, int attempts, long pauseMs);
 }
