@@ -48,14 +48,7 @@ public sealed class ConcurrentMergeTests(PostgresFixture db, ITestOutputHelper o
             results = await Task.WhenAll(loads).WaitAsync(TimeSpan.FromMinutes(5));
         }
 
-        Assert.All(results, r => Assert.Equal(FileStatus.Loaded, r.Status));
-        Assert.Equal(Rows, results.Sum(r => r.RowsLoaded));
-        Assert.Equal(Rows, results.Sum(r => r.RowsDuplicate));
-        foreach (var result in results)
-        {
-            await _t.AssertAccountingAsync(result);
-        }
-        Assert.Equal((long)Rows, await _t.ScalarAsync<long>("SELECT count(*) FROM txetl.transactions WHERE transaction_id LIKE 'DLK-%'"));
+        await AssertEachIdStoredOnceAsync(results, Rows, "DLK-");
         FaultScenarios.Measured("opposite-order-writers", files: 2, rows: 2 * Rows, faults: 0,
             rowsLost: 2L * Rows - results.Sum(r => r.RowsLoaded + r.RowsDuplicate + r.RowsRejected));
     }
@@ -88,14 +81,14 @@ public sealed class ConcurrentMergeTests(PostgresFixture db, ITestOutputHelper o
 
         // Descending, seekable (so the direct path), and stopping half-way until the merge waits for it.
         var descending = Csv(Enumerable.Range(1, Rows).Reverse());
-        await using var direct = new PausingStream(descending, pauseAt: descending.Length / 2, seekable: true);
+        await using var direct = new ContentStream(descending, seekable: true, pauseAt: descending.Length / 2);
         var copyLoad = Task.Run(() => new FileLoader(copySide).LoadAsync(Request("mdx-down.csv", direct), CancellationToken.None));
         await direct.Paused.Task.WaitAsync(TimeSpan.FromMinutes(2));
         var copyPid = await activity.WaitForSessionAsync(ServerActivity.HasWrittenTransactions, "direct COPY holding the upper ids",
             () => copyLoad.IsCompleted ? "the direct load ended" : null);
 
         // Ascending and forward-only (so the staging path and its merge in key order).
-        await using var staged = new PausingStream(Csv(Enumerable.Range(1, Rows)), pauseAt: long.MaxValue, seekable: false);
+        await using var staged = new ContentStream(Csv(Enumerable.Range(1, Rows)), seekable: false);
         var mergeLoad = Task.Run(() => new FileLoader(mergeSide, log).LoadAsync(Request("mdx-up.csv", staged), CancellationToken.None));
         await activity.WaitForSessionAsync(ServerActivity.BlockedBy(copyPid), "merge waiting for the direct COPY's ids",
             () => mergeLoad.IsCompleted ? "the staged load ended" : null);
@@ -106,14 +99,7 @@ public sealed class ConcurrentMergeTests(PostgresFixture db, ITestOutputHelper o
         var retries = log.Named("MergeDeadlockRetried").ToList();
         retries.ForEach(output.WriteLine);
         Assert.NotEmpty(retries);
-        Assert.All(results, r => Assert.Equal(FileStatus.Loaded, r.Status));
-        Assert.Equal(Rows, results.Sum(r => r.RowsLoaded));
-        Assert.Equal(Rows, results.Sum(r => r.RowsDuplicate));
-        foreach (var result in results)
-        {
-            await _t.AssertAccountingAsync(result);
-        }
-        Assert.Equal((long)Rows, await _t.ScalarAsync<long>("SELECT count(*) FROM txetl.transactions WHERE transaction_id LIKE 'MDX-%'"));
+        await AssertEachIdStoredOnceAsync(results, Rows, "MDX-");
         FaultScenarios.Measured("merge-aborted-by-deadlock", files: 2, rows: 2 * Rows, faults: 1,
             rowsLost: 2L * Rows - results.Sum(r => r.RowsLoaded + r.RowsDuplicate + r.RowsRejected));
 
@@ -124,63 +110,16 @@ public sealed class ConcurrentMergeTests(PostgresFixture db, ITestOutputHelper o
         };
     }
 
-    /// <summary>A file's bytes that stop coming at <c>pauseAt</c> until <see cref="Resume"/>; seekable or forward-only.</summary>
-    private sealed class PausingStream(byte[] bytes, long pauseAt, bool seekable) : Stream
+    /// <summary>Both files loaded, with their shared ids stored once and counted once as duplicate-existing.</summary>
+    private async Task AssertEachIdStoredOnceAsync(FileSummary[] results, int rows, string idPrefix)
     {
-        private readonly MemoryStream _inner = new(bytes);
-        private readonly TaskCompletionSource _resumed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public TaskCompletionSource Paused { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => seekable;
-
-        public override bool CanWrite => false;
-
-        public override long Length => seekable ? _inner.Length : throw new NotSupportedException();
-
-        public override long Position
+        Assert.All(results, r => Assert.Equal(FileStatus.Loaded, r.Status));
+        Assert.Equal(rows, results.Sum(r => r.RowsLoaded));
+        Assert.Equal(rows, results.Sum(r => r.RowsDuplicate));
+        foreach (var result in results)
         {
-            get => seekable ? _inner.Position : throw new NotSupportedException();
-            set => _inner.Position = seekable ? value : throw new NotSupportedException();
+            await _t.AssertAccountingAsync(result);
         }
-
-        public void Resume() => _resumed.TrySetResult();
-
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            if (!_resumed.Task.IsCompleted && _inner.Position >= pauseAt)
-            {
-                Paused.TrySetResult();
-                await _resumed.Task.WaitAsync(cancellationToken);
-            }
-            var limit = _resumed.Task.IsCompleted ? buffer.Length : (int)Math.Min(buffer.Length, pauseAt - _inner.Position);
-            return _inner.Read(buffer.Span[..limit]);
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => seekable ? _inner.Seek(offset, origin) : throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                _inner.Dispose();
-            }
-            base.Dispose(disposing);
-        }
+        Assert.Equal((long)rows, await _t.ScalarAsync<long>("SELECT count(*) FROM txetl.transactions WHERE transaction_id LIKE @p", ("p", idPrefix + "%")));
     }
 }

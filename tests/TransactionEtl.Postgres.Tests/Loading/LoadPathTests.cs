@@ -28,7 +28,7 @@ public sealed class LoadPathTests(PostgresFixture db) : IClassFixture<PostgresFi
     private async Task<FileSummary> LoadAsync(string path, bool seekable = true, Func<CancellationToken, Task<Stream>>? openAgain = null, decimal? maxRejectedRatio = null)
     {
         var bytes = await File.ReadAllBytesAsync(path);
-        await using Stream stream = seekable ? new MemoryStream(bytes) : new ForwardOnlyStream(bytes);
+        await using Stream stream = seekable ? new MemoryStream(bytes) : new ContentStream(bytes, seekable: false);
         return await Loader.LoadAsync(new LoadRequest
         {
             Source = SourceIdentity.ForLocalFile(path),
@@ -137,7 +137,7 @@ public sealed class LoadPathTests(PostgresFixture db) : IClassFixture<PostgresFi
         var path = _t.WriteFile("opener.csv", bytes);
         var opened = 0;
 
-        var summary = await LoadAsync(path, seekable: false, openAgain: _ => { opened++; return Task.FromResult<Stream>(new ForwardOnlyStream(bytes)); }, maxRejectedRatio: 1m);
+        var summary = await LoadAsync(path, seekable: false, openAgain: _ => { opened++; return Task.FromResult<Stream>(new ContentStream(bytes, seekable: false)); }, maxRejectedRatio: 1m);
 
         Assert.Equal(1, opened);
         Assert.Equal("staging-fallback", PathTaken(summary));
@@ -236,45 +236,5 @@ public sealed class LoadPathTests(PostgresFixture db) : IClassFixture<PostgresFi
         }
 
         return rows;
-    }
-
-    /// <summary>A stream that can only be read forward, like an S3 response body.</summary>
-    private sealed class ForwardOnlyStream(byte[] bytes) : Stream
-    {
-        private readonly MemoryStream _inner = new(bytes);
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => _inner.ReadAsync(buffer, cancellationToken);
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                _inner.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
     }
 }
