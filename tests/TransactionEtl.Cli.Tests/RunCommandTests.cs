@@ -84,6 +84,24 @@ public sealed class RunCommandTests(PostgresFixture db) : IClassFixture<Postgres
         Assert.Contains("txetl rejects", result.Stdout);
     }
 
+    [Fact]
+    public async Task Verbose_prints_the_loaders_log_on_stderr_and_leaves_stdout_to_the_json()
+    {
+        var file = Path.Combine(Work, "verbose.csv");
+        // The repeated id makes the direct COPY fail, so the log has a fallback to explain.
+        File.WriteAllText(file, "transaction_id,timestamp,account_id,category,amount,currency,country\nVRB-1,2025-01-01,A,books,1.00,EUR,FR\nVRB-1,2025-01-01,A,books,2.00,EUR,FR\n");
+
+        var result = await RunTestSupport.RunAsync(Work, "--verbose", "run", "--database-url", db.ConnectionString, "--max-rejected-ratio", "1", "--json", file);
+
+        Assert.Equal(0, result.ExitCode);
+        var summary = Assert.Single(RunTestSupport.Summaries(result.Stdout));
+        var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.All(lines, line => Assert.StartsWith("txetl: ", line, StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.Contains($"File {summary.FileId}: direct COPY rolled back to its savepoint (a primary-key value repeats", StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.StartsWith($"txetl: File {summary.FileId} (file://", StringComparison.Ordinal)
+            && line.Contains("ended loaded_with_rejects via the staging-fallback path: 2 rows, 1 loaded, 1 rejected", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("run")]
     [InlineData("run", "does-not-exist.csv")]

@@ -54,10 +54,11 @@ internal sealed class RunCommand : Command
         var dataSource = NpgsqlDataSource.Create(connectionString);
         await using (dataSource.ConfigureAwait(false))
         {
-            var loader = new FileLoader(dataSource);
+            var loader = new FileLoader(dataSource, _environment.Verbose ? new StderrLogger(_environment.Error) : null);
             var output = _environment.Output;
             var summaries = new List<FileSummary>(files.Count);
-            if (!settings.Json && output.Profile.Capabilities.Interactive)
+            // --verbose prints the loader's log lines instead, which a live progress bar would tear apart.
+            if (!settings.Json && !_environment.Verbose && output.Profile.Capabilities.Interactive)
             {
                 await output.Progress()
                     .AutoClear(true)

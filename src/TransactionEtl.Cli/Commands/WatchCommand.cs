@@ -64,7 +64,7 @@ internal sealed class WatchCommand : Command
         var dataSource = NpgsqlDataSource.Create(connectionString);
         await using (dataSource.ConfigureAwait(false))
         {
-            var loader = new FileLoader(dataSource);
+            var loader = new FileLoader(dataSource, _environment.Verbose ? new StderrLogger(_environment.Error) : null);
             var output = _environment.Output;
             output.WriteLine($"watching {directory} (Ctrl+C stops)");
             // path -> (length, last write) seen at the previous look; a file is ready when both repeat.
