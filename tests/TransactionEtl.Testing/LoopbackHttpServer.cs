@@ -182,7 +182,9 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
+        // Close alone, not Stop then Close: on Linux, Stop already unbinds the port, and Close then looks the
+        // port's listener up again, binds the port anew to do so, and throws "Address already in use" when another
+        // test took the port in between (seen once in a full run on a loaded machine).
         _listener.Close();
         try
         {

@@ -1,6 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
+using TransactionEtl.Testing;
 using TransactionEtl.Cli.Commands;
 
 namespace TransactionEtl.Cli.Tests.Commands;
@@ -124,35 +123,23 @@ public sealed class LambdaInvokeCommandTests : IDisposable
     [Fact]
     public async Task Starts_an_execution_on_a_loopback_Step_Functions_endpoint_and_prints_the_result()
     {
-        using var listener = new HttpListener();
-        var port = FreePort();
-        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        listener.Start();
-        var served = Task.Run(async () =>
+        var served = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var stepFunctions = new LoopbackHttpServer(async context =>
         {
-            var context = await listener.GetContextAsync();
-            var target = context.Request.Headers["X-Amz-Target"];
             var bytes = """{"executionArn":"arn:aws:states:eu-west-1:123456789012:execution:txetl-load:x","startDate":1.7E9}"""u8.ToArray();
             context.Response.StatusCode = 200;
             await context.Response.OutputStream.WriteAsync(bytes);
             context.Response.Close();
-            return target;
+            served.TrySetResult(context.Request.Headers["X-Amz-Target"]);
         });
-        Configure($"http://127.0.0.1:{port}/");
+        Configure(stepFunctions.BaseUri.ToString());
 
         var (exit, output) = await RunAsync("lambda", "invoke", "start-workflow", "--event", "Data/events/s3-put-key-with-spaces.json");
 
         Assert.Equal(0, exit);
-        Assert.Equal("AWSStepFunctions.StartExecution", await served.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal("AWSStepFunctions.StartExecution", await served.Task.WaitAsync(TimeSpan.FromSeconds(30)));
         var execution = JsonDocument.Parse(output).RootElement.GetProperty("executions")[0];
         Assert.Equal("incoming/daily report 2026-11-26.csv", execution.GetProperty("key").GetString());
         Assert.Equal("arn:aws:states:eu-west-1:123456789012:execution:txetl-load:x", execution.GetProperty("executionArn").GetString());
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }
