@@ -1,6 +1,7 @@
 using Npgsql;
 using TransactionEtl.Core;
 using TransactionEtl.Testing;
+using TransactionEtl.Testing.Faults;
 
 namespace TransactionEtl.Cli.Tests;
 
@@ -102,11 +103,32 @@ public sealed class RunCommandTests(PostgresFixture db) : IClassFixture<Postgres
             && line.Contains("ended loaded_with_rejects via the staging-fallback path: 2 rows, 1 loaded, 1 rejected", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Lock_timeout_bounds_the_wait_for_a_lock_and_the_error_names_it()
+    {
+        var file = Path.Combine(Work, "locked.csv");
+        File.WriteAllText(file, "transaction_id,timestamp,account_id,category,amount,currency,country\nLCK-1,2025-01-01,A,books,1.00,EUR,FR\n");
+
+        CliResult result;
+        await using (await LockHolder.HoldAsync(db.ConnectionString, "LOCK TABLE txetl.transactions IN ACCESS EXCLUSIVE MODE"))
+        {
+            result = await RunTestSupport.RunAsync(Work, "run", "--database-url", db.ConnectionString, "--lock-timeout", "1", "--json", file);
+        }
+
+        Assert.Equal(1, result.ExitCode);
+        var summary = Assert.Single(RunTestSupport.Summaries(result.Stdout));
+        Assert.Equal(FileStatus.Failed, summary.Status);
+        Assert.Contains("55P03", summary.Error, StringComparison.Ordinal);
+        Assert.Contains("lock timeout (1 s; txetl run/watch --lock-timeout", summary.Error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("run")]
     [InlineData("run", "does-not-exist.csv")]
     [InlineData("run", "--max-rejected-ratio", "2", "x.csv")]
     [InlineData("run", "--contract", "no-such-contract.json", "x.csv")]
+    [InlineData("run", "--lock-timeout", "-1", "x.csv")]
+    [InlineData("run", "--lock-timeout", "soon", "x.csv")]
     public async Task Usage_errors_exit_1_with_one_line_on_stderr(params string[] args)
     {
         File.WriteAllText(Path.Combine(Work, "x.csv"), "a\n");

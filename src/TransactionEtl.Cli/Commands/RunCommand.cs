@@ -68,7 +68,7 @@ internal sealed class RunCommand : Command
                         foreach (var (shown, full) in files)
                         {
                             var task = progress.AddTask(Markup.Escape(shown), maxValue: Math.Max(1, new FileInfo(full).Length));
-                            summaries.Add(await LocalFileLoad.LoadAsync(loader, shown, full, contract, settings.ParsedMaxRejectedRatio,
+                            summaries.Add(await LocalFileLoad.LoadAsync(loader, shown, full, contract, settings,
                                 read => task.Value = read, cancellationToken));
                             task.Value = task.MaxValue;
                         }
@@ -78,7 +78,7 @@ internal sealed class RunCommand : Command
             {
                 foreach (var (shown, full) in files)
                 {
-                    summaries.Add(await LocalFileLoad.LoadAsync(loader, shown, full, contract, settings.ParsedMaxRejectedRatio, null, cancellationToken));
+                    summaries.Add(await LocalFileLoad.LoadAsync(loader, shown, full, contract, settings, null, cancellationToken));
                 }
             }
 

@@ -87,7 +87,7 @@ internal sealed class WatchCommand : Command
                         }
 
                         var summary = await LocalFileLoad.LoadAsync(loader, Path.GetFileName(path), path, contract,
-                            settings.ParsedMaxRejectedRatio, null, cancellationToken);
+                            settings, null, cancellationToken);
                         seen.Remove(path);
                         if (summary.Status == FileStatus.Failed)
                         {

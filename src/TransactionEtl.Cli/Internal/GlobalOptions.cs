@@ -11,7 +11,7 @@ internal sealed class GlobalOptions
 {
     public Option<bool> Verbose { get; } = new("--verbose")
     {
-        Description = "On errors, also print the exception's stack trace.",
+        Description = "On errors, also print the exception's stack trace; run and watch also print the loader's log on stderr.",
         Recursive = true,
     };
 

@@ -21,10 +21,23 @@ internal sealed class LoadOptions
             ? $"--max-rejected-ratio must be a number between 0 and 1 such as 0.05, got '{value}'."
             : null);
 
+    public Option<int?> LockTimeout { get; } = new Option<int?>("--lock-timeout")
+    {
+        HelpName = "SECONDS",
+        Description = "How long a load waits for a lock another session holds (a load of overlapping ids, a LOCK TABLE) " +
+            "before it fails as retryable; 0 waits without limit. Default: 30.",
+    }.Number().Check(value => value is < 0 or > MaxLockTimeoutSeconds
+        ? $"--lock-timeout must be a whole number of seconds from 0 (no limit) to {MaxLockTimeoutSeconds}, got {value}."
+        : null);
+
+    /// <summary>PostgreSQL's lock_timeout is an int of milliseconds: about 24 days.</summary>
+    private const int MaxLockTimeoutSeconds = int.MaxValue / 1000;
+
     public void AddTo(Command command)
     {
         command.Options.Add(Contract);
         command.Options.Add(MaxRejectedRatio);
+        command.Options.Add(LockTimeout);
     }
 
     /// <summary>Copies these options' values of <paramref name="parse"/> into <paramref name="settings"/>.</summary>
@@ -33,6 +46,7 @@ internal sealed class LoadOptions
     {
         settings.Contract = parse.GetValue(Contract);
         settings.MaxRejectedRatio = parse.GetValue(MaxRejectedRatio);
+        settings.LockTimeoutSeconds = parse.GetValue(LockTimeout);
         return settings;
     }
 }

@@ -11,6 +11,9 @@ internal class LoadSettings : GlobalSettings
     /// <summary>As typed; <see cref="LoadOptions"/> has already checked that it parses and is at most 1.</summary>
     public string? MaxRejectedRatio { get; set; }
 
+    /// <summary>As given to <c>--lock-timeout</c> (checked to be 0 or more); null for the loader's default.</summary>
+    public int? LockTimeoutSeconds { get; set; }
+
     public decimal? ParsedMaxRejectedRatio =>
         MaxRejectedRatio is null ? null : decimal.Parse(MaxRejectedRatio, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
 

@@ -12,7 +12,7 @@ internal static class LocalFileLoad
     private const int BufferSize = 1 << 16;
 
     public static async Task<FileSummary> LoadAsync(
-        FileLoader loader, string path, string fullPath, Contract contract, decimal? maxRejectedRatio, Action<long>? progress,
+        FileLoader loader, string path, string fullPath, Contract contract, LoadSettings settings, Action<long>? progress,
         CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
@@ -27,7 +27,8 @@ internal static class LocalFileLoad
                     Source = SourceIdentity.ForLocalFile(full),
                     Content = stream,
                     Contract = contract,
-                    MaxRejectedRatio = maxRejectedRatio,
+                    MaxRejectedRatio = settings.ParsedMaxRejectedRatio,
+                    LockTimeout = settings.LockTimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : LoadRequest.DefaultLockTimeout,
                     // Asked for only when this path was loaded before with the same size: a rerun is then answered
                     // without parsing, and a new file is read once (the hash pass cost ~4 % of a load's time).
                     HashContentAsync = ct => HashAsync(full, ct),

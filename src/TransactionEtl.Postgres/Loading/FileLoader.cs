@@ -114,7 +114,7 @@ public sealed class FileLoader
             }
             catch (Exception ex) when (fileId is { } id)
             {
-                var failure = ex as OperationCanceledException ?? (Exception)LoadFailures.Wrap(source, "the load failed", ex);
+                var failure = ex as OperationCanceledException ?? (Exception)LoadFailures.Wrap(source, "the load failed", ex, request.LockTimeout);
                 await MarkFailedAsync(id, failure).ConfigureAwait(false);
                 if (failure is OperationCanceledException)
                 {
@@ -128,7 +128,7 @@ public sealed class FileLoader
             }
             catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException)
             {
-                throw LoadFailures.Wrap(source, "the load failed", ex);
+                throw LoadFailures.Wrap(source, "the load failed", ex, request.LockTimeout);
             }
             finally
             {

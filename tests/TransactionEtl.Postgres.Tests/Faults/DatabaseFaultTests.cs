@@ -72,7 +72,7 @@ public sealed class DatabaseFaultTests(PostgresFixture db) : IClassFixture<Postg
         }
 
         Assert.True(failure.IsTransient, failure.ToString());
-        Assert.Contains("lock timeout", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("lock timeout (1 s;", failure.Message, StringComparison.Ordinal);
         Assert.Contains("55P03", failure.Message, StringComparison.Ordinal);
         Assert.Contains("txetl.transactions", failure.Message, StringComparison.Ordinal);
         var fileId = await _t.ScalarAsync<long>("SELECT file_id FROM txetl.ingestion_files WHERE source_path = @p", ("p", path));

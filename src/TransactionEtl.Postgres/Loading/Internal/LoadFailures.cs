@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Sockets;
 using Npgsql;
 using TransactionEtl.Core;
@@ -16,7 +17,12 @@ internal static class LoadFailures
     /// <summary>invalid_binary_representation: a target column's type differs from the one its values are sent as.</summary>
     private const string InvalidBinaryRepresentation = "22P03";
 
-    public static TransactionEtlException Wrap(SourceIdentity source, string what, Exception exception)
+    /// <summary>"{source}: {what}: {the cause}", transient or not; a lock wait that ran out names the lock timeout.</summary>
+    /// <param name="source">The file, named first in the message.</param>
+    /// <param name="what">What failed ("the load failed", "cannot connect to the database").</param>
+    /// <param name="exception">The cause.</param>
+    /// <param name="lockTimeout">The load's <see cref="LoadRequest.LockTimeout"/>; the default when not given.</param>
+    public static TransactionEtlException Wrap(SourceIdentity source, string what, Exception exception, TimeSpan? lockTimeout = null)
     {
         if (exception is TransactionEtlException known)
         {
@@ -27,7 +33,8 @@ internal static class LoadFailures
             ? $"{pg.MessageText} (SQLSTATE {pg.SqlState}{(pg.Hint is null ? "" : "; hint: " + pg.Hint)})" +
               (pg.SqlState == LockNotAvailable
                   ? "; another session held a lock the load needed (e.g. LOCK TABLE on txetl.transactions) for longer than the " +
-                    "loader's lock timeout (LoadRequest.LockTimeout, default 30 s); find it in pg_locks / pg_stat_activity"
+                    $"loader's lock timeout ({(lockTimeout ?? LoadRequest.DefaultLockTimeout).TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s; " +
+                    "txetl run/watch --lock-timeout, LoadRequest.LockTimeout); find it in pg_locks / pg_stat_activity"
                   : "") +
               // Binary COPY's context names the table, row number and column, and never a value.
               (pg.SqlState == InvalidBinaryRepresentation && pg.Where is not null
