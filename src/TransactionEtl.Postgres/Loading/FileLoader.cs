@@ -407,7 +407,7 @@ public sealed class FileLoader
     /// direct-path COPY takes its row locks in file order, so a merge and a COPY of overlapping ids can still wait
     /// for each other. PostgreSQL then aborts one of them with 40P01: the COPY falls back by itself (see
     /// <see cref="TryDirectAsync"/>); the merge is undone to its savepoint, which releases the COPY, and run again
-    /// after a pause in which the COPY can finish. Measured by <c>ConcurrentMergeTests</c>.
+    /// after a pause in which the COPY can finish. <c>ConcurrentMergeTests</c> forces this case.
     /// </summary>
     private async Task<long> MergeAsync(NpgsqlConnection connection, long fileId, string insert, CancellationToken cancellationToken)
     {
