@@ -66,6 +66,14 @@ public static class DatabaseMigrator
         await ExecuteAsync(lockConnection, "SELECT pg_advisory_lock(@key)", cancellationToken);
         try
         {
+            // The common case, every command of the CLI: nothing to apply. Answered from the journal on this
+            // connection, without DbUp's own connection and queries. Measured (AOT txetl, local cluster, means of
+            // 15-20 runs, before/after in alternation): a header-only `run` 113-129 -> 105-111 ms.
+            if (await IsUpToDateAsync(lockConnection, cancellationToken))
+            {
+                return new MigrationResult([], ScriptNames);
+            }
+
             // DbUp's journal table lives in the schema, so the schema must exist before DbUp looks for it.
             await ExecuteAsync(lockConnection, $"CREATE SCHEMA IF NOT EXISTS \"{Schema}\"", cancellationToken);
 
@@ -101,6 +109,24 @@ public static class DatabaseMigrator
                 await ExecuteAsync(lockConnection, "SELECT pg_advisory_unlock(@key)", CancellationToken.None);
             }
         }
+    }
+
+    /// <summary>Whether the journal lists every embedded script, which is exactly when DbUp would apply none.</summary>
+    internal static async Task<bool> IsUpToDateAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using (var exists = new NpgsqlCommand("SELECT to_regclass(@journal) IS NOT NULL", connection))
+        {
+            exists.Parameters.AddWithValue("journal", $"\"{Schema}\".\"{JournalTable}\"");
+            if (await exists.ExecuteScalarAsync(cancellationToken) is not true)
+            {
+                return false;
+            }
+        }
+
+        await using var journaled = new NpgsqlCommand(
+            $"SELECT count(DISTINCT scriptname) FROM \"{Schema}\".\"{JournalTable}\" WHERE scriptname = ANY(@names)", connection);
+        journaled.Parameters.AddWithValue("names", ScriptNames.Select(name => ResourcePrefix + name).ToArray());
+        return (long)(await journaled.ExecuteScalarAsync(cancellationToken))! == ScriptNames.Count;
     }
 
     private static bool IsMigration(string resourceName) =>

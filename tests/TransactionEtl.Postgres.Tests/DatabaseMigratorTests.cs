@@ -21,6 +21,24 @@ public sealed class DatabaseMigratorTests
     }
 
     [Fact]
+    public async Task Is_up_to_date_only_when_the_journal_lists_every_script()
+    {
+        await using var db = await TestDatabase.CreateAsync(migrate: false);
+        await using var connection = await db.OpenConnectionAsync();
+
+        Assert.False(await DatabaseMigrator.IsUpToDateAsync(connection, default)); // no schema, no journal
+        await DatabaseMigrator.MigrateAsync(db.ConnectionString);
+        Assert.True(await DatabaseMigrator.IsUpToDateAsync(connection, default));
+
+        await using (var forget = new NpgsqlCommand("DELETE FROM txetl.schemaversions WHERE scriptname LIKE @last", connection))
+        {
+            forget.Parameters.AddWithValue("last", "%" + DatabaseMigrator.ScriptNames[^1]);
+            Assert.Equal(1, await forget.ExecuteNonQueryAsync());
+        }
+        Assert.False(await DatabaseMigrator.IsUpToDateAsync(connection, default));
+    }
+
+    [Fact]
     public async Task Journal_table_lives_in_schema_txetl()
     {
         await using var db = await TestDatabase.CreateAsync();
