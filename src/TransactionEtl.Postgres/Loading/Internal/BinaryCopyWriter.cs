@@ -100,22 +100,19 @@ internal sealed class BinaryCopyWriter
         _position += FieldLength;
     }
 
-    private void WriteBoolean(bool value)
+    /// <summary>Adds a field of <paramref name="length"/> bytes: writes its length and returns the span for its value.</summary>
+    private Span<byte> Field(int length)
     {
-        Reserve(FieldLength + 1);
-        BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_position), 1);
-        _buffer[_position + FieldLength] = value ? (byte)1 : (byte)0;
-        _position += FieldLength + 1;
+        Reserve(FieldLength + length);
+        var field = _buffer.AsSpan(_position, FieldLength + length);
+        BinaryPrimitives.WriteInt32BigEndian(field, length);
+        _position += FieldLength + length;
+        return field[FieldLength..];
     }
 
-    private void WriteBigInt(long value)
-    {
-        Reserve(FieldLength + sizeof(long));
-        var span = _buffer.AsSpan(_position);
-        BinaryPrimitives.WriteInt32BigEndian(span, sizeof(long));
-        BinaryPrimitives.WriteInt64BigEndian(span[FieldLength..], value);
-        _position += FieldLength + sizeof(long);
-    }
+    private void WriteBoolean(bool value) => Field(1)[0] = value ? (byte)1 : (byte)0;
+
+    private void WriteBigInt(long value) => BinaryPrimitives.WriteInt64BigEndian(Field(sizeof(long)), value);
 
     // timestamptz: microseconds since 2000-01-01 UTC; MinValue and MaxValue are -infinity and infinity (as in
     // Npgsql). Ticks are floored to whole microseconds (PostgreSQL keeps no finer).
@@ -134,11 +131,7 @@ internal sealed class BinaryCopyWriter
         int days = value == DateOnly.MinValue ? int.MinValue
             : value == DateOnly.MaxValue ? int.MaxValue
             : value.DayNumber - PostgresEpochDay;
-        Reserve(FieldLength + sizeof(int));
-        var span = _buffer.AsSpan(_position);
-        BinaryPrimitives.WriteInt32BigEndian(span, sizeof(int));
-        BinaryPrimitives.WriteInt32BigEndian(span[FieldLength..], days);
-        _position += FieldLength + sizeof(int);
+        BinaryPrimitives.WriteInt32BigEndian(Field(sizeof(int)), days);
     }
 
     private void WriteText(string value)
@@ -228,20 +221,15 @@ internal sealed class BinaryCopyWriter
             weight = 0;
         }
 
-        int length = 4 * sizeof(short) + digits * sizeof(short);
-        Reserve(FieldLength + length);
-        var span = _buffer.AsSpan(_position);
-        BinaryPrimitives.WriteInt32BigEndian(span, length);
-        BinaryPrimitives.WriteInt16BigEndian(span[4..], (short)digits);
-        BinaryPrimitives.WriteInt16BigEndian(span[6..], (short)weight);
-        BinaryPrimitives.WriteUInt16BigEndian(span[8..], bits[3] < 0 && digits > 0 ? NumericNegative : NumericPositive);
-        BinaryPrimitives.WriteInt16BigEndian(span[10..], (short)scale);
+        var span = Field(4 * sizeof(short) + digits * sizeof(short));
+        BinaryPrimitives.WriteInt16BigEndian(span, (short)digits);
+        BinaryPrimitives.WriteInt16BigEndian(span[2..], (short)weight);
+        BinaryPrimitives.WriteUInt16BigEndian(span[4..], bits[3] < 0 && digits > 0 ? NumericNegative : NumericPositive);
+        BinaryPrimitives.WriteInt16BigEndian(span[6..], (short)scale);
         for (int i = 0; i < digits; i++)
         {
-            BinaryPrimitives.WriteInt16BigEndian(span[(12 + 2 * i)..], groups[count - 1 - i]);
+            BinaryPrimitives.WriteInt16BigEndian(span[(8 + 2 * i)..], groups[count - 1 - i]);
         }
-
-        _position += FieldLength + length;
     }
 
     private static uint Pow10(int exponent) => exponent switch
