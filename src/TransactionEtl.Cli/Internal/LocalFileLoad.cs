@@ -18,20 +18,19 @@ internal static class LocalFileLoad
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var full = fullPath;
-            var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.SequentialScan);
+            var stream = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.SequentialScan);
             await using (stream.ConfigureAwait(false))
             {
                 var summary = await loader.LoadAsync(new LoadRequest
                 {
-                    Source = SourceIdentity.ForLocalFile(full),
+                    Source = SourceIdentity.ForLocalFile(fullPath),
                     Content = stream,
                     Contract = contract,
                     MaxRejectedRatio = settings.ParsedMaxRejectedRatio,
                     LockTimeout = settings.LockTimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : LoadRequest.DefaultLockTimeout,
                     // Asked for only when this path was loaded before with the same size: a rerun is then answered
                     // without parsing, and a new file is read once (the hash pass cost ~4 % of a load's time).
-                    HashContentAsync = ct => HashAsync(full, ct),
+                    HashContentAsync = ct => HashAsync(fullPath, ct),
                     SizeBytes = stream.Length,
                     Progress = progress,
                 }, cancellationToken).ConfigureAwait(false);

@@ -36,11 +36,18 @@ internal static class TargetColumnCheck
         }
 
         // A column the table lacks is left to COPY, whose own error names it.
-        var problems = columns.Select(c => (c.Name, c.Type))
-            .Append(("file_id", ColumnType.BigInt)).Append(("source_line", ColumnType.BigInt))
-            .Where(c => found.TryGetValue(c.Item1, out var actual) && !Accepts(c.Item2, actual.Type))
-            .Select(c => $"column {c.Item1} is {found[c.Item1].Formatted} but its values are {Expected(c.Item2)}")
-            .ToList();
+        var problems = new List<string>();
+        var written = columns.Select(c => (c.Name, c.Type))
+            .Append(("file_id", ColumnType.BigInt)).Append(("source_line", ColumnType.BigInt));
+        foreach (var (name, type) in written)
+        {
+            var (accepted, shown) = PostgresType(type);
+            if (found.TryGetValue(name, out var actual) && !accepted.Contains(actual.Type))
+            {
+                problems.Add($"column {name} is {actual.Formatted} but its values are {shown}");
+            }
+        }
+
         if (problems.Count > 0)
         {
             throw new TransactionEtlException(
@@ -49,25 +56,15 @@ internal static class TargetColumnCheck
         }
     }
 
-    private static bool Accepts(ColumnType type, string typeName) => type switch
+    /// <summary>The type names (<c>pg_type.typname</c>) whose columns take a column type's binary form, and its name in messages.</summary>
+    private static (string[] Accepted, string Shown) PostgresType(ColumnType type) => type switch
     {
-        ColumnType.Text => typeName is "text" or "varchar" or "bpchar",
-        ColumnType.Boolean => typeName == "bool",
-        ColumnType.BigInt => typeName == "int8",
-        ColumnType.Numeric => typeName == "numeric",
-        ColumnType.Date => typeName == "date",
-        ColumnType.Timestamp => typeName == "timestamptz",
-        _ => false,
-    };
-
-    private static string Expected(ColumnType type) => type switch
-    {
-        ColumnType.Text => "text (text, varchar or char columns take them)",
-        ColumnType.Boolean => "boolean",
-        ColumnType.BigInt => "bigint",
-        ColumnType.Numeric => "numeric",
-        ColumnType.Date => "date",
-        ColumnType.Timestamp => "timestamptz",
-        _ => type.ToString(),
+        ColumnType.Text => (["text", "varchar", "bpchar"], "text (text, varchar or char columns take them)"),
+        ColumnType.Boolean => (["bool"], "boolean"),
+        ColumnType.BigInt => (["int8"], "bigint"),
+        ColumnType.Numeric => (["numeric"], "numeric"),
+        ColumnType.Date => (["date"], "date"),
+        ColumnType.Timestamp => (["timestamptz"], "timestamptz"),
+        _ => ([], type.ToString()),
     };
 }
