@@ -49,7 +49,14 @@ public sealed class FileResult
     public bool RejectThresholdExceeded => IsOverThreshold(RowsRejected, RowsTotal, MaxRejectedRatio);
 
     /// <summary>Whether the file would be rejected as a whole (file-level error or too many rejects).</summary>
-    public bool IsRejected => ErrorCode is not null || RejectThresholdExceeded;
+    public bool IsRejected => IsRejectedAfter(0);
+
+    /// <summary>
+    /// Whether the file is rejected as a whole once <paramref name="moreRejected"/> valid rows are rejected too (the
+    /// loader finds in-file duplicates in SQL, after the engine's count).
+    /// </summary>
+    public bool IsRejectedAfter(long moreRejected) =>
+        ErrorCode is not null || IsOverThreshold(RowsRejected + moreRejected, RowsTotal, MaxRejectedRatio);
 
     /// <summary>The spec's threshold rule, shared with the loader (which recounts after resolving duplicates in SQL).</summary>
     public static bool IsOverThreshold(long rowsRejected, long rowsTotal, decimal maxRejectedRatio) =>

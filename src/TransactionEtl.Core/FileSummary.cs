@@ -55,7 +55,20 @@ public sealed record FileSummary
     /// <c>rejected</c> for a file-level error or too many rejects, <c>loaded_with_rejects</c> when some rows
     /// are rejected, else <c>loaded</c>.
     /// </summary>
-    public static FileSummary ForDryRun(string file, FileResult result)
+    public static FileSummary ForDryRun(string file, FileResult result) => From(file, result);
+
+    /// <summary>
+    /// The one place that decides a file's status and counts, for a dry run and a load alike. The loader adds what
+    /// only the database can tell: keys repeated in the file (found in SQL, so not yet in <paramref name="result"/>)
+    /// and keys stored before. Status is <c>rejected</c> for a file-level error or when the rejected rows, in-file
+    /// duplicates included, exceed the threshold; else <c>loaded_with_rejects</c> when some rows are rejected, else
+    /// <c>loaded</c>. <see cref="FileId"/> is left null and <see cref="DurationMs"/> is the processing time.
+    /// </summary>
+    /// <param name="file">The name shown for the file.</param>
+    /// <param name="result">What the engine found.</param>
+    /// <param name="inFileDuplicates">Valid rows rejected afterwards because their key repeats an earlier line.</param>
+    /// <param name="duplicateExisting">Valid rows not loaded because their key was stored before.</param>
+    public static FileSummary From(string file, FileResult result, long inFileDuplicates = 0, long duplicateExisting = 0)
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(result);
@@ -64,30 +77,33 @@ public sealed record FileSummary
         {
             reasons[code] = count;
         }
+
+        if (inFileDuplicates > 0)
+        {
+            reasons[FileErrorCodes.PrimaryKey] = reasons.GetValueOrDefault(FileErrorCodes.PrimaryKey) + inFileDuplicates;
+        }
+
+        var rowsRejected = result.RowsRejected + inFileDuplicates;
+        var rejected = result.IsRejectedAfter(inFileDuplicates);
         string? error = result.ErrorMessage;
-        string status;
         if (result.ErrorCode is not null)
         {
-            status = FileStatus.Rejected;
             reasons[result.ErrorCode] = reasons.GetValueOrDefault(result.ErrorCode) + 1;
         }
-        else if (result.RejectThresholdExceeded)
+        else if (rejected)
         {
-            status = FileStatus.Rejected;
             reasons[FileErrorCodes.TooManyRejects] = 1;
-            error = TooManyRejectsMessage(result.RowsRejected, result.RowsTotal, result.MaxRejectedRatio);
+            error = TooManyRejectsMessage(rowsRejected, result.RowsTotal, result.MaxRejectedRatio);
         }
-        else
-        {
-            status = result.RowsRejected > 0 ? FileStatus.LoadedWithRejects : FileStatus.Loaded;
-        }
+
         return new FileSummary
         {
             File = file,
-            Status = status,
+            Status = rejected ? FileStatus.Rejected : rowsRejected > 0 ? FileStatus.LoadedWithRejects : FileStatus.Loaded,
             RowsTotal = result.RowsTotal,
-            RowsLoaded = status == FileStatus.Rejected ? 0 : result.RowsValid,
-            RowsRejected = result.RowsRejected,
+            RowsLoaded = rejected ? 0 : result.RowsValid - inFileDuplicates - duplicateExisting,
+            RowsRejected = rowsRejected,
+            RowsDuplicate = duplicateExisting,
             BlankLines = result.BlankLines,
             RejectReasons = reasons,
             Warnings = result.Warnings,

@@ -41,7 +41,7 @@ public sealed class ValidateCommandTests : IDisposable
             "line 6, timestamp [type-error]: value '2024-02-30'",
             "line 7, category [constraint-error]: value 'food'",
             "line 7, currency [constraint-error]: value 'EURO'",
-            "line 8, transaction_id [primary-key]: value 'TX-0001': transaction_id 'TX-0001' already appears on line 2",
+            "line 8, transaction_id [primary-key]: value 'TX-0001': transaction_id 'TX-0001' repeats line 2, whose row was kept; give this row its own id or remove it.",
             "line 9, (row) [no-tax-rule]",
             "line 10, amount [missing-cell]",
             "line 11, (row) [extra-cell]: value 'extra'",

@@ -288,7 +288,7 @@ public class ColumnTests
         Assert.Equal(4, rejected.Line);
         var error = Assert.Single(rejected.Errors);
         Assert.Equal("primary-key", error.Code);
-        Assert.Contains("already appears on line 2", error.Message);
+        Assert.Equal("transaction_id 'D' repeats line 2, whose row was kept; give this row its own id or remove it.", error.Message);
         Assert.Equal(1, result.RejectReasons["primary-key"]);
     }
 

@@ -54,4 +54,36 @@ public class FileSummaryTests
         Assert.Equal(1, summary.RejectReasons["too-many-rejects"]);
         Assert.Contains("1 of 2 rows rejected (50.00 %), more than the allowed 5.00 %", summary.Error);
     }
+
+    [Fact]
+    public void The_loader_s_duplicates_count_as_rejects_and_can_tip_the_file_over_the_threshold()
+    {
+        var result = new FileResult { RowsTotal = 10, RowsValid = 10, MaxRejectedRatio = 0.2m, Sha256 = "ab" };
+
+        var within = FileSummary.From("f.csv", result, inFileDuplicates: 2, duplicateExisting: 3);
+        var over = FileSummary.From("f.csv", result, inFileDuplicates: 3, duplicateExisting: 1);
+
+        Assert.Equal((FileStatus.LoadedWithRejects, 5L, 2L, 3L), (within.Status, within.RowsLoaded, within.RowsRejected, within.RowsDuplicate));
+        Assert.Equal(2, within.RejectReasons[FileErrorCodes.PrimaryKey]);
+        Assert.Null(within.Error);
+        Assert.Equal((FileStatus.Rejected, 0L, 3L, 1L), (over.Status, over.RowsLoaded, over.RowsRejected, over.RowsDuplicate));
+        Assert.Equal(1, over.RejectReasons[FileErrorCodes.TooManyRejects]);
+        Assert.Equal(FileSummary.TooManyRejectsMessage(3, 10, 0.2m), over.Error);
+    }
+
+    [Fact]
+    public void A_dry_run_counts_the_engine_s_findings_only()
+    {
+        var result = new FileResult
+        {
+            RowsTotal = 4, RowsValid = 3, RowsRejected = 1, BlankLines = 1, MaxRejectedRatio = 0.5m, Sha256 = "cd",
+            RejectReasons = new Dictionary<string, long> { ["type-error"] = 1 }, Duration = TimeSpan.FromMilliseconds(7),
+        };
+
+        var summary = FileSummary.ForDryRun("f.csv", result);
+
+        Assert.Equal((FileStatus.LoadedWithRejects, 3L, 1L, 0L, 1L, 7L), (summary.Status, summary.RowsLoaded, summary.RowsRejected, summary.RowsDuplicate, summary.BlankLines, summary.DurationMs));
+        Assert.Equal(new Dictionary<string, long> { ["type-error"] = 1 }, summary.RejectReasons);
+        Assert.Null(summary.FileId);
+    }
 }

@@ -276,7 +276,7 @@ internal sealed class FileRun
                 {
                     string names = string.Join(", ", _contract.PrimaryKey);
                     _errors.Add(new CellError(_contract.Fields[pk[0]].Name, FileErrorCodes.PrimaryKey,
-                        $"{names} '{key.Replace('\u001f', ',')}' already appears on line {firstLine}; the first occurrence is kept", key.Replace('\u001f', ',')));
+                        RowMessages.InFileDuplicate(names, key.Replace('\u001f', ','), firstLine), key.Replace('\u001f', ',')));
                 }
                 else if (_errors.Count == 0)
                 {

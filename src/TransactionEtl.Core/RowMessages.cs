@@ -1,0 +1,53 @@
+using System.Globalization;
+using System.Text;
+
+namespace TransactionEtl.Core;
+
+/// <summary>
+/// The sentences that explain a rejected row's key, written once. <c>validate</c> and the engine format them in
+/// memory; the loader finds duplicates in SQL, so it passes the same template to PostgreSQL's <c>format()</c> as a
+/// parameter (<see cref="InFileDuplicateSqlFormat"/>, <see cref="DuplicateExistingSqlFormat"/>). Either way a row
+/// reads the same in <c>txetl validate</c>, <c>txetl rejects</c> and rejects.csv.
+/// </summary>
+public static class RowMessages
+{
+    // {0} the key's column names, {1} the key value, {2} the line of the row that was kept.
+    private const string InFileDuplicateTemplate =
+        "{0} '{1}' repeats line {2}, whose row was kept; give this row its own id or remove it.";
+
+    // {0} the key's column names, {1} the key value, {2} and {3} the stored row's file id and line.
+    private const string DuplicateExistingTemplate =
+        "{0} {1} was loaded before (file {2}, line {3}); the stored row is left unchanged. " +
+        "Give the row a new id if it is a different transaction.";
+
+    private static readonly CompositeFormat InFileDuplicateFormat = CompositeFormat.Parse(InFileDuplicateTemplate);
+
+    /// <summary>The in-file duplicate sentence for PostgreSQL's <c>format(fmt, key columns, key, first line)</c>.</summary>
+    public static string InFileDuplicateSqlFormat { get; } = ToSqlFormat(InFileDuplicateTemplate);
+
+    /// <summary>
+    /// The duplicate-existing sentence for PostgreSQL's <c>format(fmt, key columns, key, file id, line)</c>; only the
+    /// loader can tell that a key was stored before.
+    /// </summary>
+    public static string DuplicateExistingSqlFormat { get; } = ToSqlFormat(DuplicateExistingTemplate);
+
+    /// <summary>A later row of the file repeats the key of <paramref name="firstLine"/>, whose row is kept.</summary>
+    /// <param name="keyColumns">The key's column names, comma-separated.</param>
+    /// <param name="key">The key value (a composite key's parts comma-separated).</param>
+    /// <param name="firstLine">The line of the row that was kept.</param>
+    public static string InFileDuplicate(string keyColumns, string key, long firstLine) =>
+        string.Format(CultureInfo.InvariantCulture, InFileDuplicateFormat, keyColumns, key, firstLine);
+
+    /// <summary>"{0}" becomes "%1$s" (format()'s positional form); a literal '%' is doubled so that it stays text.</summary>
+    private static string ToSqlFormat(string template)
+    {
+        var format = template.Replace("%", "%%", StringComparison.Ordinal);
+        for (var i = 0; i < 10; i++)
+        {
+            format = format.Replace("{" + i.ToString(CultureInfo.InvariantCulture) + "}",
+                "%" + (i + 1).ToString(CultureInfo.InvariantCulture) + "$s", StringComparison.Ordinal);
+        }
+
+        return format;
+    }
+}
