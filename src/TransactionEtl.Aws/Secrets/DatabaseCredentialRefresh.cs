@@ -11,9 +11,6 @@ namespace TransactionEtl.Aws.Secrets;
 /// </summary>
 public static class DatabaseCredentialRefresh
 {
-    /// <summary>SQLSTATE invalid_password.</summary>
-    public const string InvalidPasswordSqlState = "28P01";
-
     /// <summary>Runs <paramref name="work"/> with the cached credentials, re-reading them once on 28P01.</summary>
     /// <param name="secret">The cached database secret.</param>
     /// <param name="work">Opens connections with the given credentials and does the work.</param>
@@ -34,7 +31,7 @@ public static class DatabaseCredentialRefresh
         catch (Exception ex) when (IsAuthenticationFailure(ex))
         {
             logger.SecretRotationRetry(secret.SecretId);
-            secret.Invalidate("database refused the credentials (SQLSTATE 28P01)");
+            secret.Invalidate($"database refused the credentials (SQLSTATE {PostgresErrorCodes.InvalidPassword})");
         }
         var fresh = await secret.GetAsync(cancellationToken);
         return await work(fresh, cancellationToken);
@@ -45,7 +42,7 @@ public static class DatabaseCredentialRefresh
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is PostgresException { SqlState: InvalidPasswordSqlState })
+            if (e is PostgresException { SqlState: PostgresErrorCodes.InvalidPassword })
             {
                 return true;
             }

@@ -11,12 +11,6 @@ namespace TransactionEtl.Postgres.Loading.Internal;
 /// </summary>
 internal static class LoadFailures
 {
-    /// <summary>lock_not_available: raised when <c>lock_timeout</c> expires.</summary>
-    private const string LockNotAvailable = "55P03";
-
-    /// <summary>invalid_binary_representation: a target column's type differs from the one its values are sent as.</summary>
-    private const string InvalidBinaryRepresentation = "22P03";
-
     /// <summary>"{source}: {what}: {the cause}", transient or not; a lock wait that ran out names the lock timeout.</summary>
     /// <param name="source">The file, named first in the message.</param>
     /// <param name="what">What failed ("the load failed", "cannot connect to the database").</param>
@@ -31,13 +25,13 @@ internal static class LoadFailures
 
         var detail = exception is PostgresException pg
             ? $"{pg.MessageText} (SQLSTATE {pg.SqlState}{(pg.Hint is null ? "" : "; hint: " + pg.Hint)})" +
-              (pg.SqlState == LockNotAvailable
+              (pg.SqlState == PostgresErrorCodes.LockNotAvailable
                   ? "; another session held a lock the load needed (e.g. LOCK TABLE on txetl.transactions) for longer than the " +
                     $"loader's lock timeout ({(lockTimeout ?? LoadRequest.DefaultLockTimeout).TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s; " +
                     "txetl run/watch --lock-timeout, LoadRequest.LockTimeout); find it in pg_locks / pg_stat_activity"
                   : "") +
               // Binary COPY's context names the table, row number and column, and never a value.
-              (pg.SqlState == InvalidBinaryRepresentation && pg.Where is not null
+              (pg.SqlState == PostgresErrorCodes.InvalidBinaryRepresentation && pg.Where is not null
                   ? $"; at {pg.Where}: the target column's type must be the contract type's PostgreSQL type (docs/contracts.md)"
                   : "")
             : exception.Message;
@@ -48,8 +42,19 @@ internal static class LoadFailures
     }
 
     /// <summary>
-    /// Connection loss (class 08), serialization failure (40001), deadlock (40P01), lock timeout (55P03), too
-    /// many connections (53300), admin shutdown (57P01), server starting (57P03), socket and I/O errors, timeouts.
+    /// The failures a load turns into "the load failed ... Nothing was loaded.": the database's (Npgsql), the stream's
+    /// (I/O, sockets, timeouts) and the project's own (<see cref="TransactionEtlException"/>, transient or not, e.g. an
+    /// S3 read). Anything else is a bug and surfaces as itself.
+    /// </summary>
+    public static bool IsLoadFailure(Exception exception) =>
+        exception is NpgsqlException or IOException or SocketException or TimeoutException or TransactionEtlException;
+
+    /// <summary>
+    /// Npgsql's rule, taken whole (<see cref="NpgsqlException.IsTransient"/>: connection loss, lack of resources,
+    /// serialization failure, deadlock, lock timeout, server starting or shut down, system and I/O errors, I/O and
+    /// socket causes); a server error decides alone. The loader adds no SQLSTATE of its own: the ones it used to list
+    /// are all in Npgsql's rule, except protocol_violation (08P01), which a retry does not cure. Down the rest of the
+    /// chain: socket and I/O errors and timeouts, as from a broken stream of the file's bytes.
     /// </summary>
     public static bool IsTransient(Exception exception)
     {
@@ -58,11 +63,10 @@ internal static class LoadFailures
             switch (e)
             {
                 case PostgresException pg:
-                    return pg.SqlState.StartsWith("08", StringComparison.Ordinal)
-                        || pg.SqlState is "40001" or "40P01" or LockNotAvailable or "53300" or "57P01" or "57P03";
-                case SocketException or TimeoutException or EndOfStreamException:
+                    return pg.IsTransient;
+                case NpgsqlException { IsTransient: true }:
                     return true;
-                case NpgsqlException npgsql when npgsql.InnerException is null && npgsql.IsTransient:
+                case SocketException or TimeoutException or EndOfStreamException:
                     return true;
                 case IOException when e.InnerException is SocketException or null:
                     return true;

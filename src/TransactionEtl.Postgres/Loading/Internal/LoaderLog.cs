@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace TransactionEtl.Postgres.Loading.Internal;
 
@@ -38,6 +39,6 @@ internal static partial class LoaderLog
     public static partial void LoadCancelled(this ILogger logger, long fileId, string source);
 
     [LoggerMessage(EventId = 2007, EventName = "MergeDeadlockRetried", Level = LogLevel.Warning,
-        Message = "File {FileId}: the merge into the target lost a deadlock (40P01) with a concurrent load of overlapping ids; undone to its savepoint, run {Attempt} of {Attempts} failed, next run in {PauseMs} ms")]
+        Message = "File {FileId}: the merge into the target lost a deadlock (" + PostgresErrorCodes.DeadlockDetected + ") with a concurrent load of overlapping ids; undone to its savepoint, run {Attempt} of {Attempts} failed, next run in {PauseMs} ms")]
     public static partial void MergeDeadlockRetried(this ILogger logger, long fileId, int attempt, int attempts, long pauseMs);
 }
