@@ -109,13 +109,6 @@ public sealed class Contract
     public static Contract Load(Stream json, string source, string? baseDirectory) =>
         ContractLoader.Load(json, source, baseDirectory);
 
-    /// <summary>Quotes an identifier for SQL. Contract identifiers are already restricted to <c>[a-z_][a-z0-9_]*</c>.</summary>
-    public static string QuoteIdentifier(string identifier)
-    {
-        ArgumentNullException.ThrowIfNull(identifier);
-        return "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-    }
-
     /// <inheritdoc />
     public override string ToString() => $"{Name} {Version} ({Source})";
 }

@@ -102,14 +102,6 @@ public sealed class ContractTests : IDisposable
     }
 
     [Fact]
-    public void Quotes_identifiers_for_sql_doubling_embedded_quotes()
-    {
-        // Names are refused unless they match ^[a-z_][a-z0-9_]*$; the quoting is the second line of defence.
-        Assert.Equal("\"order\"", Contract.QuoteIdentifier("order"));
-        Assert.Equal("\"a\"\"; DROP TABLE t; --\"", Contract.QuoteIdentifier("a\"; DROP TABLE t; --"));
-    }
-
-    [Fact]
     public void Refuses_a_table_name_that_is_not_an_identifier()
     {
         var e = Refused(c => c["x-txetl"]!["table"] = "tx\"; drop table x; --");
@@ -217,7 +209,4 @@ public sealed class ContractTests : IDisposable
         Assert.Equal([["x", true], ["y", false]], sink.Valid.Select(v => v.Values));
         Assert.Equal(1, sink.Valid[0].Line);
     }
-
-    [Fact]
-    public void Quotes_identifiers() => Assert.Equal("\"transactions\"", Contract.QuoteIdentifier("transactions"));
 }

@@ -31,18 +31,12 @@ public sealed class LoadRequest
     public decimal? MaxRejectedRatio { get; init; }
 
     /// <summary>
-    /// The content's SHA-256 (lower-case hex) when the caller already knows it, e.g. a local file hashed
-    /// before loading. It lets an already loaded file be answered without streaming it; the loader still
-    /// hashes what it reads and fails the load if the two differ (the file changed underneath).
-    /// </summary>
-    public string? KnownSha256 { get; init; }
-
-    /// <summary>
     /// Hashes the content (SHA-256, lower-case hex) without parsing it, e.g. by reading a local file once more.
     /// The loader calls it only when the ledger already has a loaded file from the same source with the same
     /// <see cref="SizeBytes"/>: a file loaded before is then answered without parsing, and a new file is read only
-    /// once. Not called when <see cref="KnownSha256"/> is set. Content loaded before from another source is
-    /// still found, by the hash taken while loading, and the load is rolled back as <c>already_loaded</c>.
+    /// once. Content loaded before from another source is still found, by the hash taken while loading, and the load
+    /// is rolled back as <c>already_loaded</c>. The loader fails the load if the hash it takes while loading differs
+    /// (the file changed underneath).
     /// </summary>
     public Func<CancellationToken, Task<string>>? HashContentAsync { get; init; }
 
@@ -70,4 +64,13 @@ public sealed class LoadRequest
 
     /// <summary>Called with the number of bytes read so far (for progress bars).</summary>
     public Action<long>? Progress { get; init; }
+
+    /// <summary>The engine's options for either path: duplicates are found by the database, not in memory.</summary>
+    internal ProcessingOptions EngineOptions() => new()
+    {
+        Contract = Contract,
+        DetectDuplicatesInMemory = false,
+        MaxRejectedRatio = MaxRejectedRatio,
+        Progress = Progress,
+    };
 }

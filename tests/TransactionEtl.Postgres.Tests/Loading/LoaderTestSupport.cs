@@ -73,7 +73,8 @@ internal sealed class LoaderTestSupport : IAsyncDisposable
             Source = SourceIdentity.ForLocalFile(path),
             Content = stream,
             MaxRejectedRatio = maxRejectedRatio,
-            KnownSha256 = preHash ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path))) : null,
+            // As txetl run does: the loader asks for the hash when this path was loaded before with the same size.
+            HashContentAsync = preHash ? _ => Task.FromResult(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)))) : null,
             SizeBytes = stream.Length,
         }, cancellationToken);
     }

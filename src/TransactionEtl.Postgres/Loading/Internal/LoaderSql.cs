@@ -1,8 +1,19 @@
+using TransactionEtl.Core;
+
 namespace TransactionEtl.Postgres.Loading.Internal;
 
-/// <summary>The loader's fixed SQL. Every value is a parameter; identifiers come from the contract and are quoted.</summary>
+/// <summary>
+/// Every statement the loader runs, in one place: the ledger's, the locks', and the direct and staging paths'. Every
+/// value is a parameter; identifiers come from the contract and are quoted (<see cref="PgIdentifier"/>); message
+/// sentences come from Core's <see cref="RowMessages"/> as parameters.
+/// </summary>
 internal static class LoaderSql
 {
+    /// <summary>The staging path's temporary table, dropped at commit or rollback.</summary>
+    public const string StageName = "txetl_stage";
+
+    public const string StageTable = "pg_temp." + StageName;
+
     public const string LoadedStates = "('loaded', 'loaded_with_rejects')";
 
     // hashtextextended: a stable 64-bit hash computed by the server, so every client version agrees on keys.
@@ -70,17 +81,78 @@ internal static class LoaderSql
         "rows_duplicate = @rows_duplicate, blank_lines = @blank_lines, reject_reasons = @reject_reasons::jsonb, " +
         "warnings = @warnings::jsonb, header = @header::jsonb, error = @error, finished_at = now() WHERE file_id = @file_id";
 
+    public const string SavepointDirect = "SAVEPOINT txetl_direct";
+
+    public const string RollbackDirect = "ROLLBACK TO SAVEPOINT txetl_direct";
+
+    public const string ReleaseDirect = "RELEASE SAVEPOINT txetl_direct";
+
+    public const string SavepointMerge = "SAVEPOINT txetl_merge";
+
+    public const string RollbackMerge = "ROLLBACK TO SAVEPOINT txetl_merge";
+
+    public const string ReleaseMerge = "RELEASE SAVEPOINT txetl_merge";
+
+    // Room for the hash aggregate over keys without spilling to disk; local to this transaction.
+    public const string StagingWorkMem = "SET LOCAL work_mem = '128MB'";
+
     // Staged rejected rows (engine rejects and in-file duplicates) go to rejected_rows with their raw text.
     public const string CopyRejects =
         "INSERT INTO txetl.rejected_rows (file_id, line, raw_record, errors) " +
-        "SELECT @file_id, __line, __raw, __errors FROM pg_temp.txetl_stage WHERE __errors IS NOT NULL";
+        $"SELECT @file_id, __line, __raw, __errors FROM {StageTable} WHERE __errors IS NOT NULL";
 
-    /// <summary>Marks every later occurrence of a key repeated in the file (first by line wins).</summary>
+    /// <summary>
+    /// Marks every later occurrence of a key repeated in the file (first by line wins). Parameters: @key_column (the
+    /// error's column), @key_names and @message (<see cref="RowMessages.InFileDuplicateSqlFormat"/>). A composite
+    /// key is staged with U+001F between its parts; the message shows them comma-separated, as validate does.
+    /// </summary>
     public const string MarkInFileDuplicates =
-        "WITH firsts AS (SELECT __key, min(__line) AS first_line FROM pg_temp.txetl_stage WHERE __errors IS NULL " +
+        $"WITH firsts AS (SELECT __key, min(__line) AS first_line FROM {StageTable} WHERE __errors IS NULL " +
         "GROUP BY __key HAVING count(*) > 1) " +
-        "UPDATE pg_temp.txetl_stage s SET __errors = jsonb_build_array(jsonb_build_object(" +
+        $"UPDATE {StageTable} s SET __errors = jsonb_build_array(jsonb_build_object(" +
         "'column', @key_column, 'code', 'primary-key', 'value', s.__key, 'message', " +
-        "format('%s %s repeats line %s, whose row was kept; give this row its own id or remove it.', @key_column, s.__key, f.first_line))) " +
+        "format(@message, @key_names, replace(s.__key, chr(31), ','), f.first_line))) " +
         "FROM firsts f WHERE s.__key = f.__key AND s.__errors IS NULL AND s.__line > f.first_line";
+
+    /// <summary>The direct path's COPY of valid rows straight into the target.</summary>
+    public static string CopyIntoTarget(Contract contract) =>
+        $"COPY {PgIdentifier.TargetTable(contract)} ({PgIdentifier.ColumnList(contract)}, file_id, source_line) FROM STDIN (FORMAT BINARY)";
+
+    /// <summary>
+    /// The staging table takes the target's column types (typmods, collations) but none of its constraints:
+    /// rejected rows are staged with null values, and duplicates must stage to be found.
+    /// </summary>
+    public static string CreateStage(Contract contract) =>
+        $"CREATE TEMP TABLE {StageName} ON COMMIT DROP AS SELECT NULL::bigint AS __line, NULL::text AS __raw, " +
+        $"NULL::jsonb AS __errors, NULL::text COLLATE \"C\" AS __key, {PgIdentifier.ColumnList(contract, "t.")} " +
+        $"FROM {PgIdentifier.TargetTable(contract)} t WITH NO DATA";
+
+    /// <summary>Every record, valid or rejected, into the staging table (column order of <see cref="StagingSink"/>).</summary>
+    public static string CopyIntoStage(Contract contract) =>
+        $"COPY {StageTable} (__line, __raw, __errors, __key, {PgIdentifier.ColumnList(contract)}) FROM STDIN (FORMAT BINARY)";
+
+    /// <summary>
+    /// The staging path's insert of valid rows. In key order: every loader then takes its row locks in the same
+    /// order, so two loads of files sharing ids wait for each other instead of deadlocking when their ids come in
+    /// other orders.
+    /// </summary>
+    public static string Merge(Contract contract)
+    {
+        var columns = PgIdentifier.ColumnList(contract);
+        return $"INSERT INTO {PgIdentifier.TargetTable(contract)} ({columns}, file_id, source_line) SELECT {columns}, @file_id, __line " +
+               $"FROM {StageTable} WHERE __errors IS NULL ORDER BY __key ON CONFLICT DO NOTHING";
+    }
+
+    /// <summary>
+    /// Valid staged rows whose key another file stored are recorded as <c>duplicate-existing</c>. Parameters:
+    /// @file_id, @key_column, @message (<see cref="RowMessages.DuplicateExistingSqlFormat"/>).
+    /// </summary>
+    public static string RecordDuplicateExisting(Contract contract)
+    {
+        var join = string.Join(" AND ", contract.PrimaryKey.Select(k => $"t.{PgIdentifier.Quote(k)} = s.{PgIdentifier.Quote(k)}"));
+        return "INSERT INTO txetl.rejected_rows (file_id, line, raw_record, errors) " +
+               "SELECT @file_id, s.__line, s.__raw, jsonb_build_array(jsonb_build_object('column', @key_column, " +
+               "'code', 'duplicate-existing', 'value', s.__key, 'message', format(@message, @key_column, s.__key, t.file_id, t.source_line))) " +
+               $"FROM {StageTable} s JOIN {PgIdentifier.TargetTable(contract)} t ON {join} WHERE s.__errors IS NULL AND t.file_id <> @file_id";
+    }
 }

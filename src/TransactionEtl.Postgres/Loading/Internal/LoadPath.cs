@@ -1,0 +1,52 @@
+using TransactionEtl.Core;
+
+namespace TransactionEtl.Postgres.Loading.Internal;
+
+/// <summary>How a file's rows reached the database (logged with the load's end; docs/performance.md has why there are two paths).</summary>
+internal enum LoadPath
+{
+    /// <summary>One COPY straight into the target; duplicates and the threshold were already settled.</summary>
+    Direct,
+
+    /// <summary>Into the staging table at once: the source cannot be read a second time.</summary>
+    Staging,
+
+    /// <summary>Into the staging table on the second read, after the direct COPY met a repeated or stored key.</summary>
+    StagingFallback,
+}
+
+/// <summary>The log's names of <see cref="LoadPath"/>, unchanged from before the enum.</summary>
+internal static class LoadPathNames
+{
+    public const string Direct = "direct";
+
+    public const string Staging = "staging";
+
+    public const string StagingFallback = "staging-fallback";
+
+    public static string Name(this LoadPath path) => path switch
+    {
+        LoadPath.Direct => Direct,
+        LoadPath.Staging => Staging,
+        _ => StagingFallback,
+    };
+}
+
+/// <summary>
+/// A file read into the database by one path, not yet committed. On the staging paths the rows still sit in the
+/// staging table: the keys are resolved (<see cref="StagingPath.ResolveAsync"/>) only once the content is known not
+/// to be loaded already.
+/// </summary>
+internal sealed record ReadFile(LoadPath Path, FileResult Result)
+{
+    public bool IsStaged => Path != LoadPath.Direct;
+
+    public string PathName { get; } = Path.Name();
+}
+
+/// <summary>What only the database can tell about a file's keys: repeats within the file and keys stored before.</summary>
+internal readonly record struct KeyCounts(long InFileDuplicates, long DuplicateExisting)
+{
+    /// <summary>The direct path's: its COPY succeeded, so no key repeats and none was stored before.</summary>
+    public static KeyCounts None => default;
+}

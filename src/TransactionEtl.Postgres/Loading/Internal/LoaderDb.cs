@@ -1,0 +1,52 @@
+using Npgsql;
+
+namespace TransactionEtl.Postgres.Loading.Internal;
+
+/// <summary>Runs the loader's statements: fixed SQL from <see cref="LoaderSql"/>, every value a parameter.</summary>
+internal static class LoaderDb
+{
+    public static async Task<long> ExecuteAsync(
+        NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        var command = CreateCommand(connection, sql, parameters);
+        await using (command.ConfigureAwait(false))
+        {
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public static async Task<T?> ScalarAsync<T>(
+        NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        var command = CreateCommand(connection, sql, parameters);
+        await using (command.ConfigureAwait(false))
+        {
+            var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            return value is null or DBNull ? default : (T)value;
+        }
+    }
+
+    private static NpgsqlCommand CreateCommand(NpgsqlConnection connection, string sql, (string Name, object? Value)[] parameters)
+    {
+#pragma warning disable CA2100 // The SQL is fixed text plus quoted identifiers; every value is a parameter.
+        var command = new NpgsqlCommand(sql, connection)
+        {
+            // Whatever the caller's connection string says (Npgsql's default is 30 s): waiting for another
+            // loader of the same source and a large file's merge may rightly take minutes. Lock waits inside the
+            // load are bounded by LockTimeout; cancellation goes through the CancellationToken.
+            CommandTimeout = 0,
+        };
+#pragma warning restore CA2100
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.Add(value switch
+            {
+                // Untyped null: the server infers the type from where the parameter is used.
+                null => new NpgsqlParameter(name, DBNull.Value),
+                _ => new NpgsqlParameter(name, value),
+            });
+        }
+
+        return command;
+    }
+}

@@ -1,0 +1,127 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using TransactionEtl.Core;
+
+namespace TransactionEtl.Postgres.Loading.Internal;
+
+/// <summary>
+/// The staging path: every record, valid or rejected, is binary-COPY'd into a temporary staging table
+/// (<see cref="StageAsync"/>); once the content is known not to be loaded already, SQL marks in-file duplicate keys,
+/// applies the reject threshold, inserts the valid rows (keys already stored become <c>duplicate-existing</c>) and
+/// records rejected rows with their raw text (<see cref="ResolveAsync"/>).
+/// </summary>
+internal sealed class StagingPath(NpgsqlConnection connection, LoadRequest request, long fileId, ILogger logger)
+{
+    /// <summary>Runs of the merge when PostgreSQL keeps choosing it as a deadlock's victim (see <see cref="MergeAsync"/>).</summary>
+    private const int MergeAttempts = 5;
+
+    /// <summary>Reads the source again after the direct path fell back: from its start position, or opened anew.</summary>
+    public async Task<FileResult> StageAgainAsync(long startPosition, CancellationToken cancellationToken)
+    {
+        if (startPosition >= 0)
+        {
+            request.Content.Position = startPosition;
+            return await StageAsync(request.Content, cancellationToken).ConfigureAwait(false);
+        }
+
+        var again = await request.OpenContentAgain!(cancellationToken).ConfigureAwait(false);
+        await using (again.ConfigureAwait(false))
+        {
+            return await StageAsync(again, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The staging path's first half: every record, valid or rejected, into the temporary staging table.</summary>
+    public async Task<FileResult> StageAsync(Stream content, CancellationToken cancellationToken)
+    {
+        await LoaderDb.ExecuteAsync(connection, LoaderSql.CreateStage(request.Contract), cancellationToken).ConfigureAwait(false);
+        await LoaderDb.ExecuteAsync(connection, LoaderSql.StagingWorkMem, cancellationToken).ConfigureAwait(false);
+
+        var importer = await connection.BeginBinaryImportAsync(LoaderSql.CopyIntoStage(request.Contract), cancellationToken).ConfigureAwait(false);
+        await using (importer.ConfigureAwait(false))
+        {
+            var sink = new StagingSink(importer, request.Contract.OutputColumns);
+            var result = await FileProcessor.ProcessAsync(content, sink, request.EngineOptions(), cancellationToken).ConfigureAwait(false);
+            await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            return result;
+        }
+    }
+
+    /// <summary>Duplicates, threshold and the insert itself, all on the staging table; then the rejected rows are stored.</summary>
+    public async Task<KeyCounts> ResolveAsync(FileResult result, CancellationToken cancellationToken)
+    {
+        var keys = await ResolveKeysAsync(result, cancellationToken);
+        await LoaderDb.ExecuteAsync(connection, LoaderSql.CopyRejects, cancellationToken, ("file_id", fileId));
+        return keys;
+    }
+
+    private async Task<KeyCounts> ResolveKeysAsync(FileResult result, CancellationToken cancellationToken)
+    {
+        if (result.ErrorCode is not null)
+        {
+            // The file as a whole is unreadable past some point: keep the row rejects seen so far, load nothing.
+            return KeyCounts.None;
+        }
+
+        var contract = request.Contract;
+        var inFile = result.RowsValid > 1
+            ? await LoaderDb.ExecuteAsync(connection, LoaderSql.MarkInFileDuplicates, cancellationToken,
+                ("key_column", KeyColumn(contract)), ("key_names", string.Join(", ", contract.PrimaryKey)),
+                ("message", RowMessages.InFileDuplicateSqlFormat)).ConfigureAwait(false)
+            : 0;
+        if (result.IsRejectedAfter(inFile))
+        {
+            return new KeyCounts(inFile, await RecordDuplicateExistingAsync(cancellationToken).ConfigureAwait(false));
+        }
+
+        var inserted = await MergeAsync(LoaderSql.Merge(contract), cancellationToken).ConfigureAwait(false);
+        var expected = result.RowsValid - inFile;
+        var duplicateExisting = inserted == expected
+            ? 0
+            : await RecordDuplicateExistingAsync(cancellationToken).ConfigureAwait(false);
+        if (inserted + duplicateExisting != expected)
+        {
+            throw new TransactionEtlException(
+                $"accounting mismatch: {expected} valid rows staged, {inserted} inserted, {duplicateExisting} found stored already; " +
+                "the load was rolled back. This is a bug or a concurrent change of the stored rows' keys; load the file again.");
+        }
+
+        return new KeyCounts(inFile, duplicateExisting);
+    }
+
+    /// <summary>
+    /// Runs the staging path's insert inside a savepoint. Key order keeps merges from deadlocking each other, but a
+    /// direct-path COPY takes its row locks in file order, so a merge and a COPY of overlapping ids can still wait
+    /// for each other. PostgreSQL then aborts one of them with 40P01: the COPY falls back by itself (see
+    /// <see cref="DirectCopyPath.TryAsync"/>); the merge is undone to its savepoint, which releases the COPY, and run again
+    /// after a pause in which the COPY can finish. <c>ConcurrentMergeTests</c> forces this case.
+    /// </summary>
+    private async Task<long> MergeAsync(string insert, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await LoaderDb.ExecuteAsync(connection, LoaderSql.SavepointMerge, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var inserted = await LoaderDb.ExecuteAsync(connection, insert, cancellationToken, ("file_id", fileId)).ConfigureAwait(false);
+                await LoaderDb.ExecuteAsync(connection, LoaderSql.ReleaseMerge, cancellationToken).ConfigureAwait(false);
+                return inserted;
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < MergeAttempts)
+            {
+                await LoaderDb.ExecuteAsync(connection, LoaderSql.RollbackMerge, cancellationToken).ConfigureAwait(false);
+                // 0.25, 0.5, 1, 2 s, each plus up to as much again at random so that two retrying merges part.
+                var pause = TimeSpan.FromMilliseconds(250 * (1 << (attempt - 1)) * (1 + Random.Shared.NextDouble()));
+                logger.MergeDeadlockRetried(fileId, attempt, MergeAttempts, (long)pause.TotalMilliseconds);
+                await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<long> RecordDuplicateExistingAsync(CancellationToken cancellationToken) =>
+        await LoaderDb.ExecuteAsync(connection, LoaderSql.RecordDuplicateExisting(request.Contract), cancellationToken,
+            ("file_id", fileId), ("key_column", KeyColumn(request.Contract)), ("message", RowMessages.DuplicateExistingSqlFormat)).ConfigureAwait(false);
+
+    /// <summary>The error's column for a key row: the key's columns, comma-separated (as the ledger has always stored it).</summary>
+    private static string KeyColumn(Contract contract) => string.Join(",", contract.PrimaryKey);
+}
