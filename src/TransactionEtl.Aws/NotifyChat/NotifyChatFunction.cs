@@ -26,9 +26,8 @@ public static class NotifyChatFunction
     {
         ArgumentNullException.ThrowIfNull(services);
         var options = NotifyChatOptions.FromEnvironment(services.GetEnvironmentVariable);
-        var endpoints = AwsServiceEndpoints.FromEnvironment(services.GetEnvironmentVariable);
         var logger = services.LoggerFactory.CreateLogger("TransactionEtl.NotifyChat");
-        var reader = new SecretReader(SsmClientFactory.Create(endpoints), SecretRedactor.Process, logger);
+        var reader = new SecretReader(SsmClientFactory.Create(options.Endpoints), SecretRedactor.Process, logger);
         var webhooks = new CachedSecret<ChatWebhookSecret>(reader, options.ChatSecretId, ChatWebhookSecret.Parse, logger);
         var client = new ChatWebhookClient(Http.Value, options, logger, services.TimeProvider);
         var handler = new NotifyChatHandler(webhooks, client, logger);

@@ -45,11 +45,11 @@ public sealed class LambdaRuntimeClient : IDisposable
     /// <summary>Creates a client from <c>$AWS_LAMBDA_RUNTIME_API</c>.</summary>
     public static LambdaRuntimeClient FromEnvironment()
     {
-        var api = Environment.GetEnvironmentVariable(RuntimeEnvironment.RuntimeApi);
+        var api = Environment.GetEnvironmentVariable(EnvironmentVariables.RuntimeApi);
         if (string.IsNullOrEmpty(api))
         {
             throw new ConfigurationException(
-                $"{RuntimeEnvironment.RuntimeApi} is not set: the bootstrap runs inside Lambda (or a runtime emulator) only; " +
+                $"{EnvironmentVariables.RuntimeApi} is not set: the bootstrap runs inside Lambda (or a runtime emulator) only; " +
                 "use `txetl lambda invoke` to run a handler locally.");
         }
         return new LambdaRuntimeClient(api);
