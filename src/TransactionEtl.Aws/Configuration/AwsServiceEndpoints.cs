@@ -7,7 +7,7 @@ namespace TransactionEtl.Aws.Configuration;
 /// Service endpoints following the AWS SDK convention: <c>AWS_ENDPOINT_URL_&lt;SERVICE&gt;</c> wins over
 /// <c>AWS_ENDPOINT_URL</c>; neither set means the real regional AWS endpoint (null here).
 /// </summary>
-public sealed class AwsServiceEndpoints
+internal sealed class AwsServiceEndpoints
 {
     private AwsServiceEndpoints(Uri? s3, Uri? ssm, Uri? stepFunctions, string? region)
     {

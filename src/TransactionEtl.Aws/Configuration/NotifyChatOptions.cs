@@ -3,7 +3,7 @@ using TransactionEtl.Aws.Configuration.Internal;
 namespace TransactionEtl.Aws.Configuration;
 
 /// <summary>Settings of the notify-chat function, validated once at start. Webhook URLs are not here: they live in a secret.</summary>
-public sealed class NotifyChatOptions
+internal sealed class NotifyChatOptions
 {
     /// <summary>Default attempts per webhook post, first try included.</summary>
     public const int DefaultMaxAttempts = 4;

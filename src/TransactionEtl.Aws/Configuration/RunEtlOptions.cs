@@ -3,7 +3,7 @@ using TransactionEtl.Aws.Configuration.Internal;
 namespace TransactionEtl.Aws.Configuration;
 
 /// <summary>Settings of the run-etl function, validated once at start.</summary>
-public sealed class RunEtlOptions
+internal sealed class RunEtlOptions
 {
     /// <summary>Default for <see cref="TimeoutMargin"/>: enough to roll back and record the file as failed.</summary>
     public const int DefaultTimeoutMarginMs = 15_000;

@@ -7,7 +7,7 @@ using TransactionEtl.Aws.Secrets;
 namespace TransactionEtl.Aws.NotifyChat;
 
 /// <summary>Builds the notify-chat function from its configuration (once per container).</summary>
-public static class NotifyChatFunction
+internal static class NotifyChatFunction
 {
     // One connection pool per container; recycled so DNS changes of the webhook hosts are seen.
     private static readonly Lazy<HttpClient> Http = new(() => new HttpClient(new SocketsHttpHandler

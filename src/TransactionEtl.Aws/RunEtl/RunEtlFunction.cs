@@ -9,7 +9,7 @@ using TransactionEtl.Aws.Secrets;
 namespace TransactionEtl.Aws.RunEtl;
 
 /// <summary>Builds the run-etl function from its configuration (once per container).</summary>
-public static class RunEtlFunction
+internal static class RunEtlFunction
 {
     /// <summary>
     /// Reads <c>TXETL_DB_SECRET_ID</c>, TLS and timeout settings and the S3/SSM endpoints (SDK conventions).

@@ -9,7 +9,7 @@ namespace TransactionEtl.Aws.Secrets;
 /// database answers SQLSTATE 28P01 (invalid_password). Then the secret is read again and the work is
 /// retried once; a second refusal is a real configuration problem and surfaces unchanged.
 /// </summary>
-public static class DatabaseCredentialRefresh
+internal static class DatabaseCredentialRefresh
 {
     /// <summary>SQLSTATE invalid_password.</summary>
     public const string InvalidPasswordSqlState = "28P01";

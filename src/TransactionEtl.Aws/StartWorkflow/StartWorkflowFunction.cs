@@ -7,7 +7,7 @@ using TransactionEtl.Aws.StepFunctions;
 namespace TransactionEtl.Aws.StartWorkflow;
 
 /// <summary>Builds the start-workflow function from its configuration (once per container).</summary>
-public static class StartWorkflowFunction
+internal static class StartWorkflowFunction
 {
     // One connection pool per container; recycled so DNS changes of the endpoint are seen.
     private static readonly Lazy<HttpClient> Http = new(() => new HttpClient(new SocketsHttpHandler

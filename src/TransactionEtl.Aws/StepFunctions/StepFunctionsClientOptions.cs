@@ -4,7 +4,7 @@ namespace TransactionEtl.Aws.StepFunctions;
 /// Where and how the StartExecution client calls Step Functions; validated when created. Region and endpoint
 /// come from <see cref="Configuration.StartWorkflowOptions"/>, the one reader of the environment.
 /// </summary>
-public sealed class StepFunctionsClientOptions
+internal sealed class StepFunctionsClientOptions
 {
     /// <summary>Creates options.</summary>
     public StepFunctionsClientOptions(string region, Uri endpoint)
