@@ -13,15 +13,15 @@ using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Creat
         stop.Cancel();
     });
 
-if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(RuntimeEnvironment.RuntimeApi)))
+if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(EnvironmentVariables.RuntimeApi)))
 {
     await Console.Error.WriteLineAsync(
-        $"{RuntimeEnvironment.RuntimeApi} is not set: this bootstrap runs inside AWS Lambda (or a runtime emulator). " +
+        $"{EnvironmentVariables.RuntimeApi} is not set: this bootstrap runs inside AWS Lambda (or a runtime emulator). " +
         "Use `txetl lambda invoke <function>` to run a handler locally.");
     return 2;
 }
 
-var name = Environment.GetEnvironmentVariable(RuntimeEnvironment.Handler);
+var name = Environment.GetEnvironmentVariable(EnvironmentVariables.Handler);
 // The structured logger: context fields (function, execution, bucket/key, file id, trace id) and every
 // secret value the secrets adapter has read masked through the process-wide SecretRedactor.
 LoggingOptions logging;
@@ -40,5 +40,5 @@ using var client = LambdaRuntimeClient.FromEnvironment();
 var services = new LambdaFunctionServices(loggerFactory, TimeProvider.System, Environment.GetEnvironmentVariable);
 LambdaFunctionFactory factory = name is not null && LambdaFunctions.TryGetFactory(name, out var found)
     ? found
-    : (_, _) => throw new ConfigurationException(LambdaFunctions.DescribeMissing(name) + $" Set the function's handler ({RuntimeEnvironment.Handler}).");
+    : (_, _) => throw new ConfigurationException(LambdaFunctions.DescribeMissing(name) + $" Set the function's handler ({EnvironmentVariables.Handler}).");
 return await LambdaRuntimeHost.RunAsync(client, factory, services, stop.Token);

@@ -7,7 +7,7 @@ namespace TransactionEtl.Aws.Configuration;
 /// Service endpoints following the AWS SDK convention: <c>AWS_ENDPOINT_URL_&lt;SERVICE&gt;</c> wins over
 /// <c>AWS_ENDPOINT_URL</c>; neither set means the real regional AWS endpoint (null here).
 /// </summary>
-public sealed class AwsServiceEndpoints
+internal sealed class AwsServiceEndpoints
 {
     private AwsServiceEndpoints(Uri? s3, Uri? ssm, Uri? stepFunctions, string? region)
     {
@@ -16,6 +16,9 @@ public sealed class AwsServiceEndpoints
         StepFunctions = stepFunctions;
         Region = region;
     }
+
+    /// <summary>No override and no region: the real regional AWS endpoints, region chosen by the SDK.</summary>
+    internal static AwsServiceEndpoints Aws { get; } = new(null, null, null, null);
 
     /// <summary>S3 endpoint override, or null for AWS.</summary>
     public Uri? S3 { get; }
@@ -34,12 +37,22 @@ public sealed class AwsServiceEndpoints
     public static AwsServiceEndpoints FromEnvironment(Func<string, string?>? lookup = null)
     {
         var reader = new SettingsReader(lookup ?? Environment.GetEnvironmentVariable);
+        var endpoints = Read(reader);
+        reader.ThrowIfInvalid("AWS endpoint");
+        return endpoints;
+    }
+
+    /// <summary>
+    /// Reads the endpoint variables into <paramref name="reader"/>, so that a function's options report
+    /// endpoint problems together with their own.
+    /// </summary>
+    internal static AwsServiceEndpoints Read(SettingsReader reader)
+    {
         var shared = reader.AbsoluteUri(EnvironmentVariables.EndpointUrl);
         var s3 = reader.AbsoluteUri(EnvironmentVariables.EndpointUrlS3) ?? shared;
         var ssm = reader.AbsoluteUri(EnvironmentVariables.EndpointUrlSsm) ?? shared;
         var sfn = reader.AbsoluteUri(EnvironmentVariables.EndpointUrlSfn) ?? shared;
         var region = reader.Optional(EnvironmentVariables.Region) ?? reader.Optional(EnvironmentVariables.DefaultRegion);
-        reader.ThrowIfInvalid("AWS endpoint");
         return new AwsServiceEndpoints(s3, ssm, sfn, region);
     }
 

@@ -1,7 +1,7 @@
 namespace TransactionEtl.Aws.Configuration;
 
 /// <summary>The TLS modes the functions accept for the database; mirrors Npgsql's SslMode names.</summary>
-public enum DbSslMode
+internal enum DbSslMode
 {
     /// <summary>No TLS: only for a local test database on loopback.</summary>
     Disable,

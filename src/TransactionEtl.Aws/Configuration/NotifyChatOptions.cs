@@ -3,7 +3,7 @@ using TransactionEtl.Aws.Configuration.Internal;
 namespace TransactionEtl.Aws.Configuration;
 
 /// <summary>Settings of the notify-chat function, validated once at start. Webhook URLs are not here: they live in a secret.</summary>
-public sealed class NotifyChatOptions
+internal sealed class NotifyChatOptions
 {
     /// <summary>Default attempts per webhook post, first try included.</summary>
     public const int DefaultMaxAttempts = 4;
@@ -30,6 +30,9 @@ public sealed class NotifyChatOptions
     /// <summary>Longest wait honoured from a Retry-After header; longer ones fail at once.</summary>
     public TimeSpan MaxRetryDelay { get; }
 
+    /// <summary>The SSM endpoint and the region (SDK conventions); the real AWS endpoints unless set.</summary>
+    public AwsServiceEndpoints Endpoints { get; init; } = AwsServiceEndpoints.Aws;
+
     /// <summary>Reads and validates the notify-chat settings.</summary>
     /// <param name="lookup">Environment lookup; defaults to the process environment.</param>
     public static NotifyChatOptions FromEnvironment(Func<string, string?>? lookup = null)
@@ -38,7 +41,8 @@ public sealed class NotifyChatOptions
         var secretId = reader.Required(EnvironmentVariables.ChatSecretId, "set it to the secret holding slack_webhook_url and/or teams_webhook_url");
         var attempts = reader.Int(EnvironmentVariables.ChatMaxAttempts, DefaultMaxAttempts, 1, 10);
         var delay = reader.Int(EnvironmentVariables.ChatMaxRetryDelaySeconds, DefaultMaxRetryDelaySeconds, 0, 300);
+        var endpoints = AwsServiceEndpoints.Read(reader);
         reader.ThrowIfInvalid("notify-chat");
-        return new NotifyChatOptions(secretId, attempts, TimeSpan.FromSeconds(delay));
+        return new NotifyChatOptions(secretId, attempts, TimeSpan.FromSeconds(delay)) { Endpoints = endpoints };
     }
 }

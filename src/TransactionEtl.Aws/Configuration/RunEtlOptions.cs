@@ -3,18 +3,21 @@ using TransactionEtl.Aws.Configuration.Internal;
 namespace TransactionEtl.Aws.Configuration;
 
 /// <summary>Settings of the run-etl function, validated once at start.</summary>
-public sealed class RunEtlOptions
+internal sealed class RunEtlOptions
 {
     /// <summary>Default for <see cref="TimeoutMargin"/>: enough to roll back and record the file as failed.</summary>
     public const int DefaultTimeoutMarginMs = 15_000;
 
-    private RunEtlOptions(string dbSecretId, string? migrationDbSecretId, string? rootCertificatePath, DbSslMode sslMode, TimeSpan timeoutMargin)
+    private RunEtlOptions(string dbSecretId, string? migrationDbSecretId, string? rootCertificatePath, DbSslMode sslMode, TimeSpan timeoutMargin,
+        AwsServiceEndpoints endpoints, string functionName)
     {
         DbSecretId = dbSecretId;
         MigrationDbSecretId = migrationDbSecretId;
         RootCertificatePath = rootCertificatePath;
         SslMode = sslMode;
         TimeoutMargin = timeoutMargin;
+        Endpoints = endpoints;
+        FunctionName = functionName;
     }
 
     /// <summary>Secret id (name or ARN) of the database secret in RDS's JSON shape.</summary>
@@ -35,6 +38,12 @@ public sealed class RunEtlOptions
     /// <summary>How long before the Lambda deadline the load stops, rolls back and records <c>failed</c>.</summary>
     public TimeSpan TimeoutMargin { get; }
 
+    /// <summary>The S3 and SSM endpoints and the region (SDK conventions).</summary>
+    public AwsServiceEndpoints Endpoints { get; }
+
+    /// <summary>The deployed function's name, the metric dimension; <c>run-etl</c> outside Lambda.</summary>
+    public string FunctionName { get; }
+
     /// <summary>Reads and validates the run-etl settings; throws <see cref="ConfigurationException"/> listing every problem.</summary>
     /// <param name="lookup">Environment lookup; defaults to the process environment.</param>
     public static RunEtlOptions FromEnvironment(Func<string, string?>? lookup = null)
@@ -45,6 +54,8 @@ public sealed class RunEtlOptions
         var certificate = reader.Optional(EnvironmentVariables.DbRootCertificatePath);
         var sslMode = reader.Enum(EnvironmentVariables.DbSslMode, DbSslMode.VerifyFull);
         var margin = reader.Int(EnvironmentVariables.TimeoutMarginMs, DefaultTimeoutMarginMs, 1_000, 600_000);
+        var endpoints = AwsServiceEndpoints.Read(reader);
+        var functionName = reader.Optional(EnvironmentVariables.FunctionName) ?? Runtime.LambdaFunctions.RunEtl;
         if (certificate is not null && !File.Exists(certificate))
         {
             reader.Problem($"{EnvironmentVariables.DbRootCertificatePath}='{certificate}' does not exist; package the RDS CA bundle with the function or unset it");
@@ -54,6 +65,6 @@ public sealed class RunEtlOptions
             reader.Problem($"{EnvironmentVariables.DbSslMode}=VerifyFull needs {EnvironmentVariables.DbRootCertificatePath} (the RDS CA bundle, e.g. global-bundle.pem)");
         }
         reader.ThrowIfInvalid("run-etl");
-        return new RunEtlOptions(secretId, migrationSecretId, certificate, sslMode, TimeSpan.FromMilliseconds(margin));
+        return new RunEtlOptions(secretId, migrationSecretId, certificate, sslMode, TimeSpan.FromMilliseconds(margin), endpoints, functionName);
     }
 }

@@ -1,16 +1,28 @@
 using TransactionEtl.Aws.Configuration.Internal;
+using TransactionEtl.Aws.StepFunctions;
 
 namespace TransactionEtl.Aws.Configuration;
 
 /// <summary>Settings of the start-workflow function, validated once at start.</summary>
-public sealed class StartWorkflowOptions
+internal sealed class StartWorkflowOptions
 {
-    private StartWorkflowOptions(string stateMachineArn) => StateMachineArn = stateMachineArn;
+    private StartWorkflowOptions(string stateMachineArn, StepFunctionsClientOptions stepFunctions)
+    {
+        StateMachineArn = stateMachineArn;
+        StepFunctions = stepFunctions;
+    }
 
     /// <summary>ARN of the Step Functions state machine that processes one file.</summary>
     public string StateMachineArn { get; }
 
-    /// <summary>Reads and validates the start-workflow settings.</summary>
+    /// <summary>Where StartExecution is sent and signed for: the region and the Step Functions endpoint.</summary>
+    public StepFunctionsClientOptions StepFunctions { get; }
+
+    /// <summary>
+    /// Reads and validates the start-workflow settings: the ARN, and region and endpoint the way the AWS SDKs
+    /// do (<c>AWS_REGION</c>, else <c>AWS_DEFAULT_REGION</c>; <c>AWS_ENDPOINT_URL_SFN</c>, else
+    /// <c>AWS_ENDPOINT_URL</c>, else <c>https://states.{region}.amazonaws.com/</c>).
+    /// </summary>
     /// <param name="lookup">Environment lookup; defaults to the process environment.</param>
     public static StartWorkflowOptions FromEnvironment(Func<string, string?>? lookup = null)
     {
@@ -20,7 +32,14 @@ public sealed class StartWorkflowOptions
         {
             reader.Problem($"{EnvironmentVariables.StateMachineArn}='{arn}' is not an ARN (expected arn:aws:states:<region>:<account>:stateMachine:<name>)");
         }
+        var endpoints = AwsServiceEndpoints.Read(reader);
+        if (endpoints.Region is null)
+        {
+            reader.Problem($"{EnvironmentVariables.Region} is not set: Step Functions needs a region (Lambda sets it; locally export AWS_REGION=eu-west-1 or similar)");
+        }
         reader.ThrowIfInvalid("start-workflow");
-        return new StartWorkflowOptions(arn);
+        var region = endpoints.Region!;
+        var endpoint = endpoints.StepFunctions ?? new Uri($"https://states.{region}.amazonaws.com/");
+        return new StartWorkflowOptions(arn, new StepFunctionsClientOptions(region, endpoint));
     }
 }

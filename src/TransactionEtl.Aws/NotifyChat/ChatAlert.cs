@@ -7,7 +7,7 @@ namespace TransactionEtl.Aws.NotifyChat;
 /// which file, the RunEtl summary when there is one, and the error for failures. Every field is optional
 /// on the wire so a partial alert still reaches the chat.
 /// </summary>
-public sealed class ChatAlert
+internal sealed class ChatAlert
 {
     /// <summary>error, warning or info (also sent as the SNS <c>severity</c> message attribute).</summary>
     [JsonPropertyName("severity")] public string? Severity { get; set; }

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace TransactionEtl.Aws.NotifyChat;
 
 /// <summary>The <c>reports</c> object of the RunEtl summary.</summary>
-public sealed class ChatAlertReports
+internal sealed class ChatAlertReports
 {
     /// <summary><c>s3://</c> URI of rejects.csv.</summary>
     [JsonPropertyName("rejects_csv")] public string? RejectsCsv { get; set; }

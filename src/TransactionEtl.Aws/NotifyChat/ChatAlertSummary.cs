@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace TransactionEtl.Aws.NotifyChat;
 
 /// <summary>The fields of the RunEtl summary (the contract's summary plus report URIs) that a chat message shows.</summary>
-public sealed class ChatAlertSummary
+internal sealed class ChatAlertSummary
 {
     /// <summary>File name.</summary>
     [JsonPropertyName("file")] public string? File { get; set; }

@@ -8,7 +8,7 @@ namespace TransactionEtl.Aws.NotifyChat;
 /// HttpRequestException messages can quote the URL. Transient for 429, 5xx and network errors, so the
 /// function fails and SNS redelivers later.
 /// </summary>
-public sealed class ChatDeliveryException : TransactionEtlException
+internal sealed class ChatDeliveryException : TransactionEtlException
 {
     private readonly bool _isTransient;
 

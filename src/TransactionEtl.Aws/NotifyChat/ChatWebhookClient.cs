@@ -15,7 +15,7 @@ namespace TransactionEtl.Aws.NotifyChat;
 /// Retry-After longer than <see cref="NotifyChatOptions.MaxRetryDelay"/> fails at once (SNS retries
 /// later, without holding the function). Other 4xx fail at once: a wrong URL does not get better.
 /// </summary>
-public sealed class ChatWebhookClient
+internal sealed class ChatWebhookClient
 {
     private readonly HttpClient _http;
     private readonly NotifyChatOptions _options;

@@ -7,7 +7,7 @@ using TransactionEtl.Aws.Secrets;
 namespace TransactionEtl.Aws.NotifyChat;
 
 /// <summary>Builds the notify-chat function from its configuration (once per container).</summary>
-public static class NotifyChatFunction
+internal static class NotifyChatFunction
 {
     // One connection pool per container; recycled so DNS changes of the webhook hosts are seen.
     private static readonly Lazy<HttpClient> Http = new(() => new HttpClient(new SocketsHttpHandler
@@ -26,9 +26,8 @@ public static class NotifyChatFunction
     {
         ArgumentNullException.ThrowIfNull(services);
         var options = NotifyChatOptions.FromEnvironment(services.GetEnvironmentVariable);
-        var endpoints = AwsServiceEndpoints.FromEnvironment(services.GetEnvironmentVariable);
         var logger = services.LoggerFactory.CreateLogger("TransactionEtl.NotifyChat");
-        var reader = new SecretReader(SsmClientFactory.Create(endpoints), SecretRedactor.Process, logger);
+        var reader = new SecretReader(SsmClientFactory.Create(options.Endpoints), SecretRedactor.Process, logger);
         var webhooks = new CachedSecret<ChatWebhookSecret>(reader, options.ChatSecretId, ChatWebhookSecret.Parse, logger);
         var client = new ChatWebhookClient(Http.Value, options, logger, services.TimeProvider);
         var handler = new NotifyChatHandler(webhooks, client, logger);

@@ -14,7 +14,7 @@ namespace TransactionEtl.Aws.NotifyChat;
 /// reached one of two, the other's failure is logged (<c>ChatPartlyDelivered</c>) and the function succeeds:
 /// a redelivery would post the alert to the working channel again, and the team has seen it there.
 /// </summary>
-public sealed class NotifyChatHandler
+internal sealed class NotifyChatHandler
 {
     private readonly CachedSecret<ChatWebhookSecret> _webhooks;
     private readonly ChatWebhookClient _client;

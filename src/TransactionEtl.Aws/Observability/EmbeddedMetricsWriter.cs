@@ -12,7 +12,7 @@ namespace TransactionEtl.Aws.Observability;
 /// <c>FunctionName</c> only. File ids and statuses ride along as plain properties because a dimension
 /// per file would create a metric per file (cost and cardinality).
 /// </summary>
-public sealed class EmbeddedMetricsWriter
+internal sealed class EmbeddedMetricsWriter
 {
     /// <summary>The CloudWatch namespace of every metric.</summary>
     public const string Namespace = "TransactionEtl";

@@ -9,6 +9,6 @@ namespace TransactionEtl.Aws.Observability;
 /// <param name="DurationMs">Wall time of the load.</param>
 /// <param name="Status">The summary status; written as a property, not a dimension.</param>
 /// <param name="FileId">The ledger's file id; a property (searchable in Logs Insights), never a dimension.</param>
-public sealed record FileMetrics(
+internal sealed record FileMetrics(
     long RowsTotal, long RowsLoaded, long RowsRejected, long RowsDuplicate, long Bytes, long DurationMs,
     string Status, string? FileId);

@@ -4,7 +4,7 @@ namespace TransactionEtl.Aws.Observability;
 /// What a log line is about. Pass one to <c>ILogger.BeginScope</c>; the JSON logger writes its non-null
 /// fields on every line inside the scope (inner scopes override outer ones).
 /// </summary>
-public sealed record LogContext
+internal sealed record LogContext
 {
     /// <summary>The Step Functions execution name (deterministic per object version).</summary>
     public string? ExecutionName { get; init; }

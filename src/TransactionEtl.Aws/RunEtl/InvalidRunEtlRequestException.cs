@@ -6,7 +6,7 @@ namespace TransactionEtl.Aws.RunEtl;
 /// The run-etl event is not what the state machine sends (not JSON, bucket or key missing, unknown mode).
 /// Never transient: retrying the same event cannot help. Surfaces as <c>TransactionEtl.InvalidRunEtlRequestError</c>.
 /// </summary>
-public sealed class InvalidRunEtlRequestException : TransactionEtlException
+internal sealed class InvalidRunEtlRequestException : TransactionEtlException
 {
     public InvalidRunEtlRequestException(string message) : base(message) { }
 

@@ -9,7 +9,7 @@ using TransactionEtl.Aws.Secrets;
 namespace TransactionEtl.Aws.RunEtl;
 
 /// <summary>Builds the run-etl function from its configuration (once per container).</summary>
-public static class RunEtlFunction
+internal static class RunEtlFunction
 {
     /// <summary>
     /// Reads <c>TXETL_DB_SECRET_ID</c>, TLS and timeout settings and the S3/SSM endpoints (SDK conventions).
@@ -23,12 +23,10 @@ public static class RunEtlFunction
     {
         ArgumentNullException.ThrowIfNull(services);
         var options = RunEtlOptions.FromEnvironment(services.GetEnvironmentVariable);
-        var endpoints = AwsServiceEndpoints.FromEnvironment(services.GetEnvironmentVariable);
         var logger = services.LoggerFactory.CreateLogger("TransactionEtl.RunEtl");
-        var secrets = new SecretReader(SsmClientFactory.Create(endpoints, credentials), SecretRedactor.Process, logger);
-        var s3 = S3ClientFactory.Create(endpoints, credentials);
-        var functionName = services.GetEnvironmentVariable(EnvironmentVariables.FunctionName) is { Length: > 0 } name ? name : LambdaFunctions.RunEtl;
-        var metrics = new EmbeddedMetricsWriter(services.MetricsOutput, functionName, services.TimeProvider);
+        var secrets = new SecretReader(SsmClientFactory.Create(options.Endpoints, credentials), SecretRedactor.Process, logger);
+        var s3 = S3ClientFactory.Create(options.Endpoints, credentials);
+        var metrics = new EmbeddedMetricsWriter(services.MetricsOutput, options.FunctionName, services.TimeProvider);
         return new RunEtlHandler(options, secrets, new S3ObjectSource(s3, logger), new S3ReportWriter(s3, logger), metrics, services.TimeProvider, logger);
     }
 }

@@ -22,7 +22,7 @@ namespace TransactionEtl.Aws.RunEtl;
 /// <see cref="TransactionEtlException.IsTransient"/> decides between <c>TransactionEtl.TransientError</c>
 /// (retried) and a non-retried type. <c>{"mode":"migrate"}</c> migrates the database instead.
 /// </summary>
-public sealed class RunEtlHandler : IAsyncDisposable
+internal sealed class RunEtlHandler : IAsyncDisposable
 {
     private readonly RunEtlOptions _options;
     private readonly CachedSecret<RdsSecret> _databaseSecret;

@@ -7,7 +7,7 @@ namespace TransactionEtl.Aws.RunEtl;
 /// statemachine/etl.asl.json), or <c>{"mode":"migrate"}</c> from Terraform's <c>aws_lambda_invocation</c>.
 /// Only pointers, never rows.
 /// </summary>
-public sealed class RunEtlRequest
+internal sealed class RunEtlRequest
 {
     /// <summary>The <see cref="Mode"/> that applies migrations instead of loading a file.</summary>
     public const string MigrateMode = "migrate";

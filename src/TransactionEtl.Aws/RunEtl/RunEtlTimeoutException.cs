@@ -7,7 +7,7 @@ namespace TransactionEtl.Aws.RunEtl;
 /// ledger says <c>failed</c>. Not transient: the same file would hit the same limit, so the fix is a longer
 /// function timeout or a smaller file. Surfaces as <c>TransactionEtl.RunEtlTimeoutError</c>.
 /// </summary>
-public sealed class RunEtlTimeoutException : TransactionEtlException
+internal sealed class RunEtlTimeoutException : TransactionEtlException
 {
     public RunEtlTimeoutException(string message) : base(message) { }
 

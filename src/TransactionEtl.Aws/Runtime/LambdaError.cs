@@ -5,9 +5,10 @@ using TransactionEtl.Core;
 namespace TransactionEtl.Aws.Runtime;
 
 /// <summary>
-/// Lambda's error document (<c>errorType</c>, <c>errorMessage</c>, <c>stackTrace</c>). The error type is
-/// a stable name that the state machine's <c>Retry</c>/<c>Catch</c> match on, never a .NET type name that
-/// could change with a refactoring.
+/// Lambda's error document (<c>errorType</c>, <c>errorMessage</c>, <c>stackTrace</c>). The state machine's
+/// <c>Retry</c> matches only the fixed <see cref="TransientErrorType"/>; other failures are named after the
+/// project exception's class (see <see cref="ErrorTypeOf"/>), so renaming such a class renames its error type
+/// for anyone matching on it, and a foreign exception is always <see cref="GenericErrorType"/>.
 /// </summary>
 public sealed class LambdaError
 {

@@ -19,7 +19,7 @@ public static class LambdaFunctions
     /// <summary>SNS alert to Slack and Teams.</summary>
     public const string NotifyChat = "notify-chat";
 
-    /// <summary>Every function name the deployment knows, whether or not this build serves it yet.</summary>
+    /// <summary>Every function name the deployment knows; this build serves each of them.</summary>
     public static IReadOnlyList<string> Names { get; } = [StartWorkflow, RunEtl, NotifyChat];
 
     // One line per function.
@@ -30,13 +30,11 @@ public static class LambdaFunctions
         [NotifyChat] = NotifyChatFunction.CreateAsync,
     };
 
-    /// <summary>Finds the factory of <paramref name="name"/>; false for unknown names and functions not built yet.</summary>
+    /// <summary>Finds the factory of <paramref name="name"/>; false for unknown names.</summary>
     public static bool TryGetFactory(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out LambdaFunctionFactory? factory) =>
         Factories.TryGetValue(name, out factory);
 
     /// <summary>The message shown when <paramref name="name"/> has no factory.</summary>
     public static string DescribeMissing(string? name) =>
-        name is not null && Names.Contains(name)
-            ? $"The function '{name}' is not available in this build yet."
-            : $"Unknown function '{name}': expected one of {string.Join(", ", Names)}.";
+        $"Unknown function '{name}': expected one of {string.Join(", ", Names)}.";
 }

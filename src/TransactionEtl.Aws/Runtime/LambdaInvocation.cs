@@ -1,7 +1,7 @@
 namespace TransactionEtl.Aws.Runtime;
 
 /// <summary>One event handed out by <c>GET /2018-06-01/runtime/invocation/next</c>.</summary>
-public sealed class LambdaInvocation
+internal sealed class LambdaInvocation
 {
     /// <summary>Creates an invocation.</summary>
     public LambdaInvocation(LambdaContext context, byte[] body)

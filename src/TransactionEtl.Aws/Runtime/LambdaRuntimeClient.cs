@@ -45,18 +45,18 @@ public sealed class LambdaRuntimeClient : IDisposable
     /// <summary>Creates a client from <c>$AWS_LAMBDA_RUNTIME_API</c>.</summary>
     public static LambdaRuntimeClient FromEnvironment()
     {
-        var api = Environment.GetEnvironmentVariable(RuntimeEnvironment.RuntimeApi);
+        var api = Environment.GetEnvironmentVariable(EnvironmentVariables.RuntimeApi);
         if (string.IsNullOrEmpty(api))
         {
             throw new ConfigurationException(
-                $"{RuntimeEnvironment.RuntimeApi} is not set: the bootstrap runs inside Lambda (or a runtime emulator) only; " +
+                $"{EnvironmentVariables.RuntimeApi} is not set: the bootstrap runs inside Lambda (or a runtime emulator) only; " +
                 "use `txetl lambda invoke` to run a handler locally.");
         }
         return new LambdaRuntimeClient(api);
     }
 
     /// <summary>Waits for the next event (<c>GET invocation/next</c>); blocks as long as Lambda has none.</summary>
-    public async Task<LambdaInvocation> GetNextInvocationAsync(CancellationToken cancellationToken)
+    internal async Task<LambdaInvocation> GetNextInvocationAsync(CancellationToken cancellationToken)
     {
         using var response = await _http.GetAsync("invocation/next", HttpCompletionOption.ResponseContentRead, cancellationToken);
         await EnsureAcceptedAsync(response, "invocation/next", cancellationToken);
@@ -77,7 +77,7 @@ public sealed class LambdaRuntimeClient : IDisposable
     }
 
     /// <summary>Reports the handler's result (<c>POST invocation/{id}/response</c>).</summary>
-    public async Task SendResponseAsync(string requestId, ReadOnlyMemory<byte> response, CancellationToken cancellationToken)
+    internal async Task SendResponseAsync(string requestId, ReadOnlyMemory<byte> response, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(requestId);
         using var content = new ReadOnlyMemoryContent(response);
@@ -88,14 +88,14 @@ public sealed class LambdaRuntimeClient : IDisposable
     }
 
     /// <summary>Reports a failed invocation (<c>POST invocation/{id}/error</c>).</summary>
-    public Task SendErrorAsync(string requestId, LambdaError error, CancellationToken cancellationToken)
+    internal Task SendErrorAsync(string requestId, LambdaError error, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(requestId);
         return PostErrorAsync($"invocation/{Uri.EscapeDataString(requestId)}/error", error, cancellationToken);
     }
 
     /// <summary>Reports that the function could not initialize (<c>POST init/error</c>); Lambda then stops the process.</summary>
-    public Task SendInitErrorAsync(LambdaError error, CancellationToken cancellationToken) =>
+    internal Task SendInitErrorAsync(LambdaError error, CancellationToken cancellationToken) =>
         PostErrorAsync("init/error", error, cancellationToken);
 
     /// <inheritdoc />

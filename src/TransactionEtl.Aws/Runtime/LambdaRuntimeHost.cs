@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using TransactionEtl.Aws.Configuration;
 using TransactionEtl.Aws.Runtime.Internal;
 using TransactionEtl.Core;
 
@@ -70,7 +71,7 @@ public static class LambdaRuntimeHost
     {
         var context = invocation.Context;
         // X-Ray and the log lines read the trace id from the environment, as on Lambda's managed runtimes.
-        Environment.SetEnvironmentVariable(RuntimeEnvironment.TraceId, context.TraceId);
+        Environment.SetEnvironmentVariable(EnvironmentVariables.TraceId, context.TraceId);
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var budget = context.GetRemainingTime(timeProvider) - DeadlineMargin;

@@ -10,7 +10,7 @@ namespace TransactionEtl.Aws.S3;
 /// <c>column: message [value]</c> joined by <c> | </c>; <c>raw_record</c> is the row's text exactly as in
 /// the file. The object appears only on <see cref="CompleteAsync"/>; disposing without it aborts.
 /// </summary>
-public sealed class RejectsReportWriter : IAsyncDisposable
+internal sealed class RejectsReportWriter : IAsyncDisposable
 {
     /// <summary>The header line.</summary>
     public const string Header = "line,codes,errors,raw_record";

@@ -10,7 +10,7 @@ namespace TransactionEtl.Aws.S3;
 /// <c>..</c>, at most <see cref="MaxReadableLength"/> readable characters plus a hash of the full key and
 /// version (so distinct keys that sanitize alike, or versions of one key, never share reports).
 /// </summary>
-public sealed record ReportLocation
+internal sealed record ReportLocation
 {
     /// <summary>The one prefix every report lives under. The S3 notification must not cover it.</summary>
     public const string Prefix = "reports/";

@@ -6,7 +6,7 @@ using TransactionEtl.Aws.Configuration;
 namespace TransactionEtl.Aws.S3;
 
 /// <summary>Creates the S3 client, honouring <c>AWS_ENDPOINT_URL_S3</c>/<c>AWS_ENDPOINT_URL</c>.</summary>
-public static class S3ClientFactory
+internal static class S3ClientFactory
 {
     /// <summary>Creates a client for the configured endpoint.</summary>
     /// <param name="endpoints">Endpoint overrides and region.</param>

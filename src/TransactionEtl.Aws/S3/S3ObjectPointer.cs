@@ -7,7 +7,7 @@ namespace TransactionEtl.Aws.S3;
 /// <param name="Key">Object key, already URL-decoded.</param>
 /// <param name="VersionId">Version id on a versioned bucket; null otherwise.</param>
 /// <param name="ETag">ETag from the event; pins the content when the bucket is not versioned.</param>
-public sealed record S3ObjectPointer(string Bucket, string Key, string? VersionId = null, string? ETag = null)
+internal sealed record S3ObjectPointer(string Bucket, string Key, string? VersionId = null, string? ETag = null)
 {
     /// <summary>The <c>s3://bucket/key</c> form used in messages and summaries.</summary>
     public string Uri => $"s3://{Bucket}/{Key}";

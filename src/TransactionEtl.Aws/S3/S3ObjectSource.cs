@@ -11,7 +11,7 @@ namespace TransactionEtl.Aws.S3;
 /// it; without one (unversioned bucket) the event's ETag is sent as If-Match and checked on the response,
 /// so an object overwritten after its event is never loaded under the old event's name.
 /// </summary>
-public sealed class S3ObjectSource
+internal sealed class S3ObjectSource
 {
     private readonly IAmazonS3 _s3;
     private readonly ILogger _logger;

@@ -8,7 +8,7 @@ namespace TransactionEtl.Aws.S3;
 /// buffered beyond the socket's window and nothing touches /tmp. Read failures surface as
 /// <see cref="S3TransferException"/> (transient when the connection broke).
 /// </summary>
-public sealed class S3ObjectStream : Stream
+internal sealed class S3ObjectStream : Stream
 {
     private readonly GetObjectResponse _response;
     private readonly Stream _body;

@@ -7,7 +7,7 @@ using TransactionEtl.Aws.S3.Internal;
 namespace TransactionEtl.Aws.S3;
 
 /// <summary>Writes a file's reports beside it under <see cref="ReportLocation.Prefix"/>.</summary>
-public sealed class S3ReportWriter
+internal sealed class S3ReportWriter
 {
     private readonly IAmazonS3 _s3;
     private readonly ILogger _logger;

@@ -7,7 +7,7 @@ namespace TransactionEtl.Aws.S3;
 /// so that the state machine's retry on the transient error type covers them; permanent for missing
 /// objects, denied access and objects that changed since the event.
 /// </summary>
-public sealed class S3TransferException : TransactionEtlException
+internal sealed class S3TransferException : TransactionEtlException
 {
     private readonly bool _isTransient;
 

@@ -8,7 +8,7 @@ namespace TransactionEtl.Aws.Secrets;
 /// explicit <see cref="Invalidate"/> for when the consumer learns the value is stale.
 /// </summary>
 /// <typeparam name="T">The parsed shape (<see cref="RdsSecret"/>, <see cref="ChatWebhookSecret"/>).</typeparam>
-public sealed class CachedSecret<T> : IDisposable where T : class
+internal sealed class CachedSecret<T> : IDisposable where T : class
 {
     private readonly SecretReader _reader;
     private readonly Func<string, string, T> _parse;

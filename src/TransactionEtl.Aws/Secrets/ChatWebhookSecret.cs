@@ -8,7 +8,7 @@ namespace TransactionEtl.Aws.Secrets;
 /// (either may be absent). A webhook URL is a credential: whoever has it can post, so it lives in a secret
 /// and <see cref="ToString"/> never shows it.
 /// </summary>
-public sealed class ChatWebhookSecret
+internal sealed class ChatWebhookSecret
 {
     private ChatWebhookSecret(Uri? slack, Uri? teams)
     {

@@ -9,7 +9,7 @@ namespace TransactionEtl.Aws.Secrets;
 /// database answers SQLSTATE 28P01 (invalid_password). Then the secret is read again and the work is
 /// retried once; a second refusal is a real configuration problem and surfaces unchanged.
 /// </summary>
-public static class DatabaseCredentialRefresh
+internal static class DatabaseCredentialRefresh
 {
     /// <summary>Runs <paramref name="work"/> with the cached credentials, re-reading them once on 28P01.</summary>
     /// <param name="secret">The cached database secret.</param>

@@ -8,7 +8,7 @@ namespace TransactionEtl.Aws.Secrets;
 /// <c>{"host":..,"port":5432,"username":..,"password":..,"dbname":..}</c>.
 /// <see cref="ToString"/> never shows the password.
 /// </summary>
-public sealed class RdsSecret
+internal sealed class RdsSecret
 {
     /// <summary>The port PostgreSQL listens on when the secret names none.</summary>
     public const int DefaultPort = 5432;

@@ -7,7 +7,7 @@ namespace TransactionEtl.Aws.Secrets;
 /// or the network broke (a retry may succeed); otherwise the secret id, its content or IAM must be fixed.
 /// The message names the secret id, never its value.
 /// </summary>
-public sealed class SecretReadException : TransactionEtlException
+internal sealed class SecretReadException : TransactionEtlException
 {
     private readonly bool _isTransient;
 

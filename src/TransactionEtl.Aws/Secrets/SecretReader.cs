@@ -14,7 +14,7 @@ namespace TransactionEtl.Aws.Secrets;
 /// is not available here while AWSSDK.SimpleSystemsManagement is. Every value read is registered with the
 /// <see cref="SecretRedactor"/> before it is returned.
 /// </summary>
-public sealed class SecretReader
+internal sealed class SecretReader
 {
     /// <summary>The SSM path prefix that resolves to a Secrets Manager secret.</summary>
     public const string ReferencePrefix = "/aws/reference/secretsmanager/";

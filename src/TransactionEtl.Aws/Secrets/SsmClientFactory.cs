@@ -6,7 +6,7 @@ using TransactionEtl.Aws.Configuration;
 namespace TransactionEtl.Aws.Secrets;
 
 /// <summary>Creates the SSM client, honouring <c>AWS_ENDPOINT_URL_SSM</c>/<c>AWS_ENDPOINT_URL</c>.</summary>
-public static class SsmClientFactory
+internal static class SsmClientFactory
 {
     /// <summary>Creates a client for the configured endpoint.</summary>
     /// <param name="endpoints">Endpoint overrides and region.</param>

@@ -3,7 +3,7 @@ namespace TransactionEtl.Aws.Signing;
 /// <summary>
 /// The parts of an HTTP request that Signature Version 4 covers, as they go on the wire.
 /// </summary>
-public sealed class SigV4Request
+internal sealed class SigV4Request
 {
     /// <summary>Creates a request description.</summary>
     /// <param name="method">HTTP method, e.g. POST.</param>

@@ -1,7 +1,7 @@
 namespace TransactionEtl.Aws.Signing;
 
 /// <summary>The result of signing, with the intermediate texts so they can be checked against AWS's test suite.</summary>
-public sealed class SigV4Signature
+internal sealed class SigV4Signature
 {
     /// <summary>Creates a signature result.</summary>
     public SigV4Signature(string canonicalRequest, string stringToSign, string signedHeaders, string signature, string authorization)

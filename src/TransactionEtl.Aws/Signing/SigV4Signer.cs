@@ -10,7 +10,7 @@ namespace TransactionEtl.Aws.Signing;
 /// through AWSSDK.S3). Our own because AWSSDK.StepFunctions is not available here; proven against AWS's
 /// published SigV4 test suite (tests/TransactionEtl.Aws.Tests/Data/sigv4).
 /// </summary>
-public static class SigV4Signer
+internal static class SigV4Signer
 {
     /// <summary>The algorithm name that starts the string to sign and the Authorization header.</summary>
     public const string Algorithm = "AWS4-HMAC-SHA256";

@@ -9,7 +9,7 @@ namespace TransactionEtl.Aws.StartWorkflow;
 /// readable piece of the file name (for people scanning the console) plus a hash of bucket, key and
 /// version (for uniqueness), at most 80 characters of <c>[A-Za-z0-9-_]</c>.
 /// </summary>
-public static class ExecutionName
+internal static class ExecutionName
 {
     /// <summary>Step Functions' limit on execution names.</summary>
     public const int MaxLength = 80;

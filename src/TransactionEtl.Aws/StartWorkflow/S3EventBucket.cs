@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace TransactionEtl.Aws.StartWorkflow;
 
 /// <summary>The bucket of a record.</summary>
-public sealed class S3EventBucket
+internal sealed class S3EventBucket
 {
     /// <summary>Bucket name.</summary>
     [JsonPropertyName("name")]

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace TransactionEtl.Aws.StartWorkflow;
 
 /// <summary>The <c>s3</c> part of a record.</summary>
-public sealed class S3EventEntity
+internal sealed class S3EventEntity
 {
     /// <summary>The bucket.</summary>
     [JsonPropertyName("bucket")]

@@ -6,7 +6,7 @@ namespace TransactionEtl.Aws.StartWorkflow;
 /// An S3 event notification: <c>Records</c>, or the one-off <c>s3:TestEvent</c> that S3 sends when a
 /// notification is configured (which has <c>Event</c> and no records).
 /// </summary>
-public sealed class S3EventNotification
+internal sealed class S3EventNotification
 {
     /// <summary>The events; S3 sends one per message today, but the format allows several.</summary>
     [JsonPropertyName("Records")]

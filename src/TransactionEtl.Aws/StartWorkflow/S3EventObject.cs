@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace TransactionEtl.Aws.StartWorkflow;
 
 /// <summary>The object of a record. <see cref="Key"/> is URL-encoded the way S3 encodes it (see <see cref="S3KeyDecoder"/>).</summary>
-public sealed class S3EventObject
+internal sealed class S3EventObject
 {
     /// <summary>The key, form-URL-encoded: <c>+</c> is a space, <c>%2B</c> a plus.</summary>
     [JsonPropertyName("key")]

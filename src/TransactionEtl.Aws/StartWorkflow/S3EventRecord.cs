@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace TransactionEtl.Aws.StartWorkflow;
 
 /// <summary>One record of an S3 event notification.</summary>
-public sealed class S3EventRecord
+internal sealed class S3EventRecord
 {
     /// <summary>aws:s3.</summary>
     [JsonPropertyName("eventSource")]

@@ -4,7 +4,7 @@ namespace TransactionEtl.Aws.StartWorkflow;
 /// Decodes object keys of S3 event notifications, which S3 writes form-URL-encoded: <c>+</c> stands for a
 /// space and a real plus arrives as <c>%2B</c>; other bytes are UTF-8 percent-escapes.
 /// </summary>
-public static class S3KeyDecoder
+internal static class S3KeyDecoder
 {
     /// <summary>The key as stored in the bucket.</summary>
     public static string Decode(string encodedKey)

@@ -7,7 +7,7 @@ using TransactionEtl.Aws.StepFunctions;
 namespace TransactionEtl.Aws.StartWorkflow;
 
 /// <summary>Builds the start-workflow function from its configuration (once per container).</summary>
-public static class StartWorkflowFunction
+internal static class StartWorkflowFunction
 {
     // One connection pool per container; recycled so DNS changes of the endpoint are seen.
     private static readonly Lazy<HttpClient> Http = new(() => new HttpClient(new SocketsHttpHandler
@@ -22,18 +22,10 @@ public static class StartWorkflowFunction
     public static ValueTask<LambdaHandler> CreateAsync(LambdaFunctionServices services, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var stateMachineArn = services.GetEnvironmentVariable(RuntimeEnvironment.StateMachineArn);
-        if (string.IsNullOrWhiteSpace(stateMachineArn) || !stateMachineArn.StartsWith("arn:", StringComparison.Ordinal))
-        {
-            throw new ConfigurationException(
-                $"{RuntimeEnvironment.StateMachineArn} must hold the ARN of the state machine to start " +
-                "(arn:aws:states:<region>:<account>:stateMachine:<name>); it is " +
-                (string.IsNullOrWhiteSpace(stateMachineArn) ? "not set." : "not an ARN."));
-        }
-        var options = StepFunctionsClientOptions.FromEnvironment(services.GetEnvironmentVariable);
+        var options = StartWorkflowOptions.FromEnvironment(services.GetEnvironmentVariable);
         var credentials = DefaultAWSCredentialsIdentityResolver.GetCredentials();
-        var client = new StepFunctionsClient(Http.Value, options, credentials, services.TimeProvider, services.LoggerFactory.CreateLogger<StepFunctionsClient>());
-        var handler = new StartWorkflowHandler(client, stateMachineArn, services.LoggerFactory.CreateLogger<StartWorkflowHandler>());
+        var client = new StepFunctionsClient(Http.Value, options.StepFunctions, credentials, services.TimeProvider, services.LoggerFactory.CreateLogger<StepFunctionsClient>());
+        var handler = new StartWorkflowHandler(client, options.StateMachineArn, services.LoggerFactory.CreateLogger<StartWorkflowHandler>());
         return ValueTask.FromResult<LambdaHandler>(handler.HandleAsync);
     }
 }

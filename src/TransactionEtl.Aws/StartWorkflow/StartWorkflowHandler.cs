@@ -11,7 +11,7 @@ namespace TransactionEtl.Aws.StartWorkflow;
 /// event, name the execution, start it. A record that cannot be started after the client's retries fails
 /// the whole invocation; records already started are then skipped as duplicates on Lambda's retry.
 /// </summary>
-public sealed class StartWorkflowHandler
+internal sealed class StartWorkflowHandler
 {
     private readonly StepFunctionsClient _stepFunctions;
     private readonly string _stateMachineArn;

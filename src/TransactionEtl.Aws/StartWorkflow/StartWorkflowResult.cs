@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace TransactionEtl.Aws.StartWorkflow;
 
 /// <summary>StartWorkflow's response: what it started and what it left alone.</summary>
-public sealed class StartWorkflowResult
+internal sealed class StartWorkflowResult
 {
     /// <summary>One entry per ObjectCreated record, in event order.</summary>
     [JsonPropertyName("executions")]

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace TransactionEtl.Aws.StartWorkflow;
 
 /// <summary>One execution StartWorkflow started, or found already started.</summary>
-public sealed class StartedExecution
+internal sealed class StartedExecution
 {
     /// <summary>Bucket.</summary>
     [JsonPropertyName("bucket")]

@@ -6,7 +6,7 @@ namespace TransactionEtl.Aws.StartWorkflow;
 /// The execution input that StartWorkflow gives the state machine, and so the input of RunEtl: which
 /// object version to load and how S3 described it.
 /// </summary>
-public sealed class WorkflowInput
+internal sealed class WorkflowInput
 {
     /// <summary>Bucket name.</summary>
     [JsonPropertyName("bucket")]

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace TransactionEtl.Aws.StepFunctions;
 
 /// <summary>The StartExecution request document (AWS JSON 1.0).</summary>
-public sealed class StartExecutionRequest
+internal sealed class StartExecutionRequest
 {
     /// <summary>Creates a request.</summary>
     public StartExecutionRequest(string stateMachineArn, string name, string input)

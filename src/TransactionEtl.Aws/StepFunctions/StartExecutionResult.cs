@@ -1,7 +1,7 @@
 namespace TransactionEtl.Aws.StepFunctions;
 
 /// <summary>What StartExecution answered.</summary>
-public sealed class StartExecutionResult
+internal sealed class StartExecutionResult
 {
     /// <summary>Creates a result.</summary>
     public StartExecutionResult(string executionArn, bool alreadyExisted)

@@ -16,7 +16,7 @@ namespace TransactionEtl.Aws.StepFunctions;
 /// least once, and the execution name is derived from the object, so a duplicate start is a duplicate
 /// delivery. Throttling, 5xx and broken connections are retried with exponential backoff and full jitter.
 /// </summary>
-public sealed class StepFunctionsClient
+internal sealed class StepFunctionsClient
 {
     private const string SigningService = "states";
     private const string Target = "AWSStepFunctions.StartExecution";

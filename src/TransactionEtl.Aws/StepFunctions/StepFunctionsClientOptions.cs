@@ -1,10 +1,10 @@
-using TransactionEtl.Aws.Configuration;
-using TransactionEtl.Aws.Runtime;
-
 namespace TransactionEtl.Aws.StepFunctions;
 
-/// <summary>Where and how the StartExecution client calls Step Functions; validated when created.</summary>
-public sealed class StepFunctionsClientOptions
+/// <summary>
+/// Where and how the StartExecution client calls Step Functions; validated when created. Region and endpoint
+/// come from <see cref="Configuration.StartWorkflowOptions"/>, the one reader of the environment.
+/// </summary>
+internal sealed class StepFunctionsClientOptions
 {
     /// <summary>Creates options.</summary>
     public StepFunctionsClientOptions(string region, Uri endpoint)
@@ -36,27 +36,4 @@ public sealed class StepFunctionsClientOptions
 
     /// <summary>Per-attempt timeout.</summary>
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(15);
-
-    /// <summary>
-    /// Reads region and endpoint the way the AWS SDKs do: <c>AWS_REGION</c> (or <c>AWS_DEFAULT_REGION</c>);
-    /// <c>AWS_ENDPOINT_URL_SFN</c>, else <c>AWS_ENDPOINT_URL</c>, else <c>https://states.{region}.amazonaws.com/</c>.
-    /// </summary>
-    public static StepFunctionsClientOptions FromEnvironment(Func<string, string?> getEnvironmentVariable)
-    {
-        ArgumentNullException.ThrowIfNull(getEnvironmentVariable);
-        var region = NonEmpty(getEnvironmentVariable(RuntimeEnvironment.Region))
-            ?? NonEmpty(getEnvironmentVariable(RuntimeEnvironment.DefaultRegion))
-            ?? throw new ConfigurationException(
-                $"{RuntimeEnvironment.Region} is not set: Step Functions needs a region (Lambda sets it; locally export AWS_REGION=eu-west-1 or similar).");
-        var endpoint = NonEmpty(getEnvironmentVariable(RuntimeEnvironment.EndpointUrlStepFunctions))
-            ?? NonEmpty(getEnvironmentVariable(RuntimeEnvironment.EndpointUrl))
-            ?? $"https://states.{region}.amazonaws.com/";
-        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri))
-        {
-            throw new ConfigurationException($"The Step Functions endpoint '{endpoint}' is not an absolute URL (check AWS_ENDPOINT_URL_SFN / AWS_ENDPOINT_URL).");
-        }
-        return new StepFunctionsClientOptions(region, uri);
-    }
-
-    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -7,7 +7,7 @@ namespace TransactionEtl.Aws.StepFunctions;
 /// client's own retries, so that Lambda's asynchronous retries take over; otherwise a request problem
 /// (wrong ARN, missing permission) that no retry cures.
 /// </summary>
-public sealed class StepFunctionsException : TransactionEtlException
+internal sealed class StepFunctionsException : TransactionEtlException
 {
     private readonly bool _transient;
 

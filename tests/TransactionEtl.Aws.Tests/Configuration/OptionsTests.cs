@@ -83,8 +83,48 @@ public sealed class OptionsTests
     {
         var ex = Assert.Throws<ConfigurationException>(() => StartWorkflowOptions.FromEnvironment(Env((EnvironmentVariables.StateMachineArn, "etl"))));
         Assert.Contains("is not an ARN", ex.Message);
-        var ok = StartWorkflowOptions.FromEnvironment(Env((EnvironmentVariables.StateMachineArn, "arn:aws:states:eu-central-1:1:stateMachine:etl")));
+        var ok = StartWorkflowOptions.FromEnvironment(Env(
+            (EnvironmentVariables.StateMachineArn, "arn:aws:states:eu-central-1:1:stateMachine:etl"), (EnvironmentVariables.Region, "eu-central-1")));
         Assert.StartsWith("arn:aws:states:", ok.StateMachineArn);
+    }
+
+    [Fact]
+    public void Start_workflow_options_report_the_arn_and_the_region_at_once()
+    {
+        var ex = Assert.Throws<ConfigurationException>(() => StartWorkflowOptions.FromEnvironment(Env()));
+
+        Assert.Contains("start-workflow configuration is invalid", ex.Message);
+        Assert.Contains("TXETL_STATE_MACHINE_ARN is not set", ex.Message);
+        Assert.Contains("AWS_REGION is not set: Step Functions needs a region", ex.Message);
+    }
+
+    [Fact]
+    public void Start_workflow_options_call_the_regional_endpoint_unless_one_is_set()
+    {
+        const string Arn = "arn:aws:states:eu-west-1:1:stateMachine:etl";
+        var aws = StartWorkflowOptions.FromEnvironment(Env((EnvironmentVariables.StateMachineArn, Arn), (EnvironmentVariables.DefaultRegion, "eu-west-1")));
+        Assert.Equal(("eu-west-1", new Uri("https://states.eu-west-1.amazonaws.com/")), (aws.StepFunctions.Region, aws.StepFunctions.Endpoint));
+
+        var local = StartWorkflowOptions.FromEnvironment(Env(
+            (EnvironmentVariables.StateMachineArn, Arn), (EnvironmentVariables.Region, "us-east-1"), (EnvironmentVariables.DefaultRegion, "eu-west-1"),
+            (EnvironmentVariables.EndpointUrl, "http://127.0.0.1:4566"), (EnvironmentVariables.EndpointUrlSfn, "http://127.0.0.1:8083")));
+        Assert.Equal(("us-east-1", new Uri("http://127.0.0.1:8083")), (local.StepFunctions.Region, local.StepFunctions.Endpoint));
+
+        var ex = Assert.Throws<ConfigurationException>(() => StartWorkflowOptions.FromEnvironment(Env(
+            (EnvironmentVariables.StateMachineArn, Arn), (EnvironmentVariables.Region, "eu-west-1"), (EnvironmentVariables.EndpointUrlSfn, "states.local"))));
+        Assert.Contains("AWS_ENDPOINT_URL_SFN='states.local' is not an absolute http(s) URL", ex.Message);
+    }
+
+    [Fact]
+    public void Function_options_carry_their_endpoints_and_report_a_bad_one_with_their_own_problems()
+    {
+        var chat = NotifyChatOptions.FromEnvironment(Env((EnvironmentVariables.ChatSecretId, "prod/chat"), (EnvironmentVariables.EndpointUrlSsm, "http://127.0.0.1:4583")));
+        Assert.Equal(new Uri("http://127.0.0.1:4583"), chat.Endpoints.Ssm);
+
+        var ex = Assert.Throws<ConfigurationException>(() => RunEtlOptions.FromEnvironment(Env((EnvironmentVariables.EndpointUrlS3, "s3.local"))));
+        Assert.Contains("run-etl configuration is invalid", ex.Message);
+        Assert.Contains("TXETL_DB_SECRET_ID is not set", ex.Message);
+        Assert.Contains("AWS_ENDPOINT_URL_S3='s3.local' is not an absolute http(s) URL", ex.Message);
     }
 
     [Fact]

@@ -1,32 +1,33 @@
 using Microsoft.Extensions.Logging;
+using TransactionEtl.Core;
 
 namespace TransactionEtl.Aws.RunEtl.Internal;
 
-/// <summary>run-etl's log lines (event ids 1400-1499; see LogMessages for the other ranges).</summary>
+/// <summary>run-etl's log lines (event ids 1400-1499; EventIds has every range).</summary>
 internal static partial class RunEtlLog
 {
-    [LoggerMessage(EventId = 1400, EventName = "LoadStarted", Level = LogLevel.Information,
+    [LoggerMessage(EventId = EventIds.LoadStarted, EventName = "LoadStarted", Level = LogLevel.Information,
         Message = "Loading {Source} ({Size} bytes announced)")]
     public static partial void LoadStarted(this ILogger logger, string source, long? size);
 
-    [LoggerMessage(EventId = 1401, EventName = "LoadFinished", Level = LogLevel.Information,
+    [LoggerMessage(EventId = EventIds.LoadFinished, EventName = "LoadFinished", Level = LogLevel.Information,
         Message = "File {Source} ended {Status}: {RowsLoaded} of {RowsTotal} rows loaded, {RowsRejected} rejected, {RowsDuplicate} duplicate (file id {FileId}, {DurationMs} ms)")]
     public static partial void LoadFinished(this ILogger logger, string source, string status, long rowsLoaded, long rowsTotal,
         long rowsRejected, long rowsDuplicate, string? fileId, long durationMs);
 
-    [LoggerMessage(EventId = 1402, EventName = "LoadFailed", Level = LogLevel.Error,
+    [LoggerMessage(EventId = EventIds.LoadFailed, EventName = "LoadFailed", Level = LogLevel.Error,
         Message = "Loading {Source} failed (transient: {Transient}): {Reason}")]
     public static partial void LoadFailed(this ILogger logger, string source, bool transient, string reason);
 
-    [LoggerMessage(EventId = 1403, EventName = "LoadStoppedBeforeDeadline", Level = LogLevel.Error,
+    [LoggerMessage(EventId = EventIds.LoadStoppedBeforeDeadline, EventName = "LoadStoppedBeforeDeadline", Level = LogLevel.Error,
         Message = "Stopped loading {Source} {MarginMs} ms before the Lambda deadline; rolled back")]
     public static partial void LoadStoppedBeforeDeadline(this ILogger logger, string source, long marginMs);
 
-    [LoggerMessage(EventId = 1410, EventName = "MigrationApplied", Level = LogLevel.Information,
+    [LoggerMessage(EventId = EventIds.MigrationApplied, EventName = "MigrationApplied", Level = LogLevel.Information,
         Message = "Database {Database} on {Host} migrated: {Applied} script(s) applied")]
     public static partial void MigrationApplied(this ILogger logger, string database, string host, int applied);
 
-    [LoggerMessage(EventId = 1411, EventName = "LoaderRoleEnsured", Level = LogLevel.Information,
+    [LoggerMessage(EventId = EventIds.LoaderRoleEnsured, EventName = "LoaderRoleEnsured", Level = LogLevel.Information,
         Message = "Login role {Role} exists as a member of txetl_loader ({Action})")]
     public static partial void LoaderRoleEnsured(this ILogger logger, string role, string action);
 }
