@@ -78,7 +78,6 @@ internal static class TxetlApp
         db.SetAction(parse => ShowHelpAndFail(help, parse));
         root.Subcommands.Add(db);
         root.Subcommands.Add(new ValidateCommand(environment));
-        // Commands from later issues register here.
         root.Subcommands.Add(new RunCommand(environment, globals));
         root.Subcommands.Add(new ReportCommand(environment, globals));
         root.Subcommands.Add(new RejectsCommand(environment, globals));

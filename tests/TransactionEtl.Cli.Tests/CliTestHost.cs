@@ -16,8 +16,13 @@ internal static class CliTestHost
     /// <summary>The built CLI next to the tests (the project reference copies it).</summary>
     public static string TxetlDll => Path.Combine(AppContext.BaseDirectory, "txetl.dll");
 
+    public static Task<CliResult> RunAsync(
+        IReadOnlyDictionary<string, string?>? environment, string workingDirectory, params string[] args) =>
+        RunAsync(environment, workingDirectory, TextReader.Null, args);
+
+    /// <summary>Like the overload without <paramref name="input"/>, with <paramref name="input"/> as standard input.</summary>
     public static async Task<CliResult> RunAsync(
-        IReadOnlyDictionary<string, string?>? environment, string workingDirectory, params string[] args)
+        IReadOnlyDictionary<string, string?>? environment, string workingDirectory, TextReader input, params string[] args)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
@@ -34,7 +39,10 @@ internal static class CliTestHost
             console,
             stderr,
             name => variables.TryGetValue(name, out var value) ? value : Environment.GetEnvironmentVariable(name),
-            workingDirectory);
+            workingDirectory)
+        {
+            Input = input,
+        };
         var exitCode = await TxetlApp.RunAsync(args, cliEnvironment);
         return new CliResult(exitCode, stdout.ToString(), stderr.ToString());
     }

@@ -11,7 +11,7 @@ public sealed class UsageErrorTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     [Theory]
-    [InlineData("--max-rejected-ratio must be between 0 and 1 (was 2)", "validate", "x.csv", "--max-rejected-ratio", "2")]
+    [InlineData("--max-rejected-ratio must be a number between 0 and 1 such as 0.05, got '2'.", "validate", "x.csv", "--max-rejected-ratio", "2")]
     [InlineData("--show must be 0 or more", "validate", "x.csv", "--show", "-1")]
     [InlineData("--max-rejected-ratio must be a number between 0 and 1 such as 0.05, got '2'.", "run", "--max-rejected-ratio", "2", "x.csv")]
     [InlineData("--max-rejected-ratio must be a number between 0 and 1 such as 0.05, got 'lots'.", "watch", "in", "--max-rejected-ratio", "lots")]
@@ -22,7 +22,7 @@ public sealed class UsageErrorTests : IDisposable
     [InlineData("--rows must be a whole number, got 'abc'.", "sample", "--rows", "abc", "x.csv")]
     [InlineData("--seed must be a whole number, got '1.5'.", "sample", "--seed", "1.5", "x.csv")]
     [InlineData("--fault-rate must be a number, got '2%'.", "sample", "--fault-rate", "2%", "x.csv")]
-    [InlineData("--max-rejected-ratio must be a number, got 'x'.", "validate", "x.csv", "--max-rejected-ratio", "x")]
+    [InlineData("--max-rejected-ratio must be a number between 0 and 1 such as 0.05, got 'x'.", "validate", "x.csv", "--max-rejected-ratio", "x")]
     [InlineData("--show must be a whole number, got 'ten'.", "validate", "x.csv", "--show", "ten")]
     [InlineData("--limit must be a whole number, got 'x'.", "report", "--limit", "x")]
     [InlineData("--poll-ms must be a whole number, got '1e9999'.", "watch", "in", "--poll-ms", "1e9999")]

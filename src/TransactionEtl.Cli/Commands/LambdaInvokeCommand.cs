@@ -21,12 +21,6 @@ internal sealed class LambdaInvokeCommand : Command
     /// <summary>Lambda's maximum timeout, the deadline given to a local invocation.</summary>
     private static readonly TimeSpan LocalTimeout = TimeSpan.FromMinutes(15);
 
-    /// <summary>Where handler logs go; stdout carries only the response. Tests replace it.</summary>
-    internal static TextWriter LogWriter { get; set; } = Console.Error;
-
-    /// <summary>Standard input for <c>--event -</c>. Tests replace it.</summary>
-    internal static TextReader Input { get; set; } = Console.In;
-
     private readonly CliEnvironment _environment;
 
     private readonly Argument<string> _function = new("function") { Description = "start-workflow, run-etl or notify-chat" };
@@ -72,11 +66,11 @@ internal sealed class LambdaInvokeCommand : Command
             return WriteError(new LambdaError("TransactionEtl.EventFileError", $"Cannot read the event '{settings.Event}': {ex.Message}"));
         }
 
-        // The bootstrap's logger: the same JSON lines, context fields and secret masking as in Lambda.
+        // The bootstrap's logger: the same JSON lines, context fields and secret masking as in Lambda, on stderr.
         var logging = new LoggingOptions(settings.Function, settings.Verbose ? LogLevel.Debug : LogLevel.Information);
-        using var loggerFactory = new JsonLoggerFactory(LogWriter, logging, SecretRedactor.Process);
+        using var loggerFactory = new JsonLoggerFactory(_environment.Error, logging, SecretRedactor.Process);
         // Metrics lines go with the logs: stdout carries only the response, for scripts and the state machine tests.
-        var services = new LambdaFunctionServices(loggerFactory, TimeProvider.System, _environment.GetVariable) { MetricsOutput = LogWriter };
+        var services = new LambdaFunctionServices(loggerFactory, TimeProvider.System, _environment.GetVariable) { MetricsOutput = _environment.Error };
         try
         {
             var handler = await factory(services, cancellationToken);
@@ -99,7 +93,7 @@ internal sealed class LambdaInvokeCommand : Command
         }
         if (source == "-")
         {
-            return Encoding.UTF8.GetBytes(await Input.ReadToEndAsync(cancellationToken));
+            return Encoding.UTF8.GetBytes(await _environment.Input.ReadToEndAsync(cancellationToken));
         }
         return await File.ReadAllBytesAsync(Path.GetFullPath(source, _environment.CurrentDirectory), cancellationToken);
     }

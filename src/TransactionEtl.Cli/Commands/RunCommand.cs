@@ -49,7 +49,7 @@ internal sealed class RunCommand : Command
     private async Task<int> ExecuteAsync(Settings settings, CancellationToken cancellationToken)
     {
         var files = ExpandPaths(settings.Paths);
-        var contract = settings.LoadContract(_environment);
+        var contract = CommonOptions.LoadContract(settings.Contract, _environment);
         var connectionString = await DatabaseTarget.ConnectAsync(settings, _environment, cancellationToken);
         var dataSource = NpgsqlDataSource.Create(connectionString);
         await using (dataSource.ConfigureAwait(false))
@@ -57,8 +57,7 @@ internal sealed class RunCommand : Command
             var loader = new FileLoader(dataSource, _environment.Verbose ? new StderrLogger(_environment.Error) : null);
             var output = _environment.Output;
             var summaries = new List<FileSummary>(files.Count);
-            // --verbose prints the loader's log lines instead, which a live progress bar would tear apart.
-            if (!settings.Json && !_environment.Verbose && output.Profile.Capabilities.Interactive)
+            if (_environment.ShowsProgress(settings.Json))
             {
                 await output.Progress()
                     .AutoClear(true)

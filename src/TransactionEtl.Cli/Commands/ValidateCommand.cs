@@ -21,22 +21,14 @@ internal sealed class ValidateCommand : Command
 
     private readonly Argument<string> _file = new("FILE") { Description = "The CSV file to check." };
 
-    private readonly Option<string?> _contract = new("--contract")
-    {
-        HelpName = "FILE",
-        Description = "A contract file (Table Schema JSON, see docs/contracts.md). Default: the built-in transactions contract.",
-    };
+    private readonly Option<string?> _contract = CommonOptions.Contract();
 
     private readonly Option<bool> _json = new("--json")
     {
         Description = "Print the summary as JSON (the same object the loader and the Lambda return) and no progress bar.",
     };
 
-    private readonly Option<decimal?> _maxRejectedRatio = new Option<decimal?>("--max-rejected-ratio")
-    {
-        HelpName = "RATIO",
-        Description = "Override the contract's reject threshold for this run (0..1).",
-    }.Number().Check(value => value is < 0 or > 1 ? $"--max-rejected-ratio must be between 0 and 1 (was {value})" : null);
+    private readonly Option<decimal?> _maxRejectedRatio = CommonOptions.MaxRejectedRatio();
 
     private readonly Option<bool> _noDuplicateCheck = new("--no-duplicate-check")
     {
@@ -95,22 +87,27 @@ internal sealed class ValidateCommand : Command
         {
             throw new TransactionEtlException($"{settings.File}: file not found");
         }
-        Contract contract;
-        if (settings.Contract is null)
+        var contract = CommonOptions.LoadContract(settings.Contract, _environment);
+
+        var sink = new ValidateSink(settings.Show);
+        var result = await ProcessAsync(path, contract, sink, settings, cancellationToken);
+        var summary = FileSummary.ForDryRun(settings.File, result);
+
+        var output = _environment.Output;
+        if (settings.Json)
         {
-            contract = Contract.Default;
+            output.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(summary, FileSummaryJsonContext.Readable.FileSummary));
         }
         else
         {
-            string contractPath = Path.Combine(_environment.CurrentDirectory, settings.Contract);
-            if (!System.IO.File.Exists(contractPath))
-            {
-                throw new TransactionEtlException($"{settings.Contract}: contract file not found");
-            }
-            contract = Contract.Load(contractPath);
+            PrintReport(output, contract, result, summary, sink.FirstRejected);
         }
+        return summary.Status == FileStatus.Rejected ? ExitCodes.Rejected : ExitCodes.Ok;
+    }
 
-        var sink = new ValidateSink(settings.Show);
+    /// <summary>Runs the engine over the file; a run longer than <see cref="ProgressDelay"/> shows a progress bar where the environment allows one.</summary>
+    private async Task<FileResult> ProcessAsync(string path, Contract contract, ValidateSink sink, Settings settings, CancellationToken cancellationToken)
+    {
         long bytesRead = 0;
         var options = new ProcessingOptions
         {
@@ -123,11 +120,9 @@ internal sealed class ValidateCommand : Command
         long size = input.Length;
         var work = Task.Run(() => FileProcessor.ProcessAsync(input, sink, options, cancellationToken), cancellationToken);
 
-        var output = _environment.Output;
-        bool canShowProgress = !settings.Json && output.Profile.Capabilities.Interactive && output.Profile.Capabilities.Ansi && !Console.IsOutputRedirected;
-        if (canShowProgress && await Task.WhenAny(work, Task.Delay(ProgressDelay, cancellationToken)) != work)
+        if (_environment.ShowsProgress(settings.Json) && await Task.WhenAny(work, Task.Delay(ProgressDelay, cancellationToken)) != work)
         {
-            await output.Progress()
+            await _environment.Output.Progress()
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
                 .StartAsync(async progress =>
                 {
@@ -140,18 +135,7 @@ internal sealed class ValidateCommand : Command
                     task.Value = task.MaxValue;
                 });
         }
-        var result = await work;
-        var summary = FileSummary.ForDryRun(settings.File, result);
-
-        if (settings.Json)
-        {
-            output.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(summary, FileSummaryJsonContext.Readable.FileSummary));
-        }
-        else
-        {
-            PrintReport(output, contract, result, summary, sink.FirstRejected);
-        }
-        return summary.Status == FileStatus.Rejected ? ExitCodes.Rejected : ExitCodes.Ok;
+        return await work;
     }
 
     private static void PrintReport(IAnsiConsole output, Contract contract, FileResult result, FileSummary summary, IReadOnlyList<RejectedRow> firstRejected)

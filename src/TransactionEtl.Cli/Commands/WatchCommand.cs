@@ -49,6 +49,9 @@ internal sealed class WatchCommand : Command
         public int PollMilliseconds { get; init; }
     }
 
+    /// <summary>What every look at the directory works with.</summary>
+    private sealed record Watch(string Directory, string Processed, string Rejected, FileLoader Loader, Contract Contract, Settings Settings);
+
     private async Task<int> ExecuteAsync(Settings settings, CancellationToken cancellationToken)
     {
         var directory = Path.GetFullPath(settings.Directory, _environment.CurrentDirectory);
@@ -59,7 +62,7 @@ internal sealed class WatchCommand : Command
 
         var processed = System.IO.Directory.CreateDirectory(Path.Combine(directory, "processed")).FullName;
         var rejected = System.IO.Directory.CreateDirectory(Path.Combine(directory, "rejected")).FullName;
-        var contract = settings.LoadContract(_environment);
+        var contract = CommonOptions.LoadContract(settings.Contract, _environment);
         var connectionString = await DatabaseTarget.ConnectAsync(settings, _environment, cancellationToken);
         var dataSource = NpgsqlDataSource.Create(connectionString);
         await using (dataSource.ConfigureAwait(false))
@@ -67,56 +70,70 @@ internal sealed class WatchCommand : Command
             var loader = new FileLoader(dataSource, _environment.Verbose ? new StderrLogger(_environment.Error) : null);
             var output = _environment.Output;
             output.WriteLine($"watching {directory} (Ctrl+C stops)");
-            // path -> (length, last write) seen at the previous look; a file is ready when both repeat.
-            var seen = new Dictionary<string, (long, DateTime)>(StringComparer.Ordinal);
-            var failures = 0;
-            try
-            {
-                while (!cancellationToken.IsCancellationRequested)
-                {
-                    var current = System.IO.Directory.EnumerateFiles(directory, "*.csv", SearchOption.TopDirectoryOnly)
-                        .Order(StringComparer.Ordinal).ToList();
-                    foreach (var path in current)
-                    {
-                        var info = new FileInfo(path);
-                        var stamp = (info.Length, info.LastWriteTimeUtc);
-                        if (!seen.TryGetValue(path, out var before) || before != stamp)
-                        {
-                            seen[path] = stamp;
-                            continue; // still being written, or new: look again next time
-                        }
-
-                        var summary = await LocalFileLoad.LoadAsync(loader, Path.GetFileName(path), path, contract,
-                            settings, null, cancellationToken);
-                        seen.Remove(path);
-                        if (summary.Status == FileStatus.Failed)
-                        {
-                            failures++;
-                            output.WriteLine($"{summary.File}: failed, will retry: {summary.Error}");
-                            continue;
-                        }
-
-                        var target = MoveWithSummary(path, summary.Status == FileStatus.Rejected ? rejected : processed, summary);
-                        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                            $"{summary.File}: {summary.Status} (file {summary.FileId}, {summary.RowsLoaded} loaded, {summary.RowsRejected} rejected, {summary.RowsDuplicate} duplicate) -> {Path.GetRelativePath(directory, target)}"));
-                    }
-
-                    foreach (var gone in seen.Keys.Except(current, StringComparer.Ordinal).ToList())
-                    {
-                        seen.Remove(gone);
-                    }
-
-                    await Task.Delay(settings.PollMilliseconds, cancellationToken);
-                }
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                // Ctrl+C: a load in progress was rolled back and its file left in place for next time.
-            }
-
+            var failures = await WatchUntilCancelledAsync(new Watch(directory, processed, rejected, loader, contract, settings), cancellationToken);
             output.WriteLine(failures == 0 ? "stopped" : $"stopped ({failures} failed attempt(s); those files are still in {directory})");
             return ExitCodes.Ok;
         }
+    }
+
+    /// <summary>Looks at the directory every poll interval until Ctrl+C; returns how many loads failed.</summary>
+    private async Task<int> WatchUntilCancelledAsync(Watch watch, CancellationToken cancellationToken)
+    {
+        // path -> (length, last write) seen at the previous look; a file is ready when both repeat.
+        var seen = new Dictionary<string, (long, DateTime)>(StringComparer.Ordinal);
+        var failures = 0;
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var current = System.IO.Directory.EnumerateFiles(watch.Directory, "*.csv", SearchOption.TopDirectoryOnly)
+                    .Order(StringComparer.Ordinal).ToList();
+                foreach (var path in current)
+                {
+                    var info = new FileInfo(path);
+                    var stamp = (info.Length, info.LastWriteTimeUtc);
+                    if (!seen.TryGetValue(path, out var before) || before != stamp)
+                    {
+                        seen[path] = stamp;
+                        continue; // still being written, or new: look again next time
+                    }
+
+                    var loaded = await LoadAndMoveAsync(watch, path, cancellationToken);
+                    seen.Remove(path);
+                    failures += loaded ? 0 : 1;
+                }
+
+                foreach (var gone in seen.Keys.Except(current, StringComparer.Ordinal).ToList())
+                {
+                    seen.Remove(gone);
+                }
+
+                await Task.Delay(watch.Settings.PollMilliseconds, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C: a load in progress was rolled back and its file left in place for next time.
+        }
+        return failures;
+    }
+
+    /// <summary>Loads one ready file and moves it by its outcome; false when the load failed and the file stays for a retry.</summary>
+    private async Task<bool> LoadAndMoveAsync(Watch watch, string path, CancellationToken cancellationToken)
+    {
+        var output = _environment.Output;
+        var summary = await LocalFileLoad.LoadAsync(watch.Loader, Path.GetFileName(path), path, watch.Contract,
+            watch.Settings, null, cancellationToken);
+        if (summary.Status == FileStatus.Failed)
+        {
+            output.WriteLine($"{summary.File}: failed, will retry: {summary.Error}");
+            return false;
+        }
+
+        var target = MoveWithSummary(path, summary.Status == FileStatus.Rejected ? watch.Rejected : watch.Processed, summary);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{summary.File}: {summary.Status} (file {summary.FileId}, {summary.RowsLoaded} loaded, {summary.RowsRejected} rejected, {summary.RowsDuplicate} duplicate) -> {Path.GetRelativePath(watch.Directory, target)}"));
+        return true;
     }
 
     /// <summary>Moves the file and writes NAME.summary.json beside it; never overwrites an earlier file of the same name.</summary>

@@ -25,6 +25,12 @@ internal sealed class CliEnvironment
     /// </summary>
     public TextWriter Error { get; }
 
+    /// <summary>Standard input (<c>lambda invoke --event -</c>); none unless given.</summary>
+    public TextReader Input { get; init; } = TextReader.Null;
+
+    /// <summary>Whether standard output goes to a file or pipe rather than a terminal.</summary>
+    public bool OutputRedirected { get; init; }
+
     public Func<string, string?> GetVariable { get; }
 
     public string CurrentDirectory { get; }
@@ -32,7 +38,21 @@ internal sealed class CliEnvironment
     /// <summary>Set from <c>--verbose</c> once the command line is parsed.</summary>
     public bool Verbose { get; set; }
 
+    /// <summary>
+    /// Whether a command shows a live progress bar: only on an interactive ANSI terminal, and not with
+    /// <c>--json</c> (stdout is one document) or <c>--verbose</c> (its log lines on stderr would tear the bar apart).
+    /// </summary>
+    public bool ShowsProgress(bool json)
+    {
+        var capabilities = Output.Profile.Capabilities;
+        return !json && !Verbose && !OutputRedirected && capabilities.Interactive && capabilities.Ansi;
+    }
+
     /// <summary>The process's real surroundings.</summary>
     public static CliEnvironment FromProcess(IAnsiConsole output) =>
-        new(output, Console.Error, Environment.GetEnvironmentVariable, Environment.CurrentDirectory);
+        new(output, Console.Error, Environment.GetEnvironmentVariable, Environment.CurrentDirectory)
+        {
+            Input = Console.In,
+            OutputRedirected = Console.IsOutputRedirected,
+        };
 }

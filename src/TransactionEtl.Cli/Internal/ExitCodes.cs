@@ -1,6 +1,10 @@
 namespace TransactionEtl.Cli.Internal;
 
-/// <summary>Process exit codes shared by every command (see TEAM decisions: 0 ok, 2 file rejected, 1 failure/usage).</summary>
+/// <summary>
+/// Process exit codes shared by every command: 0 ok, 2 file rejected, 1 failure or usage, 130 cancelled.
+/// Documented per command in the "exit codes" column of README.md's command table (section Commands), and 130
+/// in docs/architecture.md.
+/// </summary>
 internal static class ExitCodes
 {
     public const int Ok = 0;

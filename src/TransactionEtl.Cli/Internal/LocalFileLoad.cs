@@ -26,7 +26,7 @@ internal static class LocalFileLoad
                     Source = SourceIdentity.ForLocalFile(fullPath),
                     Content = stream,
                     Contract = contract,
-                    MaxRejectedRatio = settings.ParsedMaxRejectedRatio,
+                    MaxRejectedRatio = settings.MaxRejectedRatio,
                     LockTimeout = settings.LockTimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : LoadRequest.DefaultLockTimeout,
                     // Asked for only when this path was loaded before with the same size: a rerun is then answered
                     // without parsing, and a new file is read once (the hash pass cost ~4 % of a load's time).

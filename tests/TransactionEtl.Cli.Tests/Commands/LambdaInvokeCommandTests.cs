@@ -1,6 +1,5 @@
 using System.Text.Json;
 using TransactionEtl.Testing;
-using TransactionEtl.Cli.Commands;
 
 namespace TransactionEtl.Cli.Tests.Commands;
 
@@ -18,12 +17,12 @@ public sealed class LambdaInvokeCommandTests : IDisposable
     ];
 
     private readonly Dictionary<string, string?> _saved = Variables.ToDictionary(v => v, Environment.GetEnvironmentVariable);
+
+    /// <summary>Standard error of every run: the handler's JSON log lines and metrics.</summary>
     private readonly StringWriter _log = new();
 
-    public LambdaInvokeCommandTests()
-    {
-        LambdaInvokeCommand.LogWriter = _log;
-    }
+    /// <summary>Standard input of the next run.</summary>
+    private TextReader _input = TextReader.Null;
 
     public void Dispose()
     {
@@ -31,8 +30,6 @@ public sealed class LambdaInvokeCommandTests : IDisposable
         {
             Environment.SetEnvironmentVariable(name, value);
         }
-        LambdaInvokeCommand.LogWriter = Console.Error;
-        LambdaInvokeCommand.Input = Console.In;
         _log.Dispose();
     }
 
@@ -46,9 +43,10 @@ public sealed class LambdaInvokeCommandTests : IDisposable
         Environment.SetEnvironmentVariable("AWS_SESSION_TOKEN", "cli-test-token");
     }
 
-    private static async Task<(int Exit, string Output)> RunAsync(params string[] args)
+    private async Task<(int Exit, string Output)> RunAsync(params string[] args)
     {
-        var result = await CliTestHost.RunAsync(null, AppContext.BaseDirectory, args);
+        var result = await CliTestHost.RunAsync(null, AppContext.BaseDirectory, _input, args);
+        await _log.WriteAsync(result.Stderr);
         return (result.ExitCode, result.Stdout.Trim());
     }
 
@@ -103,7 +101,7 @@ public sealed class LambdaInvokeCommandTests : IDisposable
     public async Task Reads_the_event_from_standard_input_and_reports_a_bad_one_as_an_error()
     {
         Configure("http://127.0.0.1:9/");
-        LambdaInvokeCommand.Input = new StringReader("this is not json");
+        _input = new StringReader("this is not json");
 
         var (exit, output) = await RunAsync("lambda", "invoke", "start-workflow", "--event=-");
 
