@@ -4,6 +4,37 @@ mock_provider "aws" {
   source = "./mocks"
 }
 
+# The mock renders every policy document as the same JSON, so a role wired to another function's
+# policy (or to a permission policy as its trust policy) would still compare equal. Each document
+# gets its own JSON here, named by its Id, so the wiring asserts can tell them apart.
+override_data {
+  target = module.policies.data.aws_iam_policy_document.assume_role
+  values = {
+    json = "{\"Version\":\"2012-10-17\",\"Id\":\"lambda-trust\",\"Statement\":[]}"
+  }
+}
+
+override_data {
+  target = module.policies.data.aws_iam_policy_document.start_workflow
+  values = {
+    json = "{\"Version\":\"2012-10-17\",\"Id\":\"start-workflow\",\"Statement\":[]}"
+  }
+}
+
+override_data {
+  target = module.policies.data.aws_iam_policy_document.run_etl
+  values = {
+    json = "{\"Version\":\"2012-10-17\",\"Id\":\"run-etl\",\"Statement\":[]}"
+  }
+}
+
+override_data {
+  target = module.policies.data.aws_iam_policy_document.notify_chat
+  values = {
+    json = "{\"Version\":\"2012-10-17\",\"Id\":\"notify-chat\",\"Statement\":[]}"
+  }
+}
+
 variables {
   name_prefix                  = "txetl-test"
   account_id                   = "123456789012"
@@ -124,6 +155,20 @@ run "three_functions" {
       f.role == aws_iam_role.this[k].arn && aws_iam_role_policy.this[k].role == aws_iam_role.this[k].id && aws_iam_role_policy.this[k].policy == module.policies.policies[k]
     ]) && length(distinct([for r in aws_iam_role.this : r.name])) == 3
     error_message = "Each function has its own role with its own policy (content tested in policies.tftest.hcl)."
+  }
+
+  # Against the Ids of the overrides above, not the module's own map: a swap inside the policies
+  # module's outputs fails here too.
+  assert {
+    condition = alltrue([
+      for k, p in aws_iam_role_policy.this : jsondecode(p.policy).Id == k && p.role == aws_iam_role.this[k].id
+    ]) && length(aws_iam_role_policy.this) == 3
+    error_message = "Each function's role must carry that function's permission policy: ${jsonencode({ for k, p in aws_iam_role_policy.this : k => jsondecode(p.policy).Id })}"
+  }
+
+  assert {
+    condition     = alltrue([for r in aws_iam_role.this : jsondecode(r.assume_role_policy).Id == "lambda-trust"])
+    error_message = "Every function role must trust Lambda through the trust policy, not a permission policy: ${jsonencode({ for k, r in aws_iam_role.this : k => jsondecode(r.assume_role_policy).Id })}"
   }
 }
 

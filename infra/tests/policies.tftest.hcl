@@ -294,6 +294,10 @@ run "bucket_policy" {
   }
 }
 
+# The bucket policy only denies, so audited alone the Allow checks could never fire. It is audited
+# with three grants appended: ScopedGrant passes every rule, PublicWildcardGrant and NegatedGrant
+# break them. The reports must name exactly the breaking grants: so the bucket's own statements
+# (Deny to "*" of "s3:*", on the bucket ARN itself) report nothing, and each Allow check does fire.
 run "bucket_policy_audit" {
   command = plan
 
@@ -302,18 +306,51 @@ run "bucket_policy_audit" {
   }
 
   variables {
-    policy               = run.bucket_policy.json
+    policy = jsonencode(merge(jsondecode(run.bucket_policy.json), {
+      Statement = concat(jsondecode(run.bucket_policy.json).Statement, [
+        {
+          Sid       = "ScopedGrant"
+          Effect    = "Allow"
+          Principal = { AWS = "arn:aws:iam::123456789012:role/txetl-test-run-etl" }
+          Action    = "s3:GetObject"
+          Resource  = "arn:aws:s3:::txetl-test-drop-123456789012/incoming/*"
+        },
+        {
+          Sid       = "PublicWildcardGrant"
+          Effect    = "Allow"
+          Principal = "*"
+          Action    = ["s3:GetObject", "s3:Put*"]
+          Resource  = ["arn:aws:s3:::txetl-test-drop-123456789012/incoming/*", "arn:aws:s3:::someone-elses-bucket/*"]
+        },
+        {
+          Sid         = "NegatedGrant"
+          Effect      = "Allow"
+          Principal   = { AWS = ["arn:aws:iam::123456789012:root", "*"] }
+          NotAction   = "s3:DeleteObject"
+          NotResource = "arn:aws:s3:::txetl-test-drop-123456789012/reports/*"
+        },
+      ])
+    }))
     allowed_arn_prefixes = var.project_arn_prefixes
   }
 
   assert {
-    condition     = length(output.wildcard_actions) == 0 && length(output.unscoped_resources) == 0
-    error_message = "Bucket policy grants: wildcard actions ${jsonencode(output.wildcard_actions)}, unscoped ${jsonencode(output.unscoped_resources)}"
+    condition     = output.wildcard_actions == ["PublicWildcardGrant: s3:Put*", "NegatedGrant: NotAction"]
+    error_message = "Bucket policy grants: the wildcard actions reported must be exactly the two broken grants', got ${jsonencode(output.wildcard_actions)}"
   }
 
   assert {
-    condition     = length(output.public_principals) == 0
-    error_message = "The bucket policy must not allow anything to everyone: ${jsonencode(output.public_principals)}"
+    condition = output.unscoped_resources == [
+      "PublicWildcardGrant: arn:aws:s3:::someone-elses-bucket/*",
+      "NegatedGrant: NotResource",
+      "NegatedGrant: no resource",
+    ]
+    error_message = "Bucket policy grants: the unscoped resources reported must be exactly the two broken grants', got ${jsonencode(output.unscoped_resources)}"
+  }
+
+  assert {
+    condition     = output.public_principals == ["PublicWildcardGrant", "NegatedGrant"]
+    error_message = "The bucket policy must not allow anything to everyone: only the two public grants may be reported, got ${jsonencode(output.public_principals)}"
   }
 }
 
@@ -332,6 +369,35 @@ run "alerts_key_policy" {
         actions = ["kms:Decrypt", "kms:GenerateDataKey"]
       }
     }
+  }
+
+  assert {
+    condition = (
+      length(jsondecode(output.json).Statement) == 2 &&
+      toset([for s in jsondecode(output.json).Statement : s.Sid]) == toset(["AccountIamPolicies", "CloudWatchAlarms"]) &&
+      alltrue([for s in jsondecode(output.json).Statement : s.Effect == "Allow" && s.Resource == "*"])
+    )
+    error_message = "The key policy must be the account statement and one statement per service principal, each on the key itself (Resource \"*\"): ${output.json}"
+  }
+
+  assert {
+    condition = (
+      one([for s in jsondecode(output.json).Statement : s.Principal if s.Sid == "AccountIamPolicies"]) == { AWS = "arn:aws:iam::123456789012:root" } &&
+      length(setsubtract(
+        ["kms:CancelKeyDeletion", "kms:EnableKeyRotation", "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion"],
+        flatten([for s in jsondecode(output.json).Statement : s.Action if s.Sid == "AccountIamPolicies"])
+      )) == 0
+    )
+    error_message = "The key must be administered by this account's IAM policies (the account root principal), rotation and deletion included: ${output.json}"
+  }
+
+  assert {
+    condition = (
+      one([for s in jsondecode(output.json).Statement : s.Principal if s.Sid == "CloudWatchAlarms"]) == { Service = "cloudwatch.amazonaws.com" } &&
+      toset(flatten([for s in jsondecode(output.json).Statement : s.Action if s.Sid == "CloudWatchAlarms"])) == toset(["kms:Decrypt", "kms:GenerateDataKey"]) &&
+      one([for s in jsondecode(output.json).Statement : s.Condition if s.Sid == "CloudWatchAlarms"]) == { StringEquals = { "aws:SourceAccount" = "123456789012" } }
+    )
+    error_message = "CloudWatch alarms may only decrypt and generate data keys, from this account: ${output.json}"
   }
 }
 

@@ -40,6 +40,14 @@ run "wiring" {
     source = "../modules/transaction-etl"
   }
 
+  # A result no mock default gives: migration_result must be what the migration invocation returned.
+  override_resource {
+    target = module.database.aws_lambda_invocation.migrate[0]
+    values = {
+      result = "{\"status\":\"migrated\",\"schema_version\":\"stack-test-7\"}"
+    }
+  }
+
   assert {
     condition     = module.functions.function_arns["start-workflow"] == "arn:aws:lambda:eu-central-1:123456789012:function:txetl-test-start-workflow"
     error_message = "The per-function overrides must apply (otherwise the wiring asserts below prove nothing)."
@@ -56,7 +64,22 @@ run "wiring" {
   }
 
   assert {
-    condition     = output.function_names["run-etl"] == "txetl-test-run-etl" && output.migration_result == "{\"status\":\"migrated\"}"
-    error_message = "The migration step must run as part of the deployment."
+    condition     = output.function_names["run-etl"] == "txetl-test-run-etl" && jsondecode(output.migration_result) == { status = "migrated", schema_version = "stack-test-7" }
+    error_message = "The migration step must run as part of the deployment (by default) and its result reach migration_result: ${jsonencode(output.migration_result)}"
+  }
+}
+
+run "migrations_switched_off" {
+  module {
+    source = "../modules/transaction-etl"
+  }
+
+  variables {
+    run_migrations = false
+  }
+
+  assert {
+    condition     = output.migration_result == null
+    error_message = "With run_migrations = false no migration may run, so there is no result: ${jsonencode(output.migration_result)}"
   }
 }

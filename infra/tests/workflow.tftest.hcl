@@ -5,6 +5,22 @@ mock_provider "aws" {
   source = "./mocks"
 }
 
+# The mock renders every policy document as the same JSON, so trust and permission policy swapped
+# would still compare equal. Each gets its own JSON here, named by its Id.
+override_data {
+  target = module.policies.data.aws_iam_policy_document.assume_role
+  values = {
+    json = "{\"Version\":\"2012-10-17\",\"Id\":\"states-trust\",\"Statement\":[]}"
+  }
+}
+
+override_data {
+  target = module.policies.data.aws_iam_policy_document.this
+  values = {
+    json = "{\"Version\":\"2012-10-17\",\"Id\":\"state-machine-permissions\",\"Statement\":[]}"
+  }
+}
+
 variables {
   name_prefix              = "txetl-test"
   state_machine_name       = "txetl-test-etl"
@@ -46,6 +62,15 @@ run "standard_state_machine" {
       aws_iam_role_policy.this.policy == module.policies.json
     )
     error_message = "The state machine must run with its own role and policy (content tested in policies.tftest.hcl)."
+  }
+
+  # Against the Ids of the overrides above: a swap inside the policies module's outputs fails too.
+  assert {
+    condition = (
+      jsondecode(aws_iam_role.this.assume_role_policy).Id == "states-trust" &&
+      jsondecode(aws_iam_role_policy.this.policy).Id == "state-machine-permissions"
+    )
+    error_message = "The role must trust Step Functions through the trust policy and carry the permission policy, not the other way round: trust ${jsondecode(aws_iam_role.this.assume_role_policy).Id}, permissions ${jsondecode(aws_iam_role_policy.this.policy).Id}."
   }
 
   assert {

@@ -5,6 +5,9 @@
 # TXETL_HOME: the binary starts its own local PostgreSQL (as root through runuser) and stops it again.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+# Fewer checks than this ran (ok + FAIL lines): the script stopped early or lost checks. A bit below
+# today's count (15); raise it when checks are added.
+min_tests=14
 out_dir="artifacts/txetl-aot"
 bin="$PWD/$out_dir/txetl"
 
@@ -96,5 +99,9 @@ run db stop
 expect "db stop" "0:yes" "$rc:$(grep -q 'Stopped the local PostgreSQL' <<<"$stdout" && echo yes || echo no)"
 if pgrep -f -- "$TXETL_HOME/pgdata" >/dev/null; then fail "a postgres process still runs on $TXETL_HOME/pgdata"; else ok "no postgres process left"; fi
 
+ran=$((passed + failed))
+if [ "$ran" -lt "$min_tests" ]; then
+  fail "cli-aot: only $ran checks ran, at least $min_tests expected (min_tests in scripts/test.d/25-cli-aot.sh)"
+fi
 echo "STAGE cli-aot: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

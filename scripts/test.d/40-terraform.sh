@@ -5,6 +5,10 @@
 # infra/tests/fixtures/lambda (a shell-script bootstrap): Terraform only hashes the packages, and
 # the real Native AOT build takes minutes, so it is not worth building here.
 set -uo pipefail
+# terraform test passes when it finds no test file or run block: fewer run blocks than this ran means
+# test files or runs were lost. Only the runs count here; the other checks are fixed in this script.
+# A bit below today's count (32 runs; the stage line adds 13 checks); raise it when runs are added.
+min_tests=30
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 # Always the repository's CLI config (offline provider mirror), whatever the caller's environment says.
@@ -53,6 +57,10 @@ if [ -n "$summary" ]; then
   ts="$(grep -Eo '[0-9]+ skipped' <<<"$summary" | grep -Eo '[0-9]+' || echo 0)"
   passed=$((passed + tp)); failed=$((failed + tf + ts))
   echo "terraform test: $summary"
+fi
+if [ $((${tp:-0} + ${tf:-0} + ${ts:-0})) -lt "$min_tests" ]; then
+  failed=$((failed + 1))
+  echo "FAIL terraform test: only $((${tp:-0} + ${tf:-0} + ${ts:-0})) run blocks ran, at least $min_tests expected (min_tests in scripts/test.d/40-terraform.sh)"
 fi
 if [ -z "$summary" ] || { [ "$rc" -ne 0 ] && [ "${tf:-0}" -eq 0 ]; }; then
   failed=$((failed + 1)); echo "FAIL terraform test (exit $rc)"
