@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
-using TransactionEtl.Aws.RunEtl.Internal;
+using TransactionEtl.Postgres.Roles.Internal;
 using TransactionEtl.Testing;
 
-namespace TransactionEtl.Aws.Tests.RunEtl;
+namespace TransactionEtl.Postgres.Tests.Roles;
 
 /// <summary>The loader login role is given its password as a SCRAM verifier, never as text a server log could keep.</summary>
 public sealed class LoaderRoleTests
