@@ -76,28 +76,7 @@ public static class DatabaseMigrator
             // DbUp's journal table lives in the schema, so the schema must exist before DbUp looks for it.
             await ExecuteAsync(lockConnection, $"CREATE SCHEMA IF NOT EXISTS \"{Schema}\"", cancellationToken);
 
-            var upgrader = DeployChanges.To
-                .PostgresqlDatabase(connectionString, Schema)
-                .WithScriptsEmbeddedInAssembly(typeof(DatabaseMigrator).Assembly, IsMigration)
-                .JournalToPostgresqlTable(Schema, JournalTable)
-                .WithTransactionPerScript()
-                .WithVariablesDisabled()
-                .LogTo(logger ?? NullLogger.Instance)
-                .Build();
-
-            // DbUp is synchronous; keep it off the caller's thread.
-            var result = await Task.Run(upgrader.PerformUpgrade, cancellationToken);
-            if (!result.Successful)
-            {
-                var script = result.ErrorScript?.Name is { } name && name.StartsWith(ResourcePrefix, StringComparison.Ordinal)
-                    ? name[ResourcePrefix.Length..]
-                    : result.ErrorScript?.Name ?? "(before any script)";
-                throw new TransactionEtlException(
-                    $"migration {script} failed and was rolled back: {result.Error?.Message}", result.Error);
-            }
-            return new MigrationResult(
-                result.Scripts.Select(s => s.Name[ResourcePrefix.Length..]).ToArray(),
-                ScriptNames);
+            return await UpgradeAsync(connectionString, logger, cancellationToken);
         }
         finally
         {
@@ -126,6 +105,33 @@ public static class DatabaseMigrator
             $"SELECT count(DISTINCT scriptname) FROM \"{Schema}\".\"{JournalTable}\" WHERE scriptname = ANY(@names)", connection);
         journaled.Parameters.AddWithValue("names", ScriptNames.Select(name => ResourcePrefix + name).ToArray());
         return (long)(await journaled.ExecuteScalarAsync(cancellationToken))! == ScriptNames.Count;
+    }
+
+    /// <summary>Runs DbUp over the scripts the journal does not list; the caller holds the advisory lock.</summary>
+    private static async Task<MigrationResult> UpgradeAsync(string connectionString, ILogger? logger, CancellationToken cancellationToken)
+    {
+        var upgrader = DeployChanges.To
+            .PostgresqlDatabase(connectionString, Schema)
+            .WithScriptsEmbeddedInAssembly(typeof(DatabaseMigrator).Assembly, IsMigration)
+            .JournalToPostgresqlTable(Schema, JournalTable)
+            .WithTransactionPerScript()
+            .WithVariablesDisabled()
+            .LogTo(logger ?? NullLogger.Instance)
+            .Build();
+
+        // DbUp is synchronous; keep it off the caller's thread.
+        var result = await Task.Run(upgrader.PerformUpgrade, cancellationToken);
+        if (!result.Successful)
+        {
+            var script = result.ErrorScript?.Name is { } name && name.StartsWith(ResourcePrefix, StringComparison.Ordinal)
+                ? name[ResourcePrefix.Length..]
+                : result.ErrorScript?.Name ?? "(before any script)";
+            throw new TransactionEtlException(
+                $"migration {script} failed and was rolled back: {result.Error?.Message}", result.Error);
+        }
+        return new MigrationResult(
+            result.Scripts.Select(s => s.Name[ResourcePrefix.Length..]).ToArray(),
+            ScriptNames);
     }
 
     private static bool IsMigration(string resourceName) =>
