@@ -67,8 +67,7 @@ public static class DatabaseMigrator
         try
         {
             // The common case, every command of the CLI: nothing to apply. Answered from the journal on this
-            // connection, without DbUp's own connection and queries. Measured (AOT txetl, local cluster, means of
-            // 15-20 runs, before/after in alternation): a header-only `run` 113-129 -> 105-111 ms.
+            // connection, without DbUp's own connection and queries (measured: docs/performance.md).
             if (await IsUpToDateAsync(lockConnection, cancellationToken))
             {
                 return new MigrationResult([], ScriptNames);
@@ -77,28 +76,7 @@ public static class DatabaseMigrator
             // DbUp's journal table lives in the schema, so the schema must exist before DbUp looks for it.
             await ExecuteAsync(lockConnection, $"CREATE SCHEMA IF NOT EXISTS \"{Schema}\"", cancellationToken);
 
-            var upgrader = DeployChanges.To
-                .PostgresqlDatabase(connectionString, Schema)
-                .WithScriptsEmbeddedInAssembly(typeof(DatabaseMigrator).Assembly, IsMigration)
-                .JournalToPostgresqlTable(Schema, JournalTable)
-                .WithTransactionPerScript()
-                .WithVariablesDisabled()
-                .LogTo(logger ?? NullLogger.Instance)
-                .Build();
-
-            // DbUp is synchronous; keep it off the caller's thread.
-            var result = await Task.Run(upgrader.PerformUpgrade, cancellationToken);
-            if (!result.Successful)
-            {
-                var script = result.ErrorScript?.Name is { } name && name.StartsWith(ResourcePrefix, StringComparison.Ordinal)
-                    ? name[ResourcePrefix.Length..]
-                    : result.ErrorScript?.Name ?? "(before any script)";
-                throw new TransactionEtlException(
-                    $"migration {script} failed and was rolled back: {result.Error?.Message}", result.Error);
-            }
-            return new MigrationResult(
-                result.Scripts.Select(s => s.Name[ResourcePrefix.Length..]).ToArray(),
-                ScriptNames);
+            return await UpgradeAsync(connectionString, logger, cancellationToken);
         }
         finally
         {
@@ -127,6 +105,33 @@ public static class DatabaseMigrator
             $"SELECT count(DISTINCT scriptname) FROM \"{Schema}\".\"{JournalTable}\" WHERE scriptname = ANY(@names)", connection);
         journaled.Parameters.AddWithValue("names", ScriptNames.Select(name => ResourcePrefix + name).ToArray());
         return (long)(await journaled.ExecuteScalarAsync(cancellationToken))! == ScriptNames.Count;
+    }
+
+    /// <summary>Runs DbUp over the scripts the journal does not list; the caller holds the advisory lock.</summary>
+    private static async Task<MigrationResult> UpgradeAsync(string connectionString, ILogger? logger, CancellationToken cancellationToken)
+    {
+        var upgrader = DeployChanges.To
+            .PostgresqlDatabase(connectionString, Schema)
+            .WithScriptsEmbeddedInAssembly(typeof(DatabaseMigrator).Assembly, IsMigration)
+            .JournalToPostgresqlTable(Schema, JournalTable)
+            .WithTransactionPerScript()
+            .WithVariablesDisabled()
+            .LogTo(logger ?? NullLogger.Instance)
+            .Build();
+
+        // DbUp is synchronous; keep it off the caller's thread.
+        var result = await Task.Run(upgrader.PerformUpgrade, cancellationToken);
+        if (!result.Successful)
+        {
+            var script = result.ErrorScript?.Name is { } name && name.StartsWith(ResourcePrefix, StringComparison.Ordinal)
+                ? name[ResourcePrefix.Length..]
+                : result.ErrorScript?.Name ?? "(before any script)";
+            throw new TransactionEtlException(
+                $"migration {script} failed and was rolled back: {result.Error?.Message}", result.Error);
+        }
+        return new MigrationResult(
+            result.Scripts.Select(s => s.Name[ResourcePrefix.Length..]).ToArray(),
+            ScriptNames);
     }
 
     private static bool IsMigration(string resourceName) =>

@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
 using TransactionEtl.Core;
@@ -23,14 +20,13 @@ namespace TransactionEtl.Postgres;
 /// through <c>runuser</c>; as any other user they run directly.</para>
 /// <para>Concurrent starters (two CLI commands at once) are serialized by an exclusive lock on a file in the
 /// root directory; a running server is found again through its <c>postmaster.pid</c>.</para>
+/// <para>Split by concern: this file holds the public surface and the status; creating the cluster (initdb),
+/// starting the server, and the settings file live in the other <c>LocalPostgres.*.cs</c> files.</para>
 /// </remarks>
-public sealed class LocalPostgres
+public sealed partial class LocalPostgres
 {
     /// <summary>The cluster's superuser role.</summary>
     public const string SuperUser = "postgres";
-
-    private const string ConfigFileName = "txetl.conf";
-    private const string LockFileName = ".lock";
 
     // sun_path holds 104 bytes on macOS and 108 on Linux, including the terminating NUL.
     private const int MaxSocketPathBytes = 103;
@@ -46,15 +42,7 @@ public sealed class LocalPostgres
         {
             throw new ArgumentException("RootDirectory is required.", nameof(options));
         }
-        foreach (var (name, value) in options.ServerSettings ?? new Dictionary<string, string>())
-        {
-            // Written into a config file: a line break or an odd name would let a value add settings of its own.
-            if (name.Length == 0 || !name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '_' or '.')
-                || value.Contains('\n', StringComparison.Ordinal) || value.Contains('\r', StringComparison.Ordinal))
-            {
-                throw new ArgumentException($"ServerSettings: '{name}' is not a plain setting name, or its value holds a line break.", nameof(options));
-            }
-        }
+        ValidateServerSettings(options);
         _options = options;
         RootDirectory = Path.GetFullPath(options.RootDirectory);
         DataDirectory = Path.Combine(RootDirectory, "pgdata");
@@ -80,7 +68,8 @@ public sealed class LocalPostgres
     /// <summary>Directory of the server programs in use; known once the cluster was created or started here.</summary>
     public string? BinDirectory { get; private set; }
 
-    /// <summary>Port of the running server; known after <see cref="EnsureStartedAsync"/> or a running <see cref="GetStatus"/>.</summary>
+    /// <summary>Port of the running server; known after <see cref="EnsureStartedAsync"/> or <see cref="RestartAsync"/>
+    /// (<see cref="GetStatus"/> reports the port without setting this).</summary>
     public int? Port { get; private set; }
 
     /// <summary>True when the server also listens on a Unix socket (the data directory path is short enough).</summary>
@@ -95,12 +84,9 @@ public sealed class LocalPostgres
             return new LocalPostgresStatus(LocalPostgresState.NotCreated, DataDirectory, null, null);
         }
         var pidFile = ReadPidFile();
-        if (pidFile is { IsAlive: true })
-        {
-            Port = pidFile.Port;
-            return new LocalPostgresStatus(LocalPostgresState.Running, DataDirectory, pidFile.Port, pidFile.Pid);
-        }
-        return new LocalPostgresStatus(LocalPostgresState.Stopped, DataDirectory, null, null);
+        return pidFile is { IsAlive: true }
+            ? new LocalPostgresStatus(LocalPostgresState.Running, DataDirectory, pidFile.Port, pidFile.Pid)
+            : new LocalPostgresStatus(LocalPostgresState.Stopped, DataDirectory, null, null);
     }
 
     /// <summary>
@@ -114,6 +100,7 @@ public sealed class LocalPostgres
         var status = GetStatus();
         if (status.State == LocalPostgresState.Running)
         {
+            Port = status.Port;
             return;
         }
         BinDirectory = await ChooseBinDirectoryAsync(cancellationToken);
@@ -147,7 +134,8 @@ public sealed class LocalPostgres
     /// </summary>
     public async Task RestartAsync(CancellationToken cancellationToken = default)
     {
-        if (GetStatus().State != LocalPostgresState.Running)
+        var status = GetStatus();
+        if (status.State != LocalPostgresState.Running)
         {
             throw new InvalidOperationException("The cluster is not running.");
         }
@@ -159,7 +147,8 @@ public sealed class LocalPostgres
         {
             throw new TransactionEtlException($"could not restart PostgreSQL in {DataDirectory}: {result.FirstErrorLine}; see {LogFile}");
         }
-        GetStatus();
+        // The port is read back from postmaster.pid: this instance may not be the one that started the server.
+        Port = GetStatus().Port ?? status.Port;
     }
 
     /// <summary>An Npgsql connection string for the running server (Unix socket when available, no password then).</summary>
@@ -230,241 +219,6 @@ public sealed class LocalPostgres
         {
             throw new TransactionEtlException(
                 $"cannot read {DataDirectory}: it belongs to another OS user; run as that user, or set TXETL_HOME to a directory of your own", ex);
-        }
-    }
-
-    private void CreateRootDirectory()
-    {
-        if (!Directory.Exists(RootDirectory) && !OperatingSystem.IsWindows())
-        {
-            // 0755 so that the service user can traverse it when we are root.
-            Directory.CreateDirectory(
-                RootDirectory,
-                UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
-                | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        }
-    }
-
-    private async Task<FileStream> AcquireLockAsync(CancellationToken cancellationToken)
-    {
-        var path = Path.Combine(RootDirectory, LockFileName);
-        var deadline = DateTime.UtcNow + _options.Timeout;
-        while (true)
-        {
-            try
-            {
-                // On Unix, FileShare.None takes an flock(LOCK_EX) that the kernel drops if the process dies.
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
-            }
-            catch (IOException ex)
-            {
-                throw new TransactionEtlException(
-                    $"another process has been starting the database in {RootDirectory} for over {TimeoutSeconds}s; retry, or remove {path} if no txetl is running",
-                    ex);
-            }
-        }
-    }
-
-    /// <summary>Picks the first programs found, but for an existing cluster the ones of its major version.</summary>
-    private async Task<string> ChooseBinDirectoryAsync(CancellationToken cancellationToken)
-    {
-        var candidates = PostgresBinaryLocator.LocateAll(
-            _options.SearchPath ?? Environment.GetEnvironmentVariable("PATH"),
-            _options.SearchPatterns ?? PostgresBinaryLocator.DefaultSearchPatterns);
-        var clusterMajor = PostgresBinaryLocator.ReadClusterMajorVersion(DataDirectory);
-        if (clusterMajor is null)
-        {
-            return candidates[0];
-        }
-        foreach (var candidate in candidates)
-        {
-            var version = await ProcessRunner.RunAsync(Path.Combine(candidate, "postgres"), ["--version"], null, cancellationToken);
-            // "postgres (PostgreSQL) 15.8 (Debian 15.8-0+deb12u1)"
-            var words = version.StandardOutput.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            var number = words.Length >= 3 ? words[2].Split('.')[0] : string.Empty;
-            if (number == clusterMajor.Value.ToString(CultureInfo.InvariantCulture))
-            {
-                return candidate;
-            }
-        }
-        throw new TransactionEtlException(
-            $"the cluster in {DataDirectory} was created by PostgreSQL {clusterMajor} but only other versions were found ({string.Join(", ", candidates)}); " +
-            $"install PostgreSQL {clusterMajor} or remove {RootDirectory} to create a new cluster");
-    }
-
-    private async Task InitializeAsync(CancellationToken cancellationToken)
-    {
-        if (Directory.Exists(DataDirectory))
-        {
-            if (Directory.EnumerateFileSystemEntries(DataDirectory).Any())
-            {
-                throw new TransactionEtlException(
-                    $"{DataDirectory} exists but holds no PostgreSQL cluster (no PG_VERSION); remove it so that a new cluster can be created there");
-            }
-        }
-        else if (!OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-
-        var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))
-            .Replace('+', '-').Replace('/', '_');
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-        await using (var writer = new StreamWriter(PasswordFile, Encoding.ASCII, options))
-        {
-            await writer.WriteLineAsync(password.AsMemory(), cancellationToken);
-        }
-
-        if (_runAs is not null)
-        {
-            await ChownAsync(DataDirectory, cancellationToken);
-            await ChownAsync(PasswordFile, cancellationToken);
-            var reach = await ProcessRunner.RunAsync("test", ["-w", DataDirectory, "-a", "-r", PasswordFile], _runAs, cancellationToken);
-            if (reach.ExitCode != 0)
-            {
-                throw new TransactionEtlException(
-                    $"the '{_runAs}' OS user cannot reach {RootDirectory}: every parent directory must be searchable by it (chmod o+x), " +
-                    "or set TXETL_HOME to a directory such as /var/tmp/txetl");
-            }
-        }
-
-        string[] arguments =
-        [
-            "-D", DataDirectory,
-            "-U", SuperUser,
-            $"--pwfile={PasswordFile}",
-            "--encoding=UTF8",
-            "--locale=C",
-            "--auth-local=trust",
-            "--auth-host=scram-sha-256",
-        ];
-        if (!_options.Fsync)
-        {
-            arguments = [.. arguments, "--no-sync"];
-        }
-        var result = await RunToolAsync("initdb", arguments, cancellationToken);
-        if (result.ExitCode != 0)
-        {
-            throw new TransactionEtlException($"initdb failed for {DataDirectory}: {result.FirstErrorLine}");
-        }
-        // Our settings live in their own file, rewritten at every start (see WriteConfigAsync).
-        await File.AppendAllTextAsync(
-            Path.Combine(DataDirectory, "postgresql.conf"),
-            $"\n# TransactionEtl: settings of the embedded cluster, rewritten at every start.\ninclude_if_exists = '{ConfigFileName}'\n",
-            cancellationToken);
-    }
-
-    private async Task StartAsync(CancellationToken cancellationToken)
-    {
-        await WriteConfigAsync(cancellationToken);
-        var pidFile = Path.Combine(DataDirectory, PostmasterPidFile.FileName);
-        if (File.Exists(pidFile))
-        {
-            // GetStatus found no live postgres behind it: left over by a killed server or a reboot.
-            File.Delete(pidFile);
-        }
-
-        // A free port can be taken by someone else between probing and binding; try a few.
-        ProcessResult? result = null;
-        for (var attempt = 0; attempt < 3; attempt++)
-        {
-            var port = FindFreeLoopbackPort();
-            result = await RunToolAsync(
-                "pg_ctl",
-                ["start", "-D", DataDirectory, "-w", "-t", TimeoutSeconds, "-l", LogFile, "-o", $"-p {port.ToString(CultureInfo.InvariantCulture)}"],
-                cancellationToken);
-            if (result.ExitCode == 0)
-            {
-                var status = GetStatus();
-                if (status.State == LocalPostgresState.Running)
-                {
-                    return;
-                }
-            }
-            if (!LogTail().Contains("could not bind", StringComparison.OrdinalIgnoreCase))
-            {
-                break;
-            }
-        }
-        throw new TransactionEtlException(
-            $"PostgreSQL did not start in {DataDirectory}: {LastLogLine() ?? result?.FirstErrorLine}; see {LogFile}");
-    }
-
-    private async Task WriteConfigAsync(CancellationToken cancellationToken)
-    {
-        var socketDirectories = UsesUnixSocket ? DataDirectory.Replace("'", "''", StringComparison.Ordinal) : string.Empty;
-        var fsync = _options.Fsync ? "on" : "off";
-        var config = new StringBuilder()
-            .AppendLine("# Written by TransactionEtl (LocalPostgres) at every start; edits are overwritten.")
-            .AppendLine("listen_addresses = '127.0.0.1'")
-            .AppendLine(CultureInfo.InvariantCulture, $"unix_socket_directories = '{socketDirectories}'")
-            .AppendLine("unix_socket_permissions = 0700")
-            .AppendLine(CultureInfo.InvariantCulture, $"fsync = {fsync}")
-            .AppendLine(CultureInfo.InvariantCulture, $"synchronous_commit = {fsync}")
-            .AppendLine(CultureInfo.InvariantCulture, $"full_page_writes = {fsync}")
-            .AppendLine("password_encryption = 'scram-sha-256'");
-        foreach (var (name, value) in _options.ServerSettings ?? new Dictionary<string, string>())
-        {
-            config.AppendLine(CultureInfo.InvariantCulture, $"{name} = '{value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "''", StringComparison.Ordinal)}'");
-        }
-        var text = config.ToString();
-        var path = Path.Combine(DataDirectory, ConfigFileName);
-        await File.WriteAllTextAsync(path, text, cancellationToken);
-        if (_runAs is not null)
-        {
-            await ChownAsync(path, cancellationToken);
-        }
-    }
-
-    private string LogTail()
-    {
-        try
-        {
-            using var stream = new FileStream(LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            stream.Seek(Math.Max(0, stream.Length - 4096), SeekOrigin.Begin);
-            using var reader = new StreamReader(stream);
-            return reader.ReadToEnd();
-        }
-        catch (IOException)
-        {
-            return string.Empty;
-        }
-    }
-
-    private string? LastLogLine() =>
-        LogTail().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
-
-    private static int FindFreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
-    private Task<ProcessResult> RunToolAsync(string program, IEnumerable<string> arguments, CancellationToken cancellationToken) =>
-        ProcessRunner.RunAsync(
-            Path.Combine(BinDirectory ?? throw new InvalidOperationException("No bin directory chosen."), program),
-            arguments,
-            _runAs,
-            cancellationToken);
-
-    private async Task ChownAsync(string path, CancellationToken cancellationToken)
-    {
-        var result = await ProcessRunner.RunAsync("chown", [$"{_runAs}:", path], null, cancellationToken);
-        if (result.ExitCode != 0)
-        {
-            throw new TransactionEtlException(
-                $"could not give {path} to the '{_runAs}' OS user: {result.FirstErrorLine} (as root the cluster runs as that user; create it with `useradd --system {_runAs}`)");
         }
     }
 }

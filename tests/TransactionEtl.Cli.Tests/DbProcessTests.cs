@@ -39,6 +39,7 @@ public sealed class DbProcessTests
             Assert.All(results, r => Assert.True(r.ExitCode == 0, r.Stderr));
             var local = new LocalPostgres(new LocalPostgresOptions { RootDirectory = home.Path });
             Assert.Equal(LocalPostgresState.Running, local.GetStatus().State);
+            await local.EnsureStartedAsync(); // reuses the running server and takes its port
             Assert.Equal(DatabaseMigrator.ScriptNames, await JournalAsync(local.GetConnectionString("txetl")));
         }
         finally

@@ -36,6 +36,31 @@ public sealed class LocalPostgresTests
         Assert.False(await postgres.StopAsync());
     }
 
+    [Fact]
+    public async Task Reading_the_status_sets_nothing_and_a_restart_reads_the_port_itself()
+    {
+        using var scratch = new ScratchDirectory();
+        var owner = new LocalPostgres(new LocalPostgresOptions { RootDirectory = scratch.Path, Fsync = false });
+        await owner.EnsureStartedAsync();
+        try
+        {
+            var other = new LocalPostgres(new LocalPostgresOptions { RootDirectory = scratch.Path, Fsync = false });
+
+            Assert.Equal(owner.Port, other.GetStatus().Port);
+            Assert.Null(other.Port);
+            Assert.Throws<InvalidOperationException>(() => other.GetConnectionString());
+
+            await other.RestartAsync();
+
+            Assert.Equal(owner.Port, other.Port);
+            Assert.Equal("1", await ScalarAsync(other.GetConnectionString(), "SELECT 1"));
+        }
+        finally
+        {
+            await owner.StopAsync();
+        }
+    }
+
     [Theory]
     [InlineData("ssl\nlisten_addresses", "on")]
     [InlineData("ssl = on #", "on")]
@@ -93,6 +118,7 @@ public sealed class LocalPostgresTests
 
             Assert.NotEqual(pid, first.GetStatus().Pid);
             Assert.Equal(second.Port, first.Port);
+            Assert.Equal(first.Port, first.GetStatus().Port);
             Assert.Equal("1", await ScalarAsync(first.GetConnectionString(), "SELECT 1"));
         }
         finally

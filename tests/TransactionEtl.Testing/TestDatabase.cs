@@ -33,13 +33,7 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         var cluster = await TestCluster.GetAsync();
         var name = "test_" + Interlocked.Increment(ref _counter).ToString(CultureInfo.InvariantCulture) + "_" + Guid.NewGuid().ToString("N")[..12];
-        await using (var connection = new NpgsqlConnection(cluster.AdminConnectionString))
-        {
-            await connection.OpenAsync(cancellationToken);
-            // Identifiers cannot be parameters; the name is generated above and quoted.
-            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await ClusterDatabases.CreateAsync(cluster.AdminConnectionString, name, cancellationToken);
         var database = new TestDatabase(cluster, name);
         if (migrate)
         {
@@ -61,9 +55,6 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         // Pooled idle connections of this process would otherwise hold the database open.
         NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(Cluster.AdminConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection);
-        await command.ExecuteNonQueryAsync();
+        await ClusterDatabases.DropAsync(Cluster.AdminConnectionString, Name);
     }
 }

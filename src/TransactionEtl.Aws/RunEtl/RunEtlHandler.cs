@@ -11,6 +11,7 @@ using TransactionEtl.Aws.Secrets;
 using TransactionEtl.Core;
 using TransactionEtl.Postgres;
 using TransactionEtl.Postgres.Loading;
+using TransactionEtl.Postgres.Roles.Internal;
 
 namespace TransactionEtl.Aws.RunEtl;
 

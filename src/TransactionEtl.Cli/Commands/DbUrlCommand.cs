@@ -42,7 +42,7 @@ internal sealed class DbUrlCommand : Command
         }
         await DatabaseTarget.ConnectAsync(settings, _environment, cancellationToken);
         var local = DatabaseTarget.Local(_environment);
-        local.GetStatus();
+        await local.EnsureStartedAsync(cancellationToken); // running already: reads its port
         _environment.Output.WriteLine(settings.Tcp
             ? local.GetTcpUrl(DatabaseTarget.LocalDatabase)
             : local.GetUrl(DatabaseTarget.LocalDatabase));

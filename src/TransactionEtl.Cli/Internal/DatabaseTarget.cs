@@ -1,4 +1,3 @@
-using Npgsql;
 using TransactionEtl.Postgres;
 
 namespace TransactionEtl.Cli.Internal;
@@ -42,29 +41,8 @@ internal static class DatabaseTarget
         }
         var local = Local(environment);
         await local.EnsureStartedAsync(cancellationToken);
-        await CreateLocalDatabaseAsync(local, cancellationToken);
+        await ClusterDatabases.EnsureAsync(local.GetConnectionString(), LocalDatabase, cancellationToken);
         return (local.GetConnectionString(LocalDatabase), local);
-    }
-
-    private static async Task CreateLocalDatabaseAsync(LocalPostgres local, CancellationToken cancellationToken)
-    {
-        await using var connection = new NpgsqlConnection(local.GetConnectionString());
-        await connection.OpenAsync(cancellationToken);
-        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection);
-        exists.Parameters.AddWithValue("name", LocalDatabase);
-        if (await exists.ExecuteScalarAsync(cancellationToken) is not null)
-        {
-            return;
-        }
-        try
-        {
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{LocalDatabase}\"", connection);
-            await create.ExecuteNonQueryAsync(cancellationToken);
-        }
-        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
-        {
-            // Another txetl created it at the same moment.
-        }
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;

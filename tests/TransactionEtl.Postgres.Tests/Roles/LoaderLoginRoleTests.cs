@@ -1,13 +1,13 @@
 using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
-using TransactionEtl.Aws.RunEtl.Internal;
+using TransactionEtl.Postgres.Roles.Internal;
 using TransactionEtl.Testing;
 
-namespace TransactionEtl.Aws.Tests.RunEtl;
+namespace TransactionEtl.Postgres.Tests.Roles;
 
 /// <summary>The loader login role is given its password as a SCRAM verifier, never as text a server log could keep.</summary>
-public sealed class LoaderRoleTests
+public sealed class LoaderLoginRoleTests
 {
     [Fact]
     public void The_verifier_keys_reproduce_the_RFC_7677_example_exchange()

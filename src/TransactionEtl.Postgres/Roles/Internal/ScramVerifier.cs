@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace TransactionEtl.Aws.RunEtl.Internal;
+namespace TransactionEtl.Postgres.Roles.Internal;
 
 /// <summary>
 /// The SCRAM-SHA-256 verifier PostgreSQL stores for a password (RFC 5802/7677, PostgreSQL's
