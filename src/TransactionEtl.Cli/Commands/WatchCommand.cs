@@ -106,7 +106,7 @@ internal sealed class WatchCommand : Command
                         seen.Remove(gone);
                     }
 
-                    await Task.Delay(settings.PollMilliseconds, cancellationToken);
+                    await Task.Delay(TimeSpan.FromMilliseconds(settings.PollMilliseconds), _environment.Time, cancellationToken);
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
