@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Npgsql;
 using TransactionEtl.Core;
 using TransactionEtl.Testing;
+using TransactionEtl.Testing.Faults;
 
 namespace TransactionEtl.Cli.Tests;
 
@@ -19,11 +20,28 @@ public sealed class RunProcessTests(PostgresFixture db) : IClassFixture<Postgres
         var file = Path.Combine(work, "twice.csv");
         Assert.Equal(0, (await RunTestSupport.RunAsync(work, "sample", "--rows", "100000", "--seed", "811", file)).ExitCode);
 
-        using var a = CliTestHost.StartProcess(null, null, "run", "--database-url", db.ConnectionString, "--json", file);
-        using var b = CliTestHost.StartProcess(null, null, "run", "--database-url", db.ConnectionString, "--json", file);
-        var results = await Task.WhenAll(CliTestHost.WaitAsync(a), CliTestHost.WaitAsync(b));
+        // The gate lets both processes connect and start their loads but stops the first writer at its COPY
+        // (SHARE conflicts with the COPY's ROW EXCLUSIVE), while it holds the file's source lock. The gate opens
+        // only once the server shows the other process waiting for that source lock, blocked by the writer:
+        // both processes are then inside their load at the same time. The lock timeout is raised so that a slow
+        // process start cannot fail the writer waiting at the gate.
+        CliResult[] results;
+        var activity = new ServerActivity(db.ConnectionString);
+        await using (var gate = await LockHolder.HoldAsync(db.ConnectionString, "LOCK TABLE txetl.transactions IN SHARE MODE"))
+        {
+            using var a = CliTestHost.StartProcess(null, null, "run", "--database-url", db.ConnectionString, "--lock-timeout", "600", "--json", file);
+            using var b = CliTestHost.StartProcess(null, null, "run", "--database-url", db.ConnectionString, "--lock-timeout", "600", "--json", file);
+            var waits = Task.WhenAll(CliTestHost.WaitAsync(a), CliTestHost.WaitAsync(b));
+            string? Exited() => waits.IsCompleted || a.HasExited || b.HasExited ? "a process exited before the gate opened" : null;
+            var writer = await activity.WaitForSessionAsync(ServerActivity.BlockedBy(gate.Pid), "one process's COPY at the gate", Exited);
+            await activity.WaitForSessionAsync($"{ServerActivity.WaitingForAdvisoryLock} AND {ServerActivity.BlockedBy(writer)}",
+                "the other process waiting for the source lock the first holds", Exited);
+            Assert.False(a.HasExited || b.HasExited, "a process exited while the gate was closed");
+            await gate.ReleaseAsync();
+            results = await waits;
+        }
 
-        Assert.All(results, r => Assert.Equal(0, r.ExitCode));
+        Assert.All(results, r => Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}: {r.Stderr}"));
         var statuses = results.Select(r => Assert.Single(RunTestSupport.Summaries(r.Stdout)).Status).Order(StringComparer.Ordinal);
         Assert.Equal(new[] { FileStatus.AlreadyLoaded, FileStatus.Loaded }, statuses);
         Assert.Equal(100_000L, await ScalarAsync<long>("SELECT count(*) FROM txetl.transactions WHERE transaction_id LIKE 'TX811-%'"));

@@ -31,7 +31,11 @@ internal static class RunTestSupport
         JsonSerializer.Deserialize(json, FileSummaryJsonContext.Default.IReadOnlyListFileSummary)!.ToList();
 
     /// <summary>Runs real argv in-process with a cancellation token (for watch), output captured.</summary>
-    public static async Task<CliResult> RunCancellableAsync(string workingDirectory, CancellationToken cancellationToken, params string[] args)
+    public static Task<CliResult> RunCancellableAsync(string workingDirectory, CancellationToken cancellationToken, params string[] args) =>
+        RunCancellableAsync(workingDirectory, TimeProvider.System, cancellationToken, args);
+
+    /// <summary>As above, with the clock the command sleeps on (see <see cref="PollClock"/>).</summary>
+    public static async Task<CliResult> RunCancellableAsync(string workingDirectory, TimeProvider time, CancellationToken cancellationToken, params string[] args)
     {
         await using var stdout = new SynchronizedStringWriter();
         await using var stderr = new StringWriter();
@@ -43,7 +47,7 @@ internal static class RunTestSupport
             Interactive = InteractionSupport.No,
         });
         console.Profile.Width = 32_767;
-        var environment = new CliEnvironment(console, stderr, Environment.GetEnvironmentVariable, workingDirectory);
+        var environment = new CliEnvironment(console, stderr, Environment.GetEnvironmentVariable, workingDirectory) { Time = time };
         var exitCode = await TxetlApp.RunAsync(args, environment, cancellationToken);
         return new CliResult(exitCode, stdout.ToString(), stderr.ToString());
     }

@@ -22,7 +22,10 @@ public sealed class WatchCommandTests(PostgresFixture db) : IClassFixture<Postgr
         {
             var watch = RunTestSupport.RunCancellableAsync(_dir.Path, stop.Token, "watch", "inbox", "--poll-ms", "100", "--database-url", db.ConnectionString);
             await WaitForAsync(() => File.Exists(Path.Combine(inbox, "processed", "a-existing.csv")), watch);
-            File.Copy(Path.Combine(RunTestSupport.SamplesDirectory, "file-level", "missing-column.csv"), Path.Combine(inbox, "b-new.csv"));
+            // Written under another name and renamed: the file appears complete, so no look can see it half-written.
+            var partial = Path.Combine(_dir.Path, "b-new.partial");
+            File.Copy(Path.Combine(RunTestSupport.SamplesDirectory, "file-level", "missing-column.csv"), partial);
+            File.Move(partial, Path.Combine(inbox, "b-new.csv"));
             await WaitForAsync(() => File.Exists(Path.Combine(inbox, "rejected", "b-new.summary.json")), watch);
             await stop.CancelAsync();
             var result = await watch;
@@ -57,14 +60,20 @@ public sealed class WatchCommandTests(PostgresFixture db) : IClassFixture<Postgr
     {
         var inbox = Directory.CreateDirectory(Path.Combine(_dir.Path, "slow")).FullName;
         var path = Path.Combine(inbox, "growing.csv");
+        var processed = Path.Combine(inbox, "processed", "growing.summary.json");
         var lines = File.ReadAllLines(Path.Combine(RunTestSupport.SamplesDirectory, "transactions.csv"))
             .Select(l => l.Replace("TX2029-", "GROW-", StringComparison.Ordinal)).ToArray();
 
+        // The watch sleeps on a clock the test steps: each piece is written between two looks, so every look
+        // while the file grows sees a new size, however slow the machine. A load of a partial file would show
+        // fewer rows.
+        var clock = new PollClock();
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var watch = RunTestSupport.RunCancellableAsync(_dir.Path, stop.Token, "watch", "slow", "--poll-ms", "300", "--database-url", db.ConnectionString);
+        var watch = RunTestSupport.RunCancellableAsync(_dir.Path, clock, stop.Token, "watch", "slow", "--poll-ms", "300", "--database-url", db.ConnectionString);
+        await clock.WaitForSleepAsync(watch);
+        var looks = 0;
         await using (var writer = new StreamWriter(path))
         {
-            // Written in pieces, slower than the poll: a load of a partial file would show fewer rows.
             foreach (var chunk in lines.Chunk(60))
             {
                 foreach (var line in chunk)
@@ -73,15 +82,22 @@ public sealed class WatchCommandTests(PostgresFixture db) : IClassFixture<Postgr
                 }
 
                 await writer.FlushAsync();
-                await Task.Delay(150);
+                await clock.NextLookAsync(watch);
+                looks++;
+                Assert.True(File.Exists(path), $"loaded after look {looks}, while the file was still growing");
+                Assert.False(File.Exists(processed));
             }
         }
 
-        await WaitForAsync(() => File.Exists(Path.Combine(inbox, "processed", "growing.summary.json")), watch);
+        // The next look sees the size of the last look again: the file has settled and is loaded in that look.
+        await clock.NextLookAsync(watch);
+        Assert.True(File.Exists(processed), "not loaded in the first look that saw the same size twice");
+        Assert.False(File.Exists(path));
         await stop.CancelAsync();
-        await watch;
+        Assert.Equal(0, (await watch).ExitCode);
 
-        Assert.Equal(300, ReadSummary(Path.Combine(inbox, "processed", "growing.summary.json")).RowsTotal);
+        Assert.Equal(6, looks);
+        Assert.Equal(300, ReadSummary(processed).RowsTotal);
     }
 
     private static FileSummary ReadSummary(string path) =>

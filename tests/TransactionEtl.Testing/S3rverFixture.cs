@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
@@ -9,10 +8,10 @@ namespace TransactionEtl.Testing;
 
 /// <summary>
 /// A real S3-compatible server for tests: npm <c>s3rver</c> (tools/node, installed by scripts/test.sh)
-/// on 127.0.0.1 and a free port, storing in a temporary directory removed on dispose. Use as an
+/// on 127.0.0.1 and a port the OS gives it (bound once, by the server itself), storing in a temporary directory removed on dispose. Use as an
 /// <c>IClassFixture</c>. s3rver accepts SigV4 with access key and secret <c>S3RVER</c>.
 /// </summary>
-public sealed class S3rverFixture : IAsyncLifetime
+public sealed partial class S3rverFixture : IAsyncLifetime
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "txetl-s3rver-" + Guid.NewGuid().ToString("N"));
     private Process? _process;
@@ -44,7 +43,10 @@ public sealed class S3rverFixture : IAsyncLifetime
             throw new InvalidOperationException($"{script} is missing; run `npm ci --prefix tools/node` (scripts/test.sh does).");
         }
         Directory.CreateDirectory(_directory);
-        await StartAsync(script, FreePort.Next, attempts: 3, pause: TimeSpan.Zero);
+        // Port 0: the server binds a port the OS picks and keeps it, and says which on stdout. A port probed free
+        // here and bound later by the server could be taken in between by another test's server, which the
+        // readiness check would then have mistaken for this one.
+        await StartAsync(script, () => 0, attempts: 3, pause: TimeSpan.Zero);
     }
 
     /// <summary>Kills the server (SIGKILL: open responses are cut mid-body), keeping its stored objects.</summary>
@@ -64,9 +66,9 @@ public sealed class S3rverFixture : IAsyncLifetime
         for (var attempt = 1; ; attempt++)
         {
             var candidate = port();
-            if (await TryStartAsync(script, candidate))
+            if (await TryStartAsync(script, candidate) is { } listening)
             {
-                Endpoint = new Uri($"http://127.0.0.1:{candidate}/");
+                Endpoint = new Uri($"http://127.0.0.1:{listening}/");
                 return;
             }
             Kill();
@@ -80,7 +82,8 @@ public sealed class S3rverFixture : IAsyncLifetime
         }
     }
 
-    private async Task<bool> TryStartAsync(string script, int port)
+    /// <summary>Starts the server on <paramref name="port"/> (0: any) and returns the port it listens on, or null if it exited.</summary>
+    private async Task<int?> TryStartAsync(string script, int port)
     {
         var psi = new ProcessStartInfo("node")
         {
@@ -92,13 +95,28 @@ public sealed class S3rverFixture : IAsyncLifetime
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        // s3rver's CLI prints this line (even with --silent) once its server listens.
+        var listening = new TaskCompletionSource<int?>(TaskCreationOptions.RunContinuationsAsynchronously);
         _process = Process.Start(psi) ?? throw new InvalidOperationException("node did not start");
         _process.ErrorDataReceived += (_, e) => { lock (_stderr) { _stderr.AppendLine(e.Data); } };
-        _process.OutputDataReceived += (_, _) => { };
+        _process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                listening.TrySetResult(null); // stdout closed: the server exited without listening
+            }
+            else if (ListeningLine().Match(e.Data) is { Success: true } match)
+            {
+                listening.TrySetResult(int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+            }
+        };
         _process.BeginErrorReadLine();
         _process.BeginOutputReadLine();
-        return await WaitForPortAsync(port, _process);
+        return await listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^S3rver listening on 127\.0\.0\.1:([0-9]+)")]
+    private static partial System.Text.RegularExpressions.Regex ListeningLine();
 
     /// <summary>A client for this server the way the functions build theirs (path style, no chunked uploads).</summary>
     public IAmazonS3 CreateClient() =>
@@ -169,27 +187,5 @@ public sealed class S3rverFixture : IAsyncLifetime
         }
         _process?.Dispose();
         _process = null;
-    }
-
-    private static async Task<bool> WaitForPortAsync(int port, Process process)
-    {
-        for (var i = 0; i < 200; i++)
-        {
-            if (process.HasExited)
-            {
-                return false;
-            }
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync("127.0.0.1", port);
-                return true;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(50);
-            }
-        }
-        return false;
     }
 }

@@ -108,7 +108,7 @@ internal sealed class WatchCommand : Command
                     seen.Remove(gone);
                 }
 
-                await Task.Delay(watch.Settings.PollMilliseconds, cancellationToken);
+                await Task.Delay(TimeSpan.FromMilliseconds(watch.Settings.PollMilliseconds), _environment.Time, cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

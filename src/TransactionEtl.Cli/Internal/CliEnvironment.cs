@@ -35,6 +35,9 @@ internal sealed class CliEnvironment
 
     public string CurrentDirectory { get; }
 
+    /// <summary>The clock <c>watch</c> sleeps on between two looks; a test steps it to make each look an event.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>Set from <c>--verbose</c> once the command line is parsed.</summary>
     public bool Verbose { get; set; }
 

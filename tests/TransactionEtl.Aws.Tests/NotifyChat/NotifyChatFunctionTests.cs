@@ -6,8 +6,13 @@ using TransactionEtl.Testing;
 
 namespace TransactionEtl.Aws.Tests.NotifyChat;
 
-public sealed class NotifyChatFunctionTests
+[Collection(ProcessEnvironmentWriters.Name)]
+public sealed class NotifyChatFunctionTests : IDisposable
 {
+    private readonly ProcessEnvironment _environment = new();
+
+    public void Dispose() => _environment.Dispose();
+
     [Fact]
     public async Task The_registered_notify_chat_function_reads_its_secret_through_ssm_and_posts()
     {
@@ -15,8 +20,7 @@ public sealed class NotifyChatFunctionTests
         await using var ssm = new SsmLoopback((id, _) => id == "prod/txetl/chat"
             ? $$"""{"slack_webhook_url":"{{webhooks.BaseUri}}services/T1/B1/function-test-token"}""" : null);
         // The SSM client uses AWSSDK.Core's default credential chain, as in Lambda; give it the variables.
-        Environment.SetEnvironmentVariable(EnvironmentVariables.AccessKeyId, "AKIDFUNCTIONTEST");
-        Environment.SetEnvironmentVariable(EnvironmentVariables.SecretAccessKey, "function-test-secret");
+        _environment.Set(EnvironmentVariables.AccessKeyId, "AKIDFUNCTIONTEST").Set(EnvironmentVariables.SecretAccessKey, "function-test-secret");
         var env = new Dictionary<string, string?>
         {
             [EnvironmentVariables.ChatSecretId] = "prod/txetl/chat",

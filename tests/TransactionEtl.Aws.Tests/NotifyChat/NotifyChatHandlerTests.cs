@@ -130,7 +130,8 @@ public sealed class NotifyChatHandlerTests
     [Fact]
     public async Task A_refused_connection_never_shows_the_url()
     {
-        var closedPort = FreePort.Next();
+        using var closed = new ClosedPort();
+        var closedPort = closed.Port;
         await using var ssmOnly = new LoopbackHttpServer((_, _) => new LoopbackResponse(500));
         await using var rig = await Rig.CreateAsync(new Uri($"http://127.0.0.1:{closedPort}/"), slack: true, teams: false, maxAttempts: 2);
 

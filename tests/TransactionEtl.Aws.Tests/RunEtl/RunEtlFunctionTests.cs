@@ -159,8 +159,8 @@ public sealed class RunEtlFunctionTests(S3rverFixture s3rver, PostgresFixture db
     [Fact]
     public async Task A_database_that_refuses_connections_surfaces_as_the_retried_error_type()
     {
-        var closed = FreePort.Next();
-        await using var ssm = new SsmLoopback((_, _) => JsonSerializer.Serialize(new { host = "127.0.0.1", port = closed, username = "u", password = "p", dbname = "d" }));
+        using var closed = new ClosedPort();
+        await using var ssm = new SsmLoopback((_, _) => JsonSerializer.Serialize(new { host = "127.0.0.1", port = closed.Port, username = "u", password = "p", dbname = "d" }));
         await using var handler = CreateHandler(ssm);
         var bucket = await s3rver.CreateBucketAsync("runetl");
         var content = Csv(1, 0, 4000);

@@ -4,12 +4,22 @@ using Microsoft.Extensions.Logging.Abstractions;
 using TransactionEtl.Aws.Configuration;
 using TransactionEtl.Aws.Runtime;
 using TransactionEtl.Aws.Tests.Loopback;
+using TransactionEtl.Testing;
 
 namespace TransactionEtl.Aws.Tests.Runtime;
 
-/// <summary>The runtime loop against a loopback server that speaks the Lambda Runtime API protocol.</summary>
-public sealed class LambdaRuntimeHostTests
+/// <summary>
+/// The runtime loop against a loopback server that speaks the Lambda Runtime API protocol. The loop sets
+/// <c>_X_AMZN_TRACE_ID</c> in the process environment per invocation, as Lambda's own does: the class runs
+/// with no other test at the same time and puts the variable back after each test.
+/// </summary>
+[Collection(ProcessEnvironmentWriters.Name)]
+public sealed class LambdaRuntimeHostTests : IDisposable
 {
+    private readonly ProcessEnvironment _environment = new ProcessEnvironment().Keep(EnvironmentVariables.TraceId);
+
+    public void Dispose() => _environment.Dispose();
+
     private static readonly LambdaFunctionServices Services =
         new(NullLoggerFactory.Instance, TimeProvider.System, _ => null);
 

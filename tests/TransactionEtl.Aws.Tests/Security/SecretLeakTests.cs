@@ -21,11 +21,16 @@ namespace TransactionEtl.Aws.Tests.Security;
 /// with the real password, notify-chat with webhooks answering 500. Log lines, metric lines, the response, the
 /// summary report in S3 and the error document are scanned by <see cref="SecretScanner"/>.
 /// </summary>
-public sealed class SecretLeakTests(S3rverFixture s3rver, PostgresFixture db) : IClassFixture<S3rverFixture>, IClassFixture<PostgresFixture>
+[Collection(ProcessEnvironmentWriters.Name)]
+public sealed class SecretLeakTests(S3rverFixture s3rver, PostgresFixture db) : IClassFixture<S3rverFixture>, IClassFixture<PostgresFixture>, IDisposable
 {
+    private readonly ProcessEnvironment _environment = new();
+
     private const string DbPassword = "Db-Secret-Pa55word-of-the-leak-test";
     private const string FakeAwsSecretKey = "function-test-secret";
     private static readonly JsonSerializerOptions ErrorJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public void Dispose() => _environment.Dispose();
 
     private string ClusterPassword => new NpgsqlConnectionStringBuilder(DatabaseUrl.ToNpgsqlConnectionString(db.Cluster.Postgres.GetTcpUrl())).Password!;
 
@@ -72,7 +77,8 @@ public sealed class SecretLeakTests(S3rverFixture s3rver, PostgresFixture db) : 
     [InlineData("wrong password")]
     public async Task Run_etl_failing_to_reach_the_database_never_shows_the_secret(string failure)
     {
-        var port = failure == "wrong password" ? db.Cluster.Postgres.Port!.Value : FreePort.Next();
+        using var closed = new ClosedPort();
+        var port = failure == "wrong password" ? db.Cluster.Postgres.Port!.Value : closed.Port;
         var secret = SecretJson(port, DbPassword);
         var scanner = new SecretScanner()
             .Add("the database password from the secret", DbPassword)
@@ -138,8 +144,7 @@ public sealed class SecretLeakTests(S3rverFixture s3rver, PostgresFixture db) : 
             .Add("the fake AWS secret access key", FakeAwsSecretKey);
         await using var ssm = new SsmLoopback((id, _) => id == "prod/txetl/chat" ? secret : null);
         // The SSM client uses the default credential chain, as in Lambda (same values as NotifyChatFunctionTests).
-        Environment.SetEnvironmentVariable(EnvironmentVariables.AccessKeyId, "AKIDFUNCTIONTEST");
-        Environment.SetEnvironmentVariable(EnvironmentVariables.SecretAccessKey, FakeAwsSecretKey);
+        _environment.Set(EnvironmentVariables.AccessKeyId, "AKIDFUNCTIONTEST").Set(EnvironmentVariables.SecretAccessKey, FakeAwsSecretKey);
         var environment = new Dictionary<string, string?>
         {
             [EnvironmentVariables.ChatSecretId] = "prod/txetl/chat",

@@ -37,6 +37,12 @@ public sealed class StartWorkflowHandlerTests : IAsyncLifetime, IDisposable
 
     private static byte[] Sample(string name) => File.ReadAllBytes(Path.Combine("Data", "events", name));
 
+    private static string? NameIn(string requestBody)
+    {
+        using var body = JsonDocument.Parse(requestBody);
+        return body.RootElement.GetProperty("name").GetString();
+    }
+
     private static async Task<JsonElement> InvokeAsync(StartWorkflowHandler handler, string sample)
     {
         var context = LambdaContext.ForLocalInvoke(TimeProvider.System, TimeSpan.FromMinutes(1));
@@ -70,9 +76,9 @@ public sealed class StartWorkflowHandlerTests : IAsyncLifetime, IDisposable
         using var body = JsonDocument.Parse(Assert.Single(_sfn.Requests).Body);
         var root = body.RootElement;
         Assert.Equal(StateMachineArn, root.GetProperty("stateMachineArn").GetString());
-        var expectedName = ExecutionName.For("txetl-incoming-prod", "incoming/2026/11/transactions-2026-11-26.csv", "3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY");
+        // Pinned, not computed: see Names_are_pinned_to_fixed_vectors.
+        const string expectedName = "transactions-2026-11-26_csv-765b14306cb5cba4a438b1c28ec026d5";
         Assert.Equal(expectedName, root.GetProperty("name").GetString());
-        Assert.StartsWith("transactions-2026-11-26_csv-", expectedName);
         using var input = JsonDocument.Parse(root.GetProperty("input").GetString()!);
         Assert.Equal(
             """{"bucket":"txetl-incoming-prod","key":"incoming/2026/11/transactions-2026-11-26.csv","versionId":"3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY","eTag":"0123456789abcdef0123456789abcdef","size":2048,"sequencer":"0065F1A2B3C4D5E6F7","eventTime":"2026-11-26T09:15:02.123Z"}""",
@@ -81,6 +87,47 @@ public sealed class StartWorkflowHandlerTests : IAsyncLifetime, IDisposable
         var execution = Assert.Single(result.GetProperty("executions").EnumerateArray());
         Assert.Equal($"arn:aws:states:eu-west-1:123456789012:execution:txetl-load:{expectedName}", execution.GetProperty("executionArn").GetString());
         Assert.False(execution.GetProperty("alreadyExisted").GetBoolean());
+    }
+
+    /// <summary>
+    /// Execution names are the exactly-once key across deployments: a name that changes between two versions
+    /// starts a second load of a file delivered again. So the expected names are fixed strings, computed once
+    /// outside the production code from the documented rule: the file name with each run of characters outside
+    /// <c>[A-Za-z0-9-_]</c> as one <c>_</c>, trimmed of <c>_</c> and <c>-</c> (at most its last 47 characters),
+    /// then <c>-</c> and the first 32 lowercase hex digits of SHA-256("bucket\nkey\nversion id or ETag").
+    /// A change to the naming fails here; change these vectors only together with a migration note.
+    /// </summary>
+    [Theory]
+    [InlineData("s3-put.json", "incoming/2026/11/transactions-2026-11-26.csv", "3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY",
+        "transactions-2026-11-26_csv-765b14306cb5cba4a438b1c28ec026d5")]
+    [InlineData("s3-put-unversioned-multipart.json", "incoming/big/transactions-2026-11.csv", null,
+        "transactions-2026-11_csv-a6a7bbabde45f625ecb20f0b72ddd1ee")]
+    [InlineData("s3-put-key-with-spaces.json", "incoming/daily report 2026-11-26.csv", "v-spaces-1",
+        "daily_report_2026-11-26_csv-328d85cf4244b857059be106678b0557")]
+    [InlineData("s3-put-key-with-plus.json", "incoming/eur+usd rates.csv", "v-plus-1",
+        "eur_usd_rates_csv-140e6139eff2fda77251eb5f8c099959")]
+    [InlineData("s3-put-unicode-key.json", "incoming/café-zürich/日本-пример.csv", "v-unicode-1",
+        "csv-0677b32c41dd428d828cc4c3db1b91b1")]
+    public async Task Names_are_pinned_to_fixed_vectors(string sample, string key, string? versionId, string expectedName)
+    {
+        await InvokeAsync(Handler(), sample);
+
+        using var body = JsonDocument.Parse(Assert.Single(_sfn.Requests).Body);
+        Assert.Equal(expectedName, body.RootElement.GetProperty("name").GetString());
+        using var input = JsonDocument.Parse(body.RootElement.GetProperty("input").GetString()!);
+        Assert.Equal(key, input.RootElement.GetProperty("key").GetString());
+        Assert.Equal(versionId, input.RootElement.GetProperty("versionId").GetString());
+    }
+
+    [Fact]
+    public async Task Names_each_object_of_a_multi_record_event_by_its_pinned_vector()
+    {
+        var result = await InvokeAsync(Handler(), "s3-multi-record.json");
+
+        Assert.Equal(
+            ["a_csv-f2c37706874614a8ae98cd2eba5161ff", "b_file_csv-766f178754e2d83c00517ecdfdb5f5af"],
+            _sfn.Requests.Select(r => NameIn(r.Body)).Order(StringComparer.Ordinal));
+        Assert.Equal(2, result.GetProperty("executions").GetArrayLength());
     }
 
     [Theory]
@@ -103,9 +150,8 @@ public sealed class StartWorkflowHandlerTests : IAsyncLifetime, IDisposable
         await InvokeAsync(Handler(), "s3-put-unversioned-multipart.json");
 
         using var body = JsonDocument.Parse(Assert.Single(_sfn.Requests).Body);
-        Assert.Equal(
-            ExecutionName.For("txetl-incoming-prod", "incoming/big/transactions-2026-11.csv", "d41d8cd98f00b204e9800998ecf8427e-128"),
-            body.RootElement.GetProperty("name").GetString());
+        // The ETag "d41d8cd98f00b204e9800998ecf8427e-128" stands in for the missing version id.
+        Assert.Equal("transactions-2026-11_csv-a6a7bbabde45f625ecb20f0b72ddd1ee", body.RootElement.GetProperty("name").GetString());
         using var input = JsonDocument.Parse(body.RootElement.GetProperty("input").GetString()!);
         Assert.Equal(JsonValueKind.Null, input.RootElement.GetProperty("versionId").ValueKind);
     }
