@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Sylvan.Data.Csv;
 
@@ -26,6 +27,8 @@ internal sealed class FileRun
     private long _rowsValid;
     private long _rowsRejected;
     private long _blankLines;
+    // The line the next record starts on; read by the error messages when reading stops.
+    private long _line = 1;
     private string? _errorCode;
     private string? _errorMessage;
 
@@ -47,66 +50,9 @@ internal sealed class FileRun
         var clock = Stopwatch.StartNew();
         var dialect = _contract.Dialect;
         using var tracker = new TrackingStream(_input, validateUtf8: dialect.Encoding is null, _options.Progress);
-        // The tracker has already refused bad bytes, so the decoder never meets any; it only strips the BOM.
-        var encoding = dialect.Encoding ?? new UTF8Encoding(encoderShouldEmitUTF8Identifier: true, throwOnInvalidBytes: true);
-        long line = 1;
         try
         {
-            using var decoded = new StreamReader(tracker, encoding, detectEncodingFromByteOrderMarks: false, ReadBufferSize, leaveOpen: true);
-            // Counts fields before Sylvan parses them: Sylvan allocates per field and has no limit of its own.
-            using var text = new FieldCountingReader(decoded, dialect.Delimiter, dialect.Quote, _options.MaxFieldsPerRecord);
-            var csvOptions = new CsvDataReaderOptions
-            {
-                HasHeaders = false,
-                Delimiter = dialect.Delimiter,
-                Quote = dialect.Quote,
-                Escape = dialect.Quote,
-                // Sylvan has no "no comments" setting, and a line starting with the comment character is skipped
-                // without a trace: with '\0' a row beginning with a NUL byte vanished and later line numbers shifted.
-                // A lone low surrogate can never start a record in decoded text (the UTF-8 check refuses encoded
-                // surrogates and any decoder emits them only after a high surrogate), so no line is ever a comment.
-                Comment = NeverAComment,
-                BufferSize = Math.Min(ReadBufferSize, _options.MaxRecordChars),
-                MaxBufferSize = _options.MaxRecordChars,
-                OwnsReader = false,
-                ResultSetMode = ResultSetMode.SingleResult,
-            };
-            await using var csv = await CsvDataReader.CreateAsync(text, csvOptions, cancellationToken);
-            bool headerDone = !dialect.Header;
-            if (headerDone)
-            {
-                _columnToField = Enumerable.Range(0, _contract.Fields.Length).ToArray();
-                _header = _contract.Fields.Select(f => f.Name).ToArray();
-            }
-            while (await csv.ReadAsync(cancellationToken))
-            {
-                var raw = csv.GetRawRecordSpan();
-                long recordLine = line;
-                line += LineCounter.CountLineBreaks(raw);
-                var content = LineCounter.TrimLineBreak(raw);
-                if (content.IsWhiteSpace())
-                {
-                    _blankLines++;
-                    continue;
-                }
-                if (!headerDone)
-                {
-                    headerDone = true;
-                    if (!MapHeader(csv))
-                    {
-                        break;
-                    }
-                    continue;
-                }
-                // Not an async method per record: a state machine per row cost more than the sinks' (synchronous) work.
-                await ProcessRecord(csv, recordLine, content, cancellationToken);
-            }
-            if (!headerDone && _errorCode is null)
-            {
-                SetError(FileErrorCodes.EmptyFile, _blankLines == 0
-                    ? "the file is empty; expected a header row naming the columns"
-                    : $"the file has only {_blankLines} blank line(s); expected a header row naming the columns");
-            }
+            await ReadRecordsAsync(tracker, cancellationToken);
         }
         catch (EncodingErrorException e)
         {
@@ -114,7 +60,7 @@ internal sealed class FileRun
         }
         catch (DecoderFallbackException e)
         {
-            SetError(FileErrorCodes.EncodingError, $"near line {line}: the bytes are not valid {dialect.EncodingName}: {e.Message}");
+            SetError(FileErrorCodes.EncodingError, $"near line {_line}: the bytes are not valid {dialect.EncodingName}: {e.Message}");
         }
         catch (TooManyFieldsException e)
         {
@@ -123,31 +69,97 @@ internal sealed class FileRun
         catch (CsvRecordTooLargeException)
         {
             SetError(FileErrorCodes.RecordTooLarge,
-                $"the record starting on line {line} is longer than {_options.MaxRecordChars} characters; this is usually an unclosed quote (check the quotes from line {line} on)");
+                $"the record starting on line {_line} is longer than {_options.MaxRecordChars} characters; this is usually an unclosed quote (check the quotes from line {_line} on)");
         }
         catch (CsvFormatException e)
         {
             SetError(FileErrorCodes.FormatError,
-                $"line {line}: the CSV structure is broken ({e.Message}); a quoted field must end with a quote followed by a delimiter or a line break, and quotes inside it must be doubled (\"\")");
+                $"line {_line}: the CSV structure is broken ({e.Message}); a quoted field must end with a quote followed by a delimiter or a line break, and quotes inside it must be doubled (\"\")");
         }
         await tracker.DrainAsync(cancellationToken);
-        return new FileResult
-        {
-            ErrorCode = _errorCode,
-            ErrorMessage = _errorMessage,
-            RowsTotal = _rowsTotal,
-            RowsValid = _rowsValid,
-            RowsRejected = _rowsRejected,
-            BlankLines = _blankLines,
-            RejectReasons = new SortedDictionary<string, long>(_reasons, StringComparer.Ordinal),
-            Warnings = _warnings.ToArray(),
-            Header = _header,
-            Sha256 = tracker.HashHex(),
-            Bytes = tracker.BytesRead,
-            MaxRejectedRatio = _options.EffectiveMaxRejectedRatio,
-            Duration = clock.Elapsed,
-        };
+        return Result(tracker, clock);
     }
+
+    /// <summary>Decodes, counts fields, parses, and hands each record on: the header to <see cref="MapHeader"/>, the rest to <see cref="ProcessRecord"/>.</summary>
+    private async Task ReadRecordsAsync(TrackingStream tracker, CancellationToken cancellationToken)
+    {
+        var dialect = _contract.Dialect;
+        // The tracker has already refused bad bytes, so the decoder never meets any; it only strips the BOM.
+        var encoding = dialect.Encoding ?? new UTF8Encoding(encoderShouldEmitUTF8Identifier: true, throwOnInvalidBytes: true);
+        using var decoded = new StreamReader(tracker, encoding, detectEncodingFromByteOrderMarks: false, ReadBufferSize, leaveOpen: true);
+        // Counts fields before Sylvan parses them: Sylvan allocates per field and has no limit of its own.
+        using var text = new FieldCountingReader(decoded, dialect.Delimiter, dialect.Quote, _options.MaxFieldsPerRecord);
+        await using var csv = await CsvDataReader.CreateAsync(text, CsvOptions(), cancellationToken);
+        bool headerDone = !dialect.Header;
+        if (headerDone)
+        {
+            _columnToField = Enumerable.Range(0, _contract.Fields.Length).ToArray();
+            _header = _contract.Fields.Select(f => f.Name).ToArray();
+        }
+        while (await csv.ReadAsync(cancellationToken))
+        {
+            var raw = csv.GetRawRecordSpan();
+            long recordLine = _line;
+            _line += LineCounter.CountLineBreaks(raw);
+            var content = LineCounter.TrimLineBreak(raw);
+            if (content.IsWhiteSpace())
+            {
+                _blankLines++;
+                continue;
+            }
+            if (!headerDone)
+            {
+                headerDone = true;
+                if (!MapHeader(csv))
+                {
+                    break;
+                }
+                continue;
+            }
+            // Not an async method per record: a state machine per row cost more than the sinks' (synchronous) work.
+            await ProcessRecord(csv, recordLine, content, cancellationToken);
+        }
+        if (!headerDone && _errorCode is null)
+        {
+            SetError(FileErrorCodes.EmptyFile, _blankLines == 0
+                ? "the file is empty; expected a header row naming the columns"
+                : $"the file has only {_blankLines} blank line(s); expected a header row naming the columns");
+        }
+    }
+
+    private CsvDataReaderOptions CsvOptions() => new()
+    {
+        HasHeaders = false,
+        Delimiter = _contract.Dialect.Delimiter,
+        Quote = _contract.Dialect.Quote,
+        Escape = _contract.Dialect.Quote,
+        // Sylvan has no "no comments" setting, and a line starting with the comment character is skipped
+        // without a trace: with '\0' a row beginning with a NUL byte vanished and later line numbers shifted.
+        // A lone low surrogate can never start a record in decoded text (the UTF-8 check refuses encoded
+        // surrogates and any decoder emits them only after a high surrogate), so no line is ever a comment.
+        Comment = NeverAComment,
+        BufferSize = Math.Min(ReadBufferSize, _options.MaxRecordChars),
+        MaxBufferSize = _options.MaxRecordChars,
+        OwnsReader = false,
+        ResultSetMode = ResultSetMode.SingleResult,
+    };
+
+    private FileResult Result(TrackingStream tracker, Stopwatch clock) => new()
+    {
+        ErrorCode = _errorCode,
+        ErrorMessage = _errorMessage,
+        RowsTotal = _rowsTotal,
+        RowsValid = _rowsValid,
+        RowsRejected = _rowsRejected,
+        BlankLines = _blankLines,
+        RejectReasons = new SortedDictionary<string, long>(_reasons, StringComparer.Ordinal),
+        Warnings = _warnings.ToArray(),
+        Header = _header,
+        Sha256 = tracker.HashHex(),
+        Bytes = tracker.BytesRead,
+        MaxRejectedRatio = _options.EffectiveMaxRejectedRatio,
+        Duration = clock.Elapsed,
+    };
 
     private void SetError(string code, string message)
     {
@@ -155,24 +167,39 @@ internal sealed class FileRun
         _errorMessage = message;
     }
 
+    /// <summary>Maps each header column to its field; false (with the file's error set) when the header cannot be used.</summary>
     private bool MapHeader(CsvDataReader csv)
+    {
+        var fieldColumn = new int[_contract.Fields.Length];
+        Array.Fill(fieldColumn, -1);
+        var problems = new List<string>();
+        int ignored = MapColumns(csv, fieldColumn, problems);
+        if (ignored > HeaderHints.MaxListed)
+        {
+            _warnings.Add($"{ignored - HeaderHints.MaxListed} more unknown or unnamed columns are ignored ({ignored} in all)");
+        }
+        if (problems.Count > 0)
+        {
+            string listed = string.Join("; ", problems.Take(HeaderHints.MaxListed));
+            string more = problems.Count > HeaderHints.MaxListed ? $"; and {problems.Count - HeaderHints.MaxListed} more" : "";
+            SetError(FileErrorCodes.DuplicateLabel, "the header names a column twice: " + listed + more + "; keep one of each");
+            return false;
+        }
+        return RequiredColumnsPresent(fieldColumn);
+    }
+
+    /// <summary>
+    /// Fills the header, the column-to-field map and <paramref name="fieldColumn"/>; collects labels named twice in
+    /// <paramref name="problems"/> and warns of unknown columns. Returns how many columns are ignored.
+    /// </summary>
+    private int MapColumns(CsvDataReader csv, int[] fieldColumn, List<string> problems)
     {
         var fields = _contract.Fields;
         int count = csv.RowFieldCount;
         _header = new string[count];
         _columnToField = new int[count];
-        var fieldColumn = new int[fields.Length];
-        Array.Fill(fieldColumn, -1);
         var labelColumn = new Dictionary<string, int>(StringComparer.Ordinal);
-        var labelField = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var f in fields)
-        {
-            foreach (var label in f.Labels)
-            {
-                labelField[label] = f.Index;
-            }
-        }
-        var problems = new List<string>();
+        var labelField = LabelFields();
         int ignored = 0;
         for (int c = 0; c < count; c++)
         {
@@ -204,18 +231,26 @@ internal sealed class FileRun
                     : $"unknown column '{HeaderHints.Label(label)}' (column {c + 1}) is ignored");
             }
         }
-        if (ignored > HeaderHints.MaxListed)
+        return ignored;
+    }
+
+    /// <summary>Every header key (name or alias) and the field it names.</summary>
+    private Dictionary<string, int> LabelFields()
+    {
+        var labelField = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var f in _contract.Fields)
         {
-            _warnings.Add($"{ignored - HeaderHints.MaxListed} more unknown or unnamed columns are ignored ({ignored} in all)");
+            foreach (var label in f.Labels)
+            {
+                labelField[label] = f.Index;
+            }
         }
-        if (problems.Count > 0)
-        {
-            string listed = string.Join("; ", problems.Take(HeaderHints.MaxListed));
-            string more = problems.Count > HeaderHints.MaxListed ? $"; and {problems.Count - HeaderHints.MaxListed} more" : "";
-            SetError(FileErrorCodes.DuplicateLabel, "the header names a column twice: " + listed + more + "; keep one of each");
-            return false;
-        }
-        var missing = fields.Where(f => f.Required && fieldColumn[f.Index] < 0).ToList();
+        return labelField;
+    }
+
+    private bool RequiredColumnsPresent(int[] fieldColumn)
+    {
+        var missing = _contract.Fields.Where(f => f.Required && fieldColumn[f.Index] < 0).ToList();
         if (missing.Count > 0)
         {
             string names = string.Join(", ", missing.Select(f => f.Labels.Length > 1
@@ -236,40 +271,13 @@ internal sealed class FileRun
             cancellationToken.ThrowIfCancellationRequested();
         }
         var validator = _validator;
-        validator.Clear();
-        int cells = csv.RowFieldCount;
-        int columns = _columnToField.Length;
-        for (int c = 0; c < Math.Min(cells, columns); c++)
-        {
-            int field = _columnToField[c];
-            if (field >= 0)
-            {
-                validator.SetCell(field, csv.GetFieldSpan(c));
-            }
-        }
-        for (int c = cells; c < columns; c++)
-        {
-            int field = _columnToField[c];
-            if (field >= 0)
-            {
-                validator.Missing[field] = true;
-                _errors.Add(new CellError(_contract.Fields[field].Name, FileErrorCodes.MissingCell,
-                    $"the row has {cells} cell(s) but the header has {columns}; {_contract.Fields[field].Name} (column {c + 1}) is missing", null));
-            }
-        }
-        if (cells > columns)
-        {
-            // One error for all extra cells: a row of 10,000 stray delimiters must not make 10,000 errors.
-            _errors.Add(new CellError(null, FileErrorCodes.ExtraCell,
-                $"the row has {cells} cells but the header has {columns}; cell(s) {columns + 1}..{cells} have no column (a delimiter inside an unquoted value?)",
-                csv.GetString(columns)));
-        }
+        SetCells(csv, validator);
         validator.Validate(_errors, _row.Values);
         string key = "";
         var pk = _contract.PrimaryKeyFields;
-        if (pk.Length > 0 && HasEveryKeyValue(validator, pk))
+        if (pk.Length > 0 && validator.HasEveryValue(pk))
         {
-            key = pk.Length == 1 ? KeyText(validator.Typed[pk[0]]!) : string.Join('\u001f', pk.Select(i => KeyText(validator.Typed[i]!)));
+            key = pk.Length == 1 ? KeyText(validator.TypedValue(pk[0])!) : string.Join('\u001f', pk.Select(i => KeyText(validator.TypedValue(i)!)));
             if (_seenKeys is not null)
             {
                 if (_seenKeys.TryGetValue(key, out long firstLine))
@@ -292,6 +300,46 @@ internal sealed class FileRun
             _row.Key = key;
             return _sink.AcceptAsync(_row, cancellationToken);
         }
+        return Reject(line, raw, cancellationToken);
+    }
+
+    /// <summary>Hands the record's cells to the validator by field; a short row marks its missing cells, a long one is an error.</summary>
+    // Per record: inlined so that naming the step costs no call on the hot path.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void SetCells(CsvDataReader csv, RowValidator validator)
+    {
+        validator.Clear();
+        int cells = csv.RowFieldCount;
+        int columns = _columnToField.Length;
+        for (int c = 0; c < Math.Min(cells, columns); c++)
+        {
+            int field = _columnToField[c];
+            if (field >= 0)
+            {
+                validator.SetCell(field, csv.GetFieldSpan(c));
+            }
+        }
+        for (int c = cells; c < columns; c++)
+        {
+            int field = _columnToField[c];
+            if (field >= 0)
+            {
+                validator.MarkMissing(field);
+                _errors.Add(new CellError(_contract.Fields[field].Name, FileErrorCodes.MissingCell,
+                    $"the row has {cells} cell(s) but the header has {columns}; {_contract.Fields[field].Name} (column {c + 1}) is missing", null));
+            }
+        }
+        if (cells > columns)
+        {
+            // One error for all extra cells: a row of 10,000 stray delimiters must not make 10,000 errors.
+            _errors.Add(new CellError(null, FileErrorCodes.ExtraCell,
+                $"the row has {cells} cells but the header has {columns}; cell(s) {columns + 1}..{cells} have no column (a delimiter inside an unquoted value?)",
+                csv.GetString(columns)));
+        }
+    }
+
+    private ValueTask Reject(long line, ReadOnlySpan<char> raw, CancellationToken cancellationToken)
+    {
         _rowsRejected++;
         foreach (var error in _errors)
         {
@@ -300,19 +348,6 @@ internal sealed class FileRun
         var rejected = new RejectedRow(line, raw.ToString(), _errors.ToArray());
         _errors.Clear();
         return _sink.RejectAsync(rejected, cancellationToken);
-    }
-
-    private static bool HasEveryKeyValue(RowValidator validator, int[] keyFields)
-    {
-        foreach (int i in keyFields)
-        {
-            if (validator.Typed[i] is null)
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private static string KeyText(object value) => value switch

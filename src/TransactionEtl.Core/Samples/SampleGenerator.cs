@@ -78,12 +78,37 @@ public sealed class SampleGenerator
 
     private void AppendRow(StringBuilder sb, Random random, long index)
     {
+        // The draws from the random sequence keep their order, so a seed still gives the same bytes.
         var market = Markets[random.Next(Markets.Length)];
         var category = Categories[random.Next(Categories.Length)];
         var fault = _options.FaultRate > 0 && random.NextDouble() < _options.FaultRate
             ? (Fault)random.Next((int)Fault.Count)
             : Fault.None;
+        var row = new SampleRow
+        {
+            Id = RowId(random, index, fault),
+            Timestamp = RandomTimestamp(random, fault),
+            Account = "ACC-" + random.Next(1, 50_000).ToString("D6", CultureInfo.InvariantCulture),
+            Merchant = market.Merchants[random.Next(market.Merchants.Length)],
+            Category = category,
+            Amount = FormatAmount(random, market.MinorUnit, category),
+            Currency = market.Currency,
+            Country = market.Country,
+            Region = market.Regions.Length == 0 ? "" : market.Regions[random.Next(market.Regions.Length)],
+            IncludesTax = random.Next(10) switch
+            {
+                0 => "true",
+                1 => "yes",
+                2 when market.Regions.Length > 0 => "false",
+                _ => "",
+            },
+        };
+        ApplyFault(ref row, fault, random, market);
+        AppendFields(sb, row, withRegion: fault != Fault.MissingCells);
+    }
 
+    private string RowId(Random random, long index, Fault fault)
+    {
         // Ids are unique per (seed, row); a duplicate fault deliberately repeats an earlier one.
         var id = fault == Fault.DuplicateId && index > 0
             ? FormatId(_options.Seed, random.NextInt64(index))
@@ -93,6 +118,11 @@ public sealed class SampleGenerator
             id += " #" + random.Next(100);
         }
 
+        return id;
+    }
+
+    private static string RandomTimestamp(Random random, Fault fault)
+    {
         var day = new DateTime(2023, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddDays(random.Next(3 * 365));
         var time = day.AddSeconds(random.Next(86_400));
         var timestamp = random.Next(6) switch
@@ -103,81 +133,86 @@ public sealed class SampleGenerator
             3 => time.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
             _ => time.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
         };
-        if (fault == Fault.BadDate)
-        {
-            timestamp = time.ToString("yyyy-02-30", CultureInfo.InvariantCulture);
-        }
+        return fault == Fault.BadDate ? time.ToString("yyyy-02-30", CultureInfo.InvariantCulture) : timestamp;
+    }
 
-        var account = "ACC-" + random.Next(1, 50_000).ToString("D6", CultureInfo.InvariantCulture);
-        var merchant = market.Merchants[random.Next(market.Merchants.Length)];
-        var amount = FormatAmount(random, market.MinorUnit, category);
-        var currency = market.Currency;
-        var country = market.Country;
-        var region = market.Regions.Length == 0 ? "" : market.Regions[random.Next(market.Regions.Length)];
-        var includesTax = random.Next(10) switch
-        {
-            0 => "true",
-            1 => "yes",
-            2 when market.Regions.Length > 0 => "false",
-            _ => "",
-        };
-
+    /// <summary>Breaks the row the way <paramref name="fault"/> names (duplicate and bad ids, bad dates and missing cells are made elsewhere).</summary>
+    private static void ApplyFault(ref SampleRow row, Fault fault, Random random, Market market)
+    {
         switch (fault)
         {
             case Fault.BadAmount:
-                amount = random.Next(2) == 0 ? amount.Replace('.', ',') : "EUR " + amount;
+                row.Amount = random.Next(2) == 0 ? row.Amount.Replace('.', ',') : "EUR " + row.Amount;
                 break;
             case Fault.TooManyDecimals:
-                amount += "5";
+                row.Amount += "5";
                 if (market.MinorUnit == 0)
                 {
-                    amount += ".5";
+                    row.Amount += ".5";
                 }
 
                 break;
             case Fault.BadCurrency:
-                currency = "EUX";
+                row.Currency = "EUX";
                 break;
             case Fault.BadCategory:
-                category = "gambling";
+                row.Category = "gambling";
                 break;
             case Fault.NoTaxRule:
-                country = "IT";
-                currency = "EUR";
-                region = "";
+                row.Country = "IT";
+                row.Currency = "EUR";
+                row.Region = "";
                 break;
             case Fault.RegionMismatch:
-                region = "XX-ABC";
+                row.Region = "XX-ABC";
                 break;
             case Fault.MissingAccount:
-                account = "";
+                row.Account = "";
                 break;
         }
+    }
 
-        AppendField(sb, id);
+    private static void AppendFields(StringBuilder sb, in SampleRow row, bool withRegion)
+    {
+        AppendField(sb, row.Id);
         sb.Append(',');
-        AppendField(sb, timestamp);
+        AppendField(sb, row.Timestamp);
         sb.Append(',');
-        AppendField(sb, account);
+        AppendField(sb, row.Account);
         sb.Append(',');
-        AppendField(sb, merchant);
+        AppendField(sb, row.Merchant);
         sb.Append(',');
-        AppendField(sb, category);
+        AppendField(sb, row.Category);
         sb.Append(',');
-        AppendField(sb, amount);
+        AppendField(sb, row.Amount);
         sb.Append(',');
-        AppendField(sb, currency);
+        AppendField(sb, row.Currency);
         sb.Append(',');
-        AppendField(sb, country);
-        if (fault == Fault.MissingCells)
+        AppendField(sb, row.Country);
+        if (!withRegion)
         {
             return;
         }
 
         sb.Append(',');
-        AppendField(sb, region);
+        AppendField(sb, row.Region);
         sb.Append(',');
-        AppendField(sb, includesTax);
+        AppendField(sb, row.IncludesTax);
+    }
+
+    /// <summary>One row's cells as text, before they are quoted where needed.</summary>
+    private struct SampleRow
+    {
+        public string Id;
+        public string Timestamp;
+        public string Account;
+        public string Merchant;
+        public string Category;
+        public string Amount;
+        public string Currency;
+        public string Country;
+        public string Region;
+        public string IncludesTax;
     }
 
     internal static string FormatId(int seed, long index) =>

@@ -1,0 +1,62 @@
+using System.Text;
+
+namespace TransactionEtl.Core.Internal;
+
+/// <summary>The CSV dialect part of a contract: delimiter, quote, header and encoding.</summary>
+internal static partial class ContractLoader
+{
+    private sealed partial class Builder
+    {
+        private DialectSpec BuildDialect(DialectDocument? d)
+        {
+            if (d is null)
+            {
+                return new DialectSpec();
+            }
+            RefuseUnknown(d.Extra, "dialect", ["commentChar", "commentRows", "headerRows", "headerJoin", "skipInitialSpace", "escapeChar", "nullSequence"], extensionScope: false);
+            char delimiter = SingleChar(d.Delimiter, ',', "dialect.delimiter");
+            char quote = SingleChar(d.QuoteChar, '"', "dialect.quoteChar");
+            if (delimiter == quote || delimiter is '\r' or '\n' || quote is '\r' or '\n')
+            {
+                throw Error("dialect", "delimiter and quoteChar must differ and must not be line breaks");
+            }
+            if (d.DoubleQuote == false)
+            {
+                throw Error("dialect.doubleQuote", "only doubleQuote: true (RFC 4180 \"\" escaping) is supported");
+            }
+            string encodingName = (d.Encoding ?? "utf-8").Trim().ToLowerInvariant();
+            var encoding = ResolveEncoding(encodingName, d.Encoding);
+            return new DialectSpec { Delimiter = delimiter, Quote = quote, Header = d.Header ?? true, EncodingName = encodingName, Encoding = encoding };
+        }
+
+        /// <summary>Null for UTF-8, which the reader validates itself; a strict decoder for anything else.</summary>
+        private Encoding? ResolveEncoding(string encodingName, string? written)
+        {
+            if (encodingName is "utf-8" or "utf8")
+            {
+                return null;
+            }
+            var encoding = encodingName switch
+            {
+                "utf-16" or "utf-16le" => new UnicodeEncoding(bigEndian: false, byteOrderMark: true, throwOnInvalidBytes: true),
+                "utf-16be" => new UnicodeEncoding(bigEndian: true, byteOrderMark: true, throwOnInvalidBytes: true),
+                "iso-8859-1" or "latin1" => Encoding.Latin1,
+                _ => CodePagesEncodingProvider.Instance.GetEncoding(encodingName),
+            };
+            return encoding ?? throw Error("dialect.encoding", $"unsupported encoding '{written}'; use utf-8 (default), utf-16le, utf-16be, iso-8859-1 or a Windows code page such as windows-1252");
+        }
+
+        private char SingleChar(string? value, char fallback, string path)
+        {
+            if (value is null)
+            {
+                return fallback;
+            }
+            if (value.Length != 1)
+            {
+                throw Error(path, $"'{value}' must be exactly one character");
+            }
+            return value[0];
+        }
+    }
+}
