@@ -44,7 +44,7 @@ internal static class TxetlApp
         };
         try
         {
-            return await parse.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
+            return await parse.InvokeAsync(invocation, cancellationToken);
         }
         catch (Exception exception)
         {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using TransactionEtl.Core;
 
 namespace TransactionEtl.Aws.Observability;
@@ -20,7 +21,7 @@ internal static partial class LogMessages
     public static partial void SecretInvalidated(this ILogger logger, string secretId, string reason);
 
     [LoggerMessage(EventId = EventIds.SecretRotationRetry, EventName = "SecretRotationRetry", Level = LogLevel.Warning,
-        Message = "Database refused the cached credentials from {SecretId} (SQLSTATE 28P01, likely rotated); re-reading the secret once")]
+        Message = "Database refused the cached credentials from {SecretId} (SQLSTATE " + PostgresErrorCodes.InvalidPassword + ", likely rotated); re-reading the secret once")]
     public static partial void SecretRotationRetry(this ILogger logger, string secretId);
 
     [LoggerMessage(EventId = EventIds.S3ObjectOpened, EventName = "S3ObjectOpened", Level = LogLevel.Information,

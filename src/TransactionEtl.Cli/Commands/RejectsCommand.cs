@@ -44,7 +44,7 @@ internal sealed class RejectsCommand : Command
     {
         var connectionString = await DatabaseTarget.ConnectAsync(settings, _environment, cancellationToken);
         var dataSource = NpgsqlDataSource.Create(connectionString);
-        await using (dataSource.ConfigureAwait(false))
+        await using (dataSource)
         {
             var ledger = new IngestionLedger(dataSource);
             var entry = await ledger.FindAsync(settings.FileId, cancellationToken)

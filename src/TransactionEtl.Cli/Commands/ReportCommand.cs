@@ -43,7 +43,7 @@ internal sealed class ReportCommand : Command
     {
         var connectionString = await DatabaseTarget.ConnectAsync(settings, _environment, cancellationToken);
         var dataSource = NpgsqlDataSource.Create(connectionString);
-        await using (dataSource.ConfigureAwait(false))
+        await using (dataSource)
         {
             var entries = new List<LedgerEntry>();
             await foreach (var entry in new IngestionLedger(dataSource).LatestAsync(settings.Limit, cancellationToken))

@@ -64,9 +64,9 @@ internal sealed class SampleCommand : Command
         var generator = new SampleGenerator(new SampleOptions { Rows = settings.Rows, Seed = settings.Seed, FaultRate = settings.FaultRate });
         var path = Path.GetFullPath(settings.Output, _environment.CurrentDirectory);
         var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-        await using (stream.ConfigureAwait(false))
+        await using (stream)
         {
-            await generator.WriteAsync(stream, cancellationToken).ConfigureAwait(false);
+            await generator.WriteAsync(stream, cancellationToken);
         }
 
         _environment.Output.MarkupLineInterpolated(CultureInfo.InvariantCulture,

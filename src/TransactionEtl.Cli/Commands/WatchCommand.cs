@@ -65,7 +65,7 @@ internal sealed class WatchCommand : Command
         var contract = CommonOptions.LoadContract(settings.Contract, _environment);
         var connectionString = await DatabaseTarget.ConnectAsync(settings, _environment, cancellationToken);
         var dataSource = NpgsqlDataSource.Create(connectionString);
-        await using (dataSource.ConfigureAwait(false))
+        await using (dataSource)
         {
             var loader = new FileLoader(dataSource, _environment.Verbose ? new StderrLogger(_environment.Error) : null);
             var output = _environment.Output;

@@ -19,7 +19,7 @@ internal static class LocalFileLoad
         try
         {
             var stream = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.SequentialScan);
-            await using (stream.ConfigureAwait(false))
+            await using (stream)
             {
                 var summary = await loader.LoadAsync(new LoadRequest
                 {
@@ -33,7 +33,7 @@ internal static class LocalFileLoad
                     HashContentAsync = ct => HashAsync(fullPath, ct),
                     SizeBytes = stream.Length,
                     Progress = progress,
-                }, cancellationToken).ConfigureAwait(false);
+                }, cancellationToken);
                 return summary with { File = path };
             }
         }
@@ -73,9 +73,9 @@ internal static class LocalFileLoad
     private static async Task<string> HashAsync(string path, CancellationToken cancellationToken)
     {
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.SequentialScan);
-        await using (stream.ConfigureAwait(false))
+        await using (stream)
         {
-            return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
+            return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
         }
     }
 }

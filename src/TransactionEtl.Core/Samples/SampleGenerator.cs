@@ -59,9 +59,9 @@ public sealed class SampleGenerator
     {
         ArgumentNullException.ThrowIfNull(stream);
         var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
-        await using (writer.ConfigureAwait(false))
+        await using (writer)
         {
-            await writer.WriteLineAsync(Header.AsMemory(), cancellationToken).ConfigureAwait(false);
+            await writer.WriteLineAsync(Header.AsMemory(), cancellationToken);
             var random = new Random(_options.Seed);
             var line = new StringBuilder(160);
             for (long i = 0; i < _options.Rows; i++)
@@ -69,10 +69,10 @@ public sealed class SampleGenerator
                 line.Clear();
                 AppendRow(line, random, i);
                 // Flush the builder in chunks; WriteLineAsync(StringBuilder) copies without allocating a string.
-                await writer.WriteLineAsync(line, cancellationToken).ConfigureAwait(false);
+                await writer.WriteLineAsync(line, cancellationToken);
             }
 
-            await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await writer.FlushAsync(cancellationToken);
         }
     }
 

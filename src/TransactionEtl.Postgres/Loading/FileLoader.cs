@@ -61,7 +61,7 @@ public sealed class FileLoader
         ArgumentNullException.ThrowIfNull(request);
         var started = Stopwatch.GetTimestamp();
         var connection = await ConnectAsync(request.Source, cancellationToken);
-        await using (connection.ConfigureAwait(false))
+        await using (connection)
         {
             var ledger = new LedgerWriter(_dataSource, connection, request);
             long? fileId = null;
@@ -92,7 +92,7 @@ public sealed class FileLoader
             }
             finally
             {
-                await UnlockSourceAsync(connection, request.Source).ConfigureAwait(false);
+                await UnlockSourceAsync(connection, request.Source);
             }
         }
     }
@@ -101,7 +101,7 @@ public sealed class FileLoader
     {
         try
         {
-            return await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            return await _dataSource.OpenConnectionAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException)
         {
@@ -126,8 +126,8 @@ public sealed class FileLoader
         CancellationToken cancellationToken)
     {
         _logger.LoadStarting(request.Source.Uri, fileId, request.SizeBytes);
-        var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (transaction.ConfigureAwait(false))
+        var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (transaction)
         {
             await PrepareTransactionAsync(connection, request, cancellationToken);
             var staging = new StagingPath(connection, request, fileId, _logger);
@@ -139,7 +139,7 @@ public sealed class FileLoader
             await LoaderDb.ExecuteAsync(connection, LoaderSql.LockSha256, cancellationToken, ("sha256", sha256));
             if (await ledger.FindLoadedAsync(sha256, cancellationToken) is { } original)
             {
-                await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                await transaction.RollbackAsync(cancellationToken);
                 await ledger.MarkAlreadyLoadedAsync(fileId, original, sha256, cancellationToken);
                 _logger.AlreadyLoaded(request.Source.Uri, original);
                 return AlreadyLoaded(request, original, sha256, started);
@@ -149,7 +149,7 @@ public sealed class FileLoader
             var summary = FileSummary.From(DisplayName(request.Source), read.Result, keys.InFileDuplicates, keys.DuplicateExisting)
                 with { FileId = fileId.ToString(CultureInfo.InvariantCulture), DurationMs = ElapsedMs(started) };
             await ledger.FinishAsync(fileId, summary, read.Result, cancellationToken);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken);
             summary = summary with { DurationMs = ElapsedMs(started) };
             _logger.LoadFinished(fileId, request.Source.Uri, summary.Status, read.PathName, summary.RowsTotal, summary.RowsLoaded,
                 summary.RowsRejected, summary.RowsDuplicate, summary.DurationMs);
@@ -163,9 +163,9 @@ public sealed class FileLoader
         // keys) so that a stuck lock fails the load as transient instead of hanging it; local to this
         // transaction, so the wait for the source lock above stays unbounded.
         await LoaderDb.ExecuteAsync(connection, LoaderSql.SetLockTimeout, cancellationToken,
-            ("lock_timeout", LockTimeoutSetting(request.LockTimeout))).ConfigureAwait(false);
+            ("lock_timeout", LockTimeoutSetting(request.LockTimeout)));
         await TargetColumnCheck.VerifyAsync(
-            connection, PgIdentifier.TargetTable(request.Contract), request.Contract.OutputColumns, request.Source.Uri, cancellationToken).ConfigureAwait(false);
+            connection, PgIdentifier.TargetTable(request.Contract), request.Contract.OutputColumns, request.Source.Uri, cancellationToken);
     }
 
     /// <summary>
@@ -249,7 +249,7 @@ public sealed class FileLoader
 
         try
         {
-            await LoaderDb.ExecuteAsync(connection, LoaderSql.UnlockSource, CancellationToken.None, ("key", source.Key)).ConfigureAwait(false);
+            await LoaderDb.ExecuteAsync(connection, LoaderSql.UnlockSource, CancellationToken.None, ("key", source.Key));
         }
         catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException)
         {

@@ -25,13 +25,13 @@ public sealed class IngestionLedger
     {
         var command = _dataSource.CreateCommand(
             $"SELECT {EntryColumns} FROM txetl.ingestion_files ORDER BY file_id DESC LIMIT @limit");
-        await using (command.ConfigureAwait(false))
+        await using (command)
         {
             command.Parameters.AddWithValue("limit", limit);
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
+            var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await using (reader)
             {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                while (await reader.ReadAsync(cancellationToken))
                 {
                     yield return ReadEntry(reader);
                 }
@@ -43,13 +43,13 @@ public sealed class IngestionLedger
     public async Task<LedgerEntry?> FindAsync(long fileId, CancellationToken cancellationToken)
     {
         var command = _dataSource.CreateCommand($"SELECT {EntryColumns} FROM txetl.ingestion_files WHERE file_id = @file_id");
-        await using (command.ConfigureAwait(false))
+        await using (command)
         {
             command.Parameters.AddWithValue("file_id", fileId);
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
+            var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await using (reader)
             {
-                return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadEntry(reader) : null;
+                return await reader.ReadAsync(cancellationToken) ? ReadEntry(reader) : null;
             }
         }
     }
@@ -59,13 +59,13 @@ public sealed class IngestionLedger
     {
         var command = _dataSource.CreateCommand(
             "SELECT line, raw_record, errors::text FROM txetl.rejected_rows WHERE file_id = @file_id ORDER BY line");
-        await using (command.ConfigureAwait(false))
+        await using (command)
         {
             command.Parameters.AddWithValue("file_id", fileId);
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
+            var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await using (reader)
             {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                while (await reader.ReadAsync(cancellationToken))
                 {
                     yield return new StoredRejectedRow(fileId, reader.GetInt64(0), reader.GetString(1), RejectedRowJson.ReadErrors(reader.GetString(2)));
                 }

@@ -16,9 +16,9 @@ internal static class DirectCopyPath
     public static async Task<DirectAttempt> TryAsync(
         NpgsqlConnection connection, LoadRequest request, long fileId, CancellationToken cancellationToken)
     {
-        await LoaderDb.ExecuteAsync(connection, LoaderSql.SavepointDirect, cancellationToken).ConfigureAwait(false);
+        await LoaderDb.ExecuteAsync(connection, LoaderSql.SavepointDirect, cancellationToken);
         var rejects = new RejectSpool();
-        await using (rejects.ConfigureAwait(false))
+        await using (rejects)
         {
             FileResult? result = null;
             long copied;
@@ -32,7 +32,7 @@ internal static class DirectCopyPath
             catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected)
             {
                 // Rolling back to the savepoint also releases the row locks the COPY took (a deadlock's cause).
-                await LoaderDb.ExecuteAsync(connection, LoaderSql.RollbackDirect, cancellationToken).ConfigureAwait(false);
+                await LoaderDb.ExecuteAsync(connection, LoaderSql.RollbackDirect, cancellationToken);
                 var reason = ex.SqlState == PostgresErrorCodes.UniqueViolation
                     ? "a primary-key value repeats in the file or is stored already"
                     : "a deadlock with a concurrent load of overlapping ids";
@@ -41,11 +41,11 @@ internal static class DirectCopyPath
 
             if (result.IsRejected)
             {
-                await LoaderDb.ExecuteAsync(connection, LoaderSql.RollbackDirect, cancellationToken).ConfigureAwait(false);
+                await LoaderDb.ExecuteAsync(connection, LoaderSql.RollbackDirect, cancellationToken);
             }
             else
             {
-                await LoaderDb.ExecuteAsync(connection, LoaderSql.ReleaseDirect, cancellationToken).ConfigureAwait(false);
+                await LoaderDb.ExecuteAsync(connection, LoaderSql.ReleaseDirect, cancellationToken);
                 if (copied != result.RowsValid)
                 {
                     throw new TransactionEtlException(
@@ -53,7 +53,7 @@ internal static class DirectCopyPath
                 }
             }
 
-            await rejects.CopyToAsync(connection, fileId, cancellationToken).ConfigureAwait(false);
+            await rejects.CopyToAsync(connection, fileId, cancellationToken);
             return new DirectAttempt.Loaded(result);
         }
     }
@@ -66,7 +66,7 @@ internal static class DirectCopyPath
         FileResult result;
         try
         {
-            result = await FileProcessor.ProcessAsync(request.Content, sink, request.EngineOptions(), cancellationToken).ConfigureAwait(false);
+            result = await FileProcessor.ProcessAsync(request.Content, sink, request.EngineOptions(), cancellationToken);
             sink.Complete();
         }
         catch
@@ -74,7 +74,7 @@ internal static class DirectCopyPath
             // Disposing the COPY stream would commit what was sent; a failed read must abort the COPY instead.
             try
             {
-                await copy.CancelAsync().ConfigureAwait(false);
+                await copy.CancelAsync();
             }
             catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException or ObjectDisposedException)
             {

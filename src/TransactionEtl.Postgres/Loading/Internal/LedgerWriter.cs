@@ -83,11 +83,11 @@ internal sealed class LedgerWriter(NpgsqlDataSource dataSource, NpgsqlConnection
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         try
         {
-            var fresh = await dataSource.OpenConnectionAsync(timeout.Token).ConfigureAwait(false);
-            await using (fresh.ConfigureAwait(false))
+            var fresh = await dataSource.OpenConnectionAsync(timeout.Token);
+            await using (fresh)
             {
                 await LoaderDb.ExecuteAsync(fresh, LoaderSql.MarkFailed, timeout.Token,
-                    ("error", PgText.Storable(message)), ("sha256", null), ("file_id", fileId)).ConfigureAwait(false);
+                    ("error", PgText.Storable(message)), ("sha256", null), ("file_id", fileId));
             }
         }
         catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException or OperationCanceledException)

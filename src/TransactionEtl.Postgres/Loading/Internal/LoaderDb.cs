@@ -9,9 +9,9 @@ internal static class LoaderDb
         NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         var command = CreateCommand(connection, sql, parameters);
-        await using (command.ConfigureAwait(false))
+        await using (command)
         {
-            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 
@@ -19,9 +19,9 @@ internal static class LoaderDb
         NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         var command = CreateCommand(connection, sql, parameters);
-        await using (command.ConfigureAwait(false))
+        await using (command)
         {
-            var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            var value = await command.ExecuteScalarAsync(cancellationToken);
             return value is null or DBNull ? default : (T)value;
         }
     }

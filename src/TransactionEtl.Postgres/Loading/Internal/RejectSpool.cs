@@ -62,20 +62,20 @@ internal sealed class RejectSpool : IAsyncDisposable
         _file.Position = 0;
         using var reader = new BinaryReader(_file, Encoding.UTF8, leaveOpen: true);
         var importer = await connection.BeginBinaryImportAsync(
-            "COPY txetl.rejected_rows (file_id, line, raw_record, errors) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
-        await using (importer.ConfigureAwait(false))
+            "COPY txetl.rejected_rows (file_id, line, raw_record, errors) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        await using (importer)
         {
             for (var i = 0L; i < Count; i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(fileId, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(reader.ReadInt64(), NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(reader.ReadString(), NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(reader.ReadString(), NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
+                await importer.StartRowAsync(cancellationToken);
+                await importer.WriteAsync(fileId, NpgsqlDbType.Bigint, cancellationToken);
+                await importer.WriteAsync(reader.ReadInt64(), NpgsqlDbType.Bigint, cancellationToken);
+                await importer.WriteAsync(reader.ReadString(), NpgsqlDbType.Text, cancellationToken);
+                await importer.WriteAsync(reader.ReadString(), NpgsqlDbType.Jsonb, cancellationToken);
             }
 
-            return (long)await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            return (long)await importer.CompleteAsync(cancellationToken);
         }
     }
 
@@ -83,12 +83,12 @@ internal sealed class RejectSpool : IAsyncDisposable
     {
         if (_writer is not null)
         {
-            await _writer.DisposeAsync().ConfigureAwait(false);
+            await _writer.DisposeAsync();
         }
 
         if (_file is not null)
         {
-            await _file.DisposeAsync().ConfigureAwait(false);
+            await _file.DisposeAsync();
         }
     }
 

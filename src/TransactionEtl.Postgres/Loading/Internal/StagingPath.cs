@@ -21,28 +21,28 @@ internal sealed class StagingPath(NpgsqlConnection connection, LoadRequest reque
         if (startPosition >= 0)
         {
             request.Content.Position = startPosition;
-            return await StageAsync(request.Content, cancellationToken).ConfigureAwait(false);
+            return await StageAsync(request.Content, cancellationToken);
         }
 
-        var again = await request.OpenContentAgain!(cancellationToken).ConfigureAwait(false);
-        await using (again.ConfigureAwait(false))
+        var again = await request.OpenContentAgain!(cancellationToken);
+        await using (again)
         {
-            return await StageAsync(again, cancellationToken).ConfigureAwait(false);
+            return await StageAsync(again, cancellationToken);
         }
     }
 
     /// <summary>The staging path's first half: every record, valid or rejected, into the temporary staging table.</summary>
     public async Task<FileResult> StageAsync(Stream content, CancellationToken cancellationToken)
     {
-        await LoaderDb.ExecuteAsync(connection, LoaderSql.CreateStage(request.Contract), cancellationToken).ConfigureAwait(false);
-        await LoaderDb.ExecuteAsync(connection, LoaderSql.StagingWorkMem, cancellationToken).ConfigureAwait(false);
+        await LoaderDb.ExecuteAsync(connection, LoaderSql.CreateStage(request.Contract), cancellationToken);
+        await LoaderDb.ExecuteAsync(connection, LoaderSql.StagingWorkMem, cancellationToken);
 
-        var importer = await connection.BeginBinaryImportAsync(LoaderSql.CopyIntoStage(request.Contract), cancellationToken).ConfigureAwait(false);
-        await using (importer.ConfigureAwait(false))
+        var importer = await connection.BeginBinaryImportAsync(LoaderSql.CopyIntoStage(request.Contract), cancellationToken);
+        await using (importer)
         {
             var sink = new StagingSink(importer, request.Contract.OutputColumns);
-            var result = await FileProcessor.ProcessAsync(content, sink, request.EngineOptions(), cancellationToken).ConfigureAwait(false);
-            await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            var result = await FileProcessor.ProcessAsync(content, sink, request.EngineOptions(), cancellationToken);
+            await importer.CompleteAsync(cancellationToken);
             return result;
         }
     }
@@ -67,18 +67,18 @@ internal sealed class StagingPath(NpgsqlConnection connection, LoadRequest reque
         var inFile = result.RowsValid > 1
             ? await LoaderDb.ExecuteAsync(connection, LoaderSql.MarkInFileDuplicates, cancellationToken,
                 ("key_column", KeyColumn(contract)), ("key_names", string.Join(", ", contract.PrimaryKey)),
-                ("message", RowMessages.InFileDuplicateSqlFormat)).ConfigureAwait(false)
+                ("message", RowMessages.InFileDuplicateSqlFormat))
             : 0;
         if (result.IsRejectedAfter(inFile))
         {
-            return new KeyCounts(inFile, await RecordDuplicateExistingAsync(cancellationToken).ConfigureAwait(false));
+            return new KeyCounts(inFile, await RecordDuplicateExistingAsync(cancellationToken));
         }
 
-        var inserted = await MergeAsync(LoaderSql.Merge(contract), cancellationToken).ConfigureAwait(false);
+        var inserted = await MergeAsync(LoaderSql.Merge(contract), cancellationToken);
         var expected = result.RowsValid - inFile;
         var duplicateExisting = inserted == expected
             ? 0
-            : await RecordDuplicateExistingAsync(cancellationToken).ConfigureAwait(false);
+            : await RecordDuplicateExistingAsync(cancellationToken);
         if (inserted + duplicateExisting != expected)
         {
             throw new TransactionEtlException(
@@ -100,27 +100,27 @@ internal sealed class StagingPath(NpgsqlConnection connection, LoadRequest reque
     {
         for (var attempt = 1; ; attempt++)
         {
-            await LoaderDb.ExecuteAsync(connection, LoaderSql.SavepointMerge, cancellationToken).ConfigureAwait(false);
+            await LoaderDb.ExecuteAsync(connection, LoaderSql.SavepointMerge, cancellationToken);
             try
             {
-                var inserted = await LoaderDb.ExecuteAsync(connection, insert, cancellationToken, ("file_id", fileId)).ConfigureAwait(false);
-                await LoaderDb.ExecuteAsync(connection, LoaderSql.ReleaseMerge, cancellationToken).ConfigureAwait(false);
+                var inserted = await LoaderDb.ExecuteAsync(connection, insert, cancellationToken, ("file_id", fileId));
+                await LoaderDb.ExecuteAsync(connection, LoaderSql.ReleaseMerge, cancellationToken);
                 return inserted;
             }
             catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < MergeAttempts)
             {
-                await LoaderDb.ExecuteAsync(connection, LoaderSql.RollbackMerge, cancellationToken).ConfigureAwait(false);
+                await LoaderDb.ExecuteAsync(connection, LoaderSql.RollbackMerge, cancellationToken);
                 // 0.25, 0.5, 1, 2 s, each plus up to as much again at random so that two retrying merges part.
                 var pause = TimeSpan.FromMilliseconds(250 * (1 << (attempt - 1)) * (1 + Random.Shared.NextDouble()));
                 logger.MergeDeadlockRetried(fileId, attempt, MergeAttempts, (long)pause.TotalMilliseconds);
-                await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(pause, cancellationToken);
             }
         }
     }
 
     private async Task<long> RecordDuplicateExistingAsync(CancellationToken cancellationToken) =>
         await LoaderDb.ExecuteAsync(connection, LoaderSql.RecordDuplicateExisting(request.Contract), cancellationToken,
-            ("file_id", fileId), ("key_column", KeyColumn(request.Contract)), ("message", RowMessages.DuplicateExistingSqlFormat)).ConfigureAwait(false);
+            ("file_id", fileId), ("key_column", KeyColumn(request.Contract)), ("message", RowMessages.DuplicateExistingSqlFormat));
 
     /// <summary>The error's column for a key row: the key's columns, comma-separated (as the ledger has always stored it).</summary>
     private static string KeyColumn(Contract contract) => string.Join(",", contract.PrimaryKey);

@@ -22,13 +22,13 @@ internal static class TargetColumnCheck
     {
         var found = new Dictionary<string, (string Type, string Formatted)>(StringComparer.Ordinal);
         var command = new NpgsqlCommand(ColumnTypes, connection);
-        await using (command.ConfigureAwait(false))
+        await using (command)
         {
             command.Parameters.AddWithValue("table", table);
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
+            var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await using (reader)
             {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                while (await reader.ReadAsync(cancellationToken))
                 {
                     found[reader.GetString(0)] = (reader.GetString(1), reader.GetString(2));
                 }

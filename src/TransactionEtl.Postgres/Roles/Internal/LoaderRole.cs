@@ -15,7 +15,7 @@ internal static class LoaderRole
     public static async Task<string> EnsureAsync(string masterConnectionString, string role, string password, CancellationToken cancellationToken)
     {
         var connection = new NpgsqlConnection(masterConnectionString);
-        await using (connection.ConfigureAwait(false))
+        await using (connection)
         {
             await connection.OpenAsync(cancellationToken);
             var exists = await ExistsAsync(connection, role, cancellationToken);
