@@ -153,77 +153,92 @@ public static class DatabaseUrl
     private static string Decode(string text) => Uri.UnescapeDataString(text);
 
     /// <summary>libpq's key=value syntax: values may be single-quoted, with backslash escapes.</summary>
+    /// <remarks>
+    /// Lazy on purpose: the caller applies each pair before the next is read, so a bad value earlier in the
+    /// string is reported before a syntax error later in it.
+    /// </remarks>
     private static IEnumerable<(string Key, string Value)> ParseKeyValues(string text)
     {
-        var i = 0;
+        var i = SkipWhiteSpace(text, 0);
+        while (i < text.Length)
+        {
+            var key = ReadKeyAndEquals(text, ref i);
+            var value = i < text.Length && text[i] == '\''
+                ? ReadQuotedValue(text, key, ref i)
+                : ReadBareValue(text, ref i);
+            yield return (key, value);
+            i = SkipWhiteSpace(text, i);
+        }
+    }
+
+    private static int SkipWhiteSpace(string text, int i)
+    {
+        while (i < text.Length && char.IsWhiteSpace(text[i]))
+        {
+            i++;
+        }
+        return i;
+    }
+
+    /// <summary>Reads <c>key =</c> and the blanks after it, leaving <paramref name="i"/> at the value.</summary>
+    private static string ReadKeyAndEquals(string text, ref int i)
+    {
+        var keyStart = i;
+        while (i < text.Length && text[i] != '=' && !char.IsWhiteSpace(text[i]))
+        {
+            i++;
+        }
+        var key = text[keyStart..i];
+        i = SkipWhiteSpace(text, i);
+        if (i >= text.Length || text[i] != '=')
+        {
+            throw new TransactionEtlException($"the database connection string has '{key}' without '=value' (expected key=value pairs such as host=localhost dbname=txetl)");
+        }
+        i = SkipWhiteSpace(text, i + 1);
+        return key;
+    }
+
+    /// <summary>A value in single quotes, <paramref name="i"/> at the opening quote; leaves it after the closing one.</summary>
+    private static string ReadQuotedValue(string text, string key, ref int i)
+    {
+        var value = new StringBuilder();
+        i++;
         while (true)
         {
-            while (i < text.Length && char.IsWhiteSpace(text[i]))
-            {
-                i++;
-            }
             if (i >= text.Length)
             {
-                yield break;
+                throw new TransactionEtlException($"the database connection string has an unterminated quoted value for '{key}'");
             }
-            var keyStart = i;
-            while (i < text.Length && text[i] != '=' && !char.IsWhiteSpace(text[i]))
+            if (text[i] == '\\' && i + 1 < text.Length)
+            {
+                value.Append(text[i + 1]);
+                i += 2;
+            }
+            else if (text[i] == '\'')
             {
                 i++;
-            }
-            var key = text[keyStart..i];
-            while (i < text.Length && char.IsWhiteSpace(text[i]))
-            {
-                i++;
-            }
-            if (i >= text.Length || text[i] != '=')
-            {
-                throw new TransactionEtlException($"the database connection string has '{key}' without '=value' (expected key=value pairs such as host=localhost dbname=txetl)");
-            }
-            i++;
-            while (i < text.Length && char.IsWhiteSpace(text[i]))
-            {
-                i++;
-            }
-            var value = new StringBuilder();
-            if (i < text.Length && text[i] == '\'')
-            {
-                i++;
-                while (true)
-                {
-                    if (i >= text.Length)
-                    {
-                        throw new TransactionEtlException($"the database connection string has an unterminated quoted value for '{key}'");
-                    }
-                    if (text[i] == '\\' && i + 1 < text.Length)
-                    {
-                        value.Append(text[i + 1]);
-                        i += 2;
-                    }
-                    else if (text[i] == '\'')
-                    {
-                        i++;
-                        break;
-                    }
-                    else
-                    {
-                        value.Append(text[i++]);
-                    }
-                }
+                return value.ToString();
             }
             else
             {
-                while (i < text.Length && !char.IsWhiteSpace(text[i]))
-                {
-                    if (text[i] == '\\' && i + 1 < text.Length)
-                    {
-                        i++;
-                    }
-                    value.Append(text[i++]);
-                }
+                value.Append(text[i++]);
             }
-            yield return (key, value.ToString());
         }
+    }
+
+    /// <summary>An unquoted value: up to the next blank, a backslash taking the next character literally.</summary>
+    private static string ReadBareValue(string text, ref int i)
+    {
+        var value = new StringBuilder();
+        while (i < text.Length && !char.IsWhiteSpace(text[i]))
+        {
+            if (text[i] == '\\' && i + 1 < text.Length)
+            {
+                i++;
+            }
+            value.Append(text[i++]);
+        }
+        return value.ToString();
     }
 
     private static void Set(NpgsqlConnectionStringBuilder builder, string key, string value)

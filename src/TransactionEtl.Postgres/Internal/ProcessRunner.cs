@@ -13,6 +13,16 @@ internal static class ProcessRunner
     public static async Task<ProcessResult> RunAsync(
         string fileName, IEnumerable<string> arguments, string? runAs, CancellationToken cancellationToken)
     {
+        using var process = new Process { StartInfo = CreateStartInfo(fileName, arguments, runAs) };
+        Start(process, runAs);
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        await WaitForExitOrKillAsync(process, cancellationToken);
+        return new ProcessResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    private static ProcessStartInfo CreateStartInfo(string fileName, IEnumerable<string> arguments, string? runAs)
+    {
         var startInfo = new ProcessStartInfo
         {
             RedirectStandardOutput = true,
@@ -42,8 +52,11 @@ internal static class ProcessRunner
         // Locale variables of the caller (e.g. LC_ALL=xx) can make initdb fail; the cluster sets its own.
         startInfo.Environment["LC_ALL"] = "C";
         startInfo.Environment.Remove("PGDATA");
+        return startInfo;
+    }
 
-        using var process = new Process { StartInfo = startInfo };
+    private static void Start(Process process, string? runAs)
+    {
         try
         {
             process.Start();
@@ -51,13 +64,15 @@ internal static class ProcessRunner
         catch (Win32Exception ex)
         {
             throw new TransactionEtlException(
-                $"could not start '{startInfo.FileName}': {ex.Message}" +
+                $"could not start '{process.StartInfo.FileName}': {ex.Message}" +
                 (runAs is null ? string.Empty : " (running as root needs util-linux 'runuser' to start PostgreSQL as the 'postgres' user)"),
                 ex);
         }
+    }
 
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+    /// <summary>Waits for the tool; on cancellation kills it and its children rather than leave them running.</summary>
+    private static async Task WaitForExitOrKillAsync(Process process, CancellationToken cancellationToken)
+    {
         try
         {
             await process.WaitForExitAsync(cancellationToken);
@@ -74,6 +89,5 @@ internal static class ProcessRunner
             }
             throw;
         }
-        return new ProcessResult(process.ExitCode, await stdout, await stderr);
     }
 }
