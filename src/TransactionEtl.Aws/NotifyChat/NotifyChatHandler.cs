@@ -38,17 +38,7 @@ internal sealed class NotifyChatHandler
     /// <exception cref="ChatDeliveryException">A post failed after its retries.</exception>
     public async Task<byte[]> HandleAsync(ReadOnlyMemory<byte> input, CancellationToken cancellationToken)
     {
-        SnsEvent? snsEvent;
-        try
-        {
-            snsEvent = JsonSerializer.Deserialize(input.Span, ChatJsonContext.Default.SnsEvent);
-        }
-        catch (JsonException ex)
-        {
-            throw new ChatDeliveryException(
-                $"The notify-chat event is not SNS JSON (line {ex.LineNumber + 1}, position {ex.BytePositionInLine}); expected {{\"Records\":[{{\"Sns\":{{\"Message\":...}}}}]}}.",
-                isTransient: false);
-        }
+        var snsEvent = ParseEvent(input);
         var webhooks = await _webhooks.GetAsync(cancellationToken);
         if (webhooks.SlackWebhookUrl is null && webhooks.TeamsWebhookUrl is null)
         {
@@ -59,38 +49,10 @@ internal sealed class NotifyChatHandler
         var failures = new List<ChatDeliveryException>();
         foreach (var record in snsEvent?.Records ?? [])
         {
-            var messageId = record.Sns?.MessageId ?? "(no id)";
-            var alert = ParseAlert(record.Sns, messageId);
-            if (alert is null)
+            if (await DeliverAsync(record, webhooks, failures, cancellationToken) is { } delivered)
             {
-                continue;
-            }
-            ApplySeverityAttribute(alert, record.Sns);
-            var view = new AlertView(alert);
-            using var scope = _logger.BeginScope(new LogContext
-            {
-                ExecutionName = alert.ExecutionName, Bucket = alert.Bucket, Key = alert.Key, FileId = alert.Summary?.FileId,
-            });
-            _logger.ChatAlertReceived(view.File, view.Status, view.Severity);
-            messages++;
-            var alertFailures = new List<ChatDeliveryException>();
-            var delivered = 0;
-            if (webhooks.SlackWebhookUrl is { } slack)
-            {
-                delivered += await TryPostAsync("Slack", slack, ChatPayloads.Slack(view), alertFailures, cancellationToken);
-            }
-            if (webhooks.TeamsWebhookUrl is { } teams)
-            {
-                delivered += await TryPostAsync("Teams", teams, ChatPayloads.Teams(view), alertFailures, cancellationToken);
-            }
-            posts += delivered;
-            if (delivered > 0 && alertFailures.Count > 0)
-            {
-                _logger.ChatPartlyDelivered(view.File, string.Join(" ", alertFailures.Select(f => f.Message)));
-            }
-            else
-            {
-                failures.AddRange(alertFailures);
+                messages++;
+                posts += delivered;
             }
         }
 
@@ -100,6 +62,66 @@ internal sealed class NotifyChatHandler
             throw new ChatDeliveryException(
                 string.Join(" ", failures.Select(f => f.Message)), isTransient: failures.TrueForAll(f => f.IsTransient));
         }
+        return Response(messages, posts);
+    }
+
+    private static SnsEvent? ParseEvent(ReadOnlyMemory<byte> input)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(input.Span, ChatJsonContext.Default.SnsEvent);
+        }
+        catch (JsonException ex)
+        {
+            throw new ChatDeliveryException(
+                $"The notify-chat event is not SNS JSON (line {ex.LineNumber + 1}, position {ex.BytePositionInLine}); expected {{\"Records\":[{{\"Sns\":{{\"Message\":...}}}}]}}.",
+                isTransient: false);
+        }
+    }
+
+    /// <summary>
+    /// Posts one record's alert to each configured channel. Returns how many channels received it, or null
+    /// when the record holds no alert. Adds to <paramref name="failures"/> only when no channel received it:
+    /// a partial delivery is logged instead, since a redelivery would repeat the post where it arrived.
+    /// </summary>
+    private async Task<int?> DeliverAsync(SnsRecord record, ChatWebhookSecret webhooks, List<ChatDeliveryException> failures, CancellationToken cancellationToken)
+    {
+        var messageId = record.Sns?.MessageId ?? "(no id)";
+        var alert = ParseAlert(record.Sns, messageId);
+        if (alert is null)
+        {
+            return null;
+        }
+        ApplySeverityAttribute(alert, record.Sns);
+        var view = new AlertView(alert);
+        using var scope = _logger.BeginScope(new LogContext
+        {
+            ExecutionName = alert.ExecutionName, Bucket = alert.Bucket, Key = alert.Key, FileId = alert.Summary?.FileId,
+        });
+        _logger.ChatAlertReceived(view.File, view.Status, view.Severity);
+        var alertFailures = new List<ChatDeliveryException>();
+        var delivered = 0;
+        if (webhooks.SlackWebhookUrl is { } slack)
+        {
+            delivered += await TryPostAsync("Slack", slack, ChatPayloads.Slack(view), alertFailures, cancellationToken);
+        }
+        if (webhooks.TeamsWebhookUrl is { } teams)
+        {
+            delivered += await TryPostAsync("Teams", teams, ChatPayloads.Teams(view), alertFailures, cancellationToken);
+        }
+        if (delivered > 0 && alertFailures.Count > 0)
+        {
+            _logger.ChatPartlyDelivered(view.File, string.Join(" ", alertFailures.Select(f => f.Message)));
+        }
+        else
+        {
+            failures.AddRange(alertFailures);
+        }
+        return delivered;
+    }
+
+    private static byte[] Response(int messages, int posts)
+    {
         var buffer = new ArrayBufferWriter<byte>(64);
         using (var json = new Utf8JsonWriter(buffer))
         {

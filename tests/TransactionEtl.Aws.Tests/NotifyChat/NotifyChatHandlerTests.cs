@@ -17,6 +17,9 @@ public sealed class NotifyChatHandlerTests
     private static byte[] Sample(string name) =>
         File.ReadAllBytes(Path.Combine(RepositoryRoot.Path, "samples", "events", name));
 
+    private static byte[] ExactBytes(string name) =>
+        File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Data", "NotifyChat", "exact", name));
+
     private static JsonNode Expected(string name) =>
         JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Data", "NotifyChat", name)))!;
 
@@ -37,6 +40,28 @@ public sealed class NotifyChatHandlerTests
         Assert.All(webhooks.Requests, r => Assert.StartsWith("application/json", r.Headers["Content-Type"]));
         AssertJson(Expected("slack-rejected.json"), JsonNode.Parse(slack.Body)!);
         AssertJson(Expected("teams-rejected.json"), JsonNode.Parse(teams.Body)!);
+    }
+
+    /// <summary>
+    /// Pins every payload byte, field order included, which the JSON comparison above does not see. The files
+    /// were written from the payload code before it was split into steps, to prove the split changed nothing.
+    /// </summary>
+    [Theory]
+    [InlineData("sns-error-rejected")]
+    [InlineData("sns-error-failed")]
+    [InlineData("sns-warning-loaded-with-rejects")]
+    [InlineData("sns-info-loaded")]
+    public async Task Slack_and_teams_payloads_are_byte_for_byte_the_pinned_ones(string sample)
+    {
+        await using var webhooks = new LoopbackHttpServer((_, _) => new LoopbackResponse(200, "ok"));
+        await using var rig = await Rig.CreateAsync(webhooks, slack: true, teams: true);
+
+        await rig.Handler.HandleAsync(Sample(sample + ".json"), default);
+
+        var slack = Assert.Single(webhooks.Requests, r => r.PathAndQuery == SlackPath).Body;
+        var teams = Assert.Single(webhooks.Requests, r => r.PathAndQuery == TeamsPath).Body;
+        Assert.Equal(ExactBytes(sample + ".slack.json"), slack);
+        Assert.Equal(ExactBytes(sample + ".teams.json"), teams);
     }
 
     [Theory]

@@ -19,65 +19,11 @@ internal static class ChatPayloads
             json.WriteStartObject();
             json.WriteString("text", v.Fallback);
             json.WriteStartArray("blocks");
-
-            json.WriteStartObject();
-            json.WriteString("type", "header");
-            PlainText(json, "text", $"{SlackEmoji(v.Severity)} {Truncate(v.Title, 140)}");
-            json.WriteEndObject();
-
-            json.WriteStartObject();
-            json.WriteString("type", "section");
-            json.WriteStartArray("fields");
-            Mrkdwn(json, $"*Status*\n{Escape(v.Status)}");
-            Mrkdwn(json, $"*Severity*\n{Escape(v.Severity)}");
-            if (v.Rows is not null)
-            {
-                Mrkdwn(json, $"*Rows*\n{Escape(v.Rows)}");
-            }
-            if (v.ObjectUri is not null)
-            {
-                Mrkdwn(json, $"*Object*\n`{Escape(v.ObjectUri)}`");
-            }
-            json.WriteEndArray();
-            json.WriteEndObject();
-
-            if (v.Reasons.Count > 0)
-            {
-                Section(json, "*Top reject reasons*\n" + string.Join("\n", v.Reasons.Select(r => string.Create(CultureInfo.InvariantCulture, $"• `{Escape(r.Code)}`: {r.Count}"))));
-            }
-            if (v.Error is not null)
-            {
-                Section(json, $"*Error* `{Escape(v.Error)}`" + (v.Cause is null ? "" : $"\n```{Escape(v.Cause)}```"));
-            }
-
-            var links = Links(v);
-            if (links.Count > 0)
-            {
-                json.WriteStartObject();
-                json.WriteString("type", "actions");
-                json.WriteStartArray("elements");
-                foreach (var (title, url) in links)
-                {
-                    json.WriteStartObject();
-                    json.WriteString("type", "button");
-                    PlainText(json, "text", title);
-                    json.WriteString("url", url);
-                    json.WriteEndObject();
-                }
-                json.WriteEndArray();
-                json.WriteEndObject();
-            }
-
-            if (v.ExecutionName is not null)
-            {
-                json.WriteStartObject();
-                json.WriteString("type", "context");
-                json.WriteStartArray("elements");
-                Mrkdwn(json, $"Execution `{Escape(v.ExecutionName)}`");
-                json.WriteEndArray();
-                json.WriteEndObject();
-            }
-
+            SlackHeader(json, v);
+            SlackFields(json, v);
+            SlackReasonsAndError(json, v);
+            SlackLinks(json, v);
+            SlackExecution(json, v);
             json.WriteEndArray();
             json.WriteEndObject();
         });
@@ -98,69 +44,161 @@ internal static class ChatPayloads
             json.WriteString("type", "AdaptiveCard");
             json.WriteString("version", "1.4");
             json.WriteStartArray("body");
-
-            json.WriteStartObject();
-            json.WriteString("type", "TextBlock");
-            json.WriteString("text", v.Title);
-            json.WriteString("size", "Large");
-            json.WriteString("weight", "Bolder");
-            json.WriteString("color", v.Severity switch { "error" => "Attention", "warning" => "Warning", _ => "Good" });
-            json.WriteBoolean("wrap", true);
-            json.WriteEndObject();
-
-            json.WriteStartObject();
-            json.WriteString("type", "FactSet");
-            json.WriteStartArray("facts");
-            Fact(json, "Status", v.Status);
-            Fact(json, "Severity", v.Severity);
-            if (v.Rows is not null)
-            {
-                Fact(json, "Rows", v.Rows);
-            }
-            if (v.ObjectUri is not null)
-            {
-                Fact(json, "Object", v.ObjectUri);
-            }
-            if (v.ExecutionName is not null)
-            {
-                Fact(json, "Execution", v.ExecutionName);
-            }
+            TeamsTitle(json, v);
+            TeamsFacts(json, v);
+            TeamsReasonsAndError(json, v);
             json.WriteEndArray();
-            json.WriteEndObject();
-
-            if (v.Reasons.Count > 0)
-            {
-                TextBlock(json, "Top reject reasons: " + string.Join(", ", v.Reasons.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Code} ({r.Count})"))), monospace: false);
-            }
-            if (v.Error is not null)
-            {
-                TextBlock(json, $"Error: {v.Error}", monospace: false);
-            }
-            if (v.Cause is not null)
-            {
-                TextBlock(json, v.Cause, monospace: true);
-            }
-            json.WriteEndArray();
-
-            var links = Links(v);
-            if (links.Count > 0)
-            {
-                json.WriteStartArray("actions");
-                foreach (var (title, url) in links)
-                {
-                    json.WriteStartObject();
-                    json.WriteString("type", "Action.OpenUrl");
-                    json.WriteString("title", title);
-                    json.WriteString("url", url);
-                    json.WriteEndObject();
-                }
-                json.WriteEndArray();
-            }
+            TeamsLinks(json, v);
             json.WriteEndObject();
             json.WriteEndObject();
             json.WriteEndArray();
             json.WriteEndObject();
         });
+    }
+
+    private static void SlackHeader(Utf8JsonWriter json, AlertView v)
+    {
+        json.WriteStartObject();
+        json.WriteString("type", "header");
+        PlainText(json, "text", $"{SlackEmoji(v.Severity)} {Truncate(v.Title, 140)}");
+        json.WriteEndObject();
+    }
+
+    private static void SlackFields(Utf8JsonWriter json, AlertView v)
+    {
+        json.WriteStartObject();
+        json.WriteString("type", "section");
+        json.WriteStartArray("fields");
+        Mrkdwn(json, $"*Status*\n{Escape(v.Status)}");
+        Mrkdwn(json, $"*Severity*\n{Escape(v.Severity)}");
+        if (v.Rows is not null)
+        {
+            Mrkdwn(json, $"*Rows*\n{Escape(v.Rows)}");
+        }
+        if (v.ObjectUri is not null)
+        {
+            Mrkdwn(json, $"*Object*\n`{Escape(v.ObjectUri)}`");
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void SlackReasonsAndError(Utf8JsonWriter json, AlertView v)
+    {
+        if (v.Reasons.Count > 0)
+        {
+            Section(json, "*Top reject reasons*\n" + string.Join("\n", v.Reasons.Select(r => string.Create(CultureInfo.InvariantCulture, $"• `{Escape(r.Code)}`: {r.Count}"))));
+        }
+        if (v.Error is not null)
+        {
+            Section(json, $"*Error* `{Escape(v.Error)}`" + (v.Cause is null ? "" : $"\n```{Escape(v.Cause)}```"));
+        }
+    }
+
+    private static void SlackLinks(Utf8JsonWriter json, AlertView v)
+    {
+        var links = Links(v);
+        if (links.Count == 0)
+        {
+            return;
+        }
+        json.WriteStartObject();
+        json.WriteString("type", "actions");
+        json.WriteStartArray("elements");
+        foreach (var (title, url) in links)
+        {
+            json.WriteStartObject();
+            json.WriteString("type", "button");
+            PlainText(json, "text", title);
+            json.WriteString("url", url);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void SlackExecution(Utf8JsonWriter json, AlertView v)
+    {
+        if (v.ExecutionName is null)
+        {
+            return;
+        }
+        json.WriteStartObject();
+        json.WriteString("type", "context");
+        json.WriteStartArray("elements");
+        Mrkdwn(json, $"Execution `{Escape(v.ExecutionName)}`");
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void TeamsTitle(Utf8JsonWriter json, AlertView v)
+    {
+        json.WriteStartObject();
+        json.WriteString("type", "TextBlock");
+        json.WriteString("text", v.Title);
+        json.WriteString("size", "Large");
+        json.WriteString("weight", "Bolder");
+        json.WriteString("color", v.Severity switch { "error" => "Attention", "warning" => "Warning", _ => "Good" });
+        json.WriteBoolean("wrap", true);
+        json.WriteEndObject();
+    }
+
+    private static void TeamsFacts(Utf8JsonWriter json, AlertView v)
+    {
+        json.WriteStartObject();
+        json.WriteString("type", "FactSet");
+        json.WriteStartArray("facts");
+        Fact(json, "Status", v.Status);
+        Fact(json, "Severity", v.Severity);
+        if (v.Rows is not null)
+        {
+            Fact(json, "Rows", v.Rows);
+        }
+        if (v.ObjectUri is not null)
+        {
+            Fact(json, "Object", v.ObjectUri);
+        }
+        if (v.ExecutionName is not null)
+        {
+            Fact(json, "Execution", v.ExecutionName);
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void TeamsReasonsAndError(Utf8JsonWriter json, AlertView v)
+    {
+        if (v.Reasons.Count > 0)
+        {
+            TextBlock(json, "Top reject reasons: " + string.Join(", ", v.Reasons.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Code} ({r.Count})"))), monospace: false);
+        }
+        if (v.Error is not null)
+        {
+            TextBlock(json, $"Error: {v.Error}", monospace: false);
+        }
+        if (v.Cause is not null)
+        {
+            TextBlock(json, v.Cause, monospace: true);
+        }
+    }
+
+    private static void TeamsLinks(Utf8JsonWriter json, AlertView v)
+    {
+        var links = Links(v);
+        if (links.Count == 0)
+        {
+            return;
+        }
+        json.WriteStartArray("actions");
+        foreach (var (title, url) in links)
+        {
+            json.WriteStartObject();
+            json.WriteString("type", "Action.OpenUrl");
+            json.WriteString("title", title);
+            json.WriteString("url", url);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
     }
 
     private static List<(string Title, string Url)> Links(AlertView v)
