@@ -231,6 +231,21 @@ public class TaxRuleSetFileTests
     }
 
     [Fact]
+    public void Leaves_the_callers_stream_open()
+    {
+        using var stream = new MemoryStream(Encoding.UTF8.GetBytes($"{Header}\nR1,DE,,,0.19,true,2020-01-01,,\n"));
+        Assert.Single(TaxRuleSet.Load(stream, "rules.csv").Rules);
+        Assert.True(stream.CanRead);
+    }
+
+    [Fact]
+    public void Refuses_a_missing_stream_or_source()
+    {
+        Assert.Equal("stream", Assert.Throws<ArgumentNullException>(() => TaxRuleSet.Load(null!, "rules.csv")).ParamName);
+        Assert.Equal("source", Assert.Throws<ArgumentNullException>(() => TaxRuleSet.Load(new MemoryStream(), null!)).ParamName);
+    }
+
+    [Fact]
     public void Names_the_built_in_rules_as_their_source()
     {
         Assert.Equal("built-in tax_rates.csv", TaxRuleSet.Default.Source);
