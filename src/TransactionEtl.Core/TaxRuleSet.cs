@@ -20,6 +20,7 @@ public sealed class TaxRuleSet
     private static readonly Lazy<TaxRuleSet> DefaultRules = new(() =>
     {
         using var stream = typeof(TaxRuleSet).Assembly.GetManifestResourceStream(EmbeddedName)
+            // Stryker disable once all : unreachable, the csproj embeds the resource in every build (docs/testing.md)
             ?? throw new InvalidOperationException($"Embedded resource {EmbeddedName} is missing from the build.");
         return Load(stream, "built-in tax_rates.csv");
     });
@@ -81,7 +82,10 @@ public sealed class TaxRuleSet
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(source);
-        using var text = new StreamReader(stream, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: false, leaveOpen: true);
+        // UTF-8 with or without a BOM, as the data files (spec): the encoding's preamble makes StreamReader skip a UTF-8
+        // BOM; detection stays off, so a UTF-16 file is refused as not UTF-8 rather than read in another encoding.
+        using var text = new StreamReader(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true, throwOnInvalidBytes: true),
+            detectEncodingFromByteOrderMarks: false, leaveOpen: true);
         var rules = new List<TaxRule>();
         bool header = true;
         try

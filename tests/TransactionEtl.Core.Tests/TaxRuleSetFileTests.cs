@@ -277,4 +277,24 @@ public class TaxRuleSetFileTests
         Assert.Equal("K", rules.Find("DE", null, "books", new DateOnly(2022, 6, 1))!.RuleId);
         Assert.Equal("C", rules.Find("DE", null, "books", new DateOnly(2023, 1, 1))!.RuleId);
     }
+
+    [Fact]
+    public void A_utf8_byte_order_mark_is_skipped_as_in_data_files()
+    {
+        var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(Header + "\nR1,FR,,,0.2,false,2020-01-01,,\n")).ToArray();
+
+        var rule = Assert.Single(TaxRuleSet.Load(new MemoryStream(bytes), "rules.csv").Rules);
+
+        Assert.Equal("R1", rule.RuleId);
+    }
+
+    [Fact]
+    public void A_utf16_file_is_refused_as_not_utf8()
+    {
+        var bytes = Encoding.Unicode.GetPreamble().Concat(Encoding.Unicode.GetBytes(Header + "\nR1,FR,,,0.2,false,2020-01-01,,\n")).ToArray();
+
+        var message = Assert.Throws<ContractException>(() => TaxRuleSet.Load(new MemoryStream(bytes), "rules.csv")).Message;
+
+        Assert.Contains("not a readable UTF-8 CSV file", message);
+    }
 }
