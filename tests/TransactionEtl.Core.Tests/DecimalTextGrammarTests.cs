@@ -103,4 +103,25 @@ public class DecimalTextGrammarTests
         Assert.False(DecimalText.TryParseInteger(text, out long value), text);
         Assert.Equal(0L, value);
     }
+
+    [Theory]
+    [InlineData("99999999999999999999")]
+    [InlineData("-99999999999999999999")]
+    [InlineData("18446744073709551616")]
+    [InlineData("9999999999999999999.9")]
+    public void Twenty_digit_amounts_take_the_exact_path_not_the_64_bit_one(string text)
+    {
+        // 20 digits overflow the 64-bit fast path: they must still parse to their exact value.
+        Assert.True(DecimalText.TryParse(text, out decimal value, out _), text);
+        Assert.Equal(decimal.Parse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture), value);
+    }
+
+    [Fact]
+    public void An_integer_with_trailing_nul_characters_is_refused()
+    {
+        // long.TryParse itself accepts trailing NULs (a .NET compatibility rule); a cell holding them is not a number.
+        // A fact, not a theory: NUL in a test's display name would reach the trx XML.
+        Assert.False(DecimalText.TryParseInteger("5\0", out _));
+        Assert.False(DecimalText.TryParseInteger("-12\0\0", out _));
+    }
 }

@@ -89,6 +89,9 @@ public class IsoTimestampGrammarTests
     [InlineData("2024-03-01T10:00+01:a0")]
     [InlineData("2024-03-01T10:00+01:0a")]
     [InlineData("2024-03-01T10:00 ")]
+    // A date followed by an offset but no time: the time is not optional once anything follows the date.
+    [InlineData("2024-03-01Z")]
+    [InlineData("2024-03-01+01:00")]
     // Before the first or after the last instant DateTime holds.
     [InlineData("0001-01-01T00:59+01:00")]
     [InlineData("0001-01-01T00:00:00.000001+00:01")]

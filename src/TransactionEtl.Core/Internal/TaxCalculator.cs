@@ -25,5 +25,6 @@ internal static class TaxCalculator
     // Adding a zero of scale k raises the scale to at least k without changing the value; amounts never carry more
     // decimals than the minor unit (checked before), so the result has exactly k. Most values have k already, and
     // then the addition (a third of the tax step's time) would give back the same bits.
+    // Stryker disable once all : equivalent, adding or subtracting that zero always gives the same value and scale (docs/testing.md)
     private static decimal Scale(decimal value, int minorUnit) => value.Scale == minorUnit ? value : value + ZeroWithScale[minorUnit];
 }
