@@ -20,7 +20,6 @@ public sealed class TaxRuleSet
     private static readonly Lazy<TaxRuleSet> DefaultRules = new(() =>
     {
         using var stream = typeof(TaxRuleSet).Assembly.GetManifestResourceStream(EmbeddedName)
-            // Stryker disable once all : unreachable, the csproj embeds the resource in every build (docs/testing.md)
             ?? throw new InvalidOperationException($"Embedded resource {EmbeddedName} is missing from the build.");
         return Load(stream, "built-in tax_rates.csv");
     });
