@@ -11,12 +11,8 @@ namespace TransactionEtl.Cli.Tests.Commands;
 [CollectionDefinition(nameof(LambdaInvokeCommandTests), DisableParallelization = true)]
 public sealed class LambdaInvokeCommandTests : IDisposable
 {
-    private static readonly string[] Variables =
-    [
-        "TXETL_STATE_MACHINE_ARN", "TXETL_DB_SECRET_ID", "AWS_REGION", "AWS_ENDPOINT_URL_SFN", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-    ];
-
-    private readonly Dictionary<string, string?> _saved = Variables.ToDictionary(v => v, Environment.GetEnvironmentVariable);
+    /// <summary>Every variable a test sets, put back as it was when the test ends.</summary>
+    private readonly ProcessEnvironment _environment = new();
 
     /// <summary>Standard error of every run: the handler's JSON log lines and metrics.</summary>
     private readonly StringWriter _log = new();
@@ -26,21 +22,18 @@ public sealed class LambdaInvokeCommandTests : IDisposable
 
     public void Dispose()
     {
-        foreach (var (name, value) in _saved)
-        {
-            Environment.SetEnvironmentVariable(name, value);
-        }
+        _environment.Dispose();
         _log.Dispose();
     }
 
-    private static void Configure(string endpoint)
+    private void Configure(string endpoint)
     {
-        Environment.SetEnvironmentVariable("TXETL_STATE_MACHINE_ARN", "arn:aws:states:eu-west-1:123456789012:stateMachine:txetl-load");
-        Environment.SetEnvironmentVariable("AWS_REGION", "eu-west-1");
-        Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL_SFN", endpoint);
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "AKIDCLITEST");
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "cli-test-secret");
-        Environment.SetEnvironmentVariable("AWS_SESSION_TOKEN", "cli-test-token");
+        _environment.Set("TXETL_STATE_MACHINE_ARN", "arn:aws:states:eu-west-1:123456789012:stateMachine:txetl-load");
+        _environment.Set("AWS_REGION", "eu-west-1");
+        _environment.Set("AWS_ENDPOINT_URL_SFN", endpoint);
+        _environment.Set("AWS_ACCESS_KEY_ID", "AKIDCLITEST");
+        _environment.Set("AWS_SECRET_ACCESS_KEY", "cli-test-secret");
+        _environment.Set("AWS_SESSION_TOKEN", "cli-test-token");
     }
 
     private async Task<(int Exit, string Output)> RunAsync(params string[] args)
@@ -53,7 +46,7 @@ public sealed class LambdaInvokeCommandTests : IDisposable
     [Fact]
     public async Task Run_etl_names_its_missing_database_secret_setting()
     {
-        Environment.SetEnvironmentVariable("TXETL_DB_SECRET_ID", null);
+        _environment.Set("TXETL_DB_SECRET_ID", null);
 
         var (exit, output) = await RunAsync("lambda", "invoke", "run-etl", "--event", "Data/events/s3-put.json");
 
@@ -75,7 +68,7 @@ public sealed class LambdaInvokeCommandTests : IDisposable
     [Fact]
     public async Task Prints_Lambdas_error_shape_when_the_configuration_is_missing()
     {
-        Environment.SetEnvironmentVariable("TXETL_STATE_MACHINE_ARN", null);
+        _environment.Set("TXETL_STATE_MACHINE_ARN", null);
 
         var (exit, output) = await RunAsync("lambda", "invoke", "start-workflow", "--event", "Data/events/s3-put.json");
 
