@@ -4,16 +4,17 @@
 // Each call is recorded here with the role as principal, unless the SQS server records in-process calls
 // itself (it says so with `recordsInProcessCalls`), so a call is never counted twice.
 
-function record(sqs, calls, principal, action, queueArn) {
+function record(sqs, calls, principal, action, queueArn, context = {}) {
   if (sqs.recordsInProcessCalls) return;
-  calls.record({ service: 'sqs', action, resource: queueArn, principal, context: { 'aws:SecureTransport': 'true' } });
+  calls.record({ service: 'sqs', action, resource: queueArn, principal, context: { 'aws:SecureTransport': 'true', ...context } });
 }
 
 export function sqsPort(sqs, calls) {
   return {
-    async send(principal, queueArn, body) {
-      record(sqs, calls, principal, 'sqs:SendMessage', queueArn);
-      return sqs.sendMessage({ principal, queueArn, body });
+    /** context: the source keys a service principal carries (aws:SourceArn, aws:SourceAccount). */
+    async send(principal, queueArn, body, context = {}) {
+      record(sqs, calls, principal, 'sqs:SendMessage', queueArn, context);
+      return sqs.sendMessage({ principal, queueArn, body, context });
     },
     /** -> [{ messageId, receiptHandle, body, md5OfBody, attributes }] */
     async receive(principal, queueArn, maxNumberOfMessages) {
