@@ -149,7 +149,11 @@ export async function start(opts) {
       for (;;) {
         const got = takeVisible(queue, maxNumberOfMessages, visibilityTimeout ?? queue.visibilityTimeoutSeconds);
         if (got.length > 0 || Date.now() >= deadline) return got;
-        await Promise.race([sleep(Math.min(50, deadline - Date.now())), new Promise((r) => waiters.add(r))]);
+        let woken;
+        const sent = new Promise((r) => waiters.add(woken = r));
+        // Also wakes every 50 ms: a message in flight may become visible again without a send.
+        await Promise.race([sleep(Math.min(50, deadline - Date.now())), sent]);
+        waiters.delete(woken);
       }
     },
     async delete(principal, context, queueArn, receiptHandle) {
