@@ -7,14 +7,13 @@
 // in-process as s3.amazonaws.com. s3rver keeps no versions: the proxy gives each new object a version id
 // (the bucket is versioned) and serves the latest version under it; an older version id is NoSuchVersion.
 
-import { createServer, request } from 'node:http';
+import { request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
-import { readBody, verifyIncoming } from './sigv4.mjs';
-import { sqsPort } from '../lambda/sqs-port.mjs';
+import { authenticate, baseContext, kmsCall, listen, recordAndAuthorize } from './common.mjs';
 import { notificationRecord, s3Action, testEvent, matchesFilter } from './s3-events.mjs';
 
 const require = createRequire(new URL('../../../tools/node/package.json', import.meta.url));
@@ -60,39 +59,37 @@ export function parseTarget(url) {
 const encodeKey = (key) => key.split('/').map(encodeURIComponent).join('/');
 
 /**
- * opts: { calls, credentials, region, account, deployment (bucket, its kmsKeyArn and notifications),
- * sqs (the SQS server, for notifications) }. -> { url, port, stop(), bucket, put(key, body), get(key),
- * keys(prefix), notifications (sent records), s3rverUrl, syntheticVersionIds: true }
+ * opts: { calls, credentials, region, account, deployment (bucket, its kmsKeyArn and notifications; kmsKeys
+ * for the key's aliases), sqs (the SQS server, for notifications), authorize?, now? }.
+ * -> { url, port, stop(), bucket, put(key, body), get(key), keys(prefix), versionOf(key), notifications
+ *      (sent messages), s3rverUrl, syntheticVersionIds: true }
  */
 export async function start(opts) {
-  const { calls, credentials, region, account, deployment, sqs } = opts;
+  const { region, account, deployment, sqs } = opts;
   const bucket = deployment.bucket;
   const directory = mkdtempSync(join(tmpdir(), 'twin-s3-'));
   const S3rver = require('s3rver');
   const s3rver = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: [{ name: bucket.name, configs: [] }] });
   const target = await s3rver.run();
-  const port = sqs ? sqsPort(sqs, calls) : null;
   const versions = new Map(); // key -> latest version id
   const notifications = [];
+  const sourceContext = { 'aws:SourceArn': bucket.arn, 'aws:SourceAccount': account };
   let sequence = 0n;
 
-  const context = (extra = {}) => ({
-    // On AWS the SDK reaches S3 over HTTPS; the twin's plain-HTTP loopback hop stands in for it.
-    'aws:SecureTransport': 'true', 's3:signatureversion': 'AWS4-HMAC-SHA256', ...extra,
-  });
-
-  function record(principal, action, resource, extra) {
-    calls.record({ service: action.split(':')[0], action, resource, principal, context: extra ?? context() });
-  }
-
-  function recordKms(principal, kmsAction, objectArn) {
-    if (!bucket.kmsKeyArn || !kmsAction) return;
-    record(principal, `kms:${kmsAction}`, bucket.kmsKeyArn, {
-      'kms:ViaService': `s3.${region}.amazonaws.com`,
-      'kms:CallerAccount': account,
-      'kms:EncryptionContext:aws:s3:arn': objectArn,
-      'aws:SecureTransport': 'true',
-    });
+  /** Records S3's authorization of one request, with the KMS call S3 makes for it; -> denial or null. */
+  async function authorize(principal, op, objectArn, key) {
+    const context = { ...baseContext(opts, principal), 's3:signatureversion': 'AWS4-HMAC-SHA256' };
+    const checks = [{ service: 's3', action: op.action, resource: key ? objectArn : bucket.arn, principal, context }];
+    if (op.source) checks.push({ service: 's3', action: 's3:GetObject', resource: `arn:aws:s3:::${op.source}`, principal, context });
+    if (bucket.kmsKeyArn && op.kms && key) {
+      const aliases = deployment.kmsKeys?.[bucket.kmsKeyArn]?.aliases ?? [];
+      checks.push(kmsCall(opts, { principal, action: `kms:${op.kms}`, keyArn: bucket.kmsKeyArn, aliases, via: 's3', encryptionContext: { 'aws:s3:arn': objectArn } }));
+    }
+    for (const call of checks) {
+      const denied = await recordAndAuthorize(opts, call);
+      if (denied) return denied;
+    }
+    return null;
   }
 
   async function notify(key, eventName, principalId) {
@@ -110,8 +107,8 @@ export async function start(opts) {
     for (const notification of matching) {
       const message = notificationRecord({ bucket, region, eventName, object, principalId, configurationId: notification.id });
       notifications.push({ queueArn: notification.queueArn, message });
-      if (!port) throw new Error(`notification to ${notification.queueArn} needs the SQS server (opts.sqs)`);
-      await port.send(s3Service, notification.queueArn, JSON.stringify(message), { 'aws:SourceArn': bucket.arn, 'aws:SourceAccount': account });
+      if (!sqs) throw new Error(`notification to ${notification.queueArn} needs the SQS server (opts.sqs)`);
+      await sqs.send(s3Service, sourceContext, notification.queueArn, JSON.stringify(message));
     }
   }
 
@@ -121,11 +118,8 @@ export async function start(opts) {
     if (name !== bucket.name) return xmlError(404, 'NoSuchBucket', 'The specified bucket does not exist', `/${name}`);
     const objectArn = `${bucket.arn}/${key}`;
     const op = s3Action({ method, key, query, headers });
-    if (principal) {
-      record(principal, op.action, key ? objectArn : bucket.arn);
-      if (op.source) record(principal, 's3:GetObject', `arn:aws:s3:::${op.source}`);
-      recordKms(principal, op.kms, objectArn);
-    }
+    const denied = principal && await authorize(principal, op, objectArn, key);
+    if (denied) return xmlError(403, 'AccessDenied', denied, `/${name}/${key}`);
     if (op.abort) return { status: 204, headers: {}, body: Buffer.alloc(0) }; // s3rver has no AbortMultipartUpload
     let path = url;
     const versionId = query.get('versionId');
@@ -147,7 +141,7 @@ export async function start(opts) {
     return response;
   }
 
-  const server = createServer(async (req, res) => {
+  const http = await listen(async (req, res) => {
     const send = ({ status, headers, body }) => {
       delete headers['transfer-encoding'];
       // A HEAD answer keeps the object's Content-Length; everything else is sent whole.
@@ -155,40 +149,26 @@ export async function start(opts) {
       res.writeHead(status, headers);
       res.end(req.method === 'HEAD' ? undefined : body);
     };
-    try {
-      const body = await readBody(req);
-      let caller;
-      try {
-        caller = verifyIncoming(req, body, credentials, { service: 's3', region });
-      } catch (error) {
-        if (error.name !== 'SignatureError') throw error;
-        return send(xmlError(error.status ?? 403, s3ErrorCodes[error.code] ?? error.code, error.message, req.url));
-      }
-      const principal = { type: 'role', arn: caller.roleArn };
-      const principalId = `AWS:AROA${caller.accessKeyId.slice(4, 20)}:${caller.roleArn.split('/').pop()}`;
-      send(await handle({ method: req.method, url: req.url, headers: req.headers, body }, principal, principalId));
-    } catch (error) {
-      send(xmlError(500, 'InternalError', String(error?.message ?? error)));
-    }
+    const who = await authenticate(req, opts, 's3');
+    if (who.error) return send(xmlError(who.error.status ?? 403, s3ErrorCodes[who.error.code] ?? who.error.code, who.error.message, req.url));
+    const accessKeyId = /Credential=(\w+)\//.exec(req.headers.authorization)?.[1] ?? '';
+    const principalId = `AWS:AROA${accessKeyId.slice(4, 20)}:${who.roleArn.split('/').pop()}`;
+    send(await handle({ method: req.method, url: req.url, headers: req.headers, body: who.body }, who.principal, principalId));
   });
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const url = `http://127.0.0.1:${server.address().port}`;
+  const url = http.url;
 
   // S3 checks a new notification configuration by sending s3:TestEvent to each destination.
-  if (port) {
+  if (sqs) {
     for (const queueArn of new Set((bucket.notifications ?? []).map((n) => n.queueArn))) {
       const message = testEvent(bucket.name);
       notifications.push({ queueArn, message });
-      await port.send(s3Service, queueArn, JSON.stringify(message), { 'aws:SourceArn': bucket.arn, 'aws:SourceAccount': account });
+      await sqs.send(s3Service, sourceContext, queueArn, JSON.stringify(message));
     }
   }
 
   return {
     url,
-    port: server.address().port,
+    port: http.port,
     s3rverUrl: `http://127.0.0.1:${target.port}`,
     bucket: bucket.name,
     notifications,
@@ -214,8 +194,7 @@ export async function start(opts) {
     },
     versionOf: (key) => versions.get(key),
     async stop() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(() => resolve()));
+      await http.stop();
       await s3rver.close();
       rmSync(directory, { recursive: true, force: true });
     },

@@ -6,7 +6,10 @@ import { Credentials } from './credentials.mjs';
 import { sign } from './sigv4.mjs';
 import { start } from './s3.mjs';
 import { matchesFilter, notificationKey, s3Action } from './s3-events.mjs';
-import { FakeSqs, account, region } from '../lambda/fixtures.mjs';
+import { start as startSqs } from './sqs.mjs';
+
+const region = 'eu-central-1';
+const account = '123456789012';
 
 const bucketName = 'txetl-dev-files-123456789012';
 const queueArn = `arn:aws:sqs:${region}:${account}:txetl-dev-file-events`;
@@ -36,14 +39,17 @@ describe('S3 twin', () => {
   before(async () => {
     calls = new CallLog();
     credentials = new Credentials();
-    sqs = new FakeSqs();
+    sqs = await startSqs({ calls, credentials, region, account, queues: [{ arn: queueArn }] });
     s3 = await start({ calls, credentials, region, account, deployment, sqs });
   });
 
-  after(() => s3.stop());
+  after(async () => {
+    await s3.stop();
+    await sqs.stop();
+  });
 
   test('setting up the notification sends s3:TestEvent as s3.amazonaws.com', () => {
-    const [first] = sqs.queue(queueArn);
+    const [first] = sqs.messages(queueArn);
     assert.equal(JSON.parse(first.body).Event, 's3:TestEvent');
     const [call] = calls.filter({ action: 'sqs:SendMessage', principal: 's3.amazonaws.com' });
     assert.equal(call.context['aws:SourceArn'], deployment.bucket.arn);
@@ -51,10 +57,10 @@ describe('S3 twin', () => {
   });
 
   test('an upload under the planned prefix/suffix sends S3\'s ObjectCreated record to the queue', async () => {
-    const before = sqs.queue(queueArn).length;
+    const before = sqs.messages(queueArn).length;
     const put = await s3.put('incoming/2026/12 batch.csv', 'id,amount\n1,2\n');
     assert.ok(put.versionId);
-    const messages = sqs.queue(queueArn);
+    const messages = sqs.messages(queueArn);
     assert.equal(messages.length, before + 1);
     const [record] = JSON.parse(messages.at(-1).body).Records;
     assert.equal(record.eventVersion, '2.1');
@@ -73,10 +79,10 @@ describe('S3 twin', () => {
   });
 
   test('keys outside the filter send nothing', async () => {
-    const before = sqs.queue(queueArn).length;
+    const before = sqs.messages(queueArn).length;
     await s3.put('incoming/notes.txt', 'x');
     await s3.put('elsewhere/file.csv', 'x');
-    assert.equal(sqs.queue(queueArn).length, before);
+    assert.equal(sqs.messages(queueArn).length, before);
   });
 
   test('a role\'s GetObject is verified, recorded with S3\'s kms:Decrypt; a version id makes it GetObjectVersion', async () => {

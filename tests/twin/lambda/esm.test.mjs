@@ -5,10 +5,12 @@ import { rmSync } from 'node:fs';
 import { CallLog } from '../aws/calls.mjs';
 import { Credentials } from '../aws/credentials.mjs';
 import { start } from './service.mjs';
-import { failedItems, sqsRecord } from './esm.mjs';
-import { FakeSqs, account, fakeTaskRoot, plannedFunction, region } from './fixtures.mjs';
+import { failedItems } from './esm.mjs';
+import { start as startSqs } from '../aws/sqs.mjs';
+import { account, fakeTaskRoot, plannedFunction, region } from './fixtures.mjs';
 
 const queueArn = `arn:aws:sqs:${region}:${account}:txetl-dev-file-events`;
+const uploader = { type: 'service', service: 's3.amazonaws.com' };
 
 async function until(condition, timeoutMs = 15_000) {
   const end = Date.now() + timeoutMs;
@@ -29,36 +31,27 @@ describe('SQS event source mapping', () => {
     assert.equal(failedItems(Buffer.from('not json'), ['a']), null);
   });
 
-  test('sqsRecord has the shape Lambda hands the function', () => {
-    const record = sqsRecord({ messageId: 'm1', receiptHandle: 'r1', body: 'hello', attributes: { ApproximateReceiveCount: '2' } }, queueArn, region);
-    assert.equal(record.eventSource, 'aws:sqs');
-    assert.equal(record.eventSourceARN, queueArn);
-    assert.equal(record.awsRegion, region);
-    assert.equal(record.md5OfBody, '5d41402abc4b2a76b9719d911017c592');
-    assert.equal(record.attributes.ApproximateReceiveCount, '2');
-  });
-
   test('batches up to batchSize, at most maximumConcurrency at once, deletes successes and keeps reported failures', async () => {
     const calls = new CallLog();
     const credentials = new Credentials();
     // Longer than a cold start, so no message becomes visible again while its batch still runs.
-    const sqs = new FakeSqs(2500);
+    const sqs = await startSqs({ calls, credentials, region, account, queues: [{ arn: queueArn, visibilityTimeoutSeconds: 2.5 }] });
     const taskRoot = fakeTaskRoot();
     const fn = plannedFunction('start-workflow');
     const deployment = {
       region, account, functions: { 'start-workflow': fn },
       eventSourceMappings: [{ functionKey: 'start-workflow', queueArn, batchSize: 10, maximumBatchingWindowSeconds: 1, maximumConcurrency: 2, reportBatchItemFailures: true }],
     };
-    for (let i = 0; i < 24; i++) await sqs.sendMessage({ queueArn, body: `file-${i}` });
-    await sqs.sendMessage({ queueArn, body: 'please fail' });
+    for (let i = 0; i < 24; i++) await sqs.send(uploader, {}, queueArn, `file-${i}`);
+    await sqs.send(uploader, {}, queueArn, 'please fail');
     const twin = await start({ calls, credentials, region, account, deployment, sqs, taskRoot: () => taskRoot, minDurationMs: () => 200 });
     try {
       const [mapping] = twin.mappings;
       await until(() => mapping.stats.deleted >= 24);
       // The failing message is kept, reappears after the visibility timeout and is received again.
-      await until(() => sqs.queue(queueArn)[0]?.receives >= 2);
-      assert.equal(sqs.queue(queueArn).length, 1);
-      assert.equal(sqs.queue(queueArn)[0].body, 'please fail');
+      await until(() => sqs.messages(queueArn)[0]?.receiveCount >= 2);
+      assert.equal(sqs.depth(queueArn), 1);
+      assert.equal(sqs.messages(queueArn)[0].body, 'please fail');
       assert.ok(mapping.stats.keptItems >= 1);
       assert.ok(mapping.stats.batches >= 3, `25 messages in batches of at most 10: ${mapping.stats.batches} batches`);
       assert.ok(twin.stats('start-workflow').peak <= 2, 'maximumConcurrency 2');
@@ -73,6 +66,7 @@ describe('SQS event source mapping', () => {
       assert.equal(calls.filter({ action: 'lambda:InvokeFunction' }).length, 0);
     } finally {
       await twin.stop();
+      await sqs.stop();
       rmSync(taskRoot, { recursive: true, force: true });
       rmSync(twin.logDir, { recursive: true, force: true });
     }
@@ -80,7 +74,8 @@ describe('SQS event source mapping', () => {
 
   test('a throttled or failed batch is left in the queue', async () => {
     const calls = new CallLog();
-    const sqs = new FakeSqs(2000);
+    const credentials = new Credentials();
+    const sqs = await startSqs({ calls, credentials, region, account, queues: [{ arn: queueArn, visibilityTimeoutSeconds: 2 }] });
     const taskRoot = fakeTaskRoot();
     // Reserved 1 but mapping concurrency 2: the second poller's batch is throttled, as in Lambda.
     const fn = plannedFunction('start-workflow', { reserved: 1 });
@@ -88,15 +83,16 @@ describe('SQS event source mapping', () => {
       region, account, functions: { 'start-workflow': fn },
       eventSourceMappings: [{ functionKey: 'start-workflow', queueArn, batchSize: 1, maximumBatchingWindowSeconds: 0, maximumConcurrency: 2, reportBatchItemFailures: true }],
     };
-    for (let i = 0; i < 4; i++) await sqs.sendMessage({ queueArn, body: `file-${i}` });
-    const twin = await start({ calls, credentials: new Credentials(), region, account, deployment, sqs, taskRoot: () => taskRoot, minDurationMs: () => 300 });
+    for (let i = 0; i < 4; i++) await sqs.send(uploader, {}, queueArn, `file-${i}`);
+    const twin = await start({ calls, credentials, region, account, deployment, sqs, taskRoot: () => taskRoot, minDurationMs: () => 300 });
     try {
       const [mapping] = twin.mappings;
-      await until(() => sqs.queue(queueArn).length === 0, 30_000);
+      await until(() => sqs.depth(queueArn) === 0, 30_000);
       assert.ok(mapping.stats.throttledBatches > 0, 'some batch was throttled');
       assert.ok(mapping.stats.deleted >= 4, 'every throttled message came back and was handled later');
     } finally {
       await twin.stop();
+      await sqs.stop();
       rmSync(taskRoot, { recursive: true, force: true });
       rmSync(twin.logDir, { recursive: true, force: true });
     }
