@@ -10,6 +10,7 @@ import { startRuntimeApi } from './runtime-api.mjs';
 import { pipeLines } from './logs.mjs';
 
 const initLimitMs = 10_000;
+const endDelayMs = 30;
 
 /** Lambda's error payloads for failures of the platform rather than of the handler. */
 export const platformErrors = {
@@ -55,6 +56,7 @@ export class EnvironmentPool {
       env.invocation = invocation;
       // A cold environment first runs its init phase, which Lambda limits to 10 s apart from the timeout.
       this.#arm(env, initLimitMs + this.fn.timeoutSeconds * 1000);
+      this.#writeEnd(env);
       env.stream.write(`START RequestId: ${requestId} Version: $LATEST`);
       if (env.waiting) {
         const waiting = env.waiting;
@@ -146,15 +148,22 @@ export class EnvironmentPool {
     env.child.kill('SIGKILL');
   }
 
+  #writeEnd(env) {
+    clearTimeout(env.endTimer);
+    for (const line of env.ending ?? []) env.stream.write(line);
+    env.ending = null;
+  }
+
   #finish(env, result) {
     const invocation = env.invocation;
     if (!invocation) return;
     clearTimeout(invocation.timer);
     env.invocation = null;
     const ms = Date.now() - invocation.started;
-    env.stream.write(`END RequestId: ${invocation.requestId}`);
-    env.stream.write(`REPORT RequestId: ${invocation.requestId}\tDuration: ${ms} ms\tMemory Size: ${this.fn.memoryMb} MB`);
-    env.stream.flush();
+    // The runtime's last output lines may still be in the pipe when its response arrives: END/REPORT
+    // follow a moment later (or before the environment's next START), so they close the invocation's lines.
+    env.ending = [`END RequestId: ${invocation.requestId}`, `REPORT RequestId: ${invocation.requestId}\tDuration: ${ms} ms\tMemory Size: ${this.fn.memoryMb} MB`];
+    env.endTimer = setTimeout(() => this.#writeEnd(env), endDelayMs);
     invocation.resolve(result);
   }
 
@@ -169,6 +178,7 @@ export class EnvironmentPool {
       env.stream.write(`RequestId: ${env.invocation.requestId} Error: Runtime exited with error: ${how}`);
       this.#finish(env, { body: json(platformErrors.exit(env.invocation.requestId, how)), errorType: 'Unhandled' });
     }
+    this.#writeEnd(env);
     env.stream.close();
   }
 

@@ -101,12 +101,15 @@ describe('Lambda twin (fake bootstrap)', () => {
   });
 
   test('a bad signature is refused with 403 and nothing runs or is recorded', async () => {
-    const before = calls.calls.length;
+    const invokes = () => calls.filter({ action: 'lambda:InvokeFunction' }).length;
+    const before = invokes();
+    const coldStarts = twin.stats('run-etl').coldStarts;
     const forged = { ...credentials.forRole(callerRole), secretAccessKey: 'not-the-secret' };
     const r = await httpInvoke(twin, credentials, 'txetl-dev-run-etl', {}, { keys: forged });
     assert.equal(r.status, 403);
     assert.equal(r.headers.get('x-amzn-errortype'), 'InvalidSignatureException');
-    assert.equal(calls.calls.length, before);
+    assert.equal(invokes(), before);
+    assert.equal(twin.stats('run-etl').coldStarts, coldStarts);
   });
 
   test('an invoke the inline IAM decision denies is AccessDeniedException, recorded, and runs nothing', async () => {
