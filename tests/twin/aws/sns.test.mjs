@@ -132,6 +132,14 @@ test('filter policy operators', () => {
   assert.equal(matchesFilterPolicy({ detail: { status: ['FAILED', 'TIMED_OUT'] } }, body, 'MessageBody'), true);
   assert.equal(matchesFilterPolicy({ detail: { status: ['ABORTED'] } }, body, 'MessageBody'), false);
   assert.equal(matchesFilterPolicy(null, body), true);
+
+  // A body-scoped policy that would pass both the state machine's alerts and EventBridge's status events.
+  const both = { $or: [{ severity: [{ exists: true }] }, { 'detail-type': ['Step Functions Execution Status Change'] }] };
+  const asBody = (o) => ({ message: JSON.stringify(o), messageAttributes: {} });
+  assert.equal(matchesFilterPolicy(both, asBody({ source: 'TransactionEtl', severity: 'error' }), 'MessageBody'), true);
+  assert.equal(matchesFilterPolicy(both, asBody({ 'detail-type': 'Step Functions Execution Status Change', detail: { status: 'FAILED' } }), 'MessageBody'), true);
+  assert.equal(matchesFilterPolicy(both, asBody({ AlarmName: 'txetl-dev-file-events-dlq-visible' }), 'MessageBody'), false);
+  assert.equal(matchesFilterPolicy(both, { message: 'not json', messageAttributes: {} }, 'MessageBody'), false);
 });
 
 test('subscribeLambda invokes the Lambda twin asynchronously as sns.amazonaws.com, retrying a refused invoke', async (t) => {
