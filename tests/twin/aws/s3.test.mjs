@@ -7,6 +7,7 @@ import { sign } from './sigv4.mjs';
 import { decodeAwsChunked, start } from './s3.mjs';
 import { matchesFilter, notificationKey, s3Action } from './s3-events.mjs';
 import { start as startSqs } from './sqs.mjs';
+import { botocore, botocoreVersion } from '../lambda/fixtures.mjs';
 
 const region = 'eu-central-1';
 const account = '123456789012';
@@ -188,5 +189,43 @@ describe('S3 twin', () => {
     assert.ok(matchesFilter({ events: ['s3:ObjectCreated:Put'], prefix: 'a/', suffix: '' }, 'a/x', 'ObjectCreated:Put'));
     assert.ok(!matchesFilter({ events: ['s3:ObjectCreated:Put'], prefix: 'a/', suffix: '' }, 'a/x', 'ObjectCreated:Copy'));
     assert.equal(notificationKey('dir/a b+c.csv'), 'dir/a+b%2Bc.csv');
+  });
+
+  test(`botocore ${botocoreVersion ?? '(absent)'} reads, writes and uploads in parts through the proxy`, { skip: !botocoreVersion && 'python3 has no botocore' }, async () => {
+    const keys = credentials.issue(runEtlRole);
+    const call = (op, params, config) => ({ service: 's3', endpoint: s3.url, op, params, keys, region, config });
+    const Bucket = bucketName;
+    // Both of botocore's checksum modes: by default it adds CRC32 checksums; the functions ask for them only when required.
+    const [put, putRequired, created] = await botocore([
+      call('put_object', { Bucket, Key: 'incoming/boto.csv', Body: 'a,b\n1,2\n' }),
+      call('put_object', { Bucket, Key: 'reports/boto.json', Body: '{}' }, { request_checksum_calculation: 'when_required' }),
+      call('create_multipart_upload', { Bucket, Key: 'reports/boto-multi.json' }),
+    ]);
+    assert.ok(put.ok, JSON.stringify(put));
+    assert.ok(putRequired.ok, JSON.stringify(putRequired));
+    assert.equal(put.out.VersionId, s3.versionOf('incoming/boto.csv'));
+    const UploadId = created.out.UploadId;
+    const [part] = await botocore([call('upload_part', { Bucket, Key: 'reports/boto-multi.json', UploadId, PartNumber: 1, Body: 'x'.repeat(100) })]);
+    assert.ok(part.ok, JSON.stringify(part));
+    const [got, byVersion, head, listed, done, aborted] = await botocore([
+      call('get_object', { Bucket, Key: 'incoming/boto.csv' }),
+      call('get_object', { Bucket, Key: 'incoming/boto.csv', VersionId: put.out.VersionId }),
+      call('head_object', { Bucket, Key: 'incoming/boto.csv' }),
+      call('list_objects_v2', { Bucket, Prefix: 'reports/boto' }),
+      call('complete_multipart_upload', { Bucket, Key: 'reports/boto-multi.json', UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.out.ETag }] } }),
+      call('abort_multipart_upload', { Bucket, Key: 'reports/boto-multi.json', UploadId: 'gone' }),
+    ]);
+    assert.equal(got.out.Body, 'a,b\n1,2\n');
+    assert.equal(byVersion.out.Body, 'a,b\n1,2\n');
+    assert.equal(head.out.ContentLength, 8);
+    assert.equal(head.out.VersionId, put.out.VersionId);
+    assert.deepEqual(listed.out.Contents.map((c) => c.Key), ['reports/boto.json']);
+    assert.ok(done.ok, JSON.stringify(done));
+    assert.equal((await s3.get('reports/boto-multi.json')).toString(), 'x'.repeat(100));
+    assert.ok(aborted.ok, JSON.stringify(aborted));
+    const [record] = JSON.parse(sqs.messages(queueArn).find((m) => m.body.includes('incoming/boto.csv')).body).Records;
+    assert.equal(record.s3.object.size, 8);
+    const role = (action) => calls.filter({ action, principal: runEtlRole }).length;
+    assert.ok(role('s3:GetObjectVersion') >= 1 && role('s3:ListBucket') >= 1 && role('s3:AbortMultipartUpload') >= 1);
   });
 });

@@ -4,6 +4,7 @@
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFile, spawnSync } from 'node:child_process';
 
 // The event says what to do: { sleepMs, fail, crash, exitCode, response, env: [names to echo] }; an SQS
 // event's records whose body contains "fail" come back as batchItemFailures.
@@ -78,4 +79,49 @@ export function plannedFunction(key, overrides = {}) {
     asyncConfig: null,
     ...overrides,
   };
+}
+
+// botocore (the AWS CLI's and boto3's core) as an independent client of the twin: it signs, addresses
+// (S3 path-style), checksums and parses as AWS's own SDKs do. Streaming bodies are read into text.
+const botocoreScript = `
+import json, sys
+import botocore.session
+from botocore.config import Config
+from botocore.exceptions import ClientError
+session = botocore.session.get_session()
+out = []
+for c in json.load(sys.stdin):
+    config = Config(retries={'max_attempts': 1}, s3={'addressing_style': 'path'}, **c.get('config', {}))
+    k = c['keys']
+    client = session.create_client(c['service'], region_name=c['region'], endpoint_url=c['endpoint'], config=config,
+        aws_access_key_id=k['accessKeyId'], aws_secret_access_key=k['secretAccessKey'], aws_session_token=k['sessionToken'])
+    try:
+        r = getattr(client, c['op'])(**c['params'])
+        for name in ('Body', 'Payload'):
+            if name in r: r[name] = r[name].read().decode('utf-8')
+        out.append({'ok': True, 'status': r.pop('ResponseMetadata')['HTTPStatusCode'], 'out': r})
+    except ClientError as e:
+        out.append({'ok': False, 'status': e.response['ResponseMetadata']['HTTPStatusCode'], 'error': e.response['Error']})
+print(json.dumps(out, default=str))
+`;
+
+/** botocore's version, or null where python3 has none (the tests using it are skipped then). */
+export const botocoreVersion = (() => {
+  const probe = spawnSync('python3', ['-c', 'import botocore; print(botocore.__version__)'], { encoding: 'utf8' });
+  return probe.status === 0 ? probe.stdout.trim() : null;
+})();
+
+/**
+ * Runs botocore calls [{ service, endpoint, op, params, keys, region, config? }] in one interpreter;
+ * -> one { ok, status, out | error } per call.
+ */
+export function botocore(requests) {
+  return new Promise((resolve, reject) => {
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
+    const child = execFile('python3', ['-c', botocoreScript], { env, maxBuffer: 1 << 24 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`botocore: ${error.message} ${stderr}`));
+      else resolve(JSON.parse(stdout));
+    });
+    child.stdin.end(JSON.stringify(requests));
+  });
 }

@@ -8,7 +8,7 @@ import { Credentials } from '../aws/credentials.mjs';
 import { sign } from '../aws/sigv4.mjs';
 import { start } from './service.mjs';
 import { start as startSqs } from '../aws/sqs.mjs';
-import { account, fakeTaskRoot, plannedFunction, region } from './fixtures.mjs';
+import { account, botocore, botocoreVersion, fakeTaskRoot, plannedFunction, region } from './fixtures.mjs';
 
 const callerRole = `arn:aws:iam::${account}:role/txetl-dev-state-machine`;
 const failuresQueue = `arn:aws:sqs:${region}:${account}:txetl-dev-notify-chat-failures`;
@@ -235,5 +235,32 @@ describe('Lambda twin (fake bootstrap)', () => {
     const put = calls.filter({ action: 'logs:PutLogEvents', principal: fn.roleArn });
     assert.ok(put.length >= created.length);
     assert.ok(put.every((c) => created.some((s) => s.resource === c.resource)));
+  });
+
+  test(`botocore ${botocoreVersion ?? '(absent)'} reads Invoke answers, function errors, 429 and 404 as AWS's`, { skip: !botocoreVersion && 'python3 has no botocore' }, async () => {
+    const keys = credentials.forRole(callerRole);
+    const call = (params) => ({ service: 'lambda', endpoint: twin.url, op: 'invoke', params, keys, region });
+    // Long enough for python3 to start and import botocore on a loaded machine.
+    const slow = JSON.stringify({ sleepMs: 8000 });
+    const results = await botocore([
+      call({ FunctionName: 'txetl-dev-run-etl', Payload: '{"response":{"ok":1}}' }),
+      call({ FunctionName: 'txetl-dev-run-etl', Payload: '{"fail":"boom"}' }),
+      call({ FunctionName: 'txetl-dev-notify-chat', Payload: '{}', InvocationType: 'Event' }),
+      call({ FunctionName: 'txetl-dev-nope', Payload: '{}' }),
+    ]);
+    const [ok, failed, queued, missing] = results;
+    assert.deepEqual([ok.status, ok.out.Payload, ok.out.ExecutedVersion], [200, '{"ok":1}', '$LATEST']);
+    assert.deepEqual([failed.out.FunctionError, JSON.parse(failed.out.Payload).errorMessage], ['Unhandled', 'boom']);
+    assert.equal(queued.status, 202);
+    assert.equal(missing.error.Code, 'ResourceNotFoundException');
+    // Both reserved slots busy (two in-process invokes), botocore's third gets the throttle.
+    const fn = deployment.functions['run-etl'];
+    const busy = [1, 2].map(() => twin.invoke({ type: 'role', arn: callerRole }, fn.arn, slow));
+    await new Promise((r) => setTimeout(r, 200));
+    const [throttled] = await botocore([call({ FunctionName: fn.name, Payload: '{}' })]);
+    await Promise.all(busy);
+    await twin.idle();
+    assert.equal(throttled.status, 429);
+    assert.deepEqual([throttled.error.Code, throttled.error.Message], ['TooManyRequestsException', 'Rate Exceeded.']);
   });
 });
