@@ -86,7 +86,9 @@ const encodeKey = (key) => key.split('/').map(encodeURIComponent).join('/');
 
 /**
  * opts: { calls, credentials, region, account, deployment (bucket, its kmsKeyArn and notifications; kmsKeys
- * for the key's aliases), sqs (the SQS server, for notifications), authorize?, now? }.
+ * for the key's aliases), sqs (the SQS server, for queue notifications), lambda: () => the Lambda twin (for
+ * function notifications, the pre-SQS deployment), kmsAliases (the bucket key's aliases, else from
+ * deployment.kmsKeys), authorize?, now? }.
  * -> { url, port, stop(), bucket, put(key, body), get(key), keys(prefix), versionOf(key), notifications
  *      (sent messages), s3rverUrl, syntheticVersionIds: true }
  */
@@ -108,7 +110,7 @@ export async function start(opts) {
     const checks = [{ service: 's3', action: op.action, resource: key ? objectArn : bucket.arn, principal, context }];
     if (op.source) checks.push({ service: 's3', action: 's3:GetObject', resource: `arn:aws:s3:::${op.source}`, principal, context });
     if (bucket.kmsKeyArn && op.kms && key) {
-      const aliases = deployment.kmsKeys?.[bucket.kmsKeyArn]?.aliases ?? [];
+      const aliases = opts.kmsAliases ?? deployment.kmsKeys?.[bucket.kmsKeyArn]?.aliases ?? [];
       checks.push(kmsCall(opts, { principal, action: `kms:${op.kms}`, keyArn: bucket.kmsKeyArn, aliases, via: 's3', encryptionContext: { 'aws:s3:arn': objectArn } }));
     }
     for (const call of checks) {
@@ -132,10 +134,25 @@ export async function start(opts) {
     };
     for (const notification of matching) {
       const message = notificationRecord({ bucket, region, eventName, object, principalId, configurationId: notification.id });
-      notifications.push({ queueArn: notification.queueArn, message });
+      notifications.push({ queueArn: notification.queueArn, functionArn: notification.functionArn, message });
+      if (notification.functionArn) {
+        await invokeFunction(notification.functionArn, message);
+        continue;
+      }
       if (!sqs) throw new Error(`notification to ${notification.queueArn} needs the SQS server (opts.sqs)`);
       await sqs.send(s3Service, sourceContext, notification.queueArn, JSON.stringify(message));
     }
+  }
+
+  /**
+   * A notification straight to a function (the deployment before the SQS buffer): S3 invokes it
+   * asynchronously as s3.amazonaws.com, which the function's resource policy must allow.
+   */
+  async function invokeFunction(functionArn, message) {
+    const lambda = opts.lambda?.();
+    if (!lambda) throw new Error(`notification to ${functionArn} needs the Lambda twin (opts.lambda)`);
+    const answer = await lambda.invoke(s3Service, functionArn, JSON.stringify(message), { type: 'Event', context: sourceContext });
+    if (answer.statusCode >= 300) throw new Error(`S3 -> ${functionArn}: Invoke answered ${answer.statusCode} ${answer.body}`);
   }
 
   /** S3's part after authentication; principal null means the uploader outside the deployment (put()). */
@@ -187,7 +204,8 @@ export async function start(opts) {
 
   // S3 checks a new notification configuration by sending s3:TestEvent to each destination.
   if (sqs) {
-    for (const queueArn of new Set((bucket.notifications ?? []).map((n) => n.queueArn))) {
+    // (S3 sends it to queues and topics; a function destination gets none.)
+    for (const queueArn of new Set((bucket.notifications ?? []).map((n) => n.queueArn).filter(Boolean))) {
       const message = testEvent(bucket.name);
       notifications.push({ queueArn, message });
       await sqs.send(s3Service, sourceContext, queueArn, JSON.stringify(message));

@@ -228,4 +228,23 @@ describe('S3 twin', () => {
     const role = (action) => calls.filter({ action, principal: runEtlRole }).length;
     assert.ok(role('s3:GetObjectVersion') >= 1 && role('s3:ListBucket') >= 1 && role('s3:AbortMultipartUpload') >= 1);
   });
+
+  test('a notification straight to a function invokes it asynchronously as s3.amazonaws.com', async () => {
+    const functionArn = `arn:aws:lambda:${region}:${account}:function:txetl-dev-start-workflow`;
+    const invoked = [];
+    const lambda = { invoke: async (...args) => { invoked.push(args); return { statusCode: 202, headers: {}, body: Buffer.alloc(0) }; } };
+    const direct = { ...deployment, bucket: { ...deployment.bucket, notifications: [{ functionArn, events: ['s3:ObjectCreated:*'], prefix: 'incoming/', suffix: '.csv' }] } };
+    const other = await start({ calls: new CallLog(), credentials, region, account, deployment: direct, lambda: () => lambda });
+    try {
+      assert.equal(other.notifications.length, 0, 'no s3:TestEvent to a function');
+      await other.put('incoming/direct.csv', 'x');
+      const [[principal, arn, payload, options]] = invoked;
+      assert.deepEqual(principal, { type: 'service', service: 's3.amazonaws.com' });
+      assert.equal(arn, functionArn);
+      assert.equal(JSON.parse(payload).Records[0].s3.object.key, 'incoming/direct.csv');
+      assert.deepEqual(options, { type: 'Event', context: { 'aws:SourceArn': deployment.bucket.arn, 'aws:SourceAccount': account } });
+    } finally {
+      await other.stop();
+    }
+  });
 });
