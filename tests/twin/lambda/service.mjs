@@ -15,7 +15,7 @@ import { EnvironmentPool } from './environments.mjs';
 import { FunctionLogs } from './logs.mjs';
 import { AsyncInvoker } from './async.mjs';
 import { EventSourceMapping } from './esm.mjs';
-import { errorResponse, startInvokeApi, throttledResponse } from './invoke-api.mjs';
+import { errorResponse, parseFunctionName, startInvokeApi, throttledResponse } from './invoke-api.mjs';
 import { baseContext, recordAndAuthorize } from '../aws/common.mjs';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -167,18 +167,24 @@ export async function start(opts) {
     return runHeld(state, payload);
   }
 
-  function lookup(nameOrArn) {
-    const state = byArn.get(nameOrArn) ?? [...byKey.values()].find((s) => s.fn.name === nameOrArn || s.fn.key === nameOrArn);
-    return state?.fn;
+  /** The state of a function by name, key, or (partial) ARN with or without the $LATEST qualifier. */
+  function stateOf(nameOrArn) {
+    const name = parseFunctionName(nameOrArn ?? '');
+    if (name?.qualifier && name.qualifier !== '$LATEST') return undefined;
+    return byArn.get(nameOrArn) ?? [...byKey.values()].find((s) => s.fn.name === name?.name || s.fn.key === nameOrArn);
   }
+
+  const lookup = (nameOrArn) => stateOf(nameOrArn)?.fn;
 
   /**
    * Invokes as `principal` (a role, or a service with context such as aws:SourceArn), recording
-   * lambda:InvokeFunction. -> { statusCode, headers, body } as the Invoke API answers.
+   * lambda:InvokeFunction on the function's ARN. functionArn may also be a name or partial ARN.
+   * -> { statusCode, headers, body } as the Invoke API answers.
    */
   async function invoke(principal, functionArn, payload, { type = 'RequestResponse', context = {} } = {}) {
-    const state = byArn.get(functionArn);
-    if (!state) throw new Error(`no function ${functionArn} in the twin`);
+    const state = stateOf(functionArn);
+    if (!state) return errorResponse(404, 'ResourceNotFoundException', `Function not found: ${functionArn}`);
+    functionArn = state.fn.arn;
     const denied = await recordAndAuthorize(opts, {
       service: 'lambda', action: 'lambda:InvokeFunction', resource: functionArn, principal, context: { ...baseContext(opts, principal), ...context },
     });

@@ -218,6 +218,12 @@ describe('Lambda twin (fake bootstrap)', () => {
     assert.equal(twin.stats('notify-chat').async.at(-1).attempts, 1);
     const [call] = calls.filter({ action: 'lambda:InvokeFunction', principal: 'sns.amazonaws.com' });
     assert.equal(call.context['aws:SourceArn'], topic);
+    assert.equal(call.resource, fn.arn);
+    // A qualified ARN names the same function; another version or an unknown function is not found.
+    assert.equal((await twin.invoke(call.principal, `${fn.arn}:$LATEST`, '{}', { type: 'Event' })).statusCode, 202);
+    assert.equal((await twin.invoke(call.principal, `${fn.arn}:7`, '{}', { type: 'Event' })).statusCode, 404);
+    assert.equal((await twin.invoke(call.principal, `${fn.arn}-x`, '{}')).headers['x-amzn-ErrorType'], 'ResourceNotFoundException');
+    await twin.idle();
   });
 
   test('function output goes to the log file; CreateLogStream once per environment, PutLogEvents per batch, as the role', async () => {
