@@ -253,8 +253,11 @@ describe('Lambda twin (fake bootstrap)', () => {
       call({ FunctionName: 'txetl-dev-run-etl', Payload: '{"fail":"boom"}' }),
       call({ FunctionName: 'txetl-dev-notify-chat', Payload: '{}', InvocationType: 'Event' }),
       call({ FunctionName: 'txetl-dev-nope', Payload: '{}' }),
+      call({ FunctionName: `${deployment.functions['run-etl'].arn}:$LATEST`, Payload: '{"response":"by ARN"}' }),
     ]);
-    const [ok, failed, queued, missing] = results;
+    const [ok, failed, queued, missing, byArn] = results;
+    // The ARN's colons and '$' are percent-encoded in the path and signed that way.
+    assert.deepEqual([byArn.status, byArn.out?.Payload], [200, '"by ARN"'], JSON.stringify(byArn));
     assert.deepEqual([ok.status, ok.out.Payload, ok.out.ExecutedVersion], [200, '{"ok":1}', '$LATEST']);
     assert.deepEqual([failed.out.FunctionError, JSON.parse(failed.out.Payload).errorMessage], ['Unhandled', 'boom']);
     assert.equal(queued.status, 202);
