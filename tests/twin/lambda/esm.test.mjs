@@ -1,12 +1,13 @@
 // The SQS event source mapping of the Lambda twin, with the fake bootstrap and an in-process queue.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { CallLog } from '../aws/calls.mjs';
 import { Credentials } from '../aws/credentials.mjs';
 import { start } from './service.mjs';
 import { failedItems } from './esm.mjs';
 import { start as startSqs } from '../aws/sqs.mjs';
+import { start as startS3 } from '../aws/s3.mjs';
 import { account, fakeTaskRoot, plannedFunction, region } from './fixtures.mjs';
 
 const queueArn = `arn:aws:sqs:${region}:${account}:txetl-dev-file-events`;
@@ -92,6 +93,36 @@ describe('SQS event source mapping', () => {
       assert.ok(mapping.stats.deleted >= 4, 'every throttled message came back and was handled later');
     } finally {
       await twin.stop();
+      await sqs.stop();
+      rmSync(taskRoot, { recursive: true, force: true });
+      rmSync(twin.logDir, { recursive: true, force: true });
+    }
+  });
+
+  test('S3 -> SQS -> event source mapping -> function: the test event and an upload arrive as SQS records', async () => {
+    const calls = new CallLog();
+    const credentials = new Credentials();
+    const sqs = await startSqs({ calls, credentials, region, account, queues: [{ arn: queueArn }] });
+    const bucket = { name: 'txetl-dev-files', arn: 'arn:aws:s3:::txetl-dev-files', kmsKeyArn: null,
+      notifications: [{ queueArn, events: ['s3:ObjectCreated:*'], prefix: 'incoming/', suffix: '.csv' }] };
+    const s3 = await startS3({ calls, credentials, region, account, deployment: { bucket }, sqs });
+    const taskRoot = fakeTaskRoot();
+    const fn = plannedFunction('start-workflow');
+    const deployment = {
+      region, account, functions: { 'start-workflow': fn },
+      eventSourceMappings: [{ functionKey: 'start-workflow', queueArn, batchSize: 10, maximumBatchingWindowSeconds: 1, maximumConcurrency: 2, reportBatchItemFailures: true }],
+    };
+    const twin = await start({ calls, credentials, region, account, deployment, sqs, taskRoot: () => taskRoot });
+    try {
+      await s3.put('incoming/2026-12/a.csv', 'id\n1\n');
+      await until(() => twin.mappings[0].stats.deleted === 2 && sqs.depth(queueArn) === 0);
+      await new Promise((r) => setTimeout(r, 300)); // the last log batch
+      const log = readFileSync(twin.logFile('start-workflow'), 'utf8');
+      assert.match(log, new RegExp(`record ${queueArn} \\{"Service":"Amazon S3","Event":"s3:TestEvent"`));
+      assert.match(log, new RegExp(`record ${queueArn} \\{"Records":\\[\\{"eventVersion":"2.1","eventSource":"aws:s3"[^\\n]*"key":"incoming/2026-12/a.csv"`));
+    } finally {
+      await twin.stop();
+      await s3.stop();
       await sqs.stop();
       rmSync(taskRoot, { recursive: true, force: true });
       rmSync(twin.logDir, { recursive: true, force: true });

@@ -29,6 +29,7 @@ for (;;) {
     // An SQS batch: bodies containing "fail" are reported as batch item failures.
     const failed = event.Records.filter((r) => r.body.includes('fail')).map((r) => ({ itemIdentifier: r.messageId }));
     console.log('batch of ' + event.Records.length);
+    for (const r of event.Records) console.log('record ' + r.eventSourceARN + ' ' + r.body);
     await post('invocation/' + id + '/response', { batchItemFailures: failed });
     continue;
   }
