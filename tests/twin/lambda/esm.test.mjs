@@ -42,7 +42,6 @@ async function mappingTwin(t, { visibilityTimeoutSeconds = 30, reserved = null, 
     await extra?.stop();
     await sqs.stop();
     rmSync(taskRoot, { recursive: true, force: true });
-    rmSync(twin.logDir, { recursive: true, force: true });
   });
   return { calls, sqs, twin, fn, mapping: twin.mappings[0], extra };
 }

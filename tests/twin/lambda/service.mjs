@@ -94,17 +94,20 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * opts: { calls, credentials, region, account, deployment, sqs (the twin's SQS server, for destinations and
- * event source mappings), environment(fnKey) -> endpoint overrides, taskRoot(fnKey) -> dir (default:
- * the unzipped zip), cap (concurrency of unreserved functions, default 10), minDurationMs(fnKey),
- * retryDelaysMs (async retries), logDir, functions (keys to serve; default all), eventSourceMappings
- * (default true), authorize (optional inline IAM decision, as the other servers take) }.
+ * event source mappings), environment(fnKey) -> endpoint overrides, taskRoot(fnKey) -> dir (default: the
+ * unzipped zip), cap (concurrency of unreserved functions, default 10), minDurationMs(fnKey), retryDelaysMs
+ * (async retries), logDir (default: a temporary one that stop() removes), functions (keys to serve; default
+ * all), eventSourceMappings (default true), authorize (optional inline IAM decision, as the other servers
+ * take) }.
  * -> { url, port, stop(), invoke(principal, functionArn, payload, { type, context }), lookup(name),
- *      logFile(key), stats(key), idle(), mappings }
+ *      logFile(key), stats(key), idle(), mappings, logDir }
  */
 export async function start(opts) {
   const { calls, credentials, region, deployment, sqs } = opts;
   const minDurationMs = opts.minDurationMs ?? (() => 0);
   const keys = opts.functions ?? Object.keys(deployment.functions);
+  // A log directory of its own is removed by stop(); one the caller names stays for it to read.
+  const ownLogDir = !opts.logDir;
   const logDir = opts.logDir ?? mkdtempSync(join(tmpdir(), 'twin-logs-'));
   const unzipped = [];
   const byKey = new Map();
@@ -238,6 +241,7 @@ export async function start(opts) {
       await api.stop();
       await Promise.allSettled([...byKey.values()].map((s) => s.pool.stop()));
       for (const dir of unzipped) rmSync(dir, { recursive: true, force: true });
+      if (ownLogDir) rmSync(logDir, { recursive: true, force: true });
     },
   };
 }

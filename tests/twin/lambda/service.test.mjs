@@ -61,7 +61,6 @@ describe('Lambda twin (fake bootstrap)', () => {
     await twin.stop();
     await sqs.stop();
     rmSync(taskRoot, { recursive: true, force: true });
-    rmSync(twin.logDir, { recursive: true, force: true });
   });
 
   test('a signed synchronous invoke runs the bootstrap with the planned and Lambda-set environment', async () => {
