@@ -82,6 +82,20 @@ export function decodeAwsChunked(headers, body) {
   return { headers: rest, body: decoded };
 }
 
+/**
+ * S3's own condition keys of a request, as the planned bucket policy tests them (DenyOtherEncryption and
+ * DenyOtherKmsKey look at the encryption headers a writer sends; a header not sent is a key not present).
+ */
+export function s3Context(headers, query) {
+  const context = { 's3:signatureversion': 'AWS4-HMAC-SHA256', 's3:authType': 'REST-HEADER' };
+  const fromHeaders = ['x-amz-server-side-encryption', 'x-amz-server-side-encryption-aws-kms-key-id', 'x-amz-acl', 'x-amz-content-sha256', 'x-amz-copy-source'];
+  for (const name of fromHeaders) if (headers[name] !== undefined) context[`s3:${name}`] = String(headers[name]);
+  for (const [name, param] of [['prefix', 'prefix'], ['delimiter', 'delimiter'], ['max-keys', 'max-keys'], ['VersionId', 'versionId']]) {
+    if (query.has(param)) context[`s3:${name}`] = query.get(param);
+  }
+  return context;
+}
+
 const encodeKey = (key) => key.split('/').map(encodeURIComponent).join('/');
 
 /**
@@ -105,13 +119,17 @@ export async function start(opts) {
   let sequence = 0n;
 
   /** Records S3's authorization of one request, with the KMS call S3 makes for it; -> denial or null. */
-  async function authorize(principal, op, objectArn, key) {
-    const context = { ...baseContext(opts, principal), 's3:signatureversion': 'AWS4-HMAC-SHA256' };
+  async function authorize(principal, op, objectArn, key, { headers, query }) {
+    const context = { ...baseContext(opts, principal), ...s3Context(headers, query) };
     const checks = [{ service: 's3', action: op.action, resource: key ? objectArn : bucket.arn, principal, context }];
     if (op.source) checks.push({ service: 's3', action: 's3:GetObject', resource: `arn:aws:s3:::${op.source}`, principal, context });
-    if (bucket.kmsKeyArn && op.kms && key) {
-      const aliases = opts.kmsAliases ?? deployment.kmsKeys?.[bucket.kmsKeyArn]?.aliases ?? [];
-      checks.push(kmsCall(opts, { principal, action: `kms:${op.kms}`, keyArn: bucket.kmsKeyArn, aliases, via: 's3', encryptionContext: { 'aws:s3:arn': objectArn } }));
+    // A writer may name another encryption (the bucket policy refuses that; S3 would not call KMS) or key.
+    const sse = headers['x-amz-server-side-encryption'];
+    const usesKms = op.kms === 'Decrypt' || sse === undefined || String(sse).startsWith('aws:kms');
+    const keyArn = (op.kms !== 'Decrypt' && headers['x-amz-server-side-encryption-aws-kms-key-id']) || bucket.kmsKeyArn;
+    if (keyArn && op.kms && key && usesKms) {
+      const aliases = keyArn === bucket.kmsKeyArn ? opts.kmsAliases ?? deployment.kmsKeys?.[keyArn]?.aliases ?? [] : [];
+      checks.push(kmsCall(opts, { principal, action: `kms:${op.kms}`, keyArn, aliases, via: 's3', encryptionContext: { 'aws:s3:arn': objectArn } }));
     }
     for (const call of checks) {
       const denied = await recordAndAuthorize(opts, call);
@@ -161,7 +179,7 @@ export async function start(opts) {
     if (name !== bucket.name) return xmlError(404, 'NoSuchBucket', 'The specified bucket does not exist', `/${name}`);
     const objectArn = `${bucket.arn}/${key}`;
     const op = s3Action({ method, key, query, headers });
-    const denied = principal && await authorize(principal, op, objectArn, key);
+    const denied = principal && await authorize(principal, op, objectArn, key, { headers, query });
     if (denied) return xmlError(403, 'AccessDenied', denied, `/${name}/${key}`);
     if (op.abort) return { status: 204, headers: {}, body: Buffer.alloc(0) }; // s3rver has no AbortMultipartUpload
     let path = url;
