@@ -202,26 +202,23 @@ describe('S3 twin', () => {
     const keys = credentials.issue(runEtlRole);
     const call = (op, params, config) => ({ service: 's3', endpoint: s3.url, op, params, keys, region, config });
     const Bucket = bucketName;
+    const from = (index, ...path) => ({ $from: index, path });
+    const UploadId = from(2, 'UploadId');
     // Both of botocore's checksum modes: by default it adds CRC32 checksums; the functions ask for them only when required.
-    const [put, putRequired, created] = await botocore([
+    const [put, putRequired, created, part, got, byVersion, head, listed, done, aborted] = await botocore([
       call('put_object', { Bucket, Key: 'incoming/boto.csv', Body: 'a,b\n1,2\n' }),
       call('put_object', { Bucket, Key: 'reports/boto.json', Body: '{}' }, { request_checksum_calculation: 'when_required' }),
       call('create_multipart_upload', { Bucket, Key: 'reports/boto-multi.json' }),
-    ]);
-    assert.ok(put.ok, JSON.stringify(put));
-    assert.ok(putRequired.ok, JSON.stringify(putRequired));
-    assert.equal(put.out.VersionId, s3.versionOf('incoming/boto.csv'));
-    const UploadId = created.out.UploadId;
-    const [part] = await botocore([call('upload_part', { Bucket, Key: 'reports/boto-multi.json', UploadId, PartNumber: 1, Body: 'x'.repeat(100) })]);
-    assert.ok(part.ok, JSON.stringify(part));
-    const [got, byVersion, head, listed, done, aborted] = await botocore([
+      call('upload_part', { Bucket, Key: 'reports/boto-multi.json', UploadId, PartNumber: 1, Body: 'x'.repeat(100) }),
       call('get_object', { Bucket, Key: 'incoming/boto.csv' }),
-      call('get_object', { Bucket, Key: 'incoming/boto.csv', VersionId: put.out.VersionId }),
+      call('get_object', { Bucket, Key: 'incoming/boto.csv', VersionId: from(0, 'VersionId') }),
       call('head_object', { Bucket, Key: 'incoming/boto.csv' }),
       call('list_objects_v2', { Bucket, Prefix: 'reports/boto' }),
-      call('complete_multipart_upload', { Bucket, Key: 'reports/boto-multi.json', UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.out.ETag }] } }),
+      call('complete_multipart_upload', { Bucket, Key: 'reports/boto-multi.json', UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: from(3, 'ETag') }] } }),
       call('abort_multipart_upload', { Bucket, Key: 'reports/boto-multi.json', UploadId: 'gone' }),
     ]);
+    for (const answer of [put, putRequired, created, part]) assert.ok(answer.ok, JSON.stringify(answer));
+    assert.equal(put.out.VersionId, s3.versionOf('incoming/boto.csv'));
     assert.equal(got.out.Body, 'a,b\n1,2\n');
     assert.equal(byVersion.out.Body, 'a,b\n1,2\n');
     assert.equal(head.out.ContentLength, 8);

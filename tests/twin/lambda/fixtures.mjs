@@ -91,7 +91,17 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 session = botocore.session.get_session()
 out = []
+def resolve(v):
+    # {"$from": i, "path": [...]} is a value from the i-th call's answer (an UploadId, a VersionId).
+    if isinstance(v, dict) and '$from' in v:
+        r = out[v['$from']]['out']
+        for k in v['path']: r = r[k]
+        return r
+    if isinstance(v, dict): return {k: resolve(x) for k, x in v.items()}
+    if isinstance(v, list): return [resolve(x) for x in v]
+    return v
 for c in json.load(sys.stdin):
+    c['params'] = resolve(c['params'])
     config = Config(retries={'max_attempts': 1}, s3={'addressing_style': 'path'}, **c.get('config', {}))
     k = c['keys']
     client = session.create_client(c['service'], region_name=c['region'], endpoint_url=c['endpoint'], config=config,
@@ -113,7 +123,8 @@ export const botocoreVersion = (() => {
 })();
 
 /**
- * Runs botocore calls [{ service, endpoint, op, params, keys, region, config? }] in one interpreter;
+ * Runs botocore calls [{ service, endpoint, op, params, keys, region, config? }] in one interpreter (its
+ * start takes seconds); a param { $from: i, path: [...] } takes a value from the i-th answer.
  * -> one { ok, status, out | error } per call.
  */
 export function botocore(requests) {
