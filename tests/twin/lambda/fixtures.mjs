@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile, spawnSync } from 'node:child_process';
 
-// The event says what to do: { sleepMs, fail, crash, exitCode, response, env: [names to echo] }; an SQS
-// event's records whose body contains "fail" come back as batchItemFailures.
+// The event says what to do: { sleepMs, waitFor (a file), fail, crash, exitCode, response, env: [names to
+// echo] }; an SQS event's records whose body contains "fail" come back as batchItemFailures.
 // TWIN_FAKE_INIT_FAIL makes the runtime report an init error instead of serving.
 const fakeBootstrap = `(async () => {
 const base = 'http://' + process.env.AWS_LAMBDA_RUNTIME_API + '/2018-06-01/runtime/';
@@ -34,6 +34,7 @@ for (;;) {
     continue;
   }
   if (event.sleepMs) await new Promise((r) => setTimeout(r, event.sleepMs));
+  while (event.waitFor && !require('fs').existsSync(event.waitFor)) await new Promise((r) => setTimeout(r, 20));
   if (event.crash) process.exit(event.exitCode ?? 3);
   if (event.fail) {
     await post('invocation/' + id + '/error', { errorType: 'Failure', errorMessage: event.fail }, { 'Lambda-Runtime-Function-Error-Type': 'Failure' });

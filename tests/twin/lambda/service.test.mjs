@@ -2,7 +2,8 @@
 // invocations, logs. (esm.test.mjs covers event source mappings; bootstrap.test.mjs the real bootstrap.)
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CallLog } from '../aws/calls.mjs';
 import { Credentials } from '../aws/credentials.mjs';
 import { sign } from '../aws/sigv4.mjs';
@@ -245,8 +246,9 @@ describe('Lambda twin (fake bootstrap)', () => {
   test(`botocore ${botocoreVersion ?? '(absent)'} reads Invoke answers, function errors, 429 and 404 as AWS's`, { skip: !botocoreVersion && 'python3 has no botocore' }, async () => {
     const keys = credentials.forRole(callerRole);
     const call = (params) => ({ service: 'lambda', endpoint: twin.url, op: 'invoke', params, keys, region });
-    // Long enough for python3 to start and import botocore on a loaded machine.
-    const slow = JSON.stringify({ sleepMs: 8000 });
+    // The two busy invocations hold their slots until the file exists, however long python3 takes to start.
+    const release = join(taskRoot, 'release');
+    const slow = JSON.stringify({ waitFor: release });
     const results = await botocore([
       call({ FunctionName: 'txetl-dev-run-etl', Payload: '{"response":{"ok":1}}' }),
       call({ FunctionName: 'txetl-dev-run-etl', Payload: '{"fail":"boom"}' }),
@@ -266,6 +268,7 @@ describe('Lambda twin (fake bootstrap)', () => {
     const busy = [1, 2].map(() => twin.invoke({ type: 'role', arn: callerRole }, fn.arn, slow));
     await new Promise((r) => setTimeout(r, 200));
     const [throttled] = await botocore([call({ FunctionName: fn.name, Payload: '{}' })]);
+    writeFileSync(release, '');
     await Promise.all(busy);
     await twin.idle();
     assert.equal(throttled.status, 429);
