@@ -19,7 +19,8 @@ test('the real bootstrap serves an invocation from the unzipped artifact', { ski
   const credentials = new Credentials();
   const fn = plannedFunction('start-workflow', {
     handler: 'start-workflow',
-    zip,
+    // As Terraform's plan of environments/dev names it.
+    zip: '../../../artifacts/lambda/start-workflow.zip',
     env: { TXETL_STATE_MACHINE_ARN: `arn:aws:states:${region}:${account}:stateMachine:txetl-dev-etl`, TXETL_LOG_LEVEL: 'Information' },
   });
   const twin = await start({ calls, credentials, region, account, deployment: { region, account, functions: { 'start-workflow': fn } } });

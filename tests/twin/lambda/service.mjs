@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { EnvironmentPool } from './environments.mjs';
@@ -56,9 +56,15 @@ export function unzipTaskRoot(zip) {
   return dir;
 }
 
-function zipOf(fn) {
+/**
+ * A function's zip: the planned filename when absolute or repo-relative; Terraform's own relative path
+ * (`../../../artifacts/lambda/<key>.zip`, from infra/environments/<env>) means the same file in artifacts/lambda.
+ */
+export function zipOf(fn) {
   const zip = fn.zip ?? join('artifacts', 'lambda', `${fn.key}.zip`);
-  return isAbsolute(zip) ? zip : join(repoRoot, zip);
+  if (isAbsolute(zip)) return zip;
+  const fromRoot = join(repoRoot, zip);
+  return existsSync(fromRoot) ? fromRoot : join(repoRoot, 'artifacts', 'lambda', basename(zip));
 }
 
 /**
