@@ -8,24 +8,15 @@ locals {
   # Default event bus rules are named rule/<name>; formed here so the topic policy can name it at plan time.
   failure_rule_arn = "arn:${data.aws_partition.current.partition}:events:${data.aws_region.current.name}:${var.account_id}:rule/${local.failure_rule_name}"
 
-  # The definition's own Fail states: each published a detailed alert (rejects, summary) before failing.
-  alerted_failures = ["TransactionEtl.FileRejected", "TransactionEtl.LoadFailed"]
-
-  failure_event_pattern = {
-    source        = ["aws.states"]
-    "detail-type" = ["Step Functions Execution Status Change"]
-    detail = {
-      stateMachineArn = [local.state_machine_arn]
-      # TIMED_OUT and ABORTED events carry no error of the definition (often no error field at all, or
-      # null), so they match on status alone. A FAILED event matches unless its error is one of the
-      # alerted ones: anything-but also matches a null error, exists false a missing one.
-      "$or" = [
-        { status = ["TIMED_OUT", "ABORTED"] },
-        { status = ["FAILED"], error = [{ "anything-but" = local.alerted_failures }] },
-        { status = ["FAILED"], error = [{ exists = false }] },
-      ]
-    }
-  }
+  # A file rendered by templatefile(), like the definition, so tests/statemachine matches the same
+  # pattern against the executions' status-change events. TIMED_OUT and ABORTED events carry no error
+  # of the definition (often no error field at all, or null), so they match on status alone. A FAILED
+  # event matches unless its error is one of the definition's own Fail states, which published a
+  # detailed alert first (rejects, summary): anything-but also matches a null error, exists false a
+  # missing one.
+  failure_event_pattern = jsondecode(templatefile("${path.module}/failure-event-pattern.json", {
+    state_machine_arn = local.state_machine_arn
+  }))
 }
 
 resource "aws_cloudwatch_event_rule" "this" {
