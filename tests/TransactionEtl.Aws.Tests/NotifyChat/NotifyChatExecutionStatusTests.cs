@@ -131,6 +131,7 @@ public sealed partial class NotifyChatHandlerTests
         }));
 
         Assert.Equal(":rotating_light: Load failed: (unknown file)", (string?)slack["blocks"]![0]!["text"]!["text"]);
+        Assert.DoesNotContain(slack["blocks"]![1]!["fields"]!.AsArray(), f => ((string?)f!["text"])!.StartsWith("*Object*", StringComparison.Ordinal));
         var expected = $"{note}; the execution's input names it: aws stepfunctions describe-execution --execution-arn {SampleArn}";
         Assert.Contains(expected, SlackTexts(slack));
         Assert.Contains(expected, TeamsTexts(teams));

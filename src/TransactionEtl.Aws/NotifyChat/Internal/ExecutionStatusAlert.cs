@@ -68,8 +68,9 @@ internal static class ExecutionStatusAlert
             var root = document.RootElement;
             var bucket = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("bucket", out var b) && b.ValueKind == JsonValueKind.String ? b.GetString() : null;
             var key = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("key", out var k) && k.ValueKind == JsonValueKind.String ? k.GetString() : null;
+            // A bucket without a key would show as the bucket's root; the note says what is missing instead.
             return key is null
-                ? (bucket, null, "File unknown: the execution input names no key")
+                ? (null, null, "File unknown: the execution input names no key")
                 : (bucket, key, null);
         }
         catch (JsonException)
