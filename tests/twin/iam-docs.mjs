@@ -9,7 +9,8 @@
 //
 // Actions and Resource cells may list several values separated by commas. The last cell starts with
 // `used:` (names the scenarios) or `kept:` (why a grant no scenario exercises stays); only `kept:`
-// justifies an unused grant. Placeholders: {prefix} {account} {region} {partition} {bucket}.
+// justifies an unused grant. Placeholders: {prefix} {account} {region} {partition} {bucket}, and
+// {kms:alias/<name>} for the ARN of the planned key with that alias.
 
 const headingPattern = /^#{2,6}\s+(.*)$/;
 
@@ -88,6 +89,7 @@ export function placeholdersOf(deployment) {
     region: deployment.region,
     partition: deployment.partition ?? 'aws',
     bucket: deployment.bucket?.name,
+    keyByAlias: Object.fromEntries(Object.entries(deployment.kmsKeys ?? {}).flatMap(([arn, k]) => (k.aliases ?? []).map((a) => [a, arn]))),
   };
 }
 
@@ -99,6 +101,11 @@ function prefixOf(deployment) {
   return undefined;
 }
 
+/**
+ * Fills the placeholders; `{kms:alias/<name>}` (after the others) is the ARN of the planned key with that
+ * alias, since key ids are random (the twin makes them up, AWS too).
+ */
 export function substitute(text, values) {
-  return text.replace(/\{(prefix|account|region|partition|bucket)\}/g, (whole, name) => values[name] ?? whole);
+  const plain = text.replace(/\{(prefix|account|region|partition|bucket)\}/g, (whole, name) => values[name] ?? whole);
+  return plain.replace(/\{kms:(alias\/[^}]+)\}/g, (whole, alias) => values.keyByAlias?.[alias] ?? whole);
 }

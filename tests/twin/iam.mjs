@@ -31,17 +31,16 @@ export function readJustifications(path = join(repoRoot, 'docs', 'iam.md')) {
  * `decisive` lists the statements that allowed the call ({ owner, policy, sid, actions, resources }).
  */
 export async function evaluateCalls(calls, deployment) {
-  const out = { evaluated: 0, allowed: [], denied: [], errors: [], ignoredContextKeys: [] };
-  const cache = new Map();
+  const out = { evaluated: 0, allowed: [], denied: [], errors: [], ignoredContextKeys: [], notes: notesFor(deployment) };
+  const judge = cachedJudge(deployment);
   const ignored = new Map();
   for (const call of calls) {
-    const key = cacheKey(call);
-    if (!cache.has(key)) cache.set(key, await evaluateOne(call, deployment));
-    const verdict = cache.get(key);
+    const verdict = await judge(call);
     out.evaluated += 1;
     if (verdict.kind === 'allowed') out.allowed.push({ call, decisive: verdict.decisive });
     else if (verdict.kind === 'denied') out.denied.push({ call, result: verdict.result, message: `${verdict.message}${scenarioOf(call)}` });
     else out.errors.push({ call, message: `${verdict.message}${scenarioOf(call)}` });
+    if (verdict.renamedTagKeys && !out.notes.includes(tagKeyNote)) out.notes.push(tagKeyNote);
     for (const k of verdict.ignoredContextKeys ?? []) {
       const set = ignored.get(call.action) ?? new Set();
       set.add(k);
@@ -51,6 +50,36 @@ export async function evaluateCalls(calls, deployment) {
   out.ignoredContextKeys = [...ignored].map(([action, keys]) => ({ action, keys: [...keys].sort() }));
   out.line = `IAM: ${out.evaluated} calls evaluated, ${out.allowed.length} allowed, ${out.denied.length} denied, ${out.errors.length} not evaluable`;
   return out;
+}
+
+/**
+ * For a server's inline decision (common.mjs `opts.authorize`): the same evaluation, one call at a time,
+ * so the twin answers AccessDenied where AWS would. -> async (call) => { allowed, reason }.
+ */
+export function authorizer(deployment) {
+  const judge = cachedJudge(deployment);
+  return async (call) => {
+    const verdict = await judge(call);
+    return verdict.kind === 'allowed' ? { allowed: true } : { allowed: false, reason: verdict.message };
+  };
+}
+
+function cachedJudge(deployment) {
+  const cache = new Map();
+  return async (call) => {
+    const key = cacheKey(call);
+    if (!cache.has(key)) cache.set(key, evaluateOne(call, deployment));
+    return cache.get(key);
+  };
+}
+
+/** What the evaluation does not see, said once per run. */
+function notesFor(deployment) {
+  const notes = [];
+  for (const [name, role] of Object.entries(deployment.roles ?? {})) {
+    if (role.managedPolicyArns?.length) notes.push(`role ${name}: managed policies ${role.managedPolicyArns.join(', ')} are not in the plan and not evaluated`);
+  }
+  return notes;
 }
 
 /**
@@ -152,17 +181,18 @@ async function evaluateOne(call, deployment) {
   const caller = resolveCaller(call, deployment);
   if (caller.error) return { kind: 'error', message: `IAM: ${who} called ${what}, but ${caller.error}` };
   const resourcePolicy = resourcePolicyFor(call.resource, deployment);
+  const renamed = { count: 0 };
   const simulation = {
     request: {
       principal: caller.principal,
       action: call.action,
       resource: { resource: call.resource, accountId: deployment.account },
-      contextVariables: contextFor(call, deployment),
+      contextVariables: globalTagKeys(contextFor(call, deployment), renamed),
     },
-    identityPolicies: caller.identityPolicies,
+    identityPolicies: caller.identityPolicies.map((p) => ({ ...p, policy: globalTagKeys(p.policy, renamed) })),
     serviceControlPolicies: [],
     resourceControlPolicies: [],
-    resourcePolicy: resourcePolicy?.document,
+    resourcePolicy: globalTagKeys(resourcePolicy?.document, renamed),
   };
   let response;
   try {
@@ -179,10 +209,11 @@ async function evaluateOne(call, deployment) {
   }
   const analysis = response.result.analysis;
   const ignoredContextKeys = response.result.ignoredContextKeys ?? [];
+  const common = { ignoredContextKeys, renamedTagKeys: renamed.count > 0 };
   if (response.overallResult !== 'Allowed') {
-    return { kind: 'denied', result: response.overallResult, ignoredContextKeys, message: denialMessage(who, what, response.overallResult, analysis, resourcePolicy, caller) };
+    return { ...common, kind: 'denied', result: response.overallResult, message: denialMessage(who, what, response.overallResult, analysis, resourcePolicy, caller) };
   }
-  return { kind: 'allowed', ignoredContextKeys, decisive: decisiveStatements(analysis, caller, resourcePolicy) };
+  return { ...common, kind: 'allowed', decisive: decisiveStatements(analysis, caller, resourcePolicy) };
 }
 
 /** Role callers: the role's planned identity policies. Service principals: none (resource policy only). */
@@ -227,6 +258,26 @@ function contextFor(call, deployment) {
     if (ctx[`aws:ResourceTag/${k}`] === undefined) ctx[`aws:ResourceTag/${k}`] = v;
   }
   return ctx;
+}
+
+// iam-data (iam-simulate's catalogue) lists Secrets Manager's tag key only as the literal
+// `secretsmanager:ResourceTag/tag-key`, so iam-simulate throws on a real one. AWS documents it as the same
+// value as the global aws:ResourceTag/<key>, so the request and the policies are both read under that name.
+const serviceTagKey = /^secretsmanager:ResourceTag\//i;
+const tagKeyNote = 'secretsmanager:ResourceTag/<key> is evaluated as aws:ResourceTag/<key> (same value in AWS; iam-simulate does not know the service-prefixed form)';
+
+/** Renames service-prefixed tag keys in a context (object of keys) or policy document (keys inside Condition). */
+function globalTagKeys(value, renamed) {
+  if (Array.isArray(value)) return value.map((v) => globalTagKeys(v, renamed));
+  if (!value || typeof value !== 'object') return value;
+  const out = {};
+  for (const [k, v] of Object.entries(value)) {
+    const name = serviceTagKey.test(k) ? k.replace(serviceTagKey, 'aws:ResourceTag/') : k;
+    if (name !== k) renamed.count += 1;
+    if (name !== k && Object.hasOwn(value, name)) continue;
+    out[name] = globalTagKeys(v, renamed);
+  }
+  return out;
 }
 
 /** Bucket policy for bucket/object ARNs, function permissions for a function or its qualifier, else exact. */
