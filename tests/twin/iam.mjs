@@ -53,6 +53,29 @@ export async function evaluateCalls(calls, deployment) {
 }
 
 /**
+ * The stage's whole IAM check: evaluation, coverage and the lines to print. ok is false on a denied or
+ * unevaluable call, an unused grant without a `kept:` row, a used grant docs/iam.md does not list, or a
+ * row of docs/iam.md that matches no planned grant.
+ */
+export async function iamReport(calls, deployment, justifications = readJustifications()) {
+  const evaluation = await evaluateCalls(calls, deployment);
+  const cov = await coverage(evaluation, deployment, justifications);
+  const lines = [
+    evaluation.line,
+    ...evaluation.denied.map((d) => d.message),
+    ...evaluation.errors.map((e) => e.message),
+    ...evaluation.notes.map((n) => `note: ${n}`),
+    ...evaluation.ignoredContextKeys.map((i) => `note: ${i.action}: iam-simulate ignores context keys ${i.keys.join(', ')} (not keys of this action)`),
+    cov.line,
+    ...cov.unjustified.map((g) => g.message),
+    ...cov.undocumented.map((g) => `used grant missing from docs/iam.md: ${g.owner} ${g.sid} ${g.action} on ${g.resource}`),
+    ...cov.stale.map((r) => `docs/iam.md line ${r.line}: no planned grant matches ${r.owner} ${r.sid} ${r.actions.join(',')} on ${r.resources.join(',')}`),
+  ];
+  const ok = !evaluation.denied.length && !evaluation.errors.length && !cov.unjustified.length && !cov.undocumented.length && !cov.stale.length;
+  return { ok, lines, evaluation, coverage: cov };
+}
+
+/**
  * For a server's inline decision (common.mjs `opts.authorize`): the same evaluation, one call at a time,
  * so the twin answers AccessDenied where AWS would. -> async (call) => { allowed, reason }.
  */
