@@ -8,7 +8,7 @@ public static class EnvironmentVariables
 {
     // Set by the Lambda service (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html).
 
-    /// <summary>Which function this process serves: start-workflow, run-etl or notify-chat.</summary>
+    /// <summary>Which function this process serves: start-workflow, run-etl, notify-chat or migrate.</summary>
     public const string Handler = "_HANDLER";
 
     /// <summary>host:port of the Lambda Runtime API.</summary>
@@ -35,8 +35,8 @@ public static class EnvironmentVariables
     /// <summary>Endpoint for S3 (the object source and the report writer).</summary>
     public const string EndpointUrlS3 = "AWS_ENDPOINT_URL_S3";
 
-    /// <summary>Endpoint for SSM (secrets are read through SSM's Secrets Manager references).</summary>
-    public const string EndpointUrlSsm = "AWS_ENDPOINT_URL_SSM";
+    /// <summary>Endpoint for Secrets Manager (GetSecretValue; the SDKs' name for the service id "Secrets Manager").</summary>
+    public const string EndpointUrlSecretsManager = "AWS_ENDPOINT_URL_SECRETS_MANAGER";
 
     /// <summary>Endpoint for Step Functions (StartExecution).</summary>
     public const string EndpointUrlSfn = "AWS_ENDPOINT_URL_SFN";
@@ -55,19 +55,19 @@ public static class EnvironmentVariables
     /// <summary>start-workflow: ARN of the state machine to start.</summary>
     public const string StateMachineArn = "TXETL_STATE_MACHINE_ARN";
 
-    /// <summary>run-etl: Secrets Manager secret id (name or ARN) of the database secret in RDS's JSON shape.</summary>
+    /// <summary>run-etl, migrate: Secrets Manager secret id (name or ARN) of the loader's database secret in RDS's JSON shape.</summary>
     public const string DbSecretId = "TXETL_DB_SECRET_ID";
 
     /// <summary>
-    /// run-etl: secret id of the database master credentials (RDS-managed secret: username and password only),
-    /// used only by the <c>{"mode":"migrate"}</c> invocation; host, port and dbname come from TXETL_DB_SECRET_ID.
+    /// migrate only: secret id of the database master credentials (RDS-managed secret: username and password only);
+    /// host, port and dbname come from TXETL_DB_SECRET_ID.
     /// </summary>
     public const string MigrationDbSecretId = "TXETL_MIGRATION_DB_SECRET_ID";
 
-    /// <summary>run-etl: PEM bundle of the RDS root certificates, for SSL Mode=VerifyFull.</summary>
+    /// <summary>run-etl, migrate: PEM bundle of the RDS root certificates, for SSL Mode=VerifyFull.</summary>
     public const string DbRootCertificatePath = "TXETL_DB_ROOT_CERT";
 
-    /// <summary>run-etl: Npgsql SSL Mode; VerifyFull unless a local test database needs Disable.</summary>
+    /// <summary>run-etl, migrate: Npgsql SSL Mode; VerifyFull unless a local test database needs Disable.</summary>
     public const string DbSslMode = "TXETL_DB_SSL_MODE";
 
     /// <summary>run-etl: milliseconds before the Lambda deadline at which the load stops cleanly.</summary>
