@@ -95,9 +95,9 @@ internal sealed class WatchCommand : Command
         {
             var loader = new FileLoader(dataSource, _environment.Verbose ? new StderrLogger(_environment.Error) : null);
             var output = _environment.Output;
-            output.WriteLine($"watching {directory} (Ctrl+C stops)");
+            output.WriteLine(Visible.Text($"watching {directory} (Ctrl+C stops)"));
             var failures = await WatchUntilCancelledAsync(new Watch(directory, processed, rejected, loader, contract, settings), cancellationToken);
-            output.WriteLine(failures == 0 ? "stopped" : $"stopped ({failures} failed attempt(s); those files are still in {directory})");
+            output.WriteLine(Visible.Text(failures == 0 ? "stopped" : $"stopped ({failures} failed attempt(s); those files are still in {directory})"));
             return ExitCodes.Ok;
         }
     }
@@ -138,7 +138,7 @@ internal sealed class WatchCommand : Command
             watch.Settings, null, cancellationToken);
         if (summary.Status == FileStatus.Failed)
         {
-            output.WriteLine($"{summary.File}: failed, will retry: {summary.Error}");
+            output.WriteLine(Visible.Text($"{summary.File}: failed, will retry: {summary.Error}"));
             return false;
         }
 
@@ -148,8 +148,8 @@ internal sealed class WatchCommand : Command
             File.Delete(path + ReadyFiles.MarkerSuffix);
         }
 
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{summary.File}: {summary.Status} (file {summary.FileId}, {summary.RowsLoaded} loaded, {summary.RowsRejected} rejected, {summary.RowsDuplicate} duplicate) -> {Path.GetRelativePath(watch.Directory, target)}"));
+        output.WriteLine(Visible.Text(string.Create(CultureInfo.InvariantCulture,
+            $"{summary.File}: {summary.Status} (file {summary.FileId}, {summary.RowsLoaded} loaded, {summary.RowsRejected} rejected, {summary.RowsDuplicate} duplicate) -> {Path.GetRelativePath(watch.Directory, target)}")));
         return true;
     }
 
