@@ -46,8 +46,7 @@ public sealed class RunChangedFileTests(PostgresFixture db) : IClassFixture<Post
     /// <summary>Runs <c>txetl run</c> on a fresh file and calls <paramref name="change"/> while the load waits to commit.</summary>
     private async Task<CliResult> RunWhileChangingAsync(string path, string prefix, Func<Task> change)
     {
-        var lines = File.ReadAllLines(Path.Combine(RunTestSupport.SamplesDirectory, "transactions.csv"))
-            .Select(l => l.Replace("TX2029-", prefix + "-", StringComparison.Ordinal)).ToArray();
+        var lines = RunTestSupport.SampleLines(prefix);
         Directory.CreateDirectory(_dir.Path);
         await File.WriteAllBytesAsync(path, SlowWriter.Bytes(lines));
 

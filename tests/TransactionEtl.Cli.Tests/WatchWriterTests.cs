@@ -21,7 +21,7 @@ public sealed class WatchWriterTests(PostgresFixture db) : IClassFixture<Postgre
     public async Task A_file_a_process_holds_open_for_writing_is_not_loaded_until_it_is_closed()
     {
         var inbox = Inbox("hold");
-        var lines = Lines("HOLD");
+        var lines = RunTestSupport.SampleLines("HOLD");
         var path = Path.Combine(inbox, "held.csv");
         var clock = new PollClock();
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
@@ -49,7 +49,7 @@ public sealed class WatchWriterTests(PostgresFixture db) : IClassFixture<Postgre
     public async Task A_writer_that_closes_between_chunks_is_waited_for_by_the_quiet_period()
     {
         var inbox = Inbox("append");
-        var lines = Lines("APPEND");
+        var lines = RunTestSupport.SampleLines("APPEND");
         var path = Path.Combine(inbox, "appended.csv");
         var clock = new PollClock();
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
@@ -72,7 +72,7 @@ public sealed class WatchWriterTests(PostgresFixture db) : IClassFixture<Postgre
     public async Task Part_files_and_dot_files_are_loaded_only_once_renamed()
     {
         var inbox = Inbox("rename");
-        var (partLines, dotLines) = (Lines("PART"), Lines("DOT"));
+        var (partLines, dotLines) = (RunTestSupport.SampleLines("PART"), RunTestSupport.SampleLines("DOT"));
         var part = Path.Combine(inbox, "part.csv.part");
         var dot = Path.Combine(inbox, ".dot.csv");
         var clock = new PollClock();
@@ -99,7 +99,7 @@ public sealed class WatchWriterTests(PostgresFixture db) : IClassFixture<Postgre
     public async Task With_done_markers_a_file_waits_for_its_marker_which_is_deleted_after_the_move()
     {
         var inbox = Inbox("marker");
-        var lines = Lines("MARK");
+        var lines = RunTestSupport.SampleLines("MARK");
         var path = Path.Combine(inbox, "marked.csv");
         var clock = new PollClock();
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
@@ -117,11 +117,6 @@ public sealed class WatchWriterTests(PostgresFixture db) : IClassFixture<Postgre
     }
 
     private string Inbox(string name) => Directory.CreateDirectory(Path.Combine(_dir.Path, name)).FullName;
-
-    /// <summary>The sample's header and 300 rows (some rejected), with ids of this test's own.</summary>
-    private static string[] Lines(string prefix) =>
-        File.ReadAllLines(Path.Combine(RunTestSupport.SamplesDirectory, "transactions.csv"))
-            .Select(l => l.Replace("TX2029-", prefix + "-", StringComparison.Ordinal)).ToArray();
 
     private Task<CliResult> StartWatch(PollClock clock, string directory, string[] options, CancellationToken stop) =>
         RunTestSupport.RunCancellableAsync(_dir.Path, clock, stop, ["watch", directory, "--database-url", db.ConnectionString, .. options]);
