@@ -5,15 +5,20 @@ namespace TransactionEtl.Cli.Tests;
 /// <summary>
 /// A clock for <c>txetl watch</c> whose sleeps between two looks end only when the test says so. Every look at
 /// the directory is then an event the test waits for, not a moment it guesses: the test changes a file between
-/// two looks, and knows that the next look sees the change.
+/// two looks, and knows that the next look sees the change. Its time (<see cref="GetUtcNow"/>) moves only when a sleep
+/// ends, by the sleep's length, so a quiet period is a number of looks.
 /// </summary>
 internal sealed class PollClock : TimeProvider
 {
     private readonly Channel<Sleep> _sleeps = Channel.CreateUnbounded<Sleep>();
 
+    private long _nowTicks = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero).UtcTicks;
+
+    public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _nowTicks), TimeSpan.Zero);
+
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
-        var sleep = new Sleep(callback, state);
+        var sleep = new Sleep(callback, state, dueTime, this);
         _sleeps.Writer.TryWrite(sleep);
         return sleep;
     }
@@ -46,7 +51,7 @@ internal sealed class PollClock : TimeProvider
         await WaitForSleepAsync(watch);
     }
 
-    private sealed class Sleep(TimerCallback callback, object? state) : ITimer
+    private sealed class Sleep(TimerCallback callback, object? state, TimeSpan dueTime, PollClock clock) : ITimer
     {
         public bool Disposed { get; private set; }
 
@@ -54,6 +59,7 @@ internal sealed class PollClock : TimeProvider
         {
             if (!Disposed)
             {
+                Interlocked.Add(ref clock._nowTicks, dueTime.Ticks);
                 callback(state);
             }
         }

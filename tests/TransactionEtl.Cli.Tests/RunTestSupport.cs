@@ -24,6 +24,11 @@ internal static class RunTestSupport
         }
     }
 
+    /// <summary>The lines of samples/transactions.csv (header and 300 rows, some rejected) with ids of the test's own.</summary>
+    public static string[] SampleLines(string idPrefix) =>
+        File.ReadAllLines(Path.Combine(SamplesDirectory, "transactions.csv"))
+            .Select(l => l.Replace("TX2029-", idPrefix + "-", StringComparison.Ordinal)).ToArray();
+
     public static Task<CliResult> RunAsync(string workingDirectory, params string[] args) =>
         CliTestHost.RunAsync(null, workingDirectory, args);
 

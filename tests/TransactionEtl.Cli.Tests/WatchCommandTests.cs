@@ -20,7 +20,7 @@ public sealed class WatchCommandTests(PostgresFixture db) : IClassFixture<Postgr
 
         using (var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3)))
         {
-            var watch = RunTestSupport.RunCancellableAsync(_dir.Path, stop.Token, "watch", "inbox", "--poll-ms", "100", "--database-url", db.ConnectionString);
+            var watch = RunTestSupport.RunCancellableAsync(_dir.Path, stop.Token, "watch", "inbox", "--poll-ms", "100", "--settle", "1", "--database-url", db.ConnectionString);
             await WaitForAsync(() => File.Exists(Path.Combine(inbox, "processed", "a-existing.csv")), watch);
             // Written under another name and renamed: the file appears complete, so no look can see it half-written.
             var partial = Path.Combine(_dir.Path, "b-new.partial");
@@ -44,7 +44,7 @@ public sealed class WatchCommandTests(PostgresFixture db) : IClassFixture<Postgr
         File.WriteAllBytes(Path.Combine(inbox, "a-existing.csv"), good);
         using (var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3)))
         {
-            var watch = RunTestSupport.RunCancellableAsync(_dir.Path, stop.Token, "watch", "inbox", "--poll-ms", "100", "--database-url", db.ConnectionString);
+            var watch = RunTestSupport.RunCancellableAsync(_dir.Path, stop.Token, "watch", "inbox", "--poll-ms", "100", "--settle", "1", "--database-url", db.ConnectionString);
             await WaitForAsync(() => File.Exists(Path.Combine(inbox, "processed", "a-existing.1.summary.json")), watch);
             await stop.CancelAsync();
             Assert.Equal(0, (await watch).ExitCode);
@@ -69,7 +69,7 @@ public sealed class WatchCommandTests(PostgresFixture db) : IClassFixture<Postgr
         // fewer rows.
         var clock = new PollClock();
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var watch = RunTestSupport.RunCancellableAsync(_dir.Path, clock, stop.Token, "watch", "slow", "--poll-ms", "300", "--database-url", db.ConnectionString);
+        var watch = RunTestSupport.RunCancellableAsync(_dir.Path, clock, stop.Token, "watch", "slow", "--poll-ms", "300", "--settle", "0", "--database-url", db.ConnectionString);
         await clock.WaitForSleepAsync(watch);
         var looks = 0;
         await using (var writer = new StreamWriter(path))

@@ -78,15 +78,15 @@ internal sealed class RejectsCommand : Command
                 {
                     table.AddRow(
                         i == 0 ? row.Line.ToString(CultureInfo.InvariantCulture) : "",
-                        Markup.Escape(error.Column ?? ""),
-                        Markup.Escape(error.Code),
-                        Markup.Escape(error.Message),
-                        i == 0 ? Markup.Escape(row.RawRecord) : "");
+                        Visible.Markup(error.Column ?? ""),
+                        Visible.Markup(error.Code),
+                        Visible.Markup(error.Message),
+                        i == 0 ? Visible.Markup(row.RawRecord) : "");
                 }
             }
 
             _environment.Output.MarkupLine(
-                $"file {entry.FileId} ({Markup.Escape(entry.SourceUri)}): {Markup.Escape(entry.Status)}, {count} rejected row(s)");
+                $"file {entry.FileId} ({Visible.Markup(entry.SourceUri)}): {Visible.Markup(entry.Status)}, {count} rejected row(s)");
             if (count > 0)
             {
                 _environment.Output.Write(table);

@@ -70,13 +70,13 @@ internal sealed class ReportCommand : Command
             {
                 table.AddRow(
                     e.FileId.ToString(CultureInfo.InvariantCulture),
-                    Markup.Escape(e.SourceUri),
-                    Markup.Escape(e.Status),
+                    Visible.Markup(e.SourceUri),
+                    Visible.Markup(e.Status),
                     Count(e.RowsTotal), Count(e.RowsLoaded), Count(e.RowsRejected), Count(e.RowsDuplicate),
                     e.Attempt.ToString(CultureInfo.InvariantCulture),
                     e.StartedAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
                     e.FinishedAt?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "",
-                    Markup.Escape(Note(e)));
+                    Visible.Markup(Note(e)));
             }
 
             _environment.Output.Write(table);

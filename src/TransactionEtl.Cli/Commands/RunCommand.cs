@@ -66,7 +66,7 @@ internal sealed class RunCommand : Command
                     {
                         foreach (var (shown, full) in files)
                         {
-                            var task = progress.AddTask(Markup.Escape(shown), maxValue: Math.Max(1, new FileInfo(full).Length));
+                            var task = progress.AddTask(Visible.Markup(shown), maxValue: Math.Max(1, new FileInfo(full).Length));
                             summaries.Add(await LocalFileLoad.LoadAsync(loader, shown, full, contract, settings,
                                 read => task.Value = read, cancellationToken));
                             task.Value = task.MaxValue;
@@ -103,14 +103,14 @@ internal sealed class RunCommand : Command
         {
             var seconds = Math.Max(s.DurationMs, 1) / 1000.0;
             table.AddRow(
-                Markup.Escape(s.File),
+                Visible.Markup(s.File),
                 s.FileId ?? "",
                 StatusMarkup(s.Status),
                 Count(s.RowsTotal),
                 Count(s.RowsLoaded),
                 Count(s.RowsRejected),
                 Count(s.RowsDuplicate),
-                Markup.Escape(LocalFileLoad.TopReasons(s)),
+                Visible.Markup(LocalFileLoad.TopReasons(s)),
                 string.Create(CultureInfo.InvariantCulture, $"{seconds:0.00} s"),
                 s.RowsTotal == 0 ? "" : Count((long)(s.RowsTotal / seconds)));
         }
@@ -118,12 +118,12 @@ internal sealed class RunCommand : Command
         output.Write(table);
         foreach (var s in summaries.Where(s => s.Error is not null))
         {
-            output.MarkupLine($"[bold]{Markup.Escape(s.File)}[/]: {Markup.Escape(s.Error!)}");
+            output.MarkupLine($"[bold]{Visible.Markup(s.File)}[/]: {Visible.Markup(s.Error!)}");
         }
 
         foreach (var s in summaries.Where(s => s.RowsRejected + s.RowsDuplicate > 0 && s.FileId is not null))
         {
-            output.MarkupLine($"[grey]rejected rows of {Markup.Escape(s.File)}: txetl rejects {s.FileId}[/]");
+            output.MarkupLine($"[grey]rejected rows of {Visible.Markup(s.File)}: txetl rejects {s.FileId}[/]");
         }
     }
 
@@ -133,7 +133,7 @@ internal sealed class RunCommand : Command
         FileStatus.LoadedWithRejects => "[yellow]loaded_with_rejects[/]",
         FileStatus.AlreadyLoaded => "[blue]already_loaded[/]",
         FileStatus.Rejected => "[red]rejected[/]",
-        _ => "[red bold]" + Markup.Escape(status) + "[/]",
+        _ => "[red bold]" + Visible.Markup(status) + "[/]",
     };
 
     private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);

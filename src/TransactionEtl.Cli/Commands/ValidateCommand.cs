@@ -126,7 +126,7 @@ internal sealed class ValidateCommand : Command
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
                 .StartAsync(async progress =>
                 {
-                    var task = progress.AddTask(Path.GetFileName(path), maxValue: Math.Max(size, 1));
+                    var task = progress.AddTask(Visible.Markup(Path.GetFileName(path)), maxValue: Math.Max(size, 1));
                     while (!work.IsCompleted)
                     {
                         task.Value = Volatile.Read(ref bytesRead);
@@ -141,15 +141,15 @@ internal sealed class ValidateCommand : Command
     private static void PrintReport(IAnsiConsole output, Contract contract, FileResult result, FileSummary summary, IReadOnlyList<RejectedRow> firstRejected)
     {
         var inv = CultureInfo.InvariantCulture;
-        output.WriteLine($"File:       {summary.File} ({result.Bytes.ToString("N0", inv)} bytes, sha256 {result.Sha256})");
-        output.WriteLine($"Contract:   {contract.Name} {contract.Version} ({contract.Source})");
+        output.WriteLine(Visible.Text($"File:       {summary.File} ({result.Bytes.ToString("N0", inv)} bytes, sha256 {result.Sha256})"));
+        output.WriteLine(Visible.Text($"Contract:   {contract.Name} {contract.Version} ({contract.Source})"));
         string verdict = summary.Status == FileStatus.Rejected
             ? "would be REJECTED (nothing would be loaded)"
             : $"would load {summary.RowsLoaded.ToString("N0", inv)} row(s)";
         output.WriteLine($"Status:     {summary.Status}: {verdict}");
         if (summary.Error is not null)
         {
-            output.WriteLine($"Reason:     {summary.Error}");
+            output.WriteLine(Visible.Text($"Reason:     {summary.Error}"));
         }
         output.WriteLine(string.Create(inv,
             $"Rows:       {result.RowsTotal:N0} total, {result.RowsValid:N0} valid, {result.RowsRejected:N0} rejected, {result.BlankLines:N0} blank line(s) skipped"));
@@ -158,14 +158,14 @@ internal sealed class ValidateCommand : Command
             $"Throughput: {result.RowsTotal / seconds:N0} rows/s, {result.Bytes / seconds / (1024 * 1024):N1} MiB/s ({result.Duration.TotalMilliseconds:N0} ms)"));
         foreach (var warning in result.Warnings)
         {
-            output.WriteLine($"Warning:    {warning}");
+            output.WriteLine(Visible.Text($"Warning:    {warning}"));
         }
         if (summary.RejectReasons.Count > 0)
         {
             output.WriteLine("Reasons:");
             foreach (var (code, count) in summary.RejectReasons)
             {
-                output.WriteLine(string.Create(inv, $"  {code,-18} {count:N0}"));
+                output.WriteLine(Visible.Text(string.Create(inv, $"  {code,-18} {count:N0}")));
             }
         }
         if (firstRejected.Count > 0)
@@ -179,7 +179,7 @@ internal sealed class ValidateCommand : Command
                 {
                     string column = error.Column ?? "(row)";
                     string value = error.Value is null ? "" : $" value '{Shorten(error.Value)}':";
-                    output.WriteLine(string.Create(inv, $"  line {row.Line}, {column} [{error.Code}]:{value} {error.Message}"));
+                    output.WriteLine(Visible.Text(string.Create(inv, $"  line {row.Line}, {column} [{error.Code}]:{value} {error.Message}")));
                 }
             }
         }

@@ -11,10 +11,11 @@ namespace TransactionEtl.Cli.Commands;
 
 /// <summary>
 /// <c>txetl watch DIR</c>: the local twin of the S3 trigger. Loads the <c>*.csv</c> files in DIR, those
-/// already there first, then each new one once its size and time stop changing, and moves each to
-/// <c>DIR/processed/</c> or <c>DIR/rejected/</c> with its summary JSON beside it. A failed file stays in
-/// place and is tried again later. The ledger makes a restart safe: a file loaded just before a crash,
-/// but not moved, is answered <c>already_loaded</c>. Ctrl+C stops it cleanly (exit 0).
+/// already there first, then each new one once it is completely written (<see cref="ReadyFiles"/>: no process has it
+/// open for writing, its size and time unchanged for the quiet period, its <c>.done</c> marker there when markers are
+/// on), and moves each to <c>DIR/processed/</c> or <c>DIR/rejected/</c> with its summary JSON beside it. A failed file
+/// (one written to while it was loaded, too) stays in place and is tried again later. The ledger makes a restart safe:
+/// a file loaded just before a crash, but not moved, is answered <c>already_loaded</c>. Ctrl+C stops it cleanly (exit 0).
 /// </summary>
 internal sealed class WatchCommand : Command
 {
@@ -25,9 +26,22 @@ internal sealed class WatchCommand : Command
     private readonly Option<int> _pollMilliseconds = new Option<int>("--poll-ms")
     {
         HelpName = "MS",
-        Description = "How often to look for files, in milliseconds (default 1000). A file is loaded once two looks see the same size and time.",
+        Description = "How often to look for files, in milliseconds (default 1000).",
         DefaultValueFactory = _ => 1000,
     }.Number().Check(value => value < 10 ? $"--poll-ms must be at least 10, got {value}." : null);
+
+    private readonly Option<int> _settleSeconds = new Option<int>("--settle")
+    {
+        HelpName = "SECONDS",
+        Description = "The quiet period: a file is loaded once its size and time have not changed for this long (default 5), " +
+            "and no process has it open for writing. Longer than the pauses of a writer that closes the file between chunks.",
+        DefaultValueFactory = _ => 5,
+    }.Number().Check(value => value < 0 ? $"--settle must be 0 or more seconds, got {value}." : null);
+
+    private readonly Option<bool> _doneMarker = new("--done-marker")
+    {
+        Description = "Load NAME.csv only once NAME.csv.done exists (the writer creates it when done); the marker is deleted once the file is moved.",
+    };
 
     public WatchCommand(CliEnvironment environment, GlobalOptions globals)
         : base("watch", "Load each CSV file dropped into a directory, then move it to processed/ or rejected/.")
@@ -37,8 +51,16 @@ internal sealed class WatchCommand : Command
         Arguments.Add(_directory);
         load.AddTo(this);
         Options.Add(_pollMilliseconds);
+        Options.Add(_settleSeconds);
+        Options.Add(_doneMarker);
         SetAction((parse, cancellationToken) => ExecuteAsync(
-            load.Fill(globals.Fill(new Settings { Directory = parse.GetValue(_directory)!, PollMilliseconds = parse.GetValue(_pollMilliseconds) }, parse), parse),
+            load.Fill(globals.Fill(new Settings
+            {
+                Directory = parse.GetValue(_directory)!,
+                PollMilliseconds = parse.GetValue(_pollMilliseconds),
+                SettleSeconds = parse.GetValue(_settleSeconds),
+                DoneMarker = parse.GetValue(_doneMarker),
+            }, parse), parse),
             cancellationToken));
     }
 
@@ -47,6 +69,10 @@ internal sealed class WatchCommand : Command
         public string Directory { get; init; } = "";
 
         public int PollMilliseconds { get; init; }
+
+        public int SettleSeconds { get; init; }
+
+        public bool DoneMarker { get; init; }
     }
 
     /// <summary>What every look at the directory works with.</summary>
@@ -69,9 +95,9 @@ internal sealed class WatchCommand : Command
         {
             var loader = new FileLoader(dataSource, _environment.Verbose ? new StderrLogger(_environment.Error) : null);
             var output = _environment.Output;
-            output.WriteLine($"watching {directory} (Ctrl+C stops)");
+            output.WriteLine(Visible.Text($"watching {directory} (Ctrl+C stops)"));
             var failures = await WatchUntilCancelledAsync(new Watch(directory, processed, rejected, loader, contract, settings), cancellationToken);
-            output.WriteLine(failures == 0 ? "stopped" : $"stopped ({failures} failed attempt(s); those files are still in {directory})");
+            output.WriteLine(Visible.Text(failures == 0 ? "stopped" : $"stopped ({failures} failed attempt(s); those files are still in {directory})"));
             return ExitCodes.Ok;
         }
     }
@@ -79,36 +105,22 @@ internal sealed class WatchCommand : Command
     /// <summary>Looks at the directory every poll interval until Ctrl+C; returns how many loads failed.</summary>
     private async Task<int> WatchUntilCancelledAsync(Watch watch, CancellationToken cancellationToken)
     {
-        // path -> (length, last write) seen at the previous look; a file is ready when both repeat.
-        var seen = new Dictionary<string, (long, DateTime)>(StringComparer.Ordinal);
+        var settings = watch.Settings;
+        var ready = new ReadyFiles(watch.Directory, TimeSpan.FromSeconds(settings.SettleSeconds), settings.DoneMarker, _environment.Time,
+            new OpenWriterScan(_environment.Error));
         var failures = 0;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                var current = System.IO.Directory.EnumerateFiles(watch.Directory, "*.csv", SearchOption.TopDirectoryOnly)
-                    .Order(StringComparer.Ordinal).ToList();
-                foreach (var path in current)
+                foreach (var path in ready.Look())
                 {
-                    var info = new FileInfo(path);
-                    var stamp = (info.Length, info.LastWriteTimeUtc);
-                    if (!seen.TryGetValue(path, out var before) || before != stamp)
-                    {
-                        seen[path] = stamp;
-                        continue; // still being written, or new: look again next time
-                    }
-
                     var loaded = await LoadAndMoveAsync(watch, path, cancellationToken);
-                    seen.Remove(path);
+                    ready.Forget(path);
                     failures += loaded ? 0 : 1;
                 }
 
-                foreach (var gone in seen.Keys.Except(current, StringComparer.Ordinal).ToList())
-                {
-                    seen.Remove(gone);
-                }
-
-                await Task.Delay(TimeSpan.FromMilliseconds(watch.Settings.PollMilliseconds), _environment.Time, cancellationToken);
+                await Task.Delay(TimeSpan.FromMilliseconds(settings.PollMilliseconds), _environment.Time, cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -126,13 +138,18 @@ internal sealed class WatchCommand : Command
             watch.Settings, null, cancellationToken);
         if (summary.Status == FileStatus.Failed)
         {
-            output.WriteLine($"{summary.File}: failed, will retry: {summary.Error}");
+            output.WriteLine(Visible.Text($"{summary.File}: failed, will retry: {summary.Error}"));
             return false;
         }
 
         var target = MoveWithSummary(path, summary.Status == FileStatus.Rejected ? watch.Rejected : watch.Processed, summary);
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{summary.File}: {summary.Status} (file {summary.FileId}, {summary.RowsLoaded} loaded, {summary.RowsRejected} rejected, {summary.RowsDuplicate} duplicate) -> {Path.GetRelativePath(watch.Directory, target)}"));
+        if (watch.Settings.DoneMarker)
+        {
+            File.Delete(path + ReadyFiles.MarkerSuffix);
+        }
+
+        output.WriteLine(Visible.Text(string.Create(CultureInfo.InvariantCulture,
+            $"{summary.File}: {summary.Status} (file {summary.FileId}, {summary.RowsLoaded} loaded, {summary.RowsRejected} rejected, {summary.RowsDuplicate} duplicate) -> {Path.GetRelativePath(watch.Directory, target)}")));
         return true;
     }
 

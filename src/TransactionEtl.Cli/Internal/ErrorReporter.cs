@@ -18,10 +18,10 @@ internal static class ErrorReporter
             TransactionEtlException => (exception.Message, ExitCodes.Failure),
             _ => ($"unexpected {exception.GetType().Name}: {exception.Message}", ExitCodes.Failure),
         };
-        environment.Error.WriteLine("txetl: error: " + OneLine(message));
+        environment.Error.WriteLine("txetl: error: " + Visible.Text(OneLine(message)));
         if (environment.Verbose || args.Contains("--verbose"))
         {
-            environment.Error.WriteLine(exception.ToString());
+            environment.Error.WriteLine(Visible.Lines(exception.ToString()));
         }
         environment.Error.Flush();
         return code;

@@ -25,7 +25,7 @@ internal sealed class StderrLogger(TextWriter error) : ILogger
         var level = logLevel >= LogLevel.Warning ? logLevel.ToString().ToLowerInvariant() + ": " : "";
         lock (error)
         {
-            error.WriteLine("txetl: " + level + formatter(state, exception));
+            error.WriteLine("txetl: " + level + Visible.Lines(formatter(state, exception)));
             error.Flush();
         }
     }

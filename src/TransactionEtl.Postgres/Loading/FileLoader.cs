@@ -149,6 +149,7 @@ public sealed class FileLoader
             var summary = FileSummary.From(DisplayName(request.Source), read.Result, keys.InFileDuplicates, keys.DuplicateExisting)
                 with { FileId = fileId.ToString(CultureInfo.InvariantCulture), DurationMs = ElapsedMs(started) };
             await ledger.FinishAsync(fileId, summary, read.Result, cancellationToken);
+            await EnsureUnchangedAsync(request, sha256, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             summary = summary with { DurationMs = ElapsedMs(started) };
             _logger.LoadFinished(fileId, request.Source.Uri, summary.Status, read.PathName, summary.RowsTotal, summary.RowsLoaded,
@@ -193,9 +194,7 @@ public sealed class FileLoader
         var result = await staging.StageAgainAsync(startPosition, cancellationToken);
         if (fellBack.FirstSha256 is { } first && !string.Equals(first, result.Sha256, StringComparison.Ordinal))
         {
-            throw new TransactionEtlException(
-                $"{request.Source.Uri}: the content changed between the two reads (SHA-256 {first}, then {result.Sha256}); " +
-                "nothing was loaded. Load the file again once it is no longer being written.");
+            throw LoadFailures.FileChanged(request.Source, $"SHA-256 {first} at the first read, then {result.Sha256}");
         }
 
         return new ReadFile(LoadPath.StagingFallback, result);
@@ -206,9 +205,16 @@ public sealed class FileLoader
     {
         if (knownSha256 is { } known && !string.Equals(known, result.Sha256, StringComparison.OrdinalIgnoreCase))
         {
-            throw new TransactionEtlException(
-                $"{request.Source.Uri}: the content changed while it was read (SHA-256 {result.Sha256}, expected {known}); " +
-                "nothing was loaded. Load the file again once it is no longer being written.");
+            throw LoadFailures.FileChanged(request.Source, $"SHA-256 {result.Sha256} read, {known} before");
+        }
+    }
+
+    /// <summary>The last look before commit: the source must still hold exactly the bytes loaded (<see cref="LoadRequest.ConfirmUnchangedAsync"/>).</summary>
+    private static async Task EnsureUnchangedAsync(LoadRequest request, string sha256, CancellationToken cancellationToken)
+    {
+        if (request.ConfirmUnchangedAsync is { } confirm && await confirm(sha256, cancellationToken) is { } change)
+        {
+            throw LoadFailures.FileChanged(request.Source, change);
         }
     }
 

@@ -40,6 +40,14 @@ public sealed class LoadRequest
     /// </summary>
     public Func<CancellationToken, Task<string>>? HashContentAsync { get; init; }
 
+    /// <summary>
+    /// Tells whether the source still holds exactly the bytes loaded, given their SHA-256 (lower-case hex); null when it
+    /// does, else what changed ("the size went from 10 to 12 bytes"). The loader asks right before it commits, so a file
+    /// written to while it was loaded fails the load with <c>file changed while loading</c> and nothing is committed. A
+    /// local file sets it (its size, time and content can change underneath); an S3 object version cannot change.
+    /// </summary>
+    public Func<string, CancellationToken, Task<string?>>? ConfirmUnchangedAsync { get; init; }
+
     /// <summary>The content length in bytes when known (recorded in the ledger).</summary>
     public long? SizeBytes { get; init; }
 

@@ -156,7 +156,7 @@ public sealed class LoadPathTests(PostgresFixture db) : IClassFixture<PostgresFi
             LoadAsync(path, seekable: false, openAgain: _ => Task.FromResult<Stream>(new MemoryStream(changed)), maxRejectedRatio: 1m));
         var fileId = await _t.ScalarAsync<long>("SELECT file_id FROM txetl.ingestion_files WHERE source_path = @p", ("p", path));
 
-        Assert.Contains("changed between the two reads", error.Message, StringComparison.Ordinal);
+        Assert.Contains("file changed while loading (SHA-256 ", error.Message, StringComparison.Ordinal);
         Assert.Equal("failed", await _t.ScalarAsync<string>("SELECT status FROM txetl.ingestion_files WHERE file_id = @id", ("id", fileId)));
         Assert.Equal(0L, await _t.CountAsync("transactions", fileId));
         Assert.Equal(0L, await _t.CountAsync("rejected_rows", fileId));

@@ -42,6 +42,14 @@ internal static class LoadFailures
     }
 
     /// <summary>
+    /// "{source}: file changed while loading ({what changed}) ...": the one message for a source written to between the start of
+    /// its read and the commit, whichever check saw it. Not transient: no retry policy knows when the writer is done; watch tries the file again on a later look.
+    /// </summary>
+    public static TransactionEtlException FileChanged(SourceIdentity source, string change) => new(
+        $"{source.Uri}: file changed while loading ({change}); nothing was committed. " +
+        "Load it again once it is no longer being written (README.md, Files still being written).");
+
+    /// <summary>
     /// The failures a load turns into "the load failed ... Nothing was loaded.": the database's (Npgsql), the stream's
     /// (I/O, sockets, timeouts) and the project's own (<see cref="TransactionEtlException"/>, transient or not, e.g. an
     /// S3 read). Anything else is a bug and surfaces as itself.
