@@ -102,6 +102,9 @@ function notesFor(deployment) {
   for (const [name, role] of Object.entries(deployment.roles ?? {})) {
     if (role.managedPolicyArns?.length) notes.push(`role ${name}: managed policies ${role.managedPolicyArns.join(', ')} are not in the plan and not evaluated`);
   }
+  for (const rp of deployment.resourcePolicies ?? []) {
+    if (!rp.arn) notes.push(`a ${rp.kind} resource policy has no resource ARN in the Deployment; it is not evaluated`);
+  }
   return notes;
 }
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { authorizer, coverage, evaluateCalls, expandActions, grantTables, iamReport, parseJustifications, plannedGrants, repoRoot, roleNameOf } from './iam.mjs';
+import { authorizer, coverage, evaluateCalls, expandActions, grantTables, iamReport, parseJustifications, plannedGrants, readJustifications, repoRoot, roleNameOf } from './iam.mjs';
 
 const account = '123456789012';
 const region = 'eu-central-1';
@@ -280,6 +280,14 @@ test('The stage report fails on a denial and on an unjustified grant, and prints
 
 test('A grant table row whose last cell is neither used: nor kept: is refused with its line', () => {
   assert.throws(() => parseJustifications('### Role `r`\n| Sid | Actions | Resource | Why |\n|---|---|---|---|\n| A | s3:GetObject | * | because |\n'), /line 4: .*"used:" or "kept:"/);
+});
+
+test('docs/iam.md parses: a table for each role of design D5 and each granting resource policy, every row used: or kept:', () => {
+  const rows = readJustifications();
+  const owners = new Set(rows.map((r) => r.owner));
+  for (const role of ['start-workflow', 'run-etl', 'migrate', 'notify-chat', 'etl-state-machine']) assert.ok(owners.has(`{prefix}-${role}`), `no table for role ${role}`);
+  for (const owner of owners) assert.match(owner, /^(\{prefix\}-[a-z-]+|arn:\{partition\}:[a-z]+:.*|\{kms:alias\/\{prefix\}-[a-z]+\})$/);
+  assert.ok(rows.some((r) => r.owner === '{prefix}-run-etl' && r.actions.includes('s3:AbortMultipartUpload')), 'the grant issue 14 adds is listed');
 });
 
 // iam-simulate is AGPL-3.0: a test-time tool. Nothing that is built into or packages a function may
