@@ -27,7 +27,7 @@ export function readJustifications(path = join(repoRoot, 'docs', 'iam.md')) {
 /**
  * Evaluates every recorded call. Resolves to
  * { evaluated, allowed: [{ call, decisive }], denied: [{ call, result, message }],
- *   errors: [{ call, message }], ignoredContextKeys: [{ action, keys }], line }.
+ *   errors: [{ call, message }], ignoredContextKeys: [{ action, keys }], notes: [text], line }.
  * `decisive` lists the statements that allowed the call ({ owner, policy, sid, actions, resources }).
  */
 export async function evaluateCalls(calls, deployment) {
@@ -136,7 +136,8 @@ export async function coverage(calls, deployment, justifications) {
   const unjustified = [];
   const undocumented = [];
   for (const g of grants) {
-    const row = expanded.find((r) => r.owner === g.owner && r.sid === g.sid && r.actions.includes(g.action.toLowerCase()) && r.resources.includes(g.resource));
+    const matching = expanded.filter((r) => r.owner === g.owner && r.sid === g.sid && r.actions.includes(g.action.toLowerCase()) && r.resources.includes(g.resource));
+    const row = matching.find((r) => r.kind === 'kept') ?? matching[0];
     if (usedKeys.has(grantKey(g.owner, g.sid, g.action, g.resource))) {
       used.push(g);
       if (!row) undocumented.push(g);
