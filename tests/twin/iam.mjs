@@ -128,7 +128,7 @@ export async function coverage(calls, deployment, justifications) {
   const expanded = rows.map((row) => ({
     ...row,
     owner: substitute(row.owner, values),
-    actions: row.actions.map((a) => a.toLowerCase()),
+    lowerActions: row.actions.map((a) => a.toLowerCase()),
     resources: row.resources.map((r) => substitute(r, values)),
   }));
   const used = [];
@@ -136,7 +136,7 @@ export async function coverage(calls, deployment, justifications) {
   const unjustified = [];
   const undocumented = [];
   for (const g of grants) {
-    const matching = expanded.filter((r) => r.owner === g.owner && r.sid === g.sid && r.actions.includes(g.action.toLowerCase()) && r.resources.includes(g.resource));
+    const matching = expanded.filter((r) => covers(r, g));
     const row = matching.find((r) => r.kind === 'kept') ?? matching[0];
     if (usedKeys.has(grantKey(g.owner, g.sid, g.action, g.resource))) {
       used.push(g);
@@ -147,7 +147,7 @@ export async function coverage(calls, deployment, justifications) {
       unjustified.push({ ...g, message: unjustifiedMessage(g, row) });
     }
   }
-  const stale = expanded.filter((r) => !grants.some((g) => r.owner === g.owner && r.sid === g.sid && r.actions.includes(g.action.toLowerCase()) && r.resources.includes(g.resource)));
+  const stale = expanded.filter((r) => !grants.some((g) => covers(r, g)));
   return {
     granted: grants.length,
     used: used.length,
@@ -338,6 +338,11 @@ function cacheKey(call) {
   const p = call.principal ?? {};
   const ctx = Object.entries(call.context ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
   return JSON.stringify([p.type, p.arn ?? p.service, call.action, call.resource, ctx]);
+}
+
+/** A docs row (placeholders filled) covers a grant: same owner and Sid, the action and resource among its lists. */
+function covers(row, grant) {
+  return row.owner === grant.owner && row.sid === grant.sid && row.lowerActions.includes(grant.action.toLowerCase()) && row.resources.includes(grant.resource);
 }
 
 function grantKey(owner, sid, action, resource) {
