@@ -87,13 +87,21 @@ export function authorizer(deployment) {
   };
 }
 
+// One cache per Deployment, shared by the inline authorizer and the stage's report: a burst repeats the
+// same few calls thousands of times, and each simulation takes milliseconds. A Deployment is read from the
+// plan once and never changes afterwards; a changed copy must be a new object.
+const judges = new WeakMap();
+
 function cachedJudge(deployment) {
+  if (judges.has(deployment)) return judges.get(deployment);
   const cache = new Map();
-  return async (call) => {
+  const judge = async (call) => {
     const key = cacheKey(call);
     if (!cache.has(key)) cache.set(key, evaluateOne(call, deployment));
     return cache.get(key);
   };
+  judges.set(deployment, judge);
+  return judge;
 }
 
 /** What the evaluation does not see, said once per run. */
