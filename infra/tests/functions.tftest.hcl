@@ -180,6 +180,18 @@ run "four_functions" {
     error_message = "StartWorkflow must consume the file-events queue: batches of 10, at most 2 pollers, partial batch failures."
   }
 
+  # Issue 14 defect 5: SNS invokes NotifyChat asynchronously, and its failures were dropped.
+  assert {
+    condition = (
+      aws_lambda_function_event_invoke_config.notify_chat.function_name == aws_lambda_function.this["notify-chat"].function_name &&
+      one(one(aws_lambda_function_event_invoke_config.notify_chat.destination_config).on_failure).destination == aws_sqs_queue.notify_chat_failures.arn &&
+      aws_sqs_queue.notify_chat_failures.name == "txetl-test-notify-chat-failures" &&
+      aws_sqs_queue.notify_chat_failures.sqs_managed_sse_enabled &&
+      aws_sqs_queue.notify_chat_failures.message_retention_seconds == 1209600
+    )
+    error_message = "NotifyChat's failed async invocations must go to its encrypted on-failure queue (14 days)."
+  }
+
   assert {
     condition = alltrue([
       for k, f in aws_lambda_function.this :

@@ -41,10 +41,11 @@ run "function_policies" {
       "notify-chat"    = "arn:aws:logs:eu-central-1:123456789012:log-group:/aws/lambda/txetl-test-notify-chat"
       "migrate"        = "arn:aws:logs:eu-central-1:123456789012:log-group:/aws/lambda/txetl-test-migrate"
     }
-    state_machine_arn     = "arn:aws:states:eu-central-1:123456789012:stateMachine:txetl-test-etl"
-    file_events_queue_arn = "arn:aws:sqs:eu-central-1:123456789012:txetl-test-file-events"
-    bucket_arn            = "arn:aws:s3:::txetl-test-drop-123456789012"
-    bucket_kms_key_arn    = "arn:aws:kms:eu-central-1:123456789012:key/11111111-1111-1111-1111-111111111111"
+    state_machine_arn              = "arn:aws:states:eu-central-1:123456789012:stateMachine:txetl-test-etl"
+    file_events_queue_arn          = "arn:aws:sqs:eu-central-1:123456789012:txetl-test-file-events"
+    notify_chat_failures_queue_arn = "arn:aws:sqs:eu-central-1:123456789012:txetl-test-notify-chat-failures"
+    bucket_arn                     = "arn:aws:s3:::txetl-test-drop-123456789012"
+    bucket_kms_key_arn             = "arn:aws:kms:eu-central-1:123456789012:key/11111111-1111-1111-1111-111111111111"
     run_etl_secrets = {
       loader = {
         arn         = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-db-loader-AbCdEf"
@@ -164,9 +165,9 @@ run "run_etl_policy" {
   assert {
     condition = (
       output.statements["WriteReports"].Resource == ["arn:aws:s3:::txetl-test-drop-123456789012/reports/*"] &&
-      output.statements["WriteReports"].Action == ["s3:PutObject"]
+      toset(output.statements["WriteReports"].Action) == toset(["s3:PutObject", "s3:AbortMultipartUpload"])
     )
-    error_message = "RunEtl may write objects under reports/ only."
+    error_message = "RunEtl may write (and abort multipart uploads of) objects under reports/ only (issue 14 defect 5: AbortMultipartUpload was missing)."
   }
 
   assert {
@@ -233,6 +234,16 @@ run "notify_chat_policy" {
       "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-chat-webhooks-MnOpQr"
     ]
     error_message = "NotifyChat may read its webhook secret only."
+  }
+
+  # Issue 14 defect 5: NotifyChat's failed async invocations were dropped; Lambda now sends them to
+  # its on-failure queue with the function's role.
+  assert {
+    condition = (
+      output.statements["SendFailedAlerts"].Action == ["sqs:SendMessage"] &&
+      output.statements["SendFailedAlerts"].Resource == ["arn:aws:sqs:eu-central-1:123456789012:txetl-test-notify-chat-failures"]
+    )
+    error_message = "NotifyChat may send to its on-failure queue only."
   }
 }
 
@@ -530,5 +541,70 @@ run "dead_letter_queue_policy" {
   assert {
     condition     = [for st in jsondecode(output.json).Statement : st.Sid] == ["DenyInsecureTransport"]
     error_message = "The dead-letter queue allows no sender (SQS moves messages itself), it only refuses plain HTTP: ${output.json}"
+  }
+}
+
+# Issue 14 defect 5: the alerts topic had no policy at all.
+run "topic_policy" {
+  command = plan
+
+  module {
+    source = "../modules/policies/topic"
+  }
+
+  variables {
+    topic_arn         = "arn:aws:sns:eu-central-1:123456789012:txetl-test-alerts"
+    account_id        = "123456789012"
+    event_rule_arns   = ["arn:aws:events:eu-central-1:123456789012:rule/txetl-test-etl-failed"]
+    alarm_arn_pattern = "arn:aws:cloudwatch:eu-central-1:123456789012:alarm:txetl-test-*"
+  }
+
+  assert {
+    condition = anytrue([
+      for st in jsondecode(output.json).Statement :
+      st.Effect == "Deny" && st.Principal == "*" && st.Action == "sns:Publish" && try(st.Condition.Bool["aws:SecureTransport"], "") == "false"
+    ])
+    error_message = "Publishing without TLS must be denied: ${output.json}"
+  }
+
+  assert {
+    condition = one([for st in jsondecode(output.json).Statement : st if st.Sid == "AllowEventBridgeRules"]) == {
+      Sid       = "AllowEventBridgeRules"
+      Effect    = "Allow"
+      Principal = { Service = "events.amazonaws.com" }
+      Action    = "sns:Publish"
+      Resource  = "arn:aws:sns:eu-central-1:123456789012:txetl-test-alerts"
+      Condition = {
+        ArnEquals    = { "aws:SourceArn" = "arn:aws:events:eu-central-1:123456789012:rule/txetl-test-etl-failed" }
+        StringEquals = { "aws:SourceAccount" = "123456789012" }
+      }
+    }
+    error_message = "EventBridge may publish for the failure rule only: ${output.json}"
+  }
+
+  assert {
+    condition = one([for st in jsondecode(output.json).Statement : st.Condition if st.Sid == "AllowCloudWatchAlarms"]) == {
+      ArnLike      = { "aws:SourceArn" = "arn:aws:cloudwatch:eu-central-1:123456789012:alarm:txetl-test-*" }
+      StringEquals = { "aws:SourceAccount" = "123456789012" }
+    } && length(jsondecode(output.json).Statement) == 3
+    error_message = "CloudWatch may publish for this deployment's alarms only: ${output.json}"
+  }
+}
+
+run "topic_policy_audit" {
+  command = plan
+
+  module {
+    source = "./modules/policy-audit"
+  }
+
+  variables {
+    policy               = run.topic_policy.json
+    allowed_arn_prefixes = var.project_arn_prefixes
+  }
+
+  assert {
+    condition     = length(output.wildcard_actions) == 0 && length(output.unscoped_resources) == 0 && length(output.public_principals) == 0
+    error_message = "Topic policy: wildcard actions ${jsonencode(output.wildcard_actions)}, unscoped ${jsonencode(output.unscoped_resources)}, public ${jsonencode(output.public_principals)}"
   }
 }

@@ -143,6 +143,15 @@ plan_check "dev plan: the migrate function is invoked, RunEtl gets no master sec
 plan_check "dev plan: Secrets Manager interface endpoint, no SSM endpoint" dev \
   '[.resource_changes[] | select(.type == "aws_vpc_endpoint" and .change.after.vpc_endpoint_type == "Interface") | .change.after.service_name] == ["com.amazonaws.eu-central-1.secretsmanager"]'
 
+# Issue 14 defect 6: RDS wants the storage autoscaling ceiling at least 10% above the allocation.
+plan_check "prod plan: storage autoscaling ceiling at least 10% above the allocation" prod \
+  "$rds | length == 1 and all(.max_allocated_storage >= .allocated_storage * 1.1)"
+
+# Issue 14 defect 5 (least privilege): the alerts topic has a policy, NotifyChat an on-failure queue.
+plan_check "dev plan: alerts topic policy and NotifyChat on-failure queue" dev \
+  '([.resource_changes[] | select(.type == "aws_sns_topic_policy")] | length == 1) and
+   ([.resource_changes[] | select(.type == "aws_lambda_function_event_invoke_config") | .change.after | [.function_name, .maximum_retry_attempts]] == [["txetl-dev-notify-chat", 2]])'
+
 # Issue 14 defect 5 (password in state): the loader password comes from an ephemeral resource into
 # the write-only secret_string_wo; nothing that would store it (a data source, terraform_data,
 # secret_string) is planned. That the plan above ran with fake credentials shows the ephemeral

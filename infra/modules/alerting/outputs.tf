@@ -17,3 +17,8 @@ output "webhook_secret_name" {
   description = "Name of the webhook secret (for aws secretsmanager put-secret-value)."
   value       = aws_secretsmanager_secret.webhooks.name
 }
+
+output "topic_policy" {
+  description = "The topic's resource policy (JSON)."
+  value       = aws_sns_topic_policy.this.policy
+}

@@ -37,6 +37,7 @@ module "database" {
   engine_version              = var.db_engine_version
   instance_class              = var.db_instance_class
   allocated_storage_gb        = var.db_allocated_storage_gb
+  max_allocated_storage_gb    = var.db_max_allocated_storage_gb
   loader_username             = var.db_loader_username
   loader_password_version     = var.db_loader_password_version
   max_connections             = var.db_max_connections
@@ -124,7 +125,9 @@ module "monitoring" {
   state_machine_arn     = module.workflow.state_machine_arn
   run_etl_function_name = module.functions.function_names["run-etl"]
   file_events_dlq_name  = module.storage.file_events_dlq_name
-  db_instance_id        = module.database.instance_id
+
+  notify_chat_failures_queue_name = module.functions.notify_chat_failures_queue_name
+  db_instance_id                  = module.database.instance_id
 
   notify_chat_log_group_name = module.functions.log_group_names["notify-chat"]
   # Each RunEtl holds one connection; the rest is headroom for the migration and operators.

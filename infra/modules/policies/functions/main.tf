@@ -69,10 +69,11 @@ data "aws_iam_policy_document" "run_etl" {
     resources = ["${var.bucket_arn}/${var.incoming_prefix}*"]
   }
 
+  # Large reports are uploaded in parts; a failed upload is aborted so no parts are left behind.
   statement {
     sid       = "WriteReports"
     effect    = "Allow"
-    actions   = ["s3:PutObject"]
+    actions   = ["s3:AbortMultipartUpload", "s3:PutObject"]
     resources = ["${var.bucket_arn}/${var.reports_prefix}*"]
   }
 
@@ -121,13 +122,21 @@ data "aws_iam_policy_document" "run_etl" {
   }
 }
 
-# NotifyChat: read the webhook secret, nothing else.
+# NotifyChat: read the webhook secret; park alerts it failed on in its on-failure queue.
 data "aws_iam_policy_document" "notify_chat" {
   statement {
     sid       = "WriteOwnLogs"
     effect    = "Allow"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
     resources = ["${var.log_group_arns["notify-chat"]}:*"]
+  }
+
+  # Lambda delivers the on-failure destination record with the function's own role.
+  statement {
+    sid       = "SendFailedAlerts"
+    effect    = "Allow"
+    actions   = ["sqs:SendMessage"]
+    resources = [var.notify_chat_failures_queue_arn]
   }
 
   statement {

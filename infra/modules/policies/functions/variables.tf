@@ -59,6 +59,16 @@ variable "file_events_queue_arn" {
   }
 }
 
+variable "notify_chat_failures_queue_arn" {
+  type        = string
+  description = "ARN of the SQS queue receiving NotifyChat's failed asynchronous invocations."
+
+  validation {
+    condition     = can(regex("^arn:[a-z-]+:sqs:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]+$", var.notify_chat_failures_queue_arn))
+    error_message = "notify_chat_failures_queue_arn must be an SQS queue ARN."
+  }
+}
+
 variable "bucket_arn" {
   type        = string
   description = "ARN of the drop bucket."
