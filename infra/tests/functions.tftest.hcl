@@ -51,24 +51,24 @@ variables {
   security_group_id            = "sg-etl"
   state_machine_name           = "txetl-test-etl"
   bucket_arn                   = "arn:aws:s3:::txetl-test-drop-123456789012"
-  bucket_kms_key_arn           = "arn:aws:kms:eu-central-1:123456789012:key/11111111-1111-1111-1111-111111111111"
+  bucket_kms_key_alias         = "alias/txetl-test-drop"
   run_etl_reserved_concurrency = 3
   file_events_queue_arn        = "arn:aws:sqs:eu-central-1:123456789012:txetl-test-file-events"
   run_etl_timeout_margin_ms    = 45000
   loader_secret = {
-    arn         = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-db-loader-AbCdEf"
-    name        = "txetl-test-db-loader"
-    kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/22222222-2222-2222-2222-222222222222"
+    arn           = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-db-loader-AbCdEf"
+    name          = "txetl-test-db-loader"
+    kms_key_alias = "alias/txetl-test-database"
   }
   master_secret = {
-    arn         = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:rds!db-0a1b2c3d-GhIjKl"
-    name        = "rds!db-0a1b2c3d"
-    kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/22222222-2222-2222-2222-222222222222"
+    arn                 = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:rds!db-0a1b2c3d-GhIjKl"
+    rds_db_instance_arn = "arn:aws:rds:eu-central-1:123456789012:db:txetl-test"
+    kms_key_alias       = "alias/txetl-test-database"
   }
   webhook_secret = {
-    arn         = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-chat-webhooks-MnOpQr"
-    name        = "txetl-test-chat-webhooks"
-    kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/33333333-3333-3333-3333-333333333333"
+    arn           = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-chat-webhooks-MnOpQr"
+    name          = "txetl-test-chat-webhooks"
+    kms_key_alias = "alias/txetl-test-alerts"
   }
 }
 

@@ -15,11 +15,12 @@ variables {
     "arn:aws:states:eu-central-1:123456789012:stateMachine:txetl-test-",
     "arn:aws:sqs:eu-central-1:123456789012:txetl-test-",
     "arn:aws:s3:::txetl-test-drop-123456789012/",
+    "arn:aws:kms:eu-central-1:123456789012:key/*",
     "arn:aws:kms:eu-central-1:123456789012:key/11111111-1111-1111-1111-111111111111",
     "arn:aws:kms:eu-central-1:123456789012:key/22222222-2222-2222-2222-222222222222",
     "arn:aws:kms:eu-central-1:123456789012:key/33333333-3333-3333-3333-333333333333",
     "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-",
-    "arn:aws:secretsmanager:eu-central-1:123456789012:secret:rds!db-0a1b2c3d-",
+    "arn:aws:secretsmanager:eu-central-1:123456789012:secret:rds!db-*",
     "arn:aws:lambda:eu-central-1:123456789012:function:txetl-test-",
     "arn:aws:sns:eu-central-1:123456789012:txetl-test-",
   ]
@@ -45,32 +46,16 @@ run "function_policies" {
     file_events_queue_arn          = "arn:aws:sqs:eu-central-1:123456789012:txetl-test-file-events"
     notify_chat_failures_queue_arn = "arn:aws:sqs:eu-central-1:123456789012:txetl-test-notify-chat-failures"
     bucket_arn                     = "arn:aws:s3:::txetl-test-drop-123456789012"
-    bucket_kms_key_arn             = "arn:aws:kms:eu-central-1:123456789012:key/11111111-1111-1111-1111-111111111111"
+    bucket_kms_key_alias           = "alias/txetl-test-drop"
     run_etl_secrets = {
-      loader = {
-        arn         = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-db-loader-AbCdEf"
-        name        = "txetl-test-db-loader"
-        kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/22222222-2222-2222-2222-222222222222"
-      }
+      loader = { name = "txetl-test-db-loader", kms_key_alias = "alias/txetl-test-database" }
     }
     migrate_secrets = {
-      loader = {
-        arn         = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-db-loader-AbCdEf"
-        name        = "txetl-test-db-loader"
-        kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/22222222-2222-2222-2222-222222222222"
-      }
-      master = {
-        arn         = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:rds!db-0a1b2c3d-GhIjKl"
-        name        = "rds!db-0a1b2c3d"
-        kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/22222222-2222-2222-2222-222222222222"
-      }
+      loader = { name = "txetl-test-db-loader", kms_key_alias = "alias/txetl-test-database" }
+      master = { rds_db_instance_arn = "arn:aws:rds:eu-central-1:123456789012:db:txetl-test", kms_key_alias = "alias/txetl-test-database" }
     }
     notify_chat_secrets = {
-      webhooks = {
-        arn         = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-chat-webhooks-MnOpQr"
-        name        = "txetl-test-chat-webhooks"
-        kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/33333333-3333-3333-3333-333333333333"
-      }
+      webhooks = { name = "txetl-test-chat-webhooks", kms_key_alias = "alias/txetl-test-alerts" }
     }
   }
 
@@ -172,7 +157,7 @@ run "run_etl_policy" {
 
   assert {
     condition = (
-      output.statements["ReadDatabaseSecrets"].Resource == ["arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-db-loader-AbCdEf"] &&
+      output.statements["ReadDatabaseSecrets"].Resource == ["arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-db-loader-??????"] &&
       output.statements["ReadDatabaseSecrets"].Action == ["secretsmanager:GetSecretValue"] &&
       !anytrue([for st in values(output.statements) : anytrue([for a in st.Action : startswith(a, "ssm:")])])
     )
@@ -180,8 +165,13 @@ run "run_etl_policy" {
   }
 
   assert {
-    condition     = output.statements["DecryptDatabaseSecrets"].Condition.StringEquals["kms:ViaService"] == "secretsmanager.eu-central-1.amazonaws.com"
-    error_message = "Secret decryption must be limited to calls through Secrets Manager."
+    condition = (
+      output.statements["DecryptDatabaseSecrets"].Condition.StringEquals["kms:ViaService"] == "secretsmanager.eu-central-1.amazonaws.com" &&
+      output.statements["DecryptDatabaseSecrets"].Condition["ForAnyValue:StringEquals"]["kms:ResourceAliases"] == "alias/txetl-test-database" &&
+      output.statements["DecryptDatabaseSecrets"].Resource == ["arn:aws:kms:eu-central-1:123456789012:key/*"] &&
+      output.statements["UseBucketKeyThroughS3"].Condition["ForAnyValue:StringEquals"]["kms:ResourceAliases"] == "alias/txetl-test-drop"
+    )
+    error_message = "Key use must be limited to the keys with the deployment's aliases, and secret decryption to calls through Secrets Manager."
   }
 }
 
@@ -204,10 +194,14 @@ run "migrate_policy" {
   }
 
   assert {
-    condition = toset(output.statements["ReadDatabaseSecrets"].Resource) == toset([
-      "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-db-loader-AbCdEf",
-      "arn:aws:secretsmanager:eu-central-1:123456789012:secret:rds!db-0a1b2c3d-GhIjKl",
-    ]) && toset(keys(output.statements)) == toset(["WriteOwnLogs", "ReadDatabaseSecrets", "DecryptDatabaseSecrets", "ManageVpcNetworkInterfaces"])
+    condition = (
+      output.statements["ReadDatabaseSecrets"].Resource == ["arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-db-loader-??????"] &&
+      output.statements["ReadRdsManagedSecrets"].Resource == ["arn:aws:secretsmanager:eu-central-1:123456789012:secret:rds!db-*"] &&
+      output.statements["ReadRdsManagedSecrets"].Condition == {
+        StringEquals = { "secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn" = "arn:aws:rds:eu-central-1:123456789012:db:txetl-test" }
+      } &&
+      toset(keys(output.statements)) == toset(["WriteOwnLogs", "ReadDatabaseSecrets", "ReadRdsManagedSecrets", "DecryptDatabaseSecrets", "ManageVpcNetworkInterfaces"])
+    )
     error_message = "Migrate reads the master and loader secrets, writes its logs and attaches to the VPC, nothing else: ${jsonencode(keys(output.statements))}"
   }
 }
@@ -231,7 +225,7 @@ run "notify_chat_policy" {
 
   assert {
     condition = output.statements["ReadWebhookSecrets"].Resource == [
-      "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-chat-webhooks-MnOpQr"
+      "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-chat-webhooks-??????"
     ]
     error_message = "NotifyChat may read its webhook secret only."
   }
@@ -300,6 +294,34 @@ run "state_machine_policy" {
   }
 }
 
+# The state machine role given the key's alias ARN (as the deployment does, so it is known at plan
+# time): the grant is on the account's keys carrying that alias.
+run "workflow_policies_by_key_alias" {
+  command = plan
+
+  module {
+    source = "../modules/policies/workflow"
+  }
+
+  variables {
+    account_id               = "123456789012"
+    run_etl_function_arn     = "arn:aws:lambda:eu-central-1:123456789012:function:txetl-test-run-etl"
+    alerts_topic_arn         = "arn:aws:sns:eu-central-1:123456789012:txetl-test-alerts"
+    alerts_topic_kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:alias/txetl-test-alerts"
+  }
+
+  assert {
+    condition = one([for st in jsondecode(output.json).Statement : st if st.Sid == "UseAlertsTopicKey"]) == {
+      Sid       = "UseAlertsTopicKey"
+      Effect    = "Allow"
+      Action    = ["kms:GenerateDataKey", "kms:Decrypt"]
+      Resource  = "arn:aws:kms:eu-central-1:123456789012:key/*"
+      Condition = { "ForAnyValue:StringEquals" = { "kms:ResourceAliases" = "alias/txetl-test-alerts" } }
+    }
+    error_message = "Given an alias ARN, the key grant must be key/* limited by kms:ResourceAliases: ${output.json}"
+  }
+}
+
 run "bucket_policy" {
   command = plan
 
@@ -308,8 +330,7 @@ run "bucket_policy" {
   }
 
   variables {
-    bucket_arn  = "arn:aws:s3:::txetl-test-drop-123456789012"
-    kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/11111111-1111-1111-1111-111111111111"
+    bucket_arn = "arn:aws:s3:::txetl-test-drop-123456789012"
   }
 
   assert {
@@ -338,9 +359,9 @@ run "bucket_policy" {
   assert {
     condition = anytrue([
       for s in jsondecode(output.json).Statement :
-      s.Effect == "Deny" && try(s.Condition.StringNotEquals["s3:x-amz-server-side-encryption-aws-kms-key-id"], "") == "arn:aws:kms:eu-central-1:123456789012:key/11111111-1111-1111-1111-111111111111"
+      s.Effect == "Deny" && s.Action == "s3:PutObject" && s.Condition == { Null = { "s3:x-amz-server-side-encryption-aws-kms-key-id" = "false" } }
     ])
-    error_message = "Writes naming another KMS key must be denied."
+    error_message = "Writes naming a KMS key must be denied (they get the bucket's key by naming none)."
   }
 
   assert {

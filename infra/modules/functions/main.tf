@@ -39,6 +39,7 @@ locals {
 
   # The storage module names the queue <prefix>-file-events; the role policy uses the ARN formed
   # from that name so that it is known at plan time (the precondition below checks they agree).
+  log_group_arn_prefix           = "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.name}:${var.account_id}:log-group:"
   sqs_arn_prefix                 = "arn:${data.aws_partition.current.partition}:sqs:${data.aws_region.current.name}:${var.account_id}"
   file_events_queue_arn          = "${local.sqs_arn_prefix}:${var.name_prefix}-file-events"
   notify_chat_failures_queue_arn = "${local.sqs_arn_prefix}:${var.name_prefix}-notify-chat-failures"

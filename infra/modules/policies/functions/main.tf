@@ -4,6 +4,19 @@
 locals {
   secrets_via = "secretsmanager.${var.region}.amazonaws.com"
 
+  # Known before anything exists: Secrets Manager appends "-" and six random characters to a
+  # secret's name, RDS names its secrets rds!db-<uuid> and tags them with the instance, and a KMS
+  # key is matched by its alias.
+  secret_arn_prefix = "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:"
+  any_key_arn       = "arn:${var.partition}:kms:${var.region}:${var.account_id}:key/*"
+  secret_grants = {
+    for fn, secrets in { "run-etl" = var.run_etl_secrets, "migrate" = var.migrate_secrets, "notify-chat" = var.notify_chat_secrets } : fn => {
+      named                        = [for s in values(secrets) : "${local.secret_arn_prefix}${s.name}-??????" if s.name != null]
+      rds                          = distinct([for s in values(secrets) : s.rds_db_instance_arn if s.rds_db_instance_arn != null])
+      keys                         = distinct([for s in values(secrets) : s.kms_key_alias])
+    }
+  }
+
   # What Lambda needs to attach an in-VPC function (RunEtl, Migrate) to its subnets.
   vpc_eni_actions = [
     "ec2:AssignPrivateIpAddresses",
@@ -81,12 +94,18 @@ data "aws_iam_policy_document" "run_etl" {
     sid       = "UseBucketKeyThroughS3"
     effect    = "Allow"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-    resources = [var.bucket_kms_key_arn]
+    resources = [local.any_key_arn]
 
     condition {
       test     = "StringEquals"
       variable = "kms:ViaService"
       values   = ["s3.${var.region}.amazonaws.com"]
+    }
+
+    condition {
+      test     = "ForAnyValue:StringEquals"
+      variable = "kms:ResourceAliases"
+      values   = [var.bucket_kms_key_alias]
     }
   }
 
@@ -94,19 +113,25 @@ data "aws_iam_policy_document" "run_etl" {
     sid       = "ReadDatabaseSecrets"
     effect    = "Allow"
     actions   = ["secretsmanager:GetSecretValue"]
-    resources = [for s in values(var.run_etl_secrets) : s.arn]
+    resources = local.secret_grants["run-etl"].named
   }
 
   statement {
     sid       = "DecryptDatabaseSecrets"
     effect    = "Allow"
     actions   = ["kms:Decrypt"]
-    resources = distinct([for s in values(var.run_etl_secrets) : s.kms_key_arn])
+    resources = [local.any_key_arn]
 
     condition {
       test     = "StringEquals"
       variable = "kms:ViaService"
       values   = [local.secrets_via]
+    }
+
+    condition {
+      test     = "ForAnyValue:StringEquals"
+      variable = "kms:ResourceAliases"
+      values   = local.secret_grants["run-etl"].keys
     }
   }
 
@@ -143,19 +168,25 @@ data "aws_iam_policy_document" "notify_chat" {
     sid       = "ReadWebhookSecrets"
     effect    = "Allow"
     actions   = ["secretsmanager:GetSecretValue"]
-    resources = [for s in values(var.notify_chat_secrets) : s.arn]
+    resources = local.secret_grants["notify-chat"].named
   }
 
   statement {
     sid       = "DecryptWebhookSecrets"
     effect    = "Allow"
     actions   = ["kms:Decrypt"]
-    resources = distinct([for s in values(var.notify_chat_secrets) : s.kms_key_arn])
+    resources = [local.any_key_arn]
 
     condition {
       test     = "StringEquals"
       variable = "kms:ViaService"
       values   = [local.secrets_via]
+    }
+
+    condition {
+      test     = "ForAnyValue:StringEquals"
+      variable = "kms:ResourceAliases"
+      values   = local.secret_grants["notify-chat"].keys
     }
   }
 }
@@ -174,19 +205,42 @@ data "aws_iam_policy_document" "migrate" {
     sid       = "ReadDatabaseSecrets"
     effect    = "Allow"
     actions   = ["secretsmanager:GetSecretValue"]
-    resources = [for s in values(var.migrate_secrets) : s.arn]
+    resources = local.secret_grants["migrate"].named
+  }
+
+  # The RDS-managed master secret: its name has a random part, its tag names the instance.
+  dynamic "statement" {
+    for_each = length(local.secret_grants["migrate"].rds) > 0 ? { ReadRdsManagedSecrets = local.secret_grants["migrate"].rds } : {}
+    content {
+      sid       = statement.key
+      effect    = "Allow"
+      actions   = ["secretsmanager:GetSecretValue"]
+      resources = ["${local.secret_arn_prefix}rds!db-*"]
+
+      condition {
+        test     = "StringEquals"
+        variable = "secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn"
+        values   = statement.value
+      }
+    }
   }
 
   statement {
     sid       = "DecryptDatabaseSecrets"
     effect    = "Allow"
     actions   = ["kms:Decrypt"]
-    resources = distinct([for s in values(var.migrate_secrets) : s.kms_key_arn])
+    resources = [local.any_key_arn]
 
     condition {
       test     = "StringEquals"
       variable = "kms:ViaService"
       values   = [local.secrets_via]
+    }
+
+    condition {
+      test     = "ForAnyValue:StringEquals"
+      variable = "kms:ResourceAliases"
+      values   = local.secret_grants["migrate"].keys
     }
   }
 
