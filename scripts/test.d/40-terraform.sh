@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Terraform checks, all offline: fmt, init + validate of each environment, the terraform test
-# suites (mock provider for resources, real provider for policy JSON), module README freshness, and
-# a full plan of dev and prod with fake credentials. Tests and plans use the small fixture zips in
+# suites (mock provider for resources, real provider for policy JSON and for the modules with the
+# ephemeral loader password), module README freshness, and a full plan of dev and prod with fake
+# credentials, with checks on the plan JSON (one per issue 14 defect this stage can see). Tests and plans use the small fixture zips in
 # infra/tests/fixtures/lambda (a shell-script bootstrap): Terraform only hashes the packages, and
 # the real Native AOT build takes minutes, so it is not worth building here.
 set -uo pipefail
 # terraform test passes when it finds no test file or run block: fewer run blocks than this ran means
 # test files or runs were lost. Only the runs count here; the other checks are fixed in this script.
-# A bit below today's count (32 runs; the stage line adds 13 checks); raise it when runs are added.
-min_tests=30
+# A bit below today's count (45 runs; the stage line adds 26 checks); raise it when runs are added.
+min_tests=43
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 # Always the repository's CLI config (offline provider mirror), whatever the caller's environment says.
