@@ -1,5 +1,6 @@
-# Functions: provided.al2023 with the team's handler names, RunEtl in the private subnets with
-# reserved concurrency and its timeout margin, StartWorkflow's on-failure queue, one role each.
+# Functions: provided.al2023 with the team's handler names, RunEtl and Migrate in the private subnets
+# with reserved concurrency, RunEtl's timeout margin, StartWorkflow fed by the file-events queue,
+# secrets by ARN, one role each.
 mock_provider "aws" {
   source = "./mocks"
 }
@@ -35,6 +36,13 @@ override_data {
   }
 }
 
+override_data {
+  target = module.policies.data.aws_iam_policy_document.migrate
+  values = {
+    json = "{\"Version\":\"2012-10-17\",\"Id\":\"migrate\",\"Statement\":[]}"
+  }
+}
+
 variables {
   name_prefix                  = "txetl-test"
   account_id                   = "123456789012"
@@ -43,34 +51,35 @@ variables {
   security_group_id            = "sg-etl"
   state_machine_name           = "txetl-test-etl"
   bucket_arn                   = "arn:aws:s3:::txetl-test-drop-123456789012"
-  bucket_kms_key_arn           = "arn:aws:kms:eu-central-1:123456789012:key/11111111-1111-1111-1111-111111111111"
+  bucket_kms_key_alias         = "alias/txetl-test-drop"
   run_etl_reserved_concurrency = 3
+  file_events_queue_arn        = "arn:aws:sqs:eu-central-1:123456789012:txetl-test-file-events"
   run_etl_timeout_margin_ms    = 45000
   loader_secret = {
-    arn         = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-db-loader-AbCdEf"
-    name        = "txetl-test-db-loader"
-    kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/22222222-2222-2222-2222-222222222222"
+    arn           = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-db-loader-AbCdEf"
+    name          = "txetl-test-db-loader"
+    kms_key_alias = "alias/txetl-test-database"
   }
   master_secret = {
-    arn         = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:rds!db-0a1b2c3d-GhIjKl"
-    name        = "rds!db-0a1b2c3d"
-    kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/22222222-2222-2222-2222-222222222222"
+    arn                 = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:rds!db-0a1b2c3d-GhIjKl"
+    rds_db_instance_arn = "arn:aws:rds:eu-central-1:123456789012:db:txetl-test"
+    kms_key_alias       = "alias/txetl-test-database"
   }
   webhook_secret = {
-    arn         = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-chat-webhooks-MnOpQr"
-    name        = "txetl-test-chat-webhooks"
-    kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/33333333-3333-3333-3333-333333333333"
+    arn           = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-chat-webhooks-MnOpQr"
+    name          = "txetl-test-chat-webhooks"
+    kms_key_alias = "alias/txetl-test-alerts"
   }
 }
 
-run "three_functions" {
+run "four_functions" {
   module {
     source = "../modules/functions"
   }
 
   assert {
-    condition     = toset(keys(aws_lambda_function.this)) == toset(["notify-chat", "run-etl", "start-workflow"])
-    error_message = "Exactly the three functions must be deployed."
+    condition     = toset(keys(aws_lambda_function.this)) == toset(["notify-chat", "run-etl", "start-workflow", "migrate"])
+    error_message = "Exactly the four functions must be deployed."
   }
 
   assert {
@@ -97,6 +106,30 @@ run "three_functions" {
     error_message = "RunEtl must run in the private subnets with the ETL security group."
   }
 
+  # Issue 14 defect 5: migrations ran in RunEtl, whose role could therefore read the master secret.
+  assert {
+    condition = (
+      aws_lambda_function.this["migrate"].function_name == "txetl-test-migrate" &&
+      aws_lambda_function.this["migrate"].handler == "migrate" &&
+      aws_lambda_function.this["migrate"].timeout == 300 && aws_lambda_function.this["migrate"].memory_size == 256 &&
+      aws_lambda_function.this["migrate"].reserved_concurrent_executions == 1 &&
+      one(aws_lambda_function.this["migrate"].vpc_config).subnet_ids == toset(["subnet-aaaa", "subnet-bbbb"]) &&
+      one(aws_lambda_function.this["migrate"].vpc_config).security_group_ids == toset(["sg-etl"])
+    )
+    error_message = "Migrate is its own function in the private subnets, one at a time, 300 s, 256 MB."
+  }
+
+  assert {
+    condition = one(aws_lambda_function.this["migrate"].environment).variables == tomap({
+      TXETL_DB_SECRET_ID           = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-db-loader-AbCdEf"
+      TXETL_MIGRATION_DB_SECRET_ID = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:rds!db-0a1b2c3d-GhIjKl"
+      TXETL_DB_ROOT_CERT           = "/var/task/global-bundle.pem"
+      TXETL_DB_SSL_MODE            = "VerifyFull"
+      TXETL_LOG_LEVEL              = "Information"
+    })
+    error_message = "Migrate gets both database secrets by ARN and the CA bundle."
+  }
+
   assert {
     condition     = length(aws_lambda_function.this["start-workflow"].vpc_config) == 0 && length(aws_lambda_function.this["notify-chat"].vpc_config) == 0
     error_message = "StartWorkflow and NotifyChat stay outside the VPC (they need public APIs)."
@@ -106,6 +139,7 @@ run "three_functions" {
     condition = (
       aws_lambda_function.this["run-etl"].reserved_concurrent_executions == 3 &&
       aws_lambda_function.this["start-workflow"].reserved_concurrent_executions == -1 &&
+      aws_lambda_function.this["notify-chat"].reserved_concurrent_executions == -1 &&
       aws_lambda_function.this["run-etl"].timeout == 900
     )
     error_message = "RunEtl must have the reserved concurrency (database connection budget); the others none."
@@ -113,14 +147,13 @@ run "three_functions" {
 
   assert {
     condition = one(aws_lambda_function.this["run-etl"].environment).variables == tomap({
-      TXETL_DB_SECRET_ID           = "txetl-test-db-loader"
-      TXETL_MIGRATION_DB_SECRET_ID = "rds!db-0a1b2c3d"
-      TXETL_DB_ROOT_CERT           = "/var/task/global-bundle.pem"
-      TXETL_DB_SSL_MODE            = "VerifyFull"
-      TXETL_TIMEOUT_MARGIN_MS      = "45000"
-      TXETL_LOG_LEVEL              = "Information"
+      TXETL_DB_SECRET_ID      = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-db-loader-AbCdEf"
+      TXETL_DB_ROOT_CERT      = "/var/task/global-bundle.pem"
+      TXETL_DB_SSL_MODE       = "VerifyFull"
+      TXETL_TIMEOUT_MARGIN_MS = "45000"
+      TXETL_LOG_LEVEL         = "Information"
     })
-    error_message = "RunEtl's configuration (secrets by name, reports prefix, CA bundle, timeout margin) is wrong."
+    error_message = "RunEtl's configuration (the loader secret by ARN and no master secret, CA bundle, timeout margin) is wrong."
   }
 
   assert {
@@ -129,16 +162,34 @@ run "three_functions" {
   }
 
   assert {
-    condition     = one(aws_lambda_function.this["notify-chat"].environment).variables == tomap({ TXETL_CHAT_SECRET_ID = "txetl-test-chat-webhooks", TXETL_LOG_LEVEL = "Information" })
-    error_message = "NotifyChat gets the webhook secret's name only, never a URL."
+    condition     = one(aws_lambda_function.this["notify-chat"].environment).variables == tomap({ TXETL_CHAT_SECRET_ID = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-chat-webhooks-MnOpQr", TXETL_LOG_LEVEL = "Information" })
+    error_message = "NotifyChat gets the webhook secret's ARN only, never a URL."
   }
 
+  # Issue 14 defect 3: S3 invoked StartWorkflow asynchronously, so a burst went straight into
+  # throttled executions. Now StartWorkflow polls the file-events queue with bounded concurrency.
   assert {
     condition = (
-      one(one(aws_lambda_function_event_invoke_config.start_workflow.destination_config).on_failure).destination == aws_sqs_queue.start_workflow_failures.arn &&
-      aws_lambda_function_event_invoke_config.start_workflow.function_name == aws_lambda_function.this["start-workflow"].function_name
+      aws_lambda_event_source_mapping.file_events.event_source_arn == "arn:aws:sqs:eu-central-1:123456789012:txetl-test-file-events" &&
+      aws_lambda_event_source_mapping.file_events.function_name == aws_lambda_function.this["start-workflow"].arn &&
+      aws_lambda_event_source_mapping.file_events.batch_size == 10 &&
+      aws_lambda_event_source_mapping.file_events.maximum_batching_window_in_seconds == 1 &&
+      one(aws_lambda_event_source_mapping.file_events.scaling_config).maximum_concurrency == 2 &&
+      aws_lambda_event_source_mapping.file_events.function_response_types == toset(["ReportBatchItemFailures"])
     )
-    error_message = "StartWorkflow's failed async events must go to the on-failure queue."
+    error_message = "StartWorkflow must consume the file-events queue: batches of 10, at most 2 pollers, partial batch failures."
+  }
+
+  # Issue 14 defect 5: SNS invokes NotifyChat asynchronously, and its failures were dropped.
+  assert {
+    condition = (
+      aws_lambda_function_event_invoke_config.notify_chat.function_name == aws_lambda_function.this["notify-chat"].function_name &&
+      one(one(aws_lambda_function_event_invoke_config.notify_chat.destination_config).on_failure).destination == aws_sqs_queue.notify_chat_failures.arn &&
+      aws_sqs_queue.notify_chat_failures.name == "txetl-test-notify-chat-failures" &&
+      aws_sqs_queue.notify_chat_failures.sqs_managed_sse_enabled &&
+      aws_sqs_queue.notify_chat_failures.message_retention_seconds == 1209600
+    )
+    error_message = "NotifyChat's failed async invocations must go to its encrypted on-failure queue (14 days)."
   }
 
   assert {
@@ -153,7 +204,7 @@ run "three_functions" {
     condition = alltrue([
       for k, f in aws_lambda_function.this :
       f.role == aws_iam_role.this[k].arn && aws_iam_role_policy.this[k].role == aws_iam_role.this[k].id && aws_iam_role_policy.this[k].policy == module.policies.policies[k]
-    ]) && length(distinct([for r in aws_iam_role.this : r.name])) == 3
+    ]) && length(distinct([for r in aws_iam_role.this : r.name])) == 4
     error_message = "Each function has its own role with its own policy (content tested in policies.tftest.hcl)."
   }
 
@@ -162,7 +213,7 @@ run "three_functions" {
   assert {
     condition = alltrue([
       for k, p in aws_iam_role_policy.this : jsondecode(p.policy).Id == k && p.role == aws_iam_role.this[k].id
-    ]) && length(aws_iam_role_policy.this) == 3
+    ]) && length(aws_iam_role_policy.this) == 4
     error_message = "Each function's role must carry that function's permission policy: ${jsonencode({ for k, p in aws_iam_role_policy.this : k => jsondecode(p.policy).Id })}"
   }
 
@@ -216,4 +267,18 @@ run "other_architectures_are_rejected" {
   }
 
   expect_failures = [var.architecture]
+}
+
+run "event_source_must_be_the_file_events_queue" {
+  command = plan
+
+  module {
+    source = "../modules/functions"
+  }
+
+  variables {
+    file_events_queue_arn = "arn:aws:sqs:eu-central-1:123456789012:someone-elses-queue"
+  }
+
+  expect_failures = [aws_lambda_event_source_mapping.file_events]
 }

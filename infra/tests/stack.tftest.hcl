@@ -1,26 +1,59 @@
 # The composition module, as far as its outputs show (terraform test cannot read resources of
 # nested modules): RunEtl is what the state machine invokes, StartWorkflow starts the deployed
 # state machine, the migration step runs. Each concern's own properties are in its own file.
-mock_provider "aws" {
-  source = "./mocks"
+#
+# Plans with the REAL provider, offline (see database.tftest.hcl: mock providers refuse the ephemeral
+# loader password); the computed values the asserts compare are overridden during plan.
+provider "aws" {
+  region                      = "eu-central-1"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
 }
 
 override_resource {
-  target = module.functions.aws_lambda_function.this["run-etl"]
+  target          = module.alerting.aws_sns_topic.this
+  override_during = plan
+  values = {
+    arn = "arn:aws:sns:eu-central-1:123456789012:txetl-test-alerts"
+  }
+}
+
+override_resource {
+  target          = module.workflow.aws_sfn_state_machine.this
+  override_during = plan
+  values = {
+    arn = "arn:aws:states:eu-central-1:123456789012:stateMachine:txetl-test-etl"
+  }
+}
+
+override_resource {
+  target          = module.functions.aws_lambda_function.this["run-etl"]
+  override_during = plan
   values = {
     arn = "arn:aws:lambda:eu-central-1:123456789012:function:txetl-test-run-etl"
   }
 }
 
 override_resource {
-  target = module.functions.aws_lambda_function.this["start-workflow"]
+  target          = module.functions.aws_lambda_function.this["start-workflow"]
+  override_during = plan
   values = {
     arn = "arn:aws:lambda:eu-central-1:123456789012:function:txetl-test-start-workflow"
   }
 }
 
 override_resource {
-  target = module.functions.aws_lambda_function.this["notify-chat"]
+  target          = module.functions.aws_lambda_function.this["migrate"]
+  override_during = plan
+  values = {
+    arn = "arn:aws:lambda:eu-central-1:123456789012:function:txetl-test-migrate"
+  }
+}
+
+override_resource {
+  target          = module.functions.aws_lambda_function.this["notify-chat"]
+  override_during = plan
   values = {
     arn = "arn:aws:lambda:eu-central-1:123456789012:function:txetl-test-notify-chat"
   }
@@ -36,13 +69,16 @@ variables {
 }
 
 run "wiring" {
+  command = plan
+
   module {
     source = "../modules/transaction-etl"
   }
 
   # A result no mock default gives: migration_result must be what the migration invocation returned.
   override_resource {
-    target = module.database.aws_lambda_invocation.migrate[0]
+    target          = module.database.aws_lambda_invocation.migrate[0]
+    override_during = plan
     values = {
       result = "{\"status\":\"migrated\",\"schema_version\":\"stack-test-7\"}"
     }
@@ -64,12 +100,14 @@ run "wiring" {
   }
 
   assert {
-    condition     = output.function_names["run-etl"] == "txetl-test-run-etl" && jsondecode(output.migration_result) == { status = "migrated", schema_version = "stack-test-7" }
+    condition     = output.function_names["migrate"] == "txetl-test-migrate" && jsondecode(output.migration_result) == { status = "migrated", schema_version = "stack-test-7" }
     error_message = "The migration step must run as part of the deployment (by default) and its result reach migration_result: ${jsonencode(output.migration_result)}"
   }
 }
 
 run "migrations_switched_off" {
+  command = plan
+
   module {
     source = "../modules/transaction-etl"
   }
@@ -82,4 +120,21 @@ run "migrations_switched_off" {
     condition     = output.migration_result == null
     error_message = "With run_migrations = false no migration may run, so there is no result: ${jsonencode(output.migration_result)}"
   }
+}
+
+# Issue 14 defect 3: RunEtl's reserved concurrency (one connection each) plus the migration and the
+# operators' headroom must fit the database's max_connections.
+run "run_etl_concurrency_must_fit_the_connection_budget" {
+  command = plan
+
+  module {
+    source = "../modules/transaction-etl"
+  }
+
+  variables {
+    run_etl_reserved_concurrency = 45
+    db_max_connections           = 50
+  }
+
+  expect_failures = [var.run_etl_reserved_concurrency]
 }

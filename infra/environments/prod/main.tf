@@ -16,14 +16,22 @@ module "etl" {
   tracing_enabled              = true
   log_retention_days           = 90
 
-  db_instance_class        = "db.m7g.large"
-  db_allocated_storage_gb  = 100
-  db_multi_az              = true
-  db_deletion_protection   = true
-  db_final_snapshot        = true
-  db_backup_retention_days = 14
-  force_destroy_bucket     = false
-  reports_expiration_days  = 365
+  # Raise by one and apply to rotate the loader password (docs/deploy.md).
+  db_loader_password_version = 1
+
+  # Connection budget: RunEtl's reserved concurrency + 1 (migrate) + 5 (operators) must fit.
+  db_max_connections = 200
+
+  db_instance_class       = "db.m7g.large"
+  db_allocated_storage_gb = 100
+  # AWS wants the autoscaling ceiling at least 10% above the allocation.
+  db_max_allocated_storage_gb = 200
+  db_multi_az                 = true
+  db_deletion_protection      = true
+  db_final_snapshot           = true
+  db_backup_retention_days    = 14
+  force_destroy_bucket        = false
+  reports_expiration_days     = 365
 
   secret_recovery_window_days = 30
 }

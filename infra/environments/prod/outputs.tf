@@ -13,14 +13,24 @@ output "function_names" {
   value       = module.etl.function_names
 }
 
+output "function_environment" {
+  description = "Environment variables per function key (secret ARNs, never secret values): the plan shows every name even where the provider hides the function's whole map."
+  value       = module.etl.function_environment
+}
+
 output "webhook_secret_name" {
   description = "Secret to put the chat webhook URLs into (docs/deploy.md)."
   value       = module.etl.webhook_secret_name
 }
 
-output "on_failure_queue_name" {
-  description = "StartWorkflow's failure queue."
-  value       = module.etl.on_failure_queue_name
+output "loader_username" {
+  description = "Database login role of the ETL (its password is only in the loader secret)."
+  value       = module.etl.loader_username
+}
+
+output "file_events_dlq_name" {
+  description = "Dead-letter queue of file events StartWorkflow kept failing on (docs/operations.md)."
+  value       = module.etl.file_events_dlq_name
 }
 
 output "dashboard_name" {

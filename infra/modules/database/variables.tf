@@ -53,12 +53,13 @@ variable "allocated_storage_gb" {
 
 variable "max_allocated_storage_gb" {
   type        = number
-  description = "Storage autoscaling ceiling in GiB (0 disables autoscaling)."
+  description = "Storage autoscaling ceiling in GiB (0 disables autoscaling); at least 10% above allocated_storage_gb."
   default     = 100
 
   validation {
-    condition     = var.max_allocated_storage_gb == 0 || (var.max_allocated_storage_gb >= var.allocated_storage_gb && var.max_allocated_storage_gb <= 65536)
-    error_message = "max_allocated_storage_gb must be 0 or between allocated_storage_gb and 65536."
+    # RDS refuses a ceiling less than 10% above the allocation (or leaves autoscaling off).
+    condition     = var.max_allocated_storage_gb == 0 || (var.max_allocated_storage_gb >= ceil(var.allocated_storage_gb * 1.1) && var.max_allocated_storage_gb <= 65536)
+    error_message = "max_allocated_storage_gb must be 0 (no autoscaling) or at least 10% above allocated_storage_gb, and at most 65536."
   }
 }
 
@@ -86,12 +87,33 @@ variable "master_username" {
 
 variable "loader_username" {
   type        = string
-  description = "Database role the ETL loads with (created by the migration step)."
-  default     = "txetl_loader"
+  description = "Login role the ETL loads with (created by the migration step as a member of the NOLOGIN group role txetl_loader, so never that name)."
+  default     = "txetl_etl"
 
   validation {
     condition     = can(regex("^[a-z][a-z0-9_]{0,62}$", var.loader_username))
     error_message = "loader_username must be a lowercase PostgreSQL identifier."
+  }
+
+  # txetl_loader is the group role of migration 0005: made the login role, it would get LOGIN and the
+  # password and be granted to itself, which PostgreSQL refuses. pg_ and rds are reserved prefixes.
+  validation {
+    condition = (
+      var.loader_username != "txetl_loader" && var.loader_username != var.master_username &&
+      !startswith(var.loader_username, "pg_") && !startswith(var.loader_username, "rds")
+    )
+    error_message = "loader_username must not be the group role txetl_loader, the master user, or start with pg_ or rds."
+  }
+}
+
+variable "loader_password_version" {
+  type        = number
+  description = "Version of the loader password in the write-only secret; raise it by one to generate and store a new password (then re-run the migration step, which sets it on the role)."
+  default     = 1
+
+  validation {
+    condition     = var.loader_password_version >= 1 && floor(var.loader_password_version) == var.loader_password_version
+    error_message = "loader_password_version must be a whole number of at least 1."
   }
 }
 
@@ -184,6 +206,17 @@ variable "performance_insights_enabled" {
   default     = false
 }
 
+variable "max_connections" {
+  type        = number
+  description = "max_connections of the parameter group (dev 50, prod 200)."
+  default     = 50
+
+  validation {
+    condition     = var.max_connections >= 10 && var.max_connections <= 5000 && floor(var.max_connections) == var.max_connections
+    error_message = "max_connections must be a whole number between 10 and 5000."
+  }
+}
+
 variable "log_min_duration_statement_ms" {
   type        = number
   description = "Statements slower than this are logged (-1 disables)."
@@ -219,16 +252,16 @@ variable "secret_recovery_window_days" {
 
 variable "run_migrations" {
   type        = bool
-  description = "Invoke RunEtl in migrate mode on apply (creates the schema and the loader role)."
+  description = "Invoke the migrate function on apply (creates the schema and the loader login role)."
   default     = true
 }
 
-variable "run_etl_function_name" {
+variable "migrate_function_name" {
   type        = string
-  description = "Name of the RunEtl function invoked in migrate mode."
+  description = "Name of the migrate function (<prefix>-migrate) invoked on apply."
 }
 
-variable "run_etl_code_sha256" {
+variable "migrate_code_sha256" {
   type        = string
-  description = "Hash of the RunEtl package; a new package re-runs the migration step."
+  description = "Hash of the migrate package; a new package re-runs the migration step."
 }

@@ -20,7 +20,7 @@ variable "account_id" {
 
 variable "artifacts_dir" {
   type        = string
-  description = "Directory holding start-workflow.zip, run-etl.zip and notify-chat.zip (output of scripts/package-lambda.sh); relative paths are relative to the directory terraform runs in."
+  description = "Directory holding start-workflow.zip, run-etl.zip, notify-chat.zip and migrate.zip (output of scripts/package-lambda.sh); relative paths are relative to the directory terraform runs in."
 }
 
 variable "architecture" {
@@ -39,6 +39,7 @@ variable "memory_mb" {
     start_workflow = optional(number, 256)
     run_etl        = optional(number, 1024)
     notify_chat    = optional(number, 256)
+    migrate        = optional(number, 256)
   })
   description = "Memory per function in MB (CPU scales with it; RunEtl parses and copies, so it gets more)."
   default     = {}
@@ -54,6 +55,7 @@ variable "timeout_seconds" {
     start_workflow = optional(number, 30)
     run_etl        = optional(number, 900)
     notify_chat    = optional(number, 30)
+    migrate        = optional(number, 300)
   })
   description = "Timeout per function in seconds."
   default     = {}
@@ -97,14 +99,24 @@ variable "log_level" {
   }
 }
 
-variable "start_workflow_max_event_age_seconds" {
-  type        = number
-  description = "How long Lambda keeps retrying an S3 event for StartWorkflow before sending it to the failure queue."
-  default     = 3600
+variable "file_events_queue_arn" {
+  type        = string
+  description = "ARN of the queue of S3 new-file events StartWorkflow polls (the storage module's <name_prefix>-file-events)."
 
   validation {
-    condition     = var.start_workflow_max_event_age_seconds >= 60 && var.start_workflow_max_event_age_seconds <= 21600
-    error_message = "start_workflow_max_event_age_seconds must be between 60 and 21600."
+    condition     = can(regex("^arn:[a-z-]+:sqs:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]+$", var.file_events_queue_arn))
+    error_message = "file_events_queue_arn must be an SQS queue ARN."
+  }
+}
+
+variable "start_workflow_max_concurrency" {
+  type        = number
+  description = "Most concurrent StartWorkflow invocations the queue poller makes (2, the minimum, is plenty: each starts executions in milliseconds)."
+  default     = 2
+
+  validation {
+    condition     = var.start_workflow_max_concurrency >= 2 && var.start_workflow_max_concurrency <= 1000 && floor(var.start_workflow_max_concurrency) == var.start_workflow_max_concurrency
+    error_message = "start_workflow_max_concurrency must be a whole number between 2 and 1000."
   }
 }
 
@@ -121,7 +133,7 @@ variable "log_retention_days" {
 
 variable "subnet_ids" {
   type        = list(string)
-  description = "Private subnets RunEtl runs in."
+  description = "Private subnets RunEtl and Migrate run in."
 
   validation {
     condition     = length(var.subnet_ids) >= 2
@@ -131,7 +143,7 @@ variable "subnet_ids" {
 
 variable "security_group_id" {
   type        = string
-  description = "Security group of RunEtl."
+  description = "Security group of RunEtl and Migrate (egress to the database and the endpoints)."
 }
 
 variable "state_machine_name" {
@@ -149,9 +161,9 @@ variable "bucket_arn" {
   description = "ARN of the drop bucket."
 }
 
-variable "bucket_kms_key_arn" {
+variable "bucket_kms_key_alias" {
   type        = string
-  description = "ARN of the drop bucket's KMS key."
+  description = "Alias of the drop bucket's KMS key (alias/<prefix>-drop)."
 }
 
 variable "incoming_prefix" {
@@ -179,27 +191,30 @@ variable "db_root_cert_path" {
 
 variable "loader_secret" {
   type = object({
-    arn         = string
-    name        = string
-    kms_key_arn = string
+    arn                 = string
+    name                = optional(string)
+    rds_db_instance_arn = optional(string)
+    kms_key_alias       = string
   })
-  description = "Secret of the loader database role (what RunEtl loads with)."
+  description = "Secret of the loader login role: its ARN (environment), name (role policy: name-??????) and key alias."
 }
 
 variable "master_secret" {
   type = object({
-    arn         = string
-    name        = string
-    kms_key_arn = string
+    arn                 = string
+    name                = optional(string)
+    rds_db_instance_arn = optional(string)
+    kms_key_alias       = string
   })
-  description = "RDS-managed master secret (used only in migrate mode)."
+  description = "RDS-managed master secret (the migrate function only): its ARN (environment), the DB instance ARN its aws:rds:primaryDBInstanceArn tag holds (role policy) and key alias."
 }
 
 variable "webhook_secret" {
   type = object({
-    arn         = string
-    name        = string
-    kms_key_arn = string
+    arn                 = string
+    name                = optional(string)
+    rds_db_instance_arn = optional(string)
+    kms_key_alias       = string
   })
-  description = "Secret holding NotifyChat's webhook URLs."
+  description = "Secret holding NotifyChat's webhook URLs: ARN, name and key alias."
 }

@@ -55,11 +55,21 @@ locals {
       threshold   = var.run_etl_throttles_threshold
       periods     = 1
     }
-    "start-workflow-failures" = {
-      description = "S3 events StartWorkflow could not turn into executions are waiting in the failure queue."
+    "file-events-dead-letters" = {
+      description = "New-file events StartWorkflow could not turn into executions are waiting in the dead-letter queue."
       namespace   = "AWS/SQS"
       metric      = "ApproximateNumberOfMessagesVisible"
-      dimensions  = { QueueName = var.on_failure_queue_name }
+      dimensions  = { QueueName = var.file_events_dlq_name }
+      statistic   = "Maximum"
+      comparison  = "GreaterThanOrEqualToThreshold"
+      threshold   = 1
+      periods     = 1
+    }
+    "notify-chat-failures" = {
+      description = "Alerts NotifyChat failed on after Lambda's retries are waiting in its on-failure queue."
+      namespace   = "AWS/SQS"
+      metric      = "ApproximateNumberOfMessagesVisible"
+      dimensions  = { QueueName = var.notify_chat_failures_queue_name }
       statistic   = "Maximum"
       comparison  = "GreaterThanOrEqualToThreshold"
       threshold   = 1

@@ -14,9 +14,25 @@ output "state_machine_arn" {
   }
 }
 
+output "run_etl_function_arn" {
+  description = "ARN of RunEtl as the state machine invokes it."
+  value       = module.functions.function_arns["run-etl"]
+
+  # The workflow gets the ARN formed from the name (known at plan time); catch any drift.
+  precondition {
+    condition     = module.functions.function_arns["run-etl"] == local.run_etl_function_arn
+    error_message = "The state machine invokes ${local.run_etl_function_arn} but RunEtl is ${module.functions.function_arns["run-etl"]}."
+  }
+}
+
 output "function_names" {
   description = "Lambda function names by key."
   value       = module.functions.function_names
+}
+
+output "function_environment" {
+  description = "Environment variables per function key (secret ARNs, never secret values)."
+  value       = module.functions.environment
 }
 
 output "alerts_topic_arn" {
@@ -39,9 +55,19 @@ output "loader_secret_name" {
   value       = module.database.loader_secret_name
 }
 
-output "on_failure_queue_name" {
-  description = "StartWorkflow's failure queue."
-  value       = module.functions.on_failure_queue_name
+output "loader_username" {
+  description = "Database login role of the ETL (member of the group role txetl_loader)."
+  value       = module.database.loader_username
+}
+
+output "file_events_queue_name" {
+  description = "Queue of new-file events StartWorkflow consumes."
+  value       = module.storage.file_events_queue_name
+}
+
+output "file_events_dlq_name" {
+  description = "Dead-letter queue of file events StartWorkflow kept failing on (alarmed)."
+  value       = module.storage.file_events_dlq_name
 }
 
 output "dashboard_name" {

@@ -31,13 +31,13 @@ variable "availability_zones" {
 
 variable "interface_endpoint_services" {
   type        = set(string)
-  description = "Interface endpoints for RunEtl (ssm required)."
-  default     = ["ssm"]
+  description = "Interface endpoints for RunEtl and Migrate (secretsmanager required)."
+  default     = ["secretsmanager"]
 }
 
 variable "lambda_artifacts_dir" {
   type        = string
-  description = "Directory with start-workflow.zip, run-etl.zip, notify-chat.zip (bash scripts/package-lambda.sh)."
+  description = "Directory with start-workflow.zip, run-etl.zip, notify-chat.zip, migrate.zip (bash scripts/package-lambda.sh)."
 }
 
 variable "lambda_architecture" {
@@ -51,6 +51,7 @@ variable "lambda_memory_mb" {
     start_workflow = optional(number, 256)
     run_etl        = optional(number, 1024)
     notify_chat    = optional(number, 256)
+    migrate        = optional(number, 256)
   })
   description = "Memory per function in MB."
   default     = {}
@@ -61,6 +62,7 @@ variable "lambda_timeout_seconds" {
     start_workflow = optional(number, 30)
     run_etl        = optional(number, 900)
     notify_chat    = optional(number, 30)
+    migrate        = optional(number, 300)
   })
   description = "Timeout per function in seconds."
   default     = {}
@@ -68,8 +70,13 @@ variable "lambda_timeout_seconds" {
 
 variable "run_etl_reserved_concurrency" {
   type        = number
-  description = "Reserved concurrency of RunEtl (database connection budget)."
+  description = "Reserved concurrency of RunEtl: one database connection each, so it must leave 1 (migrate) + 5 (operators) of db_max_connections."
   default     = 5
+
+  validation {
+    condition     = var.run_etl_reserved_concurrency + 1 + 5 <= var.db_max_connections
+    error_message = "run_etl_reserved_concurrency + 1 (migrate) + 5 (operators) must not exceed db_max_connections, or loads fail for want of connections."
+  }
 }
 
 variable "run_etl_timeout_margin_ms" {
@@ -125,6 +132,30 @@ variable "db_allocated_storage_gb" {
   default     = 20
 }
 
+variable "db_loader_username" {
+  type        = string
+  description = "Login role the ETL loads with (never the group role txetl_loader; validated in the database module)."
+  default     = "txetl_etl"
+}
+
+variable "db_loader_password_version" {
+  type        = number
+  description = "Version of the loader password; raise by one to rotate it (docs/deploy.md)."
+  default     = 1
+}
+
+variable "db_max_connections" {
+  type        = number
+  description = "max_connections of the database (its parameter group): the connection budget RunEtl's concurrency is checked against."
+  default     = 50
+}
+
+variable "db_max_allocated_storage_gb" {
+  type        = number
+  description = "Storage autoscaling ceiling in GiB: 0 (off) or at least 10% above db_allocated_storage_gb."
+  default     = 100
+}
+
 variable "db_multi_az" {
   type        = bool
   description = "Multi-AZ standby."
@@ -151,7 +182,7 @@ variable "db_backup_retention_days" {
 
 variable "run_migrations" {
   type        = bool
-  description = "Run the migration step on apply."
+  description = "Invoke the migrate function on apply."
   default     = true
 }
 

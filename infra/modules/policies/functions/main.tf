@@ -1,9 +1,31 @@
-# Data-only module: the execution-role policies of the three Lambda functions, each scoped to the
+# Data-only module: the execution-role policies of the four Lambda functions, each scoped to the
 # exact ARNs that function touches. Kept apart from the functions module so the JSON can be checked
 # with the real provider in tests.
 locals {
-  secret_parameter_prefix = "arn:${var.partition}:ssm:${var.region}:${var.account_id}:parameter/aws/reference/secretsmanager"
-  secrets_via             = "secretsmanager.${var.region}.amazonaws.com"
+  secrets_via = "secretsmanager.${var.region}.amazonaws.com"
+
+  # Known before anything exists: Secrets Manager appends "-" and six random characters to a
+  # secret's name, RDS names its secrets rds!db-<uuid> and tags them with the instance, and a KMS
+  # key is matched by its alias.
+  secret_arn_prefix = "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:"
+  any_key_arn       = "arn:${var.partition}:kms:${var.region}:${var.account_id}:key/*"
+  secret_grants = {
+    for fn, secrets in { "run-etl" = var.run_etl_secrets, "migrate" = var.migrate_secrets, "notify-chat" = var.notify_chat_secrets } : fn => {
+      named                        = [for s in values(secrets) : "${local.secret_arn_prefix}${s.name}-??????" if s.name != null]
+      rds                          = distinct([for s in values(secrets) : s.rds_db_instance_arn if s.rds_db_instance_arn != null])
+      keys                         = distinct([for s in values(secrets) : s.kms_key_alias])
+    }
+  }
+
+  # What Lambda needs to attach an in-VPC function (RunEtl, Migrate) to its subnets.
+  vpc_eni_actions = [
+    "ec2:AssignPrivateIpAddresses",
+    "ec2:CreateNetworkInterface",
+    "ec2:DeleteNetworkInterface",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeSubnets",
+    "ec2:UnassignPrivateIpAddresses",
+  ]
 }
 
 data "aws_iam_policy_document" "assume_role" {
@@ -19,7 +41,7 @@ data "aws_iam_policy_document" "assume_role" {
   }
 }
 
-# StartWorkflow: start executions of the one state machine; park failed async events in the queue.
+# StartWorkflow: start executions of the one state machine; consume the file-events queue.
 data "aws_iam_policy_document" "start_workflow" {
   statement {
     sid       = "WriteOwnLogs"
@@ -35,16 +57,16 @@ data "aws_iam_policy_document" "start_workflow" {
     resources = [var.state_machine_arn]
   }
 
-  # Lambda delivers the on-failure destination record with the function's own role.
+  # Lambda's SQS poller calls these with the function's role (the queue uses SSE-SQS: no KMS key).
   statement {
-    sid       = "SendFailedEvents"
+    sid       = "ConsumeFileEvents"
     effect    = "Allow"
-    actions   = ["sqs:SendMessage"]
-    resources = [var.on_failure_queue_arn]
+    actions   = ["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]
+    resources = [var.file_events_queue_arn]
   }
 }
 
-# RunEtl: read the dropped file, write its reports, read its database secrets, run in the VPC.
+# RunEtl: read the dropped file, write its reports, read the loader secret, run in the VPC.
 data "aws_iam_policy_document" "run_etl" {
   statement {
     sid       = "WriteOwnLogs"
@@ -60,10 +82,11 @@ data "aws_iam_policy_document" "run_etl" {
     resources = ["${var.bucket_arn}/${var.incoming_prefix}*"]
   }
 
+  # Large reports are uploaded in parts; a failed upload is aborted so no parts are left behind.
   statement {
     sid       = "WriteReports"
     effect    = "Allow"
-    actions   = ["s3:PutObject"]
+    actions   = ["s3:AbortMultipartUpload", "s3:PutObject"]
     resources = ["${var.bucket_arn}/${var.reports_prefix}*"]
   }
 
@@ -71,39 +94,44 @@ data "aws_iam_policy_document" "run_etl" {
     sid       = "UseBucketKeyThroughS3"
     effect    = "Allow"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-    resources = [var.bucket_kms_key_arn]
+    resources = [local.any_key_arn]
 
     condition {
       test     = "StringEquals"
       variable = "kms:ViaService"
       values   = ["s3.${var.region}.amazonaws.com"]
     }
-  }
 
-  statement {
-    sid       = "ReadSecretReferences"
-    effect    = "Allow"
-    actions   = ["ssm:GetParameter"]
-    resources = [for s in values(var.run_etl_secrets) : "${local.secret_parameter_prefix}/${s.name}"]
+    condition {
+      test     = "ForAnyValue:StringEquals"
+      variable = "kms:ResourceAliases"
+      values   = [var.bucket_kms_key_alias]
+    }
   }
 
   statement {
     sid       = "ReadDatabaseSecrets"
     effect    = "Allow"
     actions   = ["secretsmanager:GetSecretValue"]
-    resources = [for s in values(var.run_etl_secrets) : s.arn]
+    resources = local.secret_grants["run-etl"].named
   }
 
   statement {
     sid       = "DecryptDatabaseSecrets"
     effect    = "Allow"
     actions   = ["kms:Decrypt"]
-    resources = distinct([for s in values(var.run_etl_secrets) : s.kms_key_arn])
+    resources = [local.any_key_arn]
 
     condition {
       test     = "StringEquals"
       variable = "kms:ViaService"
       values   = [local.secrets_via]
+    }
+
+    condition {
+      test     = "ForAnyValue:StringEquals"
+      variable = "kms:ResourceAliases"
+      values   = local.secret_grants["run-etl"].keys
     }
   }
 
@@ -112,21 +140,14 @@ data "aws_iam_policy_document" "run_etl" {
   # Lambda creates them, so AWS requires "*" here (it is also what AWSLambdaVPCAccessExecutionRole
   # grants). The tests allow exactly this statement to use "*".
   statement {
-    sid    = "ManageVpcNetworkInterfaces"
-    effect = "Allow"
-    actions = [
-      "ec2:AssignPrivateIpAddresses",
-      "ec2:CreateNetworkInterface",
-      "ec2:DeleteNetworkInterface",
-      "ec2:DescribeNetworkInterfaces",
-      "ec2:DescribeSubnets",
-      "ec2:UnassignPrivateIpAddresses",
-    ]
+    sid       = "ManageVpcNetworkInterfaces"
+    effect    = "Allow"
+    actions   = local.vpc_eni_actions
     resources = ["*"]
   }
 }
 
-# NotifyChat: read the webhook secret, nothing else.
+# NotifyChat: read the webhook secret; park alerts it failed on in its on-failure queue.
 data "aws_iam_policy_document" "notify_chat" {
   statement {
     sid       = "WriteOwnLogs"
@@ -135,30 +156,99 @@ data "aws_iam_policy_document" "notify_chat" {
     resources = ["${var.log_group_arns["notify-chat"]}:*"]
   }
 
+  # Lambda delivers the on-failure destination record with the function's own role.
   statement {
-    sid       = "ReadSecretReferences"
+    sid       = "SendFailedAlerts"
     effect    = "Allow"
-    actions   = ["ssm:GetParameter"]
-    resources = [for s in values(var.notify_chat_secrets) : "${local.secret_parameter_prefix}/${s.name}"]
+    actions   = ["sqs:SendMessage"]
+    resources = [var.notify_chat_failures_queue_arn]
   }
 
   statement {
     sid       = "ReadWebhookSecrets"
     effect    = "Allow"
     actions   = ["secretsmanager:GetSecretValue"]
-    resources = [for s in values(var.notify_chat_secrets) : s.arn]
+    resources = local.secret_grants["notify-chat"].named
   }
 
   statement {
     sid       = "DecryptWebhookSecrets"
     effect    = "Allow"
     actions   = ["kms:Decrypt"]
-    resources = distinct([for s in values(var.notify_chat_secrets) : s.kms_key_arn])
+    resources = [local.any_key_arn]
 
     condition {
       test     = "StringEquals"
       variable = "kms:ViaService"
       values   = [local.secrets_via]
     }
+
+    condition {
+      test     = "ForAnyValue:StringEquals"
+      variable = "kms:ResourceAliases"
+      values   = local.secret_grants["notify-chat"].keys
+    }
+  }
+}
+
+# Migrate: the schema and the loader login role, with the master secret (and the loader secret,
+# whose user name and password it sets on the role); in the VPC like RunEtl.
+data "aws_iam_policy_document" "migrate" {
+  statement {
+    sid       = "WriteOwnLogs"
+    effect    = "Allow"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${var.log_group_arns["migrate"]}:*"]
+  }
+
+  statement {
+    sid       = "ReadDatabaseSecrets"
+    effect    = "Allow"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = local.secret_grants["migrate"].named
+  }
+
+  # The RDS-managed master secret: its name has a random part, its tag names the instance.
+  dynamic "statement" {
+    for_each = length(local.secret_grants["migrate"].rds) > 0 ? { ReadRdsManagedSecrets = local.secret_grants["migrate"].rds } : {}
+    content {
+      sid       = statement.key
+      effect    = "Allow"
+      actions   = ["secretsmanager:GetSecretValue"]
+      resources = ["${local.secret_arn_prefix}rds!db-*"]
+
+      condition {
+        test     = "StringEquals"
+        variable = "secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn"
+        values   = statement.value
+      }
+    }
+  }
+
+  statement {
+    sid       = "DecryptDatabaseSecrets"
+    effect    = "Allow"
+    actions   = ["kms:Decrypt"]
+    resources = [local.any_key_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = [local.secrets_via]
+    }
+
+    condition {
+      test     = "ForAnyValue:StringEquals"
+      variable = "kms:ResourceAliases"
+      values   = local.secret_grants["migrate"].keys
+    }
+  }
+
+  # See RunEtl's statement: AWS requires "*" for these.
+  statement {
+    sid       = "ManageVpcNetworkInterfaces"
+    effect    = "Allow"
+    actions   = local.vpc_eni_actions
+    resources = ["*"]
   }
 }
