@@ -36,9 +36,15 @@ run "alerts_topic" {
       aws_sns_topic_subscription.notify_chat.protocol == "lambda" &&
       aws_sns_topic_subscription.notify_chat.endpoint == var.notify_chat_function_arn &&
       aws_sns_topic_subscription.notify_chat.topic_arn == aws_sns_topic.this.arn &&
-      jsondecode(aws_sns_topic_subscription.notify_chat.filter_policy) == { severity = [{ exists = true }] }
+      aws_sns_topic_subscription.notify_chat.filter_policy_scope == "MessageBody" &&
+      jsondecode(aws_sns_topic_subscription.notify_chat.filter_policy) == {
+        "$or" = [
+          { severity = [{ exists = true }] },
+          { "detail-type" = ["Step Functions Execution Status Change"] },
+        ]
+      }
     )
-    error_message = "NotifyChat must receive the state machine's alerts (messages with a severity attribute)."
+    error_message = "NotifyChat must receive the state machine's alerts (a severity field in the body) and the etl-failed rule's execution status events, which carry no message attributes."
   }
 
   assert {

@@ -75,10 +75,17 @@ resource "aws_sns_topic_subscription" "notify_chat" {
   protocol  = "lambda"
   endpoint  = var.notify_chat_function_arn
 
-  # NotifyChat parses the state machine's alert JSON; CloudWatch alarm messages carry no severity
-  # attribute and go to the email subscribers only, unless chat_receives_alarms is set.
-  filter_policy       = var.chat_receives_alarms ? null : jsonencode({ severity = [{ exists = true }] })
-  filter_policy_scope = var.chat_receives_alarms ? null : "MessageAttributes"
+  # NotifyChat takes the state machine's alerts (a severity field in the JSON body) and the etl-failed
+  # rule's execution status events, which EventBridge publishes without message attributes, so the
+  # filter reads the body. CloudWatch alarm messages have neither key and go to the email subscribers
+  # only, unless chat_receives_alarms is set.
+  filter_policy = var.chat_receives_alarms ? null : jsonencode({
+    "$or" = [
+      { severity = [{ exists = true }] },
+      { "detail-type" = ["Step Functions Execution Status Change"] },
+    ]
+  })
+  filter_policy_scope = var.chat_receives_alarms ? null : "MessageBody"
 
   depends_on = [aws_lambda_permission.notify_chat]
 }
