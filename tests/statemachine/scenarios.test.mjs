@@ -1,5 +1,5 @@
 // The five paths of issue 6 on the real definition with the REAL RunEtl: every RunEtl attempt runs
-// `txetl lambda invoke run-etl` against a throwaway PostgreSQL, s3rver and a loopback SSM endpoint
+// `txetl lambda invoke run-etl` against a throwaway PostgreSQL, s3rver and a loopback Secrets Manager endpoint
 // (real-run-etl.mjs); only the sns:publish tasks are recorded instead of sent.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
