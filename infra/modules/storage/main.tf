@@ -133,10 +133,14 @@ resource "aws_sqs_queue" "file_events" {
   message_retention_seconds  = 345600 # 4 days; dead letters keep their first-enqueue time, so the DLQ keeps longer
   sqs_managed_sse_enabled    = true
 
+  # The DLQ's ARN formed from its name, so the plan shows the whole redrive policy; depends_on keeps
+  # the order the reference gave (SQS refuses a redrive target that does not exist yet).
   redrive_policy = jsonencode({
-    deadLetterTargetArn = aws_sqs_queue.file_events_dlq.arn
+    deadLetterTargetArn = local.file_events_dlq_arn
     maxReceiveCount     = var.file_events_max_receive_count
   })
+
+  depends_on = [aws_sqs_queue.file_events_dlq]
 }
 
 resource "aws_sqs_queue" "file_events_dlq" {
