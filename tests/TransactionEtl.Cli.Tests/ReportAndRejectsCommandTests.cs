@@ -48,6 +48,45 @@ public sealed class ReportAndRejectsCommandTests(PostgresFixture db) : IClassFix
     }
 
     [Fact]
+    public async Task Rejects_filters_by_code_and_limit_marks_rows_outstanding_and_refuses_another_contract()
+    {
+        var work = Directory.CreateDirectory(_dir.Path).FullName;
+        File.WriteAllText(Path.Combine(work, "opt.csv"), string.Join("\n",
+            "transaction_id,timestamp,account_id,merchant,category,amount,currency,country,region,price_includes_tax",
+            "OPT-1,2025-01-01,ACC-1,Shop,books,1.00,EUR,FR,,",
+            "OPT-2,2025-02-30,ACC-1,Shop,books,1.00,EUR,FR,,",
+            "OPT-3,2025-01-01,ACC-1,Shop,bookz,1.00,EUR,FR,,",
+            "OPT-4,2025-02-31,ACC-1,Shop,books,1.00,EUR,FR,,") + "\n");
+        var run = await RunTestSupport.RunAsync(work, "run", "--database-url", db.ConnectionString, "--max-rejected-ratio", "1", "--json", "opt.csv");
+        var fileId = RunTestSupport.Summaries(run.Stdout)[0].FileId!;
+        string[] rejects = ["rejects", fileId, "--database-url", db.ConnectionString];
+
+        var all = Rows(await RunTestSupport.RunAsync(work, [.. rejects, "--json"]));
+        var dateCode = all[0].GetProperty("errors")[0].GetProperty("code").GetString()!;
+        var byCode = Rows(await RunTestSupport.RunAsync(work, [.. rejects, "--json", "--code", dateCode]));
+        var limited = Rows(await RunTestSupport.RunAsync(work, [.. rejects, "--json", "--limit", "1"]));
+        var table = await RunTestSupport.RunAsync(work, [.. rejects, "--limit", "2"]);
+        var otherContract = await RunTestSupport.RunAsync(work,
+            [.. rejects, "--csv", "--contract", Path.Combine(AppContext.BaseDirectory, "Data", "semicolon-1252.contract.json")]);
+
+        Assert.Equal(["OPT-2", "OPT-3", "OPT-4"], all.Select(r => r.GetProperty("key").GetString()));
+        Assert.All(all, r => Assert.True(r.GetProperty("outstanding").GetBoolean()));
+        Assert.Equal(["OPT-2", "OPT-4"], byCode.Select(r => r.GetProperty("key").GetString()));
+        Assert.Equal(["OPT-2"], limited.Select(r => r.GetProperty("key").GetString()));
+        Assert.Equal(0, table.ExitCode);
+        Assert.Contains("2 rejected row(s) listed, 2 outstanding", table.Stdout);
+        Assert.NotEqual(0, otherContract.ExitCode);
+        Assert.Contains("was loaded with contract transactions", otherContract.Stderr);
+        Assert.Equal("", otherContract.Stdout);
+    }
+
+    private static List<JsonElement> Rows(CliResult result)
+    {
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        return JsonDocument.Parse(result.Stdout).RootElement.GetProperty("rows").EnumerateArray().ToList();
+    }
+
+    [Fact]
     public async Task Rejects_of_an_unknown_file_id_exits_1_with_a_hint()
     {
         var result = await RunTestSupport.RunAsync(Directory.CreateDirectory(_dir.Path).FullName, "rejects", "987654", "--database-url", db.ConnectionString);
