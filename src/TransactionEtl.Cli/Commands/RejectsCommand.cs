@@ -146,7 +146,7 @@ internal sealed class RejectsCommand : Command
             }
             else
             {
-                await PrintTableAsync(entry, rows);
+                await PrintTableAsync(entry, contract, rows);
             }
             return ExitCodes.Ok;
         }
@@ -184,7 +184,7 @@ internal sealed class RejectsCommand : Command
         }
     }
 
-    private async Task PrintTableAsync(LedgerEntry entry, IAsyncEnumerable<RejectListing> rows)
+    private async Task PrintTableAsync(LedgerEntry entry, Contract contract, IAsyncEnumerable<RejectListing> rows)
     {
         var table = new Table().AddColumns("line", "state", "column", "code", "message", "raw record");
         var count = 0;
@@ -211,8 +211,10 @@ internal sealed class RejectsCommand : Command
         if (count > 0)
         {
             _environment.Output.Write(table);
+            // The hint must work when pasted: a file loaded under a contract file needs that file again.
+            var contractArg = ReferenceEquals(contract, Contract.Default) ? "" : " --contract " + Visible.Markup(contract.Source);
             _environment.Output.MarkupLine(
-                $"[grey]as CSV to fix and resend: txetl rejects {entry.FileId} --csv > fixed.csv; afterwards --outstanding lists what is left[/]");
+                $"[grey]as CSV to fix and resend: txetl rejects {entry.FileId}{contractArg} --csv -o fixed.csv; afterwards --outstanding lists what is left[/]");
         }
     }
 }
