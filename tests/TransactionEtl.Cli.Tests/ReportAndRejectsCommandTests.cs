@@ -80,6 +80,31 @@ public sealed class ReportAndRejectsCommandTests(PostgresFixture db) : IClassFix
         Assert.Equal("", otherContract.Stdout);
     }
 
+    [Fact]
+    public async Task Rejects_marks_outstanding_rows_across_pages_of_the_key_lookup()
+    {
+        // 1,005 rejected rows: more than one page (1,000) of key lookups, so the last page must be marked too.
+        var work = Directory.CreateDirectory(_dir.Path).FullName;
+        const string header = "transaction_id,timestamp,account_id,merchant,category,amount,currency,country,region,price_includes_tax";
+        string Row(int i, string category) => $"PG-{i},2025-01-01,ACC-1,Shop,{category},1.00,EUR,FR,,";
+        File.WriteAllLines(Path.Combine(work, "bad.csv"), [header, .. Enumerable.Range(1, 1005).Select(i => Row(i, "bookz"))]);
+        File.WriteAllLines(Path.Combine(work, "fixed.csv"), [header, .. Enumerable.Range(1, 1001).Select(i => Row(i, "books"))]);
+        var run = await RunTestSupport.RunAsync(work, "run", "--database-url", db.ConnectionString, "--max-rejected-ratio", "1", "--json", "bad.csv");
+        var fileId = RunTestSupport.Summaries(run.Stdout)[0].FileId!;
+        string[] rejects = ["rejects", fileId, "--database-url", db.ConnectionString, "--json"];
+
+        var before = Rows(await RunTestSupport.RunAsync(work, [.. rejects, "--outstanding"]));
+        var limited = Rows(await RunTestSupport.RunAsync(work, [.. rejects, "--limit", "1003"]));
+        Assert.Equal(0, (await RunTestSupport.RunAsync(work, "run", "--database-url", db.ConnectionString, "fixed.csv")).ExitCode);
+        var after = Rows(await RunTestSupport.RunAsync(work, [.. rejects, "--outstanding"]));
+        var all = Rows(await RunTestSupport.RunAsync(work, rejects));
+
+        Assert.Equal(1005, before.Count);
+        Assert.Equal(1003, limited.Count);
+        Assert.Equal(["PG-1002", "PG-1003", "PG-1004", "PG-1005"], after.Select(r => r.GetProperty("key").GetString()));
+        Assert.Equal(1001, all.Count(r => r.GetProperty("loaded_by").ValueKind == JsonValueKind.Number));
+    }
+
     private static List<JsonElement> Rows(CliResult result)
     {
         Assert.True(result.ExitCode == 0, result.Stderr);

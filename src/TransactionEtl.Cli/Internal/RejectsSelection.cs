@@ -44,8 +44,22 @@ internal sealed class RejectsSelection
 
     public async IAsyncEnumerable<RejectListing> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var page = new List<StoredRejectedRow>(PageSize);
         var count = 0;
+        await foreach (var listing in MarkedAsync(cancellationToken))
+        {
+            if (Limit is { } limit && count >= limit)
+            {
+                yield break;
+            }
+            count++;
+            yield return listing;
+        }
+    }
+
+    /// <summary>The rows of the wanted code, marked a page at a time (one key lookup per page, not per row).</summary>
+    private async IAsyncEnumerable<RejectListing> MarkedAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var page = new List<StoredRejectedRow>(PageSize);
         await foreach (var row in _ledger.RejectedRowsAsync(_entry.FileId, cancellationToken))
         {
             if (Code is not null && !row.Errors.Any(e => e.Code == Code))
@@ -53,28 +67,17 @@ internal sealed class RejectsSelection
                 continue;
             }
             page.Add(row);
-            if (page.Count < PageSize)
+            if (page.Count == PageSize)
             {
-                continue;
-            }
-            foreach (var listing in await MarkAsync(page, cancellationToken))
-            {
-                if (Limit is { } limit && count >= limit)
+                foreach (var listing in await MarkAsync(page, cancellationToken))
                 {
-                    yield break;
+                    yield return listing;
                 }
-                count++;
-                yield return listing;
+                page.Clear();
             }
-            page.Clear();
         }
         foreach (var listing in await MarkAsync(page, cancellationToken))
         {
-            if (Limit is { } limit && count >= limit)
-            {
-                yield break;
-            }
-            count++;
             yield return listing;
         }
     }
