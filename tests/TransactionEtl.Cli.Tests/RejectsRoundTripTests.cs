@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using Npgsql;
+using Spectre.Console;
+using TransactionEtl.Cli.Internal;
 using TransactionEtl.Testing;
 
 namespace TransactionEtl.Cli.Tests;
@@ -36,6 +38,30 @@ public sealed class RejectsRoundTripTests(PostgresFixture db) : IClassFixture<Po
     [Fact]
     public Task Rejects_round_trip_under_a_semicolon_windows_1252_contract_is_byte_exact() =>
         RoundTripAsync("RTW", ';', Encoding.GetEncoding(1252), Path.Combine(AppContext.BaseDirectory, "Data", "semicolon-1252.contract.json"), annotate: true);
+
+    [Fact]
+    public async Task Rejects_csv_on_standard_output_writes_the_bytes_of_the_contract_encoding()
+    {
+        // Standard output, not --output: the console's text writer would have made UTF-8 of it ("CrÃªperie" on reload).
+        var work = Directory.CreateDirectory(_dir.Path).FullName;
+        var cp1252 = Encoding.GetEncoding(1252);
+        var contract = Path.Combine(AppContext.BaseDirectory, "Data", "semicolon-1252.contract.json");
+        var record = "STD-2;2025-01-01;ACC-1;\"Crêperie; «€»\";books;1.001;EUR;FR;;";
+        var text = Header.Replace(',', ';') + "\nSTD-1;2025-01-01;ACC-1;Crêperie;books;1.00;EUR;FR;;\n" + record + "\n";
+        await File.WriteAllBytesAsync(Path.Combine(work, "std.csv"), cp1252.GetBytes(text));
+        var run = await CliAsync(work, ["run", "--max-rejected-ratio", "1", "--json", "std.csv", "--contract", contract]);
+        var fileId = RunTestSupport.Summaries(run.Stdout)[0].FileId!;
+
+        using var bytes = new MemoryStream();
+        using var consoleText = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(consoleText), Ansi = AnsiSupport.No });
+        var environment = new CliEnvironment(console, TextWriter.Null, Environment.GetEnvironmentVariable, work) { OutputBytes = bytes };
+        var exit = await TxetlApp.RunAsync(["rejects", fileId, "--csv", "--contract", contract, "--database-url", db.ConnectionString], environment);
+
+        Assert.Equal(0, exit);
+        Assert.Equal(cp1252.GetBytes(Header.Replace(',', ';') + "\n" + record + "\n"), bytes.ToArray());
+        Assert.Equal("", consoleText.ToString());
+    }
 
     private async Task RoundTripAsync(string prefix, char delimiter, Encoding encoding, string? contract, bool annotate)
     {
