@@ -1,3 +1,4 @@
+using System.Text;
 using TransactionEtl.Core.Internal;
 
 namespace TransactionEtl.Core;
@@ -83,6 +84,48 @@ public sealed class Contract
 
     /// <summary>The names of the contract's fields (the CSV columns it knows), in contract order.</summary>
     public IReadOnlyList<string> FieldNames => Array.ConvertAll(Fields, f => f.Name);
+
+    /// <summary>The field delimiter of the contract's CSV dialect (<c>dialect.delimiter</c>).</summary>
+    public char Delimiter => Dialect.Delimiter;
+
+    /// <summary>The quote character of the contract's CSV dialect (<c>dialect.quoteChar</c>); quotes inside are doubled.</summary>
+    public char QuoteChar => Dialect.Quote;
+
+    /// <summary>
+    /// The encoding the contract's files are written in (<c>dialect.encoding</c>), for writers whose output must load
+    /// again under this contract: UTF-8 without a byte-order mark unless the dialect names another.
+    /// </summary>
+    public Encoding FileEncoding => Dialect.Encoding ?? new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+
+    /// <summary>
+    /// The column of <paramref name="header"/> (labels as found in a file) that holds the primary key, matched the way a
+    /// load matches it (name or alias, case and surrounding spaces ignored); -1 when none does or the key has several fields.
+    /// </summary>
+    public int KeyColumn(IReadOnlyList<string> header)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        if (PrimaryKeyFields.Length != 1)
+        {
+            return -1;
+        }
+        var labels = Fields[PrimaryKeyFields[0]].Labels;
+        for (int c = 0; c < header.Count; c++)
+        {
+            if (labels.Contains(ContractLoader.HeaderKey(header[c]), StringComparer.Ordinal))
+            {
+                return c;
+            }
+        }
+        return -1;
+    }
+
+    /// <summary>A primary key cell as a load stores it: with the key field's normalization steps applied.</summary>
+    public string NormalizeKey(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var steps = PrimaryKeyFields.Length == 1 ? Fields[PrimaryKeyFields[0]].Normalize : [];
+        return steps.Length == 0 ? value : Normalizer.Apply(value, steps);
+    }
 
     internal FieldSpec[] Fields { get; }
 

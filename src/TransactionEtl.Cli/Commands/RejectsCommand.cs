@@ -9,8 +9,10 @@ using TransactionEtl.Postgres.Loading;
 namespace TransactionEtl.Cli.Commands;
 
 /// <summary>
-/// <c>txetl rejects FILE_ID [--csv]</c>: the rejected rows of a loaded file with every reason, or (--csv)
-/// the file's header and the raw records exactly as they were, ready to be fixed and sent again.
+/// <c>txetl rejects FILE_ID [--csv [--annotate] [--output FILE] | --json] [--code CODE] [--outstanding] [--limit N]
+/// [--contract FILE]</c>: the rejected rows of a loaded file with every reason and whether a later file has loaded
+/// their key since; or (--csv) the file's header and raw records in the contract's dialect and encoding, ready to be
+/// fixed and sent again.
 /// </summary>
 internal sealed class RejectsCommand : Command
 {
@@ -20,17 +22,51 @@ internal sealed class RejectsCommand : Command
 
     private readonly Option<bool> _csv = new("--csv")
     {
-        Description = "Print the header and the raw rejected records as CSV on stdout (fix them, then load the file again).",
+        Description = "Print the header and the raw rejected records in the contract's delimiter, quoting and encoding (fix them, then load the file again).",
     };
 
+    private readonly Option<bool> _annotate = new("--annotate")
+    {
+        Description = "With --csv: put a _line and an _errors column first (a load ignores both as unknown columns, with a warning).",
+    };
+
+    private readonly Option<string?> _output = new("--output", "-o")
+    {
+        HelpName = "FILE",
+        Description = "With --csv: write to FILE instead of standard output.",
+    };
+
+    private readonly Option<bool> _json = new("--json") { Description = "Print the rows as one JSON document (exact raw records, errors, key, outstanding)." };
+
+    private readonly Option<string?> _code = new("--code")
+    {
+        HelpName = "CODE",
+        Description = "Only rows with an error of this code (such as type-error, constraint-error, primary-key, duplicate-existing).",
+    };
+
+    private readonly Option<bool> _outstanding = new("--outstanding")
+    {
+        Description = "Only rows still outstanding: those whose key no file loaded since (after a resend, what is left to fix).",
+    };
+
+    private readonly Option<int?> _limit = new Option<int?>("--limit")
+    {
+        HelpName = "N",
+        Description = "At most N rows.",
+    }.Number().Check(value => value < 1 ? $"--limit must be 1 or more, got {value}." : null);
+
+    private readonly Option<string?> _contract = CommonOptions.Contract();
+
     public RejectsCommand(CliEnvironment environment, GlobalOptions globals)
-        : base("rejects", "Show a file's rejected rows with reasons, or export them as CSV to fix and resend.")
+        : base("rejects", "Show a file's rejected rows with reasons and what is still outstanding, or export them as CSV to fix and resend.")
     {
         _environment = environment;
         Arguments.Add(_fileId);
-        Options.Add(_csv);
-        SetAction((parse, cancellationToken) => ExecuteAsync(
-            globals.Fill(new Settings { FileId = parse.GetValue(_fileId), Csv = parse.GetValue(_csv) }, parse), cancellationToken));
+        foreach (var option in new Option[] { _csv, _annotate, _output, _json, _code, _outstanding, _limit, _contract })
+        {
+            Options.Add(option);
+        }
+        SetAction((parse, cancellationToken) => ExecuteAsync(globals.Fill(ReadSettings(parse), parse), cancellationToken));
     }
 
     internal sealed class Settings : GlobalSettings
@@ -38,10 +74,50 @@ internal sealed class RejectsCommand : Command
         public long FileId { get; init; }
 
         public bool Csv { get; init; }
+
+        public bool Annotate { get; init; }
+
+        public string? Output { get; init; }
+
+        public bool Json { get; init; }
+
+        public string? Code { get; init; }
+
+        public bool Outstanding { get; init; }
+
+        public int? Limit { get; init; }
+
+        public string? Contract { get; init; }
+    }
+
+    private Settings ReadSettings(ParseResult parse)
+    {
+        var settings = new Settings
+        {
+            FileId = parse.GetValue(_fileId),
+            Csv = parse.GetValue(_csv),
+            Annotate = parse.GetValue(_annotate),
+            Output = parse.GetValue(_output),
+            Json = parse.GetValue(_json),
+            Code = parse.GetValue(_code),
+            Outstanding = parse.GetValue(_outstanding),
+            Limit = parse.GetValue(_limit),
+            Contract = parse.GetValue(_contract),
+        };
+        if (settings.Csv && settings.Json)
+        {
+            throw new UsageException("rejects: --csv and --json cannot be combined; choose one output.");
+        }
+        if (!settings.Csv && (settings.Annotate || settings.Output is not null))
+        {
+            throw new UsageException("rejects: --annotate and --output go with --csv.");
+        }
+        return settings;
     }
 
     private async Task<int> ExecuteAsync(Settings settings, CancellationToken cancellationToken)
     {
+        var contract = CommonOptions.LoadContract(settings.Contract, _environment);
         var connectionString = await DatabaseTarget.ConnectAsync(settings, _environment, cancellationToken);
         var dataSource = NpgsqlDataSource.Create(connectionString);
         await using (dataSource)
@@ -53,50 +129,92 @@ internal sealed class RejectsCommand : Command
             {
                 entry = await ledger.FindAsync(original, cancellationToken) ?? entry;
             }
-
+            RequireLoadContract(entry, contract);
+            var rows = new RejectsSelection(ledger, contract, entry)
+            {
+                Code = settings.Code,
+                OutstandingOnly = settings.Outstanding,
+                Limit = settings.Limit,
+            }.ReadAsync(cancellationToken);
             if (settings.Csv)
             {
-                // Raw text straight to the writer: no markup, no wrapping, bytes as stored.
-                var writer = _environment.Output.Profile.Out.Writer;
-                writer.Write(string.Join(",", entry.Header.Select(CsvField)) + "\n");
-                await foreach (var row in ledger.RejectedRowsAsync(entry.FileId, cancellationToken))
-                {
-                    writer.Write(row.RawRecord);
-                    writer.Write('\n');
-                }
-
-                writer.Flush();
-                return ExitCodes.Ok;
+                await ExportCsvAsync(settings, contract, entry, rows, cancellationToken);
             }
-
-            var table = new Table().AddColumns("line", "column", "code", "message", "raw record");
-            var count = 0;
-            await foreach (var row in ledger.RejectedRowsAsync(entry.FileId, cancellationToken))
+            else if (settings.Json)
             {
-                count++;
-                foreach (var (error, i) in row.Errors.Select((e, i) => (e, i)))
-                {
-                    table.AddRow(
-                        i == 0 ? row.Line.ToString(CultureInfo.InvariantCulture) : "",
-                        Visible.Markup(error.Column ?? ""),
-                        Visible.Markup(error.Code),
-                        Visible.Markup(error.Message),
-                        i == 0 ? Visible.Markup(row.RawRecord) : "");
-                }
+                await RejectsJsonWriter.WriteAsync(_environment.Output.Profile.Out.Writer, entry, rows, cancellationToken);
             }
-
-            _environment.Output.MarkupLine(
-                $"file {entry.FileId} ({Visible.Markup(entry.SourceUri)}): {Visible.Markup(entry.Status)}, {count} rejected row(s)");
-            if (count > 0)
+            else
             {
-                _environment.Output.Write(table);
-                _environment.Output.MarkupLine($"[grey]as CSV to fix and resend: txetl rejects {entry.FileId} --csv > fixed.csv[/]");
+                await PrintTableAsync(entry, contract, rows);
             }
-
             return ExitCodes.Ok;
         }
     }
 
-    private static string CsvField(string value) =>
-        value.AsSpan().IndexOfAny(",\"\r\n") < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    /// <summary>
+    /// The key lookup and the CSV dialect come from the contract, so it must be the one the file was loaded with: under
+    /// another, a <c>;</c> Windows-1252 file would be exported as UTF-8 with commas and could not load again.
+    /// </summary>
+    private static void RequireLoadContract(LedgerEntry entry, Contract contract)
+    {
+        if (entry.ContractName.Length > 0 && (entry.ContractName != contract.Name || entry.ContractVersion != contract.Version))
+        {
+            throw new UsageException(
+                $"rejects: file {entry.FileId} was loaded with contract {Visible.Text(entry.ContractName)} {Visible.Text(entry.ContractVersion)}, " +
+                $"not {Visible.Text(contract.Name)} {Visible.Text(contract.Version)}; pass that contract with --contract FILE.");
+        }
+    }
+
+    private async Task ExportCsvAsync(Settings settings, Contract contract, LedgerEntry entry, IAsyncEnumerable<RejectListing> rows, CancellationToken cancellationToken)
+    {
+        var writer = new RejectsCsvWriter(contract, settings.Annotate);
+        var text = _environment.Output.Profile.Out.Writer;
+        if (settings.Output is null)
+        {
+            // Bytes, not the console's text writer: that one would encode a Windows-1252 export as UTF-8.
+            await text.FlushAsync(cancellationToken);
+            await writer.WriteAsync(_environment.OutputBytes, text, entry.Header, rows, cancellationToken);
+            return;
+        }
+        var file = new FileStream(Path.GetFullPath(settings.Output, _environment.CurrentDirectory), FileMode.Create, FileAccess.Write);
+        await using (file)
+        {
+            await writer.WriteAsync(file, text, entry.Header, rows, cancellationToken);
+        }
+    }
+
+    private async Task PrintTableAsync(LedgerEntry entry, Contract contract, IAsyncEnumerable<RejectListing> rows)
+    {
+        var table = new Table().AddColumns("line", "state", "column", "code", "message", "raw record");
+        var count = 0;
+        var outstanding = 0;
+        await foreach (var listing in rows)
+        {
+            count++;
+            outstanding += listing.Outstanding ? 1 : 0;
+            var state = listing.LoadedBy is { } by ? $"loaded by file {by}" : "outstanding";
+            foreach (var (error, i) in listing.Row.Errors.Select((e, i) => (e, i)))
+            {
+                table.AddRow(
+                    i == 0 ? listing.Row.Line.ToString(CultureInfo.InvariantCulture) : "",
+                    i == 0 ? state : "",
+                    Visible.Markup(error.Column ?? ""),
+                    Visible.Markup(error.Code),
+                    Visible.Markup(error.Message),
+                    i == 0 ? Visible.Markup(listing.Row.RawRecord) : "");
+            }
+        }
+
+        _environment.Output.MarkupLine(
+            $"file {entry.FileId} ({Visible.Markup(entry.SourceUri)}): {Visible.Markup(entry.Status)}, {count} rejected row(s) listed, {outstanding} outstanding");
+        if (count > 0)
+        {
+            _environment.Output.Write(table);
+            // The hint must work when pasted: a file loaded under a contract file needs that file again.
+            var contractArg = ReferenceEquals(contract, Contract.Default) ? "" : " --contract " + Visible.Markup(contract.Source);
+            _environment.Output.MarkupLine(
+                $"[grey]as CSV to fix and resend: txetl rejects {entry.FileId}{contractArg} --csv -o fixed.csv; afterwards --outstanding lists what is left[/]");
+        }
+    }
 }

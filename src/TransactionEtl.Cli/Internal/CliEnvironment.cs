@@ -25,6 +25,12 @@ internal sealed class CliEnvironment
     /// </summary>
     public TextWriter Error { get; }
 
+    /// <summary>
+    /// Standard output as bytes, for output in a file's own encoding (<c>rejects --csv</c> of a Windows-1252 contract);
+    /// null where there is no byte stream (tests), and such output then goes through <see cref="Output"/> as text.
+    /// </summary>
+    public Stream? OutputBytes { get; init; }
+
     /// <summary>Standard input (<c>lambda invoke --event -</c>); none unless given.</summary>
     public TextReader Input { get; init; } = TextReader.Null;
 
@@ -57,5 +63,6 @@ internal sealed class CliEnvironment
         {
             Input = Console.In,
             OutputRedirected = Console.IsOutputRedirected,
+            OutputBytes = Console.OpenStandardOutput(),
         };
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Npgsql;
+using TransactionEtl.Core;
 using TransactionEtl.Postgres.Loading.Internal;
 
 namespace TransactionEtl.Postgres.Loading;
@@ -9,7 +10,7 @@ public sealed class IngestionLedger
 {
     private const string EntryColumns =
         "file_id, source_uri, status, sha256, rows_total, rows_loaded, rows_rejected, rows_duplicate, " +
-        "reject_reasons::text, duplicate_of, attempt, started_at, finished_at, error, header::text";
+        "reject_reasons::text, duplicate_of, attempt, started_at, finished_at, error, header::text, contract_name, contract_version";
 
     private readonly NpgsqlDataSource _dataSource;
 
@@ -73,6 +74,42 @@ public sealed class IngestionLedger
         }
     }
 
+    /// <summary>
+    /// Of <paramref name="keys"/> (primary key values of a single-column key), those that a later file (id above
+    /// <paramref name="fileId"/>) loaded into the contract's table, each with that file's id: the rejected rows of
+    /// <paramref name="fileId"/> that a resend has since put right.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, long>> LoadedSinceAsync(
+        Contract contract, long fileId, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(contract);
+        ArgumentNullException.ThrowIfNull(keys);
+        var loaded = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (contract.PrimaryKey.Count != 1 || keys.Count == 0)
+        {
+            return loaded;
+        }
+        var isText = contract.OutputColumns.Any(c => c.Name == contract.PrimaryKey[0] && c.Type == ColumnType.Text);
+        // A text key is compared as it is, so the primary-key index answers; any other type is compared as text.
+        var key = PgIdentifier.Quote(contract.PrimaryKey[0]) + (isText ? "" : "::text");
+        var command = _dataSource.CreateCommand(
+            $"SELECT {key}, file_id FROM {PgIdentifier.TargetTable(contract)} WHERE {key} = ANY(@keys) AND file_id > @file_id");
+        await using (command)
+        {
+            command.Parameters.AddWithValue("keys", keys.ToArray());
+            command.Parameters.AddWithValue("file_id", fileId);
+            var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await using (reader)
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    loaded[reader.GetString(0)] = reader.GetInt64(1);
+                }
+            }
+        }
+        return loaded;
+    }
+
     private static LedgerEntry ReadEntry(NpgsqlDataReader reader) => new()
     {
         FileId = reader.GetInt64(0),
@@ -90,5 +127,7 @@ public sealed class IngestionLedger
         FinishedAt = reader.IsDBNull(12) ? null : reader.GetDateTime(12),
         Error = reader.IsDBNull(13) ? null : reader.GetString(13),
         Header = LedgerJson.ReadStrings(reader.IsDBNull(14) ? null : reader.GetString(14)),
+        ContractName = reader.GetString(15),
+        ContractVersion = reader.GetString(16),
     };
 }

@@ -45,6 +45,12 @@ public sealed record LedgerEntry
     /// <summary>The file's header labels as found (empty until the file was read).</summary>
     public IReadOnlyList<string> Header { get; init; } = [];
 
+    /// <summary>The name of the contract the file was loaded with (its dialect is the file's).</summary>
+    public string ContractName { get; init; } = "";
+
+    /// <summary>The version of that contract.</summary>
+    public string ContractVersion { get; init; } = "";
+
     /// <summary>Why the file failed or was rejected.</summary>
     public string? Error { get; init; }
 }
