@@ -64,4 +64,24 @@ public sealed class LoaderLoginRoleTests
         }
         Assert.Equal("updated", await LoaderRole.EnsureAsync(database.ConnectionString, role, password, default));
     }
+
+    [Fact]
+    public async Task The_group_role_is_refused_as_login_role_before_it_is_given_login_or_a_password()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+
+        var ex = await Assert.ThrowsAnyAsync<TransactionEtl.Core.TransactionEtlException>(
+            () => LoaderRole.EnsureAsync(database.ConnectionString, LoaderRole.GroupRole, "group-role-pw-1", default));
+
+        Assert.Contains("'txetl_loader'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("loader_username", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("group-role-pw-1", ex.Message, StringComparison.Ordinal);
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var state = new NpgsqlCommand("SELECT rolcanlogin, rolpassword IS NULL FROM pg_authid WHERE rolname = 'txetl_loader'", connection);
+        await using var reader = await state.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.False(reader.GetBoolean(0), "the group role was given LOGIN");
+        Assert.True(reader.GetBoolean(1), "the group role was given a password");
+    }
 }

@@ -3,6 +3,8 @@
 // and checked on the same published test-suite vectors (tests/TransactionEtl.Aws.Tests/Data/sigv4), so a
 // request the functions sign and the twin refuses is a real defect, not a twin quirk.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 
 export const ALGORITHM = 'AWS4-HMAC-SHA256';
 export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
@@ -240,4 +242,24 @@ export function verifyIncoming(req, body, credentials, options = {}) {
   const q = url.indexOf('?');
   return verify({ method: req.method, path: q < 0 ? url : url.slice(0, q), query: q < 0 ? '' : url.slice(q + 1), headers: req.rawHeaders, body },
     credentials, options);
+}
+
+/**
+ * Sends a signed request (tests, and twin parts calling a server as a role). -> { status, headers, body (string) }.
+ * `options` as sign()'s, plus `ca` (PEM) for https.
+ */
+export function signedRequest(url, { method = 'POST', headers = {}, body = '' }, credentials, service, region, options = {}) {
+  const signed = credentials ? sign({ method, url, headers, body }, credentials, service, region, options) : { ...headers };
+  const target = new URL(url);
+  const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = send(target, { method, headers: { ...signed, 'content-length': Buffer.byteLength(body) }, ca: options.ca }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }

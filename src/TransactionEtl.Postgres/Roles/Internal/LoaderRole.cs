@@ -12,8 +12,10 @@ internal static class LoaderRole
     public const string GroupRole = "txetl_loader";
 
     /// <returns>"created" or "updated".</returns>
+    /// <exception cref="LoaderRoleException"><paramref name="role"/> is the group role; nothing was run.</exception>
     public static async Task<string> EnsureAsync(string masterConnectionString, string role, string password, CancellationToken cancellationToken)
     {
+        RefuseGroupRole(role);
         var connection = new NpgsqlConnection(masterConnectionString);
         await using (connection)
         {
@@ -26,6 +28,23 @@ internal static class LoaderRole
             await QuotedDdl.ExecuteAsync(connection, template, [role, StoredForm(password)], cancellationToken);
             await QuotedDdl.ExecuteAsync(connection, $"GRANT {GroupRole} TO %I", [role], cancellationToken);
             return exists ? "updated" : "created";
+        }
+    }
+
+    /// <summary>
+    /// The group role as login role would get LOGIN and the loader's password (the ALTER below succeeds) and
+    /// only then fail on granting itself to itself, leaving a group role anyone with the secret can log in as.
+    /// So the name is checked before a connection is opened. PostgreSQL folds nothing here (%I quotes), so an
+    /// ordinal comparison is the exact one.
+    /// </summary>
+    internal static void RefuseGroupRole(string role)
+    {
+        if (string.Equals(role, GroupRole, StringComparison.Ordinal))
+        {
+            throw new LoaderRoleException(
+                $"The loader secret's username is '{GroupRole}', the NOLOGIN group role that holds the load privileges; " +
+                $"a login role must be a separate member of it. Set the secret's username (Terraform variable loader_username, " +
+                "default txetl_etl) to another name and invoke the migrate function again. Nothing was changed.");
         }
     }
 
