@@ -96,12 +96,7 @@ export function eventBus({ deployment, sns, account }) {
         if (!target.arn?.includes(':sns:')) throw new Error(`rule ${rule.name}: target ${target.arn} is not a topic; the twin delivers to SNS only`);
         if (target.inputTransformer || target.input) throw new Error(`rule ${rule.name}: the twin delivers the whole event (no input transformer)`);
         delivered.push({ rule: rule.name, topicArn: target.arn, event });
-        await sns.publishAsService({
-          topicArn: target.arn,
-          message: JSON.stringify(event),
-          service: 'events.amazonaws.com',
-          context: { 'aws:SourceArn': rule.arn, 'aws:SourceAccount': account },
-        });
+        await sns.publishAsService({ service: 'events.amazonaws.com', sourceArn: rule.arn, sourceAccount: account }, target.arn, JSON.stringify(event));
       }
     }
   }

@@ -42,13 +42,13 @@ test('the event has Step Functions\' shape; matching events go to the target top
   assert.equal(e.detail.redriveStatus, 'REDRIVABLE');
   assert.equal(typeof e.detail.input, 'string');
   const published = [];
-  const bus = eventBus({ account: '123456789012', sns: { publishAsService: async (p) => published.push(p) },
+  const bus = eventBus({ account: '123456789012', sns: { publishAsService: async (who, topicArn, message) => published.push({ ...who, topicArn, message }) },
     deployment: { eventRules: [{ name: 'txetl-dev-etl-failed', arn: 'arn:aws:events:eu-central-1:123456789012:rule/txetl-dev-etl-failed', pattern: failedRule,
       targets: [{ arn: 'arn:aws:sns:eu-central-1:123456789012:txetl-dev-alerts' }] }] } });
   await bus.publish(e);
   await bus.publish(event('SUCCEEDED'));
   assert.equal(published.length, 1);
   assert.equal(published[0].service, 'events.amazonaws.com');
-  assert.equal(published[0].context['aws:SourceArn'], 'arn:aws:events:eu-central-1:123456789012:rule/txetl-dev-etl-failed');
+  assert.equal(published[0].sourceArn, 'arn:aws:events:eu-central-1:123456789012:rule/txetl-dev-etl-failed');
   assert.deepEqual(JSON.parse(published[0].message), e);
 });

@@ -14,13 +14,12 @@ if (typeof Promise.withResolvers !== 'function') {
   };
 }
 
-import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
-import { readBody, sign, verifyIncoming, SignatureError } from './aws/sigv4.mjs';
-import { rolePrincipal } from './aws/calls.mjs';
+import { sign } from './aws/sigv4.mjs';
+import { authenticate, baseContext, listen, recordAndAuthorize, sendJson } from './aws/common.mjs';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(join(repoRoot, 'tools', 'node', 'package.json'));
@@ -208,34 +207,27 @@ export async function start(opts) {
     return run(execution, def, execution.failedState.input).done;
   }
 
-  const server = createServer(async (req, res) => {
-    const body = await readBody(req);
-    const reply = (status, payload, type) => {
-      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', ...(type ? { 'x-amzn-ErrorType': type } : {}) });
-      res.end(JSON.stringify(payload));
-    };
-    let caller;
-    try {
-      caller = verifyIncoming(req, body, credentials, { service: 'states', region });
-    } catch (err) {
-      if (err instanceof SignatureError) return reply(err.status, { __type: err.jsonCode, message: err.message }, err.jsonCode);
-      return reply(500, { __type: 'InternalFailure', message: err.message });
-    }
+  async function handle(req, res) {
+    const reply = (status, payload, type) => sendJson(res, status, payload, { 'content-type': 'application/x-amz-json-1.0', ...(type ? { 'x-amzn-ErrorType': type } : {}) });
+    const who = await authenticate(req, opts, 'states');
+    if (who.error) return reply(who.error.status, { __type: who.error.jsonCode, message: who.error.message }, who.error.jsonCode);
     const target = req.headers['x-amz-target'];
-    const request = safeJson(body.toString('utf8')) ?? {};
+    const request = safeJson(who.body.toString('utf8')) ?? {};
     if (target !== 'AWSStepFunctions.StartExecution') return reply(400, { __type: 'UnknownOperationException', message: `${target} is not served by the twin` });
-    calls.record({ service: 'states', action: 'states:StartExecution', resource: request.stateMachineArn, principal: rolePrincipal(caller.roleArn), context: { 'aws:SecureTransport': 'true' } });
+    const denied = await recordAndAuthorize(opts, { service: 'states', action: 'states:StartExecution', resource: request.stateMachineArn,
+      principal: who.principal, context: baseContext(opts, who.principal) });
+    if (denied) return reply(400, { __type: 'AccessDeniedException', message: denied }, 'AccessDeniedException');
     if (request.stateMachineArn !== sm.arn) return reply(400, { __type: 'StateMachineDoesNotExist', message: `State Machine Does Not Exist: '${request.stateMachineArn}'` });
     try {
       const { execution } = startExecution(request.input ?? '{}', request.name ?? randomUUID());
-      reply(200, { executionArn: execution.executionArn, startDate: execution.startDate / 1000 });
+      return reply(200, { executionArn: execution.executionArn, startDate: execution.startDate / 1000 });
     } catch (err) {
-      if (err.code === 'ExecutionAlreadyExists') return reply(400, { __type: 'ExecutionAlreadyExists', message: err.message });
-      reply(500, { __type: 'InternalFailure', message: err.message });
+      if (err.code !== 'ExecutionAlreadyExists') throw err;
+      return reply(400, { __type: 'ExecutionAlreadyExists', message: err.message }, 'ExecutionAlreadyExists');
     }
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
+  }
+  const http = await listen(handle);
+  const { port } = http;
   return {
     url: `http://127.0.0.1:${port}`, port, definition, factor, executions,
     startExecution, redrive,
@@ -251,7 +243,7 @@ export async function start(opts) {
     },
     async stop() {
       for (const e of executions.values()) if (e.status === 'RUNNING') e.abort?.();
-      await new Promise((resolve) => server.close(resolve));
+      await http.stop();
     },
   };
 }
