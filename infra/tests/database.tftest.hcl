@@ -62,7 +62,7 @@ run "private_encrypted_database" {
 
   assert {
     condition = (
-      jsondecode(aws_secretsmanager_secret_version.loader.secret_string).username == "txetl_loader" &&
+      jsondecode(aws_secretsmanager_secret_version.loader.secret_string).username == "txetl_etl" &&
       jsondecode(aws_secretsmanager_secret_version.loader.secret_string).username != aws_db_instance.this.username &&
       jsondecode(aws_secretsmanager_secret_version.loader.secret_string).host == aws_db_instance.this.address &&
       jsondecode(aws_secretsmanager_secret_version.loader.secret_string).dbname == "txetl"
@@ -133,4 +133,49 @@ run "backups_cannot_be_disabled" {
   }
 
   expect_failures = [var.backup_retention_days]
+}
+
+# Issue 14 defect 1: the login role defaulted to txetl_loader, the NOLOGIN group role of migration
+# 0005, and the migration then failed with "role is a member of itself".
+run "loader_cannot_be_the_group_role" {
+  command = plan
+
+  module {
+    source = "../modules/database"
+  }
+
+  variables {
+    loader_username = "txetl_loader"
+  }
+
+  expect_failures = [var.loader_username]
+}
+
+run "loader_cannot_be_the_master_user" {
+  command = plan
+
+  module {
+    source = "../modules/database"
+  }
+
+  variables {
+    master_username = "txetl_owner"
+    loader_username = "txetl_owner"
+  }
+
+  expect_failures = [var.loader_username]
+}
+
+run "loader_cannot_use_reserved_prefixes" {
+  command = plan
+
+  module {
+    source = "../modules/database"
+  }
+
+  variables {
+    loader_username = "rds_loader"
+  }
+
+  expect_failures = [var.loader_username]
 }

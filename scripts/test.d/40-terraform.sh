@@ -115,6 +115,12 @@ plan_check "dev plan: every function is provided.al2023" dev \
 plan_check "dev plan: no internet or NAT gateway, no public subnet" dev \
   '[.resource_changes[] | select(.type == "aws_internet_gateway" or .type == "aws_nat_gateway" or (.type == "aws_subnet" and .change.after.map_public_ip_on_launch == true))] | length == 0'
 
+# Issue 14 defect 1: the login role must not be the NOLOGIN group role txetl_loader.
+plan_check "dev plan: loader login role is txetl_etl, not the group role txetl_loader" dev \
+  '.planned_values.outputs.loader_username.value == "txetl_etl"'
+plan_check "prod plan: loader login role is txetl_etl" prod \
+  '.planned_values.outputs.loader_username.value == "txetl_etl"'
+
 echo "terraform stage took $((SECONDS - started))s"
 echo "STAGE terraform: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

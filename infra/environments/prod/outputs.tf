@@ -18,6 +18,11 @@ output "webhook_secret_name" {
   value       = module.etl.webhook_secret_name
 }
 
+output "loader_username" {
+  description = "Database login role of the ETL (its password is only in the loader secret)."
+  value       = module.etl.loader_username
+}
+
 output "on_failure_queue_name" {
   description = "StartWorkflow's failure queue."
   value       = module.etl.on_failure_queue_name

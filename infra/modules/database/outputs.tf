@@ -52,3 +52,8 @@ output "migration_result" {
   description = "JSON returned by the migration invocation (null when migrations are off)."
   value       = var.run_migrations ? aws_lambda_invocation.migrate[0].result : null
 }
+
+output "loader_username" {
+  description = "Login role of the ETL (member of the group role txetl_loader)."
+  value       = var.loader_username
+}

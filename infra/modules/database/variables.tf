@@ -86,12 +86,22 @@ variable "master_username" {
 
 variable "loader_username" {
   type        = string
-  description = "Database role the ETL loads with (created by the migration step)."
-  default     = "txetl_loader"
+  description = "Login role the ETL loads with (created by the migration step as a member of the NOLOGIN group role txetl_loader, so never that name)."
+  default     = "txetl_etl"
 
   validation {
     condition     = can(regex("^[a-z][a-z0-9_]{0,62}$", var.loader_username))
     error_message = "loader_username must be a lowercase PostgreSQL identifier."
+  }
+
+  # txetl_loader is the group role of migration 0005: made the login role, it would get LOGIN and the
+  # password and be granted to itself, which PostgreSQL refuses. pg_ and rds are reserved prefixes.
+  validation {
+    condition = (
+      var.loader_username != "txetl_loader" && var.loader_username != var.master_username &&
+      !startswith(var.loader_username, "pg_") && !startswith(var.loader_username, "rds")
+    )
+    error_message = "loader_username must not be the group role txetl_loader, the master user, or start with pg_ or rds."
   }
 }
 

@@ -31,6 +31,7 @@ module "database" {
   engine_version              = var.db_engine_version
   instance_class              = var.db_instance_class
   allocated_storage_gb        = var.db_allocated_storage_gb
+  loader_username             = var.db_loader_username
   multi_az                    = var.db_multi_az
   deletion_protection         = var.db_deletion_protection
   final_snapshot              = var.db_final_snapshot

@@ -39,6 +39,11 @@ output "loader_secret_name" {
   value       = module.database.loader_secret_name
 }
 
+output "loader_username" {
+  description = "Database login role of the ETL (member of the group role txetl_loader)."
+  value       = module.database.loader_username
+}
+
 output "on_failure_queue_name" {
   description = "StartWorkflow's failure queue."
   value       = module.functions.on_failure_queue_name

@@ -125,6 +125,12 @@ variable "db_allocated_storage_gb" {
   default     = 20
 }
 
+variable "db_loader_username" {
+  type        = string
+  description = "Login role the ETL loads with (never the group role txetl_loader; validated in the database module)."
+  default     = "txetl_etl"
+}
+
 variable "db_multi_az" {
   type        = bool
   description = "Multi-AZ standby."
