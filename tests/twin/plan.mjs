@@ -29,7 +29,7 @@ export function runPlan({ root, artifactsDir, definitionPath, account = '1234567
   work ??= mkdtempSync(join(tmpdir(), 'twin-plan-'));
   const infra = join(work, 'infra');
   mkdirSync(infra, { recursive: true });
-  cpSync(join(root, 'infra'), infra, { recursive: true, filter: (src) => !src.includes('/.terraform') });
+  cpSync(join(root, 'infra'), infra, { recursive: true, dereference: true, filter: (src) => !/\/\.terraform(\/|$)/.test(src) }); // provider caches stay out, lock files come along
   const dir = join(infra, 'environments', env);
   writeFileSync(join(dir, 'offline_override.tf'), OVERRIDE);
   const tfEnv = {
@@ -230,6 +230,9 @@ export function deploymentFromPlan(plan, { planFile = null } = {}) {
   if (missing.length) {
     const err = new Error(`the plan leaves values unknown that the twin cannot form the way AWS does:\n  ${missing.join('\n  ')}`);
     err.missing = missing;
+    // What could be read, for a reader debugging the plan (never run: the gaps above are real).
+    err.partial = { region, account, partition, planFile, functions, roles, resourcePolicies, stateMachine, bucket, queues,
+      eventSourceMappings, topics, eventRules, secrets, kmsKeys, database, migrateInvocation, filled };
     throw err;
   }
   return { region, account, partition, planFile, functions, roles, resourcePolicies, stateMachine, bucket, queues,

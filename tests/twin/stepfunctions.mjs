@@ -101,19 +101,23 @@ export async function publishSns({ snsUrl, params, credentials, region }) {
   return { MessageId: /<MessageId>([^<]+)<\/MessageId>/.exec(res.text)?.[1], SdkHttpMetadata: { HttpStatusCode: 200 } };
 }
 
+/** A URL, or a function giving it (the Lambda service starts after Step Functions, whose URL it needs). */
+const urlOf = (url) => (typeof url === 'function' ? url() : url);
+
 function safeJson(text) {
   try { return JSON.parse(text); } catch { return undefined; }
 }
 
 /**
- * opts: { calls, credentials, region, account, deployment, lambdaUrl, snsUrl, factor (durations scale),
+ * opts: { calls, credentials, region, account, deployment, lambdaUrl, snsUrl (URLs or functions giving them), factor (durations scale),
  *         onStatusChange(execution) }.
  * -> { url, port, stop(), startExecution(input, name), redrive(arn), execution(arn), executions, settled(arn), idle() }
  */
 export async function start(opts) {
-  const { calls, credentials, region, account, deployment, factor = 1 } = opts;
+  const { calls, credentials, region, account, deployment } = opts;
   const sm = deployment.stateMachine;
-  const definition = scaleDefinition(sm.definition, factor);
+  let factor = opts.factor ?? 1;
+  let definition = scaleDefinition(sm.definition, factor);
   new StateMachine(sm.definition, { validationOptions: { checkPaths: true, checkArn: true } }); // the plan's own definition must validate
   const executions = new Map();
   const onStatusChange = opts.onStatusChange ?? (() => {});
@@ -124,11 +128,11 @@ export async function start(opts) {
     for (const [stateName, state] of Object.entries(def.States)) {
       if (state.Type !== 'Task') continue;
       if (state.Resource === 'arn:aws:states:::lambda:invoke') {
-        out[stateName] = (params) => invokeLambda({ lambdaUrl: opts.lambdaUrl, functionName: params.FunctionName, payload: params.Payload, credentials: smCredentials(), region });
+        out[stateName] = (params) => invokeLambda({ lambdaUrl: urlOf(opts.lambdaUrl), functionName: params.FunctionName, payload: params.Payload, credentials: smCredentials(), region });
       } else if (/^arn:aws:lambda:/.test(state.Resource)) {
-        out[stateName] = async (params) => (await invokeLambda({ lambdaUrl: opts.lambdaUrl, functionName: state.Resource, payload: params, credentials: smCredentials(), region })).Payload;
+        out[stateName] = async (params) => (await invokeLambda({ lambdaUrl: urlOf(opts.lambdaUrl), functionName: state.Resource, payload: params, credentials: smCredentials(), region })).Payload;
       } else if (state.Resource === 'arn:aws:states:::sns:publish') {
-        out[stateName] = (params) => publishSns({ snsUrl: opts.snsUrl, params, credentials: smCredentials(), region });
+        out[stateName] = (params) => publishSns({ snsUrl: urlOf(opts.snsUrl), params, credentials: smCredentials(), region });
       } else {
         out[stateName] = () => { throw new TaskError('States.Runtime', `the twin does not serve ${state.Resource}`); };
       }
@@ -229,7 +233,11 @@ export async function start(opts) {
   const http = await listen(handle);
   const { port } = http;
   return {
-    url: `http://127.0.0.1:${port}`, port, definition, factor, executions,
+    url: `http://127.0.0.1:${port}`, port, executions,
+    get definition() { return definition; },
+    get factor() { return factor; },
+    /** Scales the plan's definition anew for executions started (or redriven) from now on. */
+    setFactor(f) { factor = f; definition = scaleDefinition(sm.definition, f); },
     startExecution, redrive,
     execution: (arn) => executions.get(arn),
     settled: async (arn) => { const e = executions.get(arn); return e.done; },
