@@ -144,4 +144,12 @@ public static class EventIds
 
     /// <summary>The merge lost a deadlock and is retried.</summary>
     public const int MergeDeadlockRetried = 2007;
+
+    // Appended for the SQS event source of start-workflow (issue 14); in the 1600-1699 range.
+
+    /// <summary>An SQS message of the batch failed and is reported back for redelivery. Logged as event <c>QueueMessageFailed</c>.</summary>
+    public const int QueueMessageFailed = 1605;
+
+    /// <summary>An SQS batch was handled. Logged as event <c>QueueBatchHandled</c>.</summary>
+    public const int QueueBatchHandled = 1606;
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { placeholders, renderDefinition, renderTemplate, templatePath, validate } from './harness.mjs';
+import { defaultExecutionTimeoutSeconds, placeholders, renderDefinition, renderTemplate, templatePath, validate } from './harness.mjs';
 
 const template = readFileSync(templatePath, 'utf8');
 
@@ -42,5 +42,24 @@ test('RunEtl passes only S3 pointers and retries the transient error type with f
   assert.ok(throttled.IntervalSeconds > service.IntervalSeconds, 'throttling backs off longer');
   assert.ok(!runEtl.Retry.some((r) => r.ErrorEquals.includes('States.ALL') || r.ErrorEquals.includes('States.TaskFailed')),
     'validation failures and other errors must never be retried');
-  assert.deepEqual(runEtl.Catch.map((c) => c.ErrorEquals), [['States.ALL']]);
+  assert.equal(runEtl.Catch, undefined,
+    'no Catch: an error must fail the execution at RunEtl, so that a redrive restarts there (a Catch to a Fail state redrives into the Fail state)');
+});
+
+test('the execution has a top-level TimeoutSeconds from execution_timeout_seconds', () => {
+  assert.match(template, /^  "TimeoutSeconds": \$\{execution_timeout_seconds\},$/m,
+    'an unquoted placeholder: TimeoutSeconds must render as an integer');
+  assert.equal(renderDefinition().TimeoutSeconds, defaultExecutionTimeoutSeconds);
+  const d = renderDefinition({ executionTimeoutSeconds: 3600 });
+  assert.equal(d.TimeoutSeconds, 3600);
+  assert.ok(Number.isInteger(d.TimeoutSeconds));
+  assert.equal(validate(d).isValid, true);
+});
+
+test('no state of the definition publishes a failure alert and then fails (the EventBridge rule alerts)', () => {
+  const d = renderDefinition();
+  // Every Fail state is one of the two the etl-failed rule leaves out because they published a detailed alert.
+  const fails = Object.entries(d.States).filter(([, s]) => s.Type === 'Fail').map(([, s]) => s.Error).sort();
+  assert.deepEqual(fails, ['TransactionEtl.FileRejected', 'TransactionEtl.LoadFailed']);
+  assert.ok(!Object.values(d.States).some((s) => s.Catch), 'no state catches errors into an alert');
 });

@@ -27,7 +27,9 @@ const { StateMachine } = await import(require.resolve('aws-local-stepfunctions')
 const aslValidator = require('asl-validator');
 
 export const templatePath = join(repoRoot, 'statemachine', 'etl.asl.json');
-export const placeholders = ['run_etl_function_arn', 'alerts_topic_arn', 'notify_on_success'];
+export const placeholders = ['run_etl_function_arn', 'alerts_topic_arn', 'notify_on_success', 'execution_timeout_seconds'];
+/** The workflow module's default of execution_timeout_seconds (infra/modules/workflow/variables.tf). */
+export const defaultExecutionTimeoutSeconds = 86400;
 
 export const region = 'eu-central-1';
 export const account = '123456789012';
@@ -47,11 +49,14 @@ export function renderTemplate(text, vars) {
   });
 }
 
-export function renderDefinition({ notifyOnSuccess = false, text = readFileSync(templatePath, 'utf8') } = {}) {
+export function renderDefinition({
+  notifyOnSuccess = false, executionTimeoutSeconds = defaultExecutionTimeoutSeconds, text = readFileSync(templatePath, 'utf8'),
+} = {}) {
   return JSON.parse(renderTemplate(text, {
     run_etl_function_arn: `arn:aws:lambda:${region}:${account}:function:txetl-run-etl`,
     alerts_topic_arn: `arn:aws:sns:${region}:${account}:txetl-alerts`,
     notify_on_success: notifyOnSuccess ? 'true' : 'false',
+    execution_timeout_seconds: executionTimeoutSeconds,
   }));
 }
 
@@ -72,8 +77,10 @@ export class LambdaFunctionError extends Error {
  * @param {object} input execution input (what StartWorkflow sends: bucket, key, versionId, eTag, size, ...)
  * @param {(params: object) => Promise<object>} runEtl the RunEtl override: gets the rendered Parameters,
  *   returns what lambda:invoke returns ({ Payload, StatusCode }) or throws a LambdaFunctionError
+ * @param {number} retryIntervalMs every retry waits this long instead of the definition's backoff
+ *   (0 keeps the schedule out of test time; the timeout test needs time to pass between attempts)
  */
-export async function execute({ definition, input, runEtl, name = 'run-1' }) {
+export async function execute({ definition, input, runEtl, name = 'run-1', retryIntervalMs = 0 }) {
   const published = [];
   const overrides = { RunEtl: runEtl };
   const retryIntervalOverrides = {};
@@ -87,7 +94,7 @@ export async function execute({ definition, input, runEtl, name = 'run-1' }) {
         return { MessageId: `msg-${published.length}` };
       };
     }
-    if (state.Retry) retryIntervalOverrides[stateName] = 0; // keep the backoff schedule out of test time
+    if (state.Retry) retryIntervalOverrides[stateName] = retryIntervalMs;
   }
   const sm = new StateMachine(definition, { validationOptions: { checkPaths: true, checkArn: true } });
   const executionArn = `arn:aws:states:${region}:${account}:execution:txetl-etl:${name}`;
@@ -116,7 +123,42 @@ export async function execute({ definition, input, runEtl, name = 'run-1' }) {
     result.error = failed.Error;
     result.cause = failed.Cause;
   }
-  return { ...result, published, events, executionArn };
+  // Step Functions ends an execution that outlives the definition's TimeoutSeconds as TIMED_OUT.
+  if (events.some((e) => e.type === 'ExecutionTimeout')) result.status = 'TIMED_OUT';
+  return { ...result, published, events, executionArn, definition, input, name };
+}
+
+/** The states reachable from `start` (the local runner refuses a definition with unreachable states). */
+function reachableStates(states, start) {
+  const reached = {};
+  const pending = [start];
+  while (pending.length > 0) {
+    const name = pending.pop();
+    if (reached[name]) continue;
+    const state = states[name];
+    reached[name] = state;
+    pending.push(...[state.Next, state.Default, ...(state.Choices ?? []).map((c) => c.Next), ...(state.Catch ?? []).map((c) => c.Next)].filter(Boolean));
+  }
+  return reached;
+}
+
+/**
+ * Redrives a FAILED or TIMED_OUT execution the way Step Functions' RedriveExecution does: it restarts at
+ * the state that did not succeed (the last one entered without leaving it), with the input that state got,
+ * under the same execution name, with fresh retry counters. Returns the redriven run and the state it
+ * restarted at.
+ */
+export async function redrive(run, { runEtl }) {
+  assert.notEqual(run.status, 'SUCCEEDED', 'only an unsuccessful execution can be redriven');
+  let restartAt;
+  for (const e of run.events) {
+    if (e.type === 'StateEntered') restartAt = e.state;
+    if (e.type === 'StateExited' && e.state.name === restartAt?.name) restartAt = undefined;
+  }
+  assert.ok(restartAt, 'the execution has no state that did not succeed');
+  const definition = { ...run.definition, StartAt: restartAt.name, States: reachableStates(run.definition.States, restartAt.name) };
+  const again = await execute({ definition, input: restartAt.input, runEtl, name: run.name });
+  return { ...again, restartedAt: restartAt.name };
 }
 
 /** The fields every alert the state machine publishes carries, for the file `input` of execution `name`. */

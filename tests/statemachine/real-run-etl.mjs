@@ -3,8 +3,9 @@
 // (the same handler the Lambda bootstrap serves) with the state's Payload on stdin, against
 //   - a throwaway PostgreSQL cluster started by `txetl db migrate` in a temporary TXETL_HOME,
 //   - s3rver on loopback holding the files,
-//   - a loopback SSM endpoint serving the database secret (RunEtl reads its settings only from the
-//     secret, as in production; only the endpoints and TLS mode differ).
+//   - a loopback endpoint serving the database secret, both as Secrets Manager GetSecretValue and as the
+//     older SSM GetParameter reference path (RunEtl reads its settings only from the secret, as in
+//     production; only the endpoints and TLS mode differ).
 // Its stdout is the Lambda response; an error exits 1 with Lambda's {"errorType","errorMessage"}, which
 // becomes a LambdaFunctionError exactly as Step Functions would surface it.
 
@@ -68,7 +69,13 @@ export async function startEnvironment() {
         res.writeHead(status, { 'Content-Type': 'application/x-amz-json-1.1' });
         res.end(JSON.stringify(doc));
       };
-      if (req.headers['x-amz-target'] !== 'AmazonSSM.GetParameter') return reply(400, { __type: 'UnknownOperationException' });
+      const target = req.headers['x-amz-target'];
+      if (target === 'secretsmanager.GetSecretValue') {
+        const { SecretId } = JSON.parse(body);
+        if (!secrets.has(SecretId)) return reply(400, { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." });
+        return reply(200, { ARN: SecretId, Name: SecretId, SecretString: secrets.get(SecretId), VersionId: 'v1', VersionStages: ['AWSCURRENT'] });
+      }
+      if (target !== 'AmazonSSM.GetParameter') return reply(400, { __type: 'UnknownOperationException' });
       const { Name, WithDecryption } = JSON.parse(body);
       const id = Name.replace(/^\/aws\/reference\/secretsmanager\//, '');
       if (!WithDecryption || !secrets.has(id)) return reply(400, { __type: 'ParameterNotFound', message: Name });
@@ -81,6 +88,7 @@ export async function startEnvironment() {
     TXETL_DB_SSL_MODE: 'Disable', // the throwaway cluster has no TLS; production defaults to VerifyFull
     AWS_ENDPOINT_URL_S3: s3url,
     AWS_ENDPOINT_URL_SSM: `http://127.0.0.1:${ssmPort}`,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${ssmPort}`,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'S3RVER',
     AWS_SECRET_ACCESS_KEY: 'S3RVER',

@@ -3,8 +3,9 @@
 // (real-run-etl.mjs); only the sns:publish tasks are recorded instead of sent.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
-import { assertAlertBasics, execute, region, renderDefinition } from './harness.mjs';
+import { assertAlertBasics, execute, redrive, renderDefinition } from './harness.mjs';
 import { startEnvironment } from './real-run-etl.mjs';
 
 const bucket = 'txetl-landing';
@@ -102,21 +103,29 @@ test('a transient failure (database port closed) is retried and then loads', asy
   assert.equal(run.output.etl.summary.rows_loaded, 3);
 });
 
-test('a persistent failure (the object is gone) is not retried, publishes a failure alert and fails', async () => {
-  const input = { bucket, key: 'incoming/deleted-after-the-event.csv', versionId: null, eTag: 'd41d8cd98f00b204e9800998ecf8427e', size: 10 };
+test('a persistent failure (the object is missing) fails at RunEtl without retries; a redrive after the fix loads it', async () => {
+  const key = 'incoming/missing-then-uploaded.csv';
+  const text = csv('REDRIVE', 4, 0);
+  // The execution input StartWorkflow would write for this object, before the object can be read.
+  const input = { bucket, key, versionId: null, eTag: createHash('md5').update(text).digest('hex'), size: Buffer.byteLength(text) };
   const runEtl = env.runEtl();
-  const run = await execute({ definition: renderDefinition(), input, runEtl, name: 'gone' });
+  const run = await execute({ definition: renderDefinition(), input, runEtl, name: 'missing' });
 
   assert.equal(run.status, 'FAILED');
   assert.equal(runEtl.calls.length, 1, 'a permanent error is not retried');
   assert.equal(run.error, 'TransactionEtl.S3TransferError');
   const cause = JSON.parse(run.cause);
   assert.equal(cause.errorType, 'TransactionEtl.S3TransferError');
-  assert.match(cause.errorMessage, /s3:\/\/txetl-landing\/incoming\/deleted-after-the-event\.csv/);
+  assert.match(cause.errorMessage, /s3:\/\/txetl-landing\/incoming\/missing-then-uploaded\.csv/);
   assert.match(cause.errorMessage, /NoSuchKey/);
-  assert.equal(run.published.length, 1);
-  const alert = run.published[0];
-  assertAlertBasics(alert, input, { severity: 'error', status: 'failed', name: 'gone' });
-  assert.equal(alert.message.error, 'TransactionEtl.S3TransferError');
-  assert.equal(alert.message.cause, run.cause);
+  assert.deepEqual(run.published, [], 'the EventBridge rule alerts on the failed execution, not the definition');
+
+  // The cause is fixed (here: the object is there now), then the operator redrives the execution.
+  await env.put(bucket, key, text);
+  const again = await redrive(run, { runEtl });
+  assert.equal(again.restartedAt, 'RunEtl');
+  assert.equal(again.status, 'SUCCEEDED', `${again.error}: ${again.cause}\n${runEtl.logs.join('\n')}`);
+  assert.equal(runEtl.calls.length, 2);
+  assert.equal(again.output.etl.summary.status, 'loaded');
+  assert.equal(again.output.etl.summary.rows_loaded, 4);
 });

@@ -4,7 +4,7 @@
 // issue 6 run the REAL function in scenarios.test.mjs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertAlertBasics, execute, region, renderDefinition } from './harness.mjs';
+import { assertAlertBasics, execute, redrive, region, renderDefinition } from './harness.mjs';
 import { scriptedRunEtl, summary } from './run-etl.mjs';
 
 const input = {
@@ -84,32 +84,65 @@ test('a transient failure is retried and then succeeds without an alert', async 
   assert.equal(run.events.filter((e) => e.type === 'StateRetried' && e.state.name === 'RunEtl').length, 2);
 });
 
-test('a persistent failure publishes a failure alert with error, cause, execution and file, and fails', async () => {
-  const failure = { errorType: 'TransactionEtl.Error', errorMessage: 'Secret \'prod/txetl/db\' was not found through SSM parameter \'/aws/reference/secretsmanager/prod/txetl/db\'.' };
+// An error left after the retries fails the execution AT RunEtl: no alert from the definition (the
+// EventBridge rule <prefix>-etl-failed sends the execution's status change to the alerts topic), and a
+// redrive restarts at RunEtl.
+function assertFailedAtRunEtl(run, failure) {
+  assert.equal(run.status, 'FAILED');
+  assert.equal(run.error, failure.errorType);
+  assert.equal(run.cause, JSON.stringify(failure));
+  assert.deepEqual(run.published, [], 'the definition publishes nothing; the EventBridge rule alerts');
+  const failedState = run.events.findLast((e) => e.type === 'StateEntered').state.name;
+  assert.equal(failedState, 'RunEtl', 'the execution must fail at RunEtl so that a redrive re-runs it');
+}
+
+test('a persistent failure fails the execution at RunEtl with the function\'s error and cause', async () => {
+  const failure = { errorType: 'TransactionEtl.Error', errorMessage: 'Secret \'arn:aws:secretsmanager:eu-central-1:123456789012:secret:prod/txetl/db-AbCdEf\' was not found.' };
   const runEtl = scriptedRunEtl([{ error: failure }]);
   const run = await execute({ definition: renderDefinition(), input, runEtl, name: 'broken' });
 
-  assert.equal(run.status, 'FAILED');
+  assertFailedAtRunEtl(run, failure);
   assert.equal(runEtl.calls.length, 1, 'a non-transient error is not retried');
-  assert.equal(run.error, 'TransactionEtl.Error');
-  assert.equal(run.cause, JSON.stringify(failure));
-  assert.equal(run.published.length, 1);
-  const alert = run.published[0];
-  assertAlertBasics(alert, input, { severity: 'error', status: 'failed', name: 'broken' });
-  assert.equal(alert.message.error, 'TransactionEtl.Error');
-  assert.equal(alert.message.cause, JSON.stringify(failure));
 });
 
-test('a transient failure that never clears ends in the failure alert after the retries', async () => {
+test('a transient failure that never clears fails at RunEtl after the retries', async () => {
   const transient = { errorType: 'TransactionEtl.TransientError', errorMessage: 'SQLSTATE 53300: too many connections' };
   const runEtl = scriptedRunEtl(Array.from({ length: 5 }, () => ({ error: transient })));
   const run = await execute({ definition: renderDefinition(), input, runEtl, name: 'stuck' });
 
-  assert.equal(run.status, 'FAILED');
+  assertFailedAtRunEtl(run, transient);
   assert.equal(runEtl.calls.length, 5, 'first try plus MaxAttempts 4');
-  assert.equal(run.error, 'TransactionEtl.TransientError');
-  assert.equal(run.published.length, 1);
-  assertAlertBasics(run.published[0], input, { severity: 'error', status: 'failed', name: 'stuck' });
+});
+
+test('a failure at RunEtl is redriven from RunEtl with the same payload and then loads', async () => {
+  const failure = { errorType: 'TransactionEtl.Error', errorMessage: 'password authentication failed for user "txetl_etl"' };
+  const first = await execute({ definition: renderDefinition(), input, runEtl: scriptedRunEtl([{ error: failure }]), name: 'redriven' });
+  assert.equal(first.status, 'FAILED');
+
+  // The operator fixes the cause, then: aws stepfunctions redrive-execution --execution-arn <arn>
+  const runEtl = scriptedRunEtl([{ summary: summary({ status: 'loaded' }) }]);
+  const again = await redrive(first, { runEtl });
+
+  assert.equal(again.restartedAt, 'RunEtl');
+  assert.equal(again.status, 'SUCCEEDED', `the redrive must load the file, got ${again.error}: ${again.cause}`);
+  assert.equal(runEtl.calls.length, 1);
+  assert.deepEqual(runEtl.calls[0].Payload,
+    { bucket: input.bucket, key: input.key, versionId: input.versionId, eTag: input.eTag, size: input.size, executionName: 'redriven' });
+  assert.equal(again.output.etl.summary.status, 'loaded');
+  assert.deepEqual(again.published, []);
+});
+
+test('a rejected file stays rejected on a redrive: it is fixed by uploading a corrected file', async () => {
+  const s = summary({ status: 'rejected', rows_total: 10, rows_loaded: 0, rows_rejected: 10, reject_reasons: { 'type-error': 10 } });
+  const first = await execute({ definition: renderDefinition(), input, runEtl: scriptedRunEtl([{ summary: s }]), name: 'rejected-redrive' });
+  assert.equal(first.error, 'TransactionEtl.FileRejected');
+
+  const runEtl = scriptedRunEtl([]);
+  const again = await redrive(first, { runEtl });
+  assert.equal(again.restartedAt, 'FileRejected');
+  assert.equal(again.status, 'FAILED');
+  assert.equal(again.error, 'TransactionEtl.FileRejected');
+  assert.equal(runEtl.calls.length, 0, 'the same object version would be rejected again, so RunEtl is not re-run');
 });
 
 test('a returned failed status publishes an error alert and fails', async () => {

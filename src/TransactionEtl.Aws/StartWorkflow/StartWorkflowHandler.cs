@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
 using TransactionEtl.Aws.Runtime;
 using TransactionEtl.Aws.StartWorkflow.Internal;
@@ -8,10 +9,12 @@ namespace TransactionEtl.Aws.StartWorkflow;
 
 /// <summary>
 /// S3 ObjectCreated notification -> one Step Functions execution per object version. Thin: decode the
-/// event, name the execution, start it. A record that cannot be started after the client's retries fails
-/// the whole invocation; records already started are then skipped as duplicates on Lambda's retry.
+/// event, name the execution, start it. The deployment delivers the notifications through SQS (a batch of
+/// messages, each body one S3 notification; see the Queue part); a direct S3 event is still accepted for
+/// local invokes. There a record that cannot be started after the client's retries fails the whole
+/// invocation; records already started are then skipped as duplicates on the retry.
 /// </summary>
-internal sealed class StartWorkflowHandler
+internal sealed partial class StartWorkflowHandler
 {
     private readonly StepFunctionsClient _stepFunctions;
     private readonly string _stateMachineArn;
@@ -28,26 +31,39 @@ internal sealed class StartWorkflowHandler
         _logger = logger;
     }
 
-    /// <summary>The Lambda entry: event bytes in, <see cref="StartWorkflowResult"/> JSON out.</summary>
+    /// <summary>
+    /// The Lambda entry: an SQS batch in, the partial batch response out; or a direct S3 notification in,
+    /// <see cref="StartWorkflowResult"/> JSON out.
+    /// </summary>
     public async Task<byte[]> HandleAsync(ReadOnlyMemory<byte> input, LambdaContext context, CancellationToken cancellationToken)
     {
-        S3EventNotification? notification;
+        var queueEvent = Parse(input.Span, StartWorkflowJsonContext.Default.SqsEvent, "The event");
+        if (queueEvent.IsQueueBatch)
+        {
+            var response = await HandleBatchAsync(queueEvent.Records!, cancellationToken);
+            return JsonSerializer.SerializeToUtf8Bytes(response, StartWorkflowJsonContext.Default.SqsBatchResponse);
+        }
+        var notification = Parse(input.Span, StartWorkflowJsonContext.Default.S3EventNotification, "The event");
+        var result = await StartAsync(notification, cancellationToken);
+        return JsonSerializer.SerializeToUtf8Bytes(result, StartWorkflowJsonContext.Default.StartWorkflowResult);
+    }
+
+    /// <summary>Reads <paramref name="json"/>; anything else than an object of the expected shape is an <see cref="InvalidS3EventException"/>.</summary>
+    private static T Parse<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> type, string what)
+        where T : class
+    {
         try
         {
-            notification = JsonSerializer.Deserialize(input.Span, StartWorkflowJsonContext.Default.S3EventNotification);
+            return JsonSerializer.Deserialize(json, type)
+                ?? throw new InvalidS3EventException($"{what} is JSON null; expected an S3 notification with a Records array.");
         }
         catch (JsonException ex)
         {
             throw new InvalidS3EventException(
-                $"The event is not S3 notification JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine}): {ex.Message} " +
-                "Hint: StartWorkflow expects the S3 ObjectCreated notification format with a Records array.", ex);
+                $"{what} is not S3 notification JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine}): {ex.Message} " +
+                "Hint: StartWorkflow expects the S3 ObjectCreated notification format with a Records array, " +
+                "or an SQS batch whose message bodies are such notifications.", ex);
         }
-        if (notification is null)
-        {
-            throw new InvalidS3EventException("The event is JSON null; expected an S3 notification with a Records array.");
-        }
-        var result = await StartAsync(notification, cancellationToken);
-        return JsonSerializer.SerializeToUtf8Bytes(result, StartWorkflowJsonContext.Default.StartWorkflowResult);
     }
 
     /// <summary>Starts one execution per ObjectCreated record.</summary>

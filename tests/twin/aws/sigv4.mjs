@@ -24,8 +24,13 @@ export class SignatureError extends Error {
   }
 
   get jsonCode() {
-    const names = { SignatureDoesNotMatch: 'InvalidSignatureException', InvalidClientTokenId: 'UnrecognizedClientException' };
+    const names = { SignatureDoesNotMatch: 'InvalidSignatureException', InvalidClientTokenId: 'UnrecognizedClientException', RequestTimeTooSkewed: 'InvalidSignatureException' };
     return names[this.code] ?? this.code;
+  }
+
+  /** The code query-protocol services (SNS) answer with; only S3 says RequestTimeTooSkewed. */
+  get queryCode() {
+    return this.code === 'RequestTimeTooSkewed' ? 'SignatureDoesNotMatch' : this.code;
   }
 }
 

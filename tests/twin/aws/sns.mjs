@@ -64,6 +64,71 @@ export function lambdaEvent({ topicArn, subscriptionArn, messageId, subject, mes
   };
 }
 
+function attributeDocument(messageAttributes) {
+  const doc = {};
+  for (const [name, v] of Object.entries(messageAttributes ?? {})) {
+    if (v.DataType?.startsWith('Number')) doc[name] = Number(v.StringValue);
+    else if (v.DataType === 'String.Array') doc[name] = JSON.parse(v.StringValue);
+    else if (v.DataType?.startsWith('String')) doc[name] = v.StringValue;
+    // Binary attributes are not looked at by filter policies.
+  }
+  return doc;
+}
+
+const NUMERIC = { '=': (a, b) => a === b, '<': (a, b) => a < b, '<=': (a, b) => a <= b, '>': (a, b) => a > b, '>=': (a, b) => a >= b };
+
+function matchesCondition(condition, values, present) {
+  if (typeof condition === 'string' || typeof condition === 'number' || condition === null) return values.some((v) => v === condition);
+  const [operator, operand] = Object.entries(condition)[0] ?? [];
+  const strings = values.filter((v) => typeof v === 'string');
+  switch (operator) {
+    case 'exists': return present === operand;
+    case 'prefix': return strings.some((v) => v.startsWith(operand));
+    case 'suffix': return strings.some((v) => v.endsWith(operand));
+    case 'equals-ignore-case': return strings.some((v) => v.toLowerCase() === String(operand).toLowerCase());
+    case 'anything-but': {
+      const excluded = (v) => (Array.isArray(operand) ? operand.includes(v) : typeof operand === 'object' && operand !== null
+        ? matchesCondition(operand, [v], true) : v === operand);
+      return present && values.length > 0 && values.every((v) => !excluded(v));
+    }
+    case 'numeric': return values.some((v) => {
+      if (typeof v !== 'number') return false;
+      for (let i = 0; i < operand.length; i += 2) if (!NUMERIC[operand[i]](v, operand[i + 1])) return false;
+      return true;
+    });
+    default: throw new Error(`filter policy operator the twin does not know: ${JSON.stringify(condition)}`);
+  }
+}
+
+function matchesPolicy(policy, doc) {
+  return Object.entries(policy).every(([key, rule]) => {
+    if (key === '$or') return rule.some((p) => matchesPolicy(p, doc));
+    const value = doc?.[key];
+    if (!Array.isArray(rule)) return value !== null && typeof value === 'object' && !Array.isArray(value) && matchesPolicy(rule, value);
+    const values = value === undefined ? [] : Array.isArray(value) ? value : [value];
+    return rule.some((condition) => matchesCondition(condition, values, value !== undefined));
+  });
+}
+
+/**
+ * Whether a subscription's filter policy lets a message through (SNS subscription filter policies: exact
+ * values, exists, prefix, suffix, equals-ignore-case, anything-but, numeric, $or), on the message
+ * attributes (scope MessageAttributes, the default) or on the JSON body (scope MessageBody).
+ */
+export function matchesFilterPolicy(policy, { message, messageAttributes }, scope = 'MessageAttributes') {
+  if (!policy) return true;
+  if (scope === 'MessageBody') {
+    let body;
+    try {
+      body = JSON.parse(message);
+    } catch {
+      return false;
+    }
+    return matchesPolicy(policy, body);
+  }
+  return matchesPolicy(policy, attributeDocument(messageAttributes));
+}
+
 function validate(topic, message, subject) {
   if (!topic) throw new SnsError('NotFound', 'Topic does not exist', 404);
   if (typeof message !== 'string' || message.length === 0) throw new SnsError('InvalidParameter', 'Invalid parameter: Empty message');
@@ -89,18 +154,26 @@ export async function start(opts) {
     return { arn: topicArn };
   }
 
-  /** subscription: { protocol, endpoint, deliver: async (event, invocation) => ... } -> subscription ARN */
-  function subscribe(topicArn, { protocol, endpoint, deliver }) {
+  /**
+   * subscription: { protocol, endpoint, deliver: async (event, invocation) => ..., filterPolicy?, filterPolicyScope? }
+   * (filterPolicy as the plan's JSON text or an object) -> subscription ARN
+   */
+  function subscribe(topicArn, { protocol, endpoint, deliver, filterPolicy = null, filterPolicyScope = 'MessageAttributes' }) {
     const topic = topics.get(topicArn);
     if (!topic) throw new Error(`no topic ${topicArn}`);
     if (typeof deliver !== 'function') throw new Error(`subscription ${protocol}:${endpoint} needs a deliver callback`);
     const subscriptionArn = `${topicArn}:${randomUUID()}`;
-    topic.subscriptions.push({ subscriptionArn, protocol, endpoint, deliver });
+    const policy = typeof filterPolicy === 'string' ? JSON.parse(filterPolicy) : filterPolicy;
+    topic.subscriptions.push({ subscriptionArn, protocol, endpoint, deliver, filterPolicy: policy, filterPolicyScope: filterPolicyScope ?? 'MessageAttributes' });
     return subscriptionArn;
   }
 
   function fanOut(topic, entry) {
     for (const sub of topic.subscriptions) {
+      if (!matchesFilterPolicy(sub.filterPolicy, entry, sub.filterPolicyScope)) {
+        deliveries.push({ topicArn: topic.arn, subscriptionArn: sub.subscriptionArn, protocol: sub.protocol, endpoint: sub.endpoint, messageId: entry.messageId, status: 'filtered', attempts: 0, error: null });
+        continue;
+      }
       const event = sub.protocol === 'lambda'
         ? lambdaEvent({ ...entry, subscriptionArn: sub.subscriptionArn, region: opts.region })
         : { ...entry, subscriptionArn: sub.subscriptionArn };
@@ -134,7 +207,9 @@ export async function start(opts) {
   }
 
   /** Records Publish (and the topic key's KMS calls), then fans out. -> { MessageId } */
-  async function publishAs(principal, context, topicArn, message, { subject, messageAttributes = {} } = {}) {
+  async function publishAs(principal, context, topicArn, messageOrObject, { subject, messageAttributes = {} } = {}) {
+    // Step Functions' sns:publish sends a JSON object Message as its JSON text.
+    const message = messageOrObject !== null && typeof messageOrObject === 'object' ? JSON.stringify(messageOrObject) : messageOrObject;
     if (!topicArn) throw new SnsError('InvalidParameter', 'Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter');
     const topic = topics.get(topicArn);
     const fullContext = { ...baseContext(opts, principal), ...context };
@@ -165,7 +240,7 @@ export async function start(opts) {
 
   async function handle(req, res) {
     const who = await authenticate(req, opts, 'sns');
-    if (who.error) return error(res, new SnsError(who.error.code, who.error.message, who.error.status));
+    if (who.error) return error(res, new SnsError(who.error.queryCode, who.error.message, who.error.status));
     const contentType = String(req.headers['content-type'] ?? '');
     if (req.method !== 'POST' || !contentType.startsWith('application/x-www-form-urlencoded')) {
       return error(res, new SnsError('InvalidAction', `The twin serves the query protocol only (POST form), not ${req.method} ${contentType}`));
@@ -201,7 +276,7 @@ export async function start(opts) {
       { type: 'service', service }, { 'aws:SourceArn': sourceArn, 'aws:SourceAccount': sourceAccount }, topicArn, message, options),
     /** Messages accepted: { topicArn, messageId, subject, message, messageAttributes, timestamp, principal }. */
     published: (topicArn) => published.filter((p) => topicArn === undefined || p.topicArn === topicArn),
-    /** Delivery attempts to subscriptions: { topicArn, subscriptionArn, protocol, endpoint, messageId, status, attempts, error }. */
+    /** Deliveries: { topicArn, subscriptionArn, protocol, endpoint, messageId, status: pending|delivered|failed|filtered, attempts, error }. */
     deliveries: (topicArn) => deliveries.filter((d) => topicArn === undefined || d.topicArn === topicArn),
     /** Resolves when every delivery started so far has finished (delivered or given up). */
     async idle() {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { start } from './sns.mjs';
+import { matchesFilterPolicy, start } from './sns.mjs';
 import { CallLog } from './calls.mjs';
 import { Credentials } from './credentials.mjs';
 import { signedRequest } from './sigv4.mjs';
@@ -92,4 +92,44 @@ test('errors in the query protocol shape; a failing subscriber is retried then g
   assert.equal(tries, 4);
   assert.deepEqual(sns.deliveries().map((d) => [d.status, d.attempts, d.error]), [['failed', 4, 'throttled']]);
   assert.equal(calls.filter({ action: 'sns:Publish' }).length, 3);
+});
+
+test("the planned NotifyChat filter (severity exists) passes the state machine's alerts and drops attribute-less events", async (t) => {
+  const { sns } = await setup(t);
+  const got = [];
+  sns.subscribe(topicArn, { protocol: 'lambda', endpoint: functionArn, deliver: async (event) => got.push(event),
+    filterPolicy: JSON.stringify({ severity: [{ exists: true }] }), filterPolicyScope: 'MessageAttributes' });
+  const role = { type: 'role', arn: `arn:aws:iam::${account}:role/txetl-dev-state-machine` };
+  await sns.publish(role, {}, topicArn, { source: 'TransactionEtl', status: 'rejected' },
+    { messageAttributes: { severity: { DataType: 'String', StringValue: 'error' } } });
+  await sns.publishAsService({ service: 'events.amazonaws.com', sourceArn: `arn:aws:events:${region}:${account}:rule/txetl-dev-etl-failed` },
+    topicArn, { 'detail-type': 'Step Functions Execution Status Change' });
+  await sns.idle();
+  assert.equal(got.length, 1);
+  assert.equal(got[0].Records[0].Sns.Message, '{"source":"TransactionEtl","status":"rejected"}');
+  assert.deepEqual(sns.deliveries(topicArn).map((d) => d.status), ['delivered', 'filtered']);
+});
+
+test('filter policy operators', () => {
+  const attrs = (o) => ({ message: '{}', messageAttributes: Object.fromEntries(Object.entries(o).map(([k, v]) => [k,
+    typeof v === 'number' ? { DataType: 'Number', StringValue: String(v) } : Array.isArray(v) ? { DataType: 'String.Array', StringValue: JSON.stringify(v) } : { DataType: 'String', StringValue: v }])) });
+  const m = (policy, a) => matchesFilterPolicy(policy, attrs(a));
+  assert.equal(m({ severity: ['error', 'warning'] }, { severity: 'error' }), true);
+  assert.equal(m({ severity: ['error'] }, { severity: 'info' }), false);
+  assert.equal(m({ severity: [{ exists: false }] }, {}), true);
+  assert.equal(m({ severity: [{ exists: true }] }, {}), false);
+  assert.equal(m({ status: [{ prefix: 'load' }] }, { status: 'loaded_with_rejects' }), true);
+  assert.equal(m({ status: [{ suffix: 'rejects' }] }, { status: 'loaded' }), false);
+  assert.equal(m({ status: [{ 'anything-but': ['loaded', 'already_loaded'] }] }, { status: 'rejected' }), true);
+  assert.equal(m({ status: [{ 'anything-but': 'loaded' }] }, {}), false);
+  assert.equal(m({ status: [{ 'equals-ignore-case': 'FAILED' }] }, { status: 'failed' }), true);
+  assert.equal(m({ rows: [{ numeric: ['>', 0, '<=', 10] }] }, { rows: 10 }), true);
+  assert.equal(m({ rows: [{ numeric: ['>', 10] }] }, { rows: 10 }), false);
+  assert.equal(m({ tags: ['b'] }, { tags: ['a', 'b'] }), true);
+  assert.equal(m({ a: ['x'], $or: [{ b: ['y'] }, { c: ['z'] }] }, { a: 'x', c: 'z' }), true);
+  assert.equal(m({ a: ['x'], $or: [{ b: ['y'] }, { c: ['z'] }] }, { a: 'x' }), false);
+  const body = { message: JSON.stringify({ detail: { status: 'FAILED' } }), messageAttributes: {} };
+  assert.equal(matchesFilterPolicy({ detail: { status: ['FAILED', 'TIMED_OUT'] } }, body, 'MessageBody'), true);
+  assert.equal(matchesFilterPolicy({ detail: { status: ['ABORTED'] } }, body, 'MessageBody'), false);
+  assert.equal(matchesFilterPolicy(null, body), true);
 });

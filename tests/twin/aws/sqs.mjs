@@ -137,6 +137,8 @@ export async function start(opts) {
     async send(principal, context, queueArn, body, { delaySeconds, messageAttributes } = {}) {
       const queue = queueOf(queueArn);
       await call(principal, context, queue, 'sqs:SendMessage');
+      if (typeof body !== 'string' || body.length === 0) throw new SqsError('MissingParameter', 'The request must contain the parameter MessageBody.');
+      if (Buffer.byteLength(body) > 262144) throw new SqsError('InvalidParameterValue', 'One or more parameters are invalid. Reason: Message must be shorter than 262144 bytes.');
       const m = enqueue(queue, body, { senderId: senderOf(principal), delaySeconds, messageAttributes });
       wake();
       return { MessageId: m.id, MD5OfMessageBody: m.md5 };
@@ -149,7 +151,11 @@ export async function start(opts) {
       for (;;) {
         const got = takeVisible(queue, maxNumberOfMessages, visibilityTimeout ?? queue.visibilityTimeoutSeconds);
         if (got.length > 0 || Date.now() >= deadline) return got;
-        await Promise.race([sleep(Math.min(50, deadline - Date.now())), new Promise((r) => waiters.add(r))]);
+        let woken;
+        const sent = new Promise((r) => waiters.add(woken = r));
+        // Also wakes every 50 ms: a message in flight may become visible again without a send.
+        await Promise.race([sleep(Math.min(50, deadline - Date.now())), sent]);
+        waiters.delete(woken);
       }
     },
     async delete(principal, context, queueArn, receiptHandle) {
@@ -196,7 +202,14 @@ export async function start(opts) {
     SendMessage: async (p, q, i) => ops.send(p, {}, q, i.MessageBody, { delaySeconds: i.DelaySeconds, messageAttributes: i.MessageAttributes }),
     ReceiveMessage: async (p, q, i) => {
       const got = await ops.receive(p, {}, q, { maxNumberOfMessages: i.MaxNumberOfMessages ?? 1, visibilityTimeout: i.VisibilityTimeout, waitTimeSeconds: i.WaitTimeSeconds ?? 0 });
-      return got.length ? { Messages: got } : {};
+      // Attributes come back only as asked for (either parameter name; 'All' for every one).
+      const asked = [...(i.AttributeNames ?? []), ...(i.MessageSystemAttributeNames ?? [])];
+      const pick = (m) => {
+        const { Attributes, ...rest } = m;
+        const chosen = asked.includes('All') ? Attributes : Object.fromEntries(Object.entries(Attributes).filter(([k]) => asked.includes(k)));
+        return Object.keys(chosen).length ? { ...rest, Attributes: chosen } : rest;
+      };
+      return got.length ? { Messages: got.map(pick) } : {};
     },
     DeleteMessage: async (p, q, i) => ops.delete(p, {}, q, i.ReceiptHandle),
     DeleteMessageBatch: async (p, q, i) => {

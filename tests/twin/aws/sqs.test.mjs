@@ -52,6 +52,13 @@ test('JSON protocol: a role receives, deletes in a batch and reads attributes; c
   assert.equal(Messages[0].Attributes.ApproximateReceiveCount, '1');
   assert.equal(Messages[0].Attributes.SenderId, 's3.amazonaws.com');
 
+  await sqs.send(s3, s3Context, queueArn, 'plain');
+  const plain = JSON.parse((await api(sqs, keys, 'ReceiveMessage', { QueueUrl: url })).body).Messages[0];
+  assert.equal(plain.Attributes, undefined, 'attributes only when asked for');
+  await api(sqs, keys, 'DeleteMessage', { QueueUrl: url, ReceiptHandle: plain.ReceiptHandle });
+  const tooBig = await api(sqs, keys, 'SendMessage', { QueueUrl: url, MessageBody: 'x'.repeat(262145) });
+  assert.equal(JSON.parse(tooBig.body).__type, 'com.amazonaws.sqs#InvalidParameterValue');
+
   const empty = await api(sqs, keys, 'ReceiveMessage', { QueueUrl: url });
   assert.deepEqual(JSON.parse(empty.body), {});
 

@@ -5,33 +5,12 @@
 // visibility timeout and, after maxReceiveCount receives, go to the queue's DLQ (the SQS server's part).
 // With ReportBatchItemFailures only the listed messages are kept, with AWS's rules for a bad response.
 
-import { createHash } from 'node:crypto';
+import { toLambdaRecord } from '../aws/sqs.mjs';
 
-const pollIntervalMs = 50;
 // A mapping without scaling_config may scale to 1000 pollers; the twin caps that, no plan relies on more.
 const unscaledConcurrency = 5;
-
-/** Lambda's SQS event record for one received message. */
-export function sqsRecord(message, queueArn, region) {
-  const now = String(Date.now());
-  return {
-    messageId: message.messageId,
-    receiptHandle: message.receiptHandle,
-    body: message.body,
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: now,
-      SenderId: 'AROAEXAMPLE',
-      ApproximateFirstReceiveTimestamp: now,
-      ...(message.attributes ?? {}),
-    },
-    messageAttributes: message.messageAttributes ?? {},
-    md5OfBody: message.md5OfBody ?? createHash('md5').update(message.body).digest('hex'),
-    eventSource: 'aws:sqs',
-    eventSourceARN: queueArn,
-    awsRegion: region,
-  };
-}
+// Lambda's pollers long-poll; the twin waits at most this long per receive, so stop() is quick.
+const longPollSeconds = 1;
 
 /**
  * Which message ids failed, from the function's response under ReportBatchItemFailures; null means "treat
@@ -60,35 +39,42 @@ export function failedItems(body, messageIds) {
 
 export class EventSourceMapping {
   /**
-   * mapping: a Deployment.eventSourceMappings entry; fn: its function; port: sqsPort(); invoke(payload)
-   * -> { body, errorType } | { throttled: true } (the service's synchronous path, concurrency included).
+   * mapping: a Deployment.eventSourceMappings entry; fn: its function; sqs: the twin's SQS server (its
+   * in-process methods record each call); invoke(payload) -> { body, errorType } | { throttled: true }
+   * (the service's synchronous path, concurrency included).
    */
-  constructor({ mapping, fn, port, region, invoke }) {
+  constructor({ mapping, fn, sqs, region, invoke }) {
     this.mapping = mapping;
     this.fn = fn;
-    this.port = port;
+    this.sqs = sqs;
     this.region = region;
     this.invoke = invoke;
     this.principal = { type: 'role', arn: fn.roleArn };
     this.running = false;
     this.workers = [];
-    /** Counters a scenario can assert on. */
-    this.stats = { batches: 0, messages: 0, deleted: 0, failedBatches: 0, throttledBatches: 0, keptItems: 0 };
+    /** Counters a scenario can assert on; errors: SQS refusals (e.g. AccessDenied) the pollers met. */
+    this.stats = { batches: 0, messages: 0, deleted: 0, failedBatches: 0, throttledBatches: 0, keptItems: 0, errors: [] };
   }
 
   async start() {
     this.running = true;
     // Lambda reads the queue's attributes when the mapping is created and while it scales pollers.
-    await this.port.attributes(this.principal, this.mapping.queueArn);
+    await this.sqs.getAttributes(this.principal, {}, this.mapping.queueArn);
     const count = this.mapping.maximumConcurrency ?? unscaledConcurrency;
     for (let i = 0; i < count; i++) this.workers.push(this.#poll());
   }
 
   async #poll() {
     while (this.running) {
-      const batch = await this.#gather();
-      if (batch.length === 0) continue;
-      await this.#deliver(batch);
+      try {
+        const batch = await this.#gather();
+        if (batch.length > 0) await this.#deliver(batch);
+      } catch (error) {
+        // Lambda keeps polling through errors (and shows them as the mapping's state); so does the twin.
+        if (!this.running) return;
+        this.stats.errors.push(String(error?.message ?? error));
+        await sleep(200);
+      }
     }
   }
 
@@ -98,11 +84,12 @@ export class EventSourceMapping {
     const batch = [];
     let windowEnd = 0;
     while (this.running && batch.length < batchSize) {
-      const received = await this.port.receive(this.principal, queueArn, Math.min(10, batchSize - batch.length));
+      const waitMs = batch.length === 0 ? longPollSeconds * 1000 : windowEnd - Date.now();
+      const received = await this.sqs.receive(this.principal, {}, queueArn,
+        { maxNumberOfMessages: Math.min(10, batchSize - batch.length), waitTimeSeconds: Math.max(0, waitMs) / 1000 });
       batch.push(...received);
       if (batch.length > 0 && windowEnd === 0) windowEnd = Date.now() + windowMs;
-      if (batch.length >= batchSize || (batch.length > 0 && Date.now() >= windowEnd)) break;
-      await sleep(pollIntervalMs);
+      if (batch.length > 0 && Date.now() >= windowEnd) break;
     }
     return batch;
   }
@@ -111,7 +98,7 @@ export class EventSourceMapping {
     const { queueArn, reportBatchItemFailures } = this.mapping;
     this.stats.batches += 1;
     this.stats.messages += batch.length;
-    const event = { Records: batch.map((m) => sqsRecord(m, queueArn, this.region)) };
+    const event = { Records: batch.map((m) => toLambdaRecord(m, queueArn, this.region)) };
     const result = await this.invoke(Buffer.from(JSON.stringify(event)));
     if (result.throttled) {
       this.stats.throttledBatches += 1;
@@ -123,7 +110,7 @@ export class EventSourceMapping {
     }
     let keep = [];
     if (reportBatchItemFailures) {
-      keep = failedItems(result.body, batch.map((m) => m.messageId));
+      keep = failedItems(result.body, batch.map((m) => m.MessageId));
       if (keep === null) {
         this.stats.failedBatches += 1;
         return;
@@ -131,8 +118,8 @@ export class EventSourceMapping {
     }
     this.stats.keptItems += keep.length;
     for (const message of batch) {
-      if (keep.includes(message.messageId)) continue;
-      await this.port.delete(this.principal, queueArn, message.receiptHandle);
+      if (keep.includes(message.MessageId)) continue;
+      await this.sqs.delete(this.principal, {}, queueArn, message.ReceiptHandle);
       this.stats.deleted += 1;
     }
   }

@@ -1,11 +1,9 @@
 // Test fixtures for the Lambda twin: a tiny bootstrap speaking the Runtime API (what the real Native AOT
-// bootstrap does, minus the handlers), a planned function entry, and a small in-process queue with
-// visibility timeouts standing in for the SQS server where a unit test needs only its in-process methods.
+// bootstrap does, minus the handlers) and a planned function entry as plan.mjs gives it.
 
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHash, randomUUID } from 'node:crypto';
 
 // The event says what to do: { sleepMs, fail, crash, exitCode, response, env: [names to echo] }; an SQS
 // event's records whose body contains "fail" come back as batchItemFailures.
@@ -80,48 +78,4 @@ export function plannedFunction(key, overrides = {}) {
     asyncConfig: null,
     ...overrides,
   };
-}
-
-/** Queues with SQS's visibility timeout and receive counts, behind the SQS server's in-process methods. */
-export class FakeSqs {
-  constructor(visibilityTimeoutMs = 300) {
-    this.visibilityTimeoutMs = visibilityTimeoutMs;
-    this.queues = new Map();
-  }
-
-  queue(arn) {
-    if (!this.queues.has(arn)) this.queues.set(arn, []);
-    return this.queues.get(arn);
-  }
-
-  async sendMessage({ queueArn, body }) {
-    const message = { messageId: randomUUID(), body, visibleAt: 0, receives: 0, sent: Date.now() };
-    this.queue(queueArn).push(message);
-    return { messageId: message.messageId };
-  }
-
-  async receiveMessages({ queueArn, maxNumberOfMessages }) {
-    const now = Date.now();
-    const visible = this.queue(queueArn).filter((m) => m.visibleAt <= now).slice(0, maxNumberOfMessages);
-    return visible.map((m) => {
-      m.visibleAt = now + this.visibilityTimeoutMs;
-      m.receives += 1;
-      m.receiptHandle = randomUUID();
-      return {
-        messageId: m.messageId, receiptHandle: m.receiptHandle, body: m.body,
-        md5OfBody: createHash('md5').update(m.body).digest('hex'),
-        attributes: { ApproximateReceiveCount: String(m.receives), SentTimestamp: String(m.sent) },
-      };
-    });
-  }
-
-  async deleteMessage({ queueArn, receiptHandle }) {
-    const queue = this.queue(queueArn);
-    const index = queue.findIndex((m) => m.receiptHandle === receiptHandle);
-    if (index >= 0) queue.splice(index, 1);
-  }
-
-  async getQueueAttributes({ queueArn }) {
-    return { QueueArn: queueArn, ApproximateNumberOfMessages: String(this.queue(queueArn).length) };
-  }
 }

@@ -2,8 +2,7 @@
 // and operators call it: SigV4-verified, recorded as lambda:InvokeFunction with the caller's role, answered
 // with Lambda's status codes, headers and error bodies.
 
-import { createServer } from 'node:http';
-import { readBody, verifyIncoming } from '../aws/sigv4.mjs';
+import { authenticate, listen } from '../aws/common.mjs';
 
 const routePattern = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
 
@@ -35,58 +34,37 @@ export function parseFunctionName(text) {
 }
 
 /**
- * Starts the listener. service:
+ * Starts the listener. opts: the server options ({ credentials, region, now? }); service:
  *   lookup(name) -> Deployment.functions entry | undefined
  *   invoke(principal, functionArn, payload, { type }) -> { statusCode, headers, body }
  */
-export async function startInvokeApi({ credentials, region, service }) {
-  const server = createServer(async (req, res) => {
+export async function startInvokeApi(opts, service) {
+  const { region } = opts;
+  async function handle(req, res) {
     const send = ({ statusCode, headers, body }) => {
       res.writeHead(statusCode, headers);
       res.end(body);
     };
-    try {
-      const path = new URL(req.url, 'http://x').pathname;
-      const match = routePattern.exec(path);
-      const body = await readBody(req);
-      if (req.method !== 'POST' || !match) return send(errorResponse(404, 'UnknownOperationException', `Unknown operation ${req.method} ${path}`));
-      let caller;
-      try {
-        caller = verifyIncoming(req, body, credentials, { service: 'lambda', region });
-      } catch (error) {
-        if (error.name !== 'SignatureError') throw error;
-        return send(errorResponse(error.status ?? 403, error.jsonCode ?? error.code, error.message));
-      }
-      const parsed = parseFunctionName(decodeURIComponent(match[1]));
-      const fn = parsed && service.lookup(parsed.name);
-      const qualifier = parsed?.qualifier ?? new URL(req.url, 'http://x').searchParams.get('Qualifier');
-      if (!fn || (qualifier && qualifier !== '$LATEST')) {
-        const arn = `arn:aws:lambda:${region}:${caller.roleArn.split(':')[4]}:function:${parsed?.name ?? match[1]}`;
-        return send(errorResponse(404, 'ResourceNotFoundException', `Function not found: ${arn}${qualifier ? `:${qualifier}` : ''}`));
-      }
-      const type = req.headers['x-amz-invocation-type'] ?? 'RequestResponse';
-      if (!['RequestResponse', 'Event', 'DryRun'].includes(type)) {
-        return send(errorResponse(400, 'InvalidParameterValueException', `Unsupported invocation type ${type}`));
-      }
-      const principal = { type: 'role', arn: caller.roleArn };
-      return send(await service.invoke(principal, fn.arn, body, { type }));
-    } catch (error) {
-      send(errorResponse(500, 'ServiceException', String(error?.message ?? error)));
+    const path = new URL(req.url, 'http://x').pathname;
+    const match = routePattern.exec(path);
+    const who = await authenticate(req, opts, 'lambda');
+    if (req.method !== 'POST' || !match) return send(errorResponse(404, 'UnknownOperationException', `Unknown operation ${req.method} ${path}`));
+    if (who.error) return send(errorResponse(who.error.status ?? 403, who.error.jsonCode, who.error.message));
+    const parsed = parseFunctionName(decodeURIComponent(match[1]));
+    const fn = parsed && service.lookup(parsed.name);
+    const qualifier = parsed?.qualifier ?? new URL(req.url, 'http://x').searchParams.get('Qualifier');
+    if (!fn || (qualifier && qualifier !== '$LATEST')) {
+      const arn = `arn:aws:lambda:${region}:${who.roleArn.split(':')[4]}:function:${parsed?.name ?? match[1]}`;
+      return send(errorResponse(404, 'ResourceNotFoundException', `Function not found: ${arn}${qualifier ? `:${qualifier}` : ''}`));
     }
-  });
+    const type = req.headers['x-amz-invocation-type'] ?? 'RequestResponse';
+    if (!['RequestResponse', 'Event', 'DryRun'].includes(type)) {
+      return send(errorResponse(400, 'InvalidParameterValueException', `Unsupported invocation type ${type}`));
+    }
+    return send(await service.invoke(who.principal, fn.arn, who.body, { type }));
+  }
+  const http = await listen(handle);
   // A synchronous invoke lasts as long as the function runs (up to 15 minutes): no server-side cut-off.
-  server.requestTimeout = 0;
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const port = server.address().port;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    stop() {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
+  http.server.requestTimeout = 0;
+  return { url: http.url, port: http.port, stop: http.stop };
 }

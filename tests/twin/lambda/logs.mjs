@@ -21,10 +21,11 @@ export function logStreamArn(logGroupArn, stream) {
 }
 
 export class FunctionLogs {
-  /** fn: a Deployment.functions entry; dir: where `<key>.log` is written; calls: the CallLog. */
-  constructor({ fn, dir, calls }) {
+  /** fn: a Deployment.functions entry; dir: where `<key>.log` is written; calls: the CallLog; context: condition keys. */
+  constructor({ fn, dir, calls, context = {} }) {
     this.fn = fn;
     this.calls = calls;
+    this.context = context;
     mkdirSync(dir, { recursive: true });
     this.file = join(dir, `${fn.key}.log`);
   }
@@ -34,7 +35,7 @@ export class FunctionLogs {
     const name = logStreamName();
     const resource = logStreamArn(this.fn.logGroup.arn, name);
     const principal = { type: 'role', arn: this.fn.roleArn };
-    this.calls.record({ service: 'logs', action: 'logs:CreateLogStream', resource, principal, context: {} });
+    this.calls.record({ service: 'logs', action: 'logs:CreateLogStream', resource, principal, context: this.context });
     const pending = [];
     let timer = null;
     const flush = () => {
@@ -43,7 +44,7 @@ export class FunctionLogs {
       if (pending.length === 0) return;
       const lines = pending.splice(0);
       appendFileSync(this.file, lines.map((line) => `${name} ${line}\n`).join(''));
-      this.calls.record({ service: 'logs', action: 'logs:PutLogEvents', resource, principal, context: {} });
+      this.calls.record({ service: 'logs', action: 'logs:PutLogEvents', resource, principal, context: this.context });
     };
     return {
       name,

@@ -15,8 +15,8 @@ import { EnvironmentPool } from './environments.mjs';
 import { FunctionLogs } from './logs.mjs';
 import { AsyncInvoker } from './async.mjs';
 import { EventSourceMapping } from './esm.mjs';
-import { sqsPort } from './sqs-port.mjs';
-import { startInvokeApi, throttledResponse } from './invoke-api.mjs';
+import { errorResponse, startInvokeApi, throttledResponse } from './invoke-api.mjs';
+import { baseContext, recordAndAuthorize } from '../aws/common.mjs';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 /** Account concurrency the twin gives an unreserved function (Lambda's real pool is the account's quota). */
@@ -97,7 +97,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * event source mappings), environment(fnKey) -> endpoint overrides, taskRoot(fnKey) -> dir (default:
  * the unzipped zip), cap (concurrency of unreserved functions, default 10), minDurationMs(fnKey),
  * retryDelaysMs (async retries), logDir, functions (keys to serve; default all), eventSourceMappings
- * (default true) }.
+ * (default true), authorize (optional inline IAM decision, as the other servers take) }.
  * -> { url, port, stop(), invoke(principal, functionArn, payload, { type, context }), lookup(name),
  *      logFile(key), stats(key), idle(), mappings }
  */
@@ -106,7 +106,6 @@ export async function start(opts) {
   const minDurationMs = opts.minDurationMs ?? (() => 0);
   const keys = opts.functions ?? Object.keys(deployment.functions);
   const logDir = opts.logDir ?? mkdtempSync(join(tmpdir(), 'twin-logs-'));
-  const port = sqs ? sqsPort(sqs, calls) : null;
   const unzipped = [];
   const byKey = new Map();
   const byArn = new Map();
@@ -120,7 +119,7 @@ export async function start(opts) {
         taskRoot = unzipTaskRoot(zipOf(fn));
         unzipped.push(taskRoot);
       }
-      const logs = new FunctionLogs({ fn, dir: logDir, calls });
+      const logs = new FunctionLogs({ fn, dir: logDir, calls, context: baseContext(opts, { type: 'role', arn: fn.roleArn }) });
       const overrides = opts.environment?.(key) ?? {};
       const pool = await EnvironmentPool.start({ fn, taskRoot, logs, environment: () => environmentOf(fn, { region, credentials, taskRoot, overrides }) });
       const state = { fn, pool, logs, slots: new Slots(fn.reserved ?? opts.cap ?? defaultCap), throttles: 0 };
@@ -133,8 +132,9 @@ export async function start(opts) {
           return runHeld(state, payload, requestId);
         },
         sendToQueue: async (queueArn, body) => {
-          if (!port) throw new Error(`${fn.name}: on-failure destination ${queueArn} needs the SQS server (opts.sqs)`);
-          await port.send({ type: 'role', arn: fn.roleArn }, queueArn, body);
+          if (!sqs) throw new Error(`${fn.name}: on-failure destination ${queueArn} needs the SQS server (opts.sqs)`);
+          // Lambda sends the record with the function's execution role, which therefore needs sqs:SendMessage.
+          await sqs.send({ type: 'role', arn: fn.roleArn }, {}, queueArn, body);
         },
       });
       byKey.set(key, state);
@@ -179,7 +179,10 @@ export async function start(opts) {
   async function invoke(principal, functionArn, payload, { type = 'RequestResponse', context = {} } = {}) {
     const state = byArn.get(functionArn);
     if (!state) throw new Error(`no function ${functionArn} in the twin`);
-    calls.record({ service: 'lambda', action: 'lambda:InvokeFunction', resource: functionArn, principal, context: { 'aws:SecureTransport': 'true', ...context } });
+    const denied = await recordAndAuthorize(opts, {
+      service: 'lambda', action: 'lambda:InvokeFunction', resource: functionArn, principal, context: { ...baseContext(opts, principal), ...context },
+    });
+    if (denied) return errorResponse(403, 'AccessDeniedException', denied);
     const body = Buffer.from(payload ?? '');
     if (type === 'DryRun') return { statusCode: 204, headers: {}, body: Buffer.alloc(0) };
     if (type === 'Event') {
@@ -198,14 +201,14 @@ export async function start(opts) {
     for (const mapping of deployment.eventSourceMappings ?? []) {
       const state = byKey.get(mapping.functionKey);
       if (!state) continue;
-      if (!port) throw new Error(`event source mapping of ${mapping.functionKey} needs the SQS server (opts.sqs)`);
-      const esm = new EventSourceMapping({ mapping, fn: state.fn, port, region, invoke: (payload) => invokeSync(state, payload) });
+      if (!sqs) throw new Error(`event source mapping of ${mapping.functionKey} needs the SQS server (opts.sqs)`);
+      const esm = new EventSourceMapping({ mapping, fn: state.fn, sqs, region, invoke: (payload) => invokeSync(state, payload) });
       await esm.start();
       mappings.push(esm);
     }
   }
 
-  const api = await startInvokeApi({ credentials, region, service: { lookup, invoke } });
+  const api = await startInvokeApi(opts, { lookup, invoke });
   return {
     url: api.url,
     port: api.port,

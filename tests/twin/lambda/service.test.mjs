@@ -7,7 +7,8 @@ import { CallLog } from '../aws/calls.mjs';
 import { Credentials } from '../aws/credentials.mjs';
 import { sign } from '../aws/sigv4.mjs';
 import { start } from './service.mjs';
-import { FakeSqs, account, fakeTaskRoot, plannedFunction, region } from './fixtures.mjs';
+import { start as startSqs } from '../aws/sqs.mjs';
+import { account, fakeTaskRoot, plannedFunction, region } from './fixtures.mjs';
 
 const callerRole = `arn:aws:iam::${account}:role/txetl-dev-state-machine`;
 const failuresQueue = `arn:aws:sqs:${region}:${account}:txetl-dev-notify-chat-failures`;
@@ -43,7 +44,7 @@ describe('Lambda twin (fake bootstrap)', () => {
   before(async () => {
     calls = new CallLog();
     credentials = new Credentials();
-    sqs = new FakeSqs();
+    sqs = await startSqs({ calls, credentials, region, account, queues: [{ arn: failuresQueue }] });
     twin = await start({
       calls, credentials, region, account, deployment, sqs, cap: 3,
       taskRoot: () => taskRoot,
@@ -55,6 +56,7 @@ describe('Lambda twin (fake bootstrap)', () => {
 
   after(async () => {
     await twin.stop();
+    await sqs.stop();
     rmSync(taskRoot, { recursive: true, force: true });
     rmSync(twin.logDir, { recursive: true, force: true });
   });
@@ -171,7 +173,7 @@ describe('Lambda twin (fake bootstrap)', () => {
     const outcome = twin.stats('notify-chat').async.at(-1);
     assert.equal(outcome.attempts, 3);
     assert.equal(outcome.ok, false);
-    const [message] = sqs.queue(failuresQueue);
+    const [message] = sqs.messages(failuresQueue);
     const record = JSON.parse(message.body);
     assert.equal(record.requestContext.condition, 'RetriesExhausted');
     assert.equal(record.requestContext.approximateInvokeCount, 3);

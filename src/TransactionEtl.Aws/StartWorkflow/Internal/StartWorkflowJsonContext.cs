@@ -7,4 +7,6 @@ namespace TransactionEtl.Aws.StartWorkflow.Internal;
 [JsonSerializable(typeof(S3EventNotification))]
 [JsonSerializable(typeof(WorkflowInput))]
 [JsonSerializable(typeof(StartWorkflowResult))]
+[JsonSerializable(typeof(SqsEvent))]
+[JsonSerializable(typeof(SqsBatchResponse))]
 internal sealed partial class StartWorkflowJsonContext : JsonSerializerContext;

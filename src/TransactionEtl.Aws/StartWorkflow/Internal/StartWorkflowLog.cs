@@ -20,4 +20,10 @@ internal static partial class StartWorkflowLog
 
     [LoggerMessage(EventId = EventIds.EventWithoutRecords, Level = LogLevel.Warning, Message = "The event has no records")]
     public static partial void NoRecords(ILogger logger);
+
+    [LoggerMessage(EventId = EventIds.QueueMessageFailed, Message = "SQS message {MessageId} failed and goes back to the queue ({Kind}): {Reason}")]
+    public static partial void QueueMessageFailed(ILogger logger, LogLevel level, string messageId, string kind, string reason);
+
+    [LoggerMessage(EventId = EventIds.QueueBatchHandled, Level = LogLevel.Information, Message = "Handled {Messages} SQS messages, {Failed} failed")]
+    public static partial void QueueBatchHandled(ILogger logger, int messages, int failed);
 }
