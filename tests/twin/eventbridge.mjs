@@ -100,10 +100,19 @@ export function eventBus({ deployment, sns, account }) {
       }
     }
   }
+  const pending = new Set();
   return {
     publish,
     delivered,
     /** Step Functions' onStatusChange hook: every status change becomes an event on the bus. */
-    onExecution: (execution, { region }) => publish(executionStatusEvent(execution, { region, account })),
+    onExecution(execution, { region }) {
+      const promise = publish(executionStatusEvent(execution, { region, account })).finally(() => pending.delete(promise));
+      pending.add(promise);
+      return promise;
+    },
+    /** Resolves when every event put on the bus so far has been delivered to its targets. */
+    async idle() {
+      while (pending.size > 0) await Promise.allSettled([...pending]);
+    },
   };
 }

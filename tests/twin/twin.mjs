@@ -148,7 +148,10 @@ export async function startTwin(opts) {
       async settle({ timeoutMs = 120_000 } = {}) {
         const deadline = Date.now() + timeoutMs;
         for (;;) {
-          await Promise.all([sfn.idle(), sns.idle(), lambda.idle()]);
+          await sfn.idle();
+          await bus.idle();
+          await sns.idle();
+          await lambda.idle();
           const queued = d.eventSourceMappings.reduce((n, m) => n + sqs.depth(m.queueArn), 0);
           const running = [...sfn.executions.values()].some((e) => e.status === 'RUNNING');
           if (!queued && !running) {
