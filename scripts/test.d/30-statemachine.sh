@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Step Functions definition: rendered like templatefile(), validated by asl-validator and executed by
 # aws-local-stepfunctions (tests/statemachine/*.test.mjs, node's built-in test runner). The five scenarios
-# run the real RunEtl (`txetl lambda invoke run-etl`) against PostgreSQL, s3rver and a loopback SSM
+# run the real RunEtl (`txetl lambda invoke run-etl`) against PostgreSQL, s3rver and a loopback Secrets Manager
 # endpoint that the tests start themselves; the CLI is built here for them.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."

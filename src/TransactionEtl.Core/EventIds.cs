@@ -23,7 +23,7 @@ public static class EventIds
 {
     // 1000-1099: secrets (Aws/Secrets).
 
-    /// <summary>A secret was read through SSM.</summary>
+    /// <summary>A secret was read from Secrets Manager.</summary>
     public const int SecretRead = 1000;
 
     /// <summary>A cached secret was dropped; it is read again on next use.</summary>

@@ -5,7 +5,7 @@ namespace TransactionEtl.Testing;
 
 /// <summary>
 /// Knows the secret values a test uses (database passwords, webhook URLs, AWS secret keys, secret texts served by
-/// the loopback SSM endpoint) and checks captured output — stdout, stderr, log lines, summaries, error documents —
+/// the loopback Secrets Manager endpoint) and checks captured output — stdout, stderr, log lines, summaries, error documents —
 /// for them. A value is also found in the forms it takes on its way out: percent-encoded (URLs) and JSON-escaped
 /// (log lines, summaries), so a leak cannot hide behind an encoding.
 /// </summary>

@@ -3,9 +3,8 @@
 // (the same handler the Lambda bootstrap serves) with the state's Payload on stdin, against
 //   - a throwaway PostgreSQL cluster started by `txetl db migrate` in a temporary TXETL_HOME,
 //   - s3rver on loopback holding the files,
-//   - a loopback endpoint serving the database secret, both as Secrets Manager GetSecretValue and as the
-//     older SSM GetParameter reference path (RunEtl reads its settings only from the secret, as in
-//     production; only the endpoints and TLS mode differ).
+//   - a loopback Secrets Manager endpoint serving the database secret (RunEtl reads its settings only from the
+//     secret, as in production; only the endpoints and TLS mode differ).
 // Its stdout is the Lambda response; an error exits 1 with Lambda's {"errorType","errorMessage"}, which
 // becomes a LambdaFunctionError exactly as Step Functions would surface it.
 
@@ -40,7 +39,7 @@ function listen(server) {
   });
 }
 
-/** Starts PostgreSQL, s3rver and the SSM endpoint; returns the environment with an invoke() and stop(). */
+/** Starts PostgreSQL, s3rver and the Secrets Manager endpoint; returns the environment with an invoke() and stop(). */
 export async function startEnvironment() {
   const home = mkdtempSync(join(tmpdir(), 'txetl-sfn-'));
   // mkdtemp makes it 0700; as root the cluster runs as OS user postgres, which must be able to enter it.
@@ -61,7 +60,7 @@ export async function startEnvironment() {
 
   // secret id -> secret text; tests add ids (e.g. one pointing at a closed port).
   const secrets = new Map([['sfn/txetl/loader', JSON.stringify(database)]]);
-  const ssm = createServer((req, res) => {
+  const secretsManager = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk) => { body += chunk; });
     req.on('end', () => {
@@ -69,26 +68,18 @@ export async function startEnvironment() {
         res.writeHead(status, { 'Content-Type': 'application/x-amz-json-1.1' });
         res.end(JSON.stringify(doc));
       };
-      const target = req.headers['x-amz-target'];
-      if (target === 'secretsmanager.GetSecretValue') {
-        const { SecretId } = JSON.parse(body);
-        if (!secrets.has(SecretId)) return reply(400, { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." });
-        return reply(200, { ARN: SecretId, Name: SecretId, SecretString: secrets.get(SecretId), VersionId: 'v1', VersionStages: ['AWSCURRENT'] });
-      }
-      if (target !== 'AmazonSSM.GetParameter') return reply(400, { __type: 'UnknownOperationException' });
-      const { Name, WithDecryption } = JSON.parse(body);
-      const id = Name.replace(/^\/aws\/reference\/secretsmanager\//, '');
-      if (!WithDecryption || !secrets.has(id)) return reply(400, { __type: 'ParameterNotFound', message: Name });
-      return reply(200, { Parameter: { Name, Type: 'SecureString', Value: secrets.get(id), Version: 1, DataType: 'text' } });
+      if (req.headers['x-amz-target'] !== 'secretsmanager.GetSecretValue') return reply(400, { __type: 'UnknownOperationException' });
+      const { SecretId } = JSON.parse(body);
+      if (!secrets.has(SecretId)) return reply(400, { __type: 'ResourceNotFoundException', Message: "Secrets Manager can't find the specified secret." });
+      return reply(200, { ARN: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${SecretId}-AbCdEf`, Name: SecretId, SecretString: secrets.get(SecretId) });
     });
   });
-  const ssmPort = await listen(ssm);
+  const secretsManagerPort = await listen(secretsManager);
 
   const baseEnv = {
     TXETL_DB_SSL_MODE: 'Disable', // the throwaway cluster has no TLS; production defaults to VerifyFull
     AWS_ENDPOINT_URL_S3: s3url,
-    AWS_ENDPOINT_URL_SSM: `http://127.0.0.1:${ssmPort}`,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${ssmPort}`,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${secretsManagerPort}`,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'S3RVER',
     AWS_SECRET_ACCESS_KEY: 'S3RVER',
@@ -147,7 +138,7 @@ export async function startEnvironment() {
       return override;
     },
     async stop() {
-      ssm.close();
+      secretsManager.close();
       await s3.close();
       try { run(['db', 'stop'], env); } finally { rmSync(home, { recursive: true, force: true }); }
     },

@@ -9,10 +9,10 @@ namespace TransactionEtl.Aws.Configuration;
 /// </summary>
 internal sealed class AwsServiceEndpoints
 {
-    private AwsServiceEndpoints(Uri? s3, Uri? ssm, Uri? stepFunctions, string? region)
+    private AwsServiceEndpoints(Uri? s3, Uri? secretsManager, Uri? stepFunctions, string? region)
     {
         S3 = s3;
-        Ssm = ssm;
+        SecretsManager = secretsManager;
         StepFunctions = stepFunctions;
         Region = region;
     }
@@ -23,8 +23,8 @@ internal sealed class AwsServiceEndpoints
     /// <summary>S3 endpoint override, or null for AWS.</summary>
     public Uri? S3 { get; }
 
-    /// <summary>SSM endpoint override, or null for AWS.</summary>
-    public Uri? Ssm { get; }
+    /// <summary>Secrets Manager endpoint override, or null for AWS.</summary>
+    public Uri? SecretsManager { get; }
 
     /// <summary>Step Functions endpoint override, or null for AWS.</summary>
     public Uri? StepFunctions { get; }
@@ -50,10 +50,10 @@ internal sealed class AwsServiceEndpoints
     {
         var shared = reader.AbsoluteUri(EnvironmentVariables.EndpointUrl);
         var s3 = reader.AbsoluteUri(EnvironmentVariables.EndpointUrlS3) ?? shared;
-        var ssm = reader.AbsoluteUri(EnvironmentVariables.EndpointUrlSsm) ?? shared;
+        var secretsManager = reader.AbsoluteUri(EnvironmentVariables.EndpointUrlSecretsManager) ?? shared;
         var sfn = reader.AbsoluteUri(EnvironmentVariables.EndpointUrlSfn) ?? shared;
         var region = reader.Optional(EnvironmentVariables.Region) ?? reader.Optional(EnvironmentVariables.DefaultRegion);
-        return new AwsServiceEndpoints(s3, ssm, sfn, region);
+        return new AwsServiceEndpoints(s3, secretsManager, sfn, region);
     }
 
     /// <summary>

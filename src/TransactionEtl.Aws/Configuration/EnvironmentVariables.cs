@@ -35,8 +35,8 @@ public static class EnvironmentVariables
     /// <summary>Endpoint for S3 (the object source and the report writer).</summary>
     public const string EndpointUrlS3 = "AWS_ENDPOINT_URL_S3";
 
-    /// <summary>Endpoint for SSM (secrets are read through SSM's Secrets Manager references).</summary>
-    public const string EndpointUrlSsm = "AWS_ENDPOINT_URL_SSM";
+    /// <summary>Endpoint for Secrets Manager (GetSecretValue; the SDKs' name for the service id "Secrets Manager").</summary>
+    public const string EndpointUrlSecretsManager = "AWS_ENDPOINT_URL_SECRETS_MANAGER";
 
     /// <summary>Endpoint for Step Functions (StartExecution).</summary>
     public const string EndpointUrlSfn = "AWS_ENDPOINT_URL_SFN";

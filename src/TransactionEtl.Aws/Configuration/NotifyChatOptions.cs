@@ -30,7 +30,7 @@ internal sealed class NotifyChatOptions
     /// <summary>Longest wait honoured from a Retry-After header; longer ones fail at once.</summary>
     public TimeSpan MaxRetryDelay { get; }
 
-    /// <summary>The SSM endpoint and the region (SDK conventions); the real AWS endpoints unless set.</summary>
+    /// <summary>The Secrets Manager endpoint and the region (SDK conventions); the real AWS endpoints unless set.</summary>
     public AwsServiceEndpoints Endpoints { get; init; } = AwsServiceEndpoints.Aws;
 
     /// <summary>Reads and validates the notify-chat settings.</summary>

@@ -38,7 +38,7 @@ internal sealed class RunEtlOptions
     /// <summary>How long before the Lambda deadline the load stops, rolls back and records <c>failed</c>.</summary>
     public TimeSpan TimeoutMargin { get; }
 
-    /// <summary>The S3 and SSM endpoints and the region (SDK conventions).</summary>
+    /// <summary>The S3 and Secrets Manager endpoints and the region (SDK conventions).</summary>
     public AwsServiceEndpoints Endpoints { get; }
 
     /// <summary>The deployed function's name, the metric dimension; <c>run-etl</c> outside Lambda.</summary>

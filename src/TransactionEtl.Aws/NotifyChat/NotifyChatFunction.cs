@@ -19,7 +19,7 @@ internal static class NotifyChatFunction
     });
 
     /// <summary>
-    /// Reads <c>TXETL_CHAT_SECRET_ID</c> and the retry settings, and the SSM endpoint (SDK conventions).
+    /// Reads <c>TXETL_CHAT_SECRET_ID</c> and the retry settings, and the Secrets Manager endpoint (SDK conventions).
     /// The secret itself is read on the first event, so a rotation between deployments is picked up.
     /// </summary>
     public static ValueTask<LambdaHandler> CreateAsync(LambdaFunctionServices services, CancellationToken cancellationToken)
@@ -27,7 +27,7 @@ internal static class NotifyChatFunction
         ArgumentNullException.ThrowIfNull(services);
         var options = NotifyChatOptions.FromEnvironment(services.GetEnvironmentVariable);
         var logger = services.LoggerFactory.CreateLogger("TransactionEtl.NotifyChat");
-        var reader = new SecretReader(SsmClientFactory.Create(options.Endpoints), SecretRedactor.Process, logger);
+        var reader = SecretReader.Create(options.Endpoints, null, services.TimeProvider, logger);
         var webhooks = new CachedSecret<ChatWebhookSecret>(reader, options.ChatSecretId, ChatWebhookSecret.Parse, logger);
         var client = new ChatWebhookClient(Http.Value, options, logger, services.TimeProvider);
         var handler = new NotifyChatHandler(webhooks, client, logger);

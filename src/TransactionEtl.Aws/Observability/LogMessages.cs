@@ -13,8 +13,8 @@ namespace TransactionEtl.Aws.Observability;
 internal static partial class LogMessages
 {
     [LoggerMessage(EventId = EventIds.SecretRead, EventName = "SecretRead", Level = LogLevel.Information,
-        Message = "Read secret {SecretId} through SSM parameter {ParameterName}")]
-    public static partial void SecretRead(this ILogger logger, string secretId, string parameterName);
+        Message = "Read secret {SecretId} from Secrets Manager")]
+    public static partial void SecretRead(this ILogger logger, string secretId);
 
     [LoggerMessage(EventId = EventIds.SecretInvalidated, EventName = "SecretInvalidated", Level = LogLevel.Warning,
         Message = "Dropped the cached secret {SecretId} ({Reason}); it is read again on next use")]

@@ -12,7 +12,7 @@ namespace TransactionEtl.Aws.RunEtl;
 internal static class RunEtlFunction
 {
     /// <summary>
-    /// Reads <c>TXETL_DB_SECRET_ID</c>, TLS and timeout settings and the S3/SSM endpoints (SDK conventions).
+    /// Reads <c>TXETL_DB_SECRET_ID</c>, TLS and timeout settings and the S3/Secrets Manager endpoints (SDK conventions).
     /// Secrets are read on the first event and cached for the container; a 28P01 re-reads them once.
     /// </summary>
     public static ValueTask<LambdaHandler> CreateAsync(LambdaFunctionServices services, CancellationToken cancellationToken) =>
@@ -24,7 +24,7 @@ internal static class RunEtlFunction
         ArgumentNullException.ThrowIfNull(services);
         var options = RunEtlOptions.FromEnvironment(services.GetEnvironmentVariable);
         var logger = services.LoggerFactory.CreateLogger("TransactionEtl.RunEtl");
-        var secrets = new SecretReader(SsmClientFactory.Create(options.Endpoints, credentials), SecretRedactor.Process, logger);
+        var secrets = SecretReader.Create(options.Endpoints, credentials, services.TimeProvider, logger);
         var s3 = S3ClientFactory.Create(options.Endpoints, credentials);
         var metrics = new EmbeddedMetricsWriter(services.MetricsOutput, options.FunctionName, services.TimeProvider);
         return new RunEtlHandler(options, secrets, new S3ObjectSource(s3, logger), new S3ReportWriter(s3, logger), metrics, services.TimeProvider, logger);

@@ -3,7 +3,7 @@ using TransactionEtl.Core;
 namespace TransactionEtl.Aws.Secrets;
 
 /// <summary>
-/// A secret could not be read or has the wrong shape. Transient when SSM throttled, failed on its side
+/// A secret could not be read or has the wrong shape. Transient when Secrets Manager throttled, failed on its side
 /// or the network broke (a retry may succeed); otherwise the secret id, its content or IAM must be fixed.
 /// The message names the secret id, never its value.
 /// </summary>

@@ -1,37 +1,44 @@
-using System.Net;
 using System.Text.Json;
 using Amazon.Runtime;
-using Amazon.SimpleSystemsManagement;
-using Amazon.SimpleSystemsManagement.Model;
+using Amazon.Runtime.Credentials;
 using Microsoft.Extensions.Logging;
+using TransactionEtl.Aws.Configuration;
 using TransactionEtl.Aws.Observability;
 
 namespace TransactionEtl.Aws.Secrets;
 
 /// <summary>
-/// Reads Secrets Manager secrets through SSM Parameter Store's documented reference path
-/// <c>/aws/reference/secretsmanager/&lt;secret-id&gt;</c> (with decryption), because AWSSDK.SecretsManager
-/// is not available here while AWSSDK.SimpleSystemsManagement is. Every value read is registered with the
-/// <see cref="SecretRedactor"/> before it is returned.
+/// Reads Secrets Manager secrets by name or ARN through <see cref="SecretsManagerClient"/>. Every value read
+/// is registered with the <see cref="SecretRedactor"/> before it is returned.
 /// </summary>
 internal sealed class SecretReader
 {
-    /// <summary>The SSM path prefix that resolves to a Secrets Manager secret.</summary>
-    public const string ReferencePrefix = "/aws/reference/secretsmanager/";
-
-    private readonly IAmazonSimpleSystemsManagement _ssm;
+    private readonly SecretsManagerClient _client;
     private readonly SecretRedactor _redactor;
     private readonly ILogger _logger;
 
-    /// <summary>Creates the reader over an SSM client (see <see cref="SsmClientFactory"/>).</summary>
-    public SecretReader(IAmazonSimpleSystemsManagement ssm, SecretRedactor redactor, ILogger logger)
+    /// <summary>Creates the reader over a Secrets Manager client.</summary>
+    public SecretReader(SecretsManagerClient client, SecretRedactor redactor, ILogger logger)
     {
-        ArgumentNullException.ThrowIfNull(ssm);
+        ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(redactor);
         ArgumentNullException.ThrowIfNull(logger);
-        _ssm = ssm;
+        _client = client;
         _redactor = redactor;
         _logger = logger;
+    }
+
+    /// <summary>
+    /// The reader a function uses: the endpoint from <paramref name="endpoints"/> (SDK conventions), the
+    /// process-wide redactor, and <paramref name="credentials"/> or, when null, AWSSDK.Core's default chain
+    /// (in Lambda the AWS_* variables including the session token).
+    /// </summary>
+    /// <exception cref="Configuration.ConfigurationException">No region.</exception>
+    public static SecretReader Create(AwsServiceEndpoints endpoints, AWSCredentials? credentials, TimeProvider clock, ILogger logger)
+    {
+        var client = new SecretsManagerClient(null, SecretsManagerClientOptions.For(endpoints),
+            credentials ?? DefaultAWSCredentialsIdentityResolver.GetCredentials(), clock);
+        return new SecretReader(client, SecretRedactor.Process, logger);
     }
 
     /// <summary>Reads the current value of a secret (its SecretString).</summary>
@@ -41,47 +48,10 @@ internal sealed class SecretReader
     public async Task<string> ReadAsync(string secretId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(secretId);
-        var name = ReferencePrefix + secretId;
-        GetParameterResponse response;
-        try
-        {
-            response = await _ssm.GetParameterAsync(new GetParameterRequest { Name = name, WithDecryption = true }, cancellationToken);
-        }
-        catch (ParameterNotFoundException ex)
-        {
-            throw new SecretReadException(
-                $"Secret '{secretId}' was not found through SSM parameter '{name}'; check the secret id in the function's configuration and that the secret exists in this region.",
-                isTransient: false, ex);
-        }
-        catch (AmazonServiceException ex) when (IsTransient(ex))
-        {
-            throw new SecretReadException(
-                $"Reading secret '{secretId}' failed with {ex.ErrorCode ?? ex.StatusCode.ToString()} (HTTP {(int)ex.StatusCode}); a retry may succeed.",
-                isTransient: true, ex);
-        }
-        catch (AmazonServiceException ex)
-        {
-            throw new SecretReadException(
-                $"Reading secret '{secretId}' was refused with {ex.ErrorCode ?? ex.StatusCode.ToString()} (HTTP {(int)ex.StatusCode}); the function's role needs ssm:GetParameter on '{name}' and secretsmanager:GetSecretValue (and kms:Decrypt) on the secret.",
-                isTransient: false, ex);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or AmazonClientException
-                                   || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            throw new SecretReadException(
-                $"Reading secret '{secretId}' failed before SSM answered ({ex.GetType().Name}); a retry may succeed.",
-                isTransient: true, ex);
-        }
-
-        var value = response.Parameter?.Value;
-        if (string.IsNullOrEmpty(value))
-        {
-            throw new SecretReadException(
-                $"Secret '{secretId}' has no SecretString; store the value as JSON text, not binary.", isTransient: false);
-        }
+        var value = await _client.GetSecretStringAsync(secretId, cancellationToken);
         _redactor.Register(value);
         RegisterSensitiveFields(value);
-        _logger.SecretRead(secretId, name);
+        _logger.SecretRead(secretId);
         return value;
     }
 
@@ -126,9 +96,4 @@ internal sealed class SecretReader
         || name.Contains("token", StringComparison.OrdinalIgnoreCase)
         || name.Contains("key", StringComparison.OrdinalIgnoreCase)
         || name.Contains("url", StringComparison.OrdinalIgnoreCase);
-
-    private static bool IsTransient(AmazonServiceException ex) =>
-        (int)ex.StatusCode >= 500
-        || ex.StatusCode == HttpStatusCode.TooManyRequests
-        || ex.ErrorCode is "ThrottlingException" or "TooManyUpdates" or "InternalServerError" or "RequestTimeout";
 }

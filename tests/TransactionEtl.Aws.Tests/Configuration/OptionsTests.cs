@@ -118,8 +118,8 @@ public sealed class OptionsTests
     [Fact]
     public void Function_options_carry_their_endpoints_and_report_a_bad_one_with_their_own_problems()
     {
-        var chat = NotifyChatOptions.FromEnvironment(Env((EnvironmentVariables.ChatSecretId, "prod/chat"), (EnvironmentVariables.EndpointUrlSsm, "http://127.0.0.1:4583")));
-        Assert.Equal(new Uri("http://127.0.0.1:4583"), chat.Endpoints.Ssm);
+        var chat = NotifyChatOptions.FromEnvironment(Env((EnvironmentVariables.ChatSecretId, "prod/chat"), (EnvironmentVariables.EndpointUrlSecretsManager, "http://127.0.0.1:4583")));
+        Assert.Equal(new Uri("http://127.0.0.1:4583"), chat.Endpoints.SecretsManager);
 
         var ex = Assert.Throws<ConfigurationException>(() => RunEtlOptions.FromEnvironment(Env((EnvironmentVariables.EndpointUrlS3, "s3.local"))));
         Assert.Contains("run-etl configuration is invalid", ex.Message);
@@ -136,7 +136,7 @@ public sealed class OptionsTests
             (EnvironmentVariables.DefaultRegion, "eu-west-1")));
 
         Assert.Equal(new Uri("http://127.0.0.1:9000"), endpoints.S3);
-        Assert.Equal(new Uri("http://localhost:4566"), endpoints.Ssm);
+        Assert.Equal(new Uri("http://localhost:4566"), endpoints.SecretsManager);
         Assert.Equal(new Uri("http://localhost:4566"), endpoints.StepFunctions);
         Assert.Equal("eu-west-1", endpoints.Region);
         Assert.True(AwsServiceEndpoints.IsLoopback(endpoints.S3!));
@@ -149,7 +149,7 @@ public sealed class OptionsTests
         var aws = AwsServiceEndpoints.FromEnvironment(Env());
         Assert.Null(aws.S3);
 
-        var ex = Assert.Throws<ConfigurationException>(() => AwsServiceEndpoints.FromEnvironment(Env((EnvironmentVariables.EndpointUrlSsm, "localhost:4566"))));
-        Assert.Contains("AWS_ENDPOINT_URL_SSM='localhost:4566' is not an absolute http(s) URL", ex.Message);
+        var ex = Assert.Throws<ConfigurationException>(() => AwsServiceEndpoints.FromEnvironment(Env((EnvironmentVariables.EndpointUrlSecretsManager, "localhost:4566"))));
+        Assert.Contains("AWS_ENDPOINT_URL_SECRETS_MANAGER='localhost:4566' is not an absolute http(s) URL", ex.Message);
     }
 }

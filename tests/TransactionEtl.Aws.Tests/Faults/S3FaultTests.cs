@@ -41,8 +41,8 @@ public sealed class S3FaultTests(S3rverFixture s3rver, PostgresFixture db)
         {
             size = (await s3.GetObjectMetadataAsync(bucket, Key)).ContentLength;
         }
-        await using var ssm = new SsmLoopback((_, _) => RunEtlTestHost.SecretFor(db.ConnectionString));
-        await using var handler = RunEtlTestHost.CreateHandler(s3rver, ssm, _metrics);
+        await using var secretsManager = new SecretsManagerLoopback((_, _) => RunEtlTestHost.SecretFor(db.ConnectionString));
+        await using var handler = RunEtlTestHost.CreateHandler(s3rver, secretsManager, _metrics);
         var activity = new ServerActivity(db.ConnectionString);
 
         var load = Task.Run(() => handler.HandleAsync(RunEtlTestHost.Event(bucket, Key, null, size), RunEtlTestHost.Context(), default));

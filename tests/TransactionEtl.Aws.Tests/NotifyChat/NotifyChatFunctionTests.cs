@@ -14,17 +14,17 @@ public sealed class NotifyChatFunctionTests : IDisposable
     public void Dispose() => _environment.Dispose();
 
     [Fact]
-    public async Task The_registered_notify_chat_function_reads_its_secret_through_ssm_and_posts()
+    public async Task The_registered_notify_chat_function_reads_its_secret_from_secrets_manager_and_posts()
     {
         await using var webhooks = new LoopbackHttpServer((_, _) => new LoopbackResponse(200, "ok"));
-        await using var ssm = new SsmLoopback((id, _) => id == "prod/txetl/chat"
+        await using var secretsManager = new SecretsManagerLoopback((id, _) => id == "prod/txetl/chat"
             ? $$"""{"slack_webhook_url":"{{webhooks.BaseUri}}services/T1/B1/function-test-token"}""" : null);
-        // The SSM client uses AWSSDK.Core's default credential chain, as in Lambda; give it the variables.
+        // The Secrets Manager client uses AWSSDK.Core's default credential chain, as in Lambda; give it the variables.
         _environment.Set(EnvironmentVariables.AccessKeyId, "AKIDFUNCTIONTEST").Set(EnvironmentVariables.SecretAccessKey, "function-test-secret");
         var env = new Dictionary<string, string?>
         {
             [EnvironmentVariables.ChatSecretId] = "prod/txetl/chat",
-            [EnvironmentVariables.EndpointUrlSsm] = ssm.Server.BaseUri.ToString(),
+            [EnvironmentVariables.EndpointUrlSecretsManager] = secretsManager.Server.BaseUri.ToString(),
             [EnvironmentVariables.Region] = "eu-west-1",
         };
         Assert.True(LambdaFunctions.TryGetFactory(LambdaFunctions.NotifyChat, out var factory));
@@ -35,7 +35,7 @@ public sealed class NotifyChatFunctionTests : IDisposable
 
         Assert.Equal("""{"messages":1,"posts":1}""", System.Text.Encoding.UTF8.GetString(response));
         Assert.Equal("/services/T1/B1/function-test-token", Assert.Single(webhooks.Requests).PathAndQuery);
-        Assert.Contains("AKIDFUNCTIONTEST", Assert.Single(ssm.Server.Requests).Headers["Authorization"]);
+        Assert.Contains("AKIDFUNCTIONTEST", Assert.Single(secretsManager.Server.Requests).Headers["Authorization"]);
     }
 
     [Fact]

@@ -214,11 +214,11 @@ public sealed class NotifyChatHandlerTests
     private static void AssertJson(JsonNode expected, JsonNode actual) =>
         Assert.True(JsonNode.DeepEquals(expected, actual), $"expected:\n{expected.ToJsonString()}\nactual:\n{actual.ToJsonString()}");
 
-    /// <summary>The handler wired the way the function wires it: chat secret read through SSM, JSON logs captured.</summary>
+    /// <summary>The handler wired the way the function wires it: chat secret read from Secrets Manager, JSON logs captured.</summary>
     private sealed class Rig : IAsyncDisposable
     {
         private readonly StringWriter _log = new();
-        private readonly SsmLoopback _ssm;
+        private readonly SecretsManagerLoopback _secretsManager;
         private readonly JsonLoggerFactory _loggers;
         private readonly CachedSecret<ChatWebhookSecret> _secret;
         private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
@@ -230,11 +230,11 @@ public sealed class NotifyChatHandlerTests
             var secretJson = new JsonObject();
             if (slack) secretJson["slack_webhook_url"] = new Uri(webhookBase, SlackPath).ToString();
             if (teams) secretJson["teams_webhook_url"] = new Uri(webhookBase, TeamsPath).ToString();
-            _ssm = new SsmLoopback((id, _) => id == "prod/txetl/chat" ? secretJson.ToJsonString() : null);
+            _secretsManager = new SecretsManagerLoopback((id, _) => id == "prod/txetl/chat" ? secretJson.ToJsonString() : null);
             var redactor = new SecretRedactor();
             _loggers = new JsonLoggerFactory(_log, new LoggingOptions("txetl-notify-chat"), redactor);
             var logger = _loggers.CreateLogger("NotifyChat");
-            _secret = new CachedSecret<ChatWebhookSecret>(_ssm.CreateReader(redactor, logger), "prod/txetl/chat", ChatWebhookSecret.Parse, logger);
+            _secret = new CachedSecret<ChatWebhookSecret>(_secretsManager.CreateReader(redactor, logger), "prod/txetl/chat", ChatWebhookSecret.Parse, logger);
             var options = new NotifyChatOptions("prod/txetl/chat", maxAttempts, TimeSpan.FromSeconds(5));
             Handler = new NotifyChatHandler(_secret, new ChatWebhookClient(_http, options, logger, baseDelay: TimeSpan.FromMilliseconds(20)), logger);
         }
@@ -265,7 +265,7 @@ public sealed class NotifyChatHandlerTests
             _secret.Dispose();
             _http.Dispose();
             _loggers.Dispose();
-            await _ssm.DisposeAsync();
+            await _secretsManager.DisposeAsync();
         }
     }
 }

@@ -64,14 +64,14 @@ public sealed partial class JsonLoggerFactoryTests
     {
         const string password = "Tr0ub4dor&3-rotated";
         const string webhook = "https://hooks.slack.com/services/T00/B00/xoxb-very-secret";
-        await using var ssm = new SsmLoopback((id, _) => id == "db"
+        await using var secretsManager = new SecretsManagerLoopback((id, _) => id == "db"
             ? $$"""{"host":"db.internal","port":5432,"username":"etl","password":"{{password}}","dbname":"tx"}"""
             : $$"""{"slack_webhook_url":"{{webhook}}"}""");
         var output = new StringWriter();
         var redactor = new SecretRedactor();
         using var factory = new JsonLoggerFactory(output, new LoggingOptions("f"), redactor, () => null);
         var logger = factory.CreateLogger("test");
-        var reader = ssm.CreateReader(redactor, logger);
+        var reader = secretsManager.CreateReader(redactor, logger);
 
         await reader.ReadAsync("db", default);
         await reader.ReadAsync("chat", default);
@@ -89,7 +89,7 @@ public sealed partial class JsonLoggerFactoryTests
         Assert.DoesNotContain(password, text);
         Assert.DoesNotContain("xoxb-very-secret", text);
         Assert.DoesNotContain("/services/T00/B00", text);
-        Assert.Equal(2, ssm.Server.Requests.Count);
+        Assert.Equal(2, secretsManager.Server.Requests.Count);
         Assert.Contains(SecretRedactor.Mask, text);
         Assert.Contains("\"event\":\"SecretRead\"", text);
     }

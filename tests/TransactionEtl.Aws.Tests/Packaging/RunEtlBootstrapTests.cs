@@ -10,7 +10,7 @@ namespace TransactionEtl.Aws.Tests.Packaging;
 /// <summary>
 /// Issue 5's end-to-end acceptance: the Native AOT bootstrap from scripts/package-lambda.sh serves a real
 /// run-etl invocation from the loopback Runtime API, loading a file from s3rver into the test PostgreSQL
-/// with the database secret read through a loopback SSM endpoint.
+/// with the database secret read through a loopback Secrets Manager endpoint.
 /// </summary>
 public sealed class RunEtlBootstrapTests(S3rverFixture s3rver, PostgresFixture db, ITestOutputHelper output)
     : IClassFixture<S3rverFixture>, IClassFixture<PostgresFixture>, IDisposable
@@ -28,7 +28,7 @@ public sealed class RunEtlBootstrapTests(S3rverFixture s3rver, PostgresFixture d
             ["host"] = builder.Host, ["port"] = builder.Port, ["username"] = builder.Username,
             ["password"] = builder.Password ?? "socket-trust", ["dbname"] = builder.Database,
         });
-        await using var ssm = new SsmLoopback((_, _) => secret);
+        await using var secretsManager = new SecretsManagerLoopback((_, _) => secret);
         await using var runtime = new LoopbackRuntimeApi();
         var bucket = await s3rver.CreateBucketAsync("aot");
         // 20 good rows (one with a quoted, non-ASCII merchant) and one bad currency: under the reject threshold.
@@ -52,7 +52,7 @@ public sealed class RunEtlBootstrapTests(S3rverFixture s3rver, PostgresFixture d
             ["TXETL_DB_SSL_MODE"] = "Disable", // the test cluster has no TLS; production defaults to VerifyFull
             ["AWS_REGION"] = "us-east-1",
             ["AWS_ENDPOINT_URL_S3"] = s3rver.Endpoint.ToString(),
-            ["AWS_ENDPOINT_URL_SSM"] = ssm.Server.BaseUri.ToString(),
+            ["AWS_ENDPOINT_URL_SECRETS_MANAGER"] = secretsManager.Server.BaseUri.ToString(),
             ["AWS_ACCESS_KEY_ID"] = "S3RVER",
             ["AWS_SECRET_ACCESS_KEY"] = "S3RVER",
         });

@@ -17,7 +17,7 @@ using Xunit.Abstractions;
 namespace TransactionEtl.Aws.Tests.RunEtl;
 
 /// <summary>
-/// run-etl end to end in-process: the object in a real s3rver, the database secret served by a loopback SSM
+/// run-etl end to end in-process: the object in a real s3rver, the database secret served by a loopback Secrets Manager
 /// endpoint, the load into the real test PostgreSQL (no TLS there, so TXETL_DB_SSL_MODE=Disable is set
 /// explicitly; production defaults to VerifyFull).
 /// </summary>
@@ -36,8 +36,8 @@ public sealed class RunEtlFunctionTests(S3rverFixture s3rver, PostgresFixture db
 
     public void Dispose() => _metrics.Dispose();
 
-    private RunEtlHandler CreateHandler(SsmLoopback ssm, IDictionary<string, string?>? extra = null) =>
-        RunEtlTestHost.CreateHandler(s3rver, ssm, _metrics, extra);
+    private RunEtlHandler CreateHandler(SecretsManagerLoopback secretsManager, IDictionary<string, string?>? extra = null) =>
+        RunEtlTestHost.CreateHandler(s3rver, secretsManager, _metrics, extra);
 
     private static string SecretFor(string connectionString, string? username = null, string? password = null) =>
         RunEtlTestHost.SecretFor(connectionString, username, password);
@@ -67,9 +67,9 @@ public sealed class RunEtlFunctionTests(S3rverFixture s3rver, PostgresFixture db
     [Fact]
     public async Task Copies_straight_into_the_table_and_reads_the_object_again_only_for_a_repeated_id()
     {
-        await using var ssm = new SsmLoopback((_, _) => SecretFor(db.ConnectionString));
+        await using var secretsManager = new SecretsManagerLoopback((_, _) => SecretFor(db.ConnectionString));
         using var log = new StringWriter();
-        await using var handler = RunEtlTestHost.CreateHandler(s3rver, ssm, _metrics, log: log);
+        await using var handler = RunEtlTestHost.CreateHandler(s3rver, secretsManager, _metrics, log: log);
         var repeated = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(Csv(good: 30, bad: 0, start: 8000)) + GoodRow(8000, 99) + "\n");
 
         var (clean, _) = await InvokeAsync(handler, "incoming/direct.csv", Csv(good: 30, bad: 1, start: 8100));
@@ -92,8 +92,8 @@ public sealed class RunEtlFunctionTests(S3rverFixture s3rver, PostgresFixture db
     [Fact]
     public async Task Loads_a_clean_file_and_writes_both_reports()
     {
-        await using var ssm = new SsmLoopback((_, _) => SecretFor(db.ConnectionString));
-        await using var handler = CreateHandler(ssm);
+        await using var secretsManager = new SecretsManagerLoopback((_, _) => SecretFor(db.ConnectionString));
+        await using var handler = CreateHandler(secretsManager);
 
         var (summary, bucket) = await InvokeAsync(handler, "incoming/clean day.csv", Csv(good: 3, bad: 0, start: 1000));
 
@@ -119,8 +119,8 @@ public sealed class RunEtlFunctionTests(S3rverFixture s3rver, PostgresFixture db
     [Fact]
     public async Task Reports_rejected_rows_in_the_CSV_and_answers_already_loaded_on_a_second_invocation()
     {
-        await using var ssm = new SsmLoopback((_, _) => SecretFor(db.ConnectionString));
-        await using var handler = CreateHandler(ssm);
+        await using var secretsManager = new SecretsManagerLoopback((_, _) => SecretFor(db.ConnectionString));
+        await using var handler = CreateHandler(secretsManager);
         var content = Csv(good: 20, bad: 1, start: 2000);
 
         var (summary, bucket) = await InvokeAsync(handler, "incoming/some-rejects.csv", content);
@@ -144,8 +144,8 @@ public sealed class RunEtlFunctionTests(S3rverFixture s3rver, PostgresFixture db
     [Fact]
     public async Task A_file_over_the_reject_threshold_is_a_normal_result_with_status_rejected()
     {
-        await using var ssm = new SsmLoopback((_, _) => SecretFor(db.ConnectionString));
-        await using var handler = CreateHandler(ssm);
+        await using var secretsManager = new SecretsManagerLoopback((_, _) => SecretFor(db.ConnectionString));
+        await using var handler = CreateHandler(secretsManager);
 
         var (summary, bucket) = await InvokeAsync(handler, "incoming/bad.csv", Csv(good: 1, bad: 5, start: 3000));
 
@@ -160,8 +160,8 @@ public sealed class RunEtlFunctionTests(S3rverFixture s3rver, PostgresFixture db
     public async Task A_database_that_refuses_connections_surfaces_as_the_retried_error_type()
     {
         using var closed = new ClosedPort();
-        await using var ssm = new SsmLoopback((_, _) => JsonSerializer.Serialize(new { host = "127.0.0.1", port = closed.Port, username = "u", password = "p", dbname = "d" }));
-        await using var handler = CreateHandler(ssm);
+        await using var secretsManager = new SecretsManagerLoopback((_, _) => JsonSerializer.Serialize(new { host = "127.0.0.1", port = closed.Port, username = "u", password = "p", dbname = "d" }));
+        await using var handler = CreateHandler(secretsManager);
         var bucket = await s3rver.CreateBucketAsync("runetl");
         var content = Csv(1, 0, 4000);
         var put = await s3rver.PutAsync(bucket, "a.csv", content);
@@ -177,8 +177,8 @@ public sealed class RunEtlFunctionTests(S3rverFixture s3rver, PostgresFixture db
     [Fact]
     public async Task A_missing_object_is_a_permanent_error()
     {
-        await using var ssm = new SsmLoopback((_, _) => SecretFor(db.ConnectionString));
-        await using var handler = CreateHandler(ssm);
+        await using var secretsManager = new SecretsManagerLoopback((_, _) => SecretFor(db.ConnectionString));
+        await using var handler = CreateHandler(secretsManager);
         var bucket = await s3rver.CreateBucketAsync("runetl");
 
         var ex = await Assert.ThrowsAnyAsync<TransactionEtlException>(() =>
@@ -191,8 +191,8 @@ public sealed class RunEtlFunctionTests(S3rverFixture s3rver, PostgresFixture db
     [Fact]
     public async Task An_event_without_a_key_is_rejected_with_its_own_error_type()
     {
-        await using var ssm = new SsmLoopback((_, _) => SecretFor(db.ConnectionString));
-        await using var handler = CreateHandler(ssm);
+        await using var secretsManager = new SecretsManagerLoopback((_, _) => SecretFor(db.ConnectionString));
+        await using var handler = CreateHandler(secretsManager);
 
         var ex = await Assert.ThrowsAsync<InvalidRunEtlRequestException>(() =>
             handler.HandleAsync("""{"bucket":"b"}"""u8.ToArray(), Context(), default));
@@ -204,8 +204,8 @@ public sealed class RunEtlFunctionTests(S3rverFixture s3rver, PostgresFixture db
     [Fact]
     public async Task Stops_before_the_deadline_and_records_the_file_as_failed()
     {
-        await using var ssm = new SsmLoopback((_, _) => SecretFor(db.ConnectionString));
-        await using var handler = CreateHandler(ssm, new Dictionary<string, string?> { [EnvironmentVariables.TimeoutMarginMs] = "1000" });
+        await using var secretsManager = new SecretsManagerLoopback((_, _) => SecretFor(db.ConnectionString));
+        await using var handler = CreateHandler(secretsManager, new Dictionary<string, string?> { [EnvironmentVariables.TimeoutMarginMs] = "1000" });
         var bucket = await s3rver.CreateBucketAsync("runetl");
         var content = Csv(1, 0, 5000);
         var put = await s3rver.PutAsync(bucket, "late.csv", content);
@@ -231,13 +231,13 @@ public sealed class RunEtlFunctionTests(S3rverFixture s3rver, PostgresFixture db
         }
         var tcp = new NpgsqlConnectionStringBuilder(db.ConnectionString) { Host = "127.0.0.1" }.ConnectionString;
         // First read: the password before rotation; second read: the current one.
-        await using var ssm = new SsmLoopback((_, n) => SecretFor(tcp, roleName, n == 1 ? "old-password" : "new-password"));
-        await using var handler = CreateHandler(ssm);
+        await using var secretsManager = new SecretsManagerLoopback((_, n) => SecretFor(tcp, roleName, n == 1 ? "old-password" : "new-password"));
+        await using var handler = CreateHandler(secretsManager);
 
         var (summary, _) = await InvokeAsync(handler, "rotated.csv", Csv(2, 0, 6000));
 
         Assert.Equal("loaded", summary.GetProperty("status").GetString());
-        Assert.Equal(2, ssm.Reads[LoaderSecretId]);
+        Assert.Equal(2, secretsManager.Reads[LoaderSecretId]);
     }
 
     [Fact]
@@ -247,8 +247,8 @@ public sealed class RunEtlFunctionTests(S3rverFixture s3rver, PostgresFixture db
         var role = "loader_" + Guid.NewGuid().ToString("N")[..8];
         var superuser = new NpgsqlConnectionStringBuilder(fresh.ConnectionString);
         var master = JsonSerializer.Serialize(new { username = superuser.Username, password = superuser.Password ?? "socket-trust" });
-        await using var ssm = new SsmLoopback((id, _) => id == MasterSecretId ? master : SecretFor(fresh.ConnectionString, role, "loader-password"));
-        await using var handler = CreateHandler(ssm, new Dictionary<string, string?> { [EnvironmentVariables.MigrationDbSecretId] = MasterSecretId });
+        await using var secretsManager = new SecretsManagerLoopback((id, _) => id == MasterSecretId ? master : SecretFor(fresh.ConnectionString, role, "loader-password"));
+        await using var handler = CreateHandler(secretsManager, new Dictionary<string, string?> { [EnvironmentVariables.MigrationDbSecretId] = MasterSecretId });
 
         var response = JsonDocument.Parse(await handler.HandleAsync("""{"mode":"migrate"}"""u8.ToArray(), Context(), default)).RootElement;
 

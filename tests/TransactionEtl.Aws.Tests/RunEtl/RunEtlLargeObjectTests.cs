@@ -45,8 +45,8 @@ public sealed class RunEtlLargeObjectTests(S3rverFixture s3rver, PostgresFixture
         {
             size = (await s3.GetObjectMetadataAsync(bucket, "incoming/large.csv")).ContentLength;
         }
-        await using var ssm = new SsmLoopback((_, _) => RunEtlTestHost.SecretFor(db.ConnectionString));
-        await using var handler = RunEtlTestHost.CreateHandler(s3rver, ssm, _metrics);
+        await using var secretsManager = new SecretsManagerLoopback((_, _) => RunEtlTestHost.SecretFor(db.ConnectionString));
+        await using var handler = RunEtlTestHost.CreateHandler(s3rver, secretsManager, _metrics);
 
         GC.Collect();
         var baselineHeap = GC.GetTotalMemory(forceFullCollection: true);

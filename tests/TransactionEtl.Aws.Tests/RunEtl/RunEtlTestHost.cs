@@ -11,7 +11,7 @@ using TransactionEtl.Testing;
 
 namespace TransactionEtl.Aws.Tests.RunEtl;
 
-/// <summary>Builds run-etl as the factory does, over s3rver and a loopback SSM endpoint; events and secrets for the tests.</summary>
+/// <summary>Builds run-etl as the factory does, over s3rver and a loopback Secrets Manager endpoint; events and secrets for the tests.</summary>
 internal static class RunEtlTestHost
 {
     public const string LoaderSecretId = "prod/txetl/loader";
@@ -28,7 +28,7 @@ internal static class RunEtlTestHost
     }
 
     // log: where the function's JSON log lines go (the bootstrap's logger); none when null.
-    public static RunEtlHandler CreateHandler(S3rverFixture s3rver, SsmLoopback ssm, TextWriter metrics, IDictionary<string, string?>? extra = null,
+    public static RunEtlHandler CreateHandler(S3rverFixture s3rver, SecretsManagerLoopback secretsManager, TextWriter metrics, IDictionary<string, string?>? extra = null,
         TextWriter? log = null)
     {
         var environment = new Dictionary<string, string?>
@@ -36,7 +36,7 @@ internal static class RunEtlTestHost
             [EnvironmentVariables.DbSecretId] = LoaderSecretId,
             [EnvironmentVariables.DbSslMode] = "Disable",
             [EnvironmentVariables.EndpointUrlS3] = s3rver.Endpoint.ToString(),
-            [EnvironmentVariables.EndpointUrlSsm] = ssm.Server.BaseUri.ToString(),
+            [EnvironmentVariables.EndpointUrlSecretsManager] = secretsManager.Server.BaseUri.ToString(),
             [EnvironmentVariables.Region] = "us-east-1",
         };
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>())

@@ -17,7 +17,7 @@ namespace TransactionEtl.Aws.Tests.Security;
 /// <summary>
 /// The functions wired as the bootstrap wires them (<see cref="JsonLoggerFactory"/> over <see cref="SecretRedactor.Process"/>, the function factories,
 /// Lambda's error document), on the paths where secrets meet errors: run-etl with its database secret read from the
-/// loopback SSM endpoint and a database that refuses the connection or the password, run-etl loading successfully
+/// loopback Secrets Manager endpoint and a database that refuses the connection or the password, run-etl loading successfully
 /// with the real password, notify-chat with webhooks answering 500. Log lines, metric lines, the response, the
 /// summary report in S3 and the error document are scanned by <see cref="SecretScanner"/>.
 /// </summary>
@@ -48,7 +48,7 @@ public sealed class SecretLeakTests(S3rverFixture s3rver, PostgresFixture db) : 
         scanner.AssertClean("the log and metric lines", log);
     }
 
-    private (RunEtlHandler Handler, StringWriter Log) RunEtl(SsmLoopback ssm)
+    private (RunEtlHandler Handler, StringWriter Log) RunEtl(SecretsManagerLoopback secretsManager)
     {
         var log = new StringWriter();
         var loggers = new JsonLoggerFactory(log, new LoggingOptions("txetl", LogLevel.Trace), SecretRedactor.Process, () => null);
@@ -57,7 +57,7 @@ public sealed class SecretLeakTests(S3rverFixture s3rver, PostgresFixture db) : 
             [EnvironmentVariables.DbSecretId] = RunEtlTestHost.LoaderSecretId,
             [EnvironmentVariables.DbSslMode] = "Disable",
             [EnvironmentVariables.EndpointUrlS3] = s3rver.Endpoint.ToString(),
-            [EnvironmentVariables.EndpointUrlSsm] = ssm.Server.BaseUri.ToString(),
+            [EnvironmentVariables.EndpointUrlSecretsManager] = secretsManager.Server.BaseUri.ToString(),
             [EnvironmentVariables.Region] = "us-east-1",
         };
         var services = new LambdaFunctionServices(loggers, TimeProvider.System, environment.GetValueOrDefault) { MetricsOutput = log };
@@ -82,10 +82,10 @@ public sealed class SecretLeakTests(S3rverFixture s3rver, PostgresFixture db) : 
         var secret = SecretJson(port, DbPassword);
         var scanner = new SecretScanner()
             .Add("the database password from the secret", DbPassword)
-            .Add("the whole secret text served by SSM", secret)
+            .Add("the whole secret text served by Secrets Manager", secret)
             .Add("the test cluster's real password", ClusterPassword);
-        await using var ssm = new SsmLoopback((id, _) => id == RunEtlTestHost.LoaderSecretId ? secret : null);
-        var (handler, log) = RunEtl(ssm);
+        await using var secretsManager = new SecretsManagerLoopback((id, _) => id == RunEtlTestHost.LoaderSecretId ? secret : null);
+        var (handler, log) = RunEtl(secretsManager);
         await using (handler)
         {
             var (_, input) = await PutAsync("incoming/leak.csv");
@@ -93,7 +93,7 @@ public sealed class SecretLeakTests(S3rverFixture s3rver, PostgresFixture db) : 
             var ex = await Assert.ThrowsAnyAsync<Exception>(() => handler.HandleAsync(input, RunEtlTestHost.Context(), default));
 
             // It failed where it should, with a message to scan: not before the database was tried.
-            Assert.Equal(failure == "wrong password" ? 2 : 1, ssm.Reads[RunEtlTestHost.LoaderSecretId]);
+            Assert.Equal(failure == "wrong password" ? 2 : 1, secretsManager.Reads[RunEtlTestHost.LoaderSecretId]);
             Assert.False(string.IsNullOrWhiteSpace(ex.Message));
             ScanFailure(scanner, ex, log.ToString());
         }
@@ -105,9 +105,9 @@ public sealed class SecretLeakTests(S3rverFixture s3rver, PostgresFixture db) : 
         var secret = SecretJson(db.Cluster.Postgres.Port!.Value, ClusterPassword);
         var scanner = new SecretScanner()
             .Add("the test cluster's real password", ClusterPassword)
-            .Add("the whole secret text served by SSM", secret);
-        await using var ssm = new SsmLoopback((id, _) => id == RunEtlTestHost.LoaderSecretId ? secret : null);
-        var (handler, log) = RunEtl(ssm);
+            .Add("the whole secret text served by Secrets Manager", secret);
+        await using var secretsManager = new SecretsManagerLoopback((id, _) => id == RunEtlTestHost.LoaderSecretId ? secret : null);
+        var (handler, log) = RunEtl(secretsManager);
         await using (handler)
         {
             var (bucket, input) = await PutAsync("incoming/loaded.csv");
@@ -142,13 +142,13 @@ public sealed class SecretLeakTests(S3rverFixture s3rver, PostgresFixture db) : 
             .Add("the Teams webhook URL", teams)
             .Add("the Teams webhook signature", "teams-leak-test-sig")
             .Add("the fake AWS secret access key", FakeAwsSecretKey);
-        await using var ssm = new SsmLoopback((id, _) => id == "prod/txetl/chat" ? secret : null);
-        // The SSM client uses the default credential chain, as in Lambda (same values as NotifyChatFunctionTests).
+        await using var secretsManager = new SecretsManagerLoopback((id, _) => id == "prod/txetl/chat" ? secret : null);
+        // The Secrets Manager client uses the default credential chain, as in Lambda (same values as NotifyChatFunctionTests).
         _environment.Set(EnvironmentVariables.AccessKeyId, "AKIDFUNCTIONTEST").Set(EnvironmentVariables.SecretAccessKey, FakeAwsSecretKey);
         var environment = new Dictionary<string, string?>
         {
             [EnvironmentVariables.ChatSecretId] = "prod/txetl/chat",
-            [EnvironmentVariables.EndpointUrlSsm] = ssm.Server.BaseUri.ToString(),
+            [EnvironmentVariables.EndpointUrlSecretsManager] = secretsManager.Server.BaseUri.ToString(),
             [EnvironmentVariables.Region] = "eu-west-1",
             [EnvironmentVariables.ChatMaxAttempts] = "2",
         };
@@ -163,6 +163,6 @@ public sealed class SecretLeakTests(S3rverFixture s3rver, PostgresFixture db) : 
         Assert.Equal(4, webhooks.Requests.Count);
         Assert.Contains("HTTP 500", ex.Message);
         ScanFailure(scanner, ex, log.ToString());
-        Assert.Contains(ssm.Server.Requests, r => r.Headers["Authorization"].Contains("AKIDFUNCTIONTEST", StringComparison.Ordinal));
+        Assert.Contains(secretsManager.Server.Requests, r => r.Headers["Authorization"].Contains("AKIDFUNCTIONTEST", StringComparison.Ordinal));
     }
 }

@@ -27,4 +27,7 @@ internal sealed class ChatWebhookDocument
 
 [JsonSerializable(typeof(RdsSecretDocument))]
 [JsonSerializable(typeof(ChatWebhookDocument))]
+[JsonSerializable(typeof(GetSecretValueRequest))]
+[JsonSerializable(typeof(GetSecretValueResponse))]
+[JsonSerializable(typeof(SecretsManagerError))]
 internal sealed partial class SecretsJsonContext : JsonSerializerContext;
