@@ -1,7 +1,46 @@
 # Database: private, encrypted with its own key, TLS forced, master password managed by RDS, the
-# loader's own secret, and the migration step invoking RunEtl in migrate mode.
-mock_provider "aws" {
-  source = "./mocks"
+# loader's own secret with a write-only password, and the migration step.
+#
+# Plans only, with the REAL provider (offline: fake credentials and skip flags): mock providers
+# refuse modules with ephemeral resources ("No ephemeral resource types in mock providers"), and the
+# loader password is one. The computed values the asserts need are overridden during plan; the loader
+# secret's ARN is not, so the ephemeral password stays unopened exactly as in a real first plan.
+provider "aws" {
+  region                      = "eu-central-1"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+}
+
+override_resource {
+  target          = aws_kms_key.this
+  override_during = plan
+  values = {
+    arn    = "arn:aws:kms:eu-central-1:123456789012:key/11111111-1111-1111-1111-111111111111"
+    key_id = "11111111-1111-1111-1111-111111111111"
+  }
+}
+
+override_resource {
+  target          = aws_db_parameter_group.this
+  override_during = plan
+  values = {
+    name = "txetl-test-pg17-20260101000000000000000001"
+  }
+}
+
+override_resource {
+  target          = aws_db_instance.this
+  override_during = plan
+  values = {
+    address     = "txetl-test.abcdefghijkl.eu-central-1.rds.amazonaws.com"
+    resource_id = "db-ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    master_user_secret = [{
+      secret_arn    = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:rds!db-0a1b2c3d-GhIjKl"
+      kms_key_id    = "arn:aws:kms:eu-central-1:123456789012:key/11111111-1111-1111-1111-111111111111"
+      secret_status = "active"
+    }]
+  }
 }
 
 variables {
@@ -14,6 +53,8 @@ variables {
 }
 
 run "private_encrypted_database" {
+  command = plan
+
   module {
     source = "../modules/database"
   }
@@ -62,12 +103,23 @@ run "private_encrypted_database" {
 
   assert {
     condition = (
-      jsondecode(aws_secretsmanager_secret_version.loader.secret_string).username == "txetl_etl" &&
-      jsondecode(aws_secretsmanager_secret_version.loader.secret_string).username != aws_db_instance.this.username &&
-      jsondecode(aws_secretsmanager_secret_version.loader.secret_string).host == aws_db_instance.this.address &&
-      jsondecode(aws_secretsmanager_secret_version.loader.secret_string).dbname == "txetl"
+      output.loader_connection.username == "txetl_etl" &&
+      output.loader_connection.username != aws_db_instance.this.username &&
+      output.loader_connection.host == aws_db_instance.this.address &&
+      output.loader_connection.dbname == "txetl" && output.loader_connection.engine == "postgres"
     )
     error_message = "The loader secret must hold its own role (not the master) in RDS's JSON shape."
+  }
+
+  # Issue 14 defect 5: the password was generated into the state (secret_string and a terraform_data).
+  # Only the write-only argument may carry it, and only its version is stored.
+  assert {
+    condition = (
+      aws_secretsmanager_secret_version.loader.secret_string == null &&
+      aws_secretsmanager_secret_version.loader.secret_string_wo == null &&
+      aws_secretsmanager_secret_version.loader.secret_string_wo_version == 1
+    )
+    error_message = "The loader password must not be in the state: write-only secret_string_wo with a version, no secret_string."
   }
 
   assert {
@@ -85,15 +137,18 @@ run "private_encrypted_database" {
 }
 
 run "production_settings" {
+  command = plan
+
   module {
     source = "../modules/database"
   }
 
   variables {
-    multi_az              = true
-    deletion_protection   = true
-    backup_retention_days = 14
-    engine_version        = "16.6"
+    multi_az                = true
+    deletion_protection     = true
+    backup_retention_days   = 14
+    engine_version          = "16.6"
+    loader_password_version = 2
   }
 
   assert {
@@ -104,6 +159,11 @@ run "production_settings" {
   assert {
     condition     = aws_db_parameter_group.this.family == "postgres16"
     error_message = "A 16.x version needs the postgres16 family."
+  }
+
+  assert {
+    condition     = aws_secretsmanager_secret_version.loader.secret_string_wo_version == 2
+    error_message = "Raising loader_password_version must write a new password version (the rotation)."
   }
 }
 

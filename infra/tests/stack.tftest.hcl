@@ -1,26 +1,51 @@
 # The composition module, as far as its outputs show (terraform test cannot read resources of
 # nested modules): RunEtl is what the state machine invokes, StartWorkflow starts the deployed
 # state machine, the migration step runs. Each concern's own properties are in its own file.
-mock_provider "aws" {
-  source = "./mocks"
+#
+# Plans with the REAL provider, offline (see database.tftest.hcl: mock providers refuse the ephemeral
+# loader password); the computed values the asserts compare are overridden during plan.
+provider "aws" {
+  region                      = "eu-central-1"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
 }
 
 override_resource {
-  target = module.functions.aws_lambda_function.this["run-etl"]
+  target          = module.alerting.aws_sns_topic.this
+  override_during = plan
+  values = {
+    arn = "arn:aws:sns:eu-central-1:123456789012:txetl-test-alerts"
+  }
+}
+
+override_resource {
+  target          = module.workflow.aws_sfn_state_machine.this
+  override_during = plan
+  values = {
+    arn = "arn:aws:states:eu-central-1:123456789012:stateMachine:txetl-test-etl"
+  }
+}
+
+override_resource {
+  target          = module.functions.aws_lambda_function.this["run-etl"]
+  override_during = plan
   values = {
     arn = "arn:aws:lambda:eu-central-1:123456789012:function:txetl-test-run-etl"
   }
 }
 
 override_resource {
-  target = module.functions.aws_lambda_function.this["start-workflow"]
+  target          = module.functions.aws_lambda_function.this["start-workflow"]
+  override_during = plan
   values = {
     arn = "arn:aws:lambda:eu-central-1:123456789012:function:txetl-test-start-workflow"
   }
 }
 
 override_resource {
-  target = module.functions.aws_lambda_function.this["notify-chat"]
+  target          = module.functions.aws_lambda_function.this["notify-chat"]
+  override_during = plan
   values = {
     arn = "arn:aws:lambda:eu-central-1:123456789012:function:txetl-test-notify-chat"
   }
@@ -36,13 +61,16 @@ variables {
 }
 
 run "wiring" {
+  command = plan
+
   module {
     source = "../modules/transaction-etl"
   }
 
   # A result no mock default gives: migration_result must be what the migration invocation returned.
   override_resource {
-    target = module.database.aws_lambda_invocation.migrate[0]
+    target          = module.database.aws_lambda_invocation.migrate[0]
+    override_during = plan
     values = {
       result = "{\"status\":\"migrated\",\"schema_version\":\"stack-test-7\"}"
     }
@@ -70,6 +98,8 @@ run "wiring" {
 }
 
 run "migrations_switched_off" {
+  command = plan
+
   module {
     source = "../modules/transaction-etl"
   }

@@ -121,6 +121,15 @@ plan_check "dev plan: loader login role is txetl_etl, not the group role txetl_l
 plan_check "prod plan: loader login role is txetl_etl" prod \
   '.planned_values.outputs.loader_username.value == "txetl_etl"'
 
+# Issue 14 defect 5 (password in state): the loader password comes from an ephemeral resource into
+# the write-only secret_string_wo; nothing that would store it (a data source, terraform_data,
+# secret_string) is planned. That the plan above ran with fake credentials shows the ephemeral
+# resource is not opened during a first plan.
+plan_check "dev plan: loader password only write-only (no data source, terraform_data or secret_string)" dev \
+  '([.resource_changes[] | select(.type == "aws_secretsmanager_random_password" or .type == "terraform_data")] | length == 0) and
+   ([.resource_changes[] | select(.type == "aws_secretsmanager_secret_version") | .change.after] | length >= 1 and
+    all(.secret_string == null and .secret_string_wo == null and .secret_string_wo_version >= 1))'
+
 echo "terraform stage took $((SECONDS - started))s"
 echo "STAGE terraform: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -15,6 +15,9 @@ module "etl" {
   state_machine_log_level      = "ALL"
   log_retention_days           = 14
 
+  # Raise by one and apply to rotate the loader password (docs/deploy.md).
+  db_loader_password_version = 1
+
   db_instance_class        = "db.t4g.micro"
   db_multi_az              = false
   db_deletion_protection   = false

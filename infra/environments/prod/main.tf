@@ -16,6 +16,9 @@ module "etl" {
   tracing_enabled              = true
   log_retention_days           = 90
 
+  # Raise by one and apply to rotate the loader password (docs/deploy.md).
+  db_loader_password_version = 1
+
   db_instance_class        = "db.m7g.large"
   db_allocated_storage_gb  = 100
   db_multi_az              = true

@@ -8,6 +8,21 @@ locals {
   # RDS names its managed secret "rds!db-<id>"; the ARN adds "-" and six random characters.
   master_secret_arn  = aws_db_instance.this.master_user_secret[0].secret_arn
   master_secret_name = regex("^arn:[^:]+:secretsmanager:[^:]+:[0-9]+:secret:(.+)-[A-Za-z0-9]{6}$", local.master_secret_arn)[0]
+
+  # Terraform opens an ephemeral resource during plan when its arguments are known, and
+  # GetRandomPassword then needs real credentials. Tying the length to the loader secret's ARN (never
+  # empty, unknown until the secret exists) defers it to the apply that creates the secret, so a new
+  # environment (and the offline plan) is planned without calling AWS.
+  loader_password_length = aws_secretsmanager_secret.loader.arn == "" ? 0 : 40
+
+  # Everything of the loader secret but the password: not secret, and shown by an output.
+  loader_connection = {
+    engine   = "postgres"
+    host     = aws_db_instance.this.address
+    port     = aws_db_instance.this.port
+    dbname   = var.database_name
+    username = var.loader_username
+  }
 }
 
 resource "aws_kms_key" "this" {
@@ -100,22 +115,12 @@ resource "aws_db_instance" "this" {
   enabled_cloudwatch_logs_exports = ["postgresql"]
 }
 
-# The loader's own database role. The password is generated once by Secrets Manager; the
-# terraform_data keeps it stable because the data source returns a fresh one on every read.
-data "aws_secretsmanager_random_password" "loader" {
-  password_length     = 40
+# The loader's own database role. Secrets Manager generates the password on apply; the ephemeral
+# resource and the write-only secret_string_wo keep it out of the plan and the state. Terraform
+# sends it only when secret_string_wo_version changes: raise loader_password_version to rotate.
+ephemeral "aws_secretsmanager_random_password" "loader" {
+  password_length     = local.loader_password_length
   exclude_punctuation = true # safe in connection strings without escaping
-
-  # Read at apply time of a new database (and not during an offline plan).
-  depends_on = [aws_db_instance.this]
-}
-
-resource "terraform_data" "loader_password" {
-  input = data.aws_secretsmanager_random_password.loader.random_password
-
-  lifecycle {
-    ignore_changes = [input]
-  }
 }
 
 resource "aws_secretsmanager_secret" "loader" {
@@ -127,14 +132,10 @@ resource "aws_secretsmanager_secret" "loader" {
 
 resource "aws_secretsmanager_secret_version" "loader" {
   secret_id = aws_secretsmanager_secret.loader.id
-  secret_string = jsonencode({
-    engine   = "postgres"
-    host     = aws_db_instance.this.address
-    port     = aws_db_instance.this.port
-    dbname   = var.database_name
-    username = var.loader_username
-    password = terraform_data.loader_password.output
-  })
+  secret_string_wo = jsonencode(merge(local.loader_connection, {
+    password = ephemeral.aws_secretsmanager_random_password.loader.random_password
+  }))
+  secret_string_wo_version = var.loader_password_version
 }
 
 # One-time (and per code change) migration: RunEtl in migrate mode connects with the master

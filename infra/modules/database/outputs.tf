@@ -57,3 +57,8 @@ output "loader_username" {
   description = "Login role of the ETL (member of the group role txetl_loader)."
   value       = var.loader_username
 }
+
+output "loader_connection" {
+  description = "The loader secret's fields except the password (RDS secret JSON shape: engine, host, port, dbname, username)."
+  value       = local.loader_connection
+}

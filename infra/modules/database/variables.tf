@@ -105,6 +105,17 @@ variable "loader_username" {
   }
 }
 
+variable "loader_password_version" {
+  type        = number
+  description = "Version of the loader password in the write-only secret; raise it by one to generate and store a new password (then re-run the migration step, which sets it on the role)."
+  default     = 1
+
+  validation {
+    condition     = var.loader_password_version >= 1 && floor(var.loader_password_version) == var.loader_password_version
+    error_message = "loader_password_version must be a whole number of at least 1."
+  }
+}
+
 variable "subnet_ids" {
   type        = list(string)
   description = "Private subnets of the DB subnet group (two or more AZs)."

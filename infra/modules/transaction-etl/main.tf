@@ -32,6 +32,7 @@ module "database" {
   instance_class              = var.db_instance_class
   allocated_storage_gb        = var.db_allocated_storage_gb
   loader_username             = var.db_loader_username
+  loader_password_version     = var.db_loader_password_version
   multi_az                    = var.db_multi_az
   deletion_protection         = var.db_deletion_protection
   final_snapshot              = var.db_final_snapshot

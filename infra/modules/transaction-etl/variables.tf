@@ -131,6 +131,12 @@ variable "db_loader_username" {
   default     = "txetl_etl"
 }
 
+variable "db_loader_password_version" {
+  type        = number
+  description = "Version of the loader password; raise by one to rotate it (docs/deploy.md)."
+  default     = 1
+}
+
 variable "db_multi_az" {
   type        = bool
   description = "Multi-AZ standby."

@@ -22,12 +22,6 @@ mock_data "aws_iam_policy_document" {
   }
 }
 
-mock_data "aws_secretsmanager_random_password" {
-  defaults = {
-    random_password = "mockpasswordmockpasswordmockpassword0001"
-  }
-}
-
 mock_resource "aws_kms_key" {
   defaults = {
     arn    = "arn:aws:kms:eu-central-1:123456789012:key/11111111-1111-1111-1111-111111111111"
