@@ -75,15 +75,21 @@ export function canonicalPath(path, service) {
   return '/' + segments.join('/') + (trailing ? '/' : '');
 }
 
+/** `query`: the raw query string (with or without '?'), or already decoded pairs (URLSearchParams, object). */
 export function canonicalQuery(query) {
-  const text = (query ?? '').replace(/^\?/, '');
-  if (!text) return '';
-  const pairs = text.split('&').filter(Boolean).map((part) => {
-    const eq = part.indexOf('=');
-    const key = eq < 0 ? part : part.slice(0, eq);
-    const value = eq < 0 ? '' : part.slice(eq + 1);
-    return [uriEncode(safeDecode(key)), uriEncode(safeDecode(value))];
-  });
+  let pairs;
+  if (query === undefined || query === null || typeof query === 'string') {
+    const text = (query ?? '').replace(/^\?/, '');
+    pairs = text.split('&').filter(Boolean).map((part) => {
+      const eq = part.indexOf('=');
+      const key = eq < 0 ? part : part.slice(0, eq);
+      const value = eq < 0 ? '' : part.slice(eq + 1);
+      return [uriEncode(safeDecode(key)), uriEncode(safeDecode(value))];
+    });
+  } else {
+    pairs = [...(query instanceof URLSearchParams ? query : Object.entries(query))].map(([k, v]) => [uriEncode(k), uriEncode(String(v))]);
+  }
+  if (pairs.length === 0) return '';
   const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
   pairs.sort((a, b) => cmp(a[0], b[0]) || cmp(a[1], b[1]));
   return pairs.map(([k, v]) => `${k}=${v}`).join('&');
@@ -173,7 +179,11 @@ export function parseAuthorization(value) {
  * { roleArn, secretAccessKey, sessionToken? }. Options: `now` (Date), `maxSkewMs`, `service`/`region` (what
  * this endpoint serves; a scope for another is refused). Returns { roleArn, accessKeyId, service, region }.
  */
-export function verify({ method, path, query, headers, body }, credentials, options = {}) {
+export function verify({ method, path: rawPath, query: rawQuery, headers, body }, credentials, options = {}) {
+  // A path that still carries its query (req.url) is split here rather than signed wrongly.
+  const q = (rawQuery === undefined || rawQuery === '') && rawPath?.includes('?') ? rawPath.indexOf('?') : -1;
+  const path = q < 0 ? rawPath : rawPath.slice(0, q);
+  const query = q < 0 ? rawQuery : rawPath.slice(q + 1);
   const auth = parseAuthorization(headerValue(headers, 'authorization'));
   const amzDate = headerValue(headers, 'x-amz-date');
   const signedAt = parseAmzDate(amzDate);

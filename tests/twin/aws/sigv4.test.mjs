@@ -131,3 +131,12 @@ test('S3 style: x-amz-content-sha256 is what is signed, UNSIGNED-PAYLOAD accepte
   const unsigned = sign({ method: 'PUT', url, body }, keys, 's3', 'eu-central-1', { unsignedPayload: true });
   assert.equal(verify({ ...req, headers: unsigned, body: 'anything' }, credentials).service, 's3');
 });
+
+test('verify takes the query as a string, pairs or within the path', () => {
+  const credentials = suiteCredentials();
+  const req = parseReq(read('get-vanilla-query-order-key-case', 'sreq'));
+  assert.equal(verify({ ...req, query: new URLSearchParams(req.query) }, credentials, { now: NOW }).accessKeyId, 'AKIDEXAMPLE');
+  assert.equal(verify({ ...req, query: { Param1: 'value1', Param2: 'value2' } }, credentials, { now: NOW }).accessKeyId, 'AKIDEXAMPLE');
+  assert.equal(verify({ ...req, path: `${req.path}?${req.query}`, query: undefined }, credentials, { now: NOW }).accessKeyId, 'AKIDEXAMPLE');
+  assert.throws(() => verify({ ...req, query: { Param1: 'value1' } }, credentials, { now: NOW }), (e) => e.code === 'SignatureDoesNotMatch');
+});

@@ -269,6 +269,16 @@ export async function start(opts) {
     stop: http.stop,
     createTopic,
     subscribe,
+    /**
+     * A `lambda` subscription delivered to the Lambda twin (`lambda.invoke(principal, functionArn, payload,
+     * { type, context })`, which records lambda:InvokeFunction): SNS invokes asynchronously (Event) as
+     * sns.amazonaws.com with aws:SourceArn = the topic. options: { filterPolicy, filterPolicyScope }.
+     */
+    subscribeLambda: (topicArn, functionArn, lambda, options = {}) => subscribe(topicArn, { ...options, protocol: 'lambda', endpoint: functionArn,
+      deliver: async (event, invocation) => {
+        const answer = await lambda.invoke(invocation.principal, functionArn, JSON.stringify(event), { type: 'Event', context: invocation.context });
+        if (answer.statusCode >= 300) throw new Error(`Invoke of ${functionArn} answered ${answer.statusCode}: ${answer.body}`);
+      } }),
     /** In-process Publish by a role or service principal (Step Functions' sns:publish task runs as its role). */
     publish: publishAs,
     /** EventBridge and CloudWatch deliveries: the service principal with aws:SourceArn and aws:SourceAccount. */

@@ -132,4 +132,31 @@ test('filter policy operators', () => {
   assert.equal(matchesFilterPolicy({ detail: { status: ['FAILED', 'TIMED_OUT'] } }, body, 'MessageBody'), true);
   assert.equal(matchesFilterPolicy({ detail: { status: ['ABORTED'] } }, body, 'MessageBody'), false);
   assert.equal(matchesFilterPolicy(null, body), true);
+
+  // A body-scoped policy that would pass both the state machine's alerts and EventBridge's status events.
+  const both = { $or: [{ severity: [{ exists: true }] }, { 'detail-type': ['Step Functions Execution Status Change'] }] };
+  const asBody = (o) => ({ message: JSON.stringify(o), messageAttributes: {} });
+  assert.equal(matchesFilterPolicy(both, asBody({ source: 'TransactionEtl', severity: 'error' }), 'MessageBody'), true);
+  assert.equal(matchesFilterPolicy(both, asBody({ 'detail-type': 'Step Functions Execution Status Change', detail: { status: 'FAILED' } }), 'MessageBody'), true);
+  assert.equal(matchesFilterPolicy(both, asBody({ AlarmName: 'txetl-dev-file-events-dlq-visible' }), 'MessageBody'), false);
+  assert.equal(matchesFilterPolicy(both, { message: 'not json', messageAttributes: {} }, 'MessageBody'), false);
+});
+
+test('subscribeLambda invokes the Lambda twin asynchronously as sns.amazonaws.com, retrying a refused invoke', async (t) => {
+  const { sns } = await setup(t);
+  const invokes = [];
+  let refuse = 1;
+  const lambda = { invoke: async (principal, arn, payload, options) => {
+    invokes.push({ principal, arn, event: JSON.parse(payload), options });
+    return refuse-- > 0 ? { statusCode: 429, body: 'TooManyRequestsException' } : { statusCode: 202, body: '' };
+  } };
+  sns.subscribeLambda(topicArn, functionArn, lambda, { filterPolicy: { severity: [{ exists: true }] } });
+  await sns.publish({ type: 'role', arn: role }, {}, topicArn, 'm', { messageAttributes: { severity: { DataType: 'String', StringValue: 'info' } } });
+  await sns.publish({ type: 'role', arn: role }, {}, topicArn, 'no attributes');
+  await sns.idle();
+  assert.equal(invokes.length, 2);
+  assert.deepEqual([invokes[1].principal, invokes[1].arn, invokes[1].options.type, invokes[1].options.context['aws:SourceArn']],
+    [{ type: 'service', service: 'sns.amazonaws.com' }, functionArn, 'Event', topicArn]);
+  assert.equal(invokes[1].event.Records[0].Sns.Message, 'm');
+  assert.deepEqual(sns.deliveries(topicArn).map((d) => [d.status, d.attempts]), [['delivered', 2], ['filtered', 0]]);
 });

@@ -258,6 +258,10 @@ export async function start(opts) {
   for (const spec of opts.queues ?? []) createQueue(spec);
 
   const visible = (arn) => queueOf(arn).messages;
+  const need = (principal) => {
+    if (!principal?.type) throw new Error('an in-process SQS call needs the caller\'s principal, to record it');
+    return principal;
+  };
   return {
     url: http.url,
     port: http.port,
@@ -276,6 +280,20 @@ export async function start(opts) {
     delete: ops.delete,
     changeVisibility: ops.changeVisibility,
     getAttributes: ops.attributes,
+    // The same operations with named arguments, as the Lambda twin's SQS port (tests/twin/lambda/sqs-port.mjs)
+    // calls them. They record the call themselves, which the port learns from recordsInProcessCalls.
+    recordsInProcessCalls: true,
+    sendMessage: async ({ principal, context = {}, queueArn, body, delaySeconds, messageAttributes }) => {
+      const sent = await ops.send(need(principal), context, queueArn, body, { delaySeconds, messageAttributes });
+      return { messageId: sent.MessageId, ...sent };
+    },
+    receiveMessages: async ({ principal, context = {}, queueArn, maxNumberOfMessages = 1, visibilityTimeout, waitTimeSeconds = 0 }) => {
+      const got = await ops.receive(need(principal), context, queueArn, { maxNumberOfMessages, visibilityTimeout, waitTimeSeconds });
+      return got.map((m) => ({ messageId: m.MessageId, receiptHandle: m.ReceiptHandle, body: m.Body, md5OfBody: m.MD5OfBody, attributes: m.Attributes,
+        messageAttributes: m.MessageAttributes ?? {} }));
+    },
+    deleteMessage: ({ principal, context = {}, queueArn, receiptHandle }) => ops.delete(need(principal), context, queueArn, receiptHandle),
+    getQueueAttributes: ({ principal, context = {}, queueArn, names }) => ops.attributes(need(principal), context, queueArn, names),
     /** Every message the queue holds, in flight or not: { messageId, body, receiveCount, visible, sentAt, deadLetterSource }. */
     messages: (arn) => {
       expire(queueOf(arn));

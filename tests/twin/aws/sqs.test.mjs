@@ -124,13 +124,27 @@ test('redrive: after maxReceiveCount receives the message moves to the DLQ', asy
   assert.deepEqual(sqs.messages(dlqArn).map((m) => [m.body, m.receiveCount, m.deadLetterSource]), [['poison', 5, queueArn]]);
 });
 
-test('long polling returns as soon as a message arrives', async (t) => {
+test('long polling waits for a message that arrives during the wait; a short poll does not', async (t) => {
   const { sqs } = await setup(t);
   const fn = { type: 'role', arn: role };
-  const started = Date.now();
-  const pending = sqs.receive(fn, {}, queueArn, { waitTimeSeconds: 5 });
+  const short = sqs.receive(fn, {}, queueArn, {});
+  const pending = sqs.receive(fn, {}, queueArn, { waitTimeSeconds: 20 });
   setTimeout(() => sqs.send(s3, s3Context, queueArn, 'late'), 100);
-  const got = await pending;
-  assert.equal(got[0].Body, 'late');
-  assert.ok(Date.now() - started < 2000);
+  assert.deepEqual(await short, []);
+  assert.equal((await pending)[0].Body, 'late');
+});
+
+test("named-argument methods for the Lambda twin's SQS port record the call once, with the role", async (t) => {
+  const { calls, sqs } = await setup(t);
+  const fn = { type: 'role', arn: role };
+  assert.equal(sqs.recordsInProcessCalls, true);
+  const { messageId } = await sqs.sendMessage({ principal: s3, context: s3Context, queueArn, body: 'b' });
+  const [m] = await sqs.receiveMessages({ principal: fn, queueArn, maxNumberOfMessages: 10 });
+  assert.deepEqual([m.messageId, m.body, m.md5OfBody, m.attributes.ApproximateReceiveCount], [messageId, 'b', '92eb5ffee6ae2fec3ad71c777531578f', '1']);
+  assert.equal((await sqs.getQueueAttributes({ principal: fn, queueArn })).ApproximateNumberOfMessagesNotVisible, '1');
+  await sqs.deleteMessage({ principal: fn, queueArn, receiptHandle: m.receiptHandle });
+  assert.equal(sqs.depth(queueArn), 0);
+  assert.deepEqual(calls.calls.map((c) => [c.action, c.principal.arn ?? c.principal.service]), [
+    ['sqs:SendMessage', 's3.amazonaws.com'], ['sqs:ReceiveMessage', role], ['sqs:GetQueueAttributes', role], ['sqs:DeleteMessage', role]]);
+  await assert.rejects(sqs.sendMessage({ queueArn, body: 'x' }), /principal/);
 });
