@@ -56,6 +56,32 @@ export function parseTarget(url) {
   return { bucket: decodeURIComponent(bucket), key: decodeURIComponent(rest.join('/')), query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)) };
 }
 
+/**
+ * A streaming-signed upload (x-amz-content-sha256: STREAMING-...; content-encoding aws-chunked) arrives
+ * as `<hex size>;chunk-signature=...\r\n<data>\r\n` chunks (and optional trailers); S3 stores the data.
+ * The seed signature was verified; the per-chunk signatures are not (the functions do not stream-sign).
+ */
+export function decodeAwsChunked(headers, body) {
+  if (!String(headers['x-amz-content-sha256'] ?? '').startsWith('STREAMING-')) return { headers, body };
+  const parts = [];
+  let at = 0;
+  for (;;) {
+    const eol = body.indexOf('\r\n', at);
+    if (eol < 0) break;
+    const size = parseInt(body.subarray(at, eol).toString('latin1').split(';')[0], 16);
+    if (!size) break;
+    parts.push(body.subarray(eol + 2, eol + 2 + size));
+    at = eol + 2 + size + 2;
+  }
+  const decoded = Buffer.concat(parts);
+  const rest = { ...headers, 'content-length': String(decoded.length) };
+  for (const name of ['x-amz-decoded-content-length', 'x-amz-trailer']) delete rest[name];
+  const encoding = String(headers['content-encoding'] ?? '').split(',').map((e) => e.trim()).filter((e) => e && e !== 'aws-chunked');
+  if (encoding.length) rest['content-encoding'] = encoding.join(',');
+  else delete rest['content-encoding'];
+  return { headers: rest, body: decoded };
+}
+
 const encodeKey = (key) => key.split('/').map(encodeURIComponent).join('/');
 
 /**
@@ -143,7 +169,8 @@ export async function start(opts) {
 
   const http = await listen(async (req, res) => {
     const send = ({ status, headers, body }) => {
-      delete headers['transfer-encoding'];
+      // Hop-by-hop headers of the s3rver leg are not the client's.
+      for (const name of ['transfer-encoding', 'connection', 'keep-alive']) delete headers[name];
       // A HEAD answer keeps the object's Content-Length; everything else is sent whole.
       if (req.method !== 'HEAD') headers['content-length'] = String(body.length);
       res.writeHead(status, headers);
@@ -153,7 +180,8 @@ export async function start(opts) {
     if (who.error) return send(xmlError(who.error.status ?? 403, s3ErrorCodes[who.error.code] ?? who.error.code, who.error.message, req.url));
     const accessKeyId = /Credential=(\w+)\//.exec(req.headers.authorization)?.[1] ?? '';
     const principalId = `AWS:AROA${accessKeyId.slice(4, 20)}:${who.roleArn.split('/').pop()}`;
-    send(await handle({ method: req.method, url: req.url, headers: req.headers, body: who.body }, who.principal, principalId));
+    const { headers, body } = decodeAwsChunked(req.headers, who.body);
+    send(await handle({ method: req.method, url: req.url, headers, body }, who.principal, principalId));
   });
   const url = http.url;
 

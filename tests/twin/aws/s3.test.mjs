@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { CallLog } from './calls.mjs';
 import { Credentials } from './credentials.mjs';
 import { sign } from './sigv4.mjs';
-import { start } from './s3.mjs';
+import { decodeAwsChunked, start } from './s3.mjs';
 import { matchesFilter, notificationKey, s3Action } from './s3-events.mjs';
 import { start as startSqs } from './sqs.mjs';
 
@@ -140,6 +140,29 @@ describe('S3 twin', () => {
     const objectArn = `${deployment.bucket.arn}/reports/big.json`;
     assert.equal(calls.filter({ action: 's3:PutObject', resource: objectArn }).length, 4);
     assert.equal(calls.filter({ action: 's3:AbortMultipartUpload', resource: objectArn, principal: runEtlRole }).length, 1);
+  });
+
+  test('a multipart upload under the filter sends ObjectCreated:CompleteMultipartUpload with the whole size', async () => {
+    const base = `/${bucketName}/incoming/multi.csv`;
+    const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec((await signed('POST', `${base}?uploads`)).text)[1];
+    const before = sqs.messages(queueArn).length;
+    const part = await signed('PUT', `${base}?partNumber=1&uploadId=${encodeURIComponent(uploadId)}`, { body: 'a,b\n1,2\n' });
+    assert.equal(sqs.messages(queueArn).length, before, 'a part is no new object');
+    const xml = `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${part.headers.get('etag')}</ETag></Part></CompleteMultipartUpload>`;
+    assert.equal((await signed('POST', `${base}?uploadId=${encodeURIComponent(uploadId)}`, { body: xml })).status, 200);
+    const [record] = JSON.parse(sqs.messages(queueArn).at(-1).body).Records;
+    assert.equal(record.eventName, 'ObjectCreated:CompleteMultipartUpload');
+    assert.equal(record.s3.object.key, 'incoming/multi.csv');
+    assert.equal(record.s3.object.size, 8);
+    assert.equal(record.s3.object.versionId, s3.versionOf('incoming/multi.csv'));
+  });
+
+  test('an aws-chunked body is stored as its data', () => {
+    const chunked = Buffer.from('5;chunk-signature=aa\r\nhello\r\n6;chunk-signature=bb\r\n world\r\n0;chunk-signature=cc\r\n\r\n');
+    const { headers, body } = decodeAwsChunked({ 'x-amz-content-sha256': 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD', 'content-encoding': 'aws-chunked' }, chunked);
+    assert.equal(body.toString(), 'hello world');
+    assert.equal(headers['content-length'], '11');
+    assert.equal(headers['content-encoding'], undefined);
   });
 
   test('a bad signature is refused with S3\'s error and not recorded', async () => {

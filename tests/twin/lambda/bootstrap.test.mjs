@@ -36,8 +36,8 @@ test('the real bootstrap serves an invocation from the unzipped artifact', { ski
     assert.equal(twin.stats('start-workflow').coldStarts, 1);
     await new Promise((r) => setTimeout(r, 300)); // the last log batch is flushed after 200 ms
     const log = readFileSync(twin.logFile('start-workflow'), 'utf8');
-    assert.match(log, /REPORT RequestId: /);
-    assert.match(log, /TestEvent|test event/i, 'the function logged the test event');
+    // The function's own line sits between its invocation's START and END, as in CloudWatch.
+    assert.match(log, /START RequestId: (\S+)[^\n]*\n[^\n]*test event[^\n]*\n[^\n]*END RequestId: \1\n[^\n]*REPORT RequestId: \1/i, log);
     assert.equal(calls.filter({ action: 'logs:CreateLogStream', principal: fn.roleArn }).length, 1);
   } finally {
     await twin.stop();

@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { startRuntimeApi } from './runtime-api.mjs';
 import { pipeLines } from './logs.mjs';
 
+const initLimitMs = 10_000;
+const endDelayMs = 30;
+
 /** Lambda's error payloads for failures of the platform rather than of the handler. */
 export const platformErrors = {
   exit: (requestId, how) => ({ errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: ${how}` }),
@@ -47,17 +50,13 @@ export class EnvironmentPool {
    * enforces concurrency; the pool never queues.
    */
   run({ requestId, body, traceId }) {
-    const env = [...this.envs.values()].find((e) => !e.invocation) ?? this.#spawn();
-    const timeoutMs = this.fn.timeoutSeconds * 1000;
+    const env = [...this.envs.values()].find((e) => !e.invocation && !e.doomed) ?? this.#spawn();
     return new Promise((resolve) => {
-      const invocation = {
-        requestId, body, traceId, deadlineMs: Date.now() + timeoutMs, handed: false, started: Date.now(), resolve,
-      };
-      invocation.timer = setTimeout(() => {
-        this.#finish(env, { body: json(platformErrors.timeout(requestId, this.fn.timeoutSeconds)), errorType: 'Unhandled' });
-        env.child.kill('SIGKILL');
-      }, timeoutMs);
+      const invocation = { requestId, body, traceId, deadlineMs: null, handed: false, started: Date.now(), resolve };
       env.invocation = invocation;
+      // A cold environment first runs its init phase, which Lambda limits to 10 s apart from the timeout.
+      this.#arm(env, initLimitMs + this.fn.timeoutSeconds * 1000);
+      this.#writeEnd(env);
       env.stream.write(`START RequestId: ${requestId} Version: $LATEST`);
       if (env.waiting) {
         const waiting = env.waiting;
@@ -65,6 +64,16 @@ export class EnvironmentPool {
         waiting(this.#handOut(env));
       }
     });
+  }
+
+  /** (Re)starts the invocation's timeout: past it, Lambda stops the environment and fails the invocation. */
+  #arm(env, ms) {
+    const invocation = env.invocation;
+    clearTimeout(invocation.timer);
+    invocation.timer = setTimeout(() => {
+      this.#discard(env);
+      this.#finish(env, { body: json(platformErrors.timeout(invocation.requestId, this.fn.timeoutSeconds)), errorType: 'Unhandled' });
+    }, ms);
   }
 
   #spawn() {
@@ -77,7 +86,7 @@ export class EnvironmentPool {
       AWS_LAMBDA_LOG_STREAM_NAME: stream.name,
     };
     const child = spawn(join(this.taskRoot, 'bootstrap'), [], { cwd: this.taskRoot, env: variables, stdio: ['ignore', 'pipe', 'pipe'] });
-    const env = { id, child, stream, invocation: null, waiting: null };
+    const env = { id, child, stream, invocation: null, waiting: null, doomed: false, gone: false };
     this.envs.set(id, env);
     pipeLines(child.stdout, (line) => stream.write(line));
     pipeLines(child.stderr, (line) => stream.write(line));
@@ -92,6 +101,10 @@ export class EnvironmentPool {
   #handOut(env) {
     const invocation = env.invocation;
     invocation.handed = true;
+    // The function's timeout runs from the moment the runtime has the event (Lambda-Runtime-Deadline-Ms).
+    const timeoutMs = this.fn.timeoutSeconds * 1000;
+    invocation.deadlineMs = Date.now() + timeoutMs;
+    this.#arm(env, timeoutMs);
     return {
       requestId: invocation.requestId,
       deadlineMs: invocation.deadlineMs,
@@ -120,13 +133,25 @@ export class EnvironmentPool {
     if (kind === 'init-error') {
       // Lambda discards an environment whose init failed; the invocation gets the init error.
       env.stream.write(`INIT_REPORT Status: error Error Type: ${errorType ?? 'Runtime.Unknown'}`);
+      this.#discard(env);
       if (env.invocation) this.#finish(env, { body, errorType: 'Unhandled' });
-      env.child.kill('SIGKILL');
       return true;
     }
     if (!env.invocation || !env.invocation.handed || env.invocation.requestId !== requestId) return false;
     this.#finish(env, kind === 'response' ? { body } : { body, errorType: 'Unhandled' });
     return true;
+  }
+
+  /** Kills an environment Lambda would not reuse; until its process is gone nothing is assigned to it. */
+  #discard(env) {
+    env.doomed = true;
+    env.child.kill('SIGKILL');
+  }
+
+  #writeEnd(env) {
+    clearTimeout(env.endTimer);
+    for (const line of env.ending ?? []) env.stream.write(line);
+    env.ending = null;
   }
 
   #finish(env, result) {
@@ -135,9 +160,10 @@ export class EnvironmentPool {
     clearTimeout(invocation.timer);
     env.invocation = null;
     const ms = Date.now() - invocation.started;
-    env.stream.write(`END RequestId: ${invocation.requestId}`);
-    env.stream.write(`REPORT RequestId: ${invocation.requestId}\tDuration: ${ms} ms\tMemory Size: ${this.fn.memoryMb} MB`);
-    env.stream.flush();
+    // The runtime's last output lines may still be in the pipe when its response arrives: END/REPORT
+    // follow a moment later (or before the environment's next START), so they close the invocation's lines.
+    env.ending = [`END RequestId: ${invocation.requestId}`, `REPORT RequestId: ${invocation.requestId}\tDuration: ${ms} ms\tMemory Size: ${this.fn.memoryMb} MB`];
+    env.endTimer = setTimeout(() => this.#writeEnd(env), endDelayMs);
     invocation.resolve(result);
   }
 
@@ -152,6 +178,7 @@ export class EnvironmentPool {
       env.stream.write(`RequestId: ${env.invocation.requestId} Error: Runtime exited with error: ${how}`);
       this.#finish(env, { body: json(platformErrors.exit(env.invocation.requestId, how)), errorType: 'Unhandled' });
     }
+    this.#writeEnd(env);
     env.stream.close();
   }
 

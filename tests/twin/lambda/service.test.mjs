@@ -12,6 +12,7 @@ import { account, fakeTaskRoot, plannedFunction, region } from './fixtures.mjs';
 
 const callerRole = `arn:aws:iam::${account}:role/txetl-dev-state-machine`;
 const failuresQueue = `arn:aws:sqs:${region}:${account}:txetl-dev-notify-chat-failures`;
+const intruderRole = `arn:aws:iam::${account}:role/intruder`;
 
 async function httpInvoke(twin, credentials, name, event, { type, keys } = {}) {
   const url = `${twin.url}/2015-03-31/functions/${encodeURIComponent(name)}/invocations`;
@@ -51,6 +52,8 @@ describe('Lambda twin (fake bootstrap)', () => {
       environment: () => ({ AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9' }),
       minDurationMs: (key) => (key === 'slow' ? 300 : 0),
       retryDelaysMs: [20, 40],
+      // The inline IAM decision the servers accept: here, one role may not invoke anything.
+      authorize: (call) => call.principal.arn !== intruderRole,
     });
   });
 
@@ -98,12 +101,25 @@ describe('Lambda twin (fake bootstrap)', () => {
   });
 
   test('a bad signature is refused with 403 and nothing runs or is recorded', async () => {
-    const before = calls.calls.length;
+    const invokes = () => calls.filter({ action: 'lambda:InvokeFunction' }).length;
+    const before = invokes();
+    const coldStarts = twin.stats('run-etl').coldStarts;
     const forged = { ...credentials.forRole(callerRole), secretAccessKey: 'not-the-secret' };
     const r = await httpInvoke(twin, credentials, 'txetl-dev-run-etl', {}, { keys: forged });
     assert.equal(r.status, 403);
     assert.equal(r.headers.get('x-amzn-errortype'), 'InvalidSignatureException');
-    assert.equal(calls.calls.length, before);
+    assert.equal(invokes(), before);
+    assert.equal(twin.stats('run-etl').coldStarts, coldStarts);
+  });
+
+  test('an invoke the inline IAM decision denies is AccessDeniedException, recorded, and runs nothing', async () => {
+    const coldStarts = twin.stats('run-etl').coldStarts;
+    const r = await httpInvoke(twin, credentials, 'txetl-dev-run-etl', {}, { keys: credentials.forRole(intruderRole) });
+    assert.equal(r.status, 403);
+    assert.equal(r.headers.get('x-amzn-errortype'), 'AccessDeniedException');
+    assert.match(r.json.message, /intruder is not authorized to perform: lambda:InvokeFunction/);
+    assert.equal(calls.filter({ action: 'lambda:InvokeFunction', principal: intruderRole }).length, 1);
+    assert.equal(twin.stats('run-etl').coldStarts, coldStarts);
   });
 
   test('an unknown function is ResourceNotFoundException', async () => {
@@ -157,6 +173,12 @@ describe('Lambda twin (fake bootstrap)', () => {
     assert.equal(r.headers.get('x-amz-function-error'), 'Unhandled');
     assert.equal(r.json.errorType, 'Sandbox.Timedout');
     assert.match(r.json.errorMessage, /Task timed out after 1\.00 seconds/);
+    // The timed-out environment is being killed: the very next invocation must not land in it.
+    const fn = deployment.functions['start-workflow'];
+    const timedOut = await twin.invoke({ type: 'role', arn: callerRole }, fn.arn, JSON.stringify({ sleepMs: 5000 }));
+    assert.equal(JSON.parse(timedOut.body).errorType, 'Sandbox.Timedout');
+    const next = await twin.invoke({ type: 'role', arn: callerRole }, fn.arn, '{}');
+    assert.equal(next.headers['X-Amz-Function-Error'], undefined, next.body.toString());
   });
 
   test('an init error fails the invocation', async () => {
