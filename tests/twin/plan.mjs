@@ -262,6 +262,7 @@ function resourcePoliciesOf(of, { bucket, functions, kmsKeys, missing, parse }) 
   for (const r of of('aws_secretsmanager_secret_policy')) add('secret', r, 'policy', (d) => resourceOf(d));
   for (const [keyArn, key] of Object.entries(kmsKeys)) if (key.policy) out.push({ kind: 'kms', arn: keyArn, document: key.policy });
   for (const p of of('aws_lambda_permission')) {
+    if (p.unknown.function_name === true) { missing.push(`${p.address}.function_name (resource policies must be known at plan time, D7)`); continue; }
     const fn = Object.values(functions).find((f) => f.name === p.after.function_name || f.arn === p.after.function_name);
     const condition = {};
     if (p.after.source_arn) condition.ArnLike = { 'aws:SourceArn': p.after.source_arn };
