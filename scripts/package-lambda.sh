@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Builds the Lambda deployment zips: one Native AOT `bootstrap` (runtime provided.al2023) that serves all
-# three functions by _HANDLER, zipped once per function at the zip root as
-#   artifacts/lambda/{start-workflow,run-etl,notify-chat}.zip
+# four functions by _HANDLER, zipped once per function at the zip root as
+#   artifacts/lambda/{start-workflow,run-etl,notify-chat,migrate}.zip
 # Usage: scripts/package-lambda.sh [--arch x64|arm64] [--ca-bundle FILE]
 #   --arch       x64 (default) or arm64; Terraform reads the zips from artifacts/lambda/
 #   --ca-bundle  PEM file of the database's root certificates (for RDS, AWS's global-bundle.pem), added to
-#                run-etl.zip as global-bundle.pem, where TXETL_DB_ROOT_CERT points (VerifyFull)
+#                run-etl.zip and migrate.zip (the two that connect to the database) as global-bundle.pem,
+#                where TXETL_DB_ROOT_CERT points (VerifyFull)
 # arm64 cross-compiles and needs clang, lld, the aarch64 binutils/gcc and libc6-dev-arm64-cross (objcopy,
 # the C runtime objects and libraries); as root the script installs those Debian packages, otherwise it
 # names them and stops. (No zlib package:
@@ -23,7 +24,7 @@ while [ $# -gt 0 ]; do
     --arch=*) arch="${1#*=}"; shift ;;
     --ca-bundle) ca_bundle="${2:-}"; shift 2 ;;
     --ca-bundle=*) ca_bundle="${1#*=}"; shift ;;
-    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "package-lambda: unknown argument '$1' (expected --arch x64|arm64, --ca-bundle FILE)" >&2; exit 1 ;;
   esac
 done
@@ -43,7 +44,7 @@ case "$arch" in
   arm64) lambda_arch=arm64 ;;
   *) echo "package-lambda: --arch must be x64 or arm64, not '$arch'" >&2; exit 1 ;;
 esac
-functions=(start-workflow run-etl notify-chat)
+functions=(start-workflow run-etl notify-chat migrate)
 
 # Installs missing Debian packages when we may (root with apt-get), else says which ones are needed.
 require_packages() {
@@ -101,7 +102,7 @@ for fn in "${functions[@]}"; do
   zip_path="$out/$fn.zip"
   rm -f "$zip_path"
   bundle=""
-  if [ "$fn" = run-etl ] && [ -n "$ca_bundle" ]; then
+  if { [ "$fn" = run-etl ] || [ "$fn" = migrate ]; } && [ -n "$ca_bundle" ]; then
     cp "$ca_bundle" "$publish/global-bundle.pem"
     chmod 0644 "$publish/global-bundle.pem"
     bundle=global-bundle.pem
@@ -131,7 +132,7 @@ for fn in "${functions[@]}"; do
   printf 'package-lambda: artifacts/lambda/%s.zip %s bytes\n' "$fn" "$(size "$out/$fn.zip")"
 done
 if [ -n "$ca_bundle" ]; then
-  echo "package-lambda: run-etl.zip holds global-bundle.pem ($certs certificates from $ca_bundle)"
+  echo "package-lambda: run-etl.zip and migrate.zip hold global-bundle.pem ($certs certificates from $ca_bundle)"
 else
-  echo "package-lambda: note: run-etl.zip holds no CA bundle; with TXETL_DB_SSL_MODE=VerifyFull (the Terraform default) pass --ca-bundle global-bundle.pem (docs/deploy.md)"
+  echo "package-lambda: note: run-etl.zip and migrate.zip hold no CA bundle; with TXETL_DB_SSL_MODE=VerifyFull (the Terraform default) pass --ca-bundle global-bundle.pem (docs/deploy.md)"
 fi

@@ -68,7 +68,7 @@ public static class EventIds
 
     // 1300-1399: reserved for configuration and metrics.
 
-    // 1400-1499: run-etl (Aws/RunEtl).
+    // 1400-1499: run-etl (Aws/RunEtl); 1410-1419 the migrate function (Aws/Migrate).
 
     /// <summary>run-etl started loading a file.</summary>
     public const int LoadStarted = 1400;
@@ -82,10 +82,10 @@ public static class EventIds
     /// <summary>run-etl stopped a load before the Lambda deadline.</summary>
     public const int LoadStoppedBeforeDeadline = 1403;
 
-    /// <summary>The migrate invocation applied the migrations.</summary>
+    /// <summary>The migrate function applied the migrations.</summary>
     public const int MigrationApplied = 1410;
 
-    /// <summary>The migrate invocation created or updated the login role.</summary>
+    /// <summary>The migrate function created or updated the login role.</summary>
     public const int LoaderRoleEnsured = 1411;
 
     // 1500-1599: the Lambda runtime loop (Aws/Runtime).

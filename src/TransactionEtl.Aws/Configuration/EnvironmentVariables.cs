@@ -8,7 +8,7 @@ public static class EnvironmentVariables
 {
     // Set by the Lambda service (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html).
 
-    /// <summary>Which function this process serves: start-workflow, run-etl or notify-chat.</summary>
+    /// <summary>Which function this process serves: start-workflow, run-etl, notify-chat or migrate.</summary>
     public const string Handler = "_HANDLER";
 
     /// <summary>host:port of the Lambda Runtime API.</summary>
@@ -55,19 +55,19 @@ public static class EnvironmentVariables
     /// <summary>start-workflow: ARN of the state machine to start.</summary>
     public const string StateMachineArn = "TXETL_STATE_MACHINE_ARN";
 
-    /// <summary>run-etl: Secrets Manager secret id (name or ARN) of the database secret in RDS's JSON shape.</summary>
+    /// <summary>run-etl, migrate: Secrets Manager secret id (name or ARN) of the loader's database secret in RDS's JSON shape.</summary>
     public const string DbSecretId = "TXETL_DB_SECRET_ID";
 
     /// <summary>
-    /// run-etl: secret id of the database master credentials (RDS-managed secret: username and password only),
-    /// used only by the <c>{"mode":"migrate"}</c> invocation; host, port and dbname come from TXETL_DB_SECRET_ID.
+    /// migrate only: secret id of the database master credentials (RDS-managed secret: username and password only);
+    /// host, port and dbname come from TXETL_DB_SECRET_ID.
     /// </summary>
     public const string MigrationDbSecretId = "TXETL_MIGRATION_DB_SECRET_ID";
 
-    /// <summary>run-etl: PEM bundle of the RDS root certificates, for SSL Mode=VerifyFull.</summary>
+    /// <summary>run-etl, migrate: PEM bundle of the RDS root certificates, for SSL Mode=VerifyFull.</summary>
     public const string DbRootCertificatePath = "TXETL_DB_ROOT_CERT";
 
-    /// <summary>run-etl: Npgsql SSL Mode; VerifyFull unless a local test database needs Disable.</summary>
+    /// <summary>run-etl, migrate: Npgsql SSL Mode; VerifyFull unless a local test database needs Disable.</summary>
     public const string DbSslMode = "TXETL_DB_SSL_MODE";
 
     /// <summary>run-etl: milliseconds before the Lambda deadline at which the load stops cleanly.</summary>

@@ -8,13 +8,10 @@ internal sealed class RunEtlOptions
     /// <summary>Default for <see cref="TimeoutMargin"/>: enough to roll back and record the file as failed.</summary>
     public const int DefaultTimeoutMarginMs = 15_000;
 
-    private RunEtlOptions(string dbSecretId, string? migrationDbSecretId, string? rootCertificatePath, DbSslMode sslMode, TimeSpan timeoutMargin,
-        AwsServiceEndpoints endpoints, string functionName)
+    private RunEtlOptions(string dbSecretId, DatabaseTls tls, TimeSpan timeoutMargin, AwsServiceEndpoints endpoints, string functionName)
     {
         DbSecretId = dbSecretId;
-        MigrationDbSecretId = migrationDbSecretId;
-        RootCertificatePath = rootCertificatePath;
-        SslMode = sslMode;
+        Tls = tls;
         TimeoutMargin = timeoutMargin;
         Endpoints = endpoints;
         FunctionName = functionName;
@@ -23,17 +20,14 @@ internal sealed class RunEtlOptions
     /// <summary>Secret id (name or ARN) of the database secret in RDS's JSON shape.</summary>
     public string DbSecretId { get; }
 
-    /// <summary>
-    /// Secret id of the master credentials (RDS-managed: only username and password) used by
-    /// <c>{"mode":"migrate"}</c>; null when this function never migrates.
-    /// </summary>
-    public string? MigrationDbSecretId { get; }
+    /// <summary>TLS mode and root certificates for the database connection.</summary>
+    public DatabaseTls Tls { get; }
 
     /// <summary>PEM bundle of trusted root certificates, or null to use the system store.</summary>
-    public string? RootCertificatePath { get; }
+    public string? RootCertificatePath => Tls.RootCertificatePath;
 
     /// <summary>TLS mode for the database connection.</summary>
-    public DbSslMode SslMode { get; }
+    public DbSslMode SslMode => Tls.SslMode;
 
     /// <summary>How long before the Lambda deadline the load stops, rolls back and records <c>failed</c>.</summary>
     public TimeSpan TimeoutMargin { get; }
@@ -44,27 +38,20 @@ internal sealed class RunEtlOptions
     /// <summary>The deployed function's name, the metric dimension; <c>run-etl</c> outside Lambda.</summary>
     public string FunctionName { get; }
 
-    /// <summary>Reads and validates the run-etl settings; throws <see cref="ConfigurationException"/> listing every problem.</summary>
+    /// <summary>
+    /// Reads and validates the run-etl settings; throws <see cref="ConfigurationException"/> listing every problem.
+    /// <c>TXETL_MIGRATION_DB_SECRET_ID</c> is not read: run-etl never migrates, so its role needs no master secret.
+    /// </summary>
     /// <param name="lookup">Environment lookup; defaults to the process environment.</param>
     public static RunEtlOptions FromEnvironment(Func<string, string?>? lookup = null)
     {
         var reader = new SettingsReader(lookup ?? Environment.GetEnvironmentVariable);
         var secretId = reader.Required(EnvironmentVariables.DbSecretId, "set it to the name or ARN of the RDS database secret");
-        var migrationSecretId = reader.Optional(EnvironmentVariables.MigrationDbSecretId);
-        var certificate = reader.Optional(EnvironmentVariables.DbRootCertificatePath);
-        var sslMode = reader.Enum(EnvironmentVariables.DbSslMode, DbSslMode.VerifyFull);
+        var tls = DatabaseTls.Read(reader);
         var margin = reader.Int(EnvironmentVariables.TimeoutMarginMs, DefaultTimeoutMarginMs, 1_000, 600_000);
         var endpoints = AwsServiceEndpoints.Read(reader);
         var functionName = reader.Optional(EnvironmentVariables.FunctionName) ?? Runtime.LambdaFunctions.RunEtl;
-        if (certificate is not null && !File.Exists(certificate))
-        {
-            reader.Problem($"{EnvironmentVariables.DbRootCertificatePath}='{certificate}' does not exist; package the RDS CA bundle with the function or unset it");
-        }
-        if (sslMode == DbSslMode.VerifyFull && certificate is null)
-        {
-            reader.Problem($"{EnvironmentVariables.DbSslMode}=VerifyFull needs {EnvironmentVariables.DbRootCertificatePath} (the RDS CA bundle, e.g. global-bundle.pem)");
-        }
         reader.ThrowIfInvalid("run-etl");
-        return new RunEtlOptions(secretId, migrationSecretId, certificate, sslMode, TimeSpan.FromMilliseconds(margin), endpoints, functionName);
+        return new RunEtlOptions(secretId, tls, TimeSpan.FromMilliseconds(margin), endpoints, functionName);
     }
 }

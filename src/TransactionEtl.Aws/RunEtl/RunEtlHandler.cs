@@ -11,7 +11,6 @@ using TransactionEtl.Aws.Secrets;
 using TransactionEtl.Core;
 using TransactionEtl.Postgres;
 using TransactionEtl.Postgres.Loading;
-using TransactionEtl.Postgres.Roles.Internal;
 
 namespace TransactionEtl.Aws.RunEtl;
 
@@ -21,13 +20,13 @@ namespace TransactionEtl.Aws.RunEtl;
 /// <c>"reports":{"rejects_csv","summary_json"}</c>. A rejected file is a normal result (status
 /// <c>rejected</c>) for the state machine to route; failures are exceptions whose
 /// <see cref="TransactionEtlException.IsTransient"/> decides between <c>TransactionEtl.TransientError</c>
-/// (retried) and a non-retried type. <c>{"mode":"migrate"}</c> migrates the database instead.
+/// (retried) and a non-retried type. Migrations are the migrate function's (<see cref="LambdaFunctions.Migrate"/>):
+/// run-etl's role has no access to the master secret.
 /// </summary>
 internal sealed class RunEtlHandler : IAsyncDisposable
 {
     private readonly RunEtlOptions _options;
     private readonly CachedSecret<RdsSecret> _databaseSecret;
-    private readonly CachedSecret<MasterCredentials>? _masterSecret;
     private readonly S3ObjectSource _objects;
     private readonly S3ReportWriter _reports;
     private readonly EmbeddedMetricsWriter _metrics;
@@ -46,9 +45,6 @@ internal sealed class RunEtlHandler : IAsyncDisposable
         _clock = clock;
         _logger = logger;
         _databaseSecret = new CachedSecret<RdsSecret>(secrets, options.DbSecretId, RdsSecret.Parse, logger);
-        _masterSecret = options.MigrationDbSecretId is { } masterId
-            ? new CachedSecret<MasterCredentials>(secrets, masterId, MasterCredentials.Parse, logger)
-            : null;
         _connections = new DatabaseConnections(options);
     }
 
@@ -61,11 +57,6 @@ internal sealed class RunEtlHandler : IAsyncDisposable
         var budget = context.GetRemainingTime(_clock) - _options.TimeoutMargin;
         using var deadline = new CancellationTokenSource(budget > TimeSpan.Zero ? budget : TimeSpan.Zero, _clock);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        if (string.Equals(request.Mode, RunEtlRequest.MigrateMode, StringComparison.Ordinal))
-        {
-            return await MigrateAsync(linked.Token);
-        }
-
         var pointer = new S3ObjectPointer(request.Bucket!, request.Key!, NullIfEmpty(request.VersionId), NullIfEmpty(request.ETag));
         using var scope = _logger.BeginScope(new LogContext { ExecutionName = request.ExecutionName, Bucket = pointer.Bucket, Key = pointer.Key });
         try
@@ -168,54 +159,6 @@ internal sealed class RunEtlHandler : IAsyncDisposable
         return buffer.WrittenSpan.ToArray();
     }
 
-    private async Task<byte[]> MigrateAsync(CancellationToken cancellationToken)
-    {
-        if (_masterSecret is null)
-        {
-            throw new ConfigurationException(
-                $"{{\"mode\":\"migrate\"}} needs {EnvironmentVariables.MigrationDbSecretId} (the master credentials secret); it is not set on this function.");
-        }
-        var server = await _databaseSecret.GetAsync(cancellationToken);
-        var master = await _masterSecret.GetAsync(cancellationToken);
-        if (string.Equals(master.Username, server.Username, StringComparison.Ordinal))
-        {
-            throw new ConfigurationException(
-                $"The loader secret '{_databaseSecret.SecretId}' names the master user '{server.Username}'; give the loader its own login role so loads run with least privilege.");
-        }
-        var masterConnection = DatabaseConnections.ConnectionString(server, master.Username, master.Password, _options);
-        var result = await DatabaseMigrator.MigrateAsync(masterConnection, cancellationToken);
-        _logger.MigrationApplied(server.Database, server.Host, result.AppliedScripts.Count);
-        string action;
-        try
-        {
-            action = await LoaderRole.EnsureAsync(masterConnection, server.Username, server.Password, cancellationToken);
-        }
-        catch (NpgsqlException ex)
-        {
-            throw new DatabaseUnavailableException(
-                $"creating login role '{server.Username}' in {LoaderRole.GroupRole} failed: {(ex is PostgresException pg ? pg.MessageText + " (SQLSTATE " + pg.SqlState + ")" : ex.Message)}",
-                ex);
-        }
-        _logger.LoaderRoleEnsured(server.Username, action);
-
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteString("mode", RunEtlRequest.MigrateMode);
-            json.WriteStartArray("applied");
-            foreach (var script in result.AppliedScripts)
-            {
-                json.WriteStringValue(script);
-            }
-            json.WriteEndArray();
-            json.WriteString("loader_role", server.Username);
-            json.WriteString("loader_role_action", action);
-            json.WriteEndObject();
-        }
-        return buffer.WrittenSpan.ToArray();
-    }
-
     private static RunEtlRequest Parse(ReadOnlyMemory<byte> input)
     {
         RunEtlRequest? request;
@@ -227,17 +170,23 @@ internal sealed class RunEtlHandler : IAsyncDisposable
         {
             throw new InvalidRunEtlRequestException(
                 $"The run-etl event is not JSON (line {ex.LineNumber + 1}, position {ex.BytePositionInLine}); expected " +
-                "{\"bucket\",\"key\",\"versionId\",\"eTag\",\"size\"} as the state machine sends, or {\"mode\":\"migrate\"}.", ex);
+                "{\"bucket\",\"key\",\"versionId\",\"eTag\",\"size\"} as the state machine sends.", ex);
         }
         if (request is null)
         {
-            throw new InvalidRunEtlRequestException("The run-etl event is null; expected {\"bucket\",\"key\",...} or {\"mode\":\"migrate\"}.");
+            throw new InvalidRunEtlRequestException("The run-etl event is null; expected {\"bucket\",\"key\",...}.");
         }
-        if (request.Mode is not (null or "load" or RunEtlRequest.MigrateMode))
+        if (request.Mode == RunEtlRequest.MigrateMode)
         {
-            throw new InvalidRunEtlRequestException($"Unknown mode '{request.Mode}'; expected none (load the object) or \"migrate\".");
+            throw new InvalidRunEtlRequestException(
+                $"run-etl no longer migrates: invoke the {LambdaFunctions.Migrate} function (handler '{LambdaFunctions.Migrate}', " +
+                $"named <prefix>-{LambdaFunctions.Migrate}; `txetl lambda invoke {LambdaFunctions.Migrate}` locally), whose role alone may read the master secret.");
         }
-        if (request.Mode != RunEtlRequest.MigrateMode && (string.IsNullOrWhiteSpace(request.Bucket) || string.IsNullOrWhiteSpace(request.Key)))
+        if (request.Mode is not (null or "load"))
+        {
+            throw new InvalidRunEtlRequestException($"Unknown mode '{request.Mode}'; expected none (load the object).");
+        }
+        if (string.IsNullOrWhiteSpace(request.Bucket) || string.IsNullOrWhiteSpace(request.Key))
         {
             throw new InvalidRunEtlRequestException(
                 "The run-etl event lacks " + (string.IsNullOrWhiteSpace(request.Bucket) ? "bucket" : "key") +
@@ -253,6 +202,5 @@ internal sealed class RunEtlHandler : IAsyncDisposable
     {
         await _connections.DisposeAsync();
         _databaseSecret.Dispose();
-        _masterSecret?.Dispose();
     }
 }

@@ -4,15 +4,14 @@ namespace TransactionEtl.Aws.RunEtl;
 
 /// <summary>
 /// The run-etl event: the state machine's Payload (bucket, key, versionId, eTag, size, executionName; see
-/// statemachine/etl.asl.json), or <c>{"mode":"migrate"}</c> from Terraform's <c>aws_lambda_invocation</c>.
-/// Only pointers, never rows.
+/// statemachine/etl.asl.json). Only pointers, never rows.
 /// </summary>
 internal sealed class RunEtlRequest
 {
-    /// <summary>The <see cref="Mode"/> that applies migrations instead of loading a file.</summary>
+    /// <summary>The <see cref="Mode"/> run-etl once migrated with; now refused with a pointer to the migrate function.</summary>
     public const string MigrateMode = "migrate";
 
-    /// <summary>Null or <c>load</c> to load the object; <see cref="MigrateMode"/> to migrate the database.</summary>
+    /// <summary>Null or <c>load</c> to load the object.</summary>
     [JsonPropertyName("mode")]
     public string? Mode { get; init; }
 

@@ -1,3 +1,4 @@
+using TransactionEtl.Aws.Migrate;
 using TransactionEtl.Aws.NotifyChat;
 using TransactionEtl.Aws.RunEtl;
 using TransactionEtl.Aws.StartWorkflow;
@@ -19,8 +20,11 @@ public static class LambdaFunctions
     /// <summary>SNS alert to Slack and Teams.</summary>
     public const string NotifyChat = "notify-chat";
 
+    /// <summary>Database migrations and the loader login role, as the master user (invoked once per deployment).</summary>
+    public const string Migrate = "migrate";
+
     /// <summary>Every function name the deployment knows; this build serves each of them.</summary>
-    public static IReadOnlyList<string> Names { get; } = [StartWorkflow, RunEtl, NotifyChat];
+    public static IReadOnlyList<string> Names { get; } = [StartWorkflow, RunEtl, NotifyChat, Migrate];
 
     // One line per function.
     private static readonly Dictionary<string, LambdaFunctionFactory> Factories = new(StringComparer.Ordinal)
@@ -28,6 +32,7 @@ public static class LambdaFunctions
         [StartWorkflow] = StartWorkflowFunction.CreateAsync,
         [RunEtl] = RunEtlFunction.CreateAsync,
         [NotifyChat] = NotifyChatFunction.CreateAsync,
+        [Migrate] = MigrateFunction.CreateAsync,
     };
 
     /// <summary>Finds the factory of <paramref name="name"/>; false for unknown names.</summary>

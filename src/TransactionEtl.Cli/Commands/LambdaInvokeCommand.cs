@@ -23,7 +23,7 @@ internal sealed class LambdaInvokeCommand : Command
 
     private readonly CliEnvironment _environment;
 
-    private readonly Argument<string> _function = new("function") { Description = "start-workflow, run-etl or notify-chat" };
+    private readonly Argument<string> _function = new("function") { Description = "start-workflow, run-etl, notify-chat or migrate" };
 
     private readonly Option<string?> _eventSource = new("--event")
     {

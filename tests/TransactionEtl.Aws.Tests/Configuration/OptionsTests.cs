@@ -49,6 +49,26 @@ public sealed class OptionsTests
     }
 
     [Fact]
+    public void Migrate_options_need_both_secrets_and_report_every_problem_at_once()
+    {
+        var ex = Assert.Throws<ConfigurationException>(() => MigrateOptions.FromEnvironment(Env((EnvironmentVariables.DbSslMode, "Prefer"))));
+        Assert.Contains("migrate configuration is invalid", ex.Message);
+        Assert.Contains("TXETL_DB_SECRET_ID is not set", ex.Message);
+        Assert.Contains("TXETL_MIGRATION_DB_SECRET_ID is not set", ex.Message);
+        Assert.Contains("TXETL_DB_SSL_MODE='Prefer' is not one of Disable, VerifyFull", ex.Message);
+
+        var same = Assert.Throws<ConfigurationException>(() => MigrateOptions.FromEnvironment(Env(
+            (EnvironmentVariables.DbSecretId, "arn:s"), (EnvironmentVariables.MigrationDbSecretId, "arn:s"), (EnvironmentVariables.DbSslMode, "Disable"))));
+        Assert.Contains("name the same secret", same.Message);
+
+        var ok = MigrateOptions.FromEnvironment(Env(
+            (EnvironmentVariables.DbSecretId, "arn:loader"), (EnvironmentVariables.MigrationDbSecretId, "arn:master"),
+            (EnvironmentVariables.DbSslMode, "Disable"), (EnvironmentVariables.EndpointUrlSecretsManager, "http://127.0.0.1:4584")));
+        Assert.Equal(("arn:loader", "arn:master", DbSslMode.Disable), (ok.DbSecretId, ok.MigrationDbSecretId, ok.Tls.SslMode));
+        Assert.Equal(new Uri("http://127.0.0.1:4584"), ok.Endpoints.SecretsManager);
+    }
+
+    [Fact]
     public void Run_etl_options_defaults()
     {
         var certificate = Path.GetTempFileName();

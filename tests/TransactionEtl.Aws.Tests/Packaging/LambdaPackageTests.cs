@@ -10,7 +10,10 @@ namespace TransactionEtl.Aws.Tests.Packaging;
 /// <summary>The deployable zips from scripts/package-lambda.sh, and the AOT bootstrap in them run for real.</summary>
 public sealed partial class LambdaPackageTests(ITestOutputHelper output) : IDisposable
 {
-    private static readonly string[] Functions = ["start-workflow", "run-etl", "notify-chat"];
+    private static readonly string[] Functions = ["start-workflow", "run-etl", "notify-chat", "migrate"];
+
+    // The functions that connect to the database, and so carry the RDS CA bundle.
+    private static readonly string[] DatabaseFunctions = ["run-etl", "migrate"];
     private readonly string _work = Directory.CreateTempSubdirectory("txetl-lambda-").FullName;
 
     private static string Artifacts => Environment.GetEnvironmentVariable(PackagedFactAttribute.Variable)!;
@@ -34,7 +37,7 @@ public sealed partial class LambdaPackageTests(ITestOutputHelper output) : IDisp
     }
 
     [PackagedFact]
-    public void The_CA_bundle_given_to_the_packaging_command_is_in_run_etl_zip_only_where_TXETL_DB_ROOT_CERT_points()
+    public void The_CA_bundle_given_to_the_packaging_command_is_in_run_etl_and_migrate_zips_only_where_TXETL_DB_ROOT_CERT_points()
     {
         var given = Environment.GetEnvironmentVariable("TXETL_LAMBDA_CA_BUNDLE");
         Assert.False(string.IsNullOrEmpty(given), "scripts/test.d/20-lambda-package.sh sets TXETL_LAMBDA_CA_BUNDLE to the bundle it packaged");
@@ -42,7 +45,7 @@ public sealed partial class LambdaPackageTests(ITestOutputHelper output) : IDisp
         {
             using var zip = ZipFile.OpenRead(Path.Combine(Artifacts, function + ".zip"));
             var names = zip.Entries.Select(e => e.FullName).Order(StringComparer.Ordinal).ToList();
-            if (function != "run-etl")
+            if (!DatabaseFunctions.Contains(function))
             {
                 Assert.Equal(["bootstrap"], names);
                 continue;

@@ -241,29 +241,16 @@ public sealed class RunEtlFunctionTests(S3rverFixture s3rver, PostgresFixture db
     }
 
     [Fact]
-    public async Task Migrate_mode_applies_the_migrations_and_creates_the_loader_login_role_in_txetl_loader()
+    public async Task Migrate_mode_is_refused_with_the_name_of_the_migrate_function_and_no_secret_read()
     {
-        await using var fresh = await TestDatabase.CreateAsync(migrate: false);
-        var role = "loader_" + Guid.NewGuid().ToString("N")[..8];
-        var superuser = new NpgsqlConnectionStringBuilder(fresh.ConnectionString);
-        var master = JsonSerializer.Serialize(new { username = superuser.Username, password = superuser.Password ?? "socket-trust" });
-        await using var secretsManager = new SecretsManagerLoopback((id, _) => id == MasterSecretId ? master : SecretFor(fresh.ConnectionString, role, "loader-password"));
+        await using var secretsManager = new SecretsManagerLoopback((_, _) => SecretFor(db.ConnectionString));
         await using var handler = CreateHandler(secretsManager, new Dictionary<string, string?> { [EnvironmentVariables.MigrationDbSecretId] = MasterSecretId });
 
-        var response = JsonDocument.Parse(await handler.HandleAsync("""{"mode":"migrate"}"""u8.ToArray(), Context(), default)).RootElement;
+        var ex = await Assert.ThrowsAsync<InvalidRunEtlRequestException>(() =>
+            handler.HandleAsync("""{"mode":"migrate"}"""u8.ToArray(), Context(), default));
 
-        Assert.Equal("created", response.GetProperty("loader_role_action").GetString());
-        Assert.Contains(response.GetProperty("applied").EnumerateArray(), s => s.GetString()!.Contains("0005_loader_role", StringComparison.Ordinal));
-        await using var connection = await fresh.OpenConnectionAsync();
-        await using var member = new NpgsqlCommand("SELECT pg_has_role(@role, 'txetl_loader', 'MEMBER') AND NOT r.rolsuper FROM pg_roles r WHERE r.rolname = @role", connection);
-        member.Parameters.AddWithValue("role", role);
-        Assert.Equal(true, await member.ExecuteScalarAsync());
-
-        // Then the function loads as that role, with the group's grants only.
-        var (summary, _) = await InvokeAsync(handler, "as-loader.csv", Csv(20, 1, 7000));
-        Assert.Equal("loaded_with_rejects", summary.GetProperty("status").GetString());
-        var again = JsonDocument.Parse(await handler.HandleAsync("""{"mode":"migrate"}"""u8.ToArray(), Context(), default)).RootElement;
-        Assert.Equal("updated", again.GetProperty("loader_role_action").GetString());
-        Assert.Empty(again.GetProperty("applied").EnumerateArray());
+        Assert.Equal("TransactionEtl.InvalidRunEtlRequestError", LambdaError.FromException(ex).ErrorType);
+        Assert.Contains("invoke the migrate function", ex.Message);
+        Assert.Empty(secretsManager.Server.Requests);
     }
 }

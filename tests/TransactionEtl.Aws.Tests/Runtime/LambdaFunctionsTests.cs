@@ -11,7 +11,7 @@ public sealed class LambdaFunctionsTests
         Assert.All(LambdaFunctions.Names, name => Assert.True(LambdaFunctions.TryGetFactory(name, out _), name));
 
         Assert.False(LambdaFunctions.TryGetFactory("load-everything", out _));
-        Assert.Equal("Unknown function 'load-everything': expected one of start-workflow, run-etl, notify-chat.",
+        Assert.Equal("Unknown function 'load-everything': expected one of start-workflow, run-etl, notify-chat, migrate.",
             LambdaFunctions.DescribeMissing("load-everything"));
     }
 }

@@ -38,28 +38,8 @@ internal sealed class DatabaseConnections(RunEtlOptions options) : IAsyncDisposa
     }
 
     /// <summary>The connection string for <paramref name="server"/> as <paramref name="username"/>, with the configured TLS.</summary>
-    public static string ConnectionString(RdsSecret server, string username, string password, RunEtlOptions options)
-    {
-        var builder = new NpgsqlConnectionStringBuilder
-        {
-            Host = server.Host,
-            Port = server.Port,
-            Database = server.Database,
-            Username = username,
-            Password = password,
-            ApplicationName = "txetl-run-etl",
-            SslMode = options.SslMode == DbSslMode.VerifyFull ? SslMode.VerifyFull : SslMode.Disable,
-            Timeout = 15,
-            // No per-command limit: a large file's INSERT ... SELECT may run for minutes. The Lambda deadline
-            // (minus the margin) cancels the load instead, which rolls it back.
-            CommandTimeout = 0,
-        };
-        if (options.RootCertificatePath is { } certificate)
-        {
-            builder.RootCertificate = certificate;
-        }
-        return builder.ConnectionString;
-    }
+    public static string ConnectionString(RdsSecret server, string username, string password, RunEtlOptions options) =>
+        options.Tls.ConnectionString(server, username, password, "txetl-run-etl");
 
     public static NpgsqlDataSource Build(string connectionString)
     {

@@ -22,12 +22,4 @@ internal static partial class RunEtlLog
     [LoggerMessage(EventId = EventIds.LoadStoppedBeforeDeadline, EventName = "LoadStoppedBeforeDeadline", Level = LogLevel.Error,
         Message = "Stopped loading {Source} {MarginMs} ms before the Lambda deadline; rolled back")]
     public static partial void LoadStoppedBeforeDeadline(this ILogger logger, string source, long marginMs);
-
-    [LoggerMessage(EventId = EventIds.MigrationApplied, EventName = "MigrationApplied", Level = LogLevel.Information,
-        Message = "Database {Database} on {Host} migrated: {Applied} script(s) applied")]
-    public static partial void MigrationApplied(this ILogger logger, string database, string host, int applied);
-
-    [LoggerMessage(EventId = EventIds.LoaderRoleEnsured, EventName = "LoaderRoleEnsured", Level = LogLevel.Information,
-        Message = "Login role {Role} exists as a member of txetl_loader ({Action})")]
-    public static partial void LoaderRoleEnsured(this ILogger logger, string role, string action);
 }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using TransactionEtl.Aws.Secrets;
 
-namespace TransactionEtl.Aws.RunEtl.Internal;
+namespace TransactionEtl.Aws.Migrate.Internal;
 
 /// <summary>
 /// The RDS-managed master secret (<c>manage_master_user_password</c>) holds only <c>username</c> and
