@@ -38,4 +38,10 @@ internal sealed class ChatAlert
 
     /// <summary>Link to the execution in the Step Functions console.</summary>
     [JsonPropertyName("console_url")] public string? ConsoleUrl { get; set; }
+
+    /// <summary>The command that re-runs the file (a redrive); set for execution status events only (never read from the wire).</summary>
+    [JsonIgnore] public string? Rerun { get; set; }
+
+    /// <summary>Why the file is unknown, when the event could not name it (never read from the wire).</summary>
+    [JsonIgnore] public string? InputNote { get; set; }
 }

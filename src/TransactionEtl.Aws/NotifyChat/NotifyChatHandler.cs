@@ -8,8 +8,9 @@ using TransactionEtl.Aws.Secrets;
 namespace TransactionEtl.Aws.NotifyChat;
 
 /// <summary>
-/// The notify-chat function: an SNS event carrying the state machine's alerts becomes one Slack and/or
-/// one Teams message per alert (one per file, never per row). Webhook URLs come from the chat secret.
+/// The notify-chat function: an SNS event carrying the state machine's alerts, or the EventBridge execution
+/// status changes of failed executions, becomes one Slack and/or one Teams message per alert (one per file,
+/// never per row). Webhook URLs come from the chat secret.
 /// If an alert reached no channel after the retries, the function fails, so SNS redelivers the event. If it
 /// reached one of two, the other's failure is logged (<c>ChatPartlyDelivered</c>) and the function succeeds:
 /// a redelivery would post the alert to the working channel again, and the team has seen it there.
@@ -153,6 +154,10 @@ internal sealed class NotifyChatHandler
         {
             _logger.ChatRecordSkipped(messageId, "empty message");
             return null;
+        }
+        if (ExecutionStatusAlert.TryConvert(sns.Message) is { } statusAlert)
+        {
+            return statusAlert;
         }
         try
         {

@@ -17,16 +17,17 @@ internal sealed partial class StartWorkflowHandler
     /// <summary>Handles every message of the batch; returns the ones SQS must deliver again.</summary>
     internal async Task<SqsBatchResponse> HandleBatchAsync(IReadOnlyList<SqsMessage> messages, CancellationToken cancellationToken)
     {
+        // Lambda reads an empty or missing identifier as "the whole batch failed"; say so, before starting anything.
+        if (messages.Any(m => string.IsNullOrEmpty(m.MessageId)))
+        {
+            throw new InvalidS3EventException("An SQS record has no messageId; hint: the event must come from an SQS event source mapping.");
+        }
         var failures = new List<SqsBatchItemFailure>();
         foreach (var message in messages)
         {
-            // Lambda reads an empty or missing identifier as "the whole batch failed"; say so instead.
-            var id = string.IsNullOrEmpty(message.MessageId)
-                ? throw new InvalidS3EventException("An SQS record has no messageId; hint: the event must come from an SQS event source mapping.")
-                : message.MessageId;
-            if (!await TryMessageAsync(id, message.Body, cancellationToken))
+            if (!await TryMessageAsync(message.MessageId!, message.Body, cancellationToken))
             {
-                failures.Add(new SqsBatchItemFailure { ItemIdentifier = id });
+                failures.Add(new SqsBatchItemFailure { ItemIdentifier = message.MessageId! });
             }
         }
         StartWorkflowLog.QueueBatchHandled(_logger, messages.Count, failures.Count);

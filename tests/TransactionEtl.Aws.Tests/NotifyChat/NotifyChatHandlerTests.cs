@@ -9,7 +9,7 @@ using TransactionEtl.Testing;
 
 namespace TransactionEtl.Aws.Tests.NotifyChat;
 
-public sealed class NotifyChatHandlerTests
+public sealed partial class NotifyChatHandlerTests
 {
     private const string SlackPath = "/services/T0000/B0000/slack-very-secret-token";
     private const string TeamsPath = "/workflows/4f1c/triggers/manual/paths/invoke?api-version=2016-06-01&sig=teams-very-secret-sig";

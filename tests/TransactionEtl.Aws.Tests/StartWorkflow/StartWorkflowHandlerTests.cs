@@ -10,7 +10,7 @@ using TransactionEtl.Aws.Tests.Loopback;
 namespace TransactionEtl.Aws.Tests.StartWorkflow;
 
 /// <summary>StartWorkflow against a loopback Step Functions endpoint that checks the signature itself.</summary>
-public sealed class StartWorkflowHandlerTests : IAsyncLifetime, IDisposable
+public sealed partial class StartWorkflowHandlerTests : IAsyncLifetime, IDisposable
 {
     private const string StateMachineArn = "arn:aws:states:eu-west-1:123456789012:stateMachine:txetl-load";
     private readonly LoopbackStepFunctions _sfn = new();
@@ -22,7 +22,7 @@ public sealed class StartWorkflowHandlerTests : IAsyncLifetime, IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private StartWorkflowHandler Handler(int maxAttempts = 4)
+    private StartWorkflowHandler Handler(int maxAttempts = 4, string stateMachineArn = StateMachineArn)
     {
         var options = new StepFunctionsClientOptions(LoopbackStepFunctions.Region, _sfn.Endpoint)
         {
@@ -32,7 +32,7 @@ public sealed class StartWorkflowHandlerTests : IAsyncLifetime, IDisposable
         };
         var credentials = new SessionAWSCredentials(LoopbackStepFunctions.AccessKey, LoopbackStepFunctions.SecretKey, LoopbackStepFunctions.SessionToken);
         var client = new StepFunctionsClient(_http, options, credentials, TimeProvider.System, NullLogger<StepFunctionsClient>.Instance);
-        return new StartWorkflowHandler(client, StateMachineArn, NullLogger<StartWorkflowHandler>.Instance);
+        return new StartWorkflowHandler(client, stateMachineArn, NullLogger<StartWorkflowHandler>.Instance);
     }
 
     private static byte[] Sample(string name) => File.ReadAllBytes(Path.Combine("Data", "events", name));

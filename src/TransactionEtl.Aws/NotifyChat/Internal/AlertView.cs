@@ -32,6 +32,8 @@ internal sealed class AlertView
         Error = alert.Error;
         Cause = alert.Cause is { Length: > MaxCauseLength } c ? c[..MaxCauseLength] + "…" : alert.Cause;
         ExecutionName = alert.ExecutionName;
+        InputNote = alert.InputNote;
+        RerunCommand = alert.Rerun;
         ExecutionLink = Uri.TryCreate(alert.ConsoleUrl, UriKind.Absolute, out var u) && u.Scheme == Uri.UriSchemeHttps ? u.ToString() : null;
         Fallback = $"TransactionEtl {Severity}: {File} {Status}" + (Rows is null ? "" : $" ({Rows})") + (Error is null ? "" : $": {Error}");
     }
@@ -58,6 +60,12 @@ internal sealed class AlertView
 
     public string? ExecutionLink { get; }
 
+    /// <summary>Why the file is unknown (execution status events whose input does not name it).</summary>
+    public string? InputNote { get; }
+
+    /// <summary>The redrive command (execution status events of a failed, timed-out or aborted execution).</summary>
+    public string? RerunCommand { get; }
+
     public string? RejectsLink { get; }
 
     public string? SummaryLink { get; }
@@ -70,6 +78,8 @@ internal sealed class AlertView
         "rejected" => "File rejected",
         "loaded_with_rejects" => "File loaded with rejected rows",
         "failed" => "Load failed",
+        "timed_out" => "Load timed out",
+        "aborted" => "Load aborted",
         "loaded" => "File loaded",
         "already_loaded" => "File already loaded",
         _ => "TransactionEtl alert",

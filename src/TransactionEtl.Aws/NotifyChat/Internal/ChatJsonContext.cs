@@ -30,5 +30,6 @@ internal sealed class SnsMessageAttribute
 
 [JsonSerializable(typeof(SnsEvent))]
 [JsonSerializable(typeof(ChatAlert))]
+[JsonSerializable(typeof(ExecutionStatusEvent))]
 [JsonSourceGenerationOptions(ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip)]
 internal sealed partial class ChatJsonContext : JsonSerializerContext;

@@ -12,6 +12,9 @@ namespace TransactionEtl.Aws.NotifyChat.Internal;
 /// </summary>
 internal static class ChatPayloads
 {
+    // A redrive restarts the execution at the failed state with the same input: the same file is loaded.
+    private const string RerunLead = "redrive the execution (after fixing the cause, within 14 days):";
+
     public static byte[] Slack(AlertView v)
     {
         return Write(json =>
@@ -92,6 +95,14 @@ internal static class ChatPayloads
         if (v.Error is not null)
         {
             Section(json, $"*Error* `{Escape(v.Error)}`" + (v.Cause is null ? "" : $"\n```{Escape(v.Cause)}```"));
+        }
+        if (v.InputNote is not null)
+        {
+            Section(json, Escape(v.InputNote));
+        }
+        if (v.RerunCommand is not null)
+        {
+            Section(json, $"*Re-run* {RerunLead}\n`{Escape(v.RerunCommand)}`");
         }
     }
 
@@ -179,6 +190,15 @@ internal static class ChatPayloads
         if (v.Cause is not null)
         {
             TextBlock(json, v.Cause, monospace: true);
+        }
+        if (v.InputNote is not null)
+        {
+            TextBlock(json, v.InputNote, monospace: false);
+        }
+        if (v.RerunCommand is not null)
+        {
+            TextBlock(json, $"Re-run: {RerunLead}", monospace: false);
+            TextBlock(json, v.RerunCommand, monospace: true);
         }
     }
 

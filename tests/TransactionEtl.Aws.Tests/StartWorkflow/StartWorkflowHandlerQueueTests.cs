@@ -1,12 +1,7 @@
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Amazon.Runtime;
-using Microsoft.Extensions.Logging.Abstractions;
 using TransactionEtl.Aws.Runtime;
 using TransactionEtl.Aws.StartWorkflow;
-using TransactionEtl.Aws.StepFunctions;
-using TransactionEtl.Aws.Tests.Loopback;
 
 namespace TransactionEtl.Aws.Tests.StartWorkflow;
 
@@ -14,32 +9,9 @@ namespace TransactionEtl.Aws.Tests.StartWorkflow;
 /// StartWorkflow behind an SQS event source mapping with ReportBatchItemFailures: S3 notifications arrive as
 /// message bodies, and the response names exactly the messages SQS must deliver again.
 /// </summary>
-public sealed class StartWorkflowQueueTests : IAsyncLifetime, IDisposable
+public sealed partial class StartWorkflowHandlerTests
 {
-    private const string StateMachineArn = "arn:aws:states:eu-west-1:123456789012:stateMachine:txetl-load";
-    private readonly LoopbackStepFunctions _sfn = new();
-    private readonly HttpClient _http = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await _sfn.DisposeAsync();
-
-    public void Dispose() => _http.Dispose();
-
-    private StartWorkflowHandler Handler(int maxAttempts = 2, string stateMachineArn = StateMachineArn)
-    {
-        var options = new StepFunctionsClientOptions(LoopbackStepFunctions.Region, _sfn.Endpoint)
-        {
-            MaxAttempts = maxAttempts,
-            BaseDelay = TimeSpan.FromMilliseconds(5),
-            MaxDelay = TimeSpan.FromMilliseconds(20),
-        };
-        var credentials = new SessionAWSCredentials(LoopbackStepFunctions.AccessKey, LoopbackStepFunctions.SecretKey, LoopbackStepFunctions.SessionToken);
-        var client = new StepFunctionsClient(_http, options, credentials, TimeProvider.System, NullLogger<StepFunctionsClient>.Instance);
-        return new StartWorkflowHandler(client, stateMachineArn, NullLogger<StartWorkflowHandler>.Instance);
-    }
-
-    private static string Sample(string name) => File.ReadAllText(Path.Combine("Data", "events", name));
+    private static string SampleText(string name) => File.ReadAllText(Path.Combine("Data", "events", name));
 
     /// <summary>An SQS batch as the event source mapping delivers it, one message per (id, body).</summary>
     private static byte[] Batch(params (string Id, string? Body)[] messages)
@@ -63,16 +35,10 @@ public sealed class StartWorkflowQueueTests : IAsyncLifetime, IDisposable
         return Encoding.UTF8.GetBytes(new JsonObject { ["Records"] = records }.ToJsonString());
     }
 
-    private static async Task<string> InvokeAsync(StartWorkflowHandler handler, byte[] input, CancellationToken cancellationToken = default)
+    private static async Task<string> InvokeBatchAsync(StartWorkflowHandler handler, byte[] input, CancellationToken cancellationToken = default)
     {
         var context = LambdaContext.ForLocalInvoke(TimeProvider.System, TimeSpan.FromMinutes(1));
         return Encoding.UTF8.GetString(await handler.HandleAsync(input, context, cancellationToken));
-    }
-
-    private static string? NameIn(RecordedRequest request)
-    {
-        using var body = JsonDocument.Parse(request.Body);
-        return body.RootElement.GetProperty("name").GetString();
     }
 
     [Fact]
@@ -81,12 +47,12 @@ public sealed class StartWorkflowQueueTests : IAsyncLifetime, IDisposable
         // The first StartExecution (message m-3) is throttled through both attempts; m-4 then starts.
         _sfn.ThrottleNext(2);
         var batch = Batch(
-            ("m-1", Sample("s3-test-event.json")),
+            ("m-1", SampleText("s3-test-event.json")),
             ("m-2", "this is not an S3 notification"),
-            ("m-3", Sample("s3-put.json")),
-            ("m-4", Sample("s3-put-key-with-spaces.json")));
+            ("m-3", SampleText("s3-put.json")),
+            ("m-4", SampleText("s3-put-key-with-spaces.json")));
 
-        var response = await InvokeAsync(Handler(maxAttempts: 2), batch);
+        var response = await InvokeBatchAsync(Handler(maxAttempts: 2), batch);
 
         Assert.Equal("""{"batchItemFailures":[{"itemIdentifier":"m-2"},{"itemIdentifier":"m-3"}]}""", response);
         Assert.Equal(3, _sfn.Requests.Count);
@@ -97,10 +63,10 @@ public sealed class StartWorkflowQueueTests : IAsyncLifetime, IDisposable
     public async Task A_redelivered_failure_starts_its_execution_and_finds_the_others_already_started()
     {
         _sfn.ThrottleNext(2);
-        var batch = Batch(("m-3", Sample("s3-put.json")), ("m-4", Sample("s3-put-key-with-spaces.json")));
-        Assert.Equal("""{"batchItemFailures":[{"itemIdentifier":"m-3"}]}""", await InvokeAsync(Handler(maxAttempts: 2), batch));
+        var batch = Batch(("m-3", SampleText("s3-put.json")), ("m-4", SampleText("s3-put-key-with-spaces.json")));
+        Assert.Equal("""{"batchItemFailures":[{"itemIdentifier":"m-3"}]}""", await InvokeBatchAsync(Handler(maxAttempts: 2), batch));
 
-        var again = await InvokeAsync(Handler(maxAttempts: 2), batch);
+        var again = await InvokeBatchAsync(Handler(maxAttempts: 2), batch);
 
         Assert.Equal("""{"batchItemFailures":[]}""", again);
         Assert.Equal(
@@ -111,17 +77,17 @@ public sealed class StartWorkflowQueueTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task The_published_sample_starts_the_same_pinned_execution_as_the_direct_event()
     {
-        var response = await InvokeAsync(Handler(), Encoding.UTF8.GetBytes(Sample("sqs-s3-put.json")));
+        var response = await InvokeBatchAsync(Handler(), Encoding.UTF8.GetBytes(SampleText("sqs-s3-put.json")));
 
         Assert.Equal("""{"batchItemFailures":[]}""", response);
         // Same name as Names_are_pinned_to_fixed_vectors gives s3-put.json: the queue changes no execution name.
-        Assert.Equal("transactions-2026-11-26_csv-765b14306cb5cba4a438b1c28ec026d5", NameIn(Assert.Single(_sfn.Requests)));
+        Assert.Equal("transactions-2026-11-26_csv-765b14306cb5cba4a438b1c28ec026d5", NameIn(Assert.Single(_sfn.Requests).Body));
     }
 
     [Fact]
     public async Task The_S3_test_event_and_removals_succeed_without_calling_Step_Functions()
     {
-        var response = await InvokeAsync(Handler(), Batch(("t", Sample("s3-test-event.json")), ("r", Sample("s3-object-removed.json"))));
+        var response = await InvokeBatchAsync(Handler(), Batch(("t", SampleText("s3-test-event.json")), ("r", SampleText("s3-object-removed.json"))));
 
         Assert.Equal("""{"batchItemFailures":[]}""", response);
         Assert.Empty(_sfn.Requests);
@@ -137,7 +103,7 @@ public sealed class StartWorkflowQueueTests : IAsyncLifetime, IDisposable
     [InlineData("""[1,2,3]""")]
     public async Task A_body_that_is_not_an_S3_notification_fails_only_its_message(string body)
     {
-        var response = await InvokeAsync(Handler(), Batch(("bad", body), ("good", Sample("s3-put.json"))));
+        var response = await InvokeBatchAsync(Handler(), Batch(("bad", body), ("good", SampleText("s3-put.json"))));
 
         Assert.Equal("""{"batchItemFailures":[{"itemIdentifier":"bad"}]}""", response);
         Assert.Single(_sfn.Executions);
@@ -146,7 +112,7 @@ public sealed class StartWorkflowQueueTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task A_message_without_a_body_fails_only_its_message()
     {
-        var response = await InvokeAsync(Handler(), Batch(("bad", null), ("good", Sample("s3-put.json"))));
+        var response = await InvokeBatchAsync(Handler(), Batch(("bad", null), ("good", SampleText("s3-put.json"))));
 
         Assert.Equal("""{"batchItemFailures":[{"itemIdentifier":"bad"}]}""", response);
     }
@@ -156,7 +122,7 @@ public sealed class StartWorkflowQueueTests : IAsyncLifetime, IDisposable
     {
         var handler = Handler(stateMachineArn: "arn:aws:states:eu-west-1:123456789012:activity:not-a-state-machine");
 
-        var response = await InvokeAsync(handler, Batch(("m-1", Sample("s3-put.json"))));
+        var response = await InvokeBatchAsync(handler, Batch(("m-1", SampleText("s3-put.json"))));
 
         Assert.Equal("""{"batchItemFailures":[{"itemIdentifier":"m-1"}]}""", response);
         Assert.Single(_sfn.Requests);
@@ -168,7 +134,7 @@ public sealed class StartWorkflowQueueTests : IAsyncLifetime, IDisposable
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
 
-        var response = await InvokeAsync(Handler(), Batch(("m-1", Sample("s3-put.json")), ("m-2", Sample("s3-put-key-with-spaces.json"))), cancelled.Token);
+        var response = await InvokeBatchAsync(Handler(), Batch(("m-1", SampleText("s3-put.json")), ("m-2", SampleText("s3-put-key-with-spaces.json"))), cancelled.Token);
 
         Assert.Equal("""{"batchItemFailures":[{"itemIdentifier":"m-1"},{"itemIdentifier":"m-2"}]}""", response);
         Assert.Empty(_sfn.Requests);
@@ -177,10 +143,12 @@ public sealed class StartWorkflowQueueTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task A_record_without_a_message_id_fails_the_invocation_rather_than_report_an_empty_identifier()
     {
-        var batch = Encoding.UTF8.GetBytes("""{"Records":[{"eventSource":"aws:sqs","body":"{}"}]}""");
+        var good = JsonNode.Parse(Batch(("m-1", SampleText("s3-put.json"))))!["Records"]![0]!;
+        var batch = Encoding.UTF8.GetBytes(new JsonObject { ["Records"] = new JsonArray(good.DeepClone(), new JsonObject { ["eventSource"] = "aws:sqs", ["body"] = "{}" }) }.ToJsonString());
 
-        var error = await Assert.ThrowsAsync<InvalidS3EventException>(() => InvokeAsync(Handler(), batch));
+        var error = await Assert.ThrowsAsync<InvalidS3EventException>(() => InvokeBatchAsync(Handler(), batch));
 
         Assert.Contains("messageId", error.Message);
+        Assert.Empty(_sfn.Requests);
     }
 }
