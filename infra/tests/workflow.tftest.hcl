@@ -1,5 +1,6 @@
-# Workflow: a Standard state machine rendered from the ASL file with the right ARNs, its own role,
-# logging and tracing switchable. The second run renders the team's real definition when it is in
+# Workflow: a Standard state machine rendered from the ASL file with the right ARNs and execution
+# timeout, its own role, logging and tracing switchable, and the EventBridge rule that alerts on the
+# executions the definition did not alert on itself. The second run renders the team's real definition when it is in
 # the repository (statemachine/etl.asl.json), else the placeholder fixture again.
 mock_provider "aws" {
   source = "./mocks"
@@ -44,7 +45,7 @@ run "standard_state_machine" {
   assert {
     condition = (
       jsondecode(aws_sfn_state_machine.this.definition).States.RunEtl.Parameters.FunctionName == var.run_etl_function_arn &&
-      jsondecode(aws_sfn_state_machine.this.definition).States.PublishFailure.Parameters.TopicArn == var.alerts_topic_arn &&
+      jsondecode(aws_sfn_state_machine.this.definition).States.PublishRejected.Parameters.TopicArn == var.alerts_topic_arn &&
       jsondecode(aws_sfn_state_machine.this.definition).States.Settings.Result.notify_on_success == "false"
     )
     error_message = "The definition must be rendered with the RunEtl ARN, the topic ARN and notify_on_success."
@@ -117,7 +118,13 @@ run "team_definition_renders" {
   }
 
   variables {
-    definition_path = fileexists("../../statemachine/etl.asl.json") ? "../../statemachine/etl.asl.json" : "./fixtures/etl.asl.json"
+    definition_path           = fileexists("../../statemachine/etl.asl.json") ? "../../statemachine/etl.asl.json" : "./fixtures/etl.asl.json"
+    execution_timeout_seconds = 172800
+  }
+
+  assert {
+    condition     = jsondecode(aws_sfn_state_machine.this.definition).TimeoutSeconds == 172800 && strcontains(aws_sfn_state_machine.this.definition, "\"TimeoutSeconds\": 172800,")
+    error_message = "execution_timeout_seconds must render as the top-level integer TimeoutSeconds."
   }
 
   assert {
@@ -143,4 +150,104 @@ run "log_level_is_validated" {
   }
 
   expect_failures = [var.log_level]
+}
+
+# The failure rule (issue 14): FAILED / TIMED_OUT / ABORTED executions of this state machine go to the
+# alerts topic, whole, except the two Fail states that published a detailed alert already.
+run "failure_rule_sends_unalerted_failures_to_the_topic" {
+  module {
+    source = "../modules/workflow"
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_event_rule.this.name == "txetl-test-etl-failed" &&
+      output.failure_rule_arn == "arn:aws:events:eu-central-1:123456789012:rule/txetl-test-etl-failed" &&
+      output.state_machine_arn == aws_sfn_state_machine.this.arn
+    )
+    error_message = "The rule must be <prefix>-etl-failed and both ARNs formed from names: rule ${output.failure_rule_arn}, state machine ${output.state_machine_arn}."
+  }
+
+  assert {
+    condition = jsondecode(aws_cloudwatch_event_rule.this.event_pattern) == {
+      source        = ["aws.states"]
+      "detail-type" = ["Step Functions Execution Status Change"]
+      detail = {
+        stateMachineArn = ["arn:aws:states:eu-central-1:123456789012:stateMachine:txetl-test-etl"]
+        "$or" = [
+          { status = ["TIMED_OUT", "ABORTED"] },
+          { status = ["FAILED"], error = [{ "anything-but" = ["TransactionEtl.FileRejected", "TransactionEtl.LoadFailed"] }] },
+          { status = ["FAILED"], error = [{ exists = false }] },
+        ]
+      }
+    }
+    error_message = "Unexpected failure rule pattern: ${aws_cloudwatch_event_rule.this.event_pattern}"
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_event_target.this.rule == aws_cloudwatch_event_rule.this.name &&
+      aws_cloudwatch_event_target.this.arn == var.alerts_topic_arn &&
+      aws_cloudwatch_event_target.this.input == null &&
+      aws_cloudwatch_event_target.this.input_path == null &&
+      length(aws_cloudwatch_event_target.this.input_transformer) == 0
+    )
+    error_message = "The rule's target must be the alerts topic with the whole event as the message (no input, input path or transformer)."
+  }
+}
+
+# Plan time, with every resource attribute still unknown: the rendered definition and the rule's pattern
+# must already be whole (only names and variables in them), which the plan JSON and the twin rely on.
+# Its own state_key: planned against the state the runs above applied, the resources' ARNs would be
+# known already (with the rule built on aws_sfn_state_machine.this.arn this run then passed; on a fresh
+# state it fails with "Condition expression could not be evaluated").
+run "definition_and_pattern_are_known_at_plan_time" {
+  command   = plan
+  state_key = "plan_only"
+
+  module {
+    source = "../modules/workflow"
+  }
+
+  variables {
+    definition_path = fileexists("../../statemachine/etl.asl.json") ? "../../statemachine/etl.asl.json" : "./fixtures/etl.asl.json"
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_sfn_state_machine.this.definition).TimeoutSeconds == 86400 &&
+      strcontains(aws_cloudwatch_event_rule.this.event_pattern, "\"arn:aws:states:eu-central-1:123456789012:stateMachine:txetl-test-etl\"") &&
+      output.failure_rule_arn == "arn:aws:events:eu-central-1:123456789012:rule/txetl-test-etl-failed" &&
+      output.state_machine_arn == "arn:aws:states:eu-central-1:123456789012:stateMachine:txetl-test-etl"
+    )
+    error_message = "The definition, the rule pattern and the ARN outputs must be known when planning."
+  }
+}
+
+run "execution_timeout_above_two_days_is_refused" {
+  command = plan
+
+  module {
+    source = "../modules/workflow"
+  }
+
+  variables {
+    execution_timeout_seconds = 172801
+  }
+
+  expect_failures = [var.execution_timeout_seconds]
+}
+
+run "execution_timeout_below_an_hour_is_refused" {
+  command = plan
+
+  module {
+    source = "../modules/workflow"
+  }
+
+  variables {
+    execution_timeout_seconds = 900
+  }
+
+  expect_failures = [var.execution_timeout_seconds]
 }

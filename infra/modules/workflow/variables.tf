@@ -30,7 +30,7 @@ variable "account_id" {
 
 variable "definition_path" {
   type        = string
-  description = "Path of the ASL definition with $${run_etl_function_arn}, $${alerts_topic_arn} and $${notify_on_success} placeholders."
+  description = "Path of the ASL definition with $${run_etl_function_arn}, $${alerts_topic_arn}, $${notify_on_success} and $${execution_timeout_seconds} placeholders."
 
   validation {
     condition     = endswith(var.definition_path, ".json")
@@ -40,12 +40,22 @@ variable "definition_path" {
 
 variable "run_etl_function_arn" {
   type        = string
-  description = "ARN of the RunEtl function."
+  description = "Unqualified ARN of the RunEtl function. Must be known at plan time, so pass the ARN formed from the function name (arn:<partition>:lambda:<region>:<account>:function:<prefix>-run-etl), not the function resource's arn: it is rendered into the definition and the role policy, which the plan then shows whole."
+
+  validation {
+    condition     = can(regex("^arn:[a-z-]+:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]+$", var.run_etl_function_arn))
+    error_message = "run_etl_function_arn must be an unqualified Lambda function ARN."
+  }
 }
 
 variable "alerts_topic_arn" {
   type        = string
-  description = "ARN of the SNS topic alerts are published to."
+  description = "ARN of the SNS topic alerts are published to (the definition's alerts and the failure rule's target). Must be known at plan time: pass the ARN formed from the topic name."
+
+  validation {
+    condition     = can(regex("^arn:[a-z-]+:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]+$", var.alerts_topic_arn))
+    error_message = "alerts_topic_arn must be an SNS topic ARN."
+  }
 }
 
 variable "alerts_topic_kms_key_arn" {
@@ -57,6 +67,17 @@ variable "notify_on_success" {
   type        = bool
   description = "Publish an info alert for files loaded without rejects too."
   default     = false
+}
+
+variable "execution_timeout_seconds" {
+  type        = number
+  description = "TimeoutSeconds of every execution: how long a file may wait for a RunEtl slot and load before the execution ends TIMED_OUT (alerted by the failure rule, redrivable). The throttling retry outlasts it. At most 2 days: a throttled execution writes about 3 history events per attempt (one every 30 s on average), and Step Functions ends an execution at 25,000."
+  default     = 86400
+
+  validation {
+    condition     = var.execution_timeout_seconds == floor(var.execution_timeout_seconds) && var.execution_timeout_seconds >= 3600 && var.execution_timeout_seconds <= 172800
+    error_message = "execution_timeout_seconds must be a whole number of seconds from 3600 (1 hour) to 172800 (2 days)."
+  }
 }
 
 variable "log_level" {
