@@ -86,6 +86,14 @@ run "private_encrypted_database" {
     error_message = "The instance must use a parameter group with rds.force_ssl = 1."
   }
 
+  # Issue 14 defect 3: the connection budget RunEtl's concurrency is checked against is set here.
+  assert {
+    condition = anytrue([
+      for p in aws_db_parameter_group.this.parameter : p.name == "max_connections" && p.value == "50" && p.apply_method == "pending-reboot"
+    ])
+    error_message = "The parameter group must set max_connections (the connection budget)."
+  }
+
   assert {
     condition     = aws_db_parameter_group.this.family == "postgres17" && aws_db_instance.this.engine == "postgres"
     error_message = "The parameter group family must follow the engine's major version."

@@ -45,6 +45,7 @@ variables {
   bucket_arn                   = "arn:aws:s3:::txetl-test-drop-123456789012"
   bucket_kms_key_arn           = "arn:aws:kms:eu-central-1:123456789012:key/11111111-1111-1111-1111-111111111111"
   run_etl_reserved_concurrency = 3
+  file_events_queue_arn        = "arn:aws:sqs:eu-central-1:123456789012:txetl-test-file-events"
   run_etl_timeout_margin_ms    = 45000
   loader_secret = {
     arn         = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-db-loader-AbCdEf"
@@ -133,12 +134,18 @@ run "three_functions" {
     error_message = "NotifyChat gets the webhook secret's name only, never a URL."
   }
 
+  # Issue 14 defect 3: S3 invoked StartWorkflow asynchronously, so a burst went straight into
+  # throttled executions. Now StartWorkflow polls the file-events queue with bounded concurrency.
   assert {
     condition = (
-      one(one(aws_lambda_function_event_invoke_config.start_workflow.destination_config).on_failure).destination == aws_sqs_queue.start_workflow_failures.arn &&
-      aws_lambda_function_event_invoke_config.start_workflow.function_name == aws_lambda_function.this["start-workflow"].function_name
+      aws_lambda_event_source_mapping.file_events.event_source_arn == "arn:aws:sqs:eu-central-1:123456789012:txetl-test-file-events" &&
+      aws_lambda_event_source_mapping.file_events.function_name == aws_lambda_function.this["start-workflow"].arn &&
+      aws_lambda_event_source_mapping.file_events.batch_size == 10 &&
+      aws_lambda_event_source_mapping.file_events.maximum_batching_window_in_seconds == 1 &&
+      one(aws_lambda_event_source_mapping.file_events.scaling_config).maximum_concurrency == 2 &&
+      aws_lambda_event_source_mapping.file_events.function_response_types == toset(["ReportBatchItemFailures"])
     )
-    error_message = "StartWorkflow's failed async events must go to the on-failure queue."
+    error_message = "StartWorkflow must consume the file-events queue: batches of 10, at most 2 pollers, partial batch failures."
   }
 
   assert {
@@ -216,4 +223,18 @@ run "other_architectures_are_rejected" {
   }
 
   expect_failures = [var.architecture]
+}
+
+run "event_source_must_be_the_file_events_queue" {
+  command = plan
+
+  module {
+    source = "../modules/functions"
+  }
+
+  variables {
+    file_events_queue_arn = "arn:aws:sqs:eu-central-1:123456789012:someone-elses-queue"
+  }
+
+  expect_failures = [aws_lambda_event_source_mapping.file_events]
 }

@@ -9,7 +9,7 @@ variables {
   alerts_topic_arn         = "arn:aws:sns:eu-central-1:123456789012:txetl-test-alerts"
   state_machine_arn        = "arn:aws:states:eu-central-1:123456789012:stateMachine:txetl-test-etl"
   run_etl_function_name    = "txetl-test-run-etl"
-  on_failure_queue_name    = "txetl-test-start-workflow-failures"
+  file_events_dlq_name     = "txetl-test-file-events-dlq"
   db_instance_id           = "txetl-test"
   db_connections_threshold = 10
 
@@ -24,7 +24,7 @@ run "alarms_and_dashboard" {
   assert {
     condition = toset(keys(aws_cloudwatch_metric_alarm.this)) == toset([
       "executions-failed", "executions-timed-out", "executions-aborted",
-      "run-etl-errors", "run-etl-throttles", "start-workflow-failures", "chat-delivery-failures",
+      "run-etl-errors", "run-etl-throttles", "file-events-dead-letters", "chat-delivery-failures",
       "database-cpu", "database-free-storage", "database-connections",
     ])
     error_message = "The alarm set must match docs/operations.md: ${jsonencode(keys(aws_cloudwatch_metric_alarm.this))}"
@@ -41,15 +41,15 @@ run "alarms_and_dashboard" {
   assert {
     condition = alltrue([
       for k, m in {
-        "executions-failed"       = ["AWS/States", "ExecutionsFailed", "StateMachineArn", var.state_machine_arn]
-        "executions-timed-out"    = ["AWS/States", "ExecutionsTimedOut", "StateMachineArn", var.state_machine_arn]
-        "executions-aborted"      = ["AWS/States", "ExecutionsAborted", "StateMachineArn", var.state_machine_arn]
-        "run-etl-errors"          = ["AWS/Lambda", "Errors", "FunctionName", var.run_etl_function_name]
-        "run-etl-throttles"       = ["AWS/Lambda", "Throttles", "FunctionName", var.run_etl_function_name]
-        "start-workflow-failures" = ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", var.on_failure_queue_name]
-        "database-cpu"            = ["AWS/RDS", "CPUUtilization", "DBInstanceIdentifier", var.db_instance_id]
-        "database-free-storage"   = ["AWS/RDS", "FreeStorageSpace", "DBInstanceIdentifier", var.db_instance_id]
-        "database-connections"    = ["AWS/RDS", "DatabaseConnections", "DBInstanceIdentifier", var.db_instance_id]
+        "executions-failed"        = ["AWS/States", "ExecutionsFailed", "StateMachineArn", var.state_machine_arn]
+        "executions-timed-out"     = ["AWS/States", "ExecutionsTimedOut", "StateMachineArn", var.state_machine_arn]
+        "executions-aborted"       = ["AWS/States", "ExecutionsAborted", "StateMachineArn", var.state_machine_arn]
+        "run-etl-errors"           = ["AWS/Lambda", "Errors", "FunctionName", var.run_etl_function_name]
+        "run-etl-throttles"        = ["AWS/Lambda", "Throttles", "FunctionName", var.run_etl_function_name]
+        "file-events-dead-letters" = ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", var.file_events_dlq_name]
+        "database-cpu"             = ["AWS/RDS", "CPUUtilization", "DBInstanceIdentifier", var.db_instance_id]
+        "database-free-storage"    = ["AWS/RDS", "FreeStorageSpace", "DBInstanceIdentifier", var.db_instance_id]
+        "database-connections"     = ["AWS/RDS", "DatabaseConnections", "DBInstanceIdentifier", var.db_instance_id]
       } :
       aws_cloudwatch_metric_alarm.this[k].namespace == m[0] &&
       aws_cloudwatch_metric_alarm.this[k].metric_name == m[1] &&

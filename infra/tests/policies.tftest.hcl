@@ -42,10 +42,10 @@ run "function_policies" {
       "run-etl"        = "arn:aws:logs:eu-central-1:123456789012:log-group:/aws/lambda/txetl-test-run-etl"
       "notify-chat"    = "arn:aws:logs:eu-central-1:123456789012:log-group:/aws/lambda/txetl-test-notify-chat"
     }
-    state_machine_arn    = "arn:aws:states:eu-central-1:123456789012:stateMachine:txetl-test-etl"
-    on_failure_queue_arn = "arn:aws:sqs:eu-central-1:123456789012:txetl-test-start-workflow-failures"
-    bucket_arn           = "arn:aws:s3:::txetl-test-drop-123456789012"
-    bucket_kms_key_arn   = "arn:aws:kms:eu-central-1:123456789012:key/11111111-1111-1111-1111-111111111111"
+    state_machine_arn     = "arn:aws:states:eu-central-1:123456789012:stateMachine:txetl-test-etl"
+    file_events_queue_arn = "arn:aws:sqs:eu-central-1:123456789012:txetl-test-file-events"
+    bucket_arn            = "arn:aws:s3:::txetl-test-drop-123456789012"
+    bucket_kms_key_arn    = "arn:aws:kms:eu-central-1:123456789012:key/11111111-1111-1111-1111-111111111111"
     run_etl_secrets = {
       loader = {
         arn         = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-db-loader-AbCdEf"
@@ -103,9 +103,19 @@ run "start_workflow_policy" {
     error_message = "StartWorkflow may start executions of exactly the one state machine."
   }
 
+  # What Lambda's SQS poller calls with the function role, on the file-events queue only; the old
+  # sqs:SendMessage to a failure queue is gone.
   assert {
-    condition     = length(output.statements) == 3
-    error_message = "StartWorkflow needs exactly logs, StartExecution and the on-failure queue: ${jsonencode(keys(output.statements))}"
+    condition = (
+      toset(output.statements["ConsumeFileEvents"].Action) == toset(["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]) &&
+      output.statements["ConsumeFileEvents"].Resource == ["arn:aws:sqs:eu-central-1:123456789012:txetl-test-file-events"]
+    )
+    error_message = "StartWorkflow may receive, delete and read attributes of the file-events queue, nothing more."
+  }
+
+  assert {
+    condition     = length(output.statements) == 3 && !contains(flatten([for st in values(output.statements) : st.Action]), "sqs:SendMessage")
+    error_message = "StartWorkflow needs exactly logs, StartExecution and the file-events queue: ${jsonencode(keys(output.statements))}"
   }
 }
 
@@ -433,5 +443,58 @@ run "alerts_key_policy_audit" {
   assert {
     condition     = contains(output.statements["AccountIamPolicies"].Action, "kms:PutKeyPolicy")
     error_message = "The account must keep kms:PutKeyPolicy, or the key becomes unmanageable."
+  }
+}
+
+run "file_events_queue_policy" {
+  command = plan
+
+  module {
+    source = "../modules/policies/queue"
+  }
+
+  variables {
+    queue_arn            = "arn:aws:sqs:eu-central-1:123456789012:txetl-test-file-events"
+    account_id           = "123456789012"
+    s3_source_bucket_arn = "arn:aws:s3:::txetl-test-drop-123456789012"
+  }
+
+  assert {
+    condition = anytrue([
+      for st in jsondecode(output.json).Statement :
+      st.Sid == "AllowBucketNotifications" && st.Effect == "Allow" && st.Principal == { Service = "s3.amazonaws.com" } &&
+      st.Action == "sqs:SendMessage" && st.Resource == "arn:aws:sqs:eu-central-1:123456789012:txetl-test-file-events" &&
+      st.Condition == {
+        ArnEquals    = { "aws:SourceArn" = "arn:aws:s3:::txetl-test-drop-123456789012" }
+        StringEquals = { "aws:SourceAccount" = "123456789012" }
+      }
+    ])
+    error_message = "Only the drop bucket of this account may send to the file-events queue: ${output.json}"
+  }
+
+  assert {
+    condition = anytrue([
+      for st in jsondecode(output.json).Statement :
+      st.Effect == "Deny" && st.Principal == "*" && st.Action == "sqs:*" && try(st.Condition.Bool["aws:SecureTransport"], "") == "false"
+    ]) && length(jsondecode(output.json).Statement) == 2
+    error_message = "The queue must refuse requests without TLS: ${output.json}"
+  }
+}
+
+run "dead_letter_queue_policy" {
+  command = plan
+
+  module {
+    source = "../modules/policies/queue"
+  }
+
+  variables {
+    queue_arn  = "arn:aws:sqs:eu-central-1:123456789012:txetl-test-file-events-dlq"
+    account_id = "123456789012"
+  }
+
+  assert {
+    condition     = [for st in jsondecode(output.json).Statement : st.Sid] == ["DenyInsecureTransport"]
+    error_message = "The dead-letter queue allows no sender (SQS moves messages itself), it only refuses plain HTTP: ${output.json}"
   }
 }

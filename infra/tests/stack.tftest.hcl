@@ -113,3 +113,20 @@ run "migrations_switched_off" {
     error_message = "With run_migrations = false no migration may run, so there is no result: ${jsonencode(output.migration_result)}"
   }
 }
+
+# Issue 14 defect 3: RunEtl's reserved concurrency (one connection each) plus the migration and the
+# operators' headroom must fit the database's max_connections.
+run "run_etl_concurrency_must_fit_the_connection_budget" {
+  command = plan
+
+  module {
+    source = "../modules/transaction-etl"
+  }
+
+  variables {
+    run_etl_reserved_concurrency = 45
+    db_max_connections           = 50
+  }
+
+  expect_failures = [var.run_etl_reserved_concurrency]
+}

@@ -1,7 +1,29 @@
 # Storage: the drop bucket is private, versioned, KMS-encrypted with a bucket key, TLS-only and
-# notifies StartWorkflow of new incoming/*.csv objects.
+# sends new incoming/*.csv objects to the file-events queue (with a dead-letter queue) StartWorkflow polls.
 mock_provider "aws" {
   source = "./mocks"
+}
+
+override_resource {
+  target = aws_sqs_queue.file_events_dlq
+  values = {
+    arn = "arn:aws:sqs:eu-central-1:123456789012:txetl-test-file-events-dlq"
+    id  = "https://sqs.eu-central-1.amazonaws.com/123456789012/txetl-test-file-events-dlq"
+  }
+}
+
+override_data {
+  target = module.file_events_policy.data.aws_iam_policy_document.this
+  values = {
+    json = "{\"Id\":\"file-events\",\"Statement\":[]}"
+  }
+}
+
+override_data {
+  target = module.file_events_dlq_policy.data.aws_iam_policy_document.this
+  values = {
+    json = "{\"Id\":\"file-events-dlq\",\"Statement\":[]}"
+  }
 }
 
 override_data {
@@ -12,9 +34,8 @@ override_data {
 }
 
 variables {
-  name_prefix                 = "txetl-test"
-  account_id                  = "123456789012"
-  start_workflow_function_arn = "arn:aws:lambda:eu-central-1:123456789012:function:txetl-test-start-workflow"
+  name_prefix = "txetl-test"
+  account_id  = "123456789012"
 }
 
 run "drop_bucket" {
@@ -84,24 +105,49 @@ run "drop_bucket" {
     error_message = "Noncurrent versions must expire."
   }
 
+  # Issue 14 defect 3: S3 invoked StartWorkflow directly; now new files are buffered in a queue.
   assert {
     condition = (
-      length(aws_s3_bucket_notification.this.lambda_function) == 1 &&
-      one(aws_s3_bucket_notification.this.lambda_function).lambda_function_arn == var.start_workflow_function_arn &&
-      one(aws_s3_bucket_notification.this.lambda_function).events == toset(["s3:ObjectCreated:*"]) &&
-      one(aws_s3_bucket_notification.this.lambda_function).filter_prefix == "incoming/" &&
-      one(aws_s3_bucket_notification.this.lambda_function).filter_suffix == ".csv"
+      length(aws_s3_bucket_notification.this.lambda_function) == 0 &&
+      length(aws_s3_bucket_notification.this.queue) == 1 &&
+      one(aws_s3_bucket_notification.this.queue).queue_arn == aws_sqs_queue.file_events.arn &&
+      one(aws_s3_bucket_notification.this.queue).events == toset(["s3:ObjectCreated:*"]) &&
+      one(aws_s3_bucket_notification.this.queue).filter_prefix == "incoming/" &&
+      one(aws_s3_bucket_notification.this.queue).filter_suffix == ".csv"
     )
-    error_message = "Only ObjectCreated events of incoming/*.csv may notify StartWorkflow."
+    error_message = "Only ObjectCreated events of incoming/*.csv may be sent, to the file-events queue only."
   }
 
   assert {
     condition = (
-      aws_lambda_permission.start_workflow.principal == "s3.amazonaws.com" &&
-      aws_lambda_permission.start_workflow.source_arn == aws_s3_bucket.this.arn &&
-      aws_lambda_permission.start_workflow.source_account == "123456789012" &&
-      aws_lambda_permission.start_workflow.function_name == var.start_workflow_function_arn
+      aws_sqs_queue.file_events.name == "txetl-test-file-events" &&
+      aws_sqs_queue.file_events.sqs_managed_sse_enabled &&
+      aws_sqs_queue.file_events.visibility_timeout_seconds == 180 &&
+      jsondecode(aws_sqs_queue.file_events.redrive_policy) == {
+        deadLetterTargetArn = aws_sqs_queue.file_events_dlq.arn
+        maxReceiveCount     = 5
+      }
     )
-    error_message = "S3 may invoke StartWorkflow only for this bucket in this account."
+    error_message = "The file-events queue must be encrypted, wait 6x StartWorkflow's timeout and dead-letter after 5 receives."
+  }
+
+  assert {
+    condition = (
+      aws_sqs_queue.file_events_dlq.name == "txetl-test-file-events-dlq" &&
+      aws_sqs_queue.file_events_dlq.sqs_managed_sse_enabled &&
+      aws_sqs_queue.file_events_dlq.message_retention_seconds == 1209600 &&
+      aws_sqs_queue.file_events_dlq.message_retention_seconds > aws_sqs_queue.file_events.message_retention_seconds
+    )
+    error_message = "The dead-letter queue must be encrypted and keep messages 14 days (longer than the source queue)."
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_sqs_queue_policy.file_events.policy).Id == "file-events" &&
+      aws_sqs_queue_policy.file_events.queue_url == aws_sqs_queue.file_events.id &&
+      jsondecode(aws_sqs_queue_policy.file_events_dlq.policy).Id == "file-events-dlq" &&
+      aws_sqs_queue_policy.file_events_dlq.queue_url == aws_sqs_queue.file_events_dlq.id
+    )
+    error_message = "Each queue must carry its own policy (content tested in policies.tftest.hcl)."
   }
 }

@@ -121,6 +121,19 @@ plan_check "dev plan: loader login role is txetl_etl, not the group role txetl_l
 plan_check "prod plan: loader login role is txetl_etl" prod \
   '.planned_values.outputs.loader_username.value == "txetl_etl"'
 
+# Issue 14 defect 3 (bursts): S3 -> file-events queue -> StartWorkflow with bounded pollers, no
+# direct S3 invoke; the database's max_connections is the connection budget.
+plan_check "dev plan: new files go through the file-events queue to StartWorkflow, no direct S3 invoke" dev \
+  '([.resource_changes[] | select(.type == "aws_s3_bucket_notification") | .change.after] | length == 1 and all((.lambda_function | length) == 0 and (.queue | length) == 1)) and
+   ([.resource_changes[] | select(.type == "aws_lambda_event_source_mapping") | .change.after] | length == 1 and
+    all(.batch_size == 10 and .scaling_config[0].maximum_concurrency == 2 and .function_response_types == ["ReportBatchItemFailures"])) and
+   ([.resource_changes[] | select((.type == "aws_lambda_permission" and .change.after.principal == "s3.amazonaws.com") or (.type == "aws_sqs_queue" and (.change.after.name | endswith("start-workflow-failures"))))] | length == 0)'
+for env in dev prod; do
+  budget=$([ "$env" = dev ] && echo 50 || echo 200)
+  plan_check "$env plan: database max_connections is $budget (the connection budget)" "$env" \
+    "[.resource_changes[] | select(.type == \"aws_db_parameter_group\") | .change.after.parameter[] | select(.name == \"max_connections\") | .value] == [\"$budget\"]"
+done
+
 # Issue 14 defect 5 (password in state): the loader password comes from an ephemeral resource into
 # the write-only secret_string_wo; nothing that would store it (a data source, terraform_data,
 # secret_string) is planned. That the plan above ran with fake credentials shows the ephemeral

@@ -18,6 +18,9 @@ module "etl" {
   # Raise by one and apply to rotate the loader password (docs/deploy.md).
   db_loader_password_version = 1
 
+  # Connection budget: RunEtl's reserved concurrency + 1 (migrate) + 5 (operators) must fit.
+  db_max_connections = 50
+
   db_instance_class        = "db.t4g.micro"
   db_multi_az              = false
   db_deletion_protection   = false

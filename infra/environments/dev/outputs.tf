@@ -23,9 +23,9 @@ output "loader_username" {
   value       = module.etl.loader_username
 }
 
-output "on_failure_queue_name" {
-  description = "StartWorkflow's failure queue."
-  value       = module.etl.on_failure_queue_name
+output "file_events_dlq_name" {
+  description = "Dead-letter queue of file events StartWorkflow kept failing on (docs/operations.md)."
+  value       = module.etl.file_events_dlq_name
 }
 
 output "dashboard_name" {

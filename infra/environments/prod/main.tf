@@ -19,6 +19,9 @@ module "etl" {
   # Raise by one and apply to rotate the loader password (docs/deploy.md).
   db_loader_password_version = 1
 
+  # Connection budget: RunEtl's reserved concurrency + 1 (migrate) + 5 (operators) must fit.
+  db_max_connections = 200
+
   db_instance_class        = "db.m7g.large"
   db_allocated_storage_gb  = 100
   db_multi_az              = true

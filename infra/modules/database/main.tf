@@ -61,6 +61,14 @@ resource "aws_db_parameter_group" "this" {
     apply_method = "immediate" # dynamic parameter
   }
 
+  # The connection budget: RunEtl's reserved concurrency, the migration and operators must fit
+  # (checked in the transaction-etl module). Static parameter: applied at the next reboot.
+  parameter {
+    name         = "max_connections"
+    value        = tostring(var.max_connections)
+    apply_method = "pending-reboot"
+  }
+
   # Log slow statements so that a slow load shows up in the PostgreSQL log, not only in duration.
   parameter {
     name  = "log_min_duration_statement"

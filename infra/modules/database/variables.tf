@@ -205,6 +205,17 @@ variable "performance_insights_enabled" {
   default     = false
 }
 
+variable "max_connections" {
+  type        = number
+  description = "max_connections of the parameter group (dev 50, prod 200)."
+  default     = 50
+
+  validation {
+    condition     = var.max_connections >= 10 && var.max_connections <= 5000 && floor(var.max_connections) == var.max_connections
+    error_message = "max_connections must be a whole number between 10 and 5000."
+  }
+}
+
 variable "log_min_duration_statement_ms" {
   type        = number
   description = "Statements slower than this are logged (-1 disables)."

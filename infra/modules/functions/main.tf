@@ -29,6 +29,10 @@ locals {
   # StartWorkflow gets the state machine's ARN built from its name rather than from the resource.
   state_machine_arn = "arn:${data.aws_partition.current.partition}:states:${data.aws_region.current.name}:${var.account_id}:stateMachine:${var.state_machine_name}"
 
+  # The storage module names the queue <prefix>-file-events; the role policy uses the ARN formed
+  # from that name so that it is known at plan time (the precondition below checks they agree).
+  file_events_queue_arn = "arn:${data.aws_partition.current.partition}:sqs:${data.aws_region.current.name}:${var.account_id}:${var.name_prefix}-file-events"
+
   # Kept apart from local.functions, whose keys drive for_each. Names are the constants of
   # src/TransactionEtl.Aws/Configuration/EnvironmentVariables.cs (docs/configuration.md).
   environment = {
@@ -99,21 +103,28 @@ resource "aws_lambda_function" "this" {
   }
 }
 
-# Events StartWorkflow still fails on after Lambda's async retries are kept here (alarmed).
-resource "aws_sqs_queue" "start_workflow_failures" {
-  name                      = "${var.name_prefix}-start-workflow-failures"
-  message_retention_seconds = 1209600 # 14 days, the SQS maximum
-  sqs_managed_sse_enabled   = true
-}
+# StartWorkflow polls the file-events queue (S3 notifications). maximum_concurrency caps the pollers'
+# invocations, so a burst of uploads waits in the queue rather than in throttled invocations; a
+# record StartWorkflow reports as failed is received again and, after the queue's maxReceiveCount,
+# moves to the dead-letter queue.
+resource "aws_lambda_event_source_mapping" "file_events" {
+  event_source_arn                   = var.file_events_queue_arn
+  function_name                      = aws_lambda_function.this["start-workflow"].arn
+  batch_size                         = 10
+  maximum_batching_window_in_seconds = 1
+  function_response_types            = ["ReportBatchItemFailures"]
 
-resource "aws_lambda_function_event_invoke_config" "start_workflow" {
-  function_name                = aws_lambda_function.this["start-workflow"].function_name
-  maximum_retry_attempts       = 2
-  maximum_event_age_in_seconds = var.start_workflow_max_event_age_seconds
+  scaling_config {
+    maximum_concurrency = var.start_workflow_max_concurrency
+  }
 
-  destination_config {
-    on_failure {
-      destination = aws_sqs_queue.start_workflow_failures.arn
+  # The poller receives with the function's role: its SQS grant must be in place first.
+  depends_on = [aws_iam_role_policy.this]
+
+  lifecycle {
+    precondition {
+      condition     = var.file_events_queue_arn == local.file_events_queue_arn
+      error_message = "StartWorkflow's role is scoped to ${local.file_events_queue_arn} but its event source is ${var.file_events_queue_arn}."
     }
   }
 }

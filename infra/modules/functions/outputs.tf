@@ -29,16 +29,6 @@ output "role_arns" {
   value       = { for k, r in aws_iam_role.this : k => r.arn }
 }
 
-output "on_failure_queue_arn" {
-  description = "ARN of StartWorkflow's on-failure queue."
-  value       = aws_sqs_queue.start_workflow_failures.arn
-}
-
-output "on_failure_queue_name" {
-  description = "Name of StartWorkflow's on-failure queue (CloudWatch dimension QueueName)."
-  value       = aws_sqs_queue.start_workflow_failures.name
-}
-
 output "log_group_names" {
   description = "Log group name per function."
   value       = { for k, g in aws_cloudwatch_log_group.this : k => g.name }

@@ -97,14 +97,24 @@ variable "log_level" {
   }
 }
 
-variable "start_workflow_max_event_age_seconds" {
-  type        = number
-  description = "How long Lambda keeps retrying an S3 event for StartWorkflow before sending it to the failure queue."
-  default     = 3600
+variable "file_events_queue_arn" {
+  type        = string
+  description = "ARN of the queue of S3 new-file events StartWorkflow polls (the storage module's <name_prefix>-file-events)."
 
   validation {
-    condition     = var.start_workflow_max_event_age_seconds >= 60 && var.start_workflow_max_event_age_seconds <= 21600
-    error_message = "start_workflow_max_event_age_seconds must be between 60 and 21600."
+    condition     = can(regex("^arn:[a-z-]+:sqs:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]+$", var.file_events_queue_arn))
+    error_message = "file_events_queue_arn must be an SQS queue ARN."
+  }
+}
+
+variable "start_workflow_max_concurrency" {
+  type        = number
+  description = "Most concurrent StartWorkflow invocations the queue poller makes (2, the minimum, is plenty: each starts executions in milliseconds)."
+  default     = 2
+
+  validation {
+    condition     = var.start_workflow_max_concurrency >= 2 && var.start_workflow_max_concurrency <= 1000 && floor(var.start_workflow_max_concurrency) == var.start_workflow_max_concurrency
+    error_message = "start_workflow_max_concurrency must be a whole number between 2 and 1000."
   }
 }
 

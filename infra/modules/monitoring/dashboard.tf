@@ -35,7 +35,7 @@ locals {
         ["AWS/Lambda", "Errors", "FunctionName", var.run_etl_function_name, { stat = "Sum" }],
         ["AWS/Lambda", "Throttles", "FunctionName", var.run_etl_function_name, { stat = "Sum" }],
         ["AWS/Lambda", "ConcurrentExecutions", "FunctionName", var.run_etl_function_name, { stat = "Maximum" }],
-        ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", var.on_failure_queue_name, { stat = "Maximum" }],
+        ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", var.file_events_dlq_name, { stat = "Maximum" }],
       ]
     },
     {

@@ -55,11 +55,11 @@ locals {
       threshold   = var.run_etl_throttles_threshold
       periods     = 1
     }
-    "start-workflow-failures" = {
-      description = "S3 events StartWorkflow could not turn into executions are waiting in the failure queue."
+    "file-events-dead-letters" = {
+      description = "New-file events StartWorkflow could not turn into executions are waiting in the dead-letter queue."
       namespace   = "AWS/SQS"
       metric      = "ApproximateNumberOfMessagesVisible"
-      dimensions  = { QueueName = var.on_failure_queue_name }
+      dimensions  = { QueueName = var.file_events_dlq_name }
       statistic   = "Maximum"
       comparison  = "GreaterThanOrEqualToThreshold"
       threshold   = 1

@@ -23,9 +23,9 @@ variable "run_etl_function_name" {
   description = "Name of the RunEtl function (also the FunctionName dimension of its EMF metrics)."
 }
 
-variable "on_failure_queue_name" {
+variable "file_events_dlq_name" {
   type        = string
-  description = "Name of StartWorkflow's on-failure queue."
+  description = "Name of the file-events dead-letter queue (events StartWorkflow kept failing on)."
 }
 
 variable "notify_chat_log_group_name" {

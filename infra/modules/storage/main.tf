@@ -1,8 +1,17 @@
 # The drop bucket: files land under incoming/, RunEtl writes reports under reports/.
 data "aws_partition" "current" {}
 
+data "aws_region" "current" {}
+
 locals {
   bucket_name = coalesce(var.bucket_name, "${var.name_prefix}-drop-${var.account_id}")
+  # ARNs formed from names, so every policy that names them is known at plan time.
+  bucket_arn             = "arn:${data.aws_partition.current.partition}:s3:::${local.bucket_name}"
+  file_events_queue_name = "${var.name_prefix}-file-events"
+  file_events_dlq_name   = "${var.name_prefix}-file-events-dlq"
+  sqs_arn_prefix         = "arn:${data.aws_partition.current.partition}:sqs:${data.aws_region.current.name}:${var.account_id}"
+  file_events_queue_arn  = "${local.sqs_arn_prefix}:${local.file_events_queue_name}"
+  file_events_dlq_arn    = "${local.sqs_arn_prefix}:${local.file_events_dlq_name}"
 }
 
 resource "aws_kms_key" "this" {
@@ -116,26 +125,69 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
   depends_on = [aws_s3_bucket_versioning.this]
 }
 
-resource "aws_lambda_permission" "start_workflow" {
-  statement_id   = "AllowDropBucketNotifications"
-  action         = "lambda:InvokeFunction"
-  function_name  = var.start_workflow_function_arn
-  principal      = "s3.amazonaws.com"
-  source_arn     = aws_s3_bucket.this.arn
-  source_account = var.account_id
+# New files are buffered in a queue instead of invoking StartWorkflow directly: a burst of uploads
+# waits in SQS (StartWorkflow polls it with bounded concurrency), and an event StartWorkflow keeps
+# failing on ends in the dead-letter queue after max_receive_count receives (alarmed).
+resource "aws_sqs_queue" "file_events" {
+  name                       = local.file_events_queue_name
+  visibility_timeout_seconds = var.file_events_visibility_timeout_seconds
+  message_retention_seconds  = 345600 # 4 days; dead letters keep their first-enqueue time, so the DLQ keeps longer
+  sqs_managed_sse_enabled    = true
+
+  redrive_policy = jsonencode({
+    deadLetterTargetArn = aws_sqs_queue.file_events_dlq.arn
+    maxReceiveCount     = var.file_events_max_receive_count
+  })
+}
+
+resource "aws_sqs_queue" "file_events_dlq" {
+  name                      = local.file_events_dlq_name
+  message_retention_seconds = 1209600 # 14 days, the SQS maximum
+  sqs_managed_sse_enabled   = true
+
+  # Only the file-events queue may use it as its dead-letter queue.
+  redrive_allow_policy = jsonencode({
+    redrivePermission = "byQueue"
+    sourceQueueArns   = [local.file_events_queue_arn]
+  })
+}
+
+module "file_events_policy" {
+  source = "../policies/queue"
+
+  queue_arn            = local.file_events_queue_arn
+  account_id           = var.account_id
+  s3_source_bucket_arn = local.bucket_arn
+}
+
+module "file_events_dlq_policy" {
+  source = "../policies/queue"
+
+  queue_arn  = local.file_events_dlq_arn
+  account_id = var.account_id
+}
+
+resource "aws_sqs_queue_policy" "file_events" {
+  queue_url = aws_sqs_queue.file_events.id
+  policy    = module.file_events_policy.json
+}
+
+resource "aws_sqs_queue_policy" "file_events_dlq" {
+  queue_url = aws_sqs_queue.file_events_dlq.id
+  policy    = module.file_events_dlq_policy.json
 }
 
 resource "aws_s3_bucket_notification" "this" {
   bucket = aws_s3_bucket.this.id
 
-  lambda_function {
-    id                  = "start-workflow"
-    lambda_function_arn = var.start_workflow_function_arn
-    events              = ["s3:ObjectCreated:*"]
-    filter_prefix       = var.incoming_prefix
-    filter_suffix       = var.incoming_suffix
+  queue {
+    id            = "file-events"
+    queue_arn     = aws_sqs_queue.file_events.arn
+    events        = ["s3:ObjectCreated:*"]
+    filter_prefix = var.incoming_prefix
+    filter_suffix = var.incoming_suffix
   }
 
-  # S3 validates the destination when the notification is saved: the permission must exist first.
-  depends_on = [aws_lambda_permission.start_workflow]
+  # S3 validates the destination when the notification is saved: the queue policy must exist first.
+  depends_on = [aws_sqs_queue_policy.file_events]
 }

@@ -22,3 +22,18 @@ output "reports_prefix" {
   description = "Key prefix of RunEtl's reports."
   value       = var.reports_prefix
 }
+
+output "file_events_queue_arn" {
+  description = "ARN of the queue S3 sends new-file events to (StartWorkflow's event source)."
+  value       = aws_sqs_queue.file_events.arn
+}
+
+output "file_events_queue_name" {
+  description = "Name of the file-events queue."
+  value       = aws_sqs_queue.file_events.name
+}
+
+output "file_events_dlq_name" {
+  description = "Name of the file-events dead-letter queue (CloudWatch dimension QueueName)."
+  value       = aws_sqs_queue.file_events_dlq.name
+}

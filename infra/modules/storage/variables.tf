@@ -10,7 +10,7 @@ variable "name_prefix" {
 
 variable "account_id" {
   type        = string
-  description = "The 12-digit AWS account (part of the default bucket name; source account of the Lambda permission)."
+  description = "The 12-digit AWS account (part of the default bucket name; source account of the S3 notifications)."
 
   validation {
     condition     = can(regex("^[0-9]{12}$", var.account_id))
@@ -101,12 +101,24 @@ variable "noncurrent_version_expiration_days" {
   }
 }
 
-variable "start_workflow_function_arn" {
-  type        = string
-  description = "ARN of the StartWorkflow function notified of new files."
+variable "file_events_visibility_timeout_seconds" {
+  type        = number
+  description = "Visibility timeout of the file-events queue: six times StartWorkflow's timeout (AWS's advice for Lambda event sources)."
+  default     = 180
 
   validation {
-    condition     = can(regex("^arn:[a-z-]+:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]+$", var.start_workflow_function_arn))
-    error_message = "start_workflow_function_arn must be an unqualified Lambda function ARN."
+    condition     = var.file_events_visibility_timeout_seconds >= 18 && var.file_events_visibility_timeout_seconds <= 43200
+    error_message = "file_events_visibility_timeout_seconds must be between 18 and 43200."
+  }
+}
+
+variable "file_events_max_receive_count" {
+  type        = number
+  description = "Receives of one file event before it moves to the dead-letter queue."
+  default     = 5
+
+  validation {
+    condition     = var.file_events_max_receive_count >= 1 && var.file_events_max_receive_count <= 1000
+    error_message = "file_events_max_receive_count must be between 1 and 1000."
   }
 }

@@ -2,6 +2,11 @@
 # environments (infra/environments/<env>) only choose values.
 locals {
   state_machine_name = "${var.name_prefix}-etl"
+
+  # Database connections beside RunEtl's (one per reserved slot): the migrate function (1) and
+  # operators (5). The variable validation of run_etl_reserved_concurrency keeps the sum within
+  # db_max_connections.
+  db_connections_headroom = 1 + 5
 }
 
 module "network" {
@@ -16,11 +21,12 @@ module "network" {
 module "storage" {
   source = "../storage"
 
-  name_prefix                 = var.name_prefix
-  account_id                  = var.account_id
-  force_destroy               = var.force_destroy_bucket
-  reports_expiration_days     = var.reports_expiration_days
-  start_workflow_function_arn = module.functions.function_arns["start-workflow"]
+  name_prefix             = var.name_prefix
+  account_id              = var.account_id
+  force_destroy           = var.force_destroy_bucket
+  reports_expiration_days = var.reports_expiration_days
+  # Six times StartWorkflow's timeout, AWS's advice for a queue a Lambda function polls.
+  file_events_visibility_timeout_seconds = 6 * var.lambda_timeout_seconds.start_workflow
 }
 
 module "database" {
@@ -33,6 +39,7 @@ module "database" {
   allocated_storage_gb        = var.db_allocated_storage_gb
   loader_username             = var.db_loader_username
   loader_password_version     = var.db_loader_password_version
+  max_connections             = var.db_max_connections
   multi_az                    = var.db_multi_az
   deletion_protection         = var.db_deletion_protection
   final_snapshot              = var.db_final_snapshot
@@ -64,6 +71,7 @@ module "functions" {
   bucket_kms_key_arn           = module.storage.kms_key_arn
   incoming_prefix              = module.storage.incoming_prefix
   reports_prefix               = module.storage.reports_prefix
+  file_events_queue_arn        = module.storage.file_events_queue_arn
   loader_secret = {
     arn         = module.database.loader_secret_arn
     name        = module.database.loader_secret_name
@@ -115,11 +123,11 @@ module "monitoring" {
   alerts_topic_arn      = module.alerting.topic_arn
   state_machine_arn     = module.workflow.state_machine_arn
   run_etl_function_name = module.functions.function_names["run-etl"]
-  on_failure_queue_name = module.functions.on_failure_queue_name
+  file_events_dlq_name  = module.storage.file_events_dlq_name
   db_instance_id        = module.database.instance_id
 
   notify_chat_log_group_name = module.functions.log_group_names["notify-chat"]
-  # Each RunEtl holds one connection; the rest is headroom for migrations and operators.
-  db_connections_threshold        = var.run_etl_reserved_concurrency + 5
+  # Each RunEtl holds one connection; the rest is headroom for the migration and operators.
+  db_connections_threshold        = var.run_etl_reserved_concurrency + local.db_connections_headroom
   db_free_storage_threshold_bytes = floor(module.database.allocated_storage_bytes / 10)
 }

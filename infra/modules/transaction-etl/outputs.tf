@@ -44,9 +44,14 @@ output "loader_username" {
   value       = module.database.loader_username
 }
 
-output "on_failure_queue_name" {
-  description = "StartWorkflow's failure queue."
-  value       = module.functions.on_failure_queue_name
+output "file_events_queue_name" {
+  description = "Queue of new-file events StartWorkflow consumes."
+  value       = module.storage.file_events_queue_name
+}
+
+output "file_events_dlq_name" {
+  description = "Dead-letter queue of file events StartWorkflow kept failing on (alarmed)."
+  value       = module.storage.file_events_dlq_name
 }
 
 output "dashboard_name" {

@@ -68,8 +68,13 @@ variable "lambda_timeout_seconds" {
 
 variable "run_etl_reserved_concurrency" {
   type        = number
-  description = "Reserved concurrency of RunEtl (database connection budget)."
+  description = "Reserved concurrency of RunEtl: one database connection each, so it must leave 1 (migrate) + 5 (operators) of db_max_connections."
   default     = 5
+
+  validation {
+    condition     = var.run_etl_reserved_concurrency + 1 + 5 <= var.db_max_connections
+    error_message = "run_etl_reserved_concurrency + 1 (migrate) + 5 (operators) must not exceed db_max_connections, or loads fail for want of connections."
+  }
 }
 
 variable "run_etl_timeout_margin_ms" {
@@ -135,6 +140,12 @@ variable "db_loader_password_version" {
   type        = number
   description = "Version of the loader password; raise by one to rotate it (docs/deploy.md)."
   default     = 1
+}
+
+variable "db_max_connections" {
+  type        = number
+  description = "max_connections of the database (its parameter group): the connection budget RunEtl's concurrency is checked against."
+  default     = 50
 }
 
 variable "db_multi_az" {

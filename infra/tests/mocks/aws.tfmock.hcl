@@ -38,7 +38,8 @@ mock_resource "aws_s3_bucket" {
 
 mock_resource "aws_sqs_queue" {
   defaults = {
-    arn = "arn:aws:sqs:eu-central-1:123456789012:txetl-test-start-workflow-failures"
+    arn = "arn:aws:sqs:eu-central-1:123456789012:txetl-test-file-events"
+    id  = "https://sqs.eu-central-1.amazonaws.com/123456789012/txetl-test-file-events"
   }
 }
 

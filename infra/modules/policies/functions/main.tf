@@ -19,7 +19,7 @@ data "aws_iam_policy_document" "assume_role" {
   }
 }
 
-# StartWorkflow: start executions of the one state machine; park failed async events in the queue.
+# StartWorkflow: start executions of the one state machine; consume the file-events queue.
 data "aws_iam_policy_document" "start_workflow" {
   statement {
     sid       = "WriteOwnLogs"
@@ -35,12 +35,12 @@ data "aws_iam_policy_document" "start_workflow" {
     resources = [var.state_machine_arn]
   }
 
-  # Lambda delivers the on-failure destination record with the function's own role.
+  # Lambda's SQS poller calls these with the function's role (the queue uses SSE-SQS: no KMS key).
   statement {
-    sid       = "SendFailedEvents"
+    sid       = "ConsumeFileEvents"
     effect    = "Allow"
-    actions   = ["sqs:SendMessage"]
-    resources = [var.on_failure_queue_arn]
+    actions   = ["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]
+    resources = [var.file_events_queue_arn]
   }
 }
 

@@ -49,13 +49,13 @@ variable "state_machine_arn" {
   }
 }
 
-variable "on_failure_queue_arn" {
+variable "file_events_queue_arn" {
   type        = string
-  description = "ARN of the SQS queue receiving StartWorkflow's failed asynchronous events."
+  description = "ARN of the SQS queue of S3 new-file events that StartWorkflow consumes."
 
   validation {
-    condition     = can(regex("^arn:[a-z-]+:sqs:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]+$", var.on_failure_queue_arn))
-    error_message = "on_failure_queue_arn must be an SQS queue ARN."
+    condition     = can(regex("^arn:[a-z-]+:sqs:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]+$", var.file_events_queue_arn))
+    error_message = "file_events_queue_arn must be an SQS queue ARN."
   }
 }
 
