@@ -82,11 +82,27 @@ export function decodeAwsChunked(headers, body) {
   return { headers: rest, body: decoded };
 }
 
+/**
+ * S3's own condition keys of a request, as the planned bucket policy tests them (DenyOtherEncryption and
+ * DenyOtherKmsKey look at the encryption headers a writer sends; a header not sent is a key not present).
+ */
+export function s3Context(headers, query) {
+  const context = { 's3:signatureversion': 'AWS4-HMAC-SHA256', 's3:authType': 'REST-HEADER' };
+  const fromHeaders = ['x-amz-server-side-encryption', 'x-amz-server-side-encryption-aws-kms-key-id', 'x-amz-acl', 'x-amz-content-sha256', 'x-amz-copy-source'];
+  for (const name of fromHeaders) if (headers[name] !== undefined) context[`s3:${name}`] = String(headers[name]);
+  for (const [name, param] of [['prefix', 'prefix'], ['delimiter', 'delimiter'], ['max-keys', 'max-keys'], ['VersionId', 'versionId']]) {
+    if (query.has(param)) context[`s3:${name}`] = query.get(param);
+  }
+  return context;
+}
+
 const encodeKey = (key) => key.split('/').map(encodeURIComponent).join('/');
 
 /**
  * opts: { calls, credentials, region, account, deployment (bucket, its kmsKeyArn and notifications; kmsKeys
- * for the key's aliases), sqs (the SQS server, for notifications), authorize?, now? }.
+ * for the key's aliases), sqs (the SQS server, for queue notifications), lambda: () => the Lambda twin (for
+ * function notifications, the pre-SQS deployment), kmsAliases (the bucket key's aliases, else from
+ * deployment.kmsKeys), authorize?, now? }.
  * -> { url, port, stop(), bucket, put(key, body), get(key), keys(prefix), versionOf(key), notifications
  *      (sent messages), s3rverUrl, syntheticVersionIds: true }
  */
@@ -103,13 +119,17 @@ export async function start(opts) {
   let sequence = 0n;
 
   /** Records S3's authorization of one request, with the KMS call S3 makes for it; -> denial or null. */
-  async function authorize(principal, op, objectArn, key) {
-    const context = { ...baseContext(opts, principal), 's3:signatureversion': 'AWS4-HMAC-SHA256' };
+  async function authorize(principal, op, objectArn, key, { headers, query }) {
+    const context = { ...baseContext(opts, principal), ...s3Context(headers, query) };
     const checks = [{ service: 's3', action: op.action, resource: key ? objectArn : bucket.arn, principal, context }];
     if (op.source) checks.push({ service: 's3', action: 's3:GetObject', resource: `arn:aws:s3:::${op.source}`, principal, context });
-    if (bucket.kmsKeyArn && op.kms && key) {
-      const aliases = deployment.kmsKeys?.[bucket.kmsKeyArn]?.aliases ?? [];
-      checks.push(kmsCall(opts, { principal, action: `kms:${op.kms}`, keyArn: bucket.kmsKeyArn, aliases, via: 's3', encryptionContext: { 'aws:s3:arn': objectArn } }));
+    // A writer may name another encryption (the bucket policy refuses that; S3 would not call KMS) or key.
+    const sse = headers['x-amz-server-side-encryption'];
+    const usesKms = op.kms === 'Decrypt' || sse === undefined || String(sse).startsWith('aws:kms');
+    const keyArn = (op.kms !== 'Decrypt' && headers['x-amz-server-side-encryption-aws-kms-key-id']) || bucket.kmsKeyArn;
+    if (keyArn && op.kms && key && usesKms) {
+      const aliases = keyArn === bucket.kmsKeyArn ? opts.kmsAliases ?? deployment.kmsKeys?.[keyArn]?.aliases ?? [] : [];
+      checks.push(kmsCall(opts, { principal, action: `kms:${op.kms}`, keyArn, aliases, via: 's3', encryptionContext: { 'aws:s3:arn': objectArn } }));
     }
     for (const call of checks) {
       const denied = await recordAndAuthorize(opts, call);
@@ -132,10 +152,25 @@ export async function start(opts) {
     };
     for (const notification of matching) {
       const message = notificationRecord({ bucket, region, eventName, object, principalId, configurationId: notification.id });
-      notifications.push({ queueArn: notification.queueArn, message });
+      notifications.push({ queueArn: notification.queueArn, functionArn: notification.functionArn, message });
+      if (notification.functionArn) {
+        await invokeFunction(notification.functionArn, message);
+        continue;
+      }
       if (!sqs) throw new Error(`notification to ${notification.queueArn} needs the SQS server (opts.sqs)`);
       await sqs.send(s3Service, sourceContext, notification.queueArn, JSON.stringify(message));
     }
+  }
+
+  /**
+   * A notification straight to a function (the deployment before the SQS buffer): S3 invokes it
+   * asynchronously as s3.amazonaws.com, which the function's resource policy must allow.
+   */
+  async function invokeFunction(functionArn, message) {
+    const lambda = opts.lambda?.();
+    if (!lambda) throw new Error(`notification to ${functionArn} needs the Lambda twin (opts.lambda)`);
+    const answer = await lambda.invoke(s3Service, functionArn, JSON.stringify(message), { type: 'Event', context: sourceContext });
+    if (answer.statusCode >= 300) throw new Error(`S3 -> ${functionArn}: Invoke answered ${answer.statusCode} ${answer.body}`);
   }
 
   /** S3's part after authentication; principal null means the uploader outside the deployment (put()). */
@@ -144,7 +179,7 @@ export async function start(opts) {
     if (name !== bucket.name) return xmlError(404, 'NoSuchBucket', 'The specified bucket does not exist', `/${name}`);
     const objectArn = `${bucket.arn}/${key}`;
     const op = s3Action({ method, key, query, headers });
-    const denied = principal && await authorize(principal, op, objectArn, key);
+    const denied = principal && await authorize(principal, op, objectArn, key, { headers, query });
     if (denied) return xmlError(403, 'AccessDenied', denied, `/${name}/${key}`);
     if (op.abort) return { status: 204, headers: {}, body: Buffer.alloc(0) }; // s3rver has no AbortMultipartUpload
     let path = url;
@@ -187,7 +222,8 @@ export async function start(opts) {
 
   // S3 checks a new notification configuration by sending s3:TestEvent to each destination.
   if (sqs) {
-    for (const queueArn of new Set((bucket.notifications ?? []).map((n) => n.queueArn))) {
+    // (S3 sends it to queues and topics; a function destination gets none.)
+    for (const queueArn of new Set((bucket.notifications ?? []).map((n) => n.queueArn).filter(Boolean))) {
       const message = testEvent(bucket.name);
       notifications.push({ queueArn, message });
       await sqs.send(s3Service, sourceContext, queueArn, JSON.stringify(message));

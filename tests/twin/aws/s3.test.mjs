@@ -7,6 +7,7 @@ import { sign } from './sigv4.mjs';
 import { decodeAwsChunked, start } from './s3.mjs';
 import { matchesFilter, notificationKey, s3Action } from './s3-events.mjs';
 import { start as startSqs } from './sqs.mjs';
+import { botocore, botocoreVersion } from '../lambda/fixtures.mjs';
 
 const region = 'eu-central-1';
 const account = '123456789012';
@@ -118,7 +119,13 @@ describe('S3 twin', () => {
     assert.ok(r.headers.get('x-amz-version-id'));
     assert.equal((await s3.get('reports/a b.json')).toString(), '{"ok":true}');
     assert.deepEqual(await s3.keys('reports/'), ['reports/a b.json']);
-    assert.equal(calls.filter({ action: 's3:PutObject', resource: `${deployment.bucket.arn}/reports/a b.json` }).length, 1);
+    const [putCall] = calls.filter({ action: 's3:PutObject', resource: `${deployment.bucket.arn}/reports/a b.json` });
+    assert.equal(putCall.context['s3:x-amz-server-side-encryption'], undefined, 'no header sent, so no key for the bucket policy');
+    const sse = await signed('PUT', `/${bucketName}/reports/sse.json`, { body: '{}', headers: { 'x-amz-server-side-encryption': 'AES256' } });
+    assert.equal(sse.status, 200);
+    const [sseCall] = calls.filter({ action: 's3:PutObject', resource: `${deployment.bucket.arn}/reports/sse.json` });
+    assert.equal(sseCall.context['s3:x-amz-server-side-encryption'], 'AES256', 'what DenyOtherEncryption tests');
+    // Only the write that left encryption to the bucket made S3 call KMS; SSE-S3 asked for none.
     assert.equal(calls.filter({ action: 'kms:GenerateDataKey', resource: kmsKeyArn }).length, 1);
   });
 
@@ -177,7 +184,8 @@ describe('S3 twin', () => {
   test('listing the bucket is s3:ListBucket on the bucket ARN', async () => {
     const r = await signed('GET', `/${bucketName}?list-type=2&prefix=incoming%2F`);
     assert.equal(r.status, 200);
-    assert.equal(calls.filter({ action: 's3:ListBucket', resource: deployment.bucket.arn }).length, 1);
+    const [list] = calls.filter({ action: 's3:ListBucket', resource: deployment.bucket.arn });
+    assert.equal(list.context['s3:prefix'], 'incoming/');
   });
 
   test('s3Action, matchesFilter and notificationKey', () => {
@@ -188,5 +196,59 @@ describe('S3 twin', () => {
     assert.ok(matchesFilter({ events: ['s3:ObjectCreated:Put'], prefix: 'a/', suffix: '' }, 'a/x', 'ObjectCreated:Put'));
     assert.ok(!matchesFilter({ events: ['s3:ObjectCreated:Put'], prefix: 'a/', suffix: '' }, 'a/x', 'ObjectCreated:Copy'));
     assert.equal(notificationKey('dir/a b+c.csv'), 'dir/a+b%2Bc.csv');
+  });
+
+  test(`botocore ${botocoreVersion ?? '(absent)'} reads, writes and uploads in parts through the proxy`, { skip: !botocoreVersion && 'python3 has no botocore' }, async () => {
+    const keys = credentials.issue(runEtlRole);
+    const call = (op, params, config) => ({ service: 's3', endpoint: s3.url, op, params, keys, region, config });
+    const Bucket = bucketName;
+    const from = (index, ...path) => ({ $from: index, path });
+    const UploadId = from(2, 'UploadId');
+    // Both of botocore's checksum modes: by default it adds CRC32 checksums; the functions ask for them only when required.
+    const [put, putRequired, created, part, got, byVersion, head, listed, done, aborted] = await botocore([
+      call('put_object', { Bucket, Key: 'incoming/boto.csv', Body: 'a,b\n1,2\n' }),
+      call('put_object', { Bucket, Key: 'reports/boto.json', Body: '{}' }, { request_checksum_calculation: 'when_required' }),
+      call('create_multipart_upload', { Bucket, Key: 'reports/boto-multi.json' }),
+      call('upload_part', { Bucket, Key: 'reports/boto-multi.json', UploadId, PartNumber: 1, Body: 'x'.repeat(100) }),
+      call('get_object', { Bucket, Key: 'incoming/boto.csv' }),
+      call('get_object', { Bucket, Key: 'incoming/boto.csv', VersionId: from(0, 'VersionId') }),
+      call('head_object', { Bucket, Key: 'incoming/boto.csv' }),
+      call('list_objects_v2', { Bucket, Prefix: 'reports/boto' }),
+      call('complete_multipart_upload', { Bucket, Key: 'reports/boto-multi.json', UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: from(3, 'ETag') }] } }),
+      call('abort_multipart_upload', { Bucket, Key: 'reports/boto-multi.json', UploadId: 'gone' }),
+    ]);
+    for (const answer of [put, putRequired, created, part]) assert.ok(answer.ok, JSON.stringify(answer));
+    assert.equal(put.out.VersionId, s3.versionOf('incoming/boto.csv'));
+    assert.equal(got.out.Body, 'a,b\n1,2\n');
+    assert.equal(byVersion.out.Body, 'a,b\n1,2\n');
+    assert.equal(head.out.ContentLength, 8);
+    assert.equal(head.out.VersionId, put.out.VersionId);
+    assert.deepEqual(listed.out.Contents.map((c) => c.Key), ['reports/boto.json']);
+    assert.ok(done.ok, JSON.stringify(done));
+    assert.equal((await s3.get('reports/boto-multi.json')).toString(), 'x'.repeat(100));
+    assert.ok(aborted.ok, JSON.stringify(aborted));
+    const [record] = JSON.parse(sqs.messages(queueArn).find((m) => m.body.includes('incoming/boto.csv')).body).Records;
+    assert.equal(record.s3.object.size, 8);
+    const role = (action) => calls.filter({ action, principal: runEtlRole }).length;
+    assert.ok(role('s3:GetObjectVersion') >= 1 && role('s3:ListBucket') >= 1 && role('s3:AbortMultipartUpload') >= 1);
+  });
+
+  test('a notification straight to a function invokes it asynchronously as s3.amazonaws.com', async () => {
+    const functionArn = `arn:aws:lambda:${region}:${account}:function:txetl-dev-start-workflow`;
+    const invoked = [];
+    const lambda = { invoke: async (...args) => { invoked.push(args); return { statusCode: 202, headers: {}, body: Buffer.alloc(0) }; } };
+    const direct = { ...deployment, bucket: { ...deployment.bucket, notifications: [{ functionArn, events: ['s3:ObjectCreated:*'], prefix: 'incoming/', suffix: '.csv' }] } };
+    const other = await start({ calls: new CallLog(), credentials, region, account, deployment: direct, lambda: () => lambda });
+    try {
+      assert.equal(other.notifications.length, 0, 'no s3:TestEvent to a function');
+      await other.put('incoming/direct.csv', 'x');
+      const [[principal, arn, payload, options]] = invoked;
+      assert.deepEqual(principal, { type: 'service', service: 's3.amazonaws.com' });
+      assert.equal(arn, functionArn);
+      assert.equal(JSON.parse(payload).Records[0].s3.object.key, 'incoming/direct.csv');
+      assert.deepEqual(options, { type: 'Event', context: { 'aws:SourceArn': deployment.bucket.arn, 'aws:SourceAccount': account } });
+    } finally {
+      await other.stop();
+    }
   });
 });

@@ -50,6 +50,8 @@ export class EnvironmentPool {
    * enforces concurrency; the pool never queues.
    */
   run({ requestId, body, traceId }) {
+    // After stop() no process may start: it would outlive the twin.
+    if (this.stopping) return Promise.resolve({ body: json(platformErrors.exit(requestId, 'the service is stopping')), errorType: 'Unhandled' });
     const env = [...this.envs.values()].find((e) => !e.invocation && !e.doomed) ?? this.#spawn();
     return new Promise((resolve) => {
       const invocation = { requestId, body, traceId, deadlineMs: null, handed: false, started: Date.now(), resolve };

@@ -4,9 +4,10 @@
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFile, spawnSync } from 'node:child_process';
 
-// The event says what to do: { sleepMs, fail, crash, exitCode, response, env: [names to echo] }; an SQS
-// event's records whose body contains "fail" come back as batchItemFailures.
+// The event says what to do: { sleepMs, waitFor (a file), fail, crash, exitCode, response, env: [names to
+// echo] }; an SQS event's records whose body contains "fail" come back as batchItemFailures.
 // TWIN_FAKE_INIT_FAIL makes the runtime report an init error instead of serving.
 const fakeBootstrap = `(async () => {
 const base = 'http://' + process.env.AWS_LAMBDA_RUNTIME_API + '/2018-06-01/runtime/';
@@ -28,10 +29,12 @@ for (;;) {
     // An SQS batch: bodies containing "fail" are reported as batch item failures.
     const failed = event.Records.filter((r) => r.body.includes('fail')).map((r) => ({ itemIdentifier: r.messageId }));
     console.log('batch of ' + event.Records.length);
+    for (const r of event.Records) console.log('record ' + r.eventSourceARN + ' ' + r.body);
     await post('invocation/' + id + '/response', { batchItemFailures: failed });
     continue;
   }
   if (event.sleepMs) await new Promise((r) => setTimeout(r, event.sleepMs));
+  while (event.waitFor && !require('fs').existsSync(event.waitFor)) await new Promise((r) => setTimeout(r, 20));
   if (event.crash) process.exit(event.exitCode ?? 3);
   if (event.fail) {
     await post('invocation/' + id + '/error', { errorType: 'Failure', errorMessage: event.fail }, { 'Lambda-Runtime-Function-Error-Type': 'Failure' });
@@ -78,4 +81,60 @@ export function plannedFunction(key, overrides = {}) {
     asyncConfig: null,
     ...overrides,
   };
+}
+
+// botocore (the AWS CLI's and boto3's core) as an independent client of the twin: it signs, addresses
+// (S3 path-style), checksums and parses as AWS's own SDKs do. Streaming bodies are read into text.
+const botocoreScript = `
+import json, sys
+import botocore.session
+from botocore.config import Config
+from botocore.exceptions import ClientError
+session = botocore.session.get_session()
+out = []
+def resolve(v):
+    # {"$from": i, "path": [...]} is a value from the i-th call's answer (an UploadId, a VersionId).
+    if isinstance(v, dict) and '$from' in v:
+        r = out[v['$from']]['out']
+        for k in v['path']: r = r[k]
+        return r
+    if isinstance(v, dict): return {k: resolve(x) for k, x in v.items()}
+    if isinstance(v, list): return [resolve(x) for x in v]
+    return v
+for c in json.load(sys.stdin):
+    c['params'] = resolve(c['params'])
+    config = Config(retries={'max_attempts': 1}, s3={'addressing_style': 'path'}, **c.get('config', {}))
+    k = c['keys']
+    client = session.create_client(c['service'], region_name=c['region'], endpoint_url=c['endpoint'], config=config,
+        aws_access_key_id=k['accessKeyId'], aws_secret_access_key=k['secretAccessKey'], aws_session_token=k['sessionToken'])
+    try:
+        r = getattr(client, c['op'])(**c['params'])
+        for name in ('Body', 'Payload'):
+            if name in r: r[name] = r[name].read().decode('utf-8')
+        out.append({'ok': True, 'status': r.pop('ResponseMetadata')['HTTPStatusCode'], 'out': r})
+    except ClientError as e:
+        out.append({'ok': False, 'status': e.response['ResponseMetadata']['HTTPStatusCode'], 'error': e.response['Error']})
+print(json.dumps(out, default=str))
+`;
+
+/** botocore's version, or null where python3 has none (the tests using it are skipped then). */
+export const botocoreVersion = (() => {
+  const probe = spawnSync('python3', ['-c', 'import botocore; print(botocore.__version__)'], { encoding: 'utf8' });
+  return probe.status === 0 ? probe.stdout.trim() : null;
+})();
+
+/**
+ * Runs botocore calls [{ service, endpoint, op, params, keys, region, config? }] in one interpreter (its
+ * start takes seconds); a param { $from: i, path: [...] } takes a value from the i-th answer.
+ * -> one { ok, status, out | error } per call.
+ */
+export function botocore(requests) {
+  return new Promise((resolve, reject) => {
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
+    const child = execFile('python3', ['-c', botocoreScript], { env, maxBuffer: 1 << 24 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`botocore: ${error.message} ${stderr}`));
+      else resolve(JSON.parse(stdout));
+    });
+    child.stdin.end(JSON.stringify(requests));
+  });
 }

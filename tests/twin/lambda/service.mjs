@@ -8,14 +8,14 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { EnvironmentPool } from './environments.mjs';
 import { FunctionLogs } from './logs.mjs';
 import { AsyncInvoker } from './async.mjs';
 import { EventSourceMapping } from './esm.mjs';
-import { errorResponse, startInvokeApi, throttledResponse } from './invoke-api.mjs';
+import { errorResponse, parseFunctionName, startInvokeApi, throttledResponse } from './invoke-api.mjs';
 import { baseContext, recordAndAuthorize } from '../aws/common.mjs';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -56,9 +56,15 @@ export function unzipTaskRoot(zip) {
   return dir;
 }
 
-function zipOf(fn) {
+/**
+ * A function's zip: the planned filename when absolute or repo-relative; Terraform's own relative path
+ * (`../../../artifacts/lambda/<key>.zip`, from infra/environments/<env>) means the same file in artifacts/lambda.
+ */
+export function zipOf(fn) {
   const zip = fn.zip ?? join('artifacts', 'lambda', `${fn.key}.zip`);
-  return isAbsolute(zip) ? zip : join(repoRoot, zip);
+  if (isAbsolute(zip)) return zip;
+  const fromRoot = join(repoRoot, zip);
+  return existsSync(fromRoot) ? fromRoot : join(repoRoot, 'artifacts', 'lambda', basename(zip));
 }
 
 /**
@@ -94,17 +100,20 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * opts: { calls, credentials, region, account, deployment, sqs (the twin's SQS server, for destinations and
- * event source mappings), environment(fnKey) -> endpoint overrides, taskRoot(fnKey) -> dir (default:
- * the unzipped zip), cap (concurrency of unreserved functions, default 10), minDurationMs(fnKey),
- * retryDelaysMs (async retries), logDir, functions (keys to serve; default all), eventSourceMappings
- * (default true), authorize (optional inline IAM decision, as the other servers take) }.
+ * event source mappings), environment(fnKey) -> endpoint overrides, taskRoot(fnKey) -> dir (default: the
+ * unzipped zip), cap (concurrency of unreserved functions, default 10), minDurationMs(fnKey), retryDelaysMs
+ * (async retries), logDir (default: a temporary one that stop() removes), functions (keys to serve; default
+ * all), eventSourceMappings (default true), authorize (optional inline IAM decision, as the other servers
+ * take) }.
  * -> { url, port, stop(), invoke(principal, functionArn, payload, { type, context }), lookup(name),
- *      logFile(key), stats(key), idle(), mappings }
+ *      logFile(key), stats(key), idle(), mappings, logDir }
  */
 export async function start(opts) {
   const { calls, credentials, region, deployment, sqs } = opts;
   const minDurationMs = opts.minDurationMs ?? (() => 0);
   const keys = opts.functions ?? Object.keys(deployment.functions);
+  // A log directory of its own is removed by stop(); one the caller names stays for it to read.
+  const ownLogDir = !opts.logDir;
   const logDir = opts.logDir ?? mkdtempSync(join(tmpdir(), 'twin-logs-'));
   const unzipped = [];
   const byKey = new Map();
@@ -167,18 +176,24 @@ export async function start(opts) {
     return runHeld(state, payload);
   }
 
-  function lookup(nameOrArn) {
-    const state = byArn.get(nameOrArn) ?? [...byKey.values()].find((s) => s.fn.name === nameOrArn || s.fn.key === nameOrArn);
-    return state?.fn;
+  /** The state of a function by name, key, or (partial) ARN with or without the $LATEST qualifier. */
+  function stateOf(nameOrArn) {
+    const name = parseFunctionName(nameOrArn ?? '');
+    if (name?.qualifier && name.qualifier !== '$LATEST') return undefined;
+    return byArn.get(nameOrArn) ?? [...byKey.values()].find((s) => s.fn.name === name?.name || s.fn.key === nameOrArn);
   }
+
+  const lookup = (nameOrArn) => stateOf(nameOrArn)?.fn;
 
   /**
    * Invokes as `principal` (a role, or a service with context such as aws:SourceArn), recording
-   * lambda:InvokeFunction. -> { statusCode, headers, body } as the Invoke API answers.
+   * lambda:InvokeFunction on the function's ARN. functionArn may also be a name or partial ARN.
+   * -> { statusCode, headers, body } as the Invoke API answers.
    */
   async function invoke(principal, functionArn, payload, { type = 'RequestResponse', context = {} } = {}) {
-    const state = byArn.get(functionArn);
-    if (!state) throw new Error(`no function ${functionArn} in the twin`);
+    const state = stateOf(functionArn);
+    if (!state) return errorResponse(404, 'ResourceNotFoundException', `Function not found: ${functionArn}`);
+    functionArn = state.fn.arn;
     const denied = await recordAndAuthorize(opts, {
       service: 'lambda', action: 'lambda:InvokeFunction', resource: functionArn, principal, context: { ...baseContext(opts, principal), ...context },
     });
@@ -232,6 +247,7 @@ export async function start(opts) {
       await api.stop();
       await Promise.allSettled([...byKey.values()].map((s) => s.pool.stop()));
       for (const dir of unzipped) rmSync(dir, { recursive: true, force: true });
+      if (ownLogDir) rmSync(logDir, { recursive: true, force: true });
     },
   };
 }

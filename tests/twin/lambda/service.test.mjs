@@ -2,13 +2,14 @@
 // invocations, logs. (esm.test.mjs covers event source mappings; bootstrap.test.mjs the real bootstrap.)
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CallLog } from '../aws/calls.mjs';
 import { Credentials } from '../aws/credentials.mjs';
 import { sign } from '../aws/sigv4.mjs';
 import { start } from './service.mjs';
 import { start as startSqs } from '../aws/sqs.mjs';
-import { account, fakeTaskRoot, plannedFunction, region } from './fixtures.mjs';
+import { account, botocore, botocoreVersion, fakeTaskRoot, plannedFunction, region } from './fixtures.mjs';
 
 const callerRole = `arn:aws:iam::${account}:role/txetl-dev-state-machine`;
 const failuresQueue = `arn:aws:sqs:${region}:${account}:txetl-dev-notify-chat-failures`;
@@ -61,7 +62,6 @@ describe('Lambda twin (fake bootstrap)', () => {
     await twin.stop();
     await sqs.stop();
     rmSync(taskRoot, { recursive: true, force: true });
-    rmSync(twin.logDir, { recursive: true, force: true });
   });
 
   test('a signed synchronous invoke runs the bootstrap with the planned and Lambda-set environment', async () => {
@@ -218,6 +218,12 @@ describe('Lambda twin (fake bootstrap)', () => {
     assert.equal(twin.stats('notify-chat').async.at(-1).attempts, 1);
     const [call] = calls.filter({ action: 'lambda:InvokeFunction', principal: 'sns.amazonaws.com' });
     assert.equal(call.context['aws:SourceArn'], topic);
+    assert.equal(call.resource, fn.arn);
+    // A qualified ARN names the same function; another version or an unknown function is not found.
+    assert.equal((await twin.invoke(call.principal, `${fn.arn}:$LATEST`, '{}', { type: 'Event' })).statusCode, 202);
+    assert.equal((await twin.invoke(call.principal, `${fn.arn}:7`, '{}', { type: 'Event' })).statusCode, 404);
+    assert.equal((await twin.invoke(call.principal, `${fn.arn}-x`, '{}')).headers['x-amzn-ErrorType'], 'ResourceNotFoundException');
+    await twin.idle();
   });
 
   test('function output goes to the log file; CreateLogStream once per environment, PutLogEvents per batch, as the role', async () => {
@@ -235,5 +241,37 @@ describe('Lambda twin (fake bootstrap)', () => {
     const put = calls.filter({ action: 'logs:PutLogEvents', principal: fn.roleArn });
     assert.ok(put.length >= created.length);
     assert.ok(put.every((c) => created.some((s) => s.resource === c.resource)));
+  });
+
+  test(`botocore ${botocoreVersion ?? '(absent)'} reads Invoke answers, function errors, 429 and 404 as AWS's`, { skip: !botocoreVersion && 'python3 has no botocore' }, async () => {
+    const keys = credentials.forRole(callerRole);
+    const call = (params) => ({ service: 'lambda', endpoint: twin.url, op: 'invoke', params, keys, region });
+    // The two busy invocations hold their slots until the file exists, however long python3 takes to start.
+    const release = join(taskRoot, 'release');
+    const slow = JSON.stringify({ waitFor: release });
+    const results = await botocore([
+      call({ FunctionName: 'txetl-dev-run-etl', Payload: '{"response":{"ok":1}}' }),
+      call({ FunctionName: 'txetl-dev-run-etl', Payload: '{"fail":"boom"}' }),
+      call({ FunctionName: 'txetl-dev-notify-chat', Payload: '{}', InvocationType: 'Event' }),
+      call({ FunctionName: 'txetl-dev-nope', Payload: '{}' }),
+      call({ FunctionName: `${deployment.functions['run-etl'].arn}:$LATEST`, Payload: '{"response":"by ARN"}' }),
+    ]);
+    const [ok, failed, queued, missing, byArn] = results;
+    // The ARN's colons and '$' are percent-encoded in the path and signed that way.
+    assert.deepEqual([byArn.status, byArn.out?.Payload], [200, '"by ARN"'], JSON.stringify(byArn));
+    assert.deepEqual([ok.status, ok.out.Payload, ok.out.ExecutedVersion], [200, '{"ok":1}', '$LATEST']);
+    assert.deepEqual([failed.out.FunctionError, JSON.parse(failed.out.Payload).errorMessage], ['Unhandled', 'boom']);
+    assert.equal(queued.status, 202);
+    assert.equal(missing.error.Code, 'ResourceNotFoundException');
+    // Both reserved slots busy (two in-process invokes), botocore's third gets the throttle.
+    const fn = deployment.functions['run-etl'];
+    const busy = [1, 2].map(() => twin.invoke({ type: 'role', arn: callerRole }, fn.arn, slow));
+    await new Promise((r) => setTimeout(r, 200));
+    const [throttled] = await botocore([call({ FunctionName: fn.name, Payload: '{}' })]);
+    writeFileSync(release, '');
+    await Promise.all(busy);
+    await twin.idle();
+    assert.equal(throttled.status, 429);
+    assert.deepEqual([throttled.error.Code, throttled.error.Message], ['TooManyRequestsException', 'Rate Exceeded.']);
   });
 });
