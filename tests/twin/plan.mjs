@@ -7,6 +7,7 @@ import { randomUUID, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { referencedArn } from './plan-refs.mjs';
 
 const OVERRIDE = `terraform {
   backend "local" {}
@@ -88,12 +89,29 @@ export function deploymentFromPlan(plan, { planFile = null } = {}) {
 
   // KMS keys: ids are random (key/<uuid>); aliases are named.
   const kmsKeys = {};
+  // ARNs of resources, formed from their planned names (or filled); what configuration references resolve to.
+  const formed = new Map();
+  const arnOf = (r) => formed.get(r.address) ?? {
+    aws_sqs_queue: () => arn('sqs', r.after.name), aws_sns_topic: () => arn('sns', r.after.name),
+    aws_lambda_function: () => arn('lambda', `function:${r.after.function_name}`),
+    aws_iam_role: () => `arn:${partition}:iam::${account}:role${r.after.path ?? '/'}${r.after.name}`,
+    aws_sfn_state_machine: () => arn('states', `stateMachine:${r.after.name}`),
+    aws_cloudwatch_event_rule: () => arn('events', `rule/${r.after.name}`),
+    aws_s3_bucket: () => `arn:${partition}:s3:::${r.after.bucket}`,
+    aws_cloudwatch_log_group: () => arn('logs', `log-group:${r.after.name}`),
+  }[r.type]?.();
+  const byReference = (r, path, why) => {
+    const value = referencedArn(plan, r, path, { all, arnOf });
+    if (value === undefined) { missing.push(`${r.address}.${path.join('.')}`); return null; }
+    return fill(`${r.address}.${path.join('.')}`, value, why);
+  };
   const keyArnByModule = {};
   for (const k of of('aws_kms_key')) {
     const keyArn = fill(`${k.address}.arn`, arn('kms', `key/${randomUUID()}`), 'KMS key ids are random UUIDs chosen by AWS');
     const aliases = of('aws_kms_alias').filter((a) => a.module === k.module).map((a) => a.after.name);
     kmsKeys[keyArn] = { aliases, policy: parse(k.after.policy) };
     keyArnByModule[k.module] = keyArn;
+    formed.set(k.address, keyArn);
   }
 
   const roles = {};
@@ -127,6 +145,7 @@ export function deploymentFromPlan(plan, { planFile = null } = {}) {
     const role = /loader/.test(s.after.name) ? 'loader' : /webhook/.test(s.after.name) ? 'webhooks' : s.after.name;
     const entry = { name: s.after.name, arn: secretArn(s.after.name, s.address), kmsKeyArn: keyArnByModule[s.module] ?? null, tags: s.after.tags ?? {} };
     secrets[role] = entry;
+    formed.set(s.address, entry.arn);
     secretByName[entry.name] = entry;
   }
   if (db?.after.manage_master_user_password) {
@@ -177,14 +196,13 @@ export function deploymentFromPlan(plan, { planFile = null } = {}) {
   const bucket = bucketRes && {
     name: bucketRes.after.bucket, arn: `arn:${partition}:s3:::${bucketRes.after.bucket}`, kmsKeyArn: keyArnByModule[bucketRes.module] ?? null,
     notifications: [
-      ...(notification?.after.queue ?? []).map((q, i) => ({ queueArn: q.queue_arn ?? fillQueueArn(notification, i), events: q.events, prefix: q.filter_prefix ?? '', suffix: q.filter_suffix ?? '' })),
+      ...(notification?.after.queue ?? []).map((q, i) => ({ queueArn: q.queue_arn ?? byReference(notification, ['queue', i, 'queue_arn'], 'the referenced queue\'s ARN, formed from its name'), events: q.events, prefix: q.filter_prefix ?? '', suffix: q.filter_suffix ?? '' })),
       ...(notification?.after.lambda_function ?? []).map((l) => ({ functionArn: l.lambda_function_arn ?? null, events: l.events, prefix: l.filter_prefix ?? '', suffix: l.filter_suffix ?? '' })),
     ],
   };
-  function fillQueueArn(n, i) { missing.push(`${n.address}.queue[${i}].queue_arn`); return null; }
 
   const eventSourceMappings = of('aws_lambda_event_source_mapping').map((m) => ({
-    functionKey: functionKeyOf(m.after.function_name), queueArn: m.after.event_source_arn ?? (missing.push(`${m.address}.event_source_arn`), null),
+    functionKey: functionKeyOf(m.after.function_name), queueArn: m.after.event_source_arn ?? byReference(m, ['event_source_arn'], 'the referenced queue\'s ARN, formed from its name'),
     batchSize: m.after.batch_size, maximumBatchingWindowSeconds: m.after.maximum_batching_window_in_seconds ?? 0,
     maximumConcurrency: first(m.after.scaling_config)?.maximum_concurrency ?? null,
     reportBatchItemFailures: (m.after.function_response_types ?? []).includes('ReportBatchItemFailures'),
@@ -198,13 +216,8 @@ export function deploymentFromPlan(plan, { planFile = null } = {}) {
     topicArnByModule[t.module] = topicArn;
   }
   for (const s of of('aws_sns_topic_subscription')) {
-    const topicArn = s.after.topic_arn ?? topicArnByModule[s.module];
-    let endpoint = s.after.endpoint;
-    if (endpoint === undefined && s.after.protocol === 'lambda') {
-      const perm = of('aws_lambda_permission').find((p) => p.module === s.module && p.after.principal === 'sns.amazonaws.com');
-      const fn = perm && Object.values(functions).find((f) => f.name === perm.after.function_name || f.arn === perm.after.function_name);
-      endpoint = fn ? fill(`${s.address}.endpoint`, fn.arn, 'the function the topic may invoke (its lambda permission)') : (missing.push(`${s.address}.endpoint`), null);
-    }
+    const topicArn = s.after.topic_arn ?? byReference(s, ['topic_arn'], 'the referenced topic\'s ARN, formed from its name');
+    const endpoint = s.after.endpoint ?? byReference(s, ['endpoint'], 'the referenced endpoint\'s ARN, formed from its name');
     topics[topicArn]?.subscriptions.push({ protocol: s.after.protocol, endpoint, filterPolicy: parse(s.after.filter_policy),
       filterPolicyScope: s.after.filter_policy_scope ?? 'MessageAttributes', rawMessageDelivery: s.after.raw_message_delivery === true });
   }
@@ -212,11 +225,11 @@ export function deploymentFromPlan(plan, { planFile = null } = {}) {
   const eventRules = of('aws_cloudwatch_event_rule').map((r) => {
     const ruleArn = arn('events', `rule/${r.after.name}`);
     const targets = of('aws_cloudwatch_event_target').filter((t) => t.after.rule === r.after.name || (t.module === r.module && t.unknown.rule))
-      .map((t) => ({ arn: t.after.arn ?? topicArnByModule[t.module] ?? (missing.push(`${t.address}.arn`), null), inputTransformer: first(t.after.input_transformer) ?? null, input: t.after.input ?? null }));
+      .map((t) => ({ arn: t.after.arn ?? byReference(t, ['arn'], 'the referenced target\'s ARN, formed from its name'), inputTransformer: first(t.after.input_transformer) ?? null, input: t.after.input ?? null }));
     return { name: r.after.name, arn: ruleArn, pattern: parse(r.after.event_pattern), targets, busName: r.after.event_bus_name ?? 'default' };
   });
 
-  const resourcePolicies = resourcePoliciesOf(of, { bucket, functions, kmsKeys, secrets, topics, queues, missing, parse });
+  const resourcePolicies = resourcePoliciesOf(of, { bucket, functions, kmsKeys, missing, parse, byReference });
 
   const database = db && {
     identifier: db.after.identifier, arn: dbArn, dbName: db.after.db_name, masterUsername: db.after.username, port: db.after.port ?? 5432,
@@ -248,7 +261,7 @@ function configured(plan, r, attr) {
 }
 
 /** Bucket, topic, queue and secret policies, KMS key policies and Lambda permissions, as policy documents. */
-function resourcePoliciesOf(of, { bucket, functions, kmsKeys, missing, parse }) {
+function resourcePoliciesOf(of, { bucket, functions, kmsKeys, missing, parse, byReference }) {
   const out = [];
   const resourceOf = (doc) => [doc?.Statement ?? []].flat().flatMap((s) => [s.Resource ?? []].flat())[0];
   const add = (kind, r, attr, arnOf) => {
@@ -262,14 +275,14 @@ function resourcePoliciesOf(of, { bucket, functions, kmsKeys, missing, parse }) 
   for (const r of of('aws_secretsmanager_secret_policy')) add('secret', r, 'policy', (d) => resourceOf(d));
   for (const [keyArn, key] of Object.entries(kmsKeys)) if (key.policy) out.push({ kind: 'kms', arn: keyArn, document: key.policy });
   for (const p of of('aws_lambda_permission')) {
-    if (p.unknown.function_name === true) { missing.push(`${p.address}.function_name (resource policies must be known at plan time, D7)`); continue; }
-    const fn = Object.values(functions).find((f) => f.name === p.after.function_name || f.arn === p.after.function_name);
+    const name = p.after.function_name ?? byReference(p, ['function_name'], 'the referenced function\'s ARN, formed from its name');
+    const fn = Object.values(functions).find((f) => f.name === name || f.arn === name);
     const condition = {};
     if (p.after.source_arn) condition.ArnLike = { 'aws:SourceArn': p.after.source_arn };
     if (p.after.source_account) condition.StringEquals = { 'aws:SourceAccount': p.after.source_account };
-    out.push({ kind: 'lambda', arn: fn?.arn ?? p.after.function_name, document: { Version: '2012-10-17', Statement: [{
+    out.push({ kind: 'lambda', arn: fn?.arn ?? name, document: { Version: '2012-10-17', Statement: [{
       Sid: p.after.statement_id, Effect: 'Allow', Principal: { Service: p.after.principal }, Action: p.after.action,
-      Resource: fn?.arn ?? p.after.function_name, ...(Object.keys(condition).length ? { Condition: condition } : {}) }] } });
+      Resource: fn?.arn ?? name, ...(Object.keys(condition).length ? { Condition: condition } : {}) }] } });
   }
   return out;
 }

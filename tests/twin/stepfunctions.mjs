@@ -48,6 +48,24 @@ export function scaleDefinition(definition, factor) {
   return copy;
 }
 
+/**
+ * Step Functions lets a Task without TimeoutSeconds run as long as the execution (its default is
+ * 99999999 s); aws-local-stepfunctions would stop it after 60 s. The twin gives such tasks the longest
+ * timer Node has (about 24 days), so only the definition's own timeouts apply.
+ */
+export function withoutLocalTaskTimeouts(definition) {
+  const walk = (states) => {
+    for (const state of Object.values(states)) {
+      if (state.Type === 'Task' && state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) state.TimeoutSeconds = 2_147_483;
+      for (const branch of state.Branches ?? []) walk(branch.States);
+      if (state.Iterator) walk(state.Iterator.States);
+      if (state.ItemProcessor) walk(state.ItemProcessor.States);
+    }
+  };
+  walk(definition.States);
+  return definition;
+}
+
 /** An error as Step Functions surfaces it to Retry/Catch: name = Error, message = Cause. */
 export class TaskError extends Error {
   constructor(error, cause) {
@@ -56,16 +74,33 @@ export class TaskError extends Error {
   }
 }
 
+/** A failure to reach the service at all (what AWS SDKs call a client error), after the SDK's own retries. */
+export class ClientError extends Error {}
+
 async function signedFetch(url, { body, headers, service, region, credentials }) {
-  const signed = sign({ method: 'POST', url, headers, body }, credentials, service, region);
-  const res = await fetch(url, { method: 'POST', headers: signed, body });
-  return { status: res.status, headers: res.headers, text: await res.text() };
+  // The SDK Step Functions uses retries a connection failure twice before the task sees an error.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const signed = sign({ method: 'POST', url, headers, body }, credentials, service, region);
+      const res = await fetch(url, { method: 'POST', headers: signed, body });
+      return { status: res.status, headers: res.headers, text: await res.text() };
+    } catch (err) {
+      if (attempt >= 3) throw new ClientError(`Unable to execute HTTP request: ${err.cause?.message ?? err.message}`);
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+    }
+  }
 }
 
 /** lambda:invoke as the optimized integration does it: 429 -> Lambda.TooManyRequestsException, function error -> its errorType. */
 export async function invokeLambda({ lambdaUrl, functionName, payload, credentials, region }) {
   const url = `${lambdaUrl}/2015-03-31/functions/${encodeURIComponent(functionName)}/invocations`;
-  const res = await signedFetch(url, { body: JSON.stringify(payload ?? {}), headers: { 'content-type': 'application/json' }, service: 'lambda', region, credentials });
+  let res;
+  try {
+    res = await signedFetch(url, { body: JSON.stringify(payload ?? {}), headers: { 'content-type': 'application/json' }, service: 'lambda', region, credentials });
+  } catch (err) {
+    if (err instanceof ClientError) throw new TaskError('Lambda.SdkClientException', err.message);
+    throw err;
+  }
   const requestId = res.headers.get('x-amzn-requestid') ?? randomUUID();
   if (res.status !== 200) {
     const type = (res.headers.get('x-amzn-errortype') ?? safeJson(res.text)?.Type ?? 'ServiceException').split(':')[0];
@@ -93,7 +128,13 @@ export async function publishSns({ snsUrl, params, credentials, region }) {
     form.set(`MessageAttributes.entry.${i + 1}.Value.DataType`, value.DataType);
     if (value.StringValue !== undefined) form.set(`MessageAttributes.entry.${i + 1}.Value.StringValue`, value.StringValue);
   });
-  const res = await signedFetch(`${snsUrl}/`, { body: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, service: 'sns', region, credentials });
+  let res;
+  try {
+    res = await signedFetch(`${snsUrl}/`, { body: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, service: 'sns', region, credentials });
+  } catch (err) {
+    if (err instanceof ClientError) throw new TaskError('States.TaskFailed', err.message);
+    throw err;
+  }
   if (res.status !== 200) {
     const code = /<Code>([^<]+)<\/Code>/.exec(res.text)?.[1] ?? 'InternalError';
     throw new TaskError(`SNS.${code.endsWith('Exception') ? code : `${code}Exception`}`, res.text);
@@ -117,7 +158,7 @@ export async function start(opts) {
   const { calls, credentials, region, account, deployment } = opts;
   const sm = deployment.stateMachine;
   let factor = opts.factor ?? 1;
-  let definition = scaleDefinition(sm.definition, factor);
+  let definition = withoutLocalTaskTimeouts(scaleDefinition(sm.definition, factor));
   new StateMachine(sm.definition, { validationOptions: { checkPaths: true, checkArn: true } }); // the plan's own definition must validate
   const executions = new Map();
   const onStatusChange = opts.onStatusChange ?? (() => {});
@@ -237,7 +278,7 @@ export async function start(opts) {
     get definition() { return definition; },
     get factor() { return factor; },
     /** Scales the plan's definition anew for executions started (or redriven) from now on. */
-    setFactor(f) { factor = f; definition = scaleDefinition(sm.definition, f); },
+    setFactor(f) { factor = f; definition = withoutLocalTaskTimeouts(scaleDefinition(sm.definition, f)); },
     startExecution, redrive,
     execution: (arn) => executions.get(arn),
     settled: async (arn) => { const e = executions.get(arn); return e.done; },

@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import { CallLog } from './aws/calls.mjs';
 import { Credentials } from './aws/credentials.mjs';
 import { sign, readBody } from './aws/sigv4.mjs';
-import { start, scaleDefinition } from './stepfunctions.mjs';
+import { start, scaleDefinition, withoutLocalTaskTimeouts, invokeLambda } from './stepfunctions.mjs';
 
 const region = 'eu-central-1';
 const account = '123456789012';
@@ -97,4 +97,17 @@ test('a function error fails the execution with its errorType; redrive restarts 
     assert.equal(again.redriveCount, 1);
     assert.deepEqual(t.statuses, ['RUNNING', 'FAILED', 'RUNNING', 'SUCCEEDED']);
   } finally { await t.stop(); }
+});
+
+test('tasks without TimeoutSeconds are not stopped at the local runner\'s 60 s default', () => {
+  const d = withoutLocalTaskTimeouts(structuredClone(definition));
+  assert.ok(d.States.RunEtl.TimeoutSeconds > 86_400 * 20);
+  assert.equal(withoutLocalTaskTimeouts({ States: { T: { Type: 'Task', TimeoutSeconds: 5 } } }).States.T.TimeoutSeconds, 5);
+});
+
+test('an Invoke API that cannot be reached surfaces as Lambda.SdkClientException (which the definition retries)', async () => {
+  const closed = await fakeServer(() => ({ status: 200 }));
+  await closed.close();
+  await assert.rejects(invokeLambda({ lambdaUrl: closed.url, functionName: fnArn, payload: {}, credentials: new Credentials().issue(smRole), region }),
+    (err) => err.name === 'Lambda.SdkClientException' && /Unable to execute HTTP request/.test(err.message));
 });
