@@ -1,5 +1,5 @@
 # Database: private, encrypted with its own key, TLS forced, master password managed by RDS, the
-# loader's own secret with a write-only password, and the migration step.
+# loader's own secret with a write-only password, and the migration step (the migrate function).
 #
 # Plans only, with the REAL provider (offline: fake credentials and skip flags): mock providers
 # refuse modules with ephemeral resources ("No ephemeral resource types in mock providers"), and the
@@ -48,8 +48,8 @@ variables {
   account_id            = "123456789012"
   subnet_ids            = ["subnet-aaaa", "subnet-bbbb"]
   security_group_id     = "sg-database"
-  run_etl_function_name = "txetl-test-run-etl"
-  run_etl_code_sha256   = "c2hhMjU2LW9mLXRoZS1wYWNrYWdl"
+  migrate_function_name = "txetl-test-migrate"
+  migrate_code_sha256   = "c2hhMjU2LW9mLXRoZS1wYWNrYWdl"
 }
 
 run "private_encrypted_database" {
@@ -132,10 +132,10 @@ run "private_encrypted_database" {
 
   assert {
     condition = (
-      jsondecode(aws_lambda_invocation.migrate[0].input) == { mode = "migrate" } &&
-      aws_lambda_invocation.migrate[0].function_name == "txetl-test-run-etl"
+      jsondecode(aws_lambda_invocation.migrate[0].input) == {} &&
+      aws_lambda_invocation.migrate[0].function_name == "txetl-test-migrate"
     )
-    error_message = "apply must invoke RunEtl with {\"mode\":\"migrate\"}."
+    error_message = "apply must invoke the migrate function (not RunEtl) with {}."
   }
 
   assert {

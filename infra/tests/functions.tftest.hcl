@@ -1,5 +1,6 @@
-# Functions: provided.al2023 with the team's handler names, RunEtl in the private subnets with
-# reserved concurrency and its timeout margin, StartWorkflow's on-failure queue, one role each.
+# Functions: provided.al2023 with the team's handler names, RunEtl and Migrate in the private subnets
+# with reserved concurrency, RunEtl's timeout margin, StartWorkflow fed by the file-events queue,
+# secrets by ARN, one role each.
 mock_provider "aws" {
   source = "./mocks"
 }
@@ -35,6 +36,13 @@ override_data {
   }
 }
 
+override_data {
+  target = module.policies.data.aws_iam_policy_document.migrate
+  values = {
+    json = "{\"Version\":\"2012-10-17\",\"Id\":\"migrate\",\"Statement\":[]}"
+  }
+}
+
 variables {
   name_prefix                  = "txetl-test"
   account_id                   = "123456789012"
@@ -64,14 +72,14 @@ variables {
   }
 }
 
-run "three_functions" {
+run "four_functions" {
   module {
     source = "../modules/functions"
   }
 
   assert {
-    condition     = toset(keys(aws_lambda_function.this)) == toset(["notify-chat", "run-etl", "start-workflow"])
-    error_message = "Exactly the three functions must be deployed."
+    condition     = toset(keys(aws_lambda_function.this)) == toset(["notify-chat", "run-etl", "start-workflow", "migrate"])
+    error_message = "Exactly the four functions must be deployed."
   }
 
   assert {
@@ -98,6 +106,30 @@ run "three_functions" {
     error_message = "RunEtl must run in the private subnets with the ETL security group."
   }
 
+  # Issue 14 defect 5: migrations ran in RunEtl, whose role could therefore read the master secret.
+  assert {
+    condition = (
+      aws_lambda_function.this["migrate"].function_name == "txetl-test-migrate" &&
+      aws_lambda_function.this["migrate"].handler == "migrate" &&
+      aws_lambda_function.this["migrate"].timeout == 300 && aws_lambda_function.this["migrate"].memory_size == 256 &&
+      aws_lambda_function.this["migrate"].reserved_concurrent_executions == 1 &&
+      one(aws_lambda_function.this["migrate"].vpc_config).subnet_ids == toset(["subnet-aaaa", "subnet-bbbb"]) &&
+      one(aws_lambda_function.this["migrate"].vpc_config).security_group_ids == toset(["sg-etl"])
+    )
+    error_message = "Migrate is its own function in the private subnets, one at a time, 300 s, 256 MB."
+  }
+
+  assert {
+    condition = one(aws_lambda_function.this["migrate"].environment).variables == tomap({
+      TXETL_DB_SECRET_ID           = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-db-loader-AbCdEf"
+      TXETL_MIGRATION_DB_SECRET_ID = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:rds!db-0a1b2c3d-GhIjKl"
+      TXETL_DB_ROOT_CERT           = "/var/task/global-bundle.pem"
+      TXETL_DB_SSL_MODE            = "VerifyFull"
+      TXETL_LOG_LEVEL              = "Information"
+    })
+    error_message = "Migrate gets both database secrets by ARN and the CA bundle."
+  }
+
   assert {
     condition     = length(aws_lambda_function.this["start-workflow"].vpc_config) == 0 && length(aws_lambda_function.this["notify-chat"].vpc_config) == 0
     error_message = "StartWorkflow and NotifyChat stay outside the VPC (they need public APIs)."
@@ -107,6 +139,7 @@ run "three_functions" {
     condition = (
       aws_lambda_function.this["run-etl"].reserved_concurrent_executions == 3 &&
       aws_lambda_function.this["start-workflow"].reserved_concurrent_executions == -1 &&
+      aws_lambda_function.this["notify-chat"].reserved_concurrent_executions == -1 &&
       aws_lambda_function.this["run-etl"].timeout == 900
     )
     error_message = "RunEtl must have the reserved concurrency (database connection budget); the others none."
@@ -114,14 +147,13 @@ run "three_functions" {
 
   assert {
     condition = one(aws_lambda_function.this["run-etl"].environment).variables == tomap({
-      TXETL_DB_SECRET_ID           = "txetl-test-db-loader"
-      TXETL_MIGRATION_DB_SECRET_ID = "rds!db-0a1b2c3d"
-      TXETL_DB_ROOT_CERT           = "/var/task/global-bundle.pem"
-      TXETL_DB_SSL_MODE            = "VerifyFull"
-      TXETL_TIMEOUT_MARGIN_MS      = "45000"
-      TXETL_LOG_LEVEL              = "Information"
+      TXETL_DB_SECRET_ID      = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-db-loader-AbCdEf"
+      TXETL_DB_ROOT_CERT      = "/var/task/global-bundle.pem"
+      TXETL_DB_SSL_MODE       = "VerifyFull"
+      TXETL_TIMEOUT_MARGIN_MS = "45000"
+      TXETL_LOG_LEVEL         = "Information"
     })
-    error_message = "RunEtl's configuration (secrets by name, reports prefix, CA bundle, timeout margin) is wrong."
+    error_message = "RunEtl's configuration (the loader secret by ARN and no master secret, CA bundle, timeout margin) is wrong."
   }
 
   assert {
@@ -130,8 +162,8 @@ run "three_functions" {
   }
 
   assert {
-    condition     = one(aws_lambda_function.this["notify-chat"].environment).variables == tomap({ TXETL_CHAT_SECRET_ID = "txetl-test-chat-webhooks", TXETL_LOG_LEVEL = "Information" })
-    error_message = "NotifyChat gets the webhook secret's name only, never a URL."
+    condition     = one(aws_lambda_function.this["notify-chat"].environment).variables == tomap({ TXETL_CHAT_SECRET_ID = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-chat-webhooks-MnOpQr", TXETL_LOG_LEVEL = "Information" })
+    error_message = "NotifyChat gets the webhook secret's ARN only, never a URL."
   }
 
   # Issue 14 defect 3: S3 invoked StartWorkflow asynchronously, so a burst went straight into
@@ -160,7 +192,7 @@ run "three_functions" {
     condition = alltrue([
       for k, f in aws_lambda_function.this :
       f.role == aws_iam_role.this[k].arn && aws_iam_role_policy.this[k].role == aws_iam_role.this[k].id && aws_iam_role_policy.this[k].policy == module.policies.policies[k]
-    ]) && length(distinct([for r in aws_iam_role.this : r.name])) == 3
+    ]) && length(distinct([for r in aws_iam_role.this : r.name])) == 4
     error_message = "Each function has its own role with its own policy (content tested in policies.tftest.hcl)."
   }
 
@@ -169,7 +201,7 @@ run "three_functions" {
   assert {
     condition = alltrue([
       for k, p in aws_iam_role_policy.this : jsondecode(p.policy).Id == k && p.role == aws_iam_role.this[k].id
-    ]) && length(aws_iam_role_policy.this) == 3
+    ]) && length(aws_iam_role_policy.this) == 4
     error_message = "Each function's role must carry that function's permission policy: ${jsonencode({ for k, p in aws_iam_role_policy.this : k => jsondecode(p.policy).Id })}"
   }
 

@@ -51,11 +51,13 @@ run "private_network" {
 
   assert {
     condition = (
-      aws_vpc_endpoint.interface["ssm"].vpc_endpoint_type == "Interface" &&
-      aws_vpc_endpoint.interface["ssm"].private_dns_enabled &&
-      aws_vpc_endpoint.interface["ssm"].security_group_ids == toset([aws_security_group.endpoints.id])
+      keys(aws_vpc_endpoint.interface) == ["secretsmanager"] &&
+      aws_vpc_endpoint.interface["secretsmanager"].service_name == "com.amazonaws.eu-central-1.secretsmanager" &&
+      aws_vpc_endpoint.interface["secretsmanager"].vpc_endpoint_type == "Interface" &&
+      aws_vpc_endpoint.interface["secretsmanager"].private_dns_enabled &&
+      aws_vpc_endpoint.interface["secretsmanager"].security_group_ids == toset([aws_security_group.endpoints.id])
     )
-    error_message = "RunEtl needs a private-DNS SSM interface endpoint guarded by the endpoint group."
+    error_message = "RunEtl and Migrate need a private-DNS Secrets Manager interface endpoint guarded by the endpoint group (and no SSM one by default)."
   }
 
   assert {
@@ -78,7 +80,7 @@ run "single_az_is_rejected" {
   expect_failures = [var.availability_zones]
 }
 
-run "ssm_endpoint_is_required" {
+run "secretsmanager_endpoint_is_required" {
   command = plan
 
   module {
@@ -86,7 +88,22 @@ run "ssm_endpoint_is_required" {
   }
 
   variables {
-    interface_endpoint_services = ["secretsmanager"]
+    interface_endpoint_services = ["sts", "logs"]
+  }
+
+  expect_failures = [var.interface_endpoint_services]
+}
+
+# Issue 14 defect 4: the SSM secret-reference path is gone, so an ssm endpoint is not offered.
+run "ssm_endpoint_is_refused" {
+  command = plan
+
+  module {
+    source = "../modules/network"
+  }
+
+  variables {
+    interface_endpoint_services = ["secretsmanager", "ssm"]
   }
 
   expect_failures = [var.interface_endpoint_services]

@@ -18,8 +18,6 @@ variables {
     "arn:aws:kms:eu-central-1:123456789012:key/11111111-1111-1111-1111-111111111111",
     "arn:aws:kms:eu-central-1:123456789012:key/22222222-2222-2222-2222-222222222222",
     "arn:aws:kms:eu-central-1:123456789012:key/33333333-3333-3333-3333-333333333333",
-    "arn:aws:ssm:eu-central-1:123456789012:parameter/aws/reference/secretsmanager/txetl-test-",
-    "arn:aws:ssm:eu-central-1:123456789012:parameter/aws/reference/secretsmanager/rds!db-0a1b2c3d",
     "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-",
     "arn:aws:secretsmanager:eu-central-1:123456789012:secret:rds!db-0a1b2c3d-",
     "arn:aws:lambda:eu-central-1:123456789012:function:txetl-test-",
@@ -41,12 +39,20 @@ run "function_policies" {
       "start-workflow" = "arn:aws:logs:eu-central-1:123456789012:log-group:/aws/lambda/txetl-test-start-workflow"
       "run-etl"        = "arn:aws:logs:eu-central-1:123456789012:log-group:/aws/lambda/txetl-test-run-etl"
       "notify-chat"    = "arn:aws:logs:eu-central-1:123456789012:log-group:/aws/lambda/txetl-test-notify-chat"
+      "migrate"        = "arn:aws:logs:eu-central-1:123456789012:log-group:/aws/lambda/txetl-test-migrate"
     }
     state_machine_arn     = "arn:aws:states:eu-central-1:123456789012:stateMachine:txetl-test-etl"
     file_events_queue_arn = "arn:aws:sqs:eu-central-1:123456789012:txetl-test-file-events"
     bucket_arn            = "arn:aws:s3:::txetl-test-drop-123456789012"
     bucket_kms_key_arn    = "arn:aws:kms:eu-central-1:123456789012:key/11111111-1111-1111-1111-111111111111"
     run_etl_secrets = {
+      loader = {
+        arn         = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-db-loader-AbCdEf"
+        name        = "txetl-test-db-loader"
+        kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/22222222-2222-2222-2222-222222222222"
+      }
+    }
+    migrate_secrets = {
       loader = {
         arn         = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-db-loader-AbCdEf"
         name        = "txetl-test-db-loader"
@@ -164,16 +170,44 @@ run "run_etl_policy" {
   }
 
   assert {
-    condition = toset(output.statements["ReadSecretReferences"].Resource) == toset([
-      "arn:aws:ssm:eu-central-1:123456789012:parameter/aws/reference/secretsmanager/txetl-test-db-loader",
-      "arn:aws:ssm:eu-central-1:123456789012:parameter/aws/reference/secretsmanager/rds!db-0a1b2c3d",
-    ])
-    error_message = "RunEtl may read exactly the SSM references of its two database secrets."
+    condition = (
+      output.statements["ReadDatabaseSecrets"].Resource == ["arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-db-loader-AbCdEf"] &&
+      output.statements["ReadDatabaseSecrets"].Action == ["secretsmanager:GetSecretValue"] &&
+      !anytrue([for st in values(output.statements) : anytrue([for a in st.Action : startswith(a, "ssm:")])])
+    )
+    error_message = "RunEtl reads the loader secret only, straight from Secrets Manager (no SSM reference path)."
   }
 
   assert {
     condition     = output.statements["DecryptDatabaseSecrets"].Condition.StringEquals["kms:ViaService"] == "secretsmanager.eu-central-1.amazonaws.com"
     error_message = "Secret decryption must be limited to calls through Secrets Manager."
+  }
+}
+
+run "migrate_policy" {
+  command = plan
+
+  module {
+    source = "./modules/policy-audit"
+  }
+
+  variables {
+    policy                 = run.function_policies.policies["migrate"]
+    allowed_arn_prefixes   = var.project_arn_prefixes
+    wildcard_resource_sids = ["ManageVpcNetworkInterfaces"]
+  }
+
+  assert {
+    condition     = length(output.wildcard_actions) == 0 && length(output.unscoped_resources) == 0
+    error_message = "Migrate policy: wildcard actions ${jsonencode(output.wildcard_actions)}, unscoped ${jsonencode(output.unscoped_resources)}"
+  }
+
+  assert {
+    condition = toset(output.statements["ReadDatabaseSecrets"].Resource) == toset([
+      "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-db-loader-AbCdEf",
+      "arn:aws:secretsmanager:eu-central-1:123456789012:secret:rds!db-0a1b2c3d-GhIjKl",
+    ]) && toset(keys(output.statements)) == toset(["WriteOwnLogs", "ReadDatabaseSecrets", "DecryptDatabaseSecrets", "ManageVpcNetworkInterfaces"])
+    error_message = "Migrate reads the master and loader secrets, writes its logs and attaches to the VPC, nothing else: ${jsonencode(keys(output.statements))}"
   }
 }
 

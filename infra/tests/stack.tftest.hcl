@@ -44,6 +44,14 @@ override_resource {
 }
 
 override_resource {
+  target          = module.functions.aws_lambda_function.this["migrate"]
+  override_during = plan
+  values = {
+    arn = "arn:aws:lambda:eu-central-1:123456789012:function:txetl-test-migrate"
+  }
+}
+
+override_resource {
   target          = module.functions.aws_lambda_function.this["notify-chat"]
   override_during = plan
   values = {
@@ -92,7 +100,7 @@ run "wiring" {
   }
 
   assert {
-    condition     = output.function_names["run-etl"] == "txetl-test-run-etl" && jsondecode(output.migration_result) == { status = "migrated", schema_version = "stack-test-7" }
+    condition     = output.function_names["migrate"] == "txetl-test-migrate" && jsondecode(output.migration_result) == { status = "migrated", schema_version = "stack-test-7" }
     error_message = "The migration step must run as part of the deployment (by default) and its result reach migration_result: ${jsonencode(output.migration_result)}"
   }
 }

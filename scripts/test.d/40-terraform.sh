@@ -111,7 +111,7 @@ plan_check "prod database is Multi-AZ with deletion protection and final snapsho
 plan_check "dev database is private and encrypted" dev \
   "$rds | length == 1 and all(.publicly_accessible == false and .storage_encrypted == true and .manage_master_user_password == true)"
 plan_check "dev plan: every function is provided.al2023" dev \
-  '[.resource_changes[] | select(.type == "aws_lambda_function") | .change.after.runtime] | length == 3 and all(. == "provided.al2023")'
+  '[.resource_changes[] | select(.type == "aws_lambda_function") | .change.after.runtime] | length == 4 and all(. == "provided.al2023")'
 plan_check "dev plan: no internet or NAT gateway, no public subnet" dev \
   '[.resource_changes[] | select(.type == "aws_internet_gateway" or .type == "aws_nat_gateway" or (.type == "aws_subnet" and .change.after.map_public_ip_on_launch == true))] | length == 0'
 
@@ -133,6 +133,15 @@ for env in dev prod; do
   plan_check "$env plan: database max_connections is $budget (the connection budget)" "$env" \
     "[.resource_changes[] | select(.type == \"aws_db_parameter_group\") | .change.after.parameter[] | select(.name == \"max_connections\") | .value] == [\"$budget\"]"
 done
+
+# Issue 14 defects 4 and 5 (secrets): migrations run in their own function; RunEtl is given the
+# loader secret only, by ARN; Secrets Manager is reached through its own endpoint, SSM not at all.
+plan_check "dev plan: the migrate function is invoked, RunEtl gets no master secret" dev \
+  '([.resource_changes[] | select(.type == "aws_lambda_invocation") | .change.after | [.function_name, .input]] == [["txetl-dev-migrate", "{}"]]) and
+   (.output_changes.function_environment.change | (.after["run-etl"] + .after_unknown["run-etl"]) | keys == ["TXETL_DB_ROOT_CERT", "TXETL_DB_SECRET_ID", "TXETL_DB_SSL_MODE", "TXETL_LOG_LEVEL", "TXETL_TIMEOUT_MARGIN_MS"]) and
+   (.output_changes.function_environment.change | (.after.migrate + .after_unknown.migrate) | has("TXETL_MIGRATION_DB_SECRET_ID"))'
+plan_check "dev plan: Secrets Manager interface endpoint, no SSM endpoint" dev \
+  '[.resource_changes[] | select(.type == "aws_vpc_endpoint" and .change.after.vpc_endpoint_type == "Interface") | .change.after.service_name] == ["com.amazonaws.eu-central-1.secretsmanager"]'
 
 # Issue 14 defect 5 (password in state): the loader password comes from an ephemeral resource into
 # the write-only secret_string_wo; nothing that would store it (a data source, terraform_data,

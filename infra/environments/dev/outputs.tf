@@ -13,6 +13,11 @@ output "function_names" {
   value       = module.etl.function_names
 }
 
+output "function_environment" {
+  description = "Environment variables per function key (secret ARNs, never secret values): the plan shows every name even where the provider hides the function's whole map."
+  value       = module.etl.function_environment
+}
+
 output "webhook_secret_name" {
   description = "Secret to put the chat webhook URLs into (docs/deploy.md)."
   value       = module.etl.webhook_secret_name

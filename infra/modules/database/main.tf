@@ -1,6 +1,6 @@
 # RDS PostgreSQL in the private subnets, reachable only from the ETL security group, TLS enforced,
-# master password owned by RDS in Secrets Manager. The ETL loads with its own role (loader secret),
-# created by the one-time migration step at the end of this file.
+# master password owned by RDS in Secrets Manager. The ETL loads with its own login role (loader
+# secret), created by the migrate function, invoked at the end of this file.
 data "aws_partition" "current" {}
 
 locals {
@@ -146,20 +146,21 @@ resource "aws_secretsmanager_secret_version" "loader" {
   secret_string_wo_version = var.loader_password_version
 }
 
-# One-time (and per code change) migration: RunEtl in migrate mode connects with the master
-# secret, applies the embedded migrations and creates or updates the loader role from the loader
+# One-time (and per code change) migration: the migrate function connects with the master secret,
+# applies the embedded migrations and creates or updates the loader login role from the loader
 # secret. DbUp records applied scripts, so re-running is harmless.
 resource "aws_lambda_invocation" "migrate" {
   count = var.run_migrations ? 1 : 0
 
-  function_name = var.run_etl_function_name
-  input         = jsonencode({ mode = "migrate" })
+  function_name = var.migrate_function_name
+  input         = jsonencode({})
 
   triggers = {
-    code            = var.run_etl_code_sha256
+    code            = var.migrate_code_sha256
     loader_secret   = aws_secretsmanager_secret_version.loader.version_id
     database        = aws_db_instance.this.resource_id
     master_username = var.master_username
+    loader_username = var.loader_username
   }
 
   depends_on = [aws_secretsmanager_secret_version.loader]

@@ -251,16 +251,16 @@ variable "secret_recovery_window_days" {
 
 variable "run_migrations" {
   type        = bool
-  description = "Invoke RunEtl in migrate mode on apply (creates the schema and the loader role)."
+  description = "Invoke the migrate function on apply (creates the schema and the loader login role)."
   default     = true
 }
 
-variable "run_etl_function_name" {
+variable "migrate_function_name" {
   type        = string
-  description = "Name of the RunEtl function invoked in migrate mode."
+  description = "Name of the migrate function (<prefix>-migrate) invoked on apply."
 }
 
-variable "run_etl_code_sha256" {
+variable "migrate_code_sha256" {
   type        = string
-  description = "Hash of the RunEtl package; a new package re-runs the migration step."
+  description = "Hash of the migrate package; a new package re-runs the migration step."
 }

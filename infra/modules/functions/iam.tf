@@ -15,6 +15,9 @@ module "policies" {
   reports_prefix        = var.reports_prefix
   run_etl_secrets = {
     loader = var.loader_secret
+  }
+  migrate_secrets = {
+    loader = var.loader_secret
     master = var.master_secret
   }
   notify_chat_secrets = {

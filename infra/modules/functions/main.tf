@@ -1,4 +1,4 @@
-# The three Lambda functions, all from the one Native AOT bootstrap (provided.al2023). The handler
+# The four Lambda functions, all from the one Native AOT bootstrap (provided.al2023). The handler
 # value is the function key: the bootstrap dispatches on $_HANDLER (team decision).
 data "aws_partition" "current" {}
 data "aws_region" "current" {}
@@ -23,6 +23,14 @@ locals {
       in_vpc          = false # posts to Slack/Teams on the internet
       reserved        = -1
     }
+    # Migrations and the loader role's set-up, with the master secret, under a role of their own so
+    # that RunEtl's role never reads the master secret. One at a time: one connection of the budget.
+    "migrate" = {
+      memory_mb       = var.memory_mb.migrate
+      timeout_seconds = var.timeout_seconds.migrate
+      in_vpc          = true # the database is private
+      reserved        = 1
+    }
   }
 
   # The state machine references RunEtl, and all three functions are one for_each resource, so
@@ -34,22 +42,30 @@ locals {
   file_events_queue_arn = "arn:${data.aws_partition.current.partition}:sqs:${data.aws_region.current.name}:${var.account_id}:${var.name_prefix}-file-events"
 
   # Kept apart from local.functions, whose keys drive for_each. Names are the constants of
-  # src/TransactionEtl.Aws/Configuration/EnvironmentVariables.cs (docs/configuration.md).
+  # src/TransactionEtl.Aws/Configuration/EnvironmentVariables.cs (docs/configuration.md). Secrets
+  # are passed by ARN: the functions call Secrets Manager GetSecretValue directly.
   environment = {
     "start-workflow" = {
       TXETL_STATE_MACHINE_ARN = local.state_machine_arn
     }
     "run-etl" = {
-      TXETL_DB_SECRET_ID           = var.loader_secret.name
-      TXETL_MIGRATION_DB_SECRET_ID = var.master_secret.name
-      TXETL_DB_ROOT_CERT           = var.db_root_cert_path
-      TXETL_DB_SSL_MODE            = "VerifyFull"
-      TXETL_TIMEOUT_MARGIN_MS      = tostring(var.run_etl_timeout_margin_ms)
+      TXETL_DB_SECRET_ID      = var.loader_secret.arn
+      TXETL_DB_ROOT_CERT      = var.db_root_cert_path
+      TXETL_DB_SSL_MODE       = "VerifyFull"
+      TXETL_TIMEOUT_MARGIN_MS = tostring(var.run_etl_timeout_margin_ms)
     }
     "notify-chat" = {
-      TXETL_CHAT_SECRET_ID = var.webhook_secret.name
+      TXETL_CHAT_SECRET_ID = var.webhook_secret.arn
+    }
+    "migrate" = {
+      TXETL_DB_SECRET_ID           = var.loader_secret.arn
+      TXETL_MIGRATION_DB_SECRET_ID = var.master_secret.arn
+      TXETL_DB_ROOT_CERT           = var.db_root_cert_path
+      TXETL_DB_SSL_MODE            = "VerifyFull"
     }
   }
+
+  function_environment = { for k, _ in local.functions : k => merge(local.environment[k], { TXETL_LOG_LEVEL = var.log_level }) }
 
   packages = { for k, _ in local.functions : k => "${var.artifacts_dir}/${k}.zip" }
 }
@@ -79,7 +95,7 @@ resource "aws_lambda_function" "this" {
   reserved_concurrent_executions = each.value.reserved
 
   environment {
-    variables = merge(local.environment[each.key], { TXETL_LOG_LEVEL = var.log_level })
+    variables = local.function_environment[each.key]
   }
 
   logging_config {

@@ -1,5 +1,5 @@
 output "function_arns" {
-  description = "Function ARN per key (start-workflow, run-etl, notify-chat)."
+  description = "Function ARN per key (start-workflow, run-etl, notify-chat, migrate)."
   value       = { for k, f in aws_lambda_function.this : k => f.arn }
 }
 
@@ -8,15 +8,15 @@ output "function_names" {
   value       = { for k, f in aws_lambda_function.this : k => f.function_name }
 }
 
-output "run_etl_function_name" {
-  description = "Name of RunEtl, available once its role policy is attached (for the migration step)."
-  value       = aws_lambda_function.this["run-etl"].function_name
+output "migrate_function_name" {
+  description = "Name of the migrate function, available once its role policy is attached (for the migration step)."
+  value       = aws_lambda_function.this["migrate"].function_name
   depends_on  = [aws_iam_role_policy.this]
 }
 
-output "run_etl_code_sha256" {
-  description = "Hash of the deployed RunEtl package."
-  value       = aws_lambda_function.this["run-etl"].source_code_hash
+output "migrate_code_sha256" {
+  description = "Hash of the deployed migrate package (a new one re-runs the migration step)."
+  value       = aws_lambda_function.this["migrate"].source_code_hash
 }
 
 output "state_machine_arn" {
@@ -32,4 +32,9 @@ output "role_arns" {
 output "log_group_names" {
   description = "Log group name per function."
   value       = { for k, g in aws_cloudwatch_log_group.this : k => g.name }
+}
+
+output "environment" {
+  description = "Environment variables per function key, as deployed (secret ARNs, never secret values)."
+  value       = local.function_environment
 }

@@ -20,7 +20,7 @@ variable "account_id" {
 
 variable "artifacts_dir" {
   type        = string
-  description = "Directory holding start-workflow.zip, run-etl.zip and notify-chat.zip (output of scripts/package-lambda.sh); relative paths are relative to the directory terraform runs in."
+  description = "Directory holding start-workflow.zip, run-etl.zip, notify-chat.zip and migrate.zip (output of scripts/package-lambda.sh); relative paths are relative to the directory terraform runs in."
 }
 
 variable "architecture" {
@@ -39,6 +39,7 @@ variable "memory_mb" {
     start_workflow = optional(number, 256)
     run_etl        = optional(number, 1024)
     notify_chat    = optional(number, 256)
+    migrate        = optional(number, 256)
   })
   description = "Memory per function in MB (CPU scales with it; RunEtl parses and copies, so it gets more)."
   default     = {}
@@ -54,6 +55,7 @@ variable "timeout_seconds" {
     start_workflow = optional(number, 30)
     run_etl        = optional(number, 900)
     notify_chat    = optional(number, 30)
+    migrate        = optional(number, 300)
   })
   description = "Timeout per function in seconds."
   default     = {}
@@ -131,7 +133,7 @@ variable "log_retention_days" {
 
 variable "subnet_ids" {
   type        = list(string)
-  description = "Private subnets RunEtl runs in."
+  description = "Private subnets RunEtl and Migrate run in."
 
   validation {
     condition     = length(var.subnet_ids) >= 2
@@ -141,7 +143,7 @@ variable "subnet_ids" {
 
 variable "security_group_id" {
   type        = string
-  description = "Security group of RunEtl."
+  description = "Security group of RunEtl and Migrate (egress to the database and the endpoints)."
 }
 
 variable "state_machine_name" {
@@ -202,7 +204,7 @@ variable "master_secret" {
     name        = string
     kms_key_arn = string
   })
-  description = "RDS-managed master secret (used only in migrate mode)."
+  description = "RDS-managed master secret (read by the migrate function only)."
 }
 
 variable "webhook_secret" {

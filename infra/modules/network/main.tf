@@ -1,6 +1,6 @@
-# Private network for the one in-VPC function (RunEtl) and the database. No internet gateway and
-# no NAT: RunEtl reaches S3 through a gateway endpoint and SSM (secret references) through
-# interface endpoints; StartWorkflow and NotifyChat run outside the VPC.
+# Private network for the in-VPC functions (RunEtl, Migrate) and the database. No internet gateway
+# and no NAT: they reach S3 through a gateway endpoint and Secrets Manager through an interface
+# endpoint; StartWorkflow and NotifyChat run outside the VPC.
 data "aws_region" "current" {}
 
 locals {

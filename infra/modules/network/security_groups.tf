@@ -54,7 +54,7 @@ resource "aws_vpc_security_group_egress_rule" "etl_to_database" {
 
 resource "aws_vpc_security_group_egress_rule" "etl_to_endpoints" {
   security_group_id            = aws_security_group.etl.id
-  description                  = "Interface endpoints (SSM and friends)"
+  description                  = "Interface endpoints (Secrets Manager and friends)"
   ip_protocol                  = "tcp"
   from_port                    = 443
   to_port                      = 443

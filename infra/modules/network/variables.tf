@@ -42,13 +42,13 @@ variable "availability_zones" {
 
 variable "interface_endpoint_services" {
   type        = set(string)
-  description = "AWS services reachable from RunEtl through interface endpoints. ssm is required (secret references); secretsmanager, sts, logs, monitoring and kms are optional (about 7 USD per month per AZ each)."
-  default     = ["ssm"]
+  description = "AWS services reachable from RunEtl and Migrate through interface endpoints. secretsmanager is required (GetSecretValue of the database secrets); sts, logs, monitoring and kms are optional (about 7 USD per month per AZ each)."
+  default     = ["secretsmanager"]
 
   validation {
-    condition = contains(var.interface_endpoint_services, "ssm") && alltrue([
-      for s in var.interface_endpoint_services : contains(["ssm", "secretsmanager", "sts", "logs", "monitoring", "kms"], s)
+    condition = contains(var.interface_endpoint_services, "secretsmanager") && alltrue([
+      for s in var.interface_endpoint_services : contains(["secretsmanager", "sts", "logs", "monitoring", "kms"], s)
     ])
-    error_message = "interface_endpoint_services must include ssm and may add secretsmanager, sts, logs, monitoring or kms."
+    error_message = "interface_endpoint_services must include secretsmanager and may add sts, logs, monitoring or kms."
   }
 }

@@ -48,8 +48,8 @@ module "database" {
   security_group_id           = module.network.database_security_group_id
   secret_recovery_window_days = var.secret_recovery_window_days
   run_migrations              = var.run_migrations
-  run_etl_function_name       = module.functions.run_etl_function_name
-  run_etl_code_sha256         = module.functions.run_etl_code_sha256
+  migrate_function_name       = module.functions.migrate_function_name
+  migrate_code_sha256         = module.functions.migrate_code_sha256
 }
 
 module "functions" {

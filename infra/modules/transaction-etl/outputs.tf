@@ -19,6 +19,11 @@ output "function_names" {
   value       = module.functions.function_names
 }
 
+output "function_environment" {
+  description = "Environment variables per function key (secret ARNs, never secret values)."
+  value       = module.functions.environment
+}
+
 output "alerts_topic_arn" {
   description = "ARN of the alerts topic."
   value       = module.alerting.topic_arn

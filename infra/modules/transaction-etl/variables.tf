@@ -31,13 +31,13 @@ variable "availability_zones" {
 
 variable "interface_endpoint_services" {
   type        = set(string)
-  description = "Interface endpoints for RunEtl (ssm required)."
-  default     = ["ssm"]
+  description = "Interface endpoints for RunEtl and Migrate (secretsmanager required)."
+  default     = ["secretsmanager"]
 }
 
 variable "lambda_artifacts_dir" {
   type        = string
-  description = "Directory with start-workflow.zip, run-etl.zip, notify-chat.zip (bash scripts/package-lambda.sh)."
+  description = "Directory with start-workflow.zip, run-etl.zip, notify-chat.zip, migrate.zip (bash scripts/package-lambda.sh)."
 }
 
 variable "lambda_architecture" {
@@ -51,6 +51,7 @@ variable "lambda_memory_mb" {
     start_workflow = optional(number, 256)
     run_etl        = optional(number, 1024)
     notify_chat    = optional(number, 256)
+    migrate        = optional(number, 256)
   })
   description = "Memory per function in MB."
   default     = {}
@@ -61,6 +62,7 @@ variable "lambda_timeout_seconds" {
     start_workflow = optional(number, 30)
     run_etl        = optional(number, 900)
     notify_chat    = optional(number, 30)
+    migrate        = optional(number, 300)
   })
   description = "Timeout per function in seconds."
   default     = {}
@@ -174,7 +176,7 @@ variable "db_backup_retention_days" {
 
 variable "run_migrations" {
   type        = bool
-  description = "Run the migration step on apply."
+  description = "Invoke the migrate function on apply."
   default     = true
 }
 

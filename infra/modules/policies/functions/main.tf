@@ -1,9 +1,18 @@
-# Data-only module: the execution-role policies of the three Lambda functions, each scoped to the
+# Data-only module: the execution-role policies of the four Lambda functions, each scoped to the
 # exact ARNs that function touches. Kept apart from the functions module so the JSON can be checked
 # with the real provider in tests.
 locals {
-  secret_parameter_prefix = "arn:${var.partition}:ssm:${var.region}:${var.account_id}:parameter/aws/reference/secretsmanager"
-  secrets_via             = "secretsmanager.${var.region}.amazonaws.com"
+  secrets_via = "secretsmanager.${var.region}.amazonaws.com"
+
+  # What Lambda needs to attach an in-VPC function (RunEtl, Migrate) to its subnets.
+  vpc_eni_actions = [
+    "ec2:AssignPrivateIpAddresses",
+    "ec2:CreateNetworkInterface",
+    "ec2:DeleteNetworkInterface",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeSubnets",
+    "ec2:UnassignPrivateIpAddresses",
+  ]
 }
 
 data "aws_iam_policy_document" "assume_role" {
@@ -44,7 +53,7 @@ data "aws_iam_policy_document" "start_workflow" {
   }
 }
 
-# RunEtl: read the dropped file, write its reports, read its database secrets, run in the VPC.
+# RunEtl: read the dropped file, write its reports, read the loader secret, run in the VPC.
 data "aws_iam_policy_document" "run_etl" {
   statement {
     sid       = "WriteOwnLogs"
@@ -81,13 +90,6 @@ data "aws_iam_policy_document" "run_etl" {
   }
 
   statement {
-    sid       = "ReadSecretReferences"
-    effect    = "Allow"
-    actions   = ["ssm:GetParameter"]
-    resources = [for s in values(var.run_etl_secrets) : "${local.secret_parameter_prefix}/${s.name}"]
-  }
-
-  statement {
     sid       = "ReadDatabaseSecrets"
     effect    = "Allow"
     actions   = ["secretsmanager:GetSecretValue"]
@@ -112,16 +114,9 @@ data "aws_iam_policy_document" "run_etl" {
   # Lambda creates them, so AWS requires "*" here (it is also what AWSLambdaVPCAccessExecutionRole
   # grants). The tests allow exactly this statement to use "*".
   statement {
-    sid    = "ManageVpcNetworkInterfaces"
-    effect = "Allow"
-    actions = [
-      "ec2:AssignPrivateIpAddresses",
-      "ec2:CreateNetworkInterface",
-      "ec2:DeleteNetworkInterface",
-      "ec2:DescribeNetworkInterfaces",
-      "ec2:DescribeSubnets",
-      "ec2:UnassignPrivateIpAddresses",
-    ]
+    sid       = "ManageVpcNetworkInterfaces"
+    effect    = "Allow"
+    actions   = local.vpc_eni_actions
     resources = ["*"]
   }
 }
@@ -133,13 +128,6 @@ data "aws_iam_policy_document" "notify_chat" {
     effect    = "Allow"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
     resources = ["${var.log_group_arns["notify-chat"]}:*"]
-  }
-
-  statement {
-    sid       = "ReadSecretReferences"
-    effect    = "Allow"
-    actions   = ["ssm:GetParameter"]
-    resources = [for s in values(var.notify_chat_secrets) : "${local.secret_parameter_prefix}/${s.name}"]
   }
 
   statement {
@@ -160,5 +148,44 @@ data "aws_iam_policy_document" "notify_chat" {
       variable = "kms:ViaService"
       values   = [local.secrets_via]
     }
+  }
+}
+
+# Migrate: the schema and the loader login role, with the master secret (and the loader secret,
+# whose user name and password it sets on the role); in the VPC like RunEtl.
+data "aws_iam_policy_document" "migrate" {
+  statement {
+    sid       = "WriteOwnLogs"
+    effect    = "Allow"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${var.log_group_arns["migrate"]}:*"]
+  }
+
+  statement {
+    sid       = "ReadDatabaseSecrets"
+    effect    = "Allow"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [for s in values(var.migrate_secrets) : s.arn]
+  }
+
+  statement {
+    sid       = "DecryptDatabaseSecrets"
+    effect    = "Allow"
+    actions   = ["kms:Decrypt"]
+    resources = distinct([for s in values(var.migrate_secrets) : s.kms_key_arn])
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = [local.secrets_via]
+    }
+  }
+
+  # See RunEtl's statement: AWS requires "*" for these.
+  statement {
+    sid       = "ManageVpcNetworkInterfaces"
+    effect    = "Allow"
+    actions   = local.vpc_eni_actions
+    resources = ["*"]
   }
 }

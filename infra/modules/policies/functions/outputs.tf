@@ -4,10 +4,11 @@ output "assume_role_policy" {
 }
 
 output "policies" {
-  description = "Execution-role policy JSON per function (keys start-workflow, run-etl, notify-chat)."
+  description = "Execution-role policy JSON per function (keys start-workflow, run-etl, notify-chat, migrate)."
   value = {
     "start-workflow" = data.aws_iam_policy_document.start_workflow.json
     "run-etl"        = data.aws_iam_policy_document.run_etl.json
     "notify-chat"    = data.aws_iam_policy_document.notify_chat.json
+    "migrate"        = data.aws_iam_policy_document.migrate.json
   }
 }

@@ -31,11 +31,11 @@ variable "account_id" {
 
 variable "log_group_arns" {
   type        = map(string)
-  description = "CloudWatch log group ARN (without a trailing :*) per function: keys start-workflow, run-etl, notify-chat."
+  description = "CloudWatch log group ARN (without a trailing :*) per function: keys start-workflow, run-etl, notify-chat, migrate."
 
   validation {
-    condition     = toset(keys(var.log_group_arns)) == toset(["start-workflow", "run-etl", "notify-chat"])
-    error_message = "log_group_arns must have exactly the keys start-workflow, run-etl and notify-chat."
+    condition     = toset(keys(var.log_group_arns)) == toset(["start-workflow", "run-etl", "notify-chat", "migrate"])
+    error_message = "log_group_arns must have exactly the keys start-workflow, run-etl, notify-chat and migrate."
   }
 }
 
@@ -107,7 +107,7 @@ variable "run_etl_secrets" {
     name        = string
     kms_key_arn = string
   }))
-  description = "Secrets Manager secrets RunEtl reads (through SSM parameter references), keyed by purpose."
+  description = "Secrets Manager secrets RunEtl reads (the loader secret only), keyed by purpose."
 
   validation {
     condition = length(var.run_etl_secrets) > 0 && alltrue([
@@ -116,6 +116,24 @@ variable "run_etl_secrets" {
       can(regex("^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", s.kms_key_arn)) && length(s.name) > 0
     ])
     error_message = "run_etl_secrets needs at least one entry; each arn must be a secret ARN and kms_key_arn a KMS key ARN."
+  }
+}
+
+variable "migrate_secrets" {
+  type = map(object({
+    arn         = string
+    name        = string
+    kms_key_arn = string
+  }))
+  description = "Secrets Manager secrets the migrate function reads (master and loader), keyed by purpose."
+
+  validation {
+    condition = length(var.migrate_secrets) > 0 && alltrue([
+      for s in values(var.migrate_secrets) :
+      can(regex("^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$", s.arn)) &&
+      can(regex("^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", s.kms_key_arn)) && length(s.name) > 0
+    ])
+    error_message = "migrate_secrets needs at least one entry; each arn must be a secret ARN and kms_key_arn a KMS key ARN."
   }
 }
 
