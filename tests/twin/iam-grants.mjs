@@ -56,6 +56,7 @@ export async function expandActions(patterns) {
 export function resourcePolicyDocuments(deployment) {
   const byArn = new Map();
   for (const rp of deployment.resourcePolicies ?? []) {
+    if (!rp.arn) continue; // noted by iam.mjs: a policy the plan gives no resource for cannot be matched to a call
     const doc = parseDocument(rp.document);
     const prev = byArn.get(rp.arn);
     byArn.set(rp.arn, prev ? { ...prev, Statement: [...[prev.Statement].flat(), ...[doc.Statement].flat()] } : doc);

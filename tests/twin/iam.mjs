@@ -27,7 +27,7 @@ export function readJustifications(path = join(repoRoot, 'docs', 'iam.md')) {
 /**
  * Evaluates every recorded call. Resolves to
  * { evaluated, allowed: [{ call, decisive }], denied: [{ call, result, message }],
- *   errors: [{ call, message }], ignoredContextKeys: [{ action, keys }], line }.
+ *   errors: [{ call, message }], ignoredContextKeys: [{ action, keys }], notes: [text], line }.
  * `decisive` lists the statements that allowed the call ({ owner, policy, sid, actions, resources }).
  */
 export async function evaluateCalls(calls, deployment) {
@@ -87,13 +87,21 @@ export function authorizer(deployment) {
   };
 }
 
+// One cache per Deployment, shared by the inline authorizer and the stage's report: a burst repeats the
+// same few calls thousands of times, and each simulation takes milliseconds. A Deployment is read from the
+// plan once and never changes afterwards; a changed copy must be a new object.
+const judges = new WeakMap();
+
 function cachedJudge(deployment) {
+  if (judges.has(deployment)) return judges.get(deployment);
   const cache = new Map();
-  return async (call) => {
+  const judge = async (call) => {
     const key = cacheKey(call);
     if (!cache.has(key)) cache.set(key, evaluateOne(call, deployment));
     return cache.get(key);
   };
+  judges.set(deployment, judge);
+  return judge;
 }
 
 /** What the evaluation does not see, said once per run. */
@@ -101,6 +109,9 @@ function notesFor(deployment) {
   const notes = [];
   for (const [name, role] of Object.entries(deployment.roles ?? {})) {
     if (role.managedPolicyArns?.length) notes.push(`role ${name}: managed policies ${role.managedPolicyArns.join(', ')} are not in the plan and not evaluated`);
+  }
+  for (const rp of deployment.resourcePolicies ?? []) {
+    if (!rp.arn) notes.push(`a ${rp.kind} resource policy has no resource ARN in the Deployment; it is not evaluated`);
   }
   return notes;
 }
@@ -125,7 +136,7 @@ export async function coverage(calls, deployment, justifications) {
   const expanded = rows.map((row) => ({
     ...row,
     owner: substitute(row.owner, values),
-    actions: row.actions.map((a) => a.toLowerCase()),
+    lowerActions: row.actions.map((a) => a.toLowerCase()),
     resources: row.resources.map((r) => substitute(r, values)),
   }));
   const used = [];
@@ -133,7 +144,8 @@ export async function coverage(calls, deployment, justifications) {
   const unjustified = [];
   const undocumented = [];
   for (const g of grants) {
-    const row = expanded.find((r) => r.owner === g.owner && r.sid === g.sid && r.actions.includes(g.action.toLowerCase()) && r.resources.includes(g.resource));
+    const matching = expanded.filter((r) => covers(r, g));
+    const row = matching.find((r) => r.kind === 'kept') ?? matching[0];
     if (usedKeys.has(grantKey(g.owner, g.sid, g.action, g.resource))) {
       used.push(g);
       if (!row) undocumented.push(g);
@@ -143,7 +155,7 @@ export async function coverage(calls, deployment, justifications) {
       unjustified.push({ ...g, message: unjustifiedMessage(g, row) });
     }
   }
-  const stale = expanded.filter((r) => !grants.some((g) => r.owner === g.owner && r.sid === g.sid && r.actions.includes(g.action.toLowerCase()) && r.resources.includes(g.resource)));
+  const stale = expanded.filter((r) => !grants.some((g) => covers(r, g)));
   return {
     granted: grants.length,
     used: used.length,
@@ -334,6 +346,11 @@ function cacheKey(call) {
   const p = call.principal ?? {};
   const ctx = Object.entries(call.context ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
   return JSON.stringify([p.type, p.arn ?? p.service, call.action, call.resource, ctx]);
+}
+
+/** A docs row (placeholders filled) covers a grant: same owner and Sid, the action and resource among its lists. */
+function covers(row, grant) {
+  return row.owner === grant.owner && row.sid === grant.sid && row.lowerActions.includes(grant.action.toLowerCase()) && row.resources.includes(grant.resource);
 }
 
 function grantKey(owner, sid, action, resource) {

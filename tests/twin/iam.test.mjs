@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { authorizer, coverage, evaluateCalls, expandActions, grantTables, iamReport, parseJustifications, plannedGrants, repoRoot, roleNameOf } from './iam.mjs';
+import { authorizer, coverage, evaluateCalls, expandActions, grantTables, iamReport, parseJustifications, plannedGrants, readJustifications, repoRoot, roleNameOf } from './iam.mjs';
 
 const account = '123456789012';
 const region = 'eu-central-1';
@@ -69,6 +69,13 @@ function deployment() {
   };
 }
 
+/** deployment() changed before its first evaluation (verdicts are cached per Deployment, which never changes in the twin). */
+function variant(change) {
+  const d = deployment();
+  change(d);
+  return d;
+}
+
 const role = { type: 'role', arn: runEtlRole };
 const tls = { 'aws:SecureTransport': 'true' };
 const getIncoming = { service: 's3', action: 's3:GetObject', resource: `${bucketArn}/incoming/a.csv`, principal: role, context: tls, scenario: 'clean-file' };
@@ -117,9 +124,11 @@ test('A service principal is allowed only by the resource policy, and only with 
   assert.equal(wrong.denied.length, 1);
   assert.match(wrong.denied[0].message, /service s3\.amazonaws\.com may not sqs:SendMessage on .*txetl-dev-file-events/);
   // An identity policy never speaks for a service principal, however broad.
-  d.roles['txetl-dev-run-etl'].policies.push({ name: 'broad', document: policy({ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: '*' }) });
-  d.resourcePolicies = d.resourcePolicies.filter((rp) => rp.kind !== 'queue');
-  const none = await evaluateCalls([s3ToQueue(bucketArn)], d);
+  const noQueuePolicy = variant((x) => {
+    x.roles['txetl-dev-run-etl'].policies.push({ name: 'broad', document: policy({ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: '*' }) });
+    x.resourcePolicies = x.resourcePolicies.filter((rp) => rp.kind !== 'queue');
+  });
+  const none = await evaluateCalls([s3ToQueue(bucketArn)], noQueuePolicy);
   assert.match(none.denied[0].message, /no resource policy/);
 });
 
@@ -138,11 +147,10 @@ test('A KMS call needs the identity grant and the key policy; the key aliases co
   const ok = await evaluateCalls([decryptViaS3], d);
   assert.deepEqual(ok.denied, []);
   assert.deepEqual(ok.allowed[0].decisive.map((x) => x.sid).sort(), ['AccountIamPolicies', 'UseDataKey']);
-  d.kmsKeys[keyArn].aliases = ['alias/other'];
-  assert.equal((await evaluateCalls([decryptViaS3], d)).denied.length, 1);
-  d.kmsKeys[keyArn].aliases = ['alias/txetl-dev-data'];
-  d.resourcePolicies = d.resourcePolicies.filter((rp) => rp.kind !== 'kms');
-  assert.equal((await evaluateCalls([decryptViaS3], d)).denied.length, 1, 'without a key policy the role grant alone is not enough');
+  const otherAlias = variant((x) => { x.kmsKeys[keyArn].aliases = ['alias/other']; });
+  assert.equal((await evaluateCalls([decryptViaS3], otherAlias)).denied.length, 1);
+  const noKeyPolicy = variant((x) => { x.resourcePolicies = x.resourcePolicies.filter((rp) => rp.kind !== 'kms'); });
+  assert.equal((await evaluateCalls([decryptViaS3], noKeyPolicy)).denied.length, 1, 'without a key policy the role grant alone is not enough');
 });
 
 test('A record iam-simulate cannot validate is reported as an error, never as allowed', async () => {
@@ -159,20 +167,21 @@ test('A record iam-simulate cannot validate is reported as an error, never as al
 });
 
 test('A secret tag condition is judged on the plan\'s tags, under either key name', async () => {
-  const d = deployment();
   const dbArn = `arn:aws:rds:${region}:${account}:db:txetl-dev`;
   const master = `arn:aws:secretsmanager:${region}:${account}:secret:rds!db-1-AbCdEf`;
-  d.secrets = { master: { name: 'rds!db-1', arn: master, tags: { 'aws:rds:primaryDBInstanceArn': dbArn } } };
-  d.roles['txetl-dev-run-etl'].policies.push({ name: 'master', document: policy({
-    Sid: 'ReadMasterSecret', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: `arn:aws:secretsmanager:${region}:${account}:secret:rds!db-*`,
-    Condition: { StringEquals: { 'secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn': dbArn } },
-  }) });
+  const withMaster = (taggedWith) => variant((x) => {
+    x.secrets = { master: { name: 'rds!db-1', arn: master, tags: { 'aws:rds:primaryDBInstanceArn': taggedWith } } };
+    x.roles['txetl-dev-run-etl'].policies.push({ name: 'master', document: policy({
+      Sid: 'ReadMasterSecret', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: `arn:aws:secretsmanager:${region}:${account}:secret:rds!db-*`,
+      Condition: { StringEquals: { 'secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn': dbArn } },
+    }) });
+  });
+  const d = withMaster(dbArn);
   const read = (context) => ({ service: 'secretsmanager', action: 'secretsmanager:GetSecretValue', resource: master, principal: role, context });
   const fromPlan = await evaluateCalls([read(tls), read({ ...tls, 'secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn': dbArn })], d);
   assert.equal(fromPlan.allowed.length, 2, JSON.stringify(fromPlan.errors));
   assert.ok(fromPlan.notes.some((n) => n.includes('evaluated as aws:ResourceTag')));
-  d.secrets.master.tags['aws:rds:primaryDBInstanceArn'] = `${dbArn}-other`;
-  assert.equal((await evaluateCalls([read(tls)], d)).denied.length, 1);
+  assert.equal((await evaluateCalls([read(tls)], withMaster(`${dbArn}-other`))).denied.length, 1);
 });
 
 test('Context keys that do not apply to an action are listed, so a wrongly recorded key shows', async () => {
@@ -280,6 +289,14 @@ test('The stage report fails on a denial and on an unjustified grant, and prints
 
 test('A grant table row whose last cell is neither used: nor kept: is refused with its line', () => {
   assert.throws(() => parseJustifications('### Role `r`\n| Sid | Actions | Resource | Why |\n|---|---|---|---|\n| A | s3:GetObject | * | because |\n'), /line 4: .*"used:" or "kept:"/);
+});
+
+test('docs/iam.md parses: a table for each role of design D5 and each granting resource policy, every row used: or kept:', () => {
+  const rows = readJustifications();
+  const owners = new Set(rows.map((r) => r.owner));
+  for (const role of ['start-workflow', 'run-etl', 'migrate', 'notify-chat', 'etl-state-machine']) assert.ok(owners.has(`{prefix}-${role}`), `no table for role ${role}`);
+  for (const owner of owners) assert.match(owner, /^(\{prefix\}-[a-z-]+|arn:\{partition\}:[a-z]+:.*|\{kms:alias\/\{prefix\}-[a-z]+\})$/);
+  assert.ok(rows.some((r) => r.owner === '{prefix}-run-etl' && r.actions.includes('s3:AbortMultipartUpload')), 'the grant issue 14 adds is listed');
 });
 
 // iam-simulate is AGPL-3.0: a test-time tool. Nothing that is built into or packages a function may
