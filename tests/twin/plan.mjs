@@ -160,9 +160,16 @@ export function deploymentFromPlan(plan, { planFile = null } = {}) {
   const functions = {};
   for (const f of of('aws_lambda_function')) {
     const key = typeof f.index === 'string' ? f.index : f.after.handler;
-    const envUnknown = first(f.unknown.environment)?.variables;
-    if (envUnknown === true) missing.push(`${f.address}.environment.variables (whole map unknown: keys cannot be read)`);
-    const env = { ...(first(f.after.environment)?.variables ?? {}) };
+    let envUnknown = first(f.unknown.environment)?.variables;
+    let env = { ...(first(f.after.environment)?.variables ?? {}) };
+    // The AWS provider plans the whole variables map unknown once one value is; Terraform itself keeps
+    // per-key unknowns, so a root output of the environments (if the configuration has one) still shows the keys.
+    const envOutput = plan.output_changes?.function_environments;
+    if (envUnknown === true && envOutput?.after?.[key] !== undefined) {
+      env = { ...envOutput.after[key] };
+      envUnknown = envOutput.after_unknown?.[key] === true ? true : envOutput.after_unknown?.[key] ?? {};
+    }
+    if (envUnknown === true) missing.push(`${f.address}.environment.variables (whole map unknown: keys cannot be read; a root output function_environments would show them)`);
     for (const [name, unknown] of Object.entries(envUnknown && envUnknown !== true ? envUnknown : {})) {
       if (unknown !== true) continue;
       const secret = secrets[secretForEnv[name]];
