@@ -176,7 +176,10 @@ test('a failed file is re-run the way docs/operations.md says (redrive) and then
   assert.equal(execution.status, 'FAILED');
   assert.equal(execution.failedState.name, 'RunEtl', 'the execution fails at RunEtl, where a redrive re-runs the load');
   const alerts = chat(key);
-  assert.ok(alerts.slack.length >= 1 && alerts.teams.length >= 1, 'the failure reaches chat');
+  const filtered = twin.filteredOut.filter((f) => JSON.stringify(f.event).includes(key)).length;
+  const ruled = twin.bus.delivered.filter((e) => e.event.detail.executionArn === execution.executionArn).length;
+  assert.ok(alerts.slack.length >= 1 && alerts.teams.length >= 1,
+    `the failure reaches chat (EventBridge rule deliveries: ${ruled}; dropped by the subscription's filter policy: ${filtered})`);
   assert.match(JSON.stringify(alerts.slack.at(-1)), /redrive/i, 'the alert says how to re-run');
   twin.pg.start();
   await twin.sfn.redrive(execution.executionArn);
