@@ -209,7 +209,8 @@ export function deploymentFromPlan(plan, { planFile = null } = {}) {
   };
 
   const eventSourceMappings = of('aws_lambda_event_source_mapping').map((m) => ({
-    functionKey: functionKeyOf(m.after.function_name), queueArn: m.after.event_source_arn ?? byReference(m, ['event_source_arn'], 'the referenced queue\'s ARN, formed from its name'),
+    functionKey: functionKeyOf(m.after.function_name ?? byReference(m, ['function_name'], 'the referenced function\'s ARN, formed from its name'))
+      ?? (missing.push(`${m.address}.function_name (no planned function)`), null), queueArn: m.after.event_source_arn ?? byReference(m, ['event_source_arn'], 'the referenced queue\'s ARN, formed from its name'),
     batchSize: m.after.batch_size, maximumBatchingWindowSeconds: m.after.maximum_batching_window_in_seconds ?? 0,
     maximumConcurrency: first(m.after.scaling_config)?.maximum_concurrency ?? null,
     reportBatchItemFailures: (m.after.function_response_types ?? []).includes('ReportBatchItemFailures'),
