@@ -49,13 +49,7 @@ public sealed class SecretReaderTests
     public async Task A_signature_the_service_cannot_recompute_is_refused_and_not_retried()
     {
         await using var secretsManager = new SecretsManagerLoopback((_, _) => DbSecret);
-        var endpoints = AwsServiceEndpoints.FromEnvironment(k => k switch
-        {
-            EnvironmentVariables.EndpointUrlSecretsManager => secretsManager.Server.BaseUri.ToString(),
-            EnvironmentVariables.Region => "eu-west-1",
-            _ => null,
-        });
-        var client = new SecretsManagerClient(null, SecretsManagerClientOptions.For(endpoints), new BasicAWSCredentials("AKIDEXAMPLE", "not-the-key"), TimeProvider.System);
+        var client = secretsManager.CreateClient(new BasicAWSCredentials("AKIDEXAMPLE", "not-the-key"));
 
         var ex = await Assert.ThrowsAsync<SecretReadException>(() => client.GetSecretStringAsync("db", default));
 

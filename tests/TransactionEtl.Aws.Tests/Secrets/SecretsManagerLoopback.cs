@@ -43,7 +43,11 @@ internal sealed class SecretsManagerLoopback : IAsyncDisposable
     public Dictionary<string, int> Reads { get; } = [];
 
     /// <summary>A SecretReader whose client points here through AWS_ENDPOINT_URL_SECRETS_MANAGER.</summary>
-    public SecretReader CreateReader(SecretRedactor redactor, ILogger logger)
+    public SecretReader CreateReader(SecretRedactor redactor, ILogger logger) =>
+        new(CreateClient(new BasicAWSCredentials("AKIDEXAMPLE", "test-secret-key")), redactor, logger);
+
+    /// <summary>A client pointed here through AWS_ENDPOINT_URL_SECRETS_MANAGER, signing for eu-west-1 with <paramref name="credentials"/>.</summary>
+    public SecretsManagerClient CreateClient(AWSCredentials credentials)
     {
         var endpoints = AwsServiceEndpoints.FromEnvironment(k => k switch
         {
@@ -51,8 +55,7 @@ internal sealed class SecretsManagerLoopback : IAsyncDisposable
             EnvironmentVariables.Region => "eu-west-1",
             _ => null,
         });
-        var client = new SecretsManagerClient(null, SecretsManagerClientOptions.For(endpoints), new BasicAWSCredentials("AKIDEXAMPLE", "test-secret-key"), TimeProvider.System);
-        return new SecretReader(client, redactor, logger);
+        return new SecretsManagerClient(null, SecretsManagerClientOptions.For(endpoints), credentials, TimeProvider.System);
     }
 
     private LoopbackResponse Respond(RecordedRequest request, int number)
