@@ -4,6 +4,13 @@ mock_provider "aws" {
   source = "./mocks"
 }
 
+override_data {
+  target = module.topic_policy.data.aws_iam_policy_document.this
+  values = {
+    json = "{\"Version\":\"2012-10-17\",\"Id\":\"alerts-topic\",\"Statement\":[]}"
+  }
+}
+
 variables {
   name_prefix              = "txetl-test"
   account_id               = "123456789012"
@@ -49,6 +56,12 @@ run "alerts_topic" {
       alltrue([for s in aws_sns_topic_subscription.email : s.protocol == "email" && s.topic_arn == aws_sns_topic.this.arn])
     )
     error_message = "Each email subscriber gets an email subscription of the topic."
+  }
+
+  # Issue 14 defect 5: the topic had no policy (content tested in policies.tftest.hcl).
+  assert {
+    condition     = aws_sns_topic_policy.this.arn == aws_sns_topic.this.arn && jsondecode(aws_sns_topic_policy.this.policy).Id == "alerts-topic"
+    error_message = "The alerts topic must carry its resource policy."
   }
 
   assert {

@@ -247,3 +247,20 @@ run "loader_cannot_use_reserved_prefixes" {
 
   expect_failures = [var.loader_username]
 }
+
+# Issue 14 defect 6: prod had max_allocated_storage == allocated_storage, which RDS refuses (or runs
+# without autoscaling); the ceiling must be at least 10% above.
+run "storage_ceiling_must_exceed_the_allocation" {
+  command = plan
+
+  module {
+    source = "../modules/database"
+  }
+
+  variables {
+    allocated_storage_gb     = 100
+    max_allocated_storage_gb = 100
+  }
+
+  expect_failures = [var.max_allocated_storage_gb]
+}

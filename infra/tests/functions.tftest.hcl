@@ -51,24 +51,24 @@ variables {
   security_group_id            = "sg-etl"
   state_machine_name           = "txetl-test-etl"
   bucket_arn                   = "arn:aws:s3:::txetl-test-drop-123456789012"
-  bucket_kms_key_arn           = "arn:aws:kms:eu-central-1:123456789012:key/11111111-1111-1111-1111-111111111111"
+  bucket_kms_key_alias         = "alias/txetl-test-drop"
   run_etl_reserved_concurrency = 3
   file_events_queue_arn        = "arn:aws:sqs:eu-central-1:123456789012:txetl-test-file-events"
   run_etl_timeout_margin_ms    = 45000
   loader_secret = {
-    arn         = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-db-loader-AbCdEf"
-    name        = "txetl-test-db-loader"
-    kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/22222222-2222-2222-2222-222222222222"
+    arn           = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-db-loader-AbCdEf"
+    name          = "txetl-test-db-loader"
+    kms_key_alias = "alias/txetl-test-database"
   }
   master_secret = {
-    arn         = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:rds!db-0a1b2c3d-GhIjKl"
-    name        = "rds!db-0a1b2c3d"
-    kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/22222222-2222-2222-2222-222222222222"
+    arn                 = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:rds!db-0a1b2c3d-GhIjKl"
+    rds_db_instance_arn = "arn:aws:rds:eu-central-1:123456789012:db:txetl-test"
+    kms_key_alias       = "alias/txetl-test-database"
   }
   webhook_secret = {
-    arn         = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-chat-webhooks-MnOpQr"
-    name        = "txetl-test-chat-webhooks"
-    kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/33333333-3333-3333-3333-333333333333"
+    arn           = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-chat-webhooks-MnOpQr"
+    name          = "txetl-test-chat-webhooks"
+    kms_key_alias = "alias/txetl-test-alerts"
   }
 }
 
@@ -178,6 +178,18 @@ run "four_functions" {
       aws_lambda_event_source_mapping.file_events.function_response_types == toset(["ReportBatchItemFailures"])
     )
     error_message = "StartWorkflow must consume the file-events queue: batches of 10, at most 2 pollers, partial batch failures."
+  }
+
+  # Issue 14 defect 5: SNS invokes NotifyChat asynchronously, and its failures were dropped.
+  assert {
+    condition = (
+      aws_lambda_function_event_invoke_config.notify_chat.function_name == aws_lambda_function.this["notify-chat"].function_name &&
+      one(one(aws_lambda_function_event_invoke_config.notify_chat.destination_config).on_failure).destination == aws_sqs_queue.notify_chat_failures.arn &&
+      aws_sqs_queue.notify_chat_failures.name == "txetl-test-notify-chat-failures" &&
+      aws_sqs_queue.notify_chat_failures.sqs_managed_sse_enabled &&
+      aws_sqs_queue.notify_chat_failures.message_retention_seconds == 1209600
+    )
+    error_message = "NotifyChat's failed async invocations must go to its encrypted on-failure queue (14 days)."
   }
 
   assert {

@@ -5,13 +5,15 @@ mock_provider "aws" {
 }
 
 variables {
-  name_prefix              = "txetl-test"
-  alerts_topic_arn         = "arn:aws:sns:eu-central-1:123456789012:txetl-test-alerts"
-  state_machine_arn        = "arn:aws:states:eu-central-1:123456789012:stateMachine:txetl-test-etl"
-  run_etl_function_name    = "txetl-test-run-etl"
-  file_events_dlq_name     = "txetl-test-file-events-dlq"
-  db_instance_id           = "txetl-test"
-  db_connections_threshold = 10
+  name_prefix           = "txetl-test"
+  alerts_topic_arn      = "arn:aws:sns:eu-central-1:123456789012:txetl-test-alerts"
+  state_machine_arn     = "arn:aws:states:eu-central-1:123456789012:stateMachine:txetl-test-etl"
+  run_etl_function_name = "txetl-test-run-etl"
+  file_events_dlq_name  = "txetl-test-file-events-dlq"
+
+  notify_chat_failures_queue_name = "txetl-test-notify-chat-failures"
+  db_instance_id                  = "txetl-test"
+  db_connections_threshold        = 10
 
   notify_chat_log_group_name = "/aws/lambda/txetl-test-notify-chat"
 }
@@ -24,7 +26,7 @@ run "alarms_and_dashboard" {
   assert {
     condition = toset(keys(aws_cloudwatch_metric_alarm.this)) == toset([
       "executions-failed", "executions-timed-out", "executions-aborted",
-      "run-etl-errors", "run-etl-throttles", "file-events-dead-letters", "chat-delivery-failures",
+      "run-etl-errors", "run-etl-throttles", "file-events-dead-letters", "notify-chat-failures", "chat-delivery-failures",
       "database-cpu", "database-free-storage", "database-connections",
     ])
     error_message = "The alarm set must match docs/operations.md: ${jsonencode(keys(aws_cloudwatch_metric_alarm.this))}"
@@ -47,6 +49,7 @@ run "alarms_and_dashboard" {
         "run-etl-errors"           = ["AWS/Lambda", "Errors", "FunctionName", var.run_etl_function_name]
         "run-etl-throttles"        = ["AWS/Lambda", "Throttles", "FunctionName", var.run_etl_function_name]
         "file-events-dead-letters" = ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", var.file_events_dlq_name]
+        "notify-chat-failures"     = ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", var.notify_chat_failures_queue_name]
         "database-cpu"             = ["AWS/RDS", "CPUUtilization", "DBInstanceIdentifier", var.db_instance_id]
         "database-free-storage"    = ["AWS/RDS", "FreeStorageSpace", "DBInstanceIdentifier", var.db_instance_id]
         "database-connections"     = ["AWS/RDS", "DatabaseConnections", "DBInstanceIdentifier", var.db_instance_id]

@@ -15,11 +15,12 @@ variables {
     "arn:aws:states:eu-central-1:123456789012:stateMachine:txetl-test-",
     "arn:aws:sqs:eu-central-1:123456789012:txetl-test-",
     "arn:aws:s3:::txetl-test-drop-123456789012/",
+    "arn:aws:kms:eu-central-1:123456789012:key/*",
     "arn:aws:kms:eu-central-1:123456789012:key/11111111-1111-1111-1111-111111111111",
     "arn:aws:kms:eu-central-1:123456789012:key/22222222-2222-2222-2222-222222222222",
     "arn:aws:kms:eu-central-1:123456789012:key/33333333-3333-3333-3333-333333333333",
     "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-",
-    "arn:aws:secretsmanager:eu-central-1:123456789012:secret:rds!db-0a1b2c3d-",
+    "arn:aws:secretsmanager:eu-central-1:123456789012:secret:rds!db-*",
     "arn:aws:lambda:eu-central-1:123456789012:function:txetl-test-",
     "arn:aws:sns:eu-central-1:123456789012:txetl-test-",
   ]
@@ -41,35 +42,20 @@ run "function_policies" {
       "notify-chat"    = "arn:aws:logs:eu-central-1:123456789012:log-group:/aws/lambda/txetl-test-notify-chat"
       "migrate"        = "arn:aws:logs:eu-central-1:123456789012:log-group:/aws/lambda/txetl-test-migrate"
     }
-    state_machine_arn     = "arn:aws:states:eu-central-1:123456789012:stateMachine:txetl-test-etl"
-    file_events_queue_arn = "arn:aws:sqs:eu-central-1:123456789012:txetl-test-file-events"
-    bucket_arn            = "arn:aws:s3:::txetl-test-drop-123456789012"
-    bucket_kms_key_arn    = "arn:aws:kms:eu-central-1:123456789012:key/11111111-1111-1111-1111-111111111111"
+    state_machine_arn              = "arn:aws:states:eu-central-1:123456789012:stateMachine:txetl-test-etl"
+    file_events_queue_arn          = "arn:aws:sqs:eu-central-1:123456789012:txetl-test-file-events"
+    notify_chat_failures_queue_arn = "arn:aws:sqs:eu-central-1:123456789012:txetl-test-notify-chat-failures"
+    bucket_arn                     = "arn:aws:s3:::txetl-test-drop-123456789012"
+    bucket_kms_key_alias           = "alias/txetl-test-drop"
     run_etl_secrets = {
-      loader = {
-        arn         = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-db-loader-AbCdEf"
-        name        = "txetl-test-db-loader"
-        kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/22222222-2222-2222-2222-222222222222"
-      }
+      loader = { name = "txetl-test-db-loader", kms_key_alias = "alias/txetl-test-database" }
     }
     migrate_secrets = {
-      loader = {
-        arn         = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-db-loader-AbCdEf"
-        name        = "txetl-test-db-loader"
-        kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/22222222-2222-2222-2222-222222222222"
-      }
-      master = {
-        arn         = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:rds!db-0a1b2c3d-GhIjKl"
-        name        = "rds!db-0a1b2c3d"
-        kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/22222222-2222-2222-2222-222222222222"
-      }
+      loader = { name = "txetl-test-db-loader", kms_key_alias = "alias/txetl-test-database" }
+      master = { rds_db_instance_arn = "arn:aws:rds:eu-central-1:123456789012:db:txetl-test", kms_key_alias = "alias/txetl-test-database" }
     }
     notify_chat_secrets = {
-      webhooks = {
-        arn         = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-chat-webhooks-MnOpQr"
-        name        = "txetl-test-chat-webhooks"
-        kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/33333333-3333-3333-3333-333333333333"
-      }
+      webhooks = { name = "txetl-test-chat-webhooks", kms_key_alias = "alias/txetl-test-alerts" }
     }
   }
 
@@ -164,14 +150,14 @@ run "run_etl_policy" {
   assert {
     condition = (
       output.statements["WriteReports"].Resource == ["arn:aws:s3:::txetl-test-drop-123456789012/reports/*"] &&
-      output.statements["WriteReports"].Action == ["s3:PutObject"]
+      toset(output.statements["WriteReports"].Action) == toset(["s3:PutObject", "s3:AbortMultipartUpload"])
     )
-    error_message = "RunEtl may write objects under reports/ only."
+    error_message = "RunEtl may write (and abort multipart uploads of) objects under reports/ only (issue 14 defect 5: AbortMultipartUpload was missing)."
   }
 
   assert {
     condition = (
-      output.statements["ReadDatabaseSecrets"].Resource == ["arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-db-loader-AbCdEf"] &&
+      output.statements["ReadDatabaseSecrets"].Resource == ["arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-db-loader-??????"] &&
       output.statements["ReadDatabaseSecrets"].Action == ["secretsmanager:GetSecretValue"] &&
       !anytrue([for st in values(output.statements) : anytrue([for a in st.Action : startswith(a, "ssm:")])])
     )
@@ -179,8 +165,13 @@ run "run_etl_policy" {
   }
 
   assert {
-    condition     = output.statements["DecryptDatabaseSecrets"].Condition.StringEquals["kms:ViaService"] == "secretsmanager.eu-central-1.amazonaws.com"
-    error_message = "Secret decryption must be limited to calls through Secrets Manager."
+    condition = (
+      output.statements["DecryptDatabaseSecrets"].Condition.StringEquals["kms:ViaService"] == "secretsmanager.eu-central-1.amazonaws.com" &&
+      output.statements["DecryptDatabaseSecrets"].Condition["ForAnyValue:StringEquals"]["kms:ResourceAliases"] == "alias/txetl-test-database" &&
+      output.statements["DecryptDatabaseSecrets"].Resource == ["arn:aws:kms:eu-central-1:123456789012:key/*"] &&
+      output.statements["UseBucketKeyThroughS3"].Condition["ForAnyValue:StringEquals"]["kms:ResourceAliases"] == "alias/txetl-test-drop"
+    )
+    error_message = "Key use must be limited to the keys with the deployment's aliases, and secret decryption to calls through Secrets Manager."
   }
 }
 
@@ -203,10 +194,14 @@ run "migrate_policy" {
   }
 
   assert {
-    condition = toset(output.statements["ReadDatabaseSecrets"].Resource) == toset([
-      "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-db-loader-AbCdEf",
-      "arn:aws:secretsmanager:eu-central-1:123456789012:secret:rds!db-0a1b2c3d-GhIjKl",
-    ]) && toset(keys(output.statements)) == toset(["WriteOwnLogs", "ReadDatabaseSecrets", "DecryptDatabaseSecrets", "ManageVpcNetworkInterfaces"])
+    condition = (
+      output.statements["ReadDatabaseSecrets"].Resource == ["arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-db-loader-??????"] &&
+      output.statements["ReadRdsManagedSecrets"].Resource == ["arn:aws:secretsmanager:eu-central-1:123456789012:secret:rds!db-*"] &&
+      output.statements["ReadRdsManagedSecrets"].Condition == {
+        StringEquals = { "secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn" = "arn:aws:rds:eu-central-1:123456789012:db:txetl-test" }
+      } &&
+      toset(keys(output.statements)) == toset(["WriteOwnLogs", "ReadDatabaseSecrets", "ReadRdsManagedSecrets", "DecryptDatabaseSecrets", "ManageVpcNetworkInterfaces"])
+    )
     error_message = "Migrate reads the master and loader secrets, writes its logs and attaches to the VPC, nothing else: ${jsonencode(keys(output.statements))}"
   }
 }
@@ -230,9 +225,19 @@ run "notify_chat_policy" {
 
   assert {
     condition = output.statements["ReadWebhookSecrets"].Resource == [
-      "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-chat-webhooks-MnOpQr"
+      "arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-chat-webhooks-??????"
     ]
     error_message = "NotifyChat may read its webhook secret only."
+  }
+
+  # Issue 14 defect 5: NotifyChat's failed async invocations were dropped; Lambda now sends them to
+  # its on-failure queue with the function's role.
+  assert {
+    condition = (
+      output.statements["SendFailedAlerts"].Action == ["sqs:SendMessage"] &&
+      output.statements["SendFailedAlerts"].Resource == ["arn:aws:sqs:eu-central-1:123456789012:txetl-test-notify-chat-failures"]
+    )
+    error_message = "NotifyChat may send to its on-failure queue only."
   }
 }
 
@@ -289,6 +294,34 @@ run "state_machine_policy" {
   }
 }
 
+# The state machine role given the key's alias ARN (as the deployment does, so it is known at plan
+# time): the grant is on the account's keys carrying that alias.
+run "workflow_policies_by_key_alias" {
+  command = plan
+
+  module {
+    source = "../modules/policies/workflow"
+  }
+
+  variables {
+    account_id               = "123456789012"
+    run_etl_function_arn     = "arn:aws:lambda:eu-central-1:123456789012:function:txetl-test-run-etl"
+    alerts_topic_arn         = "arn:aws:sns:eu-central-1:123456789012:txetl-test-alerts"
+    alerts_topic_kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:alias/txetl-test-alerts"
+  }
+
+  assert {
+    condition = one([for st in jsondecode(output.json).Statement : st if st.Sid == "UseAlertsTopicKey"]) == {
+      Sid       = "UseAlertsTopicKey"
+      Effect    = "Allow"
+      Action    = ["kms:GenerateDataKey", "kms:Decrypt"]
+      Resource  = "arn:aws:kms:eu-central-1:123456789012:key/*"
+      Condition = { "ForAnyValue:StringEquals" = { "kms:ResourceAliases" = "alias/txetl-test-alerts" } }
+    }
+    error_message = "Given an alias ARN, the key grant must be key/* limited by kms:ResourceAliases: ${output.json}"
+  }
+}
+
 run "bucket_policy" {
   command = plan
 
@@ -297,8 +330,7 @@ run "bucket_policy" {
   }
 
   variables {
-    bucket_arn  = "arn:aws:s3:::txetl-test-drop-123456789012"
-    kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/11111111-1111-1111-1111-111111111111"
+    bucket_arn = "arn:aws:s3:::txetl-test-drop-123456789012"
   }
 
   assert {
@@ -327,9 +359,9 @@ run "bucket_policy" {
   assert {
     condition = anytrue([
       for s in jsondecode(output.json).Statement :
-      s.Effect == "Deny" && try(s.Condition.StringNotEquals["s3:x-amz-server-side-encryption-aws-kms-key-id"], "") == "arn:aws:kms:eu-central-1:123456789012:key/11111111-1111-1111-1111-111111111111"
+      s.Effect == "Deny" && s.Action == "s3:PutObject" && s.Condition == { Null = { "s3:x-amz-server-side-encryption-aws-kms-key-id" = "false" } }
     ])
-    error_message = "Writes naming another KMS key must be denied."
+    error_message = "Writes naming a KMS key must be denied (they get the bucket's key by naming none)."
   }
 
   assert {
@@ -530,5 +562,70 @@ run "dead_letter_queue_policy" {
   assert {
     condition     = [for st in jsondecode(output.json).Statement : st.Sid] == ["DenyInsecureTransport"]
     error_message = "The dead-letter queue allows no sender (SQS moves messages itself), it only refuses plain HTTP: ${output.json}"
+  }
+}
+
+# Issue 14 defect 5: the alerts topic had no policy at all.
+run "topic_policy" {
+  command = plan
+
+  module {
+    source = "../modules/policies/topic"
+  }
+
+  variables {
+    topic_arn         = "arn:aws:sns:eu-central-1:123456789012:txetl-test-alerts"
+    account_id        = "123456789012"
+    event_rule_arns   = ["arn:aws:events:eu-central-1:123456789012:rule/txetl-test-etl-failed"]
+    alarm_arn_pattern = "arn:aws:cloudwatch:eu-central-1:123456789012:alarm:txetl-test-*"
+  }
+
+  assert {
+    condition = anytrue([
+      for st in jsondecode(output.json).Statement :
+      st.Effect == "Deny" && st.Principal == "*" && st.Action == "sns:Publish" && try(st.Condition.Bool["aws:SecureTransport"], "") == "false"
+    ])
+    error_message = "Publishing without TLS must be denied: ${output.json}"
+  }
+
+  assert {
+    condition = one([for st in jsondecode(output.json).Statement : st if st.Sid == "AllowEventBridgeRules"]) == {
+      Sid       = "AllowEventBridgeRules"
+      Effect    = "Allow"
+      Principal = { Service = "events.amazonaws.com" }
+      Action    = "sns:Publish"
+      Resource  = "arn:aws:sns:eu-central-1:123456789012:txetl-test-alerts"
+      Condition = {
+        ArnEquals    = { "aws:SourceArn" = "arn:aws:events:eu-central-1:123456789012:rule/txetl-test-etl-failed" }
+        StringEquals = { "aws:SourceAccount" = "123456789012" }
+      }
+    }
+    error_message = "EventBridge may publish for the failure rule only: ${output.json}"
+  }
+
+  assert {
+    condition = one([for st in jsondecode(output.json).Statement : st.Condition if st.Sid == "AllowCloudWatchAlarms"]) == {
+      ArnLike      = { "aws:SourceArn" = "arn:aws:cloudwatch:eu-central-1:123456789012:alarm:txetl-test-*" }
+      StringEquals = { "aws:SourceAccount" = "123456789012" }
+    } && length(jsondecode(output.json).Statement) == 3
+    error_message = "CloudWatch may publish for this deployment's alarms only: ${output.json}"
+  }
+}
+
+run "topic_policy_audit" {
+  command = plan
+
+  module {
+    source = "./modules/policy-audit"
+  }
+
+  variables {
+    policy               = run.topic_policy.json
+    allowed_arn_prefixes = var.project_arn_prefixes
+  }
+
+  assert {
+    condition     = length(output.wildcard_actions) == 0 && length(output.unscoped_resources) == 0 && length(output.public_principals) == 0
+    error_message = "Topic policy: wildcard actions ${jsonencode(output.wildcard_actions)}, unscoped ${jsonencode(output.unscoped_resources)}, public ${jsonencode(output.public_principals)}"
   }
 }

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Terraform checks, all offline: fmt, init + validate of each environment, the terraform test
-# suites (mock provider for resources, real provider for policy JSON), module README freshness, and
-# a full plan of dev and prod with fake credentials. Tests and plans use the small fixture zips in
+# suites (mock provider for resources, real provider for policy JSON and for the modules with the
+# ephemeral loader password), module README freshness, and a full plan of dev and prod with fake
+# credentials, with checks on the plan JSON (one per issue 14 defect this stage can see). Tests and plans use the small fixture zips in
 # infra/tests/fixtures/lambda (a shell-script bootstrap): Terraform only hashes the packages, and
 # the real Native AOT build takes minutes, so it is not worth building here.
 set -uo pipefail
 # terraform test passes when it finds no test file or run block: fewer run blocks than this ran means
 # test files or runs were lost. Only the runs count here; the other checks are fixed in this script.
-# A bit below today's count (32 runs; the stage line adds 13 checks); raise it when runs are added.
-min_tests=30
+# A bit below today's count (45 runs; the stage line adds 26 checks); raise it when runs are added.
+min_tests=43
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 # Always the repository's CLI config (offline provider mirror), whatever the caller's environment says.
@@ -73,8 +74,15 @@ definition="$root/statemachine/etl.asl.json"
 [ -f "$definition" ] || definition="$work/infra/tests/fixtures/etl.asl.json"
 mkdir -p "$work/infra"
 tar -C infra --exclude=.terraform -cf - . | tar -C "$work/infra" -xf -
+# The provider validates the (plan-time known) state machine definition with Step Functions during
+# plan; offline, a loopback stub answers (infra/tests/fixtures/sfn-validate-stub.py).
+python3 infra/tests/fixtures/sfn-validate-stub.py >"$work/sfn-stub.port" &
+sfn_stub=$!
+trap 'kill "$sfn_stub" 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 50); do [ -s "$work/sfn-stub.port" ] && break; sleep 0.1; done
+sfn_port="$(cat "$work/sfn-stub.port")"
 for env in dev prod; do
-  cat >"$work/infra/environments/$env/offline_override.tf" <<'HCL'
+  cat >"$work/infra/environments/$env/offline_override.tf" <<HCL
 terraform {
   backend "local" {}
 }
@@ -84,6 +92,10 @@ provider "aws" {
   skip_credentials_validation = true
   skip_requesting_account_id  = true
   skip_metadata_api_check     = true
+
+  endpoints {
+    sfn = "http://127.0.0.1:${sfn_port}"
+  }
 }
 HCL
   export TF_DATA_DIR="$work/data-plan-$env"
@@ -138,10 +150,34 @@ done
 # loader secret only, by ARN; Secrets Manager is reached through its own endpoint, SSM not at all.
 plan_check "dev plan: the migrate function is invoked, RunEtl gets no master secret" dev \
   '([.resource_changes[] | select(.type == "aws_lambda_invocation") | .change.after | [.function_name, .input]] == [["txetl-dev-migrate", "{}"]]) and
-   (.output_changes.function_environment.change | (.after["run-etl"] + .after_unknown["run-etl"]) | keys == ["TXETL_DB_ROOT_CERT", "TXETL_DB_SECRET_ID", "TXETL_DB_SSL_MODE", "TXETL_LOG_LEVEL", "TXETL_TIMEOUT_MARGIN_MS"]) and
-   (.output_changes.function_environment.change | (.after.migrate + .after_unknown.migrate) | has("TXETL_MIGRATION_DB_SECRET_ID"))'
+   (.output_changes.function_environment | (.after["run-etl"] + .after_unknown["run-etl"]) | keys == ["TXETL_DB_ROOT_CERT", "TXETL_DB_SECRET_ID", "TXETL_DB_SSL_MODE", "TXETL_LOG_LEVEL", "TXETL_TIMEOUT_MARGIN_MS"]) and
+   (.output_changes.function_environment | (.after.migrate + .after_unknown.migrate) | has("TXETL_MIGRATION_DB_SECRET_ID"))'
+plan_check "dev plan: RunEtl's role reads no master secret, uses no SSM, may abort report uploads" dev \
+  '[.resource_changes[] | select(.type == "aws_iam_role_policy" and .change.after.name == "run-etl") | .change.after.policy | fromjson | .Statement[]] as $st |
+   ($st | length > 0) and ([$st[] | [.Action, .Resource, .Condition] | tostring | select(test("rds!db|primaryDBInstanceArn|ssm:"))] | length == 0) and
+   ([$st[] | select(.Sid == "WriteReports") | .Action] | flatten | index("s3:AbortMultipartUpload") != null)'
 plan_check "dev plan: Secrets Manager interface endpoint, no SSM endpoint" dev \
   '[.resource_changes[] | select(.type == "aws_vpc_endpoint" and .change.after.vpc_endpoint_type == "Interface") | .change.after.service_name] == ["com.amazonaws.eu-central-1.secretsmanager"]'
+
+# Policies are whole at plan time (reviewers read them in the plan; the twin's IAM check uses them):
+# no policy document is left to be read on apply, no role, bucket, queue, topic or key policy is
+# unknown. ARNs are formed from names; secrets by name-??????, the RDS master secret by its
+# aws:rds:primaryDBInstanceArn tag, KMS keys by kms:ResourceAliases.
+for env in dev prod; do
+  plan_check "$env plan: every policy document is known at plan time" "$env" \
+    '([.resource_changes[] | select(.mode == "data" and .type == "aws_iam_policy_document") | .address] | length == 0) and
+     ([.resource_changes[] | select(.mode == "managed" and (.type == "aws_iam_role_policy" or .type == "aws_iam_role" or .type == "aws_s3_bucket_policy" or .type == "aws_sqs_queue_policy" or .type == "aws_sns_topic_policy" or .type == "aws_kms_key"))
+       | select(.change.after_unknown.policy == true or .change.after_unknown.assume_role_policy == true) | .address] | length == 0)'
+done
+
+# Issue 14 defect 6: RDS wants the storage autoscaling ceiling at least 10% above the allocation.
+plan_check "prod plan: storage autoscaling ceiling at least 10% above the allocation" prod \
+  "$rds | length == 1 and all(.max_allocated_storage >= .allocated_storage * 1.1)"
+
+# Issue 14 defect 5 (least privilege): the alerts topic has a policy, NotifyChat an on-failure queue.
+plan_check "dev plan: alerts topic policy and NotifyChat on-failure queue" dev \
+  '([.resource_changes[] | select(.type == "aws_sns_topic_policy")] | length == 1) and
+   ([.resource_changes[] | select(.type == "aws_lambda_function_event_invoke_config") | .change.after | [.function_name, .maximum_retry_attempts]] == [["txetl-dev-notify-chat", 2]])'
 
 # Issue 14 defect 5 (password in state): the loader password comes from an ephemeral resource into
 # the write-only secret_string_wo; nothing that would store it (a data source, terraform_data,

@@ -22,14 +22,16 @@ module "etl" {
   # Connection budget: RunEtl's reserved concurrency + 1 (migrate) + 5 (operators) must fit.
   db_max_connections = 200
 
-  db_instance_class        = "db.m7g.large"
-  db_allocated_storage_gb  = 100
-  db_multi_az              = true
-  db_deletion_protection   = true
-  db_final_snapshot        = true
-  db_backup_retention_days = 14
-  force_destroy_bucket     = false
-  reports_expiration_days  = 365
+  db_instance_class       = "db.m7g.large"
+  db_allocated_storage_gb = 100
+  # AWS wants the autoscaling ceiling at least 10% above the allocation.
+  db_max_allocated_storage_gb = 200
+  db_multi_az                 = true
+  db_deletion_protection      = true
+  db_final_snapshot           = true
+  db_backup_retention_days    = 14
+  force_destroy_bucket        = false
+  reports_expiration_days     = 365
 
   secret_recovery_window_days = 30
 }

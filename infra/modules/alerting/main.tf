@@ -2,6 +2,15 @@
 # message attribute), CloudWatch alarms publish alarm changes; NotifyChat forwards to chat, email
 # subscribers get everything.
 data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  # Formed from names, so the topic policy is whole at plan time.
+  topic_name        = "${var.name_prefix}-alerts"
+  topic_arn         = "arn:${data.aws_partition.current.partition}:sns:${data.aws_region.current.name}:${var.account_id}:${local.topic_name}"
+  failure_rule_arn  = "arn:${data.aws_partition.current.partition}:events:${data.aws_region.current.name}:${var.account_id}:rule/${var.name_prefix}-etl-failed"
+  alarm_arn_pattern = "arn:${data.aws_partition.current.partition}:cloudwatch:${data.aws_region.current.name}:${var.account_id}:alarm:${var.name_prefix}-*"
+}
 
 resource "aws_kms_key" "this" {
   description             = "${var.name_prefix} alerts topic and webhook secret"
@@ -15,7 +24,8 @@ resource "aws_kms_alias" "this" {
   target_key_id = aws_kms_key.this.key_id
 }
 
-# CloudWatch alarms publish as the service, not through a role, so the key names the service.
+# CloudWatch alarms and the EventBridge failure rule publish as the services, not through a role,
+# so the key names the services.
 module "key_policy" {
   source = "../policies/kms-key"
 
@@ -26,12 +36,30 @@ module "key_policy" {
       service = "cloudwatch.amazonaws.com"
       actions = ["kms:Decrypt", "kms:GenerateDataKey"]
     }
+    EventBridgeRules = {
+      service = "events.amazonaws.com"
+      actions = ["kms:Decrypt", "kms:GenerateDataKey"]
+    }
   }
 }
 
 resource "aws_sns_topic" "this" {
-  name              = "${var.name_prefix}-alerts"
+  name              = local.topic_name
   kms_master_key_id = aws_kms_key.this.arn
+}
+
+module "topic_policy" {
+  source = "../policies/topic"
+
+  topic_arn         = local.topic_arn
+  account_id        = var.account_id
+  event_rule_arns   = [local.failure_rule_arn]
+  alarm_arn_pattern = local.alarm_arn_pattern
+}
+
+resource "aws_sns_topic_policy" "this" {
+  arn    = aws_sns_topic.this.arn
+  policy = module.topic_policy.json
 }
 
 resource "aws_lambda_permission" "notify_chat" {

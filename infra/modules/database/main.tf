@@ -3,8 +3,13 @@
 # secret), created by the migrate function, invoked at the end of this file.
 data "aws_partition" "current" {}
 
+data "aws_region" "current" {}
+
 locals {
   major_version = split(".", var.engine_version)[0]
+  # Formed from the identifier: RDS tags its managed secret with it (aws:rds:primaryDBInstanceArn),
+  # so a role policy can name the master secret before it exists.
+  instance_arn = "arn:${data.aws_partition.current.partition}:rds:${data.aws_region.current.name}:${var.account_id}:db:${var.name_prefix}"
   # RDS names its managed secret "rds!db-<id>"; the ARN adds "-" and six random characters.
   master_secret_arn  = aws_db_instance.this.master_user_secret[0].secret_arn
   master_secret_name = regex("^arn:[^:]+:secretsmanager:[^:]+:[0-9]+:secret:(.+)-[A-Za-z0-9]{6}$", local.master_secret_arn)[0]

@@ -62,3 +62,13 @@ output "loader_connection" {
   description = "The loader secret's fields except the password (RDS secret JSON shape: engine, host, port, dbname, username)."
   value       = local.loader_connection
 }
+
+output "instance_arn" {
+  description = "ARN of the DB instance, formed from its identifier (the master secret's aws:rds:primaryDBInstanceArn tag)."
+  value       = local.instance_arn
+}
+
+output "kms_key_alias" {
+  description = "Alias of the database key (role policies match the key by kms:ResourceAliases)."
+  value       = aws_kms_alias.this.name
+}

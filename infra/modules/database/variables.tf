@@ -53,12 +53,13 @@ variable "allocated_storage_gb" {
 
 variable "max_allocated_storage_gb" {
   type        = number
-  description = "Storage autoscaling ceiling in GiB (0 disables autoscaling)."
+  description = "Storage autoscaling ceiling in GiB (0 disables autoscaling); at least 10% above allocated_storage_gb."
   default     = 100
 
   validation {
-    condition     = var.max_allocated_storage_gb == 0 || (var.max_allocated_storage_gb >= var.allocated_storage_gb && var.max_allocated_storage_gb <= 65536)
-    error_message = "max_allocated_storage_gb must be 0 or between allocated_storage_gb and 65536."
+    # RDS refuses a ceiling less than 10% above the allocation (or leaves autoscaling off).
+    condition     = var.max_allocated_storage_gb == 0 || (var.max_allocated_storage_gb >= ceil(var.allocated_storage_gb * 1.1) && var.max_allocated_storage_gb <= 65536)
+    error_message = "max_allocated_storage_gb must be 0 (no autoscaling) or at least 10% above allocated_storage_gb, and at most 65536."
   }
 }
 

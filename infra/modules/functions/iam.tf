@@ -3,16 +3,17 @@
 module "policies" {
   source = "../policies/functions"
 
-  partition             = data.aws_partition.current.partition
-  region                = data.aws_region.current.name
-  account_id            = var.account_id
-  log_group_arns        = { for k, g in aws_cloudwatch_log_group.this : k => g.arn }
-  state_machine_arn     = local.state_machine_arn
-  file_events_queue_arn = local.file_events_queue_arn
-  bucket_arn            = var.bucket_arn
-  bucket_kms_key_arn    = var.bucket_kms_key_arn
-  incoming_prefix       = var.incoming_prefix
-  reports_prefix        = var.reports_prefix
+  partition                      = data.aws_partition.current.partition
+  region                         = data.aws_region.current.name
+  account_id                     = var.account_id
+  log_group_arns                 = { for k, _ in local.functions : k => "${local.log_group_arn_prefix}/aws/lambda/${var.name_prefix}-${k}" }
+  state_machine_arn              = local.state_machine_arn
+  file_events_queue_arn          = local.file_events_queue_arn
+  notify_chat_failures_queue_arn = local.notify_chat_failures_queue_arn
+  bucket_arn                     = var.bucket_arn
+  bucket_kms_key_alias           = var.bucket_kms_key_alias
+  incoming_prefix                = var.incoming_prefix
+  reports_prefix                 = var.reports_prefix
   run_etl_secrets = {
     loader = var.loader_secret
   }

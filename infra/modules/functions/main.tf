@@ -39,7 +39,10 @@ locals {
 
   # The storage module names the queue <prefix>-file-events; the role policy uses the ARN formed
   # from that name so that it is known at plan time (the precondition below checks they agree).
-  file_events_queue_arn = "arn:${data.aws_partition.current.partition}:sqs:${data.aws_region.current.name}:${var.account_id}:${var.name_prefix}-file-events"
+  log_group_arn_prefix           = "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.name}:${var.account_id}:log-group:"
+  sqs_arn_prefix                 = "arn:${data.aws_partition.current.partition}:sqs:${data.aws_region.current.name}:${var.account_id}"
+  file_events_queue_arn          = "${local.sqs_arn_prefix}:${var.name_prefix}-file-events"
+  notify_chat_failures_queue_arn = "${local.sqs_arn_prefix}:${var.name_prefix}-notify-chat-failures"
 
   # Kept apart from local.functions, whose keys drive for_each. Names are the constants of
   # src/TransactionEtl.Aws/Configuration/EnvironmentVariables.cs (docs/configuration.md). Secrets
@@ -143,4 +146,39 @@ resource "aws_lambda_event_source_mapping" "file_events" {
       error_message = "StartWorkflow's role is scoped to ${local.file_events_queue_arn} but its event source is ${var.file_events_queue_arn}."
     }
   }
+}
+
+# Alerts NotifyChat still fails on after Lambda's async retries (SNS invokes it asynchronously) are
+# kept here instead of being dropped (alarmed: notify-chat-failures).
+resource "aws_sqs_queue" "notify_chat_failures" {
+  name                      = "${var.name_prefix}-notify-chat-failures"
+  message_retention_seconds = 1209600 # 14 days, the SQS maximum
+  sqs_managed_sse_enabled   = true
+}
+
+module "notify_chat_failures_policy" {
+  source = "../policies/queue"
+
+  queue_arn  = local.notify_chat_failures_queue_arn
+  account_id = var.account_id
+}
+
+resource "aws_sqs_queue_policy" "notify_chat_failures" {
+  queue_url = aws_sqs_queue.notify_chat_failures.id
+  policy    = module.notify_chat_failures_policy.json
+}
+
+resource "aws_lambda_function_event_invoke_config" "notify_chat" {
+  function_name                = aws_lambda_function.this["notify-chat"].function_name
+  maximum_retry_attempts       = 2
+  maximum_event_age_in_seconds = 3600
+
+  destination_config {
+    on_failure {
+      destination = aws_sqs_queue.notify_chat_failures.arn
+    }
+  }
+
+  # Lambda sends the failure record with the function's role.
+  depends_on = [aws_iam_role_policy.this]
 }

@@ -38,3 +38,8 @@ output "environment" {
   description = "Environment variables per function key, as deployed (secret ARNs, never secret values)."
   value       = local.function_environment
 }
+
+output "notify_chat_failures_queue_name" {
+  description = "Queue of alerts NotifyChat failed on after its retries (CloudWatch dimension QueueName)."
+  value       = aws_sqs_queue.notify_chat_failures.name
+}

@@ -161,9 +161,9 @@ variable "bucket_arn" {
   description = "ARN of the drop bucket."
 }
 
-variable "bucket_kms_key_arn" {
+variable "bucket_kms_key_alias" {
   type        = string
-  description = "ARN of the drop bucket's KMS key."
+  description = "Alias of the drop bucket's KMS key (alias/<prefix>-drop)."
 }
 
 variable "incoming_prefix" {
@@ -191,27 +191,30 @@ variable "db_root_cert_path" {
 
 variable "loader_secret" {
   type = object({
-    arn         = string
-    name        = string
-    kms_key_arn = string
+    arn                 = string
+    name                = optional(string)
+    rds_db_instance_arn = optional(string)
+    kms_key_alias       = string
   })
-  description = "Secret of the loader database role (what RunEtl loads with)."
+  description = "Secret of the loader login role: its ARN (environment), name (role policy: name-??????) and key alias."
 }
 
 variable "master_secret" {
   type = object({
-    arn         = string
-    name        = string
-    kms_key_arn = string
+    arn                 = string
+    name                = optional(string)
+    rds_db_instance_arn = optional(string)
+    kms_key_alias       = string
   })
-  description = "RDS-managed master secret (read by the migrate function only)."
+  description = "RDS-managed master secret (the migrate function only): its ARN (environment), the DB instance ARN its aws:rds:primaryDBInstanceArn tag holds (role policy) and key alias."
 }
 
 variable "webhook_secret" {
   type = object({
-    arn         = string
-    name        = string
-    kms_key_arn = string
+    arn                 = string
+    name                = optional(string)
+    rds_db_instance_arn = optional(string)
+    kms_key_alias       = string
   })
-  description = "Secret holding NotifyChat's webhook URLs."
+  description = "Secret holding NotifyChat's webhook URLs: ARN, name and key alias."
 }

@@ -65,6 +65,16 @@ locals {
       threshold   = 1
       periods     = 1
     }
+    "notify-chat-failures" = {
+      description = "Alerts NotifyChat failed on after Lambda's retries are waiting in its on-failure queue."
+      namespace   = "AWS/SQS"
+      metric      = "ApproximateNumberOfMessagesVisible"
+      dimensions  = { QueueName = var.notify_chat_failures_queue_name }
+      statistic   = "Maximum"
+      comparison  = "GreaterThanOrEqualToThreshold"
+      threshold   = 1
+      periods     = 1
+    }
     "chat-delivery-failures" = {
       description = "A file alert did not reach Slack or Teams (one channel or all) after NotifyChat's retries."
       namespace   = var.metrics_namespace

@@ -28,6 +28,11 @@ variable "file_events_dlq_name" {
   description = "Name of the file-events dead-letter queue (events StartWorkflow kept failing on)."
 }
 
+variable "notify_chat_failures_queue_name" {
+  type        = string
+  description = "Name of NotifyChat's on-failure queue."
+}
+
 variable "notify_chat_log_group_name" {
   type        = string
   description = "Log group of the NotifyChat function; its ChatFailed and ChatPartlyDelivered lines are counted."

@@ -78,8 +78,7 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
 module "bucket_policy" {
   source = "../policies/bucket"
 
-  bucket_arn  = aws_s3_bucket.this.arn
-  kms_key_arn = aws_kms_key.this.arn
+  bucket_arn = local.bucket_arn
 }
 
 resource "aws_s3_bucket_policy" "this" {

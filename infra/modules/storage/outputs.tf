@@ -4,8 +4,13 @@ output "bucket_name" {
 }
 
 output "bucket_arn" {
-  description = "ARN of the drop bucket."
-  value       = aws_s3_bucket.this.arn
+  description = "ARN of the drop bucket (formed from its name, known at plan time)."
+  value       = local.bucket_arn
+}
+
+output "kms_key_alias" {
+  description = "Alias of the bucket's KMS key (role policies match the key by kms:ResourceAliases)."
+  value       = aws_kms_alias.this.name
 }
 
 output "kms_key_arn" {

@@ -1,7 +1,11 @@
 # The whole deployment of one environment: each concern module wired to the others. The
 # environments (infra/environments/<env>) only choose values.
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
 locals {
-  state_machine_name = "${var.name_prefix}-etl"
+  state_machine_name   = "${var.name_prefix}-etl"
+  run_etl_function_arn = "arn:${data.aws_partition.current.partition}:lambda:${data.aws_region.current.name}:${var.account_id}:function:${var.name_prefix}-run-etl"
 
   # Database connections beside RunEtl's (one per reserved slot): the migrate function (1) and
   # operators (5). The variable validation of run_etl_reserved_concurrency keeps the sum within
@@ -37,6 +41,7 @@ module "database" {
   engine_version              = var.db_engine_version
   instance_class              = var.db_instance_class
   allocated_storage_gb        = var.db_allocated_storage_gb
+  max_allocated_storage_gb    = var.db_max_allocated_storage_gb
   loader_username             = var.db_loader_username
   loader_password_version     = var.db_loader_password_version
   max_connections             = var.db_max_connections
@@ -68,37 +73,39 @@ module "functions" {
   security_group_id            = module.network.etl_security_group_id
   state_machine_name           = local.state_machine_name
   bucket_arn                   = module.storage.bucket_arn
-  bucket_kms_key_arn           = module.storage.kms_key_arn
+  bucket_kms_key_alias         = module.storage.kms_key_alias
   incoming_prefix              = module.storage.incoming_prefix
   reports_prefix               = module.storage.reports_prefix
   file_events_queue_arn        = module.storage.file_events_queue_arn
   loader_secret = {
-    arn         = module.database.loader_secret_arn
-    name        = module.database.loader_secret_name
-    kms_key_arn = module.database.kms_key_arn
+    arn           = module.database.loader_secret_arn
+    name          = module.database.loader_secret_name
+    kms_key_alias = module.database.kms_key_alias
   }
   master_secret = {
-    arn         = module.database.master_secret_arn
-    name        = module.database.master_secret_name
-    kms_key_arn = module.database.kms_key_arn
+    arn                 = module.database.master_secret_arn
+    rds_db_instance_arn = module.database.instance_arn
+    kms_key_alias       = module.database.kms_key_alias
   }
   webhook_secret = {
-    arn         = module.alerting.webhook_secret_arn
-    name        = module.alerting.webhook_secret_name
-    kms_key_arn = module.alerting.kms_key_arn
+    arn           = module.alerting.webhook_secret_arn
+    name          = module.alerting.webhook_secret_name
+    kms_key_alias = module.alerting.kms_key_alias
   }
 }
 
 module "workflow" {
   source = "../workflow"
 
-  name_prefix              = var.name_prefix
-  state_machine_name       = local.state_machine_name
-  account_id               = var.account_id
-  definition_path          = var.state_machine_definition_path
-  run_etl_function_arn     = module.functions.function_arns["run-etl"]
-  alerts_topic_arn         = module.alerting.topic_arn
-  alerts_topic_kms_key_arn = module.alerting.kms_key_arn
+  name_prefix        = var.name_prefix
+  state_machine_name = local.state_machine_name
+  account_id         = var.account_id
+  definition_path    = var.state_machine_definition_path
+  # Formed from names, so the role policy and the definition are whole at plan time; the key by
+  # its alias ARN (the policy module matches it with kms:ResourceAliases).
+  run_etl_function_arn     = local.run_etl_function_arn
+  alerts_topic_arn         = module.alerting.topic_arn_from_name
+  alerts_topic_kms_key_arn = module.alerting.kms_key_alias_arn
   notify_on_success        = var.notify_on_success
   log_level                = var.state_machine_log_level
   log_retention_days       = var.log_retention_days
@@ -124,7 +131,9 @@ module "monitoring" {
   state_machine_arn     = module.workflow.state_machine_arn
   run_etl_function_name = module.functions.function_names["run-etl"]
   file_events_dlq_name  = module.storage.file_events_dlq_name
-  db_instance_id        = module.database.instance_id
+
+  notify_chat_failures_queue_name = module.functions.notify_chat_failures_queue_name
+  db_instance_id                  = module.database.instance_id
 
   notify_chat_log_group_name = module.functions.log_group_names["notify-chat"]
   # Each RunEtl holds one connection; the rest is headroom for the migration and operators.

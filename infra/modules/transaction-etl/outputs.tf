@@ -14,6 +14,17 @@ output "state_machine_arn" {
   }
 }
 
+output "run_etl_function_arn" {
+  description = "ARN of RunEtl as the state machine invokes it."
+  value       = module.functions.function_arns["run-etl"]
+
+  # The workflow gets the ARN formed from the name (known at plan time); catch any drift.
+  precondition {
+    condition     = module.functions.function_arns["run-etl"] == local.run_etl_function_arn
+    error_message = "The state machine invokes ${local.run_etl_function_arn} but RunEtl is ${module.functions.function_arns["run-etl"]}."
+  }
+}
+
 output "function_names" {
   description = "Lambda function names by key."
   value       = module.functions.function_names

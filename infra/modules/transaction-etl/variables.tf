@@ -150,6 +150,12 @@ variable "db_max_connections" {
   default     = 50
 }
 
+variable "db_max_allocated_storage_gb" {
+  type        = number
+  description = "Storage autoscaling ceiling in GiB: 0 (off) or at least 10% above db_allocated_storage_gb."
+  default     = 100
+}
+
 variable "db_multi_az" {
   type        = bool
   description = "Multi-AZ standby."

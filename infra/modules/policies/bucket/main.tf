@@ -24,9 +24,9 @@ data "aws_iam_policy_document" "this" {
     }
   }
 
-  # A writer that names an encryption must name the bucket's: no SSE-S3, no other KMS key. Writers
-  # that send no encryption header get the bucket default (this key) and must not be denied, hence
-  # the Null conditions: a negated operator alone (or ...IfExists) is true for a missing header.
+  # A writer that names an encryption must name SSE-KMS: no SSE-S3. Writers that send no encryption
+  # header get the bucket default (this key) and must not be denied, hence the Null conditions: a
+  # negated operator alone (or ...IfExists) is true for a missing header.
   statement {
     sid       = "DenyOtherEncryption"
     effect    = "Deny"
@@ -51,8 +51,11 @@ data "aws_iam_policy_document" "this" {
     }
   }
 
+  # Writers get the bucket's default key (this one) by sending no key header; a request that names
+  # any key is refused. Matching the header against this key's ARN would leave the policy unknown
+  # until the key exists, and a header naming this key adds nothing.
   statement {
-    sid       = "DenyOtherKmsKey"
+    sid       = "DenyNamedKmsKey"
     effect    = "Deny"
     actions   = ["s3:PutObject"]
     resources = ["${var.bucket_arn}/*"]
@@ -66,12 +69,6 @@ data "aws_iam_policy_document" "this" {
       test     = "Null"
       variable = "s3:x-amz-server-side-encryption-aws-kms-key-id"
       values   = ["false"]
-    }
-
-    condition {
-      test     = "StringNotEquals"
-      variable = "s3:x-amz-server-side-encryption-aws-kms-key-id"
-      values   = [var.kms_key_arn]
     }
   }
 }

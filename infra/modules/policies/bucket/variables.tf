@@ -7,13 +7,3 @@ variable "bucket_arn" {
     error_message = "bucket_arn must be an S3 bucket ARN such as arn:aws:s3:::txetl-dev-drop."
   }
 }
-
-variable "kms_key_arn" {
-  type        = string
-  description = "ARN of the KMS key every object must be encrypted with."
-
-  validation {
-    condition     = can(regex("^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.kms_key_arn))
-    error_message = "kms_key_arn must be a KMS key ARN."
-  }
-}

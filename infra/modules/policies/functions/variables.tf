@@ -59,6 +59,16 @@ variable "file_events_queue_arn" {
   }
 }
 
+variable "notify_chat_failures_queue_arn" {
+  type        = string
+  description = "ARN of the SQS queue receiving NotifyChat's failed asynchronous invocations."
+
+  validation {
+    condition     = can(regex("^arn:[a-z-]+:sqs:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]+$", var.notify_chat_failures_queue_arn))
+    error_message = "notify_chat_failures_queue_arn must be an SQS queue ARN."
+  }
+}
+
 variable "bucket_arn" {
   type        = string
   description = "ARN of the drop bucket."
@@ -69,13 +79,13 @@ variable "bucket_arn" {
   }
 }
 
-variable "bucket_kms_key_arn" {
+variable "bucket_kms_key_alias" {
   type        = string
-  description = "ARN of the KMS key that encrypts the drop bucket."
+  description = "Alias of the KMS key that encrypts the drop bucket (alias/<prefix>-drop); the grant names the key by kms:ResourceAliases, so it is known before the key exists."
 
   validation {
-    condition     = can(regex("^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.bucket_kms_key_arn))
-    error_message = "bucket_kms_key_arn must be a KMS key ARN."
+    condition     = can(regex("^alias/[A-Za-z0-9/_-]+$", var.bucket_kms_key_alias))
+    error_message = "bucket_kms_key_alias must look like alias/txetl-dev-drop."
   }
 }
 
@@ -103,54 +113,54 @@ variable "reports_prefix" {
 
 variable "run_etl_secrets" {
   type = map(object({
-    arn         = string
-    name        = string
-    kms_key_arn = string
+    name                = optional(string)
+    rds_db_instance_arn = optional(string)
+    kms_key_alias       = string
   }))
-  description = "Secrets Manager secrets RunEtl reads (the loader secret only), keyed by purpose."
+  description = "Secrets Manager secrets RunEtl reads (the loader secret only), keyed by purpose. Each secret is named either by name (ARN name-??????, Secrets Manager's random suffix) or, for an RDS-managed secret, by the DB instance ARN its aws:rds:primaryDBInstanceArn tag holds; kms_key_alias names its key."
 
   validation {
     condition = length(var.run_etl_secrets) > 0 && alltrue([
       for s in values(var.run_etl_secrets) :
-      can(regex("^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$", s.arn)) &&
-      can(regex("^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", s.kms_key_arn)) && length(s.name) > 0
+      (s.name == null) != (s.rds_db_instance_arn == null) && can(regex("^alias/[A-Za-z0-9/_-]+$", s.kms_key_alias)) &&
+      (s.rds_db_instance_arn == null || can(regex("^arn:[a-z-]+:rds:[a-z0-9-]+:[0-9]{12}:db:[a-z][a-z0-9-]*$", s.rds_db_instance_arn)))
     ])
-    error_message = "run_etl_secrets needs at least one entry; each arn must be a secret ARN and kms_key_arn a KMS key ARN."
+    error_message = "run_etl_secrets needs at least one entry; each has exactly one of name and rds_db_instance_arn (a DB instance ARN), and an alias/... kms_key_alias."
   }
 }
 
 variable "migrate_secrets" {
   type = map(object({
-    arn         = string
-    name        = string
-    kms_key_arn = string
+    name                = optional(string)
+    rds_db_instance_arn = optional(string)
+    kms_key_alias       = string
   }))
-  description = "Secrets Manager secrets the migrate function reads (master and loader), keyed by purpose."
+  description = "Secrets Manager secrets the migrate function reads (master and loader), keyed by purpose. Each secret is named either by name (ARN name-??????, Secrets Manager's random suffix) or, for an RDS-managed secret, by the DB instance ARN its aws:rds:primaryDBInstanceArn tag holds; kms_key_alias names its key."
 
   validation {
     condition = length(var.migrate_secrets) > 0 && alltrue([
       for s in values(var.migrate_secrets) :
-      can(regex("^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$", s.arn)) &&
-      can(regex("^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", s.kms_key_arn)) && length(s.name) > 0
+      (s.name == null) != (s.rds_db_instance_arn == null) && can(regex("^alias/[A-Za-z0-9/_-]+$", s.kms_key_alias)) &&
+      (s.rds_db_instance_arn == null || can(regex("^arn:[a-z-]+:rds:[a-z0-9-]+:[0-9]{12}:db:[a-z][a-z0-9-]*$", s.rds_db_instance_arn)))
     ])
-    error_message = "migrate_secrets needs at least one entry; each arn must be a secret ARN and kms_key_arn a KMS key ARN."
+    error_message = "migrate_secrets needs at least one entry; each has exactly one of name and rds_db_instance_arn (a DB instance ARN), and an alias/... kms_key_alias."
   }
 }
 
 variable "notify_chat_secrets" {
   type = map(object({
-    arn         = string
-    name        = string
-    kms_key_arn = string
+    name                = optional(string)
+    rds_db_instance_arn = optional(string)
+    kms_key_alias       = string
   }))
-  description = "Secrets Manager secrets NotifyChat reads (the webhook URLs), keyed by purpose."
+  description = "Secrets Manager secrets NotifyChat reads (the webhook URLs), keyed by purpose. Each secret is named either by name (ARN name-??????, Secrets Manager's random suffix) or, for an RDS-managed secret, by the DB instance ARN its aws:rds:primaryDBInstanceArn tag holds; kms_key_alias names its key."
 
   validation {
     condition = length(var.notify_chat_secrets) > 0 && alltrue([
       for s in values(var.notify_chat_secrets) :
-      can(regex("^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$", s.arn)) &&
-      can(regex("^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", s.kms_key_arn)) && length(s.name) > 0
+      (s.name == null) != (s.rds_db_instance_arn == null) && can(regex("^alias/[A-Za-z0-9/_-]+$", s.kms_key_alias)) &&
+      (s.rds_db_instance_arn == null || can(regex("^arn:[a-z-]+:rds:[a-z0-9-]+:[0-9]{12}:db:[a-z][a-z0-9-]*$", s.rds_db_instance_arn)))
     ])
-    error_message = "notify_chat_secrets needs at least one entry; each arn must be a secret ARN and kms_key_arn a KMS key ARN."
+    error_message = "notify_chat_secrets needs at least one entry; each has exactly one of name and rds_db_instance_arn (a DB instance ARN), and an alias/... kms_key_alias."
   }
 }

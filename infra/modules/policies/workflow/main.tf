@@ -1,5 +1,11 @@
 # Data-only module: the state machine role's trust and permission policies.
 
+locals {
+  key_parts      = regex("^(arn:[^:]+:kms:[^:]+:[0-9]+:)(key|alias)/(.+)$", var.alerts_topic_kms_key_arn)
+  key_arn_prefix = local.key_parts[0]
+  key_alias      = local.key_parts[1] == "alias" ? "alias/${local.key_parts[2]}" : null
+}
+
 data "aws_iam_policy_document" "assume_role" {
   statement {
     sid     = "StepFunctionsAssumeRole"
@@ -36,12 +42,22 @@ data "aws_iam_policy_document" "this" {
     resources = [var.alerts_topic_arn]
   }
 
-  # Publishing to a KMS-encrypted topic needs a data key from the topic's key.
+  # Publishing to a KMS-encrypted topic needs a data key from the topic's key. Given an alias ARN,
+  # the grant is on the account's keys that carry the alias.
   statement {
     sid       = "UseAlertsTopicKey"
     effect    = "Allow"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-    resources = [var.alerts_topic_kms_key_arn]
+    resources = [local.key_alias == null ? var.alerts_topic_kms_key_arn : "${local.key_arn_prefix}key/*"]
+
+    dynamic "condition" {
+      for_each = local.key_alias == null ? [] : [local.key_alias]
+      content {
+        test     = "ForAnyValue:StringEquals"
+        variable = "kms:ResourceAliases"
+        values   = [condition.value]
+      }
+    }
   }
 
   # CloudWatch Logs vended-log delivery: these actions do not support resource-level permissions,

@@ -30,11 +30,11 @@ variable "alerts_topic_arn" {
 
 variable "alerts_topic_kms_key_arn" {
   type        = string
-  description = "ARN of the KMS key that encrypts the alerts topic."
+  description = "The KMS key that encrypts the alerts topic: its key ARN, or its alias ARN (arn:...:alias/<name>), which grants the account's keys carrying that alias (kms:ResourceAliases) and is known before the key exists."
 
   validation {
-    condition     = can(regex("^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.alerts_topic_kms_key_arn))
-    error_message = "alerts_topic_kms_key_arn must be a KMS key ARN."
+    condition     = can(regex("^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/.+$", var.alerts_topic_kms_key_arn))
+    error_message = "alerts_topic_kms_key_arn must be a KMS key ARN or alias ARN."
   }
 }
 
