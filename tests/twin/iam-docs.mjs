@@ -139,7 +139,7 @@ export function renderTables(grants, values, rows, headingOf) {
     parts.push(`### ${headingOf(owner)} \`${placeholderize(owner, values)}\``, '', '| Sid | Actions | Resource | Used by scenario / why kept |', '|---|---|---|---|');
     for (const [key, actions] of groups) {
       const [sid, resource, reason] = JSON.parse(key);
-      parts.push(`| \`${sid}\` | ${actions.map((a) => `\`${a}\``).join(', ')} | \`${placeholderize(resource, values)}\` | ${reason} |`);
+      parts.push(`| \`${sid}\` | ${[...actions].sort().map((a) => `\`${a}\``).join(', ')} | \`${placeholderize(resource, values)}\` | ${reason} |`);
     }
     parts.push('');
   }

@@ -287,6 +287,13 @@ test('The stage report fails on a denial and on an unjustified grant, and prints
   assert.ok(report.lines.some((l) => /docs\/iam\.md line \d+: no planned grant matches .* Gone/.test(l)));
 });
 
+test('The stage report passes when every call is allowed and every grant is used or kept', async () => {
+  const rows = parseJustifications((await grantTables(deployment())).replaceAll('| TODO |', '| kept: written |'));
+  const report = await iamReport([getIncoming, s3ToQueue(bucketArn)], deployment(), rows);
+  assert.equal(report.ok, true, report.lines.join('\n'));
+  assert.ok(report.lines.includes('granted 11, used 2, justified 9'), report.lines.join('\n'));
+});
+
 test('A grant table row whose last cell is neither used: nor kept: is refused with its line', () => {
   assert.throws(() => parseJustifications('### Role `r`\n| Sid | Actions | Resource | Why |\n|---|---|---|---|\n| A | s3:GetObject | * | because |\n'), /line 4: .*"used:" or "kept:"/);
 });
