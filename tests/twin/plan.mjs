@@ -2,14 +2,14 @@
 // JSON), never from infra/ or statemachine/ sources: what the twin runs is what `terraform apply` would
 // create. Values the plan leaves unknown (known only after apply) are filled the way AWS forms them, and
 // each one is listed in `filled` so the stage can print it.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, cpSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { referencedArn } from './plan-refs.mjs';
 
-const OVERRIDE = `terraform {
+const override = (sfnPort) => `terraform {
   backend "local" {}
 }
 
@@ -18,8 +18,31 @@ provider "aws" {
   skip_credentials_validation = true
   skip_requesting_account_id  = true
   skip_metadata_api_check     = true
+
+  endpoints {
+    sfn = "http://127.0.0.1:${sfnPort}"
+  }
 }
 `;
+
+/**
+ * The loopback ValidateStateMachineDefinition stub 40-terraform.sh starts (the provider validates a
+ * plan-time known definition with Step Functions during plan). -> { port, stop() }
+ */
+function startValidateStub(root, work) {
+  const portFile = join(work, 'sfn-stub.port');
+  const out = openSync(portFile, 'w');
+  const child = spawn('python3', [join(root, 'infra', 'tests', 'fixtures', 'sfn-validate-stub.py')], { stdio: ['ignore', out, 'inherit'] });
+  closeSync(out);
+  const until = Date.now() + 10_000;
+  let port = '';
+  while (!/^\d+\n/.test(port)) {
+    if (Date.now() > until) { child.kill(); throw new Error('the Step Functions validation stub did not start'); }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    port = readFileSync(portFile, 'utf8');
+  }
+  return { port: Number(port.trim()), stop: () => child.kill() };
+}
 
 /**
  * Runs the offline plan exactly as scripts/test.d/40-terraform.sh does (a copy of infra/ with a local
@@ -32,7 +55,8 @@ export function runPlan({ root, artifactsDir, definitionPath, account = '1234567
   mkdirSync(infra, { recursive: true });
   cpSync(join(root, 'infra'), infra, { recursive: true, dereference: true, filter: (src) => !/\/\.terraform(\/|$)/.test(src) }); // provider caches stay out, lock files come along
   const dir = join(infra, 'environments', env);
-  writeFileSync(join(dir, 'offline_override.tf'), OVERRIDE);
+  const stub = startValidateStub(root, work);
+  writeFileSync(join(dir, 'offline_override.tf'), override(stub.port));
   const tfEnv = {
     ...process.env,
     TF_CLI_CONFIG_FILE: join(root, 'infra', 'terraform.rc'),
@@ -48,12 +72,14 @@ export function runPlan({ root, artifactsDir, definitionPath, account = '1234567
     tf('init', '-lockfile=readonly', '-no-color');
     tf('plan', '-lock=false', '-no-color', `-out=${planFile}`, `-var=account_id=${account}`,
       `-var=lambda_artifacts_dir=${artifactsDir}`, `-var=state_machine_definition_path=${definitionPath}`);
+    const json = tf('show', '-json', planFile);
+    writeFileSync(join(work, `${env}.json`), json);
+    return { plan: JSON.parse(json), planFile };
   } catch (err) {
     throw new Error(`offline terraform plan of environments/${env} failed:\n${err.stdout ?? ''}${err.stderr ?? ''}`);
+  } finally {
+    stub.stop();
   }
-  const json = tf('show', '-json', planFile);
-  writeFileSync(join(work, `${env}.json`), json);
-  return { plan: JSON.parse(json), planFile };
 }
 
 /** One planned resource: its values, and which attributes the plan leaves unknown. */
