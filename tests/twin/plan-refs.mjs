@@ -58,3 +58,30 @@ function resolve(references, module, index, ctx, depth) {
   }
   return undefined;
 }
+
+/**
+ * The value of a module variable as the plan configures it: the calling module's constant for it, the
+ * calling module's own variable (followed up to the root's plan.variables), or the variable's default.
+ */
+export function variableValue(plan, module, name, depth = 0) {
+  if (depth > 6) return undefined;
+  if (!module) return plan.variables?.[name]?.value;
+  const parent = parentOf(module);
+  const expr = moduleBlock(plan, parent)?.module_calls?.[childName(module)]?.expressions?.[name];
+  if (expr && Object.hasOwn(expr, 'constant_value')) return expr.constant_value;
+  const ref = (expr?.references ?? []).map((r) => /^var\.([a-z0-9_]+)$/.exec(r)?.[1]).find(Boolean);
+  if (ref) return variableValue(plan, parent, ref, depth + 1);
+  return moduleBlock(plan, module)?.variables?.[name]?.default;
+}
+
+/**
+ * A queue's redrive policy the plan leaves unknown because it names the dead-letter queue's ARN:
+ * SQS's fixed JSON shape, from the referenced queue and the referenced maxReceiveCount variable.
+ */
+export function referencedRedrive(plan, r, { all, arnOf }) {
+  const refs = expressionOf(plan, r, ['redrive_policy'])?.references ?? [];
+  const deadLetterTargetArn = resolve(refs.filter((x) => x.startsWith('aws_sqs_queue.')), r.module, r.index, { plan, all, arnOf }, 0);
+  const counts = refs.map((x) => /^var\.([a-z0-9_]+)$/.exec(x)?.[1]).filter(Boolean).map((v) => variableValue(plan, r.module, v));
+  const maxReceiveCount = counts.length === 1 ? Number(counts[0]) : NaN;
+  return deadLetterTargetArn && Number.isInteger(maxReceiveCount) ? { deadLetterTargetArn, maxReceiveCount } : undefined;
+}

@@ -7,7 +7,7 @@ import { randomUUID, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, cpSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { referencedArn } from './plan-refs.mjs';
+import { referencedArn, referencedRedrive } from './plan-refs.mjs';
 
 const override = (sfnPort) => `terraform {
   backend "local" {}
@@ -157,7 +157,11 @@ export function deploymentFromPlan(plan, { planFile = null } = {}) {
       redrive: q.unknown.redrive_policy === true ? null : (() => { const p = parse(q.after.redrive_policy); return p ? { deadLetterTargetArn: p.deadLetterTargetArn, maxReceiveCount: Number(p.maxReceiveCount) } : null; })(),
       sse: q.after.sqs_managed_sse_enabled === true };
     // redrive_policy is also computed: unknown without a configured value just means "none".
-    if (q.unknown.redrive_policy === true && configured(plan, q, 'redrive_policy')) missing.push(`${q.address}.redrive_policy (queue settings)`);
+    if (q.unknown.redrive_policy === true && configured(plan, q, 'redrive_policy')) {
+      const redrive = referencedRedrive(plan, q, { all, arnOf });
+      if (redrive) queues[q.after.name].redrive = fill(`${q.address}.redrive_policy`, redrive, 'SQS\'s redrive JSON from the referenced dead-letter queue and maxReceiveCount variable');
+      else missing.push(`${q.address}.redrive_policy (queue settings)`);
+    }
   }
 
   const db = first(of('aws_db_instance'));

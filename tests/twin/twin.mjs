@@ -30,7 +30,7 @@ export function planDeployment({ root = repoRoot, log = console.log } = {}) {
   const artifactsDir = process.env.TXETL_TWIN_ARTIFACTS ?? join(root, 'artifacts', 'lambda');
   const { plan, planFile } = runPlan({ root, artifactsDir, definitionPath: join(root, 'statemachine', 'etl.asl.json') });
   const deployment = deploymentFromPlan(plan, { planFile });
-  for (const f of deployment.filled) log(`twin: filled ${f.what} = ${f.value} (${f.why})`);
+  for (const f of deployment.filled) log(`twin: filled ${f.what} = ${typeof f.value === "string" ? f.value : JSON.stringify(f.value)} (${f.why})`);
   return deployment;
 }
 
