@@ -194,12 +194,12 @@ export function deploymentFromPlan(plan, { planFile = null } = {}) {
     let env = { ...(first(f.after.environment)?.variables ?? {}) };
     // The AWS provider plans the whole variables map unknown once one value is; Terraform itself keeps
     // per-key unknowns, so a root output of the environments (if the configuration has one) still shows the keys.
-    const envOutput = plan.output_changes?.function_environments;
+    const envOutput = plan.output_changes?.function_environment ?? plan.output_changes?.function_environments;
     if (envUnknown === true && envOutput?.after?.[key] !== undefined) {
       env = { ...envOutput.after[key] };
       envUnknown = envOutput.after_unknown?.[key] === true ? true : envOutput.after_unknown?.[key] ?? {};
     }
-    if (envUnknown === true) missing.push(`${f.address}.environment.variables (whole map unknown: keys cannot be read; a root output function_environments would show them)`);
+    if (envUnknown === true) missing.push(`${f.address}.environment.variables (whole map unknown: keys cannot be read; a root output function_environment would show them)`);
     for (const [name, unknown] of Object.entries(envUnknown && envUnknown !== true ? envUnknown : {})) {
       if (unknown !== true) continue;
       const secret = secrets[secretForEnv[name]];

@@ -77,9 +77,9 @@ test('an environment map unknown as a whole is refused (its keys cannot be read)
   assert.throws(() => deploymentFromPlan(plan({ envUnknown: true })), /environment\.variables \(whole map unknown/);
 });
 
-test('a wholly unknown environment map is read from the root output function_environments, unknown values filled', () => {
+test('a wholly unknown environment map is read from the root output function_environment, unknown values filled', () => {
   const p = plan({ envUnknown: true });
-  p.output_changes.function_environments = { after: { 'run-etl': { TXETL_DB_SSL_MODE: 'VerifyFull' } }, after_unknown: { 'run-etl': { TXETL_DB_SECRET_ID: true } } };
+  p.output_changes.function_environment = { after: { 'run-etl': { TXETL_DB_SSL_MODE: 'VerifyFull' } }, after_unknown: { 'run-etl': { TXETL_DB_SECRET_ID: true } } };
   const d = deploymentFromPlan(p);
   assert.deepEqual(Object.keys(d.functions['run-etl'].env).sort(), ['TXETL_DB_SECRET_ID', 'TXETL_DB_SSL_MODE']);
   assert.equal(d.functions['run-etl'].env.TXETL_DB_SECRET_ID, d.secrets.loader.arn);
