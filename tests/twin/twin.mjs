@@ -46,7 +46,11 @@ export async function startTwin(opts) {
   const account = d.account;
   const calls = new CallLog();
   const credentials = new Credentials();
-  const base = { calls, credentials, region, account, ...(opts.inlineIam === false ? {} : { authorize: authorizer(d) }) };
+  // AccessDenied where IAM would deny. The operator (Terraform's identity, a person) is outside the plan:
+  // its calls are recorded but neither answered nor judged by the planned policies.
+  const judge = opts.inlineIam === false ? null : authorizer(d);
+  const authorize = judge && ((call) => (call.principal.type === 'operator' ? { allowed: true } : judge(call)));
+  const base = { calls, credentials, region, account, ...(authorize ? { authorize } : {}) };
   const stops = [];
   const work = mkdtempSync(join(tmpdir(), 'twin-'));
   stops.push(() => rmSync(work, { recursive: true, force: true }));
@@ -136,6 +140,7 @@ export async function startTwin(opts) {
         if (!fn) throw new Error(`no function ${functionName} in the deployment`);
         const res = await lambda.invoke(operator, fn.arn, JSON.stringify(input));
         const text = Buffer.from(res.body ?? '').toString('utf8');
+        if (res.statusCode !== 200) throw new Error(`Invoke ${functionName} answered ${res.statusCode}: ${text}`);
         return { status: res.statusCode, functionError: res.headers?.['X-Amz-Function-Error'] ?? null, payload: text ? JSON.parse(text) : null };
       },
       /** Sends the S3 notification of `key` to its queue again, as S3's at-least-once delivery may. */
