@@ -10,22 +10,17 @@ locals {
   secret_arn_prefix = "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:"
   any_key_arn       = "arn:${var.partition}:kms:${var.region}:${var.account_id}:key/*"
   secret_grants = {
-    for fn, secrets in { "run-etl" = var.run_etl_secrets, "migrate" = var.migrate_secrets, "notify-chat" = var.notify_chat_secrets } : fn => {
-      named                        = [for s in values(secrets) : "${local.secret_arn_prefix}${s.name}-??????" if s.name != null]
-      rds                          = distinct([for s in values(secrets) : s.rds_db_instance_arn if s.rds_db_instance_arn != null])
-      keys                         = distinct([for s in values(secrets) : s.kms_key_alias])
+    for fn, g in {
+      "run-etl"     = { secrets = var.run_etl_secrets, label = "Database" }
+      "migrate"     = { secrets = var.migrate_secrets, label = "Database" }
+      "notify-chat" = { secrets = var.notify_chat_secrets, label = "Webhook" }
+      } : fn => {
+      label = g.label
+      named = [for s in values(g.secrets) : "${local.secret_arn_prefix}${s.name}-??????" if s.name != null]
+      rds   = distinct([for s in values(g.secrets) : s.rds_db_instance_arn if s.rds_db_instance_arn != null])
+      keys  = distinct([for s in values(g.secrets) : s.kms_key_alias])
     }
   }
-
-  # What Lambda needs to attach an in-VPC function (RunEtl, Migrate) to its subnets.
-  vpc_eni_actions = [
-    "ec2:AssignPrivateIpAddresses",
-    "ec2:CreateNetworkInterface",
-    "ec2:DeleteNetworkInterface",
-    "ec2:DescribeNetworkInterfaces",
-    "ec2:DescribeSubnets",
-    "ec2:UnassignPrivateIpAddresses",
-  ]
 }
 
 data "aws_iam_policy_document" "assume_role" {
@@ -68,6 +63,8 @@ data "aws_iam_policy_document" "start_workflow" {
 
 # RunEtl: read the dropped file, write its reports, read the loader secret, run in the VPC.
 data "aws_iam_policy_document" "run_etl" {
+  source_policy_documents = [data.aws_iam_policy_document.secrets["run-etl"].json, data.aws_iam_policy_document.vpc_access.json]
+
   statement {
     sid       = "WriteOwnLogs"
     effect    = "Allow"
@@ -108,47 +105,12 @@ data "aws_iam_policy_document" "run_etl" {
       values   = [var.bucket_kms_key_alias]
     }
   }
-
-  statement {
-    sid       = "ReadDatabaseSecrets"
-    effect    = "Allow"
-    actions   = ["secretsmanager:GetSecretValue"]
-    resources = local.secret_grants["run-etl"].named
-  }
-
-  statement {
-    sid       = "DecryptDatabaseSecrets"
-    effect    = "Allow"
-    actions   = ["kms:Decrypt"]
-    resources = [local.any_key_arn]
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = [local.secrets_via]
-    }
-
-    condition {
-      test     = "ForAnyValue:StringEquals"
-      variable = "kms:ResourceAliases"
-      values   = local.secret_grants["run-etl"].keys
-    }
-  }
-
-  # Lambda creates and deletes the function's network interfaces with this role. EC2 does not
-  # support resource-level permissions for Describe*, and the interfaces do not exist before
-  # Lambda creates them, so AWS requires "*" here (it is also what AWSLambdaVPCAccessExecutionRole
-  # grants). The tests allow exactly this statement to use "*".
-  statement {
-    sid       = "ManageVpcNetworkInterfaces"
-    effect    = "Allow"
-    actions   = local.vpc_eni_actions
-    resources = ["*"]
-  }
 }
 
 # NotifyChat: read the webhook secret; park alerts it failed on in its on-failure queue.
 data "aws_iam_policy_document" "notify_chat" {
+  source_policy_documents = [data.aws_iam_policy_document.secrets["notify-chat"].json]
+
   statement {
     sid       = "WriteOwnLogs"
     effect    = "Allow"
@@ -163,54 +125,37 @@ data "aws_iam_policy_document" "notify_chat" {
     actions   = ["sqs:SendMessage"]
     resources = [var.notify_chat_failures_queue_arn]
   }
-
-  statement {
-    sid       = "ReadWebhookSecrets"
-    effect    = "Allow"
-    actions   = ["secretsmanager:GetSecretValue"]
-    resources = local.secret_grants["notify-chat"].named
-  }
-
-  statement {
-    sid       = "DecryptWebhookSecrets"
-    effect    = "Allow"
-    actions   = ["kms:Decrypt"]
-    resources = [local.any_key_arn]
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = [local.secrets_via]
-    }
-
-    condition {
-      test     = "ForAnyValue:StringEquals"
-      variable = "kms:ResourceAliases"
-      values   = local.secret_grants["notify-chat"].keys
-    }
-  }
 }
 
 # Migrate: the schema and the loader login role, with the master secret (and the loader secret,
 # whose user name and password it sets on the role); in the VPC like RunEtl.
 data "aws_iam_policy_document" "migrate" {
+  source_policy_documents = [data.aws_iam_policy_document.secrets["migrate"].json, data.aws_iam_policy_document.vpc_access.json]
+
   statement {
     sid       = "WriteOwnLogs"
     effect    = "Allow"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
     resources = ["${var.log_group_arns["migrate"]}:*"]
   }
+}
+
+# Reading a function's secrets: GetSecretValue on the named ones (and on RDS-managed ones by their
+# instance tag), Decrypt of their keys through Secrets Manager only. Merged into the function
+# documents above; the Sids say whose secrets (Database for RunEtl and Migrate, Webhook for NotifyChat).
+data "aws_iam_policy_document" "secrets" {
+  for_each = local.secret_grants
 
   statement {
-    sid       = "ReadDatabaseSecrets"
+    sid       = "Read${each.value.label}Secrets"
     effect    = "Allow"
     actions   = ["secretsmanager:GetSecretValue"]
-    resources = local.secret_grants["migrate"].named
+    resources = each.value.named
   }
 
-  # The RDS-managed master secret: its name has a random part, its tag names the instance.
+  # An RDS-managed secret's name has a random part; its tag names the instance.
   dynamic "statement" {
-    for_each = length(local.secret_grants["migrate"].rds) > 0 ? { ReadRdsManagedSecrets = local.secret_grants["migrate"].rds } : {}
+    for_each = length(each.value.rds) > 0 ? { ReadRdsManagedSecrets = each.value.rds } : {}
     content {
       sid       = statement.key
       effect    = "Allow"
@@ -226,7 +171,7 @@ data "aws_iam_policy_document" "migrate" {
   }
 
   statement {
-    sid       = "DecryptDatabaseSecrets"
+    sid       = "Decrypt${each.value.label}Secrets"
     effect    = "Allow"
     actions   = ["kms:Decrypt"]
     resources = [local.any_key_arn]
@@ -240,15 +185,27 @@ data "aws_iam_policy_document" "migrate" {
     condition {
       test     = "ForAnyValue:StringEquals"
       variable = "kms:ResourceAliases"
-      values   = local.secret_grants["migrate"].keys
+      values   = each.value.keys
     }
   }
+}
 
-  # See RunEtl's statement: AWS requires "*" for these.
+# Lambda creates and deletes an in-VPC function's network interfaces with its role. EC2 does not
+# support resource-level permissions for Describe*, and the interfaces do not exist before Lambda
+# creates them, so AWS requires "*" here (it is also what AWSLambdaVPCAccessExecutionRole grants).
+# The tests allow exactly this statement to use "*". Merged into RunEtl's and Migrate's documents.
+data "aws_iam_policy_document" "vpc_access" {
   statement {
-    sid       = "ManageVpcNetworkInterfaces"
-    effect    = "Allow"
-    actions   = local.vpc_eni_actions
+    sid    = "ManageVpcNetworkInterfaces"
+    effect = "Allow"
+    actions = [
+      "ec2:AssignPrivateIpAddresses",
+      "ec2:CreateNetworkInterface",
+      "ec2:DeleteNetworkInterface",
+      "ec2:DescribeNetworkInterfaces",
+      "ec2:DescribeSubnets",
+      "ec2:UnassignPrivateIpAddresses",
+    ]
     resources = ["*"]
   }
 }
