@@ -28,7 +28,9 @@ export const operator = { type: 'operator', arn: 'arn:aws:iam::123456789012:role
 /** Plans environments/dev offline with the real zips and definition; prints what was filled in. */
 export function planDeployment({ root = repoRoot, log = console.log } = {}) {
   const artifactsDir = process.env.TXETL_TWIN_ARTIFACTS ?? join(root, 'artifacts', 'lambda');
-  const { plan, planFile } = runPlan({ root, artifactsDir, definitionPath: join(root, 'statemachine', 'etl.asl.json') });
+  const work = mkdtempSync(join(tmpdir(), 'twin-plan-'));
+  process.once('exit', () => rmSync(work, { recursive: true, force: true })); // the plan file lives until the twin ends
+  const { plan, planFile } = runPlan({ root, artifactsDir, definitionPath: join(root, 'statemachine', 'etl.asl.json'), work });
   const deployment = deploymentFromPlan(plan, { planFile });
   for (const f of deployment.filled) log(`twin: filled ${f.what} = ${typeof f.value === "string" ? f.value : JSON.stringify(f.value)} (${f.why})`);
   return deployment;
