@@ -8,8 +8,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 # artifacts variable lost some. A bit below today's count (7 tests; the stage line says 8).
 min_tests=6
 # A throwaway CA certificate stands in for AWS's RDS bundle: the tests check it lands in run-etl.zip only.
-ca_dir="$(mktemp -d)"
-trap 'rm -rf "$ca_dir"' EXIT
+# Its key and certificate stay in artifacts/lambda-test-ca/: the twin stage (50) signs its PostgreSQL
+# server certificate with it, so the packaged bundle verifies that server (VerifyFull).
+ca_dir="$PWD/artifacts/lambda-test-ca"
+rm -rf "$ca_dir" && mkdir -p "$ca_dir"
 if ! openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=txetl test root" \
     -keyout "$ca_dir/ca.key" -out "$ca_dir/ca.pem" >/dev/null 2>&1; then
   echo "openssl could not make the test CA certificate"
