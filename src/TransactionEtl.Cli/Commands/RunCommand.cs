@@ -50,7 +50,7 @@ internal sealed class RunCommand : Command
     {
         var files = ExpandPaths(settings.Paths);
         var contract = CommonOptions.LoadContract(settings.Contract, _environment);
-        var connectionString = await DatabaseTarget.ConnectAsync(settings, _environment, cancellationToken);
+        var connectionString = await DatabaseTarget.ConnectAsync(settings, _environment, LocalCluster.CreateIfMissing, cancellationToken);
         var dataSource = NpgsqlDataSource.Create(connectionString);
         await using (dataSource)
         {

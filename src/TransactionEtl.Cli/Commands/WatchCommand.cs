@@ -89,7 +89,7 @@ internal sealed class WatchCommand : Command
         var processed = System.IO.Directory.CreateDirectory(Path.Combine(directory, "processed")).FullName;
         var rejected = System.IO.Directory.CreateDirectory(Path.Combine(directory, "rejected")).FullName;
         var contract = CommonOptions.LoadContract(settings.Contract, _environment);
-        var connectionString = await DatabaseTarget.ConnectAsync(settings, _environment, cancellationToken);
+        var connectionString = await DatabaseTarget.ConnectAsync(settings, _environment, LocalCluster.CreateIfMissing, cancellationToken);
         var dataSource = NpgsqlDataSource.Create(connectionString);
         await using (dataSource)
         {

@@ -15,6 +15,7 @@ internal static class ErrorReporter
         {
             OperationCanceledException => ("cancelled", ExitCodes.Cancelled),
             UsageException => ($"{exception.Message} (see `txetl --help`)", ExitCodes.Failure),
+            NoLocalDatabaseException => (exception.Message, ExitCodes.NoDatabase),
             TransactionEtlException => (exception.Message, ExitCodes.Failure),
             _ => ($"unexpected {exception.GetType().Name}: {exception.Message}", ExitCodes.Failure),
         };
