@@ -49,7 +49,7 @@ public sealed class CommonOptionsTests : IDisposable
 
         Assert.Equal(1, result.ExitCode);
         Assert.Equal(
-            "txetl: error: --max-rejected-ratio must be a number between 0 and 1 such as 0.05, got '-0.1'. (see `txetl --help`)\n",
+            $"txetl: error: --max-rejected-ratio must be a number between 0 and 1 such as 0.05, got '-0.1'. (see `txetl {args[0]} --help`)\n",
             result.Stderr.ReplaceLineEndings("\n"));
     }
 

@@ -257,7 +257,8 @@ public sealed class DbCommandTests
         {
             Assert.Matches($"(?m)^  {command}\\b", help.Stdout);
         }
-        Assert.Equal(0, bare.ExitCode);
+        // Bare, it names no command: the help, but as a usage error, like `txetl db` (issue 15 item 8).
+        Assert.Equal(1, bare.ExitCode);
         Assert.Equal(help.Stdout, bare.Stdout);
     }
 
@@ -302,7 +303,7 @@ public sealed class DbCommandTests
         var result = await RunAsync(home, "db", "status", "--no-such-option");
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal("txetl: error: Unrecognized command or argument '--no-such-option'. (see `txetl --help`)", result.Stderr.Trim());
+        Assert.Equal("txetl: error: Unrecognized command or argument '--no-such-option'. (see `txetl db status --help`)", result.Stderr.Trim());
     }
 
     [Fact]
@@ -314,7 +315,6 @@ public sealed class DbCommandTests
 
         Assert.Equal(0, result.ExitCode);
         Assert.StartsWith("0.1.0", result.Stdout.Trim());
-        Assert.Equal(result, await RunAsync(home, "-v"));
     }
 
     internal static Task<CliResult> RunAsync(ScratchDirectory home, params string[] args) =>
