@@ -112,7 +112,7 @@ internal static class TxetlApp
     private static int ShowHelpAndFail(HelpAction help, ParseResult parse)
     {
         help.Invoke(parse);
-        return ExitCodes.Failure;
+        return ExitCodes.Usage;
     }
 
     /// <summary>

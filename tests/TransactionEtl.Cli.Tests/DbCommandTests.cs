@@ -204,13 +204,13 @@ public sealed class DbCommandTests
     }
 
     [Fact]
-    public async Task Unknown_command_fails_with_one_line_and_exit_1()
+    public async Task Unknown_command_fails_with_one_line_and_exit_64()
     {
         using var home = new ScratchDirectory();
 
         var result = await RunAsync(home, "db", "frobnicate");
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(64, result.ExitCode);
         var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("frobnicate", line);
         Assert.StartsWith("txetl: error: ", line);
@@ -258,20 +258,20 @@ public sealed class DbCommandTests
             Assert.Matches($"(?m)^  {command}\\b", help.Stdout);
         }
         // Bare, it names no command: the help, but as a usage error, like `txetl db` (issue 15 item 8).
-        Assert.Equal(1, bare.ExitCode);
+        Assert.Equal(64, bare.ExitCode);
         Assert.Equal(help.Stdout, bare.Stdout);
     }
 
     [Theory]
     [InlineData("db")]
     [InlineData("lambda")]
-    public async Task A_group_without_its_subcommand_shows_its_help_and_exits_1(string group)
+    public async Task A_group_without_its_subcommand_shows_its_help_and_exits_64(string group)
     {
         using var home = new ScratchDirectory();
 
         var result = await RunAsync(home, group);
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(64, result.ExitCode);
         Assert.Contains($"txetl {group} [command]", result.Stdout);
     }
 
@@ -302,7 +302,7 @@ public sealed class DbCommandTests
 
         var result = await RunAsync(home, "db", "status", "--no-such-option");
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(64, result.ExitCode);
         Assert.Equal("txetl: error: Unrecognized command or argument '--no-such-option'. (see `txetl db status --help`)", result.Stderr.Trim());
     }
 

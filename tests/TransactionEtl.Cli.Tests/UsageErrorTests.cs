@@ -1,8 +1,8 @@
 namespace TransactionEtl.Cli.Tests;
 
 /// <summary>
-/// Option checks run while parsing: a bad value is one line on stderr pointing at the command's own --help, a usage
-/// exit code, and nothing runs (no cluster, no file written). The messages are the ones users and scripts have seen so far.
+/// Option checks run while parsing: a bad value is one line on stderr pointing at the command's own --help, exit 64
+/// (a usage error, distinct from a failed load's 1), and nothing runs (no cluster, no file written). The messages are the ones users and scripts have seen so far.
 /// </summary>
 public sealed class UsageErrorTests : IDisposable
 {
@@ -34,7 +34,7 @@ public sealed class UsageErrorTests : IDisposable
 
         var result = await CliTestHost.RunAsync(new Dictionary<string, string?> { ["TXETL_HOME"] = home, ["TXETL_DATABASE_URL"] = null }, work, args);
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(64, result.ExitCode);
         // The help of the command that was given, not only the top-level one.
         Assert.Equal($"txetl: error: {message} (see `txetl {args[0]} --help`)\n", result.Stderr.ReplaceLineEndings("\n"));
         Assert.Equal(string.Empty, result.Stdout);
@@ -54,7 +54,7 @@ public sealed class UsageErrorTests : IDisposable
     {
         var result = await RunInScratchAsync(args);
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(64, result.ExitCode);
         var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith($"txetl: error: Unrecognized option '{args.First(a => a.StartsWith('-'))}' (a file named so is ./", line);
         Assert.EndsWith($"(see `{command} --help`)", line);
@@ -67,7 +67,7 @@ public sealed class UsageErrorTests : IDisposable
     {
         var result = await RunInScratchAsync("-v");
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(64, result.ExitCode);
         Assert.Contains("'-v'", result.Stderr);
         Assert.DoesNotContain("0.1.0", result.Stdout);
     }
@@ -78,7 +78,7 @@ public sealed class UsageErrorTests : IDisposable
         var bare = await RunInScratchAsync();
         var db = await RunInScratchAsync("db");
 
-        Assert.Equal(1, bare.ExitCode);
+        Assert.Equal(64, bare.ExitCode);
         Assert.Equal(bare.ExitCode, db.ExitCode);
         Assert.Contains("Usage:", bare.Stdout);
         Assert.Contains("Usage:", db.Stdout);

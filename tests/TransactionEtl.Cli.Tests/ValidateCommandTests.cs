@@ -140,10 +140,24 @@ public sealed class ValidateCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Exits_1_on_usage_errors()
+    public async Task Exits_64_on_usage_errors()
     {
-        Assert.Equal(1, (await RunAsync("validate")).ExitCode);
-        Assert.Equal(1, (await RunAsync("validate", "faults.csv", "--max-rejected-ratio", "2")).ExitCode);
+        Assert.Equal(64, (await RunAsync("validate")).ExitCode);
+        Assert.Equal(64, (await RunAsync("validate", "faults.csv", "--max-rejected-ratio", "2")).ExitCode);
+    }
+
+    // Issue 15 item 4: pipelines that want every row had no way to fail on a loaded_with_rejects file.
+    [Fact]
+    public async Task Fail_on_rejects_exits_2_for_a_file_with_rejected_rows_that_would_still_load()
+    {
+        var sample = Path.Combine(RunTestSupport.SamplesDirectory, "transactions.csv");
+
+        var lenient = await RunAsync("validate", sample, "--json");
+        var strict = await RunAsync("validate", sample, "--json", "--fail-on-rejects");
+
+        Assert.Equal(0, lenient.ExitCode);
+        Assert.Contains("\"loaded_with_rejects\"", strict.Stdout);
+        Assert.Equal(2, strict.ExitCode);
     }
 
     [Fact]

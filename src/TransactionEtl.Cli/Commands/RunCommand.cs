@@ -12,7 +12,8 @@ namespace TransactionEtl.Cli.Commands;
 /// <summary>
 /// <c>txetl run PATH... [--database-url URL] [--contract FILE] [--max-rejected-ratio R] [--json]</c>: loads
 /// each file (a directory: its <c>*.csv</c>, sorted) exactly once. Exit 0 when every file ended loaded,
-/// loaded_with_rejects or already_loaded; 2 when any was rejected; 1 when any failed.
+/// loaded_with_rejects or already_loaded; 2 when any was rejected (with <c>--fail-on-rejects</c>: had a rejected
+/// row); 1 when any failed; 64 for a wrong command line.
 /// </summary>
 internal sealed class RunCommand : Command
 {
@@ -26,6 +27,8 @@ internal sealed class RunCommand : Command
 
     private readonly Option<bool> _json = new("--json") { Description = "Print one JSON array of the per-file summaries on stdout, and nothing else." };
 
+    private readonly Option<bool> _failOnRejects = CommonOptions.FailOnRejects();
+
     public RunCommand(CliEnvironment environment, GlobalOptions globals)
         : base("run", "Load CSV files into PostgreSQL, each exactly once, all or nothing.")
     {
@@ -34,8 +37,14 @@ internal sealed class RunCommand : Command
         Arguments.Add(_paths);
         load.AddTo(this);
         Options.Add(_json);
+        Options.Add(_failOnRejects);
         SetAction((parse, cancellationToken) => ExecuteAsync(
-            load.Fill(globals.Fill(new Settings { Paths = parse.GetValue(_paths) ?? [], Json = parse.GetValue(_json) }, parse), parse),
+            load.Fill(globals.Fill(new Settings
+            {
+                Paths = parse.GetValue(_paths) ?? [],
+                Json = parse.GetValue(_json),
+                FailOnRejects = parse.GetValue(_failOnRejects),
+            }, parse), parse),
             cancellationToken));
     }
 
@@ -44,6 +53,8 @@ internal sealed class RunCommand : Command
         public IReadOnlyList<string> Paths { get; init; } = [];
 
         public bool Json { get; init; }
+
+        public bool FailOnRejects { get; init; }
     }
 
     private async Task<int> ExecuteAsync(Settings settings, CancellationToken cancellationToken)
@@ -92,7 +103,7 @@ internal sealed class RunCommand : Command
                 Render(output, summaries);
             }
 
-            return LocalFileLoad.ExitCode(summaries);
+            return LocalFileLoad.ExitCode(summaries, settings.FailOnRejects);
         }
     }
 

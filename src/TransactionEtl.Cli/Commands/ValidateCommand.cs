@@ -42,6 +42,8 @@ internal sealed class ValidateCommand : Command
         DefaultValueFactory = _ => 20,
     }.Number().Check(value => value < 0 ? "--show must be 0 or more" : null);
 
+    private readonly Option<bool> _failOnRejects = CommonOptions.FailOnRejects();
+
     public ValidateCommand(CliEnvironment environment)
         : base("validate", "Check a CSV file against the contract without a database: what loading would do.")
     {
@@ -52,6 +54,7 @@ internal sealed class ValidateCommand : Command
         Options.Add(_maxRejectedRatio);
         Options.Add(_noDuplicateCheck);
         Options.Add(_show);
+        Options.Add(_failOnRejects);
         SetAction((parse, cancellationToken) => ExecuteAsync(
             new Settings
             {
@@ -61,6 +64,7 @@ internal sealed class ValidateCommand : Command
                 MaxRejectedRatio = parse.GetValue(_maxRejectedRatio),
                 NoDuplicateCheck = parse.GetValue(_noDuplicateCheck),
                 Show = parse.GetValue(_show),
+                FailOnRejects = parse.GetValue(_failOnRejects),
             },
             cancellationToken));
     }
@@ -78,6 +82,8 @@ internal sealed class ValidateCommand : Command
         public bool NoDuplicateCheck { get; init; }
 
         public int Show { get; init; }
+
+        public bool FailOnRejects { get; init; }
     }
 
     private async Task<int> ExecuteAsync(Settings settings, CancellationToken cancellationToken)
@@ -102,7 +108,7 @@ internal sealed class ValidateCommand : Command
         {
             PrintReport(output, contract, result, summary, sink.FirstRejected);
         }
-        return summary.Status == FileStatus.Rejected ? ExitCodes.Rejected : ExitCodes.Ok;
+        return LocalFileLoad.ExitCode([summary], settings.FailOnRejects);
     }
 
     /// <summary>Runs the engine over the file; a run longer than <see cref="ProgressDelay"/> shows a progress bar where the environment allows one.</summary>

@@ -37,6 +37,12 @@ internal static class CommonOptions
         return option;
     }
 
+    /// <summary><c>--fail-on-rejects</c> (validate, run): for pipelines that want every row or a failed step.</summary>
+    public static Option<bool> FailOnRejects() => new("--fail-on-rejects")
+    {
+        Description = "Exit 2 when any row is rejected, not only when a whole file is (loaded_with_rejects then exits 2 too; its rows stay loaded).",
+    };
+
     /// <summary><c>--lock-timeout SECONDS</c> (run, watch).</summary>
     public static Option<int?> LockTimeout() => new Option<int?>("--lock-timeout")
     {

@@ -7,7 +7,11 @@ namespace TransactionEtl.Cli.Internal;
 internal static class ExitCodes
 {
     public const int Ok = 0;
+
+    /// <summary>The work failed: a file failed to load, a file or contract is missing, the database is unreachable.</summary>
     public const int Failure = 1;
+
+    /// <summary>A file was rejected; with <c>--fail-on-rejects</c>, also a file with any rejected row.</summary>
     public const int Rejected = 2;
 
     /// <summary><c>db status</c>: the local cluster exists but no server runs on it (as <c>pg_ctl status</c>).</summary>
@@ -18,6 +22,9 @@ internal static class ExitCodes
     /// <c>pg_ctl status</c> for "no accessible data directory").
     /// </summary>
     public const int NoDatabase = 4;
+
+    /// <summary>The command line is wrong and nothing ran; EX_USAGE of BSD's sysexits.h, distinct from a failed load.</summary>
+    public const int Usage = 64;
 
     /// <summary>Ctrl+C, as shells report a SIGINT death.</summary>
     public const int Cancelled = 130;
