@@ -39,6 +39,7 @@ internal static class TxetlApp
         }
 
         environment.Verbose = parse.GetValue(globals.Verbose);
+        environment.Quiet = parse.GetValue(globals.Quiet);
         var invocation = new InvocationConfiguration
         {
             // Help and --version go to the environment's stdout, so in-process tests see them.
@@ -72,6 +73,7 @@ internal static class TxetlApp
             new VersionOption("--version") { Action = new VersionAction() },
         };
         root.Options.Add(globals.Verbose);
+        root.Options.Add(globals.Quiet);
         root.Options.Add(globals.DatabaseUrl);
         // `txetl` alone, like `txetl db`, names no command: it shows the help and fails as a usage error.
         root.SetAction(parse => ShowHelpAndFail(help, parse));

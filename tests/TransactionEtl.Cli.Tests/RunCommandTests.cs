@@ -63,6 +63,21 @@ public sealed class RunCommandTests(PostgresFixture db) : IClassFixture<Postgres
     }
 
     [Fact]
+    public async Task Quiet_prints_no_table_but_json_still_prints_its_array()
+    {
+        var file = Path.Combine(Work, "quiet.csv");
+        File.WriteAllLines(file, RunTestSupport.SampleLines("QUIET"));
+
+        var quiet = await RunTestSupport.RunAsync(Work, "run", "--database-url", db.ConnectionString, "-q", file);
+        var json = await RunTestSupport.RunAsync(Work, "--quiet", "run", "--database-url", db.ConnectionString, "--json", file);
+
+        Assert.Equal(0, quiet.ExitCode);
+        Assert.Equal(string.Empty, quiet.Stdout);
+        Assert.Equal(string.Empty, quiet.Stderr);
+        Assert.Equal(FileStatus.AlreadyLoaded, Assert.Single(RunTestSupport.Summaries(json.Stdout)).Status);
+    }
+
+    [Fact]
     public async Task A_directory_loads_its_csv_files_in_name_order_and_a_rejected_file_exits_2()
     {
         var dir = Path.Combine(RunTestSupport.SamplesDirectory, "file-level");

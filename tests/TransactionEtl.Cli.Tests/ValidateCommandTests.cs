@@ -146,6 +146,21 @@ public sealed class ValidateCommandTests : IDisposable
         Assert.Equal(64, (await RunAsync("validate", "faults.csv", "--max-rejected-ratio", "2")).ExitCode);
     }
 
+    // Issue 15 item 8: -q/--quiet.
+    [Theory]
+    [InlineData("-q")]
+    [InlineData("--quiet")]
+    public async Task Quiet_prints_nothing_and_the_exit_code_tells_the_outcome(string quiet)
+    {
+        var sample = Path.Combine(RunTestSupport.SamplesDirectory, "transactions.csv");
+
+        var result = await RunAsync("validate", sample, quiet, "--fail-on-rejects");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(string.Empty, result.Stdout);
+        Assert.Equal(string.Empty, result.Stderr);
+    }
+
     // Issue 15 item 4: pipelines that want every row had no way to fail on a loaded_with_rejects file.
     [Fact]
     public async Task Fail_on_rejects_exits_2_for_a_file_with_rejected_rows_that_would_still_load()

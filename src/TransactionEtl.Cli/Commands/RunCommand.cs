@@ -98,7 +98,7 @@ internal sealed class RunCommand : Command
                 output.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize<IReadOnlyList<FileSummary>>(summaries, FileSummaryJsonContext.Default.IReadOnlyListFileSummary));
                 output.Profile.Out.Writer.Flush();
             }
-            else
+            else if (!_environment.Quiet)
             {
                 Render(output, summaries);
             }

@@ -104,7 +104,7 @@ internal sealed class ValidateCommand : Command
         {
             output.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(summary, FileSummaryJsonContext.Readable.FileSummary));
         }
-        else
+        else if (!_environment.Quiet)
         {
             PrintReport(output, contract, result, summary, sink.FirstRejected);
         }

@@ -41,6 +41,9 @@ internal sealed class CliEnvironment
     /// <summary>Set from <c>--verbose</c> once the command line is parsed.</summary>
     public bool Verbose { get; set; }
 
+    /// <summary>Set from <c>-q/--quiet</c> once the command line is parsed: no progress, tables or notices.</summary>
+    public bool Quiet { get; set; }
+
     /// <summary>
     /// Whether a command shows a live progress bar: only on an interactive ANSI terminal, and not with
     /// <c>--json</c> (stdout is one document) or <c>--verbose</c> (its log lines on stderr would tear the bar apart).
@@ -48,7 +51,7 @@ internal sealed class CliEnvironment
     public bool ShowsProgress(bool json)
     {
         var capabilities = Output.Profile.Capabilities;
-        return !json && !Verbose && !OutputRedirected && capabilities.Interactive && capabilities.Ansi;
+        return !json && !Verbose && !Quiet && !OutputRedirected && capabilities.Interactive && capabilities.Ansi;
     }
 
     /// <summary>The process's real surroundings.</summary>

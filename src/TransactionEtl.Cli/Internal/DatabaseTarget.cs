@@ -63,7 +63,7 @@ internal static class DatabaseTarget
                 "of your cluster, pass --database-url, or create one with `txetl db migrate` or `txetl run FILE`");
         }
         var found = await local.EnsureStartedAsync(cancellationToken);
-        if (found != LocalPostgresState.Running)
+        if (found != LocalPostgresState.Running && !environment.Quiet)
         {
             // Once per command: a server left running after the command is something the user should know of.
             environment.Error.WriteLine(Visible.Text(found == LocalPostgresState.NotCreated
