@@ -146,6 +146,39 @@ public sealed class ValidateCommandTests : IDisposable
         Assert.Equal(64, (await RunAsync("validate", "faults.csv", "--max-rejected-ratio", "2")).ExitCode);
     }
 
+    // Issue 15 item 8: one file in another dialect, without writing a second contract.
+    [Fact]
+    public async Task Delimiter_and_encoding_override_the_contracts_dialect_for_one_run()
+    {
+        var text = "transaction_id;timestamp;account_id;merchant;category;amount;currency;country;region;price_includes_tax\n" +
+            "DIA-1;2025-01-01;ACC-1;Cr\u00eaperie;books;1.00;EUR;FR;;\nDIA-2;2025-01-02;ACC-1;Caf\u00e9;books;2.00;EUR;FR;;\n";
+        var path = Path.Combine(NewDirectory(), "semicolon-1252.csv");
+        File.WriteAllBytes(path, CodePagesEncodingProvider.Instance.GetEncoding(1252)!.GetBytes(text));
+
+        var asIs = await RunAsync("validate", path, "--json");
+        var delimiterOnly = await RunAsync("validate", path, "--json", "--delimiter", ";");
+        var both = await RunAsync("validate", path, "--json", "--delimiter", ";", "--encoding", "windows-1252");
+
+        Assert.Equal(2, asIs.ExitCode);
+        Assert.NotEqual(0, delimiterOnly.ExitCode + JsonDocument.Parse(delimiterOnly.Stdout).RootElement.GetProperty("rows_rejected").GetInt64());
+        Assert.Equal(0, both.ExitCode);
+        using var json = JsonDocument.Parse(both.Stdout);
+        Assert.Equal("loaded", json.RootElement.GetProperty("status").GetString());
+        Assert.Equal(2, json.RootElement.GetProperty("rows_total").GetInt64());
+    }
+
+    [Theory]
+    [InlineData(64, "--delimiter", ";;")]
+    [InlineData(1, "--encoding", "klingon")]
+    public async Task A_bad_delimiter_is_a_usage_error_and_an_unknown_encoding_is_named(int exitCode, string option, string value)
+    {
+        var result = await RunAsync("validate", "faults.csv", option, value);
+
+        Assert.Equal(exitCode, result.ExitCode);
+        Assert.Contains(value, result.Stderr);
+        Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
     // Issue 15 item 8: -q/--quiet.
     [Theory]
     [InlineData("-q")]

@@ -60,7 +60,7 @@ internal sealed class RunCommand : Command
     private async Task<int> ExecuteAsync(Settings settings, CancellationToken cancellationToken)
     {
         var files = ExpandPaths(settings.Paths);
-        var contract = CommonOptions.LoadContract(settings.Contract, _environment);
+        var contract = CommonOptions.LoadContract(settings.Contract, settings.Delimiter, settings.Encoding, _environment);
         var connectionString = await DatabaseTarget.ConnectAsync(settings, _environment, LocalCluster.CreateIfMissing, cancellationToken);
         var dataSource = NpgsqlDataSource.Create(connectionString);
         await using (dataSource)

@@ -44,12 +44,18 @@ internal sealed class ValidateCommand : Command
 
     private readonly Option<bool> _failOnRejects = CommonOptions.FailOnRejects();
 
+    private readonly Option<string?> _delimiter = CommonOptions.Delimiter();
+
+    private readonly Option<string?> _encoding = CommonOptions.Encoding();
+
     public ValidateCommand(CliEnvironment environment)
         : base("validate", "Check a CSV file against the contract without a database: what loading would do.")
     {
         _environment = environment;
         Arguments.Add(_file);
         Options.Add(_contract);
+        Options.Add(_delimiter);
+        Options.Add(_encoding);
         Options.Add(_json);
         Options.Add(_maxRejectedRatio);
         Options.Add(_noDuplicateCheck);
@@ -65,6 +71,8 @@ internal sealed class ValidateCommand : Command
                 NoDuplicateCheck = parse.GetValue(_noDuplicateCheck),
                 Show = parse.GetValue(_show),
                 FailOnRejects = parse.GetValue(_failOnRejects),
+                Delimiter = parse.GetValue(_delimiter),
+                Encoding = parse.GetValue(_encoding),
             },
             cancellationToken));
     }
@@ -84,6 +92,10 @@ internal sealed class ValidateCommand : Command
         public int Show { get; init; }
 
         public bool FailOnRejects { get; init; }
+
+        public string? Delimiter { get; init; }
+
+        public string? Encoding { get; init; }
     }
 
     private async Task<int> ExecuteAsync(Settings settings, CancellationToken cancellationToken)
@@ -93,7 +105,7 @@ internal sealed class ValidateCommand : Command
         {
             throw new TransactionEtlException($"{settings.File}: file not found");
         }
-        var contract = CommonOptions.LoadContract(settings.Contract, _environment);
+        var contract = CommonOptions.LoadContract(settings.Contract, settings.Delimiter, settings.Encoding, _environment);
 
         var sink = new ValidateSink(settings.Show);
         var result = await ProcessAsync(path, contract, sink, settings, cancellationToken);
