@@ -62,6 +62,24 @@ public sealed class RunCommandTests(PostgresFixture db) : IClassFixture<Postgres
         Assert.Equal(0, lenient.ExitCode);
     }
 
+    // Issue 15 item 8: `run -` looked for a file named '-'.
+    [Fact]
+    public async Task A_dash_reads_the_file_from_standard_input_and_a_second_pipe_of_it_is_already_loaded()
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(string.Join("\n", RunTestSupport.SampleLines("STDIN")) + "\n");
+
+        var first = await CliTestHost.RunAsync(null, Work, bytes, "run", "--database-url", db.ConnectionString, "--json", "-");
+        var second = await CliTestHost.RunAsync(null, Work, bytes, "run", "-", "--database-url", db.ConnectionString, "--json");
+
+        Assert.Equal(0, first.ExitCode);
+        var summary = Assert.Single(RunTestSupport.Summaries(first.Stdout));
+        Assert.Equal("-", summary.File);
+        Assert.Equal(FileStatus.LoadedWithRejects, summary.Status);
+        Assert.Equal(300, summary.RowsTotal);
+        Assert.Equal(FileStatus.AlreadyLoaded, Assert.Single(RunTestSupport.Summaries(second.Stdout)).Status);
+        Assert.Empty(Directory.EnumerateFiles(Path.GetTempPath(), "txetl-stdin-*"));
+    }
+
     [Fact]
     public async Task Quiet_prints_no_table_but_json_still_prints_its_array()
     {

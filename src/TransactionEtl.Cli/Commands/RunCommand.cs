@@ -21,7 +21,7 @@ internal sealed class RunCommand : Command
 
     private readonly Argument<string[]> _paths = new("PATH")
     {
-        Description = "CSV files, or directories whose *.csv files are loaded in name order.",
+        Description = "CSV files, or directories whose *.csv files are loaded in name order; - reads one file from standard input.",
         Arity = ArgumentArity.OneOrMore,
     };
 
@@ -59,8 +59,13 @@ internal sealed class RunCommand : Command
 
     private async Task<int> ExecuteAsync(Settings settings, CancellationToken cancellationToken)
     {
-        var files = ExpandPaths(settings.Paths);
         var contract = CommonOptions.LoadContract(settings.Contract, settings.Delimiter, settings.Encoding, _environment);
+        if (settings.Paths.Count(p => p == StandardInput.Name) > 1)
+        {
+            throw new UsageException("standard input (-) can be given once.", "txetl run");
+        }
+        using var stdin = settings.Paths.Contains(StandardInput.Name) ? await StandardInput.CopyAsync(_environment, cancellationToken) : null;
+        var files = ExpandPaths(settings.Paths, stdin);
         var connectionString = await DatabaseTarget.ConnectAsync(settings, _environment, LocalCluster.CreateIfMissing, cancellationToken);
         var dataSource = NpgsqlDataSource.Create(connectionString);
         await using (dataSource)
@@ -150,11 +155,16 @@ internal sealed class RunCommand : Command
     private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
     /// <summary>Files as given plus each directory's <c>*.csv</c> in ordinal name order; a missing path is a usage error.</summary>
-    private List<(string Shown, string Full)> ExpandPaths(IReadOnlyList<string> paths)
+    private List<(string Shown, string Full)> ExpandPaths(IReadOnlyList<string> paths, StandardInput? stdin)
     {
         var files = new List<(string, string)>();
         foreach (var path in paths)
         {
+            if (stdin is not null && path == StandardInput.Name)
+            {
+                files.Add((path, stdin.Path));
+                continue;
+            }
             var full = Path.GetFullPath(path, _environment.CurrentDirectory);
             if (Directory.Exists(full))
             {

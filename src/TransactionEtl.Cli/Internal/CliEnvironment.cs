@@ -28,6 +28,9 @@ internal sealed class CliEnvironment
     /// <summary>Standard input (<c>lambda invoke --event -</c>); none unless given.</summary>
     public TextReader Input { get; init; } = TextReader.Null;
 
+    /// <summary>Standard input as bytes (<c>run -</c>: the contract decides the encoding); empty unless given.</summary>
+    public Func<Stream> OpenStandardInput { get; init; } = () => Stream.Null;
+
     /// <summary>Whether standard output goes to a file or pipe rather than a terminal.</summary>
     public bool OutputRedirected { get; init; }
 
@@ -59,6 +62,7 @@ internal sealed class CliEnvironment
         new(output, Console.Error, Environment.GetEnvironmentVariable, Environment.CurrentDirectory)
         {
             Input = Console.In,
+            OpenStandardInput = Console.OpenStandardInput,
             OutputRedirected = Console.IsOutputRedirected,
         };
 }

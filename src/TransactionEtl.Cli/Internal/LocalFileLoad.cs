@@ -24,7 +24,7 @@ internal static class LocalFileLoad
                 var opened = FileStamp.Of(stream);
                 var summary = await loader.LoadAsync(new LoadRequest
                 {
-                    Source = SourceIdentity.ForLocalFile(fullPath),
+                    Source = path == StandardInput.Name ? SourceIdentity.ForStandardInput() : SourceIdentity.ForLocalFile(fullPath),
                     Content = stream,
                     Contract = contract,
                     MaxRejectedRatio = settings.MaxRejectedRatio,
