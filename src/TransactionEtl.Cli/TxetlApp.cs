@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using Spectre.Console;
 using TransactionEtl.Cli.Commands;
 using TransactionEtl.Cli.Internal;
@@ -27,11 +28,18 @@ internal static class TxetlApp
         if (parse.Action is ParseErrorAction)
         {
             // Several messages for one mistake are possible (an unknown token and a missing argument); one line holds them.
-            var message = string.Join(" ", parse.Errors.Select(e => e.Message).Distinct(StringComparer.Ordinal));
-            return ErrorReporter.Report(new UsageException(message), environment, args);
+            // An unknown option in front of a file name pushes that name out of its place too; the option is the mistake.
+            var messages = parse.Errors.Select(e => e.Message).Distinct(StringComparer.Ordinal).ToList();
+            if (messages.Any(m => m.StartsWith(OptionChecks.UnknownOption, StringComparison.Ordinal)))
+            {
+                messages.RemoveAll(m => !m.StartsWith(OptionChecks.UnknownOption, StringComparison.Ordinal));
+            }
+            var message = string.Join(" ", messages);
+            return ErrorReporter.Report(new UsageException(message, CommandPath(parse.CommandResult)), environment, args);
         }
 
         environment.Verbose = parse.GetValue(globals.Verbose);
+        environment.Quiet = parse.GetValue(globals.Quiet);
         var invocation = new InvocationConfiguration
         {
             // Help and --version go to the environment's stdout, so in-process tests see them.
@@ -61,12 +69,14 @@ internal static class TxetlApp
         var root = new Command("txetl", "Load CSV files of financial transactions into PostgreSQL exactly once, all or nothing.")
         {
             new HelpOption { Action = help },
-            new VersionOption("--version", "-v") { Action = new VersionAction() },
+            // No -v: it means --verbose to many, so it is nothing here rather than a surprise.
+            new VersionOption("--version") { Action = new VersionAction() },
         };
         root.Options.Add(globals.Verbose);
+        root.Options.Add(globals.Quiet);
         root.Options.Add(globals.DatabaseUrl);
-        // `txetl` alone shows help; `txetl db` too, but as a failed command (it names no subcommand).
-        root.SetAction(parse => help.Invoke(parse));
+        // `txetl` alone, like `txetl db`, names no command: it shows the help and fails as a usage error.
+        root.SetAction(parse => ShowHelpAndFail(help, parse));
 
         var db = new Command("db", "The database: the local PostgreSQL in $TXETL_HOME (default ./.txetl/), or --database-url.")
         {
@@ -86,13 +96,25 @@ internal static class TxetlApp
         lambda.SetAction(parse => ShowHelpAndFail(help, parse));
         root.Subcommands.Add(lambda);
         root.Subcommands.Add(new SampleCommand(environment));
+        OptionChecks.RefuseOptionsAsArguments(root);
         return root;
+    }
+
+    /// <summary>"txetl db url": the command a parse ended in, for the help a usage error points to.</summary>
+    private static string CommandPath(CommandResult result)
+    {
+        var names = new List<string>();
+        for (SymbolResult? current = result; current is CommandResult command; current = command.Parent)
+        {
+            names.Insert(0, command.Command.Name);
+        }
+        return string.Join(' ', names);
     }
 
     private static int ShowHelpAndFail(HelpAction help, ParseResult parse)
     {
         help.Invoke(parse);
-        return ExitCodes.Failure;
+        return ExitCodes.Usage;
     }
 
     /// <summary>

@@ -154,4 +154,24 @@ public sealed class Contract
 
     /// <inheritdoc />
     public override string ToString() => $"{Name} {Version} ({Source})";
+
+    /// <summary>
+    /// This contract reading files with another delimiter and/or encoding (<c>txetl --delimiter</c>, <c>--encoding</c>):
+    /// for one file that does not follow the contract's dialect, without a second contract.
+    /// </summary>
+    /// <exception cref="ContractException">The delimiter is not one character, equals the quote or is a line break, or the encoding is unknown.</exception>
+    public Contract WithDialect(string? delimiter, string? encoding)
+    {
+        var d = Dialect;
+        var newDelimiter = delimiter is null ? d.Delimiter
+            : delimiter.Length == 1 && delimiter[0] != d.Quote && delimiter[0] is not ('\r' or '\n') ? delimiter[0]
+            : throw new ContractException(Source, "dialect.delimiter", $"--delimiter '{delimiter}' must be one character, not the quote {d.Quote} nor a line break");
+        var name = encoding?.Trim().ToLowerInvariant() ?? d.EncodingName;
+        if (!ContractLoader.TryResolveEncoding(name, out var resolved))
+        {
+            throw new ContractException(Source, "dialect.encoding", $"unsupported --encoding '{encoding}'; {ContractLoader.SupportedEncodings}");
+        }
+        var dialect = new DialectSpec { Delimiter = newDelimiter, Quote = d.Quote, Header = d.Header, EncodingName = name, Encoding = resolved };
+        return new Contract(Name, Version, Title, Source, OutputColumns, PrimaryKey, TargetTable, MaxRejectedRatio, Fields, PrimaryKeyFields, dialect, Tax);
+    }
 }

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace TransactionEtl.Postgres;
 
-// The server settings: checked when the options are given, written to their own file at every start.
+// The server settings: checked when the options are given, written to their own file at every start (keeping the port).
 public sealed partial class LocalPostgres
 {
     private const string ConfigFileName = "txetl.conf";
@@ -21,13 +21,36 @@ public sealed partial class LocalPostgres
         }
     }
 
-    private async Task WriteConfigAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The port written by an earlier start, or null for a cluster never started by this version. Kept in the
+    /// cluster's own settings so that a URL saved by a user (a psql alias, a GUI tool) works after every restart.
+    /// </summary>
+    private int? ReadKeptPort()
+    {
+        var path = Path.Combine(DataDirectory, ConfigFileName);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+        foreach (var line in File.ReadLines(path))
+        {
+            var parts = line.Split('=', 2, StringSplitOptions.TrimEntries);
+            if (parts is ["port", var value] && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+            {
+                return port;
+            }
+        }
+        return null;
+    }
+
+    private async Task WriteConfigAsync(int port, CancellationToken cancellationToken)
     {
         var socketDirectories = UsesUnixSocket ? DataDirectory.Replace("'", "''", StringComparison.Ordinal) : string.Empty;
         var fsync = _options.Fsync ? "on" : "off";
         var config = new StringBuilder()
             .AppendLine("# Written by TransactionEtl (LocalPostgres) at every start; edits are overwritten.")
             .AppendLine("listen_addresses = '127.0.0.1'")
+            .AppendLine(CultureInfo.InvariantCulture, $"port = {port}")
             .AppendLine(CultureInfo.InvariantCulture, $"unix_socket_directories = '{socketDirectories}'")
             .AppendLine("unix_socket_permissions = 0700")
             .AppendLine(CultureInfo.InvariantCulture, $"fsync = {fsync}")

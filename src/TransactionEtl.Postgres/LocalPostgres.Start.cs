@@ -6,7 +6,7 @@ using TransactionEtl.Postgres.Internal;
 
 namespace TransactionEtl.Postgres;
 
-// Starting the server: the lock that serializes starters, pg_ctl start on a free port, and running the tools.
+// Starting the server: the lock that serializes starters, pg_ctl start on the port chosen once, and running the tools.
 public sealed partial class LocalPostgres
 {
     private const string LockFileName = ".lock";
@@ -37,7 +37,6 @@ public sealed partial class LocalPostgres
 
     private async Task StartAsync(CancellationToken cancellationToken)
     {
-        await WriteConfigAsync(cancellationToken);
         var pidFile = Path.Combine(DataDirectory, PostmasterPidFile.FileName);
         if (File.Exists(pidFile))
         {
@@ -45,15 +44,15 @@ public sealed partial class LocalPostgres
             File.Delete(pidFile);
         }
 
-        // A free port can be taken by someone else between probing and binding; try a few.
+        var kept = ReadKeptPort();
+        // A free port can be taken by someone else between probing and binding; try a few. A kept port is not
+        // given up silently: URLs saved by users name it.
         ProcessResult? result = null;
-        for (var attempt = 0; attempt < 3; attempt++)
+        for (var attempt = 0; attempt < (kept is null ? 3 : 1); attempt++)
         {
-            var port = FindFreeLoopbackPort();
-            result = await RunToolAsync(
-                "pg_ctl",
-                ["start", "-D", DataDirectory, "-w", "-t", TimeoutSeconds, "-l", LogFile, "-o", $"-p {port.ToString(CultureInfo.InvariantCulture)}"],
-                cancellationToken);
+            var port = kept ?? FindFreeLoopbackPort();
+            await WriteConfigAsync(port, cancellationToken);
+            result = await RunToolAsync("pg_ctl", ["start", "-D", DataDirectory, "-w", "-t", TimeoutSeconds, "-l", LogFile], cancellationToken);
             if (result.ExitCode == 0)
             {
                 var status = GetStatus();
@@ -66,6 +65,12 @@ public sealed partial class LocalPostgres
             if (!LogTail().Contains("could not bind", StringComparison.OrdinalIgnoreCase))
             {
                 break;
+            }
+            if (kept is not null)
+            {
+                throw new TransactionEtlException(
+                    $"PostgreSQL did not start in {DataDirectory}: its port {kept} is in use by another program; stop that program, " +
+                    $"or remove the `port` line of {Path.Combine(DataDirectory, ConfigFileName)} to have a new port chosen");
             }
         }
         throw new TransactionEtlException(

@@ -91,9 +91,10 @@ public sealed partial class LocalPostgres
 
     /// <summary>
     /// Creates the cluster if there is none, starts it if it is not running, and otherwise reuses the
-    /// running server. Safe to call from several processes at once.
+    /// running server. Safe to call from several processes at once. Returns the state found before: anything but
+    /// <see cref="LocalPostgresState.Running"/> means this call created or started the server.
     /// </summary>
-    public async Task EnsureStartedAsync(CancellationToken cancellationToken = default)
+    public async Task<LocalPostgresState> EnsureStartedAsync(CancellationToken cancellationToken = default)
     {
         CreateRootDirectory();
         await using var fileLock = await AcquireLockAsync(cancellationToken);
@@ -101,7 +102,7 @@ public sealed partial class LocalPostgres
         if (status.State == LocalPostgresState.Running)
         {
             Port = status.Port;
-            return;
+            return status.State;
         }
         BinDirectory = await ChooseBinDirectoryAsync(cancellationToken);
         if (status.State == LocalPostgresState.NotCreated)
@@ -109,6 +110,7 @@ public sealed partial class LocalPostgres
             await InitializeAsync(cancellationToken);
         }
         await StartAsync(cancellationToken);
+        return status.State;
     }
 
     /// <summary>Stops the server (fast shutdown: open sessions are ended). Returns false when it was not running.</summary>

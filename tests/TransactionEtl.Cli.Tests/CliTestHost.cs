@@ -21,8 +21,17 @@ internal static class CliTestHost
         RunAsync(environment, workingDirectory, TextReader.Null, args);
 
     /// <summary>Like the overload without <paramref name="input"/>, with <paramref name="input"/> as standard input.</summary>
-    public static async Task<CliResult> RunAsync(
-        IReadOnlyDictionary<string, string?>? environment, string workingDirectory, TextReader input, params string[] args)
+    public static Task<CliResult> RunAsync(
+        IReadOnlyDictionary<string, string?>? environment, string workingDirectory, TextReader input, params string[] args) =>
+        RunAsync(environment, workingDirectory, input, null, args);
+
+    /// <summary>Like the overload without <paramref name="bytes"/>, with <paramref name="bytes"/> as standard input's bytes (<c>run -</c>).</summary>
+    public static Task<CliResult> RunAsync(
+        IReadOnlyDictionary<string, string?>? environment, string workingDirectory, byte[] bytes, params string[] args) =>
+        RunAsync(environment, workingDirectory, TextReader.Null, bytes, args);
+
+    private static async Task<CliResult> RunAsync(
+        IReadOnlyDictionary<string, string?>? environment, string workingDirectory, TextReader input, byte[]? bytes, string[] args)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
@@ -42,6 +51,7 @@ internal static class CliTestHost
             workingDirectory)
         {
             Input = input,
+            OpenStandardInput = () => bytes is null ? Stream.Null : new MemoryStream(bytes, writable: false),
         };
         var exitCode = await TxetlApp.RunAsync(args, cliEnvironment);
         return new CliResult(exitCode, stdout.ToString(), stderr.ToString());

@@ -47,9 +47,9 @@ public sealed class CommonOptionsTests : IDisposable
             new Dictionary<string, string?> { ["TXETL_HOME"] = Path.Combine(_dir.Path, "home") }, work,
             [.. args, "--max-rejected-ratio=-0.1"]);
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(64, result.ExitCode);
         Assert.Equal(
-            "txetl: error: --max-rejected-ratio must be a number between 0 and 1 such as 0.05, got '-0.1'. (see `txetl --help`)\n",
+            $"txetl: error: --max-rejected-ratio must be a number between 0 and 1 such as 0.05, got '-0.1'. (see `txetl {args[0]} --help`)\n",
             result.Stderr.ReplaceLineEndings("\n"));
     }
 

@@ -45,6 +45,57 @@ public sealed class RunCommandTests(PostgresFixture db) : IClassFixture<Postgres
     }
 
     [Fact]
+    public async Task Fail_on_rejects_exits_2_when_any_row_is_rejected_and_the_rows_stay_loaded()
+    {
+        var file = Path.Combine(Work, "strict.csv");
+        File.WriteAllLines(file, RunTestSupport.SampleLines("STRICT"));
+        var other = Path.Combine(Work, "lenient.csv");
+        File.WriteAllLines(other, RunTestSupport.SampleLines("LENIENT"));
+
+        var strict = await RunTestSupport.RunAsync(Work, "run", "--database-url", db.ConnectionString, "--json", "--fail-on-rejects", file);
+        var lenient = await RunTestSupport.RunAsync(Work, "run", "--database-url", db.ConnectionString, "--json", other);
+
+        Assert.Equal(2, strict.ExitCode);
+        var summary = Assert.Single(RunTestSupport.Summaries(strict.Stdout));
+        Assert.Equal(FileStatus.LoadedWithRejects, summary.Status);
+        Assert.True(summary.RowsLoaded > 0);
+        Assert.Equal(0, lenient.ExitCode);
+    }
+
+    // Issue 15 item 8: `run -` looked for a file named '-'.
+    [Fact]
+    public async Task A_dash_reads_the_file_from_standard_input_and_a_second_pipe_of_it_is_already_loaded()
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(string.Join("\n", RunTestSupport.SampleLines("STDIN")) + "\n");
+
+        var first = await CliTestHost.RunAsync(null, Work, bytes, "run", "--database-url", db.ConnectionString, "--json", "-");
+        var second = await CliTestHost.RunAsync(null, Work, bytes, "run", "-", "--database-url", db.ConnectionString, "--json");
+
+        Assert.Equal(0, first.ExitCode);
+        var summary = Assert.Single(RunTestSupport.Summaries(first.Stdout));
+        Assert.Equal("-", summary.File);
+        Assert.Equal(FileStatus.LoadedWithRejects, summary.Status);
+        Assert.Equal(300, summary.RowsTotal);
+        Assert.Equal(FileStatus.AlreadyLoaded, Assert.Single(RunTestSupport.Summaries(second.Stdout)).Status);
+        Assert.Empty(Directory.EnumerateFiles(Path.GetTempPath(), "txetl-stdin-*"));
+    }
+
+    [Fact]
+    public async Task Quiet_prints_no_table_but_json_still_prints_its_array()
+    {
+        var file = Path.Combine(Work, "quiet.csv");
+        File.WriteAllLines(file, RunTestSupport.SampleLines("QUIET"));
+
+        var quiet = await RunTestSupport.RunAsync(Work, "run", "--database-url", db.ConnectionString, "-q", file);
+        var json = await RunTestSupport.RunAsync(Work, "--quiet", "run", "--database-url", db.ConnectionString, "--json", file);
+
+        Assert.Equal(0, quiet.ExitCode);
+        Assert.Equal(string.Empty, quiet.Stdout);
+        Assert.Equal(string.Empty, quiet.Stderr);
+        Assert.Equal(FileStatus.AlreadyLoaded, Assert.Single(RunTestSupport.Summaries(json.Stdout)).Status);
+    }
+
+    [Fact]
     public async Task A_directory_loads_its_csv_files_in_name_order_and_a_rejected_file_exits_2()
     {
         var dir = Path.Combine(RunTestSupport.SamplesDirectory, "file-level");
@@ -170,20 +221,21 @@ public sealed class RunCommandTests(PostgresFixture db) : IClassFixture<Postgres
         Assert.Contains("lock timeout (1 s; txetl run/watch --lock-timeout", summary.Error, StringComparison.Ordinal);
     }
 
+    // Issue 15 item 4: a wrong command line (64) is told apart from a failure to load (1).
     [Theory]
-    [InlineData("run")]
-    [InlineData("run", "does-not-exist.csv")]
-    [InlineData("run", "--max-rejected-ratio", "2", "x.csv")]
-    [InlineData("run", "--contract", "no-such-contract.json", "x.csv")]
-    [InlineData("run", "--lock-timeout", "-1", "x.csv")]
-    [InlineData("run", "--lock-timeout", "soon", "x.csv")]
-    public async Task Usage_errors_exit_1_with_one_line_on_stderr(params string[] args)
+    [InlineData(64, "run")]
+    [InlineData(1, "run", "does-not-exist.csv")]
+    [InlineData(64, "run", "--max-rejected-ratio", "2", "x.csv")]
+    [InlineData(1, "run", "--contract", "no-such-contract.json", "x.csv")]
+    [InlineData(64, "run", "--lock-timeout", "-1", "x.csv")]
+    [InlineData(64, "run", "--lock-timeout", "soon", "x.csv")]
+    public async Task Usage_errors_exit_64_and_missing_inputs_1_with_one_line_on_stderr(int exitCode, params string[] args)
     {
         File.WriteAllText(Path.Combine(Work, "x.csv"), "a\n");
 
         var result = await RunTestSupport.RunAsync(Work, [.. args, "--database-url", db.ConnectionString]);
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(exitCode, result.ExitCode);
         Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("txetl: error:", result.Stderr);
     }

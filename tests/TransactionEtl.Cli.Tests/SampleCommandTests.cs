@@ -29,11 +29,11 @@ public sealed class SampleCommandTests : IDisposable
     [Theory]
     [InlineData("--fault-rate", "1.5")]
     [InlineData("--rows", "-1")]
-    public async Task Out_of_range_options_exit_1(string option, string value)
+    public async Task Out_of_range_options_exit_64(string option, string value)
     {
         var result = await RunTestSupport.RunAsync(Directory.CreateDirectory(_dir.Path).FullName, "sample", option, value, "x.csv");
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(64, result.ExitCode);
         Assert.NotEqual("", result.Stderr);
     }
 }

@@ -1,8 +1,8 @@
 namespace TransactionEtl.Cli.Tests;
 
 /// <summary>
-/// Option checks run while parsing: a bad value is one line on stderr pointing at --help, exit 1, and nothing
-/// runs (no cluster, no file written). The messages are the ones users and scripts have seen so far.
+/// Option checks run while parsing: a bad value is one line on stderr pointing at the command's own --help, exit 64
+/// (a usage error, distinct from a failed load's 1), and nothing runs (no cluster, no file written). The messages are the ones users and scripts have seen so far.
 /// </summary>
 public sealed class UsageErrorTests : IDisposable
 {
@@ -34,10 +34,60 @@ public sealed class UsageErrorTests : IDisposable
 
         var result = await CliTestHost.RunAsync(new Dictionary<string, string?> { ["TXETL_HOME"] = home, ["TXETL_DATABASE_URL"] = null }, work, args);
 
-        Assert.Equal(1, result.ExitCode);
-        Assert.Equal($"txetl: error: {message} (see `txetl --help`)\n", result.Stderr.ReplaceLineEndings("\n"));
+        Assert.Equal(64, result.ExitCode);
+        // The help of the command that was given, not only the top-level one.
+        Assert.Equal($"txetl: error: {message} (see `txetl {args[0]} --help`)\n", result.Stderr.ReplaceLineEndings("\n"));
         Assert.Equal(string.Empty, result.Stdout);
         Assert.False(Directory.Exists(home));
         Assert.Empty(Directory.EnumerateFileSystemEntries(work));
+    }
+
+    // Issue 15 item 8: `run --dry-run x.csv` said "--dry-run: no such file or directory".
+    [Theory]
+    [InlineData("txetl run", "run", "--dry-run", "x.csv")]
+    [InlineData("txetl run", "run", "x.csv", "--dry-run")]
+    [InlineData("txetl validate", "validate", "-n", "x.csv")]
+    [InlineData("txetl watch", "watch", "--once", "in")]
+    [InlineData("txetl sample", "sample", "--lines", "out.csv")]
+    [InlineData("txetl lambda invoke", "lambda", "invoke", "--fast", "run-etl")]
+    public async Task An_unknown_option_is_a_usage_error_naming_it_and_the_commands_help(string command, params string[] args)
+    {
+        var result = await RunInScratchAsync(args);
+
+        Assert.Equal(64, result.ExitCode);
+        var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"txetl: error: Unrecognized option '{args.First(a => a.StartsWith('-'))}' (a file named so is ./", line);
+        Assert.EndsWith($"(see `{command} --help`)", line);
+        Assert.DoesNotContain("no such file", line);
+        Assert.Equal(string.Empty, result.Stdout);
+    }
+
+    [Fact]
+    public async Task Dash_v_is_not_version()
+    {
+        var result = await RunInScratchAsync("-v");
+
+        Assert.Equal(64, result.ExitCode);
+        Assert.Contains("'-v'", result.Stderr);
+        Assert.DoesNotContain("0.1.0", result.Stdout);
+    }
+
+    [Fact]
+    public async Task Txetl_alone_and_txetl_db_show_help_with_the_same_exit_code()
+    {
+        var bare = await RunInScratchAsync();
+        var db = await RunInScratchAsync("db");
+
+        Assert.Equal(64, bare.ExitCode);
+        Assert.Equal(bare.ExitCode, db.ExitCode);
+        Assert.Contains("Usage:", bare.Stdout);
+        Assert.Contains("Usage:", db.Stdout);
+    }
+
+    private Task<CliResult> RunInScratchAsync(params string[] args)
+    {
+        var home = Path.Combine(_dir.Path, "home");
+        var work = Directory.CreateDirectory(Path.Combine(_dir.Path, "work")).FullName;
+        return CliTestHost.RunAsync(new Dictionary<string, string?> { ["TXETL_HOME"] = home, ["TXETL_DATABASE_URL"] = null }, work, args);
     }
 }

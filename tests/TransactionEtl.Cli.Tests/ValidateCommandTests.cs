@@ -140,10 +140,72 @@ public sealed class ValidateCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Exits_1_on_usage_errors()
+    public async Task Exits_64_on_usage_errors()
     {
-        Assert.Equal(1, (await RunAsync("validate")).ExitCode);
-        Assert.Equal(1, (await RunAsync("validate", "faults.csv", "--max-rejected-ratio", "2")).ExitCode);
+        Assert.Equal(64, (await RunAsync("validate")).ExitCode);
+        Assert.Equal(64, (await RunAsync("validate", "faults.csv", "--max-rejected-ratio", "2")).ExitCode);
+    }
+
+    // Issue 15 item 8: one file in another dialect, without writing a second contract.
+    [Fact]
+    public async Task Delimiter_and_encoding_override_the_contracts_dialect_for_one_run()
+    {
+        var text = "transaction_id;timestamp;account_id;merchant;category;amount;currency;country;region;price_includes_tax\n" +
+            "DIA-1;2025-01-01;ACC-1;Cr\u00eaperie;books;1.00;EUR;FR;;\nDIA-2;2025-01-02;ACC-1;Caf\u00e9;books;2.00;EUR;FR;;\n";
+        var path = Path.Combine(NewDirectory(), "semicolon-1252.csv");
+        File.WriteAllBytes(path, CodePagesEncodingProvider.Instance.GetEncoding(1252)!.GetBytes(text));
+
+        var asIs = await RunAsync("validate", path, "--json");
+        var delimiterOnly = await RunAsync("validate", path, "--json", "--delimiter", ";");
+        var both = await RunAsync("validate", path, "--json", "--delimiter", ";", "--encoding", "windows-1252");
+
+        Assert.Equal(2, asIs.ExitCode);
+        Assert.NotEqual(0, delimiterOnly.ExitCode + JsonDocument.Parse(delimiterOnly.Stdout).RootElement.GetProperty("rows_rejected").GetInt64());
+        Assert.Equal(0, both.ExitCode);
+        using var json = JsonDocument.Parse(both.Stdout);
+        Assert.Equal("loaded", json.RootElement.GetProperty("status").GetString());
+        Assert.Equal(2, json.RootElement.GetProperty("rows_total").GetInt64());
+    }
+
+    [Theory]
+    [InlineData(64, "--delimiter", ";;")]
+    [InlineData(1, "--encoding", "klingon")]
+    public async Task A_bad_delimiter_is_a_usage_error_and_an_unknown_encoding_is_named(int exitCode, string option, string value)
+    {
+        var result = await RunAsync("validate", "faults.csv", option, value);
+
+        Assert.Equal(exitCode, result.ExitCode);
+        Assert.Contains(value, result.Stderr);
+        Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    // Issue 15 item 8: -q/--quiet.
+    [Theory]
+    [InlineData("-q")]
+    [InlineData("--quiet")]
+    public async Task Quiet_prints_nothing_and_the_exit_code_tells_the_outcome(string quiet)
+    {
+        var sample = Path.Combine(RunTestSupport.SamplesDirectory, "transactions.csv");
+
+        var result = await RunAsync("validate", sample, quiet, "--fail-on-rejects");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(string.Empty, result.Stdout);
+        Assert.Equal(string.Empty, result.Stderr);
+    }
+
+    // Issue 15 item 4: pipelines that want every row had no way to fail on a loaded_with_rejects file.
+    [Fact]
+    public async Task Fail_on_rejects_exits_2_for_a_file_with_rejected_rows_that_would_still_load()
+    {
+        var sample = Path.Combine(RunTestSupport.SamplesDirectory, "transactions.csv");
+
+        var lenient = await RunAsync("validate", sample, "--json");
+        var strict = await RunAsync("validate", sample, "--json", "--fail-on-rejects");
+
+        Assert.Equal(0, lenient.ExitCode);
+        Assert.Contains("\"loaded_with_rejects\"", strict.Stdout);
+        Assert.Equal(2, strict.ExitCode);
     }
 
     [Fact]

@@ -101,6 +101,49 @@ public sealed class LocalPostgresTests
     }
 
     [Fact]
+    public async Task The_port_is_chosen_once_and_kept_in_the_cluster_settings_across_stop_and_start()
+    {
+        using var scratch = new ScratchDirectory();
+        var postgres = new LocalPostgres(new LocalPostgresOptions { RootDirectory = scratch.Path, Fsync = false });
+        Assert.Equal(LocalPostgresState.NotCreated, await postgres.EnsureStartedAsync());
+        try
+        {
+            var port = postgres.Port;
+            Assert.Contains($"port = {port}", await File.ReadAllTextAsync(Path.Combine(postgres.DataDirectory, "txetl.conf")));
+            Assert.Equal(LocalPostgresState.Running, await postgres.EnsureStartedAsync());
+
+            await postgres.StopAsync();
+            var again = new LocalPostgres(new LocalPostgresOptions { RootDirectory = scratch.Path, Fsync = false });
+
+            Assert.Equal(LocalPostgresState.Stopped, await again.EnsureStartedAsync());
+            Assert.Equal(port, again.Port);
+            Assert.Equal(port, again.GetStatus().Port);
+        }
+        finally
+        {
+            await postgres.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_kept_port_taken_by_another_program_fails_the_start_with_a_hint_instead_of_moving()
+    {
+        using var scratch = new ScratchDirectory();
+        var postgres = new LocalPostgres(new LocalPostgresOptions { RootDirectory = scratch.Path, Fsync = false });
+        await postgres.EnsureStartedAsync();
+        var port = postgres.Port!.Value;
+        await postgres.StopAsync();
+        using var squatter = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+        squatter.Start();
+
+        var ex = await Assert.ThrowsAsync<TransactionEtlException>(() => postgres.EnsureStartedAsync());
+
+        Assert.Contains($"its port {port} is in use by another program", ex.Message);
+        Assert.Contains("txetl.conf", ex.Message);
+        Assert.Equal(LocalPostgresState.Stopped, postgres.GetStatus().State);
+    }
+
+    [Fact]
     public async Task A_second_instance_reuses_the_running_server_and_restart_keeps_the_port()
     {
         using var scratch = new ScratchDirectory();

@@ -19,7 +19,7 @@ internal sealed class DbMigrateCommand : Command
 
     private async Task<int> ExecuteAsync(GlobalSettings settings, CancellationToken cancellationToken)
     {
-        var (connectionString, local) = await DatabaseTarget.ConnectWithoutMigratingAsync(settings, _environment, cancellationToken);
+        var (connectionString, local) = await DatabaseTarget.ConnectWithoutMigratingAsync(settings, _environment, LocalCluster.CreateIfMissing, cancellationToken);
         var result = await DatabaseMigrator.MigrateAsync(connectionString, cancellationToken);
         var output = _environment.Output;
         if (local is not null)

@@ -8,14 +8,15 @@ namespace TransactionEtl.Cli.Commands;
 
 /// <summary>
 /// <c>txetl db status</c>: whether the local cluster exists and runs (read from its files; starts nothing),
-/// or whether the <c>--database-url</c> database is reachable and migrated.
+/// or whether the <c>--database-url</c> database is reachable and migrated. Exit 0 running (or reachable),
+/// 3 stopped, 4 no cluster, as <c>pg_ctl status</c>.
 /// </summary>
 internal sealed class DbStatusCommand : Command
 {
     private readonly CliEnvironment _environment;
 
     public DbStatusCommand(CliEnvironment environment, GlobalOptions globals)
-        : base("status", "Show whether the local cluster exists and runs (starts nothing).")
+        : base("status", "Show whether the local cluster exists and runs (starts nothing). Exit 0 running, 3 stopped, 4 no cluster.")
     {
         _environment = environment;
         SetAction((parse, cancellationToken) => ExecuteAsync(globals.Fill(new GlobalSettings(), parse), cancellationToken));
@@ -26,7 +27,7 @@ internal sealed class DbStatusCommand : Command
         var output = _environment.Output;
         if (DatabaseTarget.ExternalUrl(settings, _environment) is not null)
         {
-            var (connectionString, _) = await DatabaseTarget.ConnectWithoutMigratingAsync(settings, _environment, cancellationToken);
+            var (connectionString, _) = await DatabaseTarget.ConnectWithoutMigratingAsync(settings, _environment, LocalCluster.MustExist, cancellationToken);
             await using var connection = new NpgsqlConnection(connectionString);
             try
             {
@@ -47,17 +48,17 @@ internal sealed class DbStatusCommand : Command
         switch (status.State)
         {
             case LocalPostgresState.NotCreated:
-                output.WriteLine($"No local PostgreSQL cluster in {local.RootDirectory} (`txetl db migrate` creates one).");
-                break;
+                output.WriteLine(Visible.Text(
+                    $"No local PostgreSQL cluster in {local.RootDirectory} ({DatabaseTarget.HomeSource(_environment)}); `txetl db migrate` creates one."));
+                return ExitCodes.NoDatabase;
             case LocalPostgresState.Stopped:
-                output.WriteLine($"Local PostgreSQL cluster in {status.DataDirectory}: stopped (any database command starts it).");
-                break;
+                output.WriteLine(Visible.Text($"Local PostgreSQL cluster in {status.DataDirectory}: stopped (`txetl db url` or a load starts it)."));
+                return ExitCodes.Stopped;
             default:
-                output.WriteLine($"Local PostgreSQL cluster in {status.DataDirectory}: running on port {status.Port} (pid {status.Pid}).");
+                output.WriteLine(Visible.Text($"Local PostgreSQL cluster in {status.DataDirectory}: running on port {status.Port} (pid {status.Pid})."));
                 output.WriteLine("Connect with: psql \"$(txetl db url)\"");
-                break;
+                return ExitCodes.Ok;
         }
-        return ExitCodes.Ok;
     }
 
     private static async Task<long> CountAppliedAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

@@ -5,8 +5,8 @@ using TransactionEtl.Cli.Internal;
 namespace TransactionEtl.Cli.Commands;
 
 /// <summary>
-/// <c>txetl db url</c>: prints a libpq URI of the database, for <c>psql "$(txetl db url)"</c>. Starts and
-/// migrates the local cluster first, so the URL always works.
+/// <c>txetl db url</c>: prints a libpq URI of the database, for <c>psql "$(txetl db url)"</c>. Starts (saying so on
+/// stderr) and migrates an existing local cluster first, so the URL works; creates none.
 /// </summary>
 internal sealed class DbUrlCommand : Command
 {
@@ -18,7 +18,7 @@ internal sealed class DbUrlCommand : Command
     };
 
     public DbUrlCommand(CliEnvironment environment, GlobalOptions globals)
-        : base("url", "Print a connection URL, e.g. psql \"$(txetl db url)\".")
+        : base("url", "Print a connection URL, e.g. psql \"$(txetl db url)\". Starts an existing local cluster; creates none (exit 4).")
     {
         _environment = environment;
         Options.Add(_tcp);
@@ -40,7 +40,7 @@ internal sealed class DbUrlCommand : Command
             _environment.Output.WriteLine(url);
             return ExitCodes.Ok;
         }
-        await DatabaseTarget.ConnectAsync(settings, _environment, cancellationToken);
+        await DatabaseTarget.ConnectAsync(settings, _environment, LocalCluster.MustExist, cancellationToken);
         var local = DatabaseTarget.Local(_environment);
         await local.EnsureStartedAsync(cancellationToken); // running already: reads its port
         _environment.Output.WriteLine(settings.Tcp

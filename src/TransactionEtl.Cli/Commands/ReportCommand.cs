@@ -23,7 +23,7 @@ internal sealed class ReportCommand : Command
     }.Number().Check(value => value < 1 ? $"--limit must be 1 or more, got {value}." : null);
 
     public ReportCommand(CliEnvironment environment, GlobalOptions globals)
-        : base("report", "Show the file ledger: latest files, statuses, counts.")
+        : base("report", "Show the file ledger: latest files, statuses, counts. Starts an existing local cluster; creates none (exit 4).")
     {
         _environment = environment;
         Options.Add(_json);
@@ -41,7 +41,7 @@ internal sealed class ReportCommand : Command
 
     private async Task<int> ExecuteAsync(Settings settings, CancellationToken cancellationToken)
     {
-        var connectionString = await DatabaseTarget.ConnectAsync(settings, _environment, cancellationToken);
+        var connectionString = await DatabaseTarget.ConnectAsync(settings, _environment, LocalCluster.MustExist, cancellationToken);
         var dataSource = NpgsqlDataSource.Create(connectionString);
         await using (dataSource)
         {

@@ -12,7 +12,8 @@ namespace TransactionEtl.Cli.Commands;
 /// <summary>
 /// <c>txetl run PATH... [--database-url URL] [--contract FILE] [--max-rejected-ratio R] [--json]</c>: loads
 /// each file (a directory: its <c>*.csv</c>, sorted) exactly once. Exit 0 when every file ended loaded,
-/// loaded_with_rejects or already_loaded; 2 when any was rejected; 1 when any failed.
+/// loaded_with_rejects or already_loaded; 2 when any was rejected (with <c>--fail-on-rejects</c>: had a rejected
+/// row); 1 when any failed; 64 for a wrong command line.
 /// </summary>
 internal sealed class RunCommand : Command
 {
@@ -20,11 +21,13 @@ internal sealed class RunCommand : Command
 
     private readonly Argument<string[]> _paths = new("PATH")
     {
-        Description = "CSV files, or directories whose *.csv files are loaded in name order.",
+        Description = "CSV files, or directories whose *.csv files are loaded in name order; - reads one file from standard input.",
         Arity = ArgumentArity.OneOrMore,
     };
 
     private readonly Option<bool> _json = new("--json") { Description = "Print one JSON array of the per-file summaries on stdout, and nothing else." };
+
+    private readonly Option<bool> _failOnRejects = CommonOptions.FailOnRejects();
 
     public RunCommand(CliEnvironment environment, GlobalOptions globals)
         : base("run", "Load CSV files into PostgreSQL, each exactly once, all or nothing.")
@@ -34,8 +37,14 @@ internal sealed class RunCommand : Command
         Arguments.Add(_paths);
         load.AddTo(this);
         Options.Add(_json);
+        Options.Add(_failOnRejects);
         SetAction((parse, cancellationToken) => ExecuteAsync(
-            load.Fill(globals.Fill(new Settings { Paths = parse.GetValue(_paths) ?? [], Json = parse.GetValue(_json) }, parse), parse),
+            load.Fill(globals.Fill(new Settings
+            {
+                Paths = parse.GetValue(_paths) ?? [],
+                Json = parse.GetValue(_json),
+                FailOnRejects = parse.GetValue(_failOnRejects),
+            }, parse), parse),
             cancellationToken));
     }
 
@@ -44,13 +53,20 @@ internal sealed class RunCommand : Command
         public IReadOnlyList<string> Paths { get; init; } = [];
 
         public bool Json { get; init; }
+
+        public bool FailOnRejects { get; init; }
     }
 
     private async Task<int> ExecuteAsync(Settings settings, CancellationToken cancellationToken)
     {
-        var files = ExpandPaths(settings.Paths);
-        var contract = CommonOptions.LoadContract(settings.Contract, _environment);
-        var connectionString = await DatabaseTarget.ConnectAsync(settings, _environment, cancellationToken);
+        var contract = CommonOptions.LoadContract(settings.Contract, settings.Delimiter, settings.Encoding, _environment);
+        if (settings.Paths.Count(p => p == StandardInput.Name) > 1)
+        {
+            throw new UsageException("standard input (-) can be given once.", "txetl run");
+        }
+        using var stdin = settings.Paths.Contains(StandardInput.Name) ? await StandardInput.CopyAsync(_environment, cancellationToken) : null;
+        var files = ExpandPaths(settings.Paths, stdin);
+        var connectionString = await DatabaseTarget.ConnectAsync(settings, _environment, LocalCluster.CreateIfMissing, cancellationToken);
         var dataSource = NpgsqlDataSource.Create(connectionString);
         await using (dataSource)
         {
@@ -87,12 +103,12 @@ internal sealed class RunCommand : Command
                 output.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize<IReadOnlyList<FileSummary>>(summaries, FileSummaryJsonContext.Default.IReadOnlyListFileSummary));
                 output.Profile.Out.Writer.Flush();
             }
-            else
+            else if (!_environment.Quiet)
             {
                 Render(output, summaries);
             }
 
-            return LocalFileLoad.ExitCode(summaries);
+            return LocalFileLoad.ExitCode(summaries, settings.FailOnRejects);
         }
     }
 
@@ -139,11 +155,16 @@ internal sealed class RunCommand : Command
     private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
     /// <summary>Files as given plus each directory's <c>*.csv</c> in ordinal name order; a missing path is a usage error.</summary>
-    private List<(string Shown, string Full)> ExpandPaths(IReadOnlyList<string> paths)
+    private List<(string Shown, string Full)> ExpandPaths(IReadOnlyList<string> paths, StandardInput? stdin)
     {
         var files = new List<(string, string)>();
         foreach (var path in paths)
         {
+            if (stdin is not null && path == StandardInput.Name)
+            {
+                files.Add((path, stdin.Path));
+                continue;
+            }
             var full = Path.GetFullPath(path, _environment.CurrentDirectory);
             if (Directory.Exists(full))
             {

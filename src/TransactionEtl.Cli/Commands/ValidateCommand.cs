@@ -42,16 +42,25 @@ internal sealed class ValidateCommand : Command
         DefaultValueFactory = _ => 20,
     }.Number().Check(value => value < 0 ? "--show must be 0 or more" : null);
 
+    private readonly Option<bool> _failOnRejects = CommonOptions.FailOnRejects();
+
+    private readonly Option<string?> _delimiter = CommonOptions.Delimiter();
+
+    private readonly Option<string?> _encoding = CommonOptions.Encoding();
+
     public ValidateCommand(CliEnvironment environment)
         : base("validate", "Check a CSV file against the contract without a database: what loading would do.")
     {
         _environment = environment;
         Arguments.Add(_file);
         Options.Add(_contract);
+        Options.Add(_delimiter);
+        Options.Add(_encoding);
         Options.Add(_json);
         Options.Add(_maxRejectedRatio);
         Options.Add(_noDuplicateCheck);
         Options.Add(_show);
+        Options.Add(_failOnRejects);
         SetAction((parse, cancellationToken) => ExecuteAsync(
             new Settings
             {
@@ -61,6 +70,9 @@ internal sealed class ValidateCommand : Command
                 MaxRejectedRatio = parse.GetValue(_maxRejectedRatio),
                 NoDuplicateCheck = parse.GetValue(_noDuplicateCheck),
                 Show = parse.GetValue(_show),
+                FailOnRejects = parse.GetValue(_failOnRejects),
+                Delimiter = parse.GetValue(_delimiter),
+                Encoding = parse.GetValue(_encoding),
             },
             cancellationToken));
     }
@@ -78,6 +90,12 @@ internal sealed class ValidateCommand : Command
         public bool NoDuplicateCheck { get; init; }
 
         public int Show { get; init; }
+
+        public bool FailOnRejects { get; init; }
+
+        public string? Delimiter { get; init; }
+
+        public string? Encoding { get; init; }
     }
 
     private async Task<int> ExecuteAsync(Settings settings, CancellationToken cancellationToken)
@@ -87,7 +105,7 @@ internal sealed class ValidateCommand : Command
         {
             throw new TransactionEtlException($"{settings.File}: file not found");
         }
-        var contract = CommonOptions.LoadContract(settings.Contract, _environment);
+        var contract = CommonOptions.LoadContract(settings.Contract, settings.Delimiter, settings.Encoding, _environment);
 
         var sink = new ValidateSink(settings.Show);
         var result = await ProcessAsync(path, contract, sink, settings, cancellationToken);
@@ -98,11 +116,11 @@ internal sealed class ValidateCommand : Command
         {
             output.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(summary, FileSummaryJsonContext.Readable.FileSummary));
         }
-        else
+        else if (!_environment.Quiet)
         {
             PrintReport(output, contract, result, summary, sink.FirstRejected);
         }
-        return summary.Status == FileStatus.Rejected ? ExitCodes.Rejected : ExitCodes.Ok;
+        return LocalFileLoad.ExitCode([summary], settings.FailOnRejects);
     }
 
     /// <summary>Runs the engine over the file; a run longer than <see cref="ProgressDelay"/> shows a progress bar where the environment allows one.</summary>

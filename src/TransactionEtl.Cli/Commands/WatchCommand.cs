@@ -88,16 +88,16 @@ internal sealed class WatchCommand : Command
 
         var processed = System.IO.Directory.CreateDirectory(Path.Combine(directory, "processed")).FullName;
         var rejected = System.IO.Directory.CreateDirectory(Path.Combine(directory, "rejected")).FullName;
-        var contract = CommonOptions.LoadContract(settings.Contract, _environment);
-        var connectionString = await DatabaseTarget.ConnectAsync(settings, _environment, cancellationToken);
+        var contract = CommonOptions.LoadContract(settings.Contract, settings.Delimiter, settings.Encoding, _environment);
+        var connectionString = await DatabaseTarget.ConnectAsync(settings, _environment, LocalCluster.CreateIfMissing, cancellationToken);
         var dataSource = NpgsqlDataSource.Create(connectionString);
         await using (dataSource)
         {
             var loader = new FileLoader(dataSource, _environment.Verbose ? new StderrLogger(_environment.Error) : null);
             var output = _environment.Output;
-            output.WriteLine(Visible.Text($"watching {directory} (Ctrl+C stops)"));
+            Say(output, Visible.Text($"watching {directory} (Ctrl+C stops)"));
             var failures = await WatchUntilCancelledAsync(new Watch(directory, processed, rejected, loader, contract, settings), cancellationToken);
-            output.WriteLine(Visible.Text(failures == 0 ? "stopped" : $"stopped ({failures} failed attempt(s); those files are still in {directory})"));
+            Say(output, Visible.Text(failures == 0 ? "stopped" : $"stopped ({failures} failed attempt(s); those files are still in {directory})"));
             return ExitCodes.Ok;
         }
     }
@@ -148,9 +148,18 @@ internal sealed class WatchCommand : Command
             File.Delete(path + ReadyFiles.MarkerSuffix);
         }
 
-        output.WriteLine(Visible.Text(string.Create(CultureInfo.InvariantCulture,
+        Say(output, Visible.Text(string.Create(CultureInfo.InvariantCulture,
             $"{summary.File}: {summary.Status} (file {summary.FileId}, {summary.RowsLoaded} loaded, {summary.RowsRejected} rejected, {summary.RowsDuplicate} duplicate) -> {Path.GetRelativePath(watch.Directory, target)}")));
         return true;
+    }
+
+    /// <summary>A line of progress; none with --quiet, where only failures are printed (the moved files and their summary JSON tell the rest).</summary>
+    private void Say(IAnsiConsole output, string line)
+    {
+        if (!_environment.Quiet)
+        {
+            output.WriteLine(line);
+        }
     }
 
     /// <summary>Moves the file and writes NAME.summary.json beside it; never overwrites an earlier file of the same name.</summary>

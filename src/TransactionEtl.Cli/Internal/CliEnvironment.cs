@@ -34,6 +34,9 @@ internal sealed class CliEnvironment
     /// <summary>Standard input (<c>lambda invoke --event -</c>); none unless given.</summary>
     public TextReader Input { get; init; } = TextReader.Null;
 
+    /// <summary>Standard input as bytes (<c>run -</c>: the contract decides the encoding); empty unless given.</summary>
+    public Func<Stream> OpenStandardInput { get; init; } = () => Stream.Null;
+
     /// <summary>Whether standard output goes to a file or pipe rather than a terminal.</summary>
     public bool OutputRedirected { get; init; }
 
@@ -47,6 +50,9 @@ internal sealed class CliEnvironment
     /// <summary>Set from <c>--verbose</c> once the command line is parsed.</summary>
     public bool Verbose { get; set; }
 
+    /// <summary>Set from <c>-q/--quiet</c> once the command line is parsed: no progress, tables or notices.</summary>
+    public bool Quiet { get; set; }
+
     /// <summary>
     /// Whether a command shows a live progress bar: only on an interactive ANSI terminal, and not with
     /// <c>--json</c> (stdout is one document) or <c>--verbose</c> (its log lines on stderr would tear the bar apart).
@@ -54,7 +60,7 @@ internal sealed class CliEnvironment
     public bool ShowsProgress(bool json)
     {
         var capabilities = Output.Profile.Capabilities;
-        return !json && !Verbose && !OutputRedirected && capabilities.Interactive && capabilities.Ansi;
+        return !json && !Verbose && !Quiet && !OutputRedirected && capabilities.Interactive && capabilities.Ansi;
     }
 
     /// <summary>The process's real surroundings.</summary>
@@ -62,6 +68,7 @@ internal sealed class CliEnvironment
         new(output, Console.Error, Environment.GetEnvironmentVariable, Environment.CurrentDirectory)
         {
             Input = Console.In,
+            OpenStandardInput = Console.OpenStandardInput,
             OutputRedirected = Console.IsOutputRedirected,
             OutputBytes = Console.OpenStandardOutput(),
         };

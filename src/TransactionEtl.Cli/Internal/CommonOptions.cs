@@ -15,7 +15,7 @@ internal static class CommonOptions
     /// <summary>PostgreSQL's lock_timeout is an int of milliseconds: about 24 days.</summary>
     private const int MaxLockTimeoutSeconds = int.MaxValue / 1000;
 
-    /// <summary><c>--contract FILE</c> (validate, run, watch); resolve its value with <see cref="LoadContract"/>.</summary>
+    /// <summary><c>--contract FILE</c> (validate, run, watch); resolve its value with <c>LoadContract</c>.</summary>
     public static Option<string?> Contract() => new("--contract")
     {
         HelpName = "FILE",
@@ -37,6 +37,12 @@ internal static class CommonOptions
         return option;
     }
 
+    /// <summary><c>--fail-on-rejects</c> (validate, run): for pipelines that want every row or a failed step.</summary>
+    public static Option<bool> FailOnRejects() => new("--fail-on-rejects")
+    {
+        Description = "Exit 2 when any row is rejected, not only when a whole file is (loaded_with_rejects then exits 2 too; its rows stay loaded).",
+    };
+
     /// <summary><c>--lock-timeout SECONDS</c> (run, watch).</summary>
     public static Option<int?> LockTimeout() => new Option<int?>("--lock-timeout")
     {
@@ -46,6 +52,32 @@ internal static class CommonOptions
     }.Number().Check(value => value is < 0 or > MaxLockTimeoutSeconds
         ? $"--lock-timeout must be a whole number of seconds from 0 (no limit) to {MaxLockTimeoutSeconds}, got {value}."
         : null);
+
+    /// <summary><c>--delimiter C</c> (validate, run, watch); <c>tab</c> for a tab.</summary>
+    public static Option<string?> Delimiter() => new Option<string?>("--delimiter")
+    {
+        HelpName = "C",
+        Description = "Read the file with this delimiter instead of the contract's, for this run only: one character, or 'tab'.",
+        // A tab is hard to type in a shell argument; 'tab' and a backslash-t stand for it.
+        CustomParser = result => result.Tokens.Count == 0 ? null : result.Tokens[^1].Value is "tab" or "\\t" ? "\t" : result.Tokens[^1].Value,
+    }.Check(value => value is not null && value.Length != 1 ? $"--delimiter must be one character or 'tab', got '{value}'." : null);
+
+    /// <summary><c>--encoding NAME</c> (validate, run, watch).</summary>
+    public static Option<string?> Encoding() => new("--encoding")
+    {
+        HelpName = "NAME",
+        Description = "Read the file in this encoding instead of the contract's, for this run only: utf-8, utf-16le, utf-16be, iso-8859-1, windows-1252, ...",
+    };
+
+    /// <summary>
+    /// <see cref="LoadContract(string?, CliEnvironment)"/> with the dialect overridden by <c>--delimiter</c> and
+    /// <c>--encoding</c> when given.
+    /// </summary>
+    public static Contract LoadContract(string? contract, string? delimiter, string? encoding, CliEnvironment environment)
+    {
+        var loaded = LoadContract(contract, environment);
+        return delimiter is null && encoding is null ? loaded : loaded.WithDialect(delimiter, encoding);
+    }
 
     /// <summary>
     /// The contract a <c>--contract</c> value names, relative to the working directory; the built-in one when none

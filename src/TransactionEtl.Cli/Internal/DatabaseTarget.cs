@@ -4,8 +4,10 @@ namespace TransactionEtl.Cli.Internal;
 
 /// <summary>
 /// The database a command works on: <c>--database-url</c> (or <c>$TXETL_DATABASE_URL</c>) when given, else
-/// database <c>txetl</c> on the local cluster in <c>$TXETL_HOME</c>, created and started on demand.
-/// Every command that touches the database goes through <see cref="ConnectAsync"/>, which migrates first.
+/// database <c>txetl</c> on the local cluster in <c>$TXETL_HOME</c>, started on demand. Only commands that load or
+/// migrate create a cluster; read-only ones (<see cref="LocalCluster.MustExist"/>) fail where none is. Starting the
+/// server is said once, on stderr. Every command that touches the database goes through <c>ConnectAsync</c>,
+/// which migrates first.
 /// </summary>
 internal static class DatabaseTarget
 {
@@ -23,24 +25,51 @@ internal static class DatabaseTarget
         return new LocalPostgres(new LocalPostgresOptions { RootDirectory = Path.GetFullPath(home, environment.CurrentDirectory) });
     }
 
+    /// <summary>Where <see cref="Local"/> looked, for messages: "$TXETL_HOME" or the default.</summary>
+    public static string HomeSource(CliEnvironment environment) =>
+        NullIfEmpty(environment.GetVariable(EnvironmentVariables.Home)) is null
+            ? "the default ./.txetl, as TXETL_HOME is not set"
+            : "from TXETL_HOME";
+
+    /// <summary>
+    /// <see cref="ConnectAsync(GlobalSettings, CliEnvironment, LocalCluster, CancellationToken)"/> for a read-only command:
+    /// the local cluster must exist. The default, so that a command creates a cluster only when it says so.
+    /// </summary>
+    public static Task<string> ConnectAsync(GlobalSettings settings, CliEnvironment environment, CancellationToken cancellationToken) =>
+        ConnectAsync(settings, environment, LocalCluster.MustExist, cancellationToken);
+
     /// <summary>Resolves the target, starts the local cluster if it is the target, migrates, and returns an Npgsql connection string.</summary>
-    public static async Task<string> ConnectAsync(GlobalSettings settings, CliEnvironment environment, CancellationToken cancellationToken)
+    public static async Task<string> ConnectAsync(
+        GlobalSettings settings, CliEnvironment environment, LocalCluster cluster, CancellationToken cancellationToken)
     {
-        var (connectionString, _) = await ConnectWithoutMigratingAsync(settings, environment, cancellationToken);
+        var (connectionString, _) = await ConnectWithoutMigratingAsync(settings, environment, cluster, cancellationToken);
         await DatabaseMigrator.MigrateAsync(connectionString, cancellationToken);
         return connectionString;
     }
 
-    /// <summary>Like <see cref="ConnectAsync"/> but leaves migrating to the caller (db migrate reports what it applied).</summary>
+    /// <summary>Like <c>ConnectAsync</c> but leaves migrating to the caller (db migrate reports what it applied).</summary>
     public static async Task<(string ConnectionString, LocalPostgres? Local)> ConnectWithoutMigratingAsync(
-        GlobalSettings settings, CliEnvironment environment, CancellationToken cancellationToken)
+        GlobalSettings settings, CliEnvironment environment, LocalCluster cluster, CancellationToken cancellationToken)
     {
         if (ExternalUrl(settings, environment) is { } url)
         {
             return (DatabaseUrl.ToNpgsqlConnectionString(url), null);
         }
         var local = Local(environment);
-        await local.EnsureStartedAsync(cancellationToken);
+        if (cluster == LocalCluster.MustExist && local.GetStatus().State == LocalPostgresState.NotCreated)
+        {
+            throw new NoLocalDatabaseException(
+                $"no local database in {local.RootDirectory} ({HomeSource(environment)}); set TXETL_HOME to the directory " +
+                "of your cluster, pass --database-url, or create one with `txetl db migrate` or `txetl run FILE`");
+        }
+        var found = await local.EnsureStartedAsync(cancellationToken);
+        if (found != LocalPostgresState.Running && !environment.Quiet)
+        {
+            // Once per command: a server left running after the command is something the user should know of.
+            environment.Error.WriteLine(Visible.Text(found == LocalPostgresState.NotCreated
+                ? $"txetl: created a local PostgreSQL in {local.DataDirectory} and started it on port {local.Port} (`txetl db stop` stops it)"
+                : $"txetl: started the local PostgreSQL in {local.DataDirectory} on port {local.Port} (`txetl db stop` stops it)"));
+        }
         await ClusterDatabases.EnsureAsync(local.GetConnectionString(), LocalDatabase, cancellationToken);
         return (local.GetConnectionString(LocalDatabase), local);
     }

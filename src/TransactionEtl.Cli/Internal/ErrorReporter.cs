@@ -14,7 +14,8 @@ internal static class ErrorReporter
         var (message, code) = exception switch
         {
             OperationCanceledException => ("cancelled", ExitCodes.Cancelled),
-            UsageException => ($"{exception.Message} (see `txetl --help`)", ExitCodes.Failure),
+            UsageException usage => ($"{exception.Message} (see `{usage.Command} --help`)", ExitCodes.Usage),
+            NoLocalDatabaseException => (exception.Message, ExitCodes.NoDatabase),
             TransactionEtlException => (exception.Message, ExitCodes.Failure),
             _ => ($"unexpected {exception.GetType().Name}: {exception.Message}", ExitCodes.Failure),
         };

@@ -15,6 +15,13 @@ internal sealed class GlobalOptions
         Recursive = true,
     };
 
+    public Option<bool> Quiet { get; } = new("--quiet", "-q")
+    {
+        Description = "Print no progress bar, result table or notice; errors still go to stderr and the exit code tells the outcome. " +
+            "Output asked for (--json, db url, rejects --csv) is still printed.",
+        Recursive = true,
+    };
+
     public Option<string?> DatabaseUrl { get; } = new("--database-url")
     {
         HelpName = "URL",

@@ -14,9 +14,15 @@ internal sealed class LoadOptions
 
     public Option<int?> LockTimeout { get; } = CommonOptions.LockTimeout();
 
+    public Option<string?> Delimiter { get; } = CommonOptions.Delimiter();
+
+    public Option<string?> Encoding { get; } = CommonOptions.Encoding();
+
     public void AddTo(Command command)
     {
         command.Options.Add(Contract);
+        command.Options.Add(Delimiter);
+        command.Options.Add(Encoding);
         command.Options.Add(MaxRejectedRatio);
         command.Options.Add(LockTimeout);
     }
@@ -26,6 +32,8 @@ internal sealed class LoadOptions
         where T : LoadSettings
     {
         settings.Contract = parse.GetValue(Contract);
+        settings.Delimiter = parse.GetValue(Delimiter);
+        settings.Encoding = parse.GetValue(Encoding);
         settings.MaxRejectedRatio = parse.GetValue(MaxRejectedRatio);
         settings.LockTimeoutSeconds = parse.GetValue(LockTimeout);
         return settings;

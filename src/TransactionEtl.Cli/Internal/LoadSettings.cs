@@ -3,8 +3,14 @@ namespace TransactionEtl.Cli.Internal;
 /// <summary>Option values of the commands that load files (<c>run</c>, <c>watch</c>); see <see cref="LoadOptions"/>.</summary>
 internal class LoadSettings : GlobalSettings
 {
-    /// <summary>As given; resolved by <see cref="CommonOptions.LoadContract"/>.</summary>
+    /// <summary>As given; resolved by <c>CommonOptions.LoadContract</c>.</summary>
     public string? Contract { get; set; }
+
+    /// <summary><c>--delimiter</c>, one character, or null for the contract's.</summary>
+    public string? Delimiter { get; set; }
+
+    /// <summary><c>--encoding</c>, or null for the contract's.</summary>
+    public string? Encoding { get; set; }
 
     /// <summary>Checked while parsing to be from 0 to 1; null for the contract's own threshold.</summary>
     public decimal? MaxRejectedRatio { get; set; }

@@ -24,7 +24,7 @@ internal static class LocalFileLoad
                 var opened = FileStamp.Of(stream);
                 var summary = await loader.LoadAsync(new LoadRequest
                 {
-                    Source = SourceIdentity.ForLocalFile(fullPath),
+                    Source = path == StandardInput.Name ? SourceIdentity.ForStandardInput() : SourceIdentity.ForLocalFile(fullPath),
                     Content = stream,
                     Contract = contract,
                     MaxRejectedRatio = settings.MaxRejectedRatio,
@@ -49,14 +49,14 @@ internal static class LocalFileLoad
         }
     }
 
-    /// <summary>The exit code of a set of summaries: 1 if any failed, else 2 if any was rejected, else 0.</summary>
-    public static int ExitCode(IEnumerable<FileSummary> summaries)
-    {
-        var statuses = summaries.Select(s => s.Status).ToList();
-        return statuses.Contains(FileStatus.Failed) ? ExitCodes.Failure
-            : statuses.Contains(FileStatus.Rejected) ? ExitCodes.Rejected
-            : ExitCodes.Ok;
-    }
+    /// <summary>
+    /// The exit code of a set of summaries: 1 if any failed, else 2 if any was rejected (or, with
+    /// <paramref name="failOnRejects"/>, has any rejected row), else 0.
+    /// </summary>
+    public static int ExitCode(IReadOnlyCollection<FileSummary> summaries, bool failOnRejects = false) =>
+        summaries.Any(s => s.Status == FileStatus.Failed) ? ExitCodes.Failure
+        : summaries.Any(s => s.Status == FileStatus.Rejected || (failOnRejects && s.RowsRejected > 0)) ? ExitCodes.Rejected
+        : ExitCodes.Ok;
 
     /// <summary>"type-error 3, no-tax-rule 2" : the most frequent reasons first.</summary>
     public static string TopReasons(FileSummary summary, int count = 3) =>

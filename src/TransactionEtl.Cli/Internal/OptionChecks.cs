@@ -8,6 +8,9 @@ namespace TransactionEtl.Cli.Internal;
 /// <summary>Range checks on option values, run while parsing so that a bad value is a usage error (exit 1).</summary>
 internal static class OptionChecks
 {
+    /// <summary>Starts the message of <see cref="RefuseOptionsAsArguments"/>; the app shows only these when there are some.</summary>
+    public const string UnknownOption = "Unrecognized option";
+
     /// <summary>Adds a check: <paramref name="error"/> returns the message for a bad value, or null when it is fine.</summary>
     public static Option<T> Check<T>(this Option<T> option, Func<T, string?> error)
     {
@@ -29,6 +32,30 @@ internal static class OptionChecks
             }
         });
         return option;
+    }
+
+    /// <summary>
+    /// Makes every file-name argument of <paramref name="command"/> and its subcommands refuse a value that looks like
+    /// an option. The parser hands a token it does not know to a variadic argument, so <c>run --dry-run x.csv</c> went
+    /// on to look for a file named <c>--dry-run</c>. A lone <c>-</c> is standard input; a file whose name starts with
+    /// a dash is given as <c>./-name</c>.
+    /// </summary>
+    public static void RefuseOptionsAsArguments(Command command)
+    {
+        foreach (var argument in command.Arguments.Where(a => a.ValueType == typeof(string) || a.ValueType == typeof(string[])))
+        {
+            argument.Validators.Add(result =>
+            {
+                foreach (var token in result.Tokens.Where(t => t.Value.Length > 1 && t.Value[0] == '-'))
+                {
+                    result.AddError($"{UnknownOption} '{token.Value}' (a file named so is ./{token.Value}).");
+                }
+            });
+        }
+        foreach (var subcommand in command.Subcommands)
+        {
+            RefuseOptionsAsArguments(subcommand);
+        }
     }
 
     /// <summary>

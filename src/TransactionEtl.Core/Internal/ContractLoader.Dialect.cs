@@ -30,21 +30,35 @@ internal static partial class ContractLoader
         }
 
         /// <summary>Null for UTF-8, which the reader validates itself; a strict decoder for anything else.</summary>
-        private Encoding? ResolveEncoding(string encodingName, string? written)
+        private Encoding? ResolveEncoding(string encodingName, string? written) =>
+            TryResolveEncoding(encodingName, out var encoding)
+                ? encoding
+                : throw Error("dialect.encoding", $"unsupported encoding '{written}'; {SupportedEncodings}");
+    }
+
+    /// <summary>What to write instead of an unsupported encoding name.</summary>
+    internal const string SupportedEncodings = "use utf-8 (default), utf-16le, utf-16be, iso-8859-1 or a Windows code page such as windows-1252";
+
+    /// <summary>False for an unknown name; a null encoding is UTF-8, which the reader validates itself, else a strict decoder.</summary>
+    internal static bool TryResolveEncoding(string encodingName, out Encoding? encoding)
+    {
+        encoding = null;
+        if (encodingName is "utf-8" or "utf8")
         {
-            if (encodingName is "utf-8" or "utf8")
-            {
-                return null;
-            }
-            var encoding = encodingName switch
-            {
-                "utf-16" or "utf-16le" => new UnicodeEncoding(bigEndian: false, byteOrderMark: true, throwOnInvalidBytes: true),
-                "utf-16be" => new UnicodeEncoding(bigEndian: true, byteOrderMark: true, throwOnInvalidBytes: true),
-                "iso-8859-1" or "latin1" => Encoding.Latin1,
-                _ => CodePagesEncodingProvider.Instance.GetEncoding(encodingName),
-            };
-            return encoding ?? throw Error("dialect.encoding", $"unsupported encoding '{written}'; use utf-8 (default), utf-16le, utf-16be, iso-8859-1 or a Windows code page such as windows-1252");
+            return true;
         }
+        encoding = encodingName switch
+        {
+            "utf-16" or "utf-16le" => new UnicodeEncoding(bigEndian: false, byteOrderMark: true, throwOnInvalidBytes: true),
+            "utf-16be" => new UnicodeEncoding(bigEndian: true, byteOrderMark: true, throwOnInvalidBytes: true),
+            "iso-8859-1" or "latin1" => Encoding.Latin1,
+            _ => CodePagesEncodingProvider.Instance.GetEncoding(encodingName),
+        };
+        return encoding is not null;
+    }
+
+    private sealed partial class Builder
+    {
 
         private char SingleChar(string? value, char fallback, string path)
         {

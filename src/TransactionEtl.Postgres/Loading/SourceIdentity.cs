@@ -50,6 +50,12 @@ public sealed record SourceIdentity
         return new SourceIdentity(uri, uri) { LocalPath = full };
     }
 
+    /// <summary>
+    /// Standard input (<c>txetl run -</c>): one source for every piped file, so only the content hash tells two
+    /// apart, and a second pipe of the same bytes is <c>already_loaded</c>.
+    /// </summary>
+    public static SourceIdentity ForStandardInput() => new("stdin:", "stdin:");
+
     /// <summary>An S3 object version; give <paramref name="versionId"/> when the bucket is versioned, else the ETag.</summary>
     public static SourceIdentity ForS3Object(string bucket, string objectKey, string? versionId, string? eTag)
     {

@@ -96,12 +96,16 @@ public sealed class SecretLeakTests(PostgresFixture db) : IClassFixture<Postgres
         var environment = new Dictionary<string, string?> { ["TXETL_HOME"] = home.Path };
         try
         {
+            // db url creates no cluster (issue 15 item 7): migrate makes one first.
+            var migrate = await CliTestHost.RunAsync(environment, Work, "db", "migrate");
+            Assert.Equal(0, migrate.ExitCode);
             var url = await CliTestHost.RunAsync(environment, Work, "db", "url");
             Assert.Equal(0, url.ExitCode);
             var password = (await File.ReadAllTextAsync(Path.Combine(home.Path, "superuser.password"))).Trim();
             var scanner = new SecretScanner().Add("the local cluster's generated password", password);
             scanner.AssertClean("stdout of txetl db url", url.Stdout);
             scanner.AssertClean("stderr of txetl db url", url.Stderr);
+            scanner.AssertClean("stderr of txetl db migrate", migrate.Stderr);
             var status = await CliTestHost.RunAsync(environment, Work, "db", "status");
             scanner.AssertClean("stdout of txetl db status", status.Stdout);
             // The one command that prints it on purpose (for GUI tools), so the scanner does find it there.
