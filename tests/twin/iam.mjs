@@ -3,7 +3,7 @@
 // for use or a written justification in docs/iam.md.
 //
 // iam-simulate is AGPL-3.0: it is loaded here, at test time, from tools/node and nowhere else (the
-// containment check in iam.test.mjs keeps it out of src/, artifacts/ and the Lambda packaging).
+// containment check in iam.test.mjs keeps it out of src/, the built packages (artifacts/lambda, artifacts/txetl-aot) and the Lambda packaging).
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
