@@ -189,6 +189,45 @@ test('a failed file is re-run the way docs/operations.md says (redrive) and then
   assert.equal(ledger(key).at(-1).status, 'loaded');
 });
 
+test('a report upload that S3 interrupts is aborted, and the file still ends loaded or rejected once', async () => {
+  twin.calls.setScenario('report upload aborted');
+  const key = 'incoming/abort-report.csv';
+  // 9 000 rows rejected for a merchant over the contract's 200 characters: the rejects report repeats each one's
+  // long raw text and outgrows one 8 MiB multipart part (S3UploadStream.DefaultPartSize). With 180 000 good rows
+  // the rejects stay under the contract's 5 % threshold, so the file loads (a re-run of a rejected file would
+  // process it anew; a loaded one answers already_loaded).
+  const good = 180_000;
+  const rejected = 9_000;
+  const merchant = 'M'.repeat(1000);
+  const id = (i) => `ABORT-${String(i + 1).padStart(6, '0')}`;
+  const rows = Array.from({ length: good + rejected }, (_, i) => `${id(i)},2024-03-10T20:55:55Z,ACC-000001,${i < good ? 'Fnac' : merchant},groceries,12.50,EUR,FR,,`);
+  const fault = twin.s3.failOnce({ operation: 'UploadPart', keyPattern: /^reports\/[^/]*abort-report[^/]*\/rejects\.csv$/ });
+  await upload(key, `${header}\n${rows.join('\n')}\n`);
+  await twin.settle();
+  const failed = await Promise.race([fault, new Promise((r) => setTimeout(() => r(null), 0))]);
+  assert.ok(failed, 'RunEtl never uploaded a part of the rejects report (the report fit one part?)');
+  const aborts = twin.calls.filter({ action: 's3:AbortMultipartUpload', scenario: 'report upload aborted' });
+  assert.deepEqual(aborts.map((c) => [c.resource, c.principal.arn]), [[`${d.bucket.arn}/${failed.key}`, d.functions['run-etl'].roleArn]],
+    'RunEtl aborted the interrupted upload');
+  const [execution, ...others] = executionsFor(key);
+  console.log(`twin: report upload aborted: ${failed.operation} ${failed.partNumber} of ${failed.key} failed; execution ${execution.status} ${execution.error} at ${execution.failedState?.name}`);
+  // A non-transient S3 error is not retried: the execution fails at RunEtl, where a redrive re-runs the load.
+  assert.deepEqual([execution.status, execution.error, execution.failedState?.name], ['FAILED', 'TransactionEtl.S3TransferError', 'RunEtl']);
+  assert.equal(await twin.s3.get(failed.key), null, 'no report while the upload is aborted');
+  await twin.sfn.redrive(execution.executionArn);
+  await twin.settle();
+  assert.deepEqual(others, []);
+  assert.equal(execution.status, 'SUCCEEDED', `${execution.error}: ${execution.cause}`);
+  // Loaded once: the first run's load committed before its report failed; the redrive's run is recorded as
+  // already_loaded (no rows) and writes the report of the original load.
+  assert.deepEqual(ledger(key).map((r) => [r.status, Number(r.rows_loaded), Number(r.rows_rejected)]),
+    [['loaded_with_rejects', good, rejected], ['already_loaded', 0, 0]], 'one load, then the redrive answered already_loaded');
+  assert.equal(transactions('ABORT'), good);
+  const report = await twin.s3.get(failed.key);
+  assert.ok(report && report.length > 8 * 1024 * 1024, `the report is in S3 after the re-run (${report?.length} bytes)`);
+  assert.equal(report.toString('utf8').trimEnd().split('\r\n').length, 1 + rejected, 'header and every rejected row');
+});
+
 test('IAM: every recorded call is allowed by the planned policies; every grant is used or justified', async () => {
   const roleCalls = twin.calls.calls.filter((c) => c.principal.type !== 'operator');
   const report = await iamReport(roleCalls, d);

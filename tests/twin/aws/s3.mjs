@@ -104,7 +104,7 @@ const encodeKey = (key) => key.split('/').map(encodeURIComponent).join('/');
  * function notifications, the pre-SQS deployment), kmsAliases (the bucket key's aliases, else from
  * deployment.kmsKeys), authorize?, now? }.
  * -> { url, port, stop(), bucket, put(key, body), get(key), keys(prefix), versionOf(key), notifications
- *      (sent messages), s3rverUrl, syntheticVersionIds: true }
+ *      (sent messages), s3rverUrl, syntheticVersionIds: true, failOnce(fault) }
  */
 export async function start(opts) {
   const { region, account, deployment, sqs } = opts;
@@ -117,6 +117,19 @@ export async function start(opts) {
   const notifications = [];
   const sourceContext = { 'aws:SourceArn': bucket.arn, 'aws:SourceAccount': account };
   let sequence = 0n;
+  const faults = []; // failOnce() switches not yet hit
+
+  /** The first fault this request trips (removed: each fails one request), or undefined. */
+  function takeFault(method, key, query) {
+    const operation = method === 'PUT' && query.has('uploadId') ? 'UploadPart'
+      : method === 'POST' && query.has('uploadId') ? 'CompleteMultipartUpload'
+        : method === 'PUT' ? 'PutObject' : null;
+    const i = faults.findIndex((f) => f.operation === operation && f.keyPattern.test(key));
+    if (i < 0) return undefined;
+    const [fault] = faults.splice(i, 1);
+    fault.hit({ operation, key, uploadId: query.get('uploadId'), partNumber: query.get('partNumber') });
+    return fault;
+  }
 
   /** Records S3's authorization of one request, with the KMS call S3 makes for it; -> denial or null. */
   async function authorize(principal, op, objectArn, key, { headers, query }) {
@@ -181,6 +194,9 @@ export async function start(opts) {
     const op = s3Action({ method, key, query, headers });
     const denied = principal && await authorize(principal, op, objectArn, key, { headers, query });
     if (denied) return xmlError(403, 'AccessDenied', denied, `/${name}/${key}`);
+    // After authorization, as S3 fails a request it already authorized (and recorded).
+    const fault = principal && takeFault(method, key, query);
+    if (fault) return xmlError(fault.status, fault.code, fault.message, `/${name}/${key}`);
     if (op.abort) return { status: 204, headers: {}, body: Buffer.alloc(0) }; // s3rver has no AbortMultipartUpload
     let path = url;
     const versionId = query.get('versionId');
@@ -257,6 +273,15 @@ export async function start(opts) {
       return [...response.body.toString('utf8').matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => unescapeXml(m[1]));
     },
     versionOf: (key) => versions.get(key),
+    /**
+     * Fails the next request of a role for `operation` ('UploadPart', 'CompleteMultipartUpload' or
+     * 'PutObject') on a key matching `keyPattern` with S3's error `code` and `status` (default 403
+     * AccessDenied, which the SDK does not retry). -> a promise of { operation, key, uploadId, partNumber }
+     * once a request hit it.
+     */
+    failOnce({ operation, keyPattern, status = 403, code = 'AccessDenied', message = 'Access Denied (twin fault)' }) {
+      return new Promise((hit) => faults.push({ operation, keyPattern, status, code, message, hit }));
+    },
     async stop() {
       await http.stop();
       await s3rver.close();
