@@ -187,7 +187,7 @@ plan_check "dev plan: alerts topic policy and NotifyChat on-failure queue" dev \
 # TimeoutSeconds the executions-timed-out alarm could never fire. The rendered definition is known at plan time.
 sfn='[.resource_changes[] | select(.type == "aws_sfn_state_machine") | .change.after.definition | fromjson]'
 plan_check "dev plan: RunEtl failures stay at RunEtl (redrivable), throttling outlasts the execution timeout" dev \
-  "$sfn | length == 1 and all(.TimeoutSeconds as $t | (.States.RunEtl.Catch // []) == [] and $t >= 3600 and ([.States.RunEtl.Retry[] | select(.ErrorEquals | index(\"Lambda.TooManyRequestsException\")) | .MaxAttempts * ([.MaxDelaySeconds, .IntervalSeconds] | max) / 2 >= 2 * $t] | length == 1))"
+  "$sfn | length == 1 and all(.TimeoutSeconds as \$t | (.States.RunEtl.Catch // []) == [] and \$t >= 3600 and ([.States.RunEtl.Retry[] | select(.ErrorEquals | index(\"Lambda.TooManyRequestsException\")) | .MaxAttempts * ([.MaxDelaySeconds, .IntervalSeconds] | max) / 2 >= 2 * \$t] | length == 1))"
 plan_check "dev plan: loader password only write-only (no data source, terraform_data or secret_string)" dev \
   '([.resource_changes[] | select(.type == "aws_secretsmanager_random_password" or .type == "terraform_data")] | length == 0) and
    ([.resource_changes[] | select(.type == "aws_secretsmanager_secret_version") | .change.after] | length >= 1 and
