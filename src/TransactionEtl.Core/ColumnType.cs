@@ -20,4 +20,14 @@ public enum ColumnType
 
     /// <summary><see cref="DateTime"/> of kind UTC; PostgreSQL <c>timestamptz</c>.</summary>
     Timestamp,
+
+    /// <summary><see cref="int"/>; PostgreSQL <c>integer</c>, alias <c>int4</c> (a <c>year</c> field). Named after the
+    /// alias because the analyzers reserve "Integer" for the CLR type name.</summary>
+    Int4,
+
+    /// <summary><see cref="TimeOnly"/>, whole microseconds; PostgreSQL <c>time</c> (without time zone).</summary>
+    Time,
+
+    /// <summary><see cref="IsoDuration"/>; PostgreSQL <c>interval</c>.</summary>
+    Interval,
 }

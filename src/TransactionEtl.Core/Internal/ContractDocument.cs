@@ -34,6 +34,9 @@ internal sealed class FieldDocument
     public List<string>? TrueValues { get; set; }
     public List<string>? FalseValues { get; set; }
     public List<string>? MissingValues { get; set; }
+    public string? DecimalChar { get; set; }
+    public string? GroupChar { get; set; }
+    public bool? BareNumber { get; set; }
     [JsonPropertyName("x-txetl")] public FieldExtensionDocument? Txetl { get; set; }
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
 }

@@ -21,7 +21,8 @@ internal static partial class ContractLoader
             RefuseUnknown(f.Extra, at, UnsupportedFieldProperties, extensionScope: false);
             string name = FieldName(f.Name, at);
             var type = ParseType(f.Type, at);
-            if (f.Format is not null and not "default")
+            var temporalFormat = BuildTemporalFormat(f.Format, type, at);
+            if (temporalFormat is null && f.Format is not null and not "default" and not "fmt:default")
             {
                 throw Error($"{at}.format", $"'{f.Format}' is not supported; only \"default\" (see docs/contracts.md for the accepted forms of each type)");
             }
@@ -39,7 +40,8 @@ internal static partial class ContractLoader
             var pattern = BuildPattern(c.Pattern, type, at);
             CheckLengths(c, type, at);
             string[]? enumValues = BuildEnum(c.Enum, at);
-            var (minimum, maximum) = BuildRange(c, type, at);
+            var numberText = BuildNumberText(f, type, at);
+            var (minimum, maximum) = BuildRange(c, type, at, numberText, temporalFormat);
             var (trueValues, falseValues) = BooleanValues(f, type, at);
             CheckReference(ext.Reference, type, at);
 
@@ -64,6 +66,8 @@ internal static partial class ContractLoader
                 FalseValues = falseValues,
                 MissingValues = f.MissingValues?.ToArray() ?? contractMissing,
                 Hint = ext.Hint,
+                NumberText = numberText,
+                TemporalFormat = temporalFormat,
             };
         }
 
@@ -86,7 +90,11 @@ internal static partial class ContractLoader
             "boolean" => FieldType.Boolean,
             "datetime" => FieldType.DateTime,
             "date" => FieldType.Date,
-            var other => throw Error($"{at}.type", $"'{other}' is not supported; expected string, number, integer, boolean, datetime or date"),
+            "time" => FieldType.Time,
+            "year" => FieldType.Year,
+            "yearmonth" => FieldType.YearMonth,
+            "duration" => FieldType.Duration,
+            var other => throw Error($"{at}.type", $"'{other}' is not supported; expected string, number, integer, boolean, datetime, date, time, year, yearmonth or duration"),
         };
 
         /// <summary>The header keys of the field's name and aliases, each claimed for this field in <paramref name="labelOwner"/>.</summary>
@@ -187,10 +195,10 @@ internal static partial class ContractLoader
             return enumValues;
         }
 
-        private (IComparable? Minimum, IComparable? Maximum) BuildRange(ConstraintsDocument c, FieldType type, string at)
+        private (IComparable? Minimum, IComparable? Maximum) BuildRange(ConstraintsDocument c, FieldType type, string at, NumberText? number, TemporalFormat? temporal)
         {
-            var minimum = Bound(c.Minimum, type, $"{at}.constraints.minimum");
-            var maximum = Bound(c.Maximum, type, $"{at}.constraints.maximum");
+            var minimum = Bound(c.Minimum, type, $"{at}.constraints.minimum", number, temporal);
+            var maximum = Bound(c.Maximum, type, $"{at}.constraints.maximum", number, temporal);
             if (minimum is not null && maximum is not null && minimum.CompareTo(maximum) > 0)
             {
                 throw Error($"{at}.constraints.minimum", "minimum is greater than maximum");
@@ -198,28 +206,14 @@ internal static partial class ContractLoader
             return (minimum, maximum);
         }
 
-        private IComparable? Bound(JsonElement? element, FieldType type, string path)
+        private IComparable? Bound(JsonElement? element, FieldType type, string path, NumberText? number, TemporalFormat? temporal)
         {
             if (element is not { } e || e.ValueKind == JsonValueKind.Null)
             {
                 return null;
             }
             string text = e.ValueKind == JsonValueKind.String ? e.GetString()! : e.GetRawText();
-            switch (type)
-            {
-                case FieldType.Number when DecimalText.TryParse(text, out decimal d, out _):
-                    return d;
-                case FieldType.Integer when DecimalText.TryParseInteger(text, out long l):
-                    return l;
-                case FieldType.Date when IsoTimestamp.TryParseDate(text, out var date):
-                    return date;
-                case FieldType.DateTime when IsoTimestamp.TryParse(text, out var utc, out _):
-                    return utc;
-                case FieldType.Number or FieldType.Integer or FieldType.Date or FieldType.DateTime:
-                    throw Error(path, $"'{text}' is not a valid {type.ToString().ToLowerInvariant()}");
-                default:
-                    throw Error(path, "minimum/maximum apply only to number, integer, date and datetime fields");
-            }
+            return ParseBound(text, type, number, temporal, path);
         }
 
         private (string[] True, string[] False) BooleanValues(FieldDocument f, FieldType type, string at)

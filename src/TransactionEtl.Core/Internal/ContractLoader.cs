@@ -17,7 +17,7 @@ internal static partial class ContractLoader
 
     // Field properties of the Table Schema standard that change how values are read; refusing them is safer
     // than reading numbers differently from what the schema's author meant.
-    private static readonly string[] UnsupportedFieldProperties = ["decimalChar", "groupChar", "bareNumber", "categories", "categoriesOrdered"];
+    private static readonly string[] UnsupportedFieldProperties = ["categories", "categoriesOrdered"];
 
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$", RegexOptions.CultureInvariant)]
     private static partial Regex IdentifierRegex();
@@ -239,6 +239,10 @@ internal static partial class ContractLoader
         FieldType.Boolean => ColumnType.Boolean,
         FieldType.DateTime => ColumnType.Timestamp,
         FieldType.Date => ColumnType.Date,
+        FieldType.Time => ColumnType.Time,
+        FieldType.Year => ColumnType.Int4,
+        FieldType.YearMonth => ColumnType.Date,
+        FieldType.Duration => ColumnType.Interval,
         _ => throw new ArgumentOutOfRangeException(nameof(type)),
     };
 }

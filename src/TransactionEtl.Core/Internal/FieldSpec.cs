@@ -27,4 +27,10 @@ internal sealed class FieldSpec
     public string[] FalseValues { get; init; } = [];
     public string[] MissingValues { get; init; } = [""];
     public string? Hint { get; init; }
+
+    /// <summary>decimalChar/groupChar/bareNumber of a number or integer field; null when it uses none of them.</summary>
+    public NumberText? NumberText { get; init; }
+
+    /// <summary>The format of a date, time or datetime field other than default; null for the default form.</summary>
+    public TemporalFormat? TemporalFormat { get; init; }
 }

@@ -9,4 +9,10 @@ internal enum FieldType
     Boolean,
     DateTime,
     Date,
+
+    // Table Schema v2 temporal types (issue 16).
+    Time,
+    Year,
+    YearMonth,
+    Duration,
 }

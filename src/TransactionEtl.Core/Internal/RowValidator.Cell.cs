@@ -62,39 +62,70 @@ internal sealed partial class RowValidator
                 typed = v;
                 return true;
             case FieldType.Number:
-                if (!DecimalText.TryParse(v, out decimal number, out _))
+                if (f.NumberText is null ? !DecimalText.TryParse(v, out decimal number, out _) : !f.NumberText.TryParseNumber(v, out number))
                 {
-                    return TypeError(f, raw, "number", DecimalText.Expected, errors);
+                    return TypeError(f, raw, "number", f.NumberText?.ExpectedNumber ?? DecimalText.Expected, errors);
                 }
                 typed = number;
                 return true;
             case FieldType.Integer:
-                if (!DecimalText.TryParseInteger(v, out long integer))
+                if (f.NumberText is null ? !DecimalText.TryParseInteger(v, out long integer) : !f.NumberText.TryParseInteger(v, out integer))
                 {
-                    return TypeError(f, raw, "whole number", "expected digits with an optional sign such as 42 or -7", errors);
+                    return TypeError(f, raw, "whole number", f.NumberText?.ExpectedInteger ?? "expected digits with an optional sign such as 42 or -7", errors);
                 }
                 typed = integer;
                 return true;
             case FieldType.Boolean:
                 return TryConvertBoolean(f, v, raw, errors, out typed);
             case FieldType.DateTime:
-                if (!IsoTimestamp.TryParse(v, out var utc, out var written))
+                if (f.TemporalFormat is null ? !IsoTimestamp.TryParse(v, out var utc, out var written) : !f.TemporalFormat.TryParseDateTime(v, out utc, out written))
                 {
-                    return TypeError(f, raw, "date/time", IsoTimestamp.Expected + " (a real calendar date and time)", errors);
+                    return TypeError(f, raw, "date/time", (f.TemporalFormat?.Expected ?? IsoTimestamp.Expected) + " (a real calendar date and time)", errors);
                 }
                 typed = utc;
                 _writtenDate[f.Index] = written;
                 return true;
             case FieldType.Date:
-                if (!IsoTimestamp.TryParseDate(v, out var date))
+                if (f.TemporalFormat is null ? !IsoTimestamp.TryParseDate(v, out var date) : !f.TemporalFormat.TryParseDate(v, out date))
                 {
-                    return TypeError(f, raw, "date", "expected a real calendar date YYYY-MM-DD such as 2024-03-01", errors);
+                    return TypeError(f, raw, "date", f.TemporalFormat is null ? "expected a real calendar date YYYY-MM-DD such as 2024-03-01" : f.TemporalFormat.Expected + " (a real calendar date)", errors);
                 }
                 typed = date;
                 _writtenDate[f.Index] = date;
                 return true;
+            case FieldType.Time or FieldType.Year or FieldType.YearMonth or FieldType.Duration:
+                return TryConvertTemporal(f, v, raw, errors, out typed);
             default:
                 throw new InvalidOperationException($"unhandled field type {f.Type}");
+        }
+    }
+
+    /// <summary>The Table Schema v2 types time, year, yearmonth and duration; none of them is on the default contract's path.</summary>
+    private static bool TryConvertTemporal(FieldSpec f, string v, string raw, List<CellError> errors, out object typed)
+    {
+        typed = null!; // read only after a true return
+        switch (f.Type)
+        {
+            case FieldType.Time when f.TemporalFormat is null ? TemporalText.TryParseTime(v, out var time) : f.TemporalFormat.TryParseTime(v, out time):
+                typed = time;
+                return true;
+            case FieldType.Time:
+                return TypeError(f, raw, "time", f.TemporalFormat?.Expected ?? TemporalText.ExpectedTime, errors);
+            case FieldType.Year when TemporalText.TryParseYear(v, out int year):
+                typed = year;
+                return true;
+            case FieldType.Year:
+                return TypeError(f, raw, "year", TemporalText.ExpectedYear, errors);
+            case FieldType.YearMonth when TemporalText.TryParseYearMonth(v, out var month):
+                typed = month;
+                return true;
+            case FieldType.YearMonth:
+                return TypeError(f, raw, "year and month", TemporalText.ExpectedYearMonth, errors);
+            case FieldType.Duration when DurationText.TryParse(v, out var duration):
+                typed = duration;
+                return true;
+            default:
+                return TypeError(f, raw, "duration", DurationText.Expected, errors);
         }
     }
 
@@ -194,6 +225,7 @@ internal sealed partial class RowValidator
     {
         DateTime d => d.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFF'Z'", CultureInfo.InvariantCulture),
         DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        TimeOnly t => t.ToString("HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture).TrimEnd('.'),
         IFormattable x => x.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };

@@ -139,7 +139,8 @@ internal sealed partial class RowValidator
             if (f.ScaleFrom >= 0 && _ok[f.ScaleFrom] && _typed[f.ScaleFrom] is string currency)
             {
                 int minor = ReferenceData.Currencies[currency];
-                int decimals = DecimalScale(_cells[f.Index]!);
+                // The decimal keeps the scale as written (12.50 has 2), whatever decimalChar or bareNumber removed.
+                int decimals = ((decimal)_typed[f.Index]!).Scale;
                 if (decimals > minor)
                 {
                     errors.Add(new CellError(f.Name, FileErrorCodes.ConstraintError,
@@ -199,11 +200,4 @@ internal sealed partial class RowValidator
     // One box each for the whole run instead of one per row.
     private static readonly object BoxedTrue = true;
     private static readonly object BoxedFalse = false;
-
-    private static int DecimalScale(string raw)
-    {
-        var s = raw.AsSpan().Trim();
-        int dot = s.IndexOf('.');
-        return dot < 0 ? 0 : s.Length - dot - 1;
-    }
 }
