@@ -62,6 +62,9 @@ internal sealed class BinaryCopyWriter
                 case ColumnType.Boolean: WriteBoolean((bool)value); break;
                 case ColumnType.BigInt: WriteBigInt((long)value); break;
                 case ColumnType.Date: WriteDate((DateOnly)value); break;
+                case ColumnType.Int4: BinaryPrimitives.WriteInt32BigEndian(Field(sizeof(int)), (int)value); break;
+                case ColumnType.Time: WriteTime((TimeOnly)value); break;
+                case ColumnType.Interval: WriteInterval((IsoDuration)value); break;
                 default: throw new InvalidOperationException($"Column {i} has unsupported type {types[i]}.");
             }
         }
@@ -132,6 +135,18 @@ internal sealed class BinaryCopyWriter
             : value == DateOnly.MaxValue ? int.MaxValue
             : value.DayNumber - PostgresEpochDay;
         BinaryPrimitives.WriteInt32BigEndian(Field(sizeof(int)), days);
+    }
+
+    // time: microseconds since midnight (int8); ticks are floored to whole microseconds as for timestamptz.
+    private void WriteTime(TimeOnly value) => BinaryPrimitives.WriteInt64BigEndian(Field(sizeof(long)), value.Ticks / 10);
+
+    // interval: microseconds (int8), then days (int4), then months (int4), as interval_send writes them.
+    private void WriteInterval(IsoDuration value)
+    {
+        var span = Field(sizeof(long) + (2 * sizeof(int)));
+        BinaryPrimitives.WriteInt64BigEndian(span, value.Microseconds);
+        BinaryPrimitives.WriteInt32BigEndian(span[8..], value.Days);
+        BinaryPrimitives.WriteInt32BigEndian(span[12..], value.Months);
     }
 
     private void WriteText(string value)

@@ -27,8 +27,14 @@ internal static class CopyValues
                 case ColumnType.Boolean: importer.Write((bool)value, NpgsqlDbType.Boolean); break;
                 case ColumnType.BigInt: importer.Write((long)value, NpgsqlDbType.Bigint); break;
                 case ColumnType.Date: importer.Write((DateOnly)value, NpgsqlDbType.Date); break;
+                case ColumnType.Int4: importer.Write((int)value, NpgsqlDbType.Integer); break;
+                case ColumnType.Time: importer.Write((TimeOnly)value, NpgsqlDbType.Time); break;
+                case ColumnType.Interval: importer.Write(ToInterval((IsoDuration)value), NpgsqlDbType.Interval); break;
                 default: throw new InvalidOperationException($"Column {i} has unsupported type {types[i]}.");
             }
         }
     }
+
+    // NpgsqlInterval keeps months, days and time apart, as interval does; a TimeSpan would fold them together.
+    private static NpgsqlInterval ToInterval(IsoDuration d) => new(d.Months, d.Days, d.Microseconds);
 }

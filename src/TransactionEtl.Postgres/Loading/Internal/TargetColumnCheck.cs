@@ -65,6 +65,9 @@ internal static class TargetColumnCheck
         ColumnType.Numeric => (["numeric"], "numeric"),
         ColumnType.Date => (["date"], "date"),
         ColumnType.Timestamp => (["timestamptz"], "timestamptz"),
+        ColumnType.Int4 => (["int4"], "integer"),
+        ColumnType.Time => (["time"], "time"),
+        ColumnType.Interval => (["interval"], "interval"),
         _ => ([], type.ToString()),
     };
 }

@@ -82,6 +82,37 @@ public sealed class BinaryCopyWriterTests(PostgresFixture db) : IClassFixture<Po
     }
 
     [Fact]
+    public void Stores_integer_time_and_interval_as_the_server_prints_them()
+    {
+        object?[][] rows =
+        [
+            [int.MinValue, TimeOnly.MinValue, new IsoDuration(0, 0, 0)],
+            [int.MaxValue, TimeOnly.MaxValue, new IsoDuration(-14, 3, -1)], // the time floors to the microsecond
+            [2024, new TimeOnly(12, 34, 56, 789, 12), new IsoDuration(int.MaxValue, int.MinValue, 86_399_999_999L)],
+            [null, null, null],
+        ];
+
+        using var connection = Open("i integer, t time, d interval");
+        Copy(connection, "i, t, d", [ColumnType.Int4, ColumnType.Time, ColumnType.Interval], rows);
+
+        using var read = new NpgsqlCommand("SELECT i::text, t::text, d::text FROM pg_temp.target ORDER BY source_line", connection).ExecuteReader();
+        string?[][] expected =
+        [
+            ["-2147483648", "00:00:00", "00:00:00"],
+            ["2147483647", "23:59:59.999999", "-1 years -2 mons +3 days -00:00:00.000001"],
+            ["2024", "12:34:56.789012", "178956970 years 7 mons -2147483648 days +23:59:59.999999"],
+            [null, null, null],
+        ];
+        foreach (var row in expected)
+        {
+            Assert.True(read.Read());
+            Assert.Equal(row, Enumerable.Range(0, 3).Select(i => read.IsDBNull(i) ? null : read.GetString(i)).ToArray());
+        }
+
+        Assert.False(read.Read());
+    }
+
+    [Fact]
     public void Writes_the_extreme_dates_and_times_as_infinities()
     {
         object?[][] rows =
