@@ -34,6 +34,8 @@ internal sealed class FieldDocument
     public List<string>? TrueValues { get; set; }
     public List<string>? FalseValues { get; set; }
     public List<string>? MissingValues { get; set; }
+    public string? Delimiter { get; set; }
+    public string? ItemType { get; set; }
     [JsonPropertyName("x-txetl")] public FieldExtensionDocument? Txetl { get; set; }
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
 }
@@ -48,6 +50,8 @@ internal sealed class ConstraintsDocument
     public int? MaxLength { get; set; }
     public JsonElement? Minimum { get; set; }
     public JsonElement? Maximum { get; set; }
+    public JsonElement? ExclusiveMinimum { get; set; }
+    public JsonElement? ExclusiveMaximum { get; set; }
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
 }
 

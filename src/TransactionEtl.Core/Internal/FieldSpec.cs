@@ -27,4 +27,10 @@ internal sealed class FieldSpec
     public string[] FalseValues { get; init; } = [];
     public string[] MissingValues { get; init; } = [""];
     public string? Hint { get; init; }
+    public NamedFormat Format { get; init; }
+    public IComparable? ExclusiveMinimum { get; init; }
+    public IComparable? ExclusiveMaximum { get; init; }
+    public bool Unique { get; init; }
+    public string ListDelimiter { get; init; } = ",";
+    public FieldType ListItemType { get; init; } = FieldType.String;
 }

@@ -9,4 +9,10 @@ internal enum FieldType
     Boolean,
     DateTime,
     Date,
+    Any,
+    Object,
+    Array,
+    List,
+    GeoPoint,
+    GeoJson,
 }
