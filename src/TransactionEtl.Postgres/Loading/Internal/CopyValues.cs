@@ -27,8 +27,15 @@ internal static class CopyValues
                 case ColumnType.Boolean: importer.Write((bool)value, NpgsqlDbType.Boolean); break;
                 case ColumnType.BigInt: importer.Write((long)value, NpgsqlDbType.Bigint); break;
                 case ColumnType.Date: importer.Write((DateOnly)value, NpgsqlDbType.Date); break;
+                case ColumnType.Uuid: importer.Write((Guid)value, NpgsqlDbType.Uuid); break;
+                case ColumnType.Bytea: importer.Write((byte[])value, NpgsqlDbType.Bytea); break;
+                case ColumnType.Jsonb: importer.Write((string)value, NpgsqlDbType.Jsonb); break;
+                case ColumnType.Point: importer.Write(ToPoint((GeoPoint)value), NpgsqlDbType.Point); break;
                 default: throw new InvalidOperationException($"Column {i} has unsupported type {types[i]}.");
             }
         }
     }
+
+    // x is the longitude, as in BinaryCopyWriter.
+    private static NpgsqlPoint ToPoint(GeoPoint value) => new((double)value.Longitude, (double)value.Latitude);
 }

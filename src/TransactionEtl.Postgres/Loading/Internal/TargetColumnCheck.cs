@@ -65,6 +65,10 @@ internal static class TargetColumnCheck
         ColumnType.Numeric => (["numeric"], "numeric"),
         ColumnType.Date => (["date"], "date"),
         ColumnType.Timestamp => (["timestamptz"], "timestamptz"),
+        ColumnType.Uuid => (["uuid"], "uuid"),
+        ColumnType.Bytea => (["bytea"], "bytea"),
+        ColumnType.Jsonb => (["jsonb"], "jsonb"),
+        ColumnType.Point => (["point"], "point"),
         _ => ([], type.ToString()),
     };
 }
