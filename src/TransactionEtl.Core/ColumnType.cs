@@ -30,4 +30,15 @@ public enum ColumnType
 
     /// <summary><see cref="IsoDuration"/>; PostgreSQL <c>interval</c>.</summary>
     Interval,
+    /// <summary><see cref="Guid"/>; PostgreSQL <c>uuid</c> (a string field with format <c>uuid</c>).</summary>
+    Uuid,
+
+    /// <summary><see cref="byte"/>[]; PostgreSQL <c>bytea</c> (a string field with format <c>binary</c>, base64 decoded).</summary>
+    Bytea,
+
+    /// <summary>JSON text (<see cref="string"/>); PostgreSQL <c>jsonb</c> (object, array, list and geojson fields).</summary>
+    Jsonb,
+
+    /// <summary><see cref="GeoPoint"/>; PostgreSQL <c>point</c>, x the longitude and y the latitude.</summary>
+    Point,
 }

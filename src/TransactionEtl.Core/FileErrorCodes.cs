@@ -47,4 +47,7 @@ public static class FileErrorCodes
 
     /// <summary>Row: the primary key was loaded from an earlier file (set by the loader, not the engine).</summary>
     public const string DuplicateExisting = "duplicate-existing";
+
+    /// <summary>Row: a field with the <c>unique</c> constraint repeats the value of a row kept earlier in the file (frictionless-py's code).</summary>
+    public const string UniqueError = "unique-error";
 }

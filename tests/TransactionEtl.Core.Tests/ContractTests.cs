@@ -126,7 +126,7 @@ public sealed class ContractTests : IDisposable
 
     [Fact]
     public void Refuses_an_unsupported_type() =>
-        Assert.Contains("fields[5].type: 'geopoint' is not supported", Refused(c => c["fields"]![5]!["type"] = "geopoint").Message);
+        Assert.Contains("fields[5].type: 'money' is not supported", Refused(c => c["fields"]![5]!["type"] = "money").Message);
 
     [Fact]
     public void Refuses_a_primary_key_that_is_not_a_field() =>

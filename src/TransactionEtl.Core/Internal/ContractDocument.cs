@@ -37,6 +37,8 @@ internal sealed class FieldDocument
     public string? DecimalChar { get; set; }
     public string? GroupChar { get; set; }
     public bool? BareNumber { get; set; }
+    public string? Delimiter { get; set; }
+    public string? ItemType { get; set; }
     [JsonPropertyName("x-txetl")] public FieldExtensionDocument? Txetl { get; set; }
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
 }
@@ -51,6 +53,8 @@ internal sealed class ConstraintsDocument
     public int? MaxLength { get; set; }
     public JsonElement? Minimum { get; set; }
     public JsonElement? Maximum { get; set; }
+    public JsonElement? ExclusiveMinimum { get; set; }
+    public JsonElement? ExclusiveMaximum { get; set; }
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
 }
 

@@ -22,26 +22,20 @@ internal static partial class ContractLoader
             string name = FieldName(f.Name, at);
             var type = ParseType(f.Type, at);
             var temporalFormat = BuildTemporalFormat(f.Format, type, at);
-            if (temporalFormat is null && f.Format is not null and not "default" and not "fmt:default")
-            {
-                throw Error($"{at}.format", $"'{f.Format}' is not supported; only \"default\" (see docs/contracts.md for the accepted forms of each type)");
-            }
+            var (format, delimiter, itemType) = BuildTypeOptions(f, type, at);
             var ext = f.Txetl ?? new FieldExtensionDocument();
             RefuseUnknown(ext.Extra, $"{at}.x-txetl", [], extensionScope: true);
             string[] labelKeys = ClaimLabels(name, ext.Aliases, at, labelOwner);
             NormalizationStep[] steps = NormalizationSteps(ext.Normalize, at);
 
             var c = f.Constraints ?? new ConstraintsDocument();
-            RefuseUnknown(c.Extra, $"{at}.constraints", ["exclusiveMinimum", "exclusiveMaximum", "jsonSchema"], extensionScope: false);
-            if (c.Unique == true)
-            {
-                throw Error($"{at}.constraints.unique", "not supported; use primaryKey for a unique column");
-            }
+            RefuseUnknown(c.Extra, $"{at}.constraints", ["jsonSchema"], extensionScope: false);
             var pattern = BuildPattern(c.Pattern, type, at);
             CheckLengths(c, type, at);
             string[]? enumValues = BuildEnum(c.Enum, at);
             var numberText = BuildNumberText(f, type, at);
             var (minimum, maximum) = BuildRange(c, type, at, numberText, temporalFormat);
+            var (exclusiveMinimum, exclusiveMaximum) = BuildExclusiveRange(c, type, at, minimum, maximum, numberText, temporalFormat);
             var (trueValues, falseValues) = BooleanValues(f, type, at);
             CheckReference(ext.Reference, type, at);
 
@@ -68,6 +62,12 @@ internal static partial class ContractLoader
                 Hint = ext.Hint,
                 NumberText = numberText,
                 TemporalFormat = temporalFormat,
+                Format = format,
+                ExclusiveMinimum = exclusiveMinimum,
+                ExclusiveMaximum = exclusiveMaximum,
+                Unique = c.Unique ?? false,
+                ListDelimiter = delimiter,
+                ListItemType = itemType,
             };
         }
 
@@ -94,7 +94,13 @@ internal static partial class ContractLoader
             "year" => FieldType.Year,
             "yearmonth" => FieldType.YearMonth,
             "duration" => FieldType.Duration,
-            var other => throw Error($"{at}.type", $"'{other}' is not supported; expected string, number, integer, boolean, datetime, date, time, year, yearmonth or duration"),
+            "any" => FieldType.Any,
+            "object" => FieldType.Object,
+            "array" => FieldType.Array,
+            "list" => FieldType.List,
+            "geopoint" => FieldType.GeoPoint,
+            "geojson" => FieldType.GeoJson,
+            var other => throw Error($"{at}.type", $"'{other}' is not supported; expected string, number, integer, boolean, datetime, date, time, year, yearmonth, duration, any, object, array, list, geopoint or geojson"),
         };
 
         /// <summary>The header keys of the field's name and aliases, each claimed for this field in <paramref name="labelOwner"/>.</summary>
@@ -161,9 +167,9 @@ internal static partial class ContractLoader
 
         private void CheckLengths(ConstraintsDocument c, FieldType type, string at)
         {
-            if ((c.MinLength is not null || c.MaxLength is not null) && type != FieldType.String)
+            if ((c.MinLength is not null || c.MaxLength is not null) && type is not (FieldType.String or FieldType.Object or FieldType.Array or FieldType.List))
             {
-                throw Error($"{at}.constraints", "minLength/maxLength apply only to string fields");
+                throw Error($"{at}.constraints", "minLength/maxLength apply only to string fields and to the collections object, array and list (their number of members or items)");
             }
             if (c.MinLength < 0 || c.MaxLength < 0 || c.MinLength > c.MaxLength)
             {
@@ -260,7 +266,7 @@ internal static partial class ContractLoader
             }
             if (f.Txetl?.PrefixFrom is { } prefixFrom)
             {
-                if (!byName.TryGetValue(prefixFrom, out var country) || country.Type != FieldType.String || spec.Type != FieldType.String)
+                if (!byName.TryGetValue(prefixFrom, out var country) || !IsPlainText(country) || !IsPlainText(spec))
                 {
                     throw Error($"{at}.prefixFrom", $"'{prefixFrom}' must name a string field, and this field must be a string");
                 }

@@ -23,7 +23,8 @@ internal static partial class ContractLoader
                 {
                     throw Error($"{at}.{property}", $"'{name}' is not a field of this contract");
                 }
-                if (!types.Contains(field.Type))
+                // A uuid or binary string's value is not text, which the tax step compares.
+                if (!types.Contains(field.Type) || (field.Type == FieldType.String && !IsPlainText(field)))
                 {
                     throw Error($"{at}.{property}", $"field '{name}' must be of type {string.Join(" or ", types.Select(x => x.ToString().ToLowerInvariant()))}");
                 }

@@ -17,7 +17,7 @@ internal static partial class ContractLoader
 
     // Field properties of the Table Schema standard that change how values are read; refusing them is safer
     // than reading numbers differently from what the schema's author meant.
-    private static readonly string[] UnsupportedFieldProperties = ["categories", "categoriesOrdered"];
+    private static readonly string[] UnsupportedFieldProperties = ["categories", "categoriesOrdered", "arrayItem"];
 
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$", RegexOptions.CultureInvariant)]
     private static partial Regex IdentifierRegex();
@@ -56,7 +56,9 @@ internal static partial class ContractLoader
 
         public Contract Build()
         {
-            RefuseUnknown(doc.Extra, "", ["foreignKeys", "uniqueKeys"], extensionScope: false);
+            // fieldsMatch: txetl matches header labels its own way (by name, aliases, in any order), which none of v2's
+            // five modes describes exactly.
+            RefuseUnknown(doc.Extra, "", ["foreignKeys", "uniqueKeys", "fieldsMatch"], extensionScope: false);
             string name = RequireText(doc.Name, "name", "a contract name such as \"transactions\"");
             string version = RequireText(doc.Version, "version", "a version such as \"1.0.0\"");
             var dialect = BuildDialect(doc.Dialect);
@@ -123,7 +125,7 @@ internal static partial class ContractLoader
                 // The tax step fills an empty price_includes_tax from the rule, so that column is never null.
                 bool filledByTax = tax is not null && tax.PriceIncludesTax == i;
                 fields[i].OutputIndex = outputs.Count;
-                outputs.Add(new OutputColumn(column, ToColumnType(fields[i].Type), !fields[i].Required && !filledByTax));
+                outputs.Add(new OutputColumn(column, ToColumnType(fields[i]), !fields[i].Required && !filledByTax));
             }
             return outputs;
         }
@@ -221,6 +223,7 @@ internal static partial class ContractLoader
                 {
                     throw Error($"primaryKey[{i}]", $"field '{names[i]}' must be required and produce an output column");
                 }
+                RefuseKeyType(field, $"primaryKey[{i}]");
                 indexes[i] = field.Index;
                 columns[i] = outputs[field.OutputIndex].Name;
             }
@@ -231,9 +234,14 @@ internal static partial class ContractLoader
     /// <summary>How header labels compare: trimmed, case-insensitive.</summary>
     public static string HeaderKey(string label) => label.Trim().ToLowerInvariant();
 
-    private static ColumnType ToColumnType(FieldType type) => type switch
+    private static ColumnType ToColumnType(FieldSpec field) => field.Type switch
     {
-        FieldType.String => ColumnType.Text,
+        FieldType.String => field.Format switch
+        {
+            NamedFormat.Uuid => ColumnType.Uuid,
+            NamedFormat.Binary => ColumnType.Bytea,
+            _ => ColumnType.Text,
+        },
         FieldType.Number => ColumnType.Numeric,
         FieldType.Integer => ColumnType.BigInt,
         FieldType.Boolean => ColumnType.Boolean,
@@ -243,6 +251,9 @@ internal static partial class ContractLoader
         FieldType.Year => ColumnType.Int4,
         FieldType.YearMonth => ColumnType.Date,
         FieldType.Duration => ColumnType.Interval,
-        _ => throw new ArgumentOutOfRangeException(nameof(type)),
+        FieldType.Any => ColumnType.Text,
+        FieldType.Object or FieldType.Array or FieldType.List or FieldType.GeoJson => ColumnType.Jsonb,
+        FieldType.GeoPoint => ColumnType.Point,
+        _ => throw new ArgumentOutOfRangeException(nameof(field)),
     };
 }

@@ -33,4 +33,10 @@ internal sealed class FieldSpec
 
     /// <summary>The format of a date, time or datetime field other than default; null for the default form.</summary>
     public TemporalFormat? TemporalFormat { get; init; }
+    public NamedFormat Format { get; init; }
+    public IComparable? ExclusiveMinimum { get; init; }
+    public IComparable? ExclusiveMaximum { get; init; }
+    public bool Unique { get; init; }
+    public string ListDelimiter { get; init; } = ",";
+    public FieldType ListItemType { get; init; } = FieldType.String;
 }

@@ -15,4 +15,10 @@ internal enum FieldType
     Year,
     YearMonth,
     Duration,
+    Any,
+    Object,
+    Array,
+    List,
+    GeoPoint,
+    GeoJson,
 }

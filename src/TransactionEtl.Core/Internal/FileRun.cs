@@ -20,6 +20,7 @@ internal sealed class FileRun
     private readonly Dictionary<string, long> _reasons = new(StringComparer.Ordinal);
     private readonly List<string> _warnings = [];
     private readonly Dictionary<string, long>? _seenKeys;
+    private readonly UniqueValues? _unique;
     private readonly ValidRow _row;
     private string[] _header = [];
     private int[] _columnToField = [];
@@ -43,6 +44,7 @@ internal sealed class FileRun
         _seenKeys = options.DetectDuplicatesInMemory && _contract.PrimaryKeyFields.Length > 0
             ? new Dictionary<string, long>(StringComparer.Ordinal)
             : null;
+        _unique = UniqueValues.For(_contract);
     }
 
     public async Task<FileResult> RunAsync(CancellationToken cancellationToken)
@@ -292,8 +294,10 @@ internal sealed class FileRun
                 }
             }
         }
+        _unique?.Check(validator, _errors);
         if (_errors.Count == 0)
         {
+            _unique?.Remember(line);
             _rowsValid++;
             _row.Line = line;
             _row.SetRawRecord(raw);

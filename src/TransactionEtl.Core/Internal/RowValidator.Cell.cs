@@ -29,6 +29,10 @@ internal sealed partial class RowValidator
             CheckText(f, v, raw, errors);
         }
         CheckAllowedValues(f, v, typed, raw, errors);
+        if (f.ExclusiveMinimum is not null || f.ExclusiveMaximum is not null || f.Type is FieldType.Object or FieldType.Array or FieldType.List)
+        {
+            CheckStructuredConstraints(f, v, typed, raw, errors);
+        }
         if (errors.Count > before)
         {
             return false;
@@ -59,6 +63,10 @@ internal sealed partial class RowValidator
         switch (f.Type)
         {
             case FieldType.String:
+                if (f.Format != NamedFormat.Default)
+                {
+                    return TryConvertFormatted(f, v, raw, errors, out typed);
+                }
                 typed = v;
                 return true;
             case FieldType.Number:
@@ -95,6 +103,11 @@ internal sealed partial class RowValidator
                 return true;
             case FieldType.Time or FieldType.Year or FieldType.YearMonth or FieldType.Duration:
                 return TryConvertTemporal(f, v, raw, errors, out typed);
+            case FieldType.Any:
+                typed = v;
+                return true;
+            case FieldType.Object or FieldType.Array or FieldType.List or FieldType.GeoPoint or FieldType.GeoJson:
+                return TryConvertStructured(f, v, raw, errors, out typed);
             default:
                 throw new InvalidOperationException($"unhandled field type {f.Type}");
         }

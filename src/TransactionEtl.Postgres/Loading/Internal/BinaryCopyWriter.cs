@@ -23,6 +23,8 @@ internal sealed class BinaryCopyWriter
     private const long PostgresEpochMicroseconds = 63_082_281_600_000_000; // 2000-01-01T00:00:00Z in .NET ticks / 10
     private const ushort NumericPositive = 0x0000;
     private const ushort NumericNegative = 0x4000;
+    private const int NoVersion = -1;
+    private const int JsonbVersion = 1; // jsonb's binary form is a version byte, 1, before the JSON text
     private static readonly int PostgresEpochDay = new DateOnly(2000, 1, 1).DayNumber;
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -65,6 +67,10 @@ internal sealed class BinaryCopyWriter
                 case ColumnType.Int4: BinaryPrimitives.WriteInt32BigEndian(Field(sizeof(int)), (int)value); break;
                 case ColumnType.Time: WriteTime((TimeOnly)value); break;
                 case ColumnType.Interval: WriteInterval((IsoDuration)value); break;
+                case ColumnType.Uuid: WriteUuid((Guid)value); break;
+                case ColumnType.Bytea: WriteBytes((byte[])value); break;
+                case ColumnType.Jsonb: WriteText((string)value, JsonbVersion); break;
+                case ColumnType.Point: WritePoint((GeoPoint)value); break;
                 default: throw new InvalidOperationException($"Column {i} has unsupported type {types[i]}.");
             }
         }
@@ -149,43 +155,85 @@ internal sealed class BinaryCopyWriter
         BinaryPrimitives.WriteInt32BigEndian(span[12..], value.Months);
     }
 
-    private void WriteText(string value)
+    /// <summary>text: the UTF-8 bytes; jsonb: a version byte (<paramref name="version"/>, 1) before the JSON text.</summary>
+    private void WriteText(string value, int version = NoVersion)
     {
+        int prefix = version == NoVersion ? 0 : 1;
         // At most three bytes per UTF-16 unit (a surrogate pair is two units and four bytes).
-        if (value.Length > (_buffer.Length - FieldLength) / 3)
+        if (value.Length > (_buffer.Length - FieldLength - prefix) / 3)
         {
-            WriteLongText(value);
+            WriteLongText(value, version);
             return;
         }
 
-        Reserve(FieldLength + 3 * value.Length);
-        var destination = _buffer.AsSpan(_position + FieldLength);
+        Reserve(FieldLength + prefix + 3 * value.Length);
+        var destination = _buffer.AsSpan(_position + FieldLength + prefix);
         // Most values are ASCII; the ASCII narrowing skips the encoder's set-up, which dominated short values.
         if (Ascii.FromUtf16(value, destination, out int written) != OperationStatus.Done)
         {
             written = Utf8.GetBytes(value, destination);
         }
 
-        BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_position), written);
-        _position += FieldLength + written;
+        if (prefix == 1)
+        {
+            _buffer[_position + FieldLength] = (byte)version;
+        }
+
+        BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_position), written + prefix);
+        _position += FieldLength + prefix + written;
     }
 
-    private void WriteLongText(string value)
+    private void WriteLongText(string value, int version)
     {
-        byte[] bytes = ArrayPool<byte>.Shared.Rent(Utf8.GetByteCount(value));
+        byte[] bytes = ArrayPool<byte>.Shared.Rent(Utf8.GetByteCount(value) + 1);
         try
         {
-            int length = Utf8.GetBytes(value, bytes);
-            Reserve(FieldLength);
-            BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_position), length);
-            _position += FieldLength;
-            Flush();
-            _stream.Write(bytes, 0, length);
+            int prefix = version == NoVersion ? 0 : 1;
+            if (prefix == 1)
+            {
+                bytes[0] = (byte)version;
+            }
+
+            int length = prefix + Utf8.GetBytes(value, bytes.AsSpan(prefix));
+            WriteLong(bytes.AsSpan(0, length));
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(bytes);
         }
+    }
+
+    /// <summary>A field too long for the buffer: its length into the buffer, then the bytes straight to the stream.</summary>
+    private void WriteLong(ReadOnlySpan<byte> bytes)
+    {
+        Reserve(FieldLength);
+        BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_position), bytes.Length);
+        _position += FieldLength;
+        Flush();
+        _stream.Write(bytes);
+    }
+
+    // uuid: the 16 bytes in RFC 4122 (big-endian) order.
+    private void WriteUuid(Guid value) => value.TryWriteBytes(Field(16), bigEndian: true, out _);
+
+    // bytea: the bytes as they are.
+    private void WriteBytes(byte[] value)
+    {
+        if (value.Length > _buffer.Length - FieldLength)
+        {
+            WriteLong(value);
+            return;
+        }
+
+        value.CopyTo(Field(value.Length));
+    }
+
+    // point: x then y as float8 (PostgreSQL keeps a point as two doubles); x is the longitude.
+    private void WritePoint(GeoPoint value)
+    {
+        var field = Field(2 * sizeof(double));
+        BinaryPrimitives.WriteDoubleBigEndian(field, (double)value.Longitude);
+        BinaryPrimitives.WriteDoubleBigEndian(field[sizeof(double)..], (double)value.Latitude);
     }
 
     /// <summary>

@@ -30,6 +30,10 @@ internal static class CopyValues
                 case ColumnType.Int4: importer.Write((int)value, NpgsqlDbType.Integer); break;
                 case ColumnType.Time: importer.Write((TimeOnly)value, NpgsqlDbType.Time); break;
                 case ColumnType.Interval: importer.Write(ToInterval((IsoDuration)value), NpgsqlDbType.Interval); break;
+                case ColumnType.Uuid: importer.Write((Guid)value, NpgsqlDbType.Uuid); break;
+                case ColumnType.Bytea: importer.Write((byte[])value, NpgsqlDbType.Bytea); break;
+                case ColumnType.Jsonb: importer.Write((string)value, NpgsqlDbType.Jsonb); break;
+                case ColumnType.Point: importer.Write(ToPoint((GeoPoint)value), NpgsqlDbType.Point); break;
                 default: throw new InvalidOperationException($"Column {i} has unsupported type {types[i]}.");
             }
         }
@@ -37,4 +41,6 @@ internal static class CopyValues
 
     // NpgsqlInterval keeps months, days and time apart, as interval does; a TimeSpan would fold them together.
     private static NpgsqlInterval ToInterval(IsoDuration d) => new(d.Months, d.Days, d.Microseconds);
+    // x is the longitude, as in BinaryCopyWriter.
+    private static NpgsqlPoint ToPoint(GeoPoint value) => new((double)value.Longitude, (double)value.Latitude);
 }

@@ -68,6 +68,10 @@ internal static class TargetColumnCheck
         ColumnType.Int4 => (["int4"], "integer"),
         ColumnType.Time => (["time"], "time"),
         ColumnType.Interval => (["interval"], "interval"),
+        ColumnType.Uuid => (["uuid"], "uuid"),
+        ColumnType.Bytea => (["bytea"], "bytea"),
+        ColumnType.Jsonb => (["jsonb"], "jsonb"),
+        ColumnType.Point => (["point"], "point"),
         _ => ([], type.ToString()),
     };
 }
