@@ -60,10 +60,14 @@ internal static class TxetlApp
         }
     }
 
+    /// <summary>The whole command tree, for tests that check the README and the help against it.</summary>
+    internal static Command CreateCommandTree(CliEnvironment environment) => CreateRootCommand(environment, new GlobalOptions());
+
     private static Command CreateRootCommand(CliEnvironment environment, GlobalOptions globals)
     {
-        // Help at the width of the console it goes to (unbounded when redirected, see CreateStandardOutput).
-        var help = new HelpAction { MaxWidth = environment.Output.Profile.Width };
+        // Help at the width of the console it goes to (unbounded when redirected, see CreateStandardOutput),
+        // ending with the command's examples.
+        var help = new HelpWithExamplesAction(new HelpAction { MaxWidth = environment.Output.Profile.Width });
         // Not a RootCommand: that one is named after the running executable, which in-process tests replace
         // with the test host; help must say `txetl` wherever it runs.
         var root = new Command("txetl", "Load CSV files of financial transactions into PostgreSQL exactly once, all or nothing.")
@@ -101,7 +105,7 @@ internal static class TxetlApp
     }
 
     /// <summary>"txetl db url": the command a parse ended in, for the help a usage error points to.</summary>
-    private static string CommandPath(CommandResult result)
+    internal static string CommandPath(CommandResult result)
     {
         var names = new List<string>();
         for (SymbolResult? current = result; current is CommandResult command; current = command.Parent)
@@ -111,7 +115,7 @@ internal static class TxetlApp
         return string.Join(' ', names);
     }
 
-    private static int ShowHelpAndFail(HelpAction help, ParseResult parse)
+    private static int ShowHelpAndFail(HelpWithExamplesAction help, ParseResult parse)
     {
         help.Invoke(parse);
         return ExitCodes.Usage;

@@ -26,6 +26,18 @@ public sealed class SampleCommandTests : IDisposable
         Assert.StartsWith("transaction_id,timestamp,", lines[0]);
     }
 
+    [Fact]
+    public async Task Writes_into_a_directory_that_does_not_exist_yet_by_creating_it()
+    {
+        var work = Directory.CreateDirectory(_dir.Path).FullName;
+
+        var result = await RunTestSupport.RunAsync(work, "sample", "--rows", "10", Path.Combine("out", "new", "x.csv"));
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("", result.Stderr);
+        Assert.Equal(11, File.ReadAllLines(Path.Combine(work, "out", "new", "x.csv")).Length);
+    }
+
     [Theory]
     [InlineData("--fault-rate", "1.5")]
     [InlineData("--rows", "-1")]

@@ -77,6 +77,30 @@ public sealed class ValidateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Json_lists_the_rejected_rows_the_text_shows()
+    {
+        var text = await RunAsync("validate", "faults.csv", "--show", "3");
+        var result = await RunAsync("validate", "faults.csv", "--json", "--show", "3");
+
+        Assert.Equal(2, result.ExitCode);
+        using var json = JsonDocument.Parse(result.Stdout);
+        var rows = json.RootElement.GetProperty("rejected_rows").EnumerateArray().ToList();
+        Assert.Equal([6L, 7L, 8L], rows.Select(r => r.GetProperty("line").GetInt64()));
+        foreach (var row in rows)
+        {
+            Assert.Contains($"  line {row.GetProperty("line").GetInt64()}, ", text.Stdout);
+        }
+        Assert.Equal("TX-0001,2024-03-04,ACC-1,Repeat,groceries,1.00,EUR,DE,,,primary-key",
+            rows[2].GetProperty("raw_record").GetString());
+        var currency = rows[1].GetProperty("errors").EnumerateArray().Single(e => e.GetProperty("column").GetString() == "currency");
+        Assert.Equal("constraint-error", currency.GetProperty("code").GetString());
+        Assert.Equal("EURO", currency.GetProperty("value").GetString());
+        Assert.NotEmpty(currency.GetProperty("message").GetString()!);
+        // The summary's fields are still there, as before.
+        Assert.Equal(8, json.RootElement.GetProperty("rows_rejected").GetInt64());
+    }
+
+    [Fact]
     public async Task Leaves_duplicates_alone_with_no_duplicate_check()
     {
         var result = await RunAsync("validate", "faults.csv", "--json", "--no-duplicate-check", "--max-rejected-ratio", "1");

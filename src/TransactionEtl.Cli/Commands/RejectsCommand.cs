@@ -206,8 +206,21 @@ internal sealed class RejectsCommand : Command
             }
         }
 
-        _environment.Output.MarkupLine(
-            $"file {entry.FileId} ({Visible.Markup(entry.SourceUri)}): {Visible.Markup(entry.Status)}, {count} rejected row(s) listed, {outstanding} outstanding");
+        var file = $"file {entry.FileId} ({Visible.Markup(entry.SourceUri)}): {Visible.Markup(entry.Status)}";
+        var listed = $"{count} rejected row(s) listed, {outstanding} outstanding";
+        if (entry.Error is { } reason)
+        {
+            // Rejected (or failed) as a whole: the reason is the answer, and "0 rejected row(s)" alone would hide it.
+            _environment.Output.MarkupLine($"{file}: {Visible.Markup(reason)}");
+            if (count > 0)
+            {
+                _environment.Output.MarkupLine(listed);
+            }
+        }
+        else
+        {
+            _environment.Output.MarkupLine($"{file}, {listed}");
+        }
         if (count > 0)
         {
             _environment.Output.Write(table);

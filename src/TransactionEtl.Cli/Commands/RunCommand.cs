@@ -154,7 +154,7 @@ internal sealed class RunCommand : Command
 
     private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
-    /// <summary>Files as given plus each directory's <c>*.csv</c> in ordinal name order; a missing path is a usage error.</summary>
+    /// <summary>Files as given plus each directory's <c>*.csv</c> (any case) in ordinal name order; a missing path is a usage error.</summary>
     private List<(string Shown, string Full)> ExpandPaths(IReadOnlyList<string> paths, StandardInput? stdin)
     {
         var files = new List<(string, string)>();
@@ -168,7 +168,7 @@ internal sealed class RunCommand : Command
             var full = Path.GetFullPath(path, _environment.CurrentDirectory);
             if (Directory.Exists(full))
             {
-                var found = Directory.EnumerateFiles(full, "*.csv", SearchOption.TopDirectoryOnly).Order(StringComparer.Ordinal).ToList();
+                var found = CsvFiles.In(full);
                 if (found.Count == 0)
                 {
                     throw new TransactionEtlException($"{path}: the directory holds no *.csv files; give CSV files or a directory with some.");

@@ -6,7 +6,7 @@ using TransactionEtl.Core.Samples;
 
 namespace TransactionEtl.Cli.Commands;
 
-/// <summary><c>txetl sample --rows N [--seed S] [--fault-rate F] OUT.csv</c>: writes a realistic transactions file.</summary>
+/// <summary><c>txetl sample OUT.csv [--rows N] [--seed S] [--fault-rate F]</c>: writes a realistic transactions file, creating its directory.</summary>
 internal sealed class SampleCommand : Command
 {
     private readonly CliEnvironment _environment;
@@ -63,6 +63,8 @@ internal sealed class SampleCommand : Command
     {
         var generator = new SampleGenerator(new SampleOptions { Rows = settings.Rows, Seed = settings.Seed, FaultRate = settings.FaultRate });
         var path = Path.GetFullPath(settings.Output, _environment.CurrentDirectory);
+        // `sample out/big.csv` into a directory not made yet: make it, as `mkdir -p` would, rather than fail.
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
         await using (stream)
         {

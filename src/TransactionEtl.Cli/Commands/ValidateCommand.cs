@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Spectre.Console;
 using TransactionEtl.Cli.Internal;
 using TransactionEtl.Core;
@@ -25,7 +24,7 @@ internal sealed class ValidateCommand : Command
 
     private readonly Option<bool> _json = new("--json")
     {
-        Description = "Print the summary as JSON (the same object the loader and the Lambda return) and no progress bar.",
+        Description = "Print the summary as JSON (the same object the loader and the Lambda return) with the rejected rows the text lists (rejected_rows, see --show), and no progress bar.",
     };
 
     private readonly Option<decimal?> _maxRejectedRatio = CommonOptions.MaxRejectedRatio();
@@ -38,7 +37,7 @@ internal sealed class ValidateCommand : Command
     private readonly Option<int> _show = new Option<int>("--show")
     {
         HelpName = "N",
-        Description = "How many rejected rows to print (default 20).",
+        Description = "How many rejected rows to print, in the text and in --json's rejected_rows.",
         DefaultValueFactory = _ => 20,
     }.Number().Check(value => value < 0 ? "--show must be 0 or more" : null);
 
@@ -114,7 +113,7 @@ internal sealed class ValidateCommand : Command
         var output = _environment.Output;
         if (settings.Json)
         {
-            output.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(summary, FileSummaryJsonContext.Readable.FileSummary));
+            ValidateJsonWriter.Write(output.Profile.Out.Writer, summary, sink.FirstRejected);
         }
         else if (!_environment.Quiet)
         {

@@ -150,6 +150,12 @@ internal sealed class WatchCommand : Command
 
         Say(output, Visible.Text(string.Create(CultureInfo.InvariantCulture,
             $"{summary.File}: {summary.Status} (file {summary.FileId}, {summary.RowsLoaded} loaded, {summary.RowsRejected} rejected, {summary.RowsDuplicate} duplicate) -> {Path.GetRelativePath(watch.Directory, target)}")));
+        if (summary.Status == FileStatus.Rejected)
+        {
+            // Why, and when in UTC: someone reading the log of a long-running watch needs both without opening the JSON.
+            Say(output, Visible.Text(string.Create(CultureInfo.InvariantCulture,
+                $"{summary.File}: rejected at {_environment.Time.GetUtcNow():yyyy-MM-dd'T'HH:mm:ss'Z'}: {summary.Error}")));
+        }
         return true;
     }
 

@@ -4,7 +4,7 @@ namespace TransactionEtl.Cli.Internal;
 /// Decides, at each look of <c>watch</c>, which files of its directory are completely written and may be loaded. A file
 /// is ready when all of these hold:
 /// <list type="number">
-/// <item>its name ends in <c>.csv</c> and does not start with a dot: a writer may write <c>x.csv.part</c> or
+/// <item>its name ends in <c>.csv</c>, in any case (<see cref="CsvFiles"/>), and does not start with a dot: a writer may write <c>x.csv.part</c> or
 /// <c>.x.csv</c> and rename it when done;</item>
 /// <item>with markers on, <c>x.csv.done</c> exists;</item>
 /// <item>its size and last write time have not changed for the quiet period, and two looks saw them;</item>
@@ -23,8 +23,7 @@ internal sealed class ReadyFiles(string directory, TimeSpan quietPeriod, bool ma
     public IReadOnlyList<string> Look()
     {
         var now = time.GetUtcNow();
-        var current = Directory.EnumerateFiles(directory, "*.csv", SearchOption.TopDirectoryOnly)
-            .Where(path => !Path.GetFileName(path).StartsWith('.')).Order(StringComparer.Ordinal).ToList();
+        var current = CsvFiles.In(directory).Where(path => !Path.GetFileName(path).StartsWith('.')).ToList();
         var settled = new List<string>();
         foreach (var path in current)
         {

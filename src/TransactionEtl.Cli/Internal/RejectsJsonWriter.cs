@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using TransactionEtl.Core;
 using TransactionEtl.Postgres.Loading;
 
 namespace TransactionEtl.Cli.Internal;
@@ -22,6 +23,10 @@ internal static class RejectsJsonWriter
             json.WriteString("status", entry.Status);
             json.WriteString("contract", entry.ContractName);
             json.WriteString("contract_version", entry.ContractVersion);
+            if (entry.Error is { } reason)
+            {
+                json.WriteString("error", reason);
+            }
             json.WriteStartArray("rows");
             var count = 0;
             await foreach (var listing in rows.WithCancellation(cancellationToken))
@@ -56,8 +61,15 @@ internal static class RejectsJsonWriter
         {
             json.WriteNull("loaded_by");
         }
+        WriteErrors(json, row.Errors);
+        json.WriteEndObject();
+    }
+
+    /// <summary>A row's <c>errors</c> array; <c>validate --json</c> writes its rows' errors the same way.</summary>
+    public static void WriteErrors(Utf8JsonWriter json, IReadOnlyList<CellError> errors)
+    {
         json.WriteStartArray("errors");
-        foreach (var error in row.Errors)
+        foreach (var error in errors)
         {
             json.WriteStartObject();
             json.WriteString("column", error.Column);
@@ -67,7 +79,6 @@ internal static class RejectsJsonWriter
             json.WriteEndObject();
         }
         json.WriteEndArray();
-        json.WriteEndObject();
     }
 
     /// <summary>Moves what the JSON writer has produced so far to <paramref name="output"/>.</summary>

@@ -1,0 +1,26 @@
+namespace TransactionEtl.Cli.Internal;
+
+/// <summary>
+/// The CSV files directly in a directory, for <c>run DIR</c> and <c>watch DIR</c>: names ending in <c>.csv</c> in any
+/// case (<c>X.CSV</c> from a Windows export too), in ordinal name order. The one place that decides what counts as a
+/// CSV file name, so a directory run and watch never disagree.
+/// </summary>
+internal static class CsvFiles
+{
+    /// <summary>
+    /// Case-insensitive, unlike the default on Linux. Everything else as <c>EnumerateFiles(dir, "*.csv")</c> was:
+    /// dot-files listed (watch leaves them out itself), an unreadable entry an error rather than silently skipped.
+    /// </summary>
+    private static readonly EnumerationOptions AnyCase = new()
+    {
+        MatchCasing = MatchCasing.CaseInsensitive,
+        MatchType = MatchType.Simple,
+        RecurseSubdirectories = false,
+        AttributesToSkip = 0,
+        IgnoreInaccessible = false,
+    };
+
+    /// <summary>Full paths of the CSV files in <paramref name="directory"/>, in ordinal name order.</summary>
+    public static List<string> In(string directory) =>
+        Directory.EnumerateFiles(directory, "*.csv", AnyCase).Order(StringComparer.Ordinal).ToList();
+}
