@@ -75,6 +75,12 @@ public sealed class StructuredContractTests
     }
 
     [Fact]
+    public void A_unique_field_marks_its_output_column_for_the_table_side() =>
+        Assert.Equal([true, false], Contract.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes("""
+            { "name": "t", "version": "1", "fields": [ { "name": "v", "constraints": { "unique": true } }, { "name": "n" } ] }
+            """)), "t.json", null).OutputColumns.Select(c => c.Unique));
+
+    [Fact]
     public async Task Unique_remembers_only_kept_rows_and_leaves_empty_cells_out()
     {
         // Lines 2 and 3 have no value (null, never a repeat); line 4 is rejected for its other cell, so line 5's

@@ -125,7 +125,7 @@ internal static partial class ContractLoader
                 // The tax step fills an empty price_includes_tax from the rule, so that column is never null.
                 bool filledByTax = tax is not null && tax.PriceIncludesTax == i;
                 fields[i].OutputIndex = outputs.Count;
-                outputs.Add(new OutputColumn(column, ToColumnType(fields[i]), !fields[i].Required && !filledByTax));
+                outputs.Add(new OutputColumn(column, ToColumnType(fields[i]), !fields[i].Required && !filledByTax) { Unique = fields[i].Unique });
             }
             return outputs;
         }

@@ -32,7 +32,7 @@ public sealed class StructuredTypeLoadTests(PostgresFixture db) : IClassFixture<
         """;
 
     private const string Table =
-        "CREATE TABLE IF NOT EXISTS txetl.shapes (id bigint PRIMARY KEY, uid uuid, blob bytea, email text, site text, doc jsonb, arr jsonb, " +
+        "CREATE TABLE IF NOT EXISTS txetl.shapes (id bigint PRIMARY KEY, uid uuid UNIQUE, blob bytea, email text, site text, doc jsonb, arr jsonb, " +
         "tags jsonb, place point, area jsonb, raw text, file_id bigint NOT NULL, source_line bigint NOT NULL)";
 
     private const string Header = "id;uid;blob;email;site;doc;arr;tags;place;area;raw";
@@ -75,6 +75,20 @@ public sealed class StructuredTypeLoadTests(PostgresFixture db) : IClassFixture<
                 ("id", (long)id)));
         Assert.Equal(10L, await _t.ScalarAsync<long>(
             "SELECT num_nulls(uid, blob, email, site, doc, arr, tags, place, area, raw)::bigint FROM txetl.shapes WHERE id = @id", ("id", (long)id + 1)));
+    }
+
+    [Fact]
+    public async Task A_unique_value_stored_by_an_earlier_file_rolls_the_later_load_back_with_nothing_stored()
+    {
+        // The table's UNIQUE constraint is the check across files (docs/contracts.md, "Unique values").
+        const string Uid = "2f8fad5b-d9cb-469f-a165-70867728950e";
+        var first = await LoadAsync(_t.WriteFile("unique-a.csv", Header + $"\n300;{Uid};;;;;;;;;\n"), seekable: true);
+        var later = _t.WriteFile("unique-b.csv", Header + $"\n400;{Uid};;;;;;;;;\n401;;;;;;;;;;\n");
+
+        await Assert.ThrowsAnyAsync<TransactionEtlException>(() => LoadAsync(later, seekable: true));
+
+        Assert.Equal(FileStatus.Loaded, first.Status);
+        Assert.Equal(0L, await _t.ScalarAsync<long>("SELECT count(*) FROM txetl.shapes WHERE id >= 400"));
     }
 
     [Fact]
