@@ -140,7 +140,8 @@ internal static class IsoTimestamp
         return true;
     }
 
-    private static bool TwoDigits(ReadOnlySpan<char> s, out int value)
+    /// <summary>Two ASCII digits as a number (also used by <see cref="TemporalText"/>).</summary>
+    public static bool TwoDigits(ReadOnlySpan<char> s, out int value)
     {
         value = 0;
         if (!char.IsAsciiDigit(s[0]) || !char.IsAsciiDigit(s[1]))

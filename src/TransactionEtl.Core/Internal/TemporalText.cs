@@ -23,7 +23,7 @@ internal static class TemporalText
     {
         time = default;
         if (s.Length < 8 || s[2] != ':' || s[5] != ':'
-            || !TwoDigits(s[..2], out int hour) || !TwoDigits(s[3..5], out int minute) || !TwoDigits(s[6..8], out int second)
+            || !IsoTimestamp.TwoDigits(s[..2], out int hour) || !IsoTimestamp.TwoDigits(s[3..5], out int minute) || !IsoTimestamp.TwoDigits(s[6..8], out int second)
             || hour > 23 || minute > 59 || second > 59)
         {
             return false;
@@ -57,7 +57,7 @@ internal static class TemporalText
     public static bool TryParseYear(ReadOnlySpan<char> s, out int year)
     {
         year = 0;
-        if (s.Length != 4 || !TwoDigits(s[..2], out int century) || !TwoDigits(s[2..], out int rest))
+        if (s.Length != 4 || !IsoTimestamp.TwoDigits(s[..2], out int century) || !IsoTimestamp.TwoDigits(s[2..], out int rest))
         {
             return false;
         }
@@ -72,23 +72,12 @@ internal static class TemporalText
     public static bool TryParseYearMonth(ReadOnlySpan<char> s, out DateOnly firstDay)
     {
         firstDay = default;
-        if (s.Length != 7 || s[4] != '-' || !TryParseYear(s[..4], out int year) || !TwoDigits(s[5..], out int month)
+        if (s.Length != 7 || s[4] != '-' || !TryParseYear(s[..4], out int year) || !IsoTimestamp.TwoDigits(s[5..], out int month)
             || year < 1 || month < 1 || month > 12)
         {
             return false;
         }
         firstDay = new DateOnly(year, month, 1);
-        return true;
-    }
-
-    private static bool TwoDigits(ReadOnlySpan<char> s, out int value)
-    {
-        value = 0;
-        if (!char.IsAsciiDigit(s[0]) || !char.IsAsciiDigit(s[1]))
-        {
-            return false;
-        }
-        value = ((s[0] - '0') * 10) + (s[1] - '0');
         return true;
     }
 }
