@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Npgsql;
 using TransactionEtl.Testing;
 
@@ -132,7 +133,9 @@ public sealed class OutcomeDisplayTests(PostgresFixture db) : IClassFixture<Post
         File.WriteAllLines(Path.Combine(Work, "ascii.csv"), RunTestSupport.SampleLines("OUTA"));
 
         var run = await CliTestHost.RunAsync(CLocale, Work, "run", "ascii.csv", "--database-url", db.ConnectionString);
+        var fileId = Regex.Match(run.Stdout, @"txetl rejects (\d+)").Groups[1].Value;
         var report = await CliTestHost.RunAsync(CLocale, Work, "report", "--database-url", db.ConnectionString);
+        var rejects = await CliTestHost.RunAsync(CLocale, Work, "rejects", fileId, "--database-url", db.ConnectionString);
         var utf8 = await CliTestHost.RunAsync(Utf8Locale, Work, "report", "--database-url", db.ConnectionString);
 
         Assert.Equal(0, run.ExitCode);
@@ -140,6 +143,9 @@ public sealed class OutcomeDisplayTests(PostgresFixture db) : IClassFixture<Post
         Assert.DoesNotContain(run.Stdout, IsBoxDrawing);
         Assert.Contains("| file id ", report.Stdout);
         Assert.DoesNotContain(report.Stdout, IsBoxDrawing);
+        Assert.Equal(0, rejects.ExitCode);
+        Assert.Contains("| line ", rejects.Stdout);
+        Assert.DoesNotContain(rejects.Stdout, IsBoxDrawing);
         Assert.Contains(utf8.Stdout, IsBoxDrawing);
     }
 

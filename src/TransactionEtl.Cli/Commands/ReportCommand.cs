@@ -64,9 +64,7 @@ internal sealed class ReportCommand : Command
                 return ExitCodes.Ok;
             }
 
-            var table = SummaryTable.ForLedger(entries);
-            table.Border = _environment.TableBorder;
-            _environment.Output.Write(table);
+            _environment.Output.Write(SummaryTable.ForLedger(entries, _environment.TableBorder));
             return ExitCodes.Ok;
         }
     }

@@ -120,9 +120,7 @@ internal sealed class RunCommand : Command
     internal static void Render(CliEnvironment environment, IReadOnlyList<FileSummary> summaries)
     {
         var output = environment.Output;
-        var table = SummaryTable.ForSummaries(summaries);
-        table.Border = environment.TableBorder;
-        output.Write(table);
+        output.Write(SummaryTable.ForSummaries(summaries, environment.TableBorder));
         foreach (var s in summaries.Where(s => s.Error is not null))
         {
             output.MarkupLine($"[bold]{Visible.Markup(s.File)}[/]: {Visible.Markup(s.Error!)}");

@@ -27,7 +27,8 @@ internal sealed class CliEnvironment
     public bool Unicode { get; }
 
     /// <summary>The border of every table: box drawing under a UTF-8 locale, ASCII otherwise (<see cref="Unicode"/>).</summary>
-    public TableBorder TableBorder => Unicode ? TableBorder.Square : TableBorder.Ascii;
+    /// <remarks>Spectre's own fallback keeps the square border (it counts it as safe), so every table sets this.</remarks>
+    public TableBorder TableBorder => Unicode ? TableBorder.Square : TableBorder.Ascii2;
 
     /// <summary>Standard output: results a user may pipe (a URL, a summary).</summary>
     public IAnsiConsole Output { get; }

@@ -19,11 +19,11 @@ internal static class SummaryTable
     /// <summary>The header of the error counts per code.</summary>
     public const string ErrorsColumn = "top errors";
 
-    /// <summary><c>run</c>'s table: a row per file. The blank-lines column appears only when a file had some.</summary>
-    public static Table ForSummaries(IReadOnlyList<FileSummary> summaries)
+    /// <summary><c>run</c>'s table: a row per file, with <paramref name="border"/> (<see cref="CliEnvironment.TableBorder"/>). The blank-lines column appears only when a file had some.</summary>
+    public static Table ForSummaries(IReadOnlyList<FileSummary> summaries, TableBorder border)
     {
         var blank = summaries.Any(s => s.BlankLines > 0);
-        var table = new Table().AddColumns(["file", "file id", "status", .. CountColumns(blank), ErrorsColumn, "duration", "rows/s"]);
+        var table = new Table { Border = border }.AddColumns(["file", "file id", "status", .. CountColumns(blank), ErrorsColumn, "duration", "rows/s"]);
         foreach (var s in summaries)
         {
             table.AddRow([
@@ -40,11 +40,11 @@ internal static class SummaryTable
         return table;
     }
 
-    /// <summary><c>report</c>'s table: a row per ledger row, newest first; counts of an <c>already_loaded</c> submission are 0.</summary>
-    public static Table ForLedger(IReadOnlyList<LedgerEntry> entries)
+    /// <summary><c>report</c>'s table, with <paramref name="border"/>: a row per ledger row, newest first; counts of an <c>already_loaded</c> submission are 0.</summary>
+    public static Table ForLedger(IReadOnlyList<LedgerEntry> entries, TableBorder border)
     {
         var blank = entries.Any(e => e.BlankLines > 0);
-        var table = new Table().AddColumns(
+        var table = new Table { Border = border }.AddColumns(
             ["file id", "source", "status", .. CountColumns(blank), "attempt", "started (UTC)", "finished (UTC)", "note"]);
         foreach (var e in entries)
         {
