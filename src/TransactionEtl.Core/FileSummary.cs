@@ -13,8 +13,11 @@ public sealed record FileSummary
     /// <summary>The file's name or URI as given (path, <c>s3://bucket/key</c>).</summary>
     public required string File { get; init; }
 
-    /// <summary>The ledger id of the file (set by the loader; null in a dry run).</summary>
-    public string? FileId { get; init; }
+    /// <summary>
+    /// The ledger id of the file, a JSON number (set by the loader; for <c>already_loaded</c> the id of the file that loaded
+    /// the content; for a failed load its ledger row when one was written; null in a dry run).
+    /// </summary>
+    public long? FileId { get; init; }
 
     /// <summary>One of <see cref="FileStatus"/>.</summary>
     public required string Status { get; init; }
@@ -116,5 +119,5 @@ public sealed record FileSummary
     /// <summary>The sentence used when the reject threshold is exceeded (shared with the loader).</summary>
     public static string TooManyRejectsMessage(long rowsRejected, long rowsTotal, decimal maxRejectedRatio) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{rowsRejected} of {rowsTotal} rows rejected ({(rowsTotal == 0 ? 0 : (decimal)rowsRejected / rowsTotal):P2}), more than the allowed {maxRejectedRatio:P2}; no row of the file is loaded. Fix the rejected rows or raise maxRejectedRatio.");
+            $"{rowsRejected} of {rowsTotal} rows rejected ({(rowsTotal == 0 ? 0 : (decimal)rowsRejected / rowsTotal):P2}), more than the allowed {maxRejectedRatio:P2} (maxRejectedRatio {maxRejectedRatio}: the contract's, unless overridden with txetl's --max-rejected-ratio); no row of the file is loaded. Fix the rejected rows, or raise the ratio in the contract or with --max-rejected-ratio.");
 }

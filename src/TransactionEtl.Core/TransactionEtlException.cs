@@ -13,6 +13,12 @@ public class TransactionEtlException : Exception
 
     public TransactionEtlException() { }
 
+    /// <summary>
+    /// The ledger row of the file whose load failed, when the loader had written one (its status says <c>failed</c>):
+    /// a failed summary names it as its <c>file_id</c>. Null for every other failure.
+    /// </summary>
+    public long? FileId { get; set; }
+
     /// <summary>True when retrying the same operation later may succeed.</summary>
     public virtual bool IsTransient => false;
 }

@@ -50,7 +50,7 @@ public sealed class RejectsRoundTripTests(PostgresFixture db) : IClassFixture<Po
         var text = Header.Replace(',', ';') + "\nSTD-1;2025-01-01;ACC-1;Crêperie;books;1.00;EUR;FR;;\n" + record + "\n";
         await File.WriteAllBytesAsync(Path.Combine(work, "std.csv"), cp1252.GetBytes(text));
         var run = await CliAsync(work, ["run", "--max-rejected-ratio", "1", "--json", "std.csv", "--contract", contract]);
-        var fileId = RunTestSupport.Summaries(run.Stdout)[0].FileId!;
+        var fileId = RunTestSupport.Summaries(run.Stdout)[0].FileId!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         using var bytes = new MemoryStream();
         using var consoleText = new StringWriter();
@@ -74,7 +74,7 @@ public sealed class RejectsRoundTripTests(PostgresFixture db) : IClassFixture<Po
 
         // 1. load a file with rejects
         var run = await CliAsync(work, ["run", "--max-rejected-ratio", "1", "--json", prefix + ".csv", .. contractArgs]);
-        var fileId = RunTestSupport.Summaries(run.Stdout)[0].FileId!;
+        var fileId = RunTestSupport.Summaries(run.Stdout)[0].FileId!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(3, RunTestSupport.Summaries(run.Stdout)[0].RowsRejected);
 
         // 2. rejects --csv, as bytes in the contract's encoding

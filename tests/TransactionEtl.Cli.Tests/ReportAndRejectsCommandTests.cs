@@ -24,7 +24,7 @@ public sealed class ReportAndRejectsCommandTests(PostgresFixture db) : IClassFix
         };
         File.WriteAllText(Path.Combine(work, "rep.csv"), string.Join("\n", lines) + "\n");
         var run = await RunTestSupport.RunAsync(work, "run", "--database-url", db.ConnectionString, "--max-rejected-ratio", "1", "--json", "rep.csv");
-        var fileId = RunTestSupport.Summaries(run.Stdout)[0].FileId!;
+        var fileId = RunTestSupport.Summaries(run.Stdout)[0].FileId!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         var report = await RunTestSupport.RunAsync(work, "report", "--database-url", db.ConnectionString, "--json");
         var csv = await RunTestSupport.RunAsync(work, "rejects", fileId, "--database-url", db.ConnectionString, "--csv");
@@ -32,7 +32,7 @@ public sealed class ReportAndRejectsCommandTests(PostgresFixture db) : IClassFix
 
         Assert.Equal(0, report.ExitCode);
         using var json = JsonDocument.Parse(report.Stdout);
-        var entry = json.RootElement.EnumerateArray().Single(e => e.GetProperty("file_id").GetString() == fileId);
+        var entry = json.RootElement.EnumerateArray().Single(e => e.GetProperty("file_id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture) == fileId);
         Assert.Equal("loaded_with_rejects", entry.GetProperty("status").GetString());
         Assert.Equal(1, entry.GetProperty("rows_loaded").GetInt64());
         Assert.Equal(3, entry.GetProperty("rows_rejected").GetInt64());
@@ -58,7 +58,7 @@ public sealed class ReportAndRejectsCommandTests(PostgresFixture db) : IClassFix
             "OPT-3,2025-01-01,ACC-1,Shop,bookz,1.00,EUR,FR,,",
             "OPT-4,2025-02-31,ACC-1,Shop,books,1.00,EUR,FR,,") + "\n");
         var run = await RunTestSupport.RunAsync(work, "run", "--database-url", db.ConnectionString, "--max-rejected-ratio", "1", "--json", "opt.csv");
-        var fileId = RunTestSupport.Summaries(run.Stdout)[0].FileId!;
+        var fileId = RunTestSupport.Summaries(run.Stdout)[0].FileId!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
         string[] rejects = ["rejects", fileId, "--database-url", db.ConnectionString];
 
         var all = Rows(await RunTestSupport.RunAsync(work, [.. rejects, "--json"]));
@@ -90,7 +90,7 @@ public sealed class ReportAndRejectsCommandTests(PostgresFixture db) : IClassFix
         File.WriteAllLines(Path.Combine(work, "bad.csv"), [header, .. Enumerable.Range(1, 1005).Select(i => Row(i, "bookz"))]);
         File.WriteAllLines(Path.Combine(work, "fixed.csv"), [header, .. Enumerable.Range(1, 1001).Select(i => Row(i, "books"))]);
         var run = await RunTestSupport.RunAsync(work, "run", "--database-url", db.ConnectionString, "--max-rejected-ratio", "1", "--json", "bad.csv");
-        var fileId = RunTestSupport.Summaries(run.Stdout)[0].FileId!;
+        var fileId = RunTestSupport.Summaries(run.Stdout)[0].FileId!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
         string[] rejects = ["rejects", fileId, "--database-url", db.ConnectionString, "--json"];
 
         var before = Rows(await RunTestSupport.RunAsync(work, [.. rejects, "--outstanding"]));

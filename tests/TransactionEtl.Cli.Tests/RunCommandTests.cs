@@ -144,7 +144,7 @@ public sealed class RunCommandTests(PostgresFixture db) : IClassFixture<Postgres
             "(SELECT count(*) FROM txetl.transactions t WHERE t.file_id = f.file_id), " +
             "(SELECT count(*) FROM txetl.rejected_rows r WHERE r.file_id = f.file_id) " +
             "FROM txetl.ingestion_files f WHERE f.file_id = @id", connection);
-        command.Parameters.AddWithValue("id", long.Parse(summary.FileId!, System.Globalization.CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("id", summary.FileId!.Value);
         await using var reader = await command.ExecuteReaderAsync();
         Assert.True(await reader.ReadAsync(), $"no ledger row for file {summary.FileId}");
         Assert.Equal(summary.Status, reader.GetString(0));

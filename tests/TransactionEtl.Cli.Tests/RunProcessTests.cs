@@ -93,7 +93,7 @@ public sealed class RunProcessTests(PostgresFixture db) : IClassFixture<Postgres
         Assert.Equal(0, rerun.ExitCode);
         var summary = Assert.Single(RunTestSupport.Summaries(rerun.Stdout));
         Assert.Equal(FileStatus.Loaded, summary.Status);
-        Assert.Equal(fileId.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), summary.FileId);
+        Assert.Equal(fileId.Value, summary.FileId);
         Assert.Equal(Rows, summary.RowsLoaded);
         Assert.Equal((long)Rows, await ScalarAsync<long>("SELECT count(*) FROM txetl.transactions WHERE file_id = @id", ("id", fileId.Value)));
         Assert.Equal(2, await ScalarAsync<int>("SELECT attempt FROM txetl.ingestion_files WHERE file_id = @id", ("id", fileId.Value)));

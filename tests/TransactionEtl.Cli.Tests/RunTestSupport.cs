@@ -57,6 +57,23 @@ internal static class RunTestSupport
         return new CliResult(exitCode, stdout.ToString(), stderr.ToString());
     }
 
+    /// <summary>Waits up to two minutes for <paramref name="condition"/>; fails at once when <paramref name="watch"/> ends first.</summary>
+    public static async Task WaitForAsync(Func<bool> condition, Task<CliResult> watch)
+    {
+        for (var i = 0; i < 1200 && !condition(); i++)
+        {
+            if (watch.IsCompleted)
+            {
+                var result = await watch;
+                Assert.Fail($"watch ended early with {result.ExitCode}: {result.Stdout} {result.Stderr}");
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.True(condition(), "timed out waiting for watch");
+    }
+
     /// <summary>A StringWriter whose ToString may be called while another thread writes.</summary>
     private sealed class SynchronizedStringWriter : StringWriter
     {

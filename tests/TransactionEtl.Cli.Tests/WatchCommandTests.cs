@@ -103,19 +103,5 @@ public sealed class WatchCommandTests(PostgresFixture db) : IClassFixture<Postgr
     private static FileSummary ReadSummary(string path) =>
         JsonSerializer.Deserialize(File.ReadAllText(path), FileSummaryJsonContext.Default.FileSummary)!;
 
-    private static async Task WaitForAsync(Func<bool> condition, Task<CliResult> watch)
-    {
-        for (var i = 0; i < 1200 && !condition(); i++)
-        {
-            if (watch.IsCompleted)
-            {
-                var result = await watch;
-                Assert.Fail($"watch ended early with {result.ExitCode}: {result.Stdout} {result.Stderr}");
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.True(condition(), "timed out waiting for watch");
-    }
+    private static Task WaitForAsync(Func<bool> condition, Task<CliResult> watch) => RunTestSupport.WaitForAsync(condition, watch);
 }

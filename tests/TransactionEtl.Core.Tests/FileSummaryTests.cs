@@ -10,7 +10,7 @@ public class FileSummaryTests
         var summary = new FileSummary
         {
             File = "s3://bucket/a.csv",
-            FileId = "42",
+            FileId = 42,
             Status = FileStatus.LoadedWithRejects,
             RowsTotal = 10,
             RowsLoaded = 7,

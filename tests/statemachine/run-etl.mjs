@@ -39,7 +39,7 @@ export function scriptedRunEtl(outcomes) {
 export function summary(overrides) {
   return {
     file: 'transactions-2026-11-26.csv',
-    file_id: '7c0e6a7e-0b43-4c4e-9d0f-6f5e1f1c2a11',
+    file_id: 42,
     status: 'loaded',
     rows_total: 1000,
     rows_loaded: 1000,

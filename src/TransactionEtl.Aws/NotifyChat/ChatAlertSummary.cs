@@ -8,8 +8,10 @@ internal sealed class ChatAlertSummary
     /// <summary>File name.</summary>
     [JsonPropertyName("file")] public string? File { get; set; }
 
-    /// <summary>Ledger id of the file.</summary>
-    [JsonPropertyName("file_id")] public string? FileId { get; set; }
+    /// <summary>Ledger id of the file (a number; a string of digits from an older RunEtl is read too).</summary>
+    [JsonPropertyName("file_id")]
+    [JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)]
+    public long? FileId { get; set; }
 
     /// <summary>Outcome.</summary>
     [JsonPropertyName("status")] public string? Status { get; set; }

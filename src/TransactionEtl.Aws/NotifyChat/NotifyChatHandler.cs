@@ -97,7 +97,7 @@ internal sealed class NotifyChatHandler
         var view = new AlertView(alert);
         using var scope = _logger.BeginScope(new LogContext
         {
-            ExecutionName = alert.ExecutionName, Bucket = alert.Bucket, Key = alert.Key, FileId = alert.Summary?.FileId,
+            ExecutionName = alert.ExecutionName, Bucket = alert.Bucket, Key = alert.Key, FileId = alert.Summary?.FileId?.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         _logger.ChatAlertReceived(view.File, view.Status, view.Severity);
         var alertFailures = new List<ChatDeliveryException>();

@@ -80,9 +80,9 @@ internal sealed class EmbeddedMetricsWriter
             json.WriteNumber("Bytes", metrics.Bytes);
             json.WriteNumber("DurationMs", metrics.DurationMs);
             json.WriteString("status", metrics.Status);
-            if (metrics.FileId is not null)
+            if (metrics.FileId is { } fileId)
             {
-                json.WriteString("file_id", metrics.FileId);
+                json.WriteNumber("file_id", fileId);
             }
             json.WriteEndObject();
         }

@@ -11,4 +11,4 @@ namespace TransactionEtl.Aws.Observability;
 /// <param name="FileId">The ledger's file id; a property (searchable in Logs Insights), never a dimension.</param>
 internal sealed record FileMetrics(
     long RowsTotal, long RowsLoaded, long RowsRejected, long RowsDuplicate, long Bytes, long DurationMs,
-    string Status, string? FileId);
+    string Status, long? FileId);

@@ -119,7 +119,7 @@ internal sealed class RunEtlHandler : IAsyncDisposable
     private async Task<string> WriteRejectsAsync(NpgsqlDataSource dataSource, FileSummary summary, ReportLocation location, CancellationToken cancellationToken)
     {
         await using var writer = await _reports.OpenRejectsAsync(location, cancellationToken);
-        if (summary.FileId is { } id && long.TryParse(id, System.Globalization.CultureInfo.InvariantCulture, out var fileId))
+        if (summary.FileId is { } fileId)
         {
             var ledger = new IngestionLedger(dataSource);
             try

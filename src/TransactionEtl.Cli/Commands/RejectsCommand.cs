@@ -186,7 +186,7 @@ internal sealed class RejectsCommand : Command
 
     private async Task PrintTableAsync(LedgerEntry entry, Contract contract, IAsyncEnumerable<RejectListing> rows)
     {
-        var table = new Table().AddColumns("line", "state", "column", "code", "message", "raw record");
+        var table = new Table { Border = _environment.TableBorder }.AddColumns("line", "state", "column", "code", "message", "raw record");
         var count = 0;
         var outstanding = 0;
         await foreach (var listing in rows)

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json;
 using Npgsql;
 using Spectre.Console;
@@ -65,31 +64,10 @@ internal sealed class ReportCommand : Command
                 return ExitCodes.Ok;
             }
 
-            var table = new Table().AddColumns("file id", "source", "status", "rows", "loaded", "rejected", "duplicate", "attempt", "started (UTC)", "finished (UTC)", "note");
-            foreach (var e in entries)
-            {
-                table.AddRow(
-                    e.FileId.ToString(CultureInfo.InvariantCulture),
-                    Visible.Markup(e.SourceUri),
-                    Visible.Markup(e.Status),
-                    Count(e.RowsTotal), Count(e.RowsLoaded), Count(e.RowsRejected), Count(e.RowsDuplicate),
-                    e.Attempt.ToString(CultureInfo.InvariantCulture),
-                    e.StartedAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
-                    e.FinishedAt?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "",
-                    Visible.Markup(Note(e)));
-            }
-
-            _environment.Output.Write(table);
+            _environment.Output.Write(SummaryTable.ForLedger(entries, _environment.TableBorder));
             return ExitCodes.Ok;
         }
     }
-
-    private static string Note(LedgerEntry e) =>
-        e.DuplicateOf is { } original ? $"same content as file {original}"
-        : e.Error is { } error ? (error.Length > 80 ? error[..77] + "..." : error)
-        : string.Join(", ", e.RejectReasons.OrderByDescending(r => r.Value).Take(3).Select(r => $"{r.Key} {r.Value}"));
-
-    private static string Count(long? value) => value?.ToString("N0", CultureInfo.InvariantCulture) ?? "";
 
     private static string ToJson(IEnumerable<LedgerEntry> entries)
     {
@@ -97,10 +75,11 @@ internal sealed class ReportCommand : Command
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
             json.WriteStartArray();
-            foreach (var e in entries)
+            foreach (var entry in entries)
             {
+                var e = SummaryTable.ShownCounts(entry);
                 json.WriteStartObject();
-                json.WriteString("file_id", e.FileId.ToString(CultureInfo.InvariantCulture));
+                json.WriteNumber("file_id", e.FileId);
                 json.WriteString("source", e.SourceUri);
                 json.WriteString("status", e.Status);
                 WriteNullable(json, "sha256", e.Sha256);
@@ -108,6 +87,7 @@ internal sealed class ReportCommand : Command
                 WriteNullable(json, "rows_loaded", e.RowsLoaded);
                 WriteNullable(json, "rows_rejected", e.RowsRejected);
                 WriteNullable(json, "rows_duplicate", e.RowsDuplicate);
+                WriteNullable(json, "blank_lines", e.BlankLines);
                 json.WriteStartObject("reject_reasons");
                 foreach (var (code, count) in e.RejectReasons)
                 {
@@ -115,7 +95,14 @@ internal sealed class ReportCommand : Command
                 }
 
                 json.WriteEndObject();
-                WriteNullable(json, "duplicate_of", e.DuplicateOf?.ToString(CultureInfo.InvariantCulture));
+                json.WriteStartArray("warnings");
+                foreach (var warning in e.Warnings)
+                {
+                    json.WriteStringValue(warning);
+                }
+
+                json.WriteEndArray();
+                WriteNullable(json, "duplicate_of", e.DuplicateOf);
                 json.WriteNumber("attempt", e.Attempt);
                 json.WriteString("started_at", e.StartedAt);
                 if (e.FinishedAt is { } finished)

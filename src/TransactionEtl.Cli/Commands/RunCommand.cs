@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json;
 using Npgsql;
 using Spectre.Console;
@@ -103,35 +102,25 @@ internal sealed class RunCommand : Command
                 output.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize<IReadOnlyList<FileSummary>>(summaries, FileSummaryJsonContext.Default.IReadOnlyListFileSummary));
                 output.Profile.Out.Writer.Flush();
             }
-            else if (!_environment.Quiet)
+            else
             {
-                Render(output, summaries);
+                if (!_environment.Quiet)
+                {
+                    Render(_environment, summaries);
+                }
+
+                // Kept under --quiet too: an ignored column is data not loaded, which no exit code tells.
+                SummaryTable.WriteWarnings(_environment.Error, summaries);
             }
 
             return LocalFileLoad.ExitCode(summaries, settings.FailOnRejects);
         }
     }
 
-    internal static void Render(IAnsiConsole output, IReadOnlyList<FileSummary> summaries)
+    internal static void Render(CliEnvironment environment, IReadOnlyList<FileSummary> summaries)
     {
-        var table = new Table().AddColumns("file", "file id", "status", "rows", "loaded", "rejected", "duplicate", "top reasons", "duration", "rows/s");
-        foreach (var s in summaries)
-        {
-            var seconds = Math.Max(s.DurationMs, 1) / 1000.0;
-            table.AddRow(
-                Visible.Markup(s.File),
-                s.FileId ?? "",
-                StatusMarkup(s.Status),
-                Count(s.RowsTotal),
-                Count(s.RowsLoaded),
-                Count(s.RowsRejected),
-                Count(s.RowsDuplicate),
-                Visible.Markup(LocalFileLoad.TopReasons(s)),
-                string.Create(CultureInfo.InvariantCulture, $"{seconds:0.00} s"),
-                s.RowsTotal == 0 ? "" : Count((long)(s.RowsTotal / seconds)));
-        }
-
-        output.Write(table);
+        var output = environment.Output;
+        output.Write(SummaryTable.ForSummaries(summaries, environment.TableBorder));
         foreach (var s in summaries.Where(s => s.Error is not null))
         {
             output.MarkupLine($"[bold]{Visible.Markup(s.File)}[/]: {Visible.Markup(s.Error!)}");
@@ -142,17 +131,6 @@ internal sealed class RunCommand : Command
             output.MarkupLine($"[grey]rejected rows of {Visible.Markup(s.File)}: txetl rejects {s.FileId}[/]");
         }
     }
-
-    private static string StatusMarkup(string status) => status switch
-    {
-        FileStatus.Loaded => "[green]loaded[/]",
-        FileStatus.LoadedWithRejects => "[yellow]loaded_with_rejects[/]",
-        FileStatus.AlreadyLoaded => "[blue]already_loaded[/]",
-        FileStatus.Rejected => "[red]rejected[/]",
-        _ => "[red bold]" + Visible.Markup(status) + "[/]",
-    };
-
-    private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
     /// <summary>Files as given plus each directory's <c>*.csv</c> (any case) in ordinal name order; a missing path is a usage error.</summary>
     private List<(string Shown, string Full)> ExpandPaths(IReadOnlyList<string> paths, StandardInput? stdin)

@@ -76,7 +76,8 @@ internal sealed class WatchCommand : Command
     }
 
     /// <summary>What every look at the directory works with.</summary>
-    private sealed record Watch(string Directory, string Processed, string Rejected, FileLoader Loader, Contract Contract, Settings Settings);
+    private sealed record Watch(
+        string Directory, string Processed, string Rejected, NpgsqlDataSource DataSource, FileLoader Loader, Contract Contract, Settings Settings);
 
     private async Task<int> ExecuteAsync(Settings settings, CancellationToken cancellationToken)
     {
@@ -96,7 +97,7 @@ internal sealed class WatchCommand : Command
             var loader = new FileLoader(dataSource, _environment.Verbose ? new StderrLogger(_environment.Error) : null);
             var output = _environment.Output;
             Say(output, Visible.Text($"watching {directory} (Ctrl+C stops)"));
-            var failures = await WatchUntilCancelledAsync(new Watch(directory, processed, rejected, loader, contract, settings), cancellationToken);
+            var failures = await WatchUntilCancelledAsync(new Watch(directory, processed, rejected, dataSource, loader, contract, settings), cancellationToken);
             Say(output, Visible.Text(failures == 0 ? "stopped" : $"stopped ({failures} failed attempt(s); those files are still in {directory})"));
             return ExitCodes.Ok;
         }
@@ -148,8 +149,20 @@ internal sealed class WatchCommand : Command
             File.Delete(path + ReadyFiles.MarkerSuffix);
         }
 
-        Say(output, Visible.Text(string.Create(CultureInfo.InvariantCulture,
-            $"{summary.File}: {summary.Status} (file {summary.FileId}, {summary.RowsLoaded} loaded, {summary.RowsRejected} rejected, {summary.RowsDuplicate} duplicate) -> {Path.GetRelativePath(watch.Directory, target)}")));
+        // The ledger shows where the file is now, not where it was dropped: report's source then opens.
+        try
+        {
+            await new IngestionLedger(watch.DataSource).RecordMovedAsync(SourceIdentity.ForLocalFile(path), SourceIdentity.ForLocalFile(target), cancellationToken);
+        }
+        catch (NpgsqlException ex)
+        {
+            // The load is committed and the file moved; only the path report shows is stale, which is no reason to stop watching.
+            _environment.Error.WriteLine(Visible.Text($"{summary.File}: the ledger still shows the path before the move: {ex.Message}"));
+        }
+
+        Say(output, Visible.Text(
+            $"{summary.File}: {summary.Status} (file {summary.FileId}, {SummaryTable.CountsText(summary)}) -> {Path.GetRelativePath(watch.Directory, target)}"));
+        SummaryTable.WriteWarnings(_environment.Error, [summary]);
         if (summary.Status == FileStatus.Rejected)
         {
             // Why, and when in UTC: someone reading the log of a long-running watch needs both without opening the JSON.

@@ -14,7 +14,21 @@ internal sealed class CliEnvironment
         Error = error;
         GetVariable = getVariable;
         CurrentDirectory = currentDirectory;
+        Unicode = LocaleIsUtf8(getVariable);
+        // Spectre would decide by the console's encoding, which .NET makes UTF-8 even under LANG=C; the locale decides here,
+        // for every table, progress bar and spinner at once.
+        output.Profile.Capabilities.Unicode = Unicode;
     }
+
+    /// <summary>
+    /// Whether the terminal's character set can show box drawing: the locale (LC_ALL, else LC_CTYPE, else LANG) names
+    /// UTF-8. Under <c>LANG=C</c>, POSIX or no locale at all, tables get ASCII borders instead.
+    /// </summary>
+    public bool Unicode { get; }
+
+    /// <summary>The border of every table: box drawing under a UTF-8 locale, ASCII otherwise (<see cref="Unicode"/>).</summary>
+    /// <remarks>Spectre's own fallback keeps the square border (it counts it as safe), so every table sets this.</remarks>
+    public TableBorder TableBorder => Unicode ? TableBorder.Square : TableBorder.Ascii2;
 
     /// <summary>Standard output: results a user may pipe (a URL, a summary).</summary>
     public IAnsiConsole Output { get; }
@@ -61,6 +75,13 @@ internal sealed class CliEnvironment
     {
         var capabilities = Output.Profile.Capabilities;
         return !json && !Verbose && !Quiet && !OutputRedirected && capabilities.Interactive && capabilities.Ansi;
+    }
+
+    private static bool LocaleIsUtf8(Func<string, string?> getVariable)
+    {
+        var locale = EnvironmentVariables.Locale.Select(getVariable).FirstOrDefault(value => !string.IsNullOrEmpty(value));
+        return locale is not null
+            && (locale.Contains("UTF-8", StringComparison.OrdinalIgnoreCase) || locale.Contains("UTF8", StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>The process's real surroundings.</summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Security.Cryptography;
 using TransactionEtl.Core;
 using TransactionEtl.Postgres.Loading;
@@ -41,7 +40,7 @@ internal static class LocalFileLoad
         }
         catch (TransactionEtlException ex)
         {
-            return Failed(path, ex.Message, started);
+            return Failed(path, ex.Message, started) with { FileId = ex.FileId };
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -57,11 +56,6 @@ internal static class LocalFileLoad
         summaries.Any(s => s.Status == FileStatus.Failed) ? ExitCodes.Failure
         : summaries.Any(s => s.Status == FileStatus.Rejected || (failOnRejects && s.RowsRejected > 0)) ? ExitCodes.Rejected
         : ExitCodes.Ok;
-
-    /// <summary>"type-error 3, no-tax-rule 2" : the most frequent reasons first.</summary>
-    public static string TopReasons(FileSummary summary, int count = 3) =>
-        string.Join(", ", summary.RejectReasons.OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal)
-            .Take(count).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Key} {r.Value}")));
 
     private static FileSummary Failed(string path, string message, long started) => new()
     {

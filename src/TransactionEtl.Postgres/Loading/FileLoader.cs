@@ -147,7 +147,7 @@ public sealed class FileLoader
 
             var keys = read.IsStaged ? await staging.ResolveAsync(read.Result, cancellationToken) : KeyCounts.None;
             var summary = FileSummary.From(DisplayName(request.Source), read.Result, keys.InFileDuplicates, keys.DuplicateExisting)
-                with { FileId = fileId.ToString(CultureInfo.InvariantCulture), DurationMs = ElapsedMs(started) };
+                with { FileId = fileId, DurationMs = ElapsedMs(started) };
             await ledger.FinishAsync(fileId, summary, read.Result, cancellationToken);
             await EnsureUnchangedAsync(request, sha256, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
@@ -241,6 +241,7 @@ public sealed class FileLoader
         }
 
         var failure = LoadFailures.Wrap(source, "the load failed", exception, request.LockTimeout);
+        failure.FileId ??= fileId;
         await ledger.MarkFailedAsync(fileId, failure.Message);
         _logger.LoadFailed(fileId, source.Uri, LoadFailures.IsTransient(failure), failure.Message);
         return failure;
@@ -266,7 +267,7 @@ public sealed class FileLoader
     private static FileSummary AlreadyLoaded(LoadRequest request, long original, string sha256, long started) => new()
     {
         File = DisplayName(request.Source),
-        FileId = original.ToString(CultureInfo.InvariantCulture),
+        FileId = original,
         Status = FileStatus.AlreadyLoaded,
         Sha256 = sha256,
         DurationMs = ElapsedMs(started),

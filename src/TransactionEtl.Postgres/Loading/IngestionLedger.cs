@@ -10,7 +10,7 @@ public sealed class IngestionLedger
 {
     private const string EntryColumns =
         "file_id, source_uri, status, sha256, rows_total, rows_loaded, rows_rejected, rows_duplicate, " +
-        "reject_reasons::text, duplicate_of, attempt, started_at, finished_at, error, header::text, contract_name, contract_version";
+        "reject_reasons::text, duplicate_of, attempt, started_at, finished_at, error, header::text, contract_name, contract_version, blank_lines, warnings::text";
 
     private readonly NpgsqlDataSource _dataSource;
 
@@ -110,6 +110,26 @@ public sealed class IngestionLedger
         return loaded;
     }
 
+    /// <summary>
+    /// Records that the file of the latest submission of <paramref name="submitted"/> now lives at <paramref name="moved"/>
+    /// (<c>txetl watch</c> moves each file to processed/ or rejected/): the ledger's <c>source_uri</c> then names a file that
+    /// exists. The source key, the identity a later file of the same name is compared with, stays the submitted one.
+    /// </summary>
+    public async Task RecordMovedAsync(SourceIdentity submitted, SourceIdentity moved, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(submitted);
+        ArgumentNullException.ThrowIfNull(moved);
+        var command = _dataSource.CreateCommand(
+            "UPDATE txetl.ingestion_files SET source_uri = @moved WHERE file_id = " +
+            "(SELECT max(file_id) FROM txetl.ingestion_files WHERE source_key = @key)");
+        await using (command)
+        {
+            command.Parameters.AddWithValue("moved", moved.Uri);
+            command.Parameters.AddWithValue("key", submitted.Key);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
     private static LedgerEntry ReadEntry(NpgsqlDataReader reader) => new()
     {
         FileId = reader.GetInt64(0),
@@ -129,5 +149,7 @@ public sealed class IngestionLedger
         Header = LedgerJson.ReadStrings(reader.IsDBNull(14) ? null : reader.GetString(14)),
         ContractName = reader.GetString(15),
         ContractVersion = reader.GetString(16),
+        BlankLines = reader.IsDBNull(17) ? null : reader.GetInt64(17),
+        Warnings = LedgerJson.ReadStrings(reader.IsDBNull(18) ? null : reader.GetString(18)),
     };
 }

@@ -27,6 +27,12 @@ public sealed record LedgerEntry
     /// <summary>Rows whose key was loaded before.</summary>
     public long? RowsDuplicate { get; init; }
 
+    /// <summary>Blank lines skipped, when finished.</summary>
+    public long? BlankLines { get; init; }
+
+    /// <summary>Warnings such as ignored unknown columns (empty until finished).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>Number of errors per code.</summary>
     public IReadOnlyDictionary<string, long> RejectReasons { get; init; } = new SortedDictionary<string, long>(StringComparer.Ordinal);
 

@@ -66,7 +66,7 @@ public sealed class S3FaultTests(S3rverFixture s3rver, PostgresFixture db)
 
         var summary = JsonDocument.Parse(response).RootElement;
         Assert.Equal(FileStatus.Loaded, summary.GetProperty("status").GetString());
-        Assert.Equal(fileId.ToString(System.Globalization.CultureInfo.InvariantCulture), summary.GetProperty("file_id").GetString());
+        Assert.Equal(fileId, summary.GetProperty("file_id").GetInt64());
         Assert.Equal(Rows, summary.GetProperty("rows_total").GetInt64());
         Assert.Equal(Rows, summary.GetProperty("rows_loaded").GetInt64());
         Assert.Equal(2, await activity.ScalarAsync<int>("SELECT attempt FROM txetl.ingestion_files WHERE file_id = @id", ("id", fileId)));

@@ -11,7 +11,7 @@ public sealed class EmbeddedMetricsWriterTests
         var output = new StringWriter();
         var writer = new EmbeddedMetricsWriter(output, "txetl-run-etl", new FixedClock(DateTimeOffset.FromUnixTimeMilliseconds(1_795_000_000_123)));
 
-        writer.Write(new FileMetrics(1000, 990, 8, 2, 84213, 2150, "loaded_with_rejects", "7c0e6a7e"));
+        writer.Write(new FileMetrics(1000, 990, 8, 2, 84213, 2150, "loaded_with_rejects", 42));
 
         var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var line = JsonNode.Parse(Assert.Single(lines))!;
@@ -35,7 +35,7 @@ public sealed class EmbeddedMetricsWriterTests
               "FunctionName": "txetl-run-etl",
               "RowsTotal": 1000, "RowsLoaded": 990, "RowsRejected": 8, "RowsDuplicate": 2, "Bytes": 84213, "DurationMs": 2150,
               "status": "loaded_with_rejects",
-              "file_id": "7c0e6a7e"
+              "file_id": 42
             }
             """)!;
         Assert.True(JsonNode.DeepEquals(expected, line), line.ToJsonString());

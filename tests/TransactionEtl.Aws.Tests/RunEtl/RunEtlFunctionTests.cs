@@ -105,7 +105,7 @@ public sealed class RunEtlFunctionTests(S3rverFixture s3rver, PostgresFixture db
         var rejectsUri = reports.GetProperty("rejects_csv").GetString()!;
         Assert.StartsWith($"s3://{bucket}/reports/incoming-clean_day.csv-", summaryUri);
         var stored = JsonDocument.Parse((await s3rver.GetAsync(bucket, KeyOf(summaryUri, bucket)))!).RootElement;
-        Assert.Equal(summary.GetProperty("file_id").GetString(), stored.GetProperty("file_id").GetString());
+        Assert.Equal(summary.GetProperty("file_id").GetInt64(), stored.GetProperty("file_id").GetInt64());
         Assert.Equal("line,codes,errors,raw_record\r\n", Encoding.UTF8.GetString((await s3rver.GetAsync(bucket, KeyOf(rejectsUri, bucket)))!));
         await using var connection = await db.Database.OpenConnectionAsync();
         await using var count = new NpgsqlCommand("SELECT count(*) FROM txetl.transactions WHERE transaction_id IN ('T1000','T1001','T1002')", connection);
@@ -138,7 +138,7 @@ public sealed class RunEtlFunctionTests(S3rverFixture s3rver, PostgresFixture db
         // Without version or ETag the source key is the bare URI, so the content hash finds it.
         var second = JsonDocument.Parse(again).RootElement;
         Assert.Equal("already_loaded", second.GetProperty("status").GetString());
-        Assert.Equal(summary.GetProperty("file_id").GetString(), second.GetProperty("file_id").GetString());
+        Assert.Equal(summary.GetProperty("file_id").GetInt64(), second.GetProperty("file_id").GetInt64());
     }
 
     [Fact]

@@ -103,7 +103,7 @@ public sealed class ProcessKillTests(PostgresFixture db) : IClassFixture<Postgre
             Assert.True(rerun.ExitCode == 0, $"rerun after a kill at {stage}: {rerun.Stderr}{rerun.Stdout}");
             var summary = Assert.Single(RunTestSupport.Summaries(rerun.Stdout));
             Assert.Equal(FileStatus.Loaded, summary.Status);
-            Assert.Equal(fileId.Value.ToString(CultureInfo.InvariantCulture), summary.FileId);
+            Assert.Equal(fileId.Value, summary.FileId);
             Assert.Equal(Rows, summary.RowsLoaded);
             Assert.Equal(summary.RowsTotal, summary.RowsLoaded + summary.RowsRejected + summary.RowsDuplicate);
             Assert.Equal(2, await _activity.ScalarAsync<int>("SELECT attempt FROM txetl.ingestion_files WHERE file_id = @id", ("id", fileId.Value)));

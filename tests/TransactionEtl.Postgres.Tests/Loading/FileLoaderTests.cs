@@ -268,7 +268,7 @@ public sealed class FileLoaderTests(PostgresFixture db) : IClassFixture<Postgres
 
         var retry = await _t.LoadAsync(path);
 
-        Assert.Equal(fileId.ToString(System.Globalization.CultureInfo.InvariantCulture), retry.FileId);
+        Assert.Equal(fileId, retry.FileId);
         Assert.Equal(2, (await new IngestionLedger(_t.DataSource).FindAsync(fileId, CancellationToken.None))!.Attempt);
         Assert.NotEqual(FileStatus.Failed, retry.Status);
         Assert.Equal(5000, retry.RowsTotal);

@@ -115,7 +115,7 @@ internal sealed class LoaderTestSupport : IAsyncDisposable
     public async Task AssertAccountingAsync(FileSummary summary)
     {
         Assert.NotNull(summary.FileId);
-        var fileId = long.Parse(summary.FileId!, System.Globalization.CultureInfo.InvariantCulture);
+        var fileId = summary.FileId!.Value;
         var valid = summary.RowsTotal - summary.RowsRejected - summary.RowsDuplicate;
         Assert.True(valid >= 0, $"negative valid rows in {summary}");
         Assert.Equal(summary.Status == FileStatus.Rejected ? 0 : valid, summary.RowsLoaded);
@@ -133,7 +133,7 @@ internal sealed class LoaderTestSupport : IAsyncDisposable
         Assert.Equal(summary.RejectReasons, ledger.RejectReasons);
     }
 
-    public static long Id(FileSummary summary) => long.Parse(summary.FileId!, System.Globalization.CultureInfo.InvariantCulture);
+    public static long Id(FileSummary summary) => summary.FileId!.Value;
 
     public async ValueTask DisposeAsync()
     {

@@ -13,7 +13,7 @@ internal static partial class RunEtlLog
     [LoggerMessage(EventId = EventIds.LoadFinished, EventName = "LoadFinished", Level = LogLevel.Information,
         Message = "File {Source} ended {Status}: {RowsLoaded} of {RowsTotal} rows loaded, {RowsRejected} rejected, {RowsDuplicate} duplicate (file id {FileId}, {DurationMs} ms)")]
     public static partial void LoadFinished(this ILogger logger, string source, string status, long rowsLoaded, long rowsTotal,
-        long rowsRejected, long rowsDuplicate, string? fileId, long durationMs);
+        long rowsRejected, long rowsDuplicate, long? fileId, long durationMs);
 
     [LoggerMessage(EventId = EventIds.LoadFailed, EventName = "LoadFailed", Level = LogLevel.Error,
         Message = "Loading {Source} failed (transient: {Transient}): {Reason}")]
