@@ -31,7 +31,7 @@ public sealed class StructuredContractTests
     [InlineData("""{ "name": "v", "type": "list", "itemType": "Integer" }""", "fields[0].itemType: 'Integer' is not a list item type")]
     [InlineData("""{ "name": "v", "type": "list", "itemType": "time" }""", "fields[0].itemType: 'time' is not supported yet")]
     [InlineData("""{ "name": "v", "format": "uuid", "x-txetl": { "reference": "iso4217" } }""", "fields[0].x-txetl.reference: applies only to text")]
-    [InlineData("""{ "name": "v", "type": "point" }""", "fields[0].type: 'point' is not supported; expected string, number, integer, boolean, datetime, date, any, object, array, list, geopoint or geojson")]
+    [InlineData("""{ "name": "v", "type": "point" }""", "fields[0].type: 'point' is not supported; expected string, number, integer, boolean, datetime, date, time, year, yearmonth, duration, any, object, array, list, geopoint or geojson")]
     public void Refuses_what_txetl_does_not_support_naming_the_property(string field, string message) =>
         Assert.Contains(message, Assert.Throws<ContractException>(() => OneField(field)).Message, StringComparison.Ordinal);
 
