@@ -49,14 +49,24 @@ internal sealed class FileRun
     {
         var clock = Stopwatch.StartNew();
         var dialect = _contract.Dialect;
-        using var tracker = new TrackingStream(_input, validateUtf8: dialect.Encoding is null, _options.Progress);
+        var peeked = await PeekedStream.OpenAsync(_input, FileDiagnosis.PrefixBytes, cancellationToken);
+        using var tracker = new TrackingStream(peeked, validateUtf8: dialect.Encoding is null, _options.Progress);
+        if (FileDiagnosis.NotText(peeked.Prefix, dialect) is { } notText)
+        {
+            // Never text in this encoding: rejected before a record is read, so no row-level error comes first.
+            SetError(FileErrorCodes.EncodingError, notText);
+            await tracker.DrainAsync(cancellationToken);
+            return Result(tracker, clock);
+        }
+        byte[] badBytes = [];
         try
         {
             await ReadRecordsAsync(tracker, cancellationToken);
         }
         catch (EncodingErrorException e)
         {
-            SetError(FileErrorCodes.EncodingError, e.Message + HeaderHints.ForEncodingError(tracker.FirstBytes));
+            SetError(FileErrorCodes.EncodingError, e.Message);
+            badBytes = e.Context;
         }
         catch (DecoderFallbackException e)
         {
@@ -76,9 +86,19 @@ internal sealed class FileRun
             SetError(FileErrorCodes.FormatError,
                 $"line {_line}: the CSV structure is broken ({e.Message}); a quoted field must end with a quote followed by a delimiter or a line break, and quotes inside it must be doubled (\"\")");
         }
+        if (_errorMessage is not null)
+        {
+            _errorMessage = FileDiagnosis.Lead(_errorMessage, peeked.Prefix, dialect, badBytes, HeaderAdvice());
+        }
         await tracker.DrainAsync(cancellationToken);
         return Result(tracker, clock);
     }
+
+    /// <summary>Whether the header that could not be used is a data row, for the file-level message.</summary>
+    private string? HeaderAdvice() =>
+        _contract.Dialect.Header && _errorCode is FileErrorCodes.MissingLabel or FileErrorCodes.DuplicateLabel
+            ? FileDiagnosis.HeaderLooksLikeData(_header, _columnToField.Count(f => f >= 0))
+            : null;
 
     /// <summary>Decodes, counts fields, parses, and hands each record on: the header to <see cref="MapHeader"/>, the rest to <see cref="ProcessRecord"/>.</summary>
     private async Task ReadRecordsAsync(TrackingStream tracker, CancellationToken cancellationToken)
