@@ -199,6 +199,19 @@ public sealed class FileDiagnosisTests
     }
 
     [Fact]
+    public async Task Under_a_headerless_contract_a_semicolon_file_gets_the_delimiter_as_its_first_warning()
+    {
+        // No header, so no file-level error: every row is rejected with a missing cell, and the cause is said once.
+        var (result, sink) = await Engine.RunAsync(Encoding.UTF8.GetBytes("x;y\nz;w\n"), Headerless("utf-8"));
+        Assert.Null(result.ErrorCode);
+        Assert.Equal(2, sink.Rejected.Count);
+        Assert.StartsWith("the delimiter is probably ';', not ','", result.Warnings[0], StringComparison.Ordinal);
+
+        var (clean, _) = await Engine.RunAsync(Encoding.UTF8.GetBytes("x,y\nz,w\n"), Headerless("utf-8"));
+        Assert.Empty(clean.Warnings);
+    }
+
+    [Fact]
     public async Task A_file_without_a_header_is_named_so()
     {
         string text = Engine.Row(region: "DE-BE", includesTax: "true") + "\n" + Engine.Row(id: "TX-2") + "\n";

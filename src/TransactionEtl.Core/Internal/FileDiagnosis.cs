@@ -210,7 +210,7 @@ internal static class FileDiagnosis
     /// candidate (',', ';', tab, '|'), and the records after it have that candidate as often; null otherwise. Works on
     /// bytes: every candidate is ASCII, which UTF-8 and the single-byte code pages keep as is.
     /// </summary>
-    private static string? LikelyDelimiter(ReadOnlySpan<byte> prefix, DialectSpec dialect)
+    public static string? LikelyDelimiter(ReadOnlySpan<byte> prefix, DialectSpec dialect)
     {
         if (dialect.Encoding is UnicodeEncoding)
         {

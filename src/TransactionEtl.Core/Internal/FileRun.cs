@@ -86,19 +86,30 @@ internal sealed class FileRun
             SetError(FileErrorCodes.FormatError,
                 $"line {_line}: the CSV structure is broken ({e.Message}); a quoted field must end with a quote followed by a delimiter or a line break, and quotes inside it must be doubled (\"\")");
         }
-        if (_errorMessage is not null)
-        {
-            _errorMessage = FileDiagnosis.Lead(_errorMessage, peeked.Prefix, dialect, badBytes, HeaderAdvice());
-        }
+        Diagnose(peeked.Prefix, badBytes);
         await tracker.DrainAsync(cancellationToken);
         return Result(tracker, clock);
     }
 
-    /// <summary>Whether the header that could not be used is a data row, for the file-level message.</summary>
-    private string? HeaderAdvice() =>
-        _contract.Dialect.Header && _errorCode is FileErrorCodes.MissingLabel or FileErrorCodes.DuplicateLabel
-            ? FileDiagnosis.HeaderLooksLikeData(_header, _columnToField.Count(f => f >= 0))
-            : null;
+    /// <summary>
+    /// Leads a file-level error with its likely cause (encoding, delimiter, a data row as header). Without one, a
+    /// wrong delimiter still shows as rows with missing cells (a headerless contract): then it is the first warning.
+    /// </summary>
+    private void Diagnose(ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> badBytes)
+    {
+        var dialect = _contract.Dialect;
+        if (_errorMessage is not null)
+        {
+            string? header = dialect.Header && _errorCode is FileErrorCodes.MissingLabel or FileErrorCodes.DuplicateLabel
+                ? FileDiagnosis.HeaderLooksLikeData(_header, _columnToField.Count(f => f >= 0))
+                : null;
+            _errorMessage = FileDiagnosis.Lead(_errorMessage, prefix, dialect, badBytes, header);
+        }
+        else if (_rowsRejected > 0 && FileDiagnosis.LikelyDelimiter(prefix, dialect) is { } delimiter)
+        {
+            _warnings.Insert(0, delimiter);
+        }
+    }
 
     /// <summary>Decodes, counts fields, parses, and hands each record on: the header to <see cref="MapHeader"/>, the rest to <see cref="ProcessRecord"/>.</summary>
     private async Task ReadRecordsAsync(TrackingStream tracker, CancellationToken cancellationToken)
