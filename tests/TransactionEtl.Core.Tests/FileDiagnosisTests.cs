@@ -110,6 +110,10 @@ public sealed class FileDiagnosisTests
         await NotTextAsync(await File.ReadAllBytesAsync(Path.Combine(DataDir, "transactions.csv.zst")), "this is a zstd-compressed file");
 
     [Fact]
+    public async Task An_xz_file_is_named_xz() =>
+        await NotTextAsync(await File.ReadAllBytesAsync(Path.Combine(DataDir, "transactions.csv.xz")), "this is an xz-compressed file");
+
+    [Fact]
     public async Task A_pdf_is_named_a_pdf_document() =>
         await NotTextAsync(await File.ReadAllBytesAsync(Path.Combine(DataDir, "statement.pdf")), "this is a PDF document");
 

@@ -31,21 +31,37 @@ internal static class FileDiagnosis
     /// </summary>
     public static string? NotText(ReadOnlySpan<byte> prefix, DialectSpec dialect)
     {
-        string? format = prefix switch
+        string? format = Compression(prefix) switch
         {
-            [0x1F, 0x8B, ..] => "this is a gzip-compressed file (it starts with 1F 8B), not CSV text: decompress it (gunzip) before loading",
-            [(byte)'B', (byte)'Z', (byte)'h', >= (byte)'1' and <= (byte)'9', 0x31, 0x41, 0x59, 0x26, 0x53, 0x59, ..]
-                or [(byte)'B', (byte)'Z', (byte)'h', >= (byte)'1' and <= (byte)'9', 0x17, 0x72, 0x45, 0x38, 0x50, 0x90, ..] =>
-                "this is a bzip2-compressed file (it starts with BZh), not CSV text: decompress it (bunzip2) before loading",
-            [0x28, 0xB5, 0x2F, 0xFD, ..] => "this is a zstd-compressed file (it starts with 28 B5 2F FD), not CSV text: decompress it (zstd -d) before loading",
-            [0xFD, (byte)'7', (byte)'z', (byte)'X', (byte)'Z', 0x00, ..] => "this is an xz-compressed file, not CSV text: decompress it (unxz) before loading",
-            [(byte)'P', (byte)'K', 0x03 or 0x05 or 0x07, 0x04 or 0x06 or 0x08, ..] => Zip(prefix),
-            [(byte)'%', (byte)'P', (byte)'D', (byte)'F', (byte)'-', ..] => "this is a PDF document, not CSV text: export the data as CSV from the program that made the PDF",
-            [0x89, (byte)'P', (byte)'N', (byte)'G', ..] => "this is a PNG image, not CSV text",
-            _ => null,
+            "gzip" => "this is a gzip-compressed file (it starts with 1F 8B), not CSV text: decompress it (gunzip) before loading",
+            "bzip2" => "this is a bzip2-compressed file (it starts with BZh), not CSV text: decompress it (bunzip2) before loading",
+            "zstd" => "this is a zstd-compressed file (it starts with 28 B5 2F FD), not CSV text: decompress it (zstd -d) before loading",
+            "xz" => "this is an xz-compressed file, not CSV text: decompress it (unxz) before loading",
+            _ => prefix switch
+            {
+                [(byte)'P', (byte)'K', 0x03 or 0x05 or 0x07, 0x04 or 0x06 or 0x08, ..] => Zip(prefix),
+                [(byte)'%', (byte)'P', (byte)'D', (byte)'F', (byte)'-', ..] => "this is a PDF document, not CSV text: export the data as CSV from the program that made the PDF",
+                [0x89, (byte)'P', (byte)'N', (byte)'G', ..] => "this is a PNG image, not CSV text",
+                _ => null,
+            },
         };
         return format ?? (dialect.Encoding is UnicodeEncoding ? null : Utf16(prefix, dialect.EncodingName));
     }
+
+    /// <summary>
+    /// The compression the file's first bytes announce: "gzip", "bzip2", "zstd", "xz", or null. Its own method so
+    /// that a step which decompresses such files can pick the decoder from the same signatures.
+    /// </summary>
+    public static string? Compression(ReadOnlySpan<byte> prefix) => prefix switch
+    {
+        [0x1F, 0x8B, ..] => "gzip",
+        // "BZh", the block size, then the signature of a block (pi) or of the end of the stream (sqrt(pi)).
+        [(byte)'B', (byte)'Z', (byte)'h', >= (byte)'1' and <= (byte)'9', 0x31, 0x41, 0x59, 0x26, 0x53, 0x59, ..]
+            or [(byte)'B', (byte)'Z', (byte)'h', >= (byte)'1' and <= (byte)'9', 0x17, 0x72, 0x45, 0x38, 0x50, 0x90, ..] => "bzip2",
+        [0x28, 0xB5, 0x2F, 0xFD, ..] => "zstd",
+        [0xFD, (byte)'7', (byte)'z', (byte)'X', (byte)'Z', 0x00, ..] => "xz",
+        _ => null,
+    };
 
     /// <summary>
     /// <paramref name="message"/> led by every likely cause found: the file's encoding (from the prefix or
