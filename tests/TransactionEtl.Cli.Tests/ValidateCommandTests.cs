@@ -131,6 +131,48 @@ public sealed class ValidateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Names_a_gzip_file_as_gzip_before_anything_else()
+    {
+        // Issue 15 item 6: it said "byte offset 1 (line 1) is not valid UTF-8" first.
+        string path = Path.Combine(NewDirectory(), "export.csv");
+        using (var gzip = new System.IO.Compression.GZipStream(File.Create(path), System.IO.Compression.CompressionLevel.Optimal))
+        {
+            gzip.Write(File.ReadAllBytes(Path.Combine(DataDir, "faults.csv")));
+        }
+
+        var text = await RunAsync("validate", path);
+        Assert.Equal(2, text.ExitCode);
+        Assert.Contains("Reason:     this is a gzip-compressed file", text.Stdout);
+        Assert.DoesNotContain("line 2", text.Stdout); // no row was read, so no row-level error is listed
+
+        var json = await RunAsync("validate", path, "--json");
+        using var doc = JsonDocument.Parse(json.Stdout);
+        Assert.Equal(1, doc.RootElement.GetProperty("reject_reasons").GetProperty("encoding-error").GetInt64());
+        Assert.StartsWith("this is a gzip-compressed file (it starts with 1F 8B), not CSV text: decompress it", doc.RootElement.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task Names_windows_1252_and_the_option_that_reads_it_which_then_works()
+    {
+        string path = Path.Combine(NewDirectory(), "export.csv");
+        var windows1252 = CodePagesEncodingProvider.Instance.GetEncoding(1252)!;
+        File.WriteAllBytes(path, windows1252.GetBytes(
+            "transaction_id,timestamp,account_id,merchant,category,amount,currency,country\n" +
+            "TX-1,2024-03-01T10:00:00Z,ACC-1,Caf\u00e9 M\u00fcller,restaurants,10.00,EUR,DE\n"));
+
+        var guessed = await RunAsync("validate", path, "--json");
+        Assert.Equal(2, guessed.ExitCode);
+        using (var doc = JsonDocument.Parse(guessed.Stdout))
+        {
+            Assert.StartsWith("the file is probably windows-1252 (or Latin-1), not UTF-8: its bytes read as 'Caf\u00e9 M\u00fcller' that way; use --encoding windows-1252",
+                doc.RootElement.GetProperty("error").GetString());
+        }
+
+        var told = await RunAsync("validate", path, "--encoding", "windows-1252");
+        Assert.Equal(0, told.ExitCode);
+    }
+
+    [Fact]
     public async Task Uses_the_contract_named_on_the_command_line()
     {
         string dir = NewDirectory();

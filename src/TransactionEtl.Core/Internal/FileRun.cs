@@ -51,14 +51,24 @@ internal sealed class FileRun
     {
         var clock = Stopwatch.StartNew();
         var dialect = _contract.Dialect;
-        using var tracker = new TrackingStream(_input, validateUtf8: dialect.Encoding is null, _options.Progress);
+        var peeked = await PeekedStream.OpenAsync(_input, FileDiagnosis.PrefixBytes, cancellationToken);
+        using var tracker = new TrackingStream(peeked, validateUtf8: dialect.Encoding is null, _options.Progress);
+        if (FileDiagnosis.NotText(peeked.Prefix, dialect) is { } notText)
+        {
+            // Never text in this encoding: rejected before a record is read, so no row-level error comes first.
+            SetError(FileErrorCodes.EncodingError, notText);
+            await tracker.DrainAsync(cancellationToken);
+            return Result(tracker, clock);
+        }
+        byte[] badBytes = [];
         try
         {
             await ReadRecordsAsync(tracker, cancellationToken);
         }
         catch (EncodingErrorException e)
         {
-            SetError(FileErrorCodes.EncodingError, e.Message + HeaderHints.ForEncodingError(tracker.FirstBytes));
+            SetError(FileErrorCodes.EncodingError, e.Message);
+            badBytes = e.Context;
         }
         catch (DecoderFallbackException e)
         {
@@ -78,8 +88,29 @@ internal sealed class FileRun
             SetError(FileErrorCodes.FormatError,
                 $"line {_line}: the CSV structure is broken ({e.Message}); a quoted field must end with a quote followed by a delimiter or a line break, and quotes inside it must be doubled (\"\")");
         }
+        Diagnose(peeked.Prefix, badBytes);
         await tracker.DrainAsync(cancellationToken);
         return Result(tracker, clock);
+    }
+
+    /// <summary>
+    /// Leads a file-level error with its likely cause (encoding, delimiter, a data row as header). Without one, a
+    /// wrong delimiter still shows as rows with missing cells (a headerless contract): then it is the first warning.
+    /// </summary>
+    private void Diagnose(ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> badBytes)
+    {
+        var dialect = _contract.Dialect;
+        if (_errorMessage is not null)
+        {
+            string? header = dialect.Header && _errorCode is FileErrorCodes.MissingLabel or FileErrorCodes.DuplicateLabel
+                ? FileDiagnosis.HeaderLooksLikeData(_header, _columnToField.Count(f => f >= 0))
+                : null;
+            _errorMessage = FileDiagnosis.Lead(_errorMessage, prefix, dialect, badBytes, header);
+        }
+        else if (_rowsRejected > 0 && FileDiagnosis.LikelyDelimiter(prefix, dialect) is { } delimiter)
+        {
+            _warnings.Insert(0, delimiter);
+        }
     }
 
     /// <summary>Decodes, counts fields, parses, and hands each record on: the header to <see cref="MapHeader"/>, the rest to <see cref="ProcessRecord"/>.</summary>

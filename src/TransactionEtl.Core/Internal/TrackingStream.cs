@@ -13,6 +13,9 @@ namespace TransactionEtl.Core.Internal;
 /// </summary>
 internal sealed class TrackingStream : Stream
 {
+    // Bytes kept either side of the first bad one, for the encoding guess (EncodingErrorException.Context).
+    private const int ContextBytes = 64;
+
     private readonly Stream _inner;
     private readonly bool _validateUtf8;
     private readonly Action<long>? _progress;
@@ -29,12 +32,6 @@ internal sealed class TrackingStream : Stream
         _validateUtf8 = validateUtf8;
         _progress = progress;
     }
-
-    private readonly byte[] _firstBytes = new byte[8];
-    private int _firstLength;
-
-    /// <summary>The first (up to 8) bytes of the input: enough to recognize gzip, ZIP, PNG, PDF or a UTF-16 BOM.</summary>
-    public ReadOnlySpan<byte> FirstBytes => _firstBytes.AsSpan(0, _firstLength);
 
     /// <summary>Bytes read so far.</summary>
     public long BytesRead { get; private set; }
@@ -90,12 +87,6 @@ internal sealed class TrackingStream : Stream
     private void Track(ReadOnlySpan<byte> data)
     {
         long start = BytesRead;
-        if (_firstLength < _firstBytes.Length)
-        {
-            int take = Math.Min(_firstBytes.Length - _firstLength, data.Length);
-            data[..take].CopyTo(_firstBytes.AsSpan(_firstLength));
-            _firstLength += take;
-        }
         _hash.AppendData(data);
         BytesRead += data.Length;
         _progress?.Invoke(BytesRead);
@@ -139,12 +130,26 @@ internal sealed class TrackingStream : Stream
             int at = FirstInvalid(body);
             long lineBreaks = _lineBreaks + body[..at].Count((byte)'\n');
             int len = Math.Min(4, body.Length - at);
-            throw Invalid(start + i + at, lineBreaks, $"bad sequence starting 0x{Convert.ToHexString(body.Slice(at, len))}");
+            throw new EncodingErrorException(start + i + at, lineBreaks + 1, $"bad sequence starting 0x{Convert.ToHexString(body.Slice(at, len))}", Context(body, at));
         }
         _lineBreaks += body.Count((byte)'\n');
         rest[^tail..].CopyTo(_carry);
         _carryLength = tail;
         _carryOffset = start + data.Length - tail;
+    }
+
+    /// <summary>
+    /// The bytes around the bad one at <paramref name="at"/>, from its line's start where the chunk has it:
+    /// FileDiagnosis reads them to name the likely encoding when the first bad byte lies past the prefix it looked at.
+    /// </summary>
+    private static byte[] Context(ReadOnlySpan<byte> body, int at)
+    {
+        int from = Math.Max(body[..at].LastIndexOf((byte)'\n') + 1, at - ContextBytes);
+        while (from < at && (body[from] & 0xC0) == 0x80)
+        {
+            from++; // not from the middle of a character
+        }
+        return body[from..Math.Min(body.Length, at + ContextBytes)].ToArray();
     }
 
     private static EncodingErrorException Invalid(long offset, long lineBreaks, string detail) => new(offset, lineBreaks + 1, detail);
