@@ -55,6 +55,7 @@ public sealed partial class FileNamesAndReasonsTests(PostgresFixture db) : IClas
         Assert.Equal(0, result.ExitCode);
         Assert.Empty(Directory.GetFiles(inbox));
         Assert.Single(Directory.GetFiles(Path.Combine(inbox, "processed"), "UPPER.summary.json"));
+        Assert.True(File.Exists(Path.Combine(inbox, "processed", "UPPER.CSV")), "UPPER.CSV was renamed on its move");
         var line = RejectionLine().Match(result.Stdout);
         Assert.True(line.Success, "no rejection line with time and reason in:\n" + result.Stdout);
         var at = DateTimeOffset.Parse(line.Groups["at"].Value, System.Globalization.CultureInfo.InvariantCulture);

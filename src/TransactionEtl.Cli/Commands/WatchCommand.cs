@@ -149,17 +149,6 @@ internal sealed class WatchCommand : Command
             File.Delete(path + ReadyFiles.MarkerSuffix);
         }
 
-        // The ledger shows where the file is now, not where it was dropped: report's source then opens.
-        try
-        {
-            await new IngestionLedger(watch.DataSource).RecordMovedAsync(SourceIdentity.ForLocalFile(path), SourceIdentity.ForLocalFile(target), cancellationToken);
-        }
-        catch (NpgsqlException ex)
-        {
-            // The load is committed and the file moved; only the path report shows is stale, which is no reason to stop watching.
-            _environment.Error.WriteLine(Visible.Text($"{summary.File}: the ledger still shows the path before the move: {ex.Message}"));
-        }
-
         Say(output, Visible.Text(
             $"{summary.File}: {summary.Status} (file {summary.FileId}, {SummaryTable.CountsText(summary)}) -> {Path.GetRelativePath(watch.Directory, target)}"));
         SummaryTable.WriteWarnings(_environment.Error, [summary]);
@@ -168,6 +157,18 @@ internal sealed class WatchCommand : Command
             // Why, and when in UTC: someone reading the log of a long-running watch needs both without opening the JSON.
             Say(output, Visible.Text(string.Create(CultureInfo.InvariantCulture,
                 $"{summary.File}: rejected at {_environment.Time.GetUtcNow():yyyy-MM-dd'T'HH:mm:ss'Z'}: {summary.Error}")));
+        }
+
+        // The ledger shows where the file is now, not where it was dropped: report's source then opens. Not
+        // cancellable: the file has moved, and a stop request must not leave the ledger pointing at the old path.
+        try
+        {
+            await new IngestionLedger(watch.DataSource).RecordMovedAsync(SourceIdentity.ForLocalFile(path), SourceIdentity.ForLocalFile(target), CancellationToken.None);
+        }
+        catch (NpgsqlException ex)
+        {
+            // The load is committed and the file moved; only the path report shows is stale, which is no reason to stop watching.
+            _environment.Error.WriteLine(Visible.Text($"{summary.File}: the ledger still shows the path before the move: {ex.Message}"));
         }
         return true;
     }
@@ -184,11 +185,13 @@ internal sealed class WatchCommand : Command
     /// <summary>Moves the file and writes NAME.summary.json beside it; never overwrites an earlier file of the same name.</summary>
     private static string MoveWithSummary(string path, string targetDirectory, FileSummary summary)
     {
+        // The name as dropped, extension case included (UPPER.CSV stays UPPER.CSV).
         var name = Path.GetFileNameWithoutExtension(path);
-        var target = Path.Combine(targetDirectory, name + ".csv");
+        var extension = Path.GetExtension(path);
+        var target = Path.Combine(targetDirectory, name + extension);
         for (var i = 1; File.Exists(target); i++)
         {
-            target = Path.Combine(targetDirectory, string.Create(CultureInfo.InvariantCulture, $"{name}.{i}.csv"));
+            target = Path.Combine(targetDirectory, string.Create(CultureInfo.InvariantCulture, $"{name}.{i}{extension}"));
         }
 
         File.Move(path, target);
