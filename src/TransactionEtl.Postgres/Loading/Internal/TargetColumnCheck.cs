@@ -41,10 +41,10 @@ internal static class TargetColumnCheck
             .Append(("file_id", ColumnType.BigInt)).Append(("source_line", ColumnType.BigInt));
         foreach (var (name, type) in written)
         {
-            var (accepted, shown) = PostgresType(type);
-            if (found.TryGetValue(name, out var actual) && !accepted.Contains(actual.Type))
+            var expected = PgColumnType.For(type);
+            if (found.TryGetValue(name, out var actual) && !expected.Takes(actual.Type))
             {
-                problems.Add($"column {name} is {actual.Formatted} but its values are {shown}");
+                problems.Add($"column {name} is {actual.Formatted} but its values are {expected.Shown}");
             }
         }
 
@@ -55,16 +55,4 @@ internal static class TargetColumnCheck
                 "COPY's binary format, so each column must have its output type's PostgreSQL type (docs/contracts.md). Nothing was loaded.");
         }
     }
-
-    /// <summary>The type names (<c>pg_type.typname</c>) whose columns take a column type's binary form, and its name in messages.</summary>
-    private static (string[] Accepted, string Shown) PostgresType(ColumnType type) => type switch
-    {
-        ColumnType.Text => (["text", "varchar", "bpchar"], "text (text, varchar or char columns take them)"),
-        ColumnType.Boolean => (["bool"], "boolean"),
-        ColumnType.BigInt => (["int8"], "bigint"),
-        ColumnType.Numeric => (["numeric"], "numeric"),
-        ColumnType.Date => (["date"], "date"),
-        ColumnType.Timestamp => (["timestamptz"], "timestamptz"),
-        _ => ([], type.ToString()),
-    };
 }
