@@ -10,30 +10,12 @@ namespace TransactionEtl.Postgres.Loading.Internal;
 /// </summary>
 internal static class TargetColumnCheck
 {
-    // A domain is received as its base type.
-    private const string ColumnTypes =
-        "SELECT a.attname, CASE WHEN t.typtype = 'd' THEN b.typname ELSE t.typname END, format_type(a.atttypid, a.atttypmod) " +
-        "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_type b ON b.oid = t.typbasetype " +
-        "WHERE a.attrelid = to_regclass(@table) AND a.attnum > 0 AND NOT a.attisdropped";
-
     /// <exception cref="TransactionEtlException">A column has another type; the message names each one.</exception>
     public static async Task VerifyAsync(
         NpgsqlConnection connection, string table, IReadOnlyList<OutputColumn> columns, string sourceUri, CancellationToken cancellationToken)
     {
-        var found = new Dictionary<string, (string Type, string Formatted)>(StringComparer.Ordinal);
-        var command = new NpgsqlCommand(ColumnTypes, connection);
-        await using (command)
-        {
-            command.Parameters.AddWithValue("table", table);
-            var reader = await command.ExecuteReaderAsync(cancellationToken);
-            await using (reader)
-            {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    found[reader.GetString(0)] = (reader.GetString(1), reader.GetString(2));
-                }
-            }
-        }
+        var shape = await TableShape.ReadAsync(connection, table, cancellationToken);
+        var found = (shape?.Columns ?? []).ToDictionary(c => c.Name, StringComparer.Ordinal);
 
         // A column the table lacks is left to COPY, whose own error names it.
         var problems = new List<string>();
@@ -42,7 +24,7 @@ internal static class TargetColumnCheck
         foreach (var (name, type) in written)
         {
             var expected = PgColumnType.For(type);
-            if (found.TryGetValue(name, out var actual) && !expected.Takes(actual.Type))
+            if (found.TryGetValue(name, out var actual) && !expected.Takes(actual.TypeName))
             {
                 problems.Add($"column {name} is {actual.Formatted} but its values are {expected.Shown}");
             }
