@@ -16,7 +16,8 @@ internal static class ContractTable
     // Serializes loaders that change the same table; the common case (nothing to change) never takes it.
     private const string LockTable = "SELECT pg_advisory_xact_lock(hashtextextended('txetl:table:' || @table, 0))";
 
-    private const string CreateTableSql = "SELECT txetl.contract_create_table(@table, @columns::jsonb, @primary_key)";
+    // The key as text split on the server: RunEtl's slim Npgsql data source (Native AOT) cannot send arrays.
+    private const string CreateTableSql = "SELECT txetl.contract_create_table(@table, @columns::jsonb, string_to_array(@primary_key, chr(31)))";
 
     private const string AddColumnSql = "SELECT txetl.contract_add_column(@table, @column, @type)";
 
@@ -52,7 +53,7 @@ internal static class ContractTable
         if (shape is null)
         {
             var ddl = await LoaderDb.ScalarAsync<string>(connection, CreateTableSql, cancellationToken,
-                ("table", contract.TargetTable), ("columns", ColumnsJson(contract)), ("primary_key", contract.PrimaryKey.ToArray()));
+                ("table", contract.TargetTable), ("columns", ColumnsJson(contract)), ("primary_key", string.Join('\u001f', contract.PrimaryKey)));
             await RecordAsync(connection, contract, "created", ddl, cancellationToken);
             return;
         }

@@ -12,7 +12,7 @@ internal sealed class TableShape
         "WHERE a.attrelid = to_regclass(@table) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum";
 
     private const string PrimaryKeySql =
-        "SELECT coalesce(array_agg(a.attname::text ORDER BY k.n), '{}') FROM pg_constraint c " +
+        "SELECT coalesce(string_agg(a.attname::text, chr(31) ORDER BY k.n), '') FROM pg_constraint c " +
         "CROSS JOIN LATERAL unnest(c.conkey) WITH ORDINALITY AS k(attnum, n) " +
         "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum " +
         "WHERE c.conrelid = to_regclass(@table) AND c.contype = 'p'";
@@ -52,7 +52,8 @@ internal sealed class TableShape
             return null;
         }
 
-        var key = await LoaderDb.ScalarAsync<string[]>(connection, PrimaryKeySql, cancellationToken, ("table", qualifiedTable));
-        return new TableShape(columns, key ?? []);
+        // Text, not an array: RunEtl's slim Npgsql data source (Native AOT) has no array support.
+        var key = await LoaderDb.ScalarAsync<string>(connection, PrimaryKeySql, cancellationToken, ("table", qualifiedTable));
+        return new TableShape(columns, string.IsNullOrEmpty(key) ? [] : key.Split('\u001f'));
     }
 }
