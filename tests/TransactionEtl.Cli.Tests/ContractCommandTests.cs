@@ -95,4 +95,17 @@ public sealed partial class ContractCommandTests(PostgresFixture db) : IClassFix
         Assert.Equal(1, bad.ExitCode);
         Assert.Contains("x-txetl.createTabel: unknown property", bad.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Contract_check_refuses_a_contract_that_would_load_into_the_ledger()
+    {
+        CopyDocsExample();
+        File.WriteAllText(Path.Combine(_dir.Path, "ledger.json"), File.ReadAllText(Path.Combine(_dir.Path, "orders.contract.json"))
+            .Replace("\"table\": \"orders\"", "\"table\": \"ingestion_files\"", StringComparison.Ordinal));
+
+        var result = await RunTestSupport.RunAsync(_dir.Path, "contract", "check", "ledger.json");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("x-txetl.table: 'ingestion_files' is one of txetl's own tables", result.Stderr, StringComparison.Ordinal);
+    }
 }
