@@ -100,6 +100,13 @@ internal static class TxetlApp
         lambda.SetAction(parse => ShowHelpAndFail(help, parse));
         root.Subcommands.Add(lambda);
         root.Subcommands.Add(new SampleCommand(environment));
+        var contract = new Command("contract", "Contract files: check one, print its table's SQL. No database.")
+        {
+            new ContractCheckCommand(environment),
+            new ContractDdlCommand(environment),
+        };
+        contract.SetAction(parse => ShowHelpAndFail(help, parse));
+        root.Subcommands.Add(contract);
         OptionChecks.RefuseOptionsAsArguments(root);
         return root;
     }

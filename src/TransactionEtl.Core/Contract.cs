@@ -76,6 +76,16 @@ public sealed class Contract
     /// <summary>The target table name (a plain identifier; quote it in SQL).</summary>
     public string TargetTable { get; }
 
+    /// <summary>
+    /// Whether the loader creates <see cref="TargetTable"/> from the contract on its first load and adds the columns of
+    /// later versions that only add optional fields (<c>x-txetl.createTable</c>, default true). False: the table must
+    /// exist, and the loader only checks its column types.
+    /// </summary>
+    public bool CreateTable { get; internal init; } = true;
+
+    /// <summary>The SHA-256 (lower-case hex) of the contract file's bytes, recorded with every load and table change.</summary>
+    public string Sha256 { get; internal set; } = "";
+
     /// <summary>The share of rejected rows above which the whole file is rejected (default 0.05).</summary>
     public decimal MaxRejectedRatio { get; }
 
@@ -172,6 +182,10 @@ public sealed class Contract
             throw new ContractException(Source, "dialect.encoding", $"unsupported --encoding '{encoding}'; {ContractLoader.SupportedEncodings}");
         }
         var dialect = new DialectSpec { Delimiter = newDelimiter, Quote = d.Quote, Header = d.Header, EncodingName = name, Encoding = resolved };
-        return new Contract(Name, Version, Title, Source, OutputColumns, PrimaryKey, TargetTable, MaxRejectedRatio, Fields, PrimaryKeyFields, dialect, Tax);
+        return new Contract(Name, Version, Title, Source, OutputColumns, PrimaryKey, TargetTable, MaxRejectedRatio, Fields, PrimaryKeyFields, dialect, Tax)
+        {
+            CreateTable = CreateTable,
+            Sha256 = Sha256,
+        };
     }
 }

@@ -87,6 +87,7 @@ internal sealed class ContractExtensionDocument
     public string? Table { get; set; }
     public decimal? MaxRejectedRatio { get; set; }
     public TaxDocument? Tax { get; set; }
+    public bool? CreateTable { get; set; }
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
 }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -26,10 +27,16 @@ internal static partial class ContractLoader
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(source);
+        // A contract file is small; its bytes are hashed so that the ledger and txetl.contracts can say exactly which
+        // file loaded (the version field is free text and may not change with the content).
+        using var bytes = new MemoryStream();
+        json.CopyTo(bytes);
+        string sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes.GetBuffer().AsSpan(0, (int)bytes.Length)));
+        bytes.Position = 0;
         ContractDocument? doc;
         try
         {
-            doc = JsonSerializer.Deserialize(json, ContractJsonContext.Default.ContractDocument);
+            doc = JsonSerializer.Deserialize(bytes, ContractJsonContext.Default.ContractDocument);
         }
         catch (JsonException e)
         {
@@ -42,7 +49,9 @@ internal static partial class ContractLoader
         {
             throw new ContractException(source, "", "the contract is null; expected a JSON object");
         }
-        return new Builder(doc, source, baseDirectory).Build();
+        var contract = new Builder(doc, source, baseDirectory).Build();
+        contract.Sha256 = sha256;
+        return contract;
     }
 
     private static string TrimRoot(string path) => path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
@@ -83,7 +92,10 @@ internal static partial class ContractLoader
             var (pkFields, pkColumns) = BuildPrimaryKey(fields, outputs);
             string table = BuildTable(ext.Table, name);
             decimal ratio = BuildMaxRejectedRatio(ext.MaxRejectedRatio);
-            return new Contract(name, version, doc.Title, source, outputs, pkColumns, table, ratio, fields, pkFields, dialect, tax);
+            return new Contract(name, version, doc.Title, source, outputs, pkColumns, table, ratio, fields, pkFields, dialect, tax)
+            {
+                CreateTable = ext.CreateTable ?? true,
+            };
         }
 
         private FieldSpec[] BuildFields()

@@ -165,8 +165,7 @@ public sealed class FileLoader
         // transaction, so the wait for the source lock above stays unbounded.
         await LoaderDb.ExecuteAsync(connection, LoaderSql.SetLockTimeout, cancellationToken,
             ("lock_timeout", LockTimeoutSetting(request.LockTimeout)));
-        await TargetColumnCheck.VerifyAsync(
-            connection, PgIdentifier.TargetTable(request.Contract), request.Contract.OutputColumns, request.Source.Uri, cancellationToken);
+        await ContractTable.EnsureAsync(connection, request.Contract, request.Source.Uri, cancellationToken);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Npgsql;
 using TransactionEtl.Core;
+using TransactionEtl.Postgres.Loading;
 using TransactionEtl.Testing;
 
 namespace TransactionEtl.Postgres.Tests.Loading;
@@ -55,6 +56,56 @@ public sealed class LoaderRoleTests(PostgresFixture db) : IClassFixture<Postgres
 
         // 42501 insufficient_privilege: "must be owner of table" / "permission denied for ...".
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, error.SqlState);
+    }
+
+    [Fact]
+    public async Task A_member_of_the_loader_role_creates_a_contract_table_through_a_load_and_still_cannot_change_it()
+    {
+        var connectionString = await LoginMemberAsync("loader_member_table_" + Environment.ProcessId);
+        await using var t = new LoaderTestSupport(connectionString);
+        const string json = """
+            { "name": "bins", "version": "1", "primaryKey": "bin",
+              "fields": [{ "name": "bin", "type": "integer", "constraints": { "required": true } }, { "name": "place", "type": "string" }] }
+            """;
+        var contract = Contract.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json)), "bins.json", baseDirectory: null);
+        var path = t.WriteFile("bins.csv", "bin,place\n1,north\n2,\n");
+        await using var stream = File.OpenRead(path);
+
+        var summary = await t.Loader.LoadAsync(
+            new LoadRequest { Source = SourceIdentity.ForLocalFile(path), Content = stream, Contract = contract }, CancellationToken.None);
+
+        Assert.Equal(FileStatus.Loaded, summary.Status);
+        // The table belongs to the migration's owner (the functions of migration 0006 run as it), not to the loader.
+        Assert.False(await t.ScalarAsync<bool>("SELECT pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = 'txetl.bins'::regclass), 'USAGE')"));
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        foreach (var sql in new[]
+                 {
+                     "DROP TABLE txetl.bins", "ALTER TABLE txetl.bins ADD COLUMN x int", "TRUNCATE txetl.bins", "DELETE FROM txetl.bins",
+                     "SELECT txetl.contract_add_column('ingestion_files', 'x', 'text')",
+                 })
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            var error = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync());
+            Assert.True(error.SqlState == PostgresErrorCodes.InsufficientPrivilege, $"{sql}: {error.SqlState} {error.MessageText}");
+        }
+    }
+
+    [Theory]
+    [InlineData("SELECT txetl.contract_add_column('bins', 'x', 'text; DROP TABLE txetl.transactions')")]
+    [InlineData("SELECT txetl.contract_add_column('bins', 'x\" text, y', 'text')")]
+    [InlineData("SELECT txetl.contract_create_table('t\"; DROP TABLE txetl.transactions; --', '[]', '{}')")]
+    [InlineData("SELECT txetl.contract_create_table('t_bad', '[{\"name\": \"a\", \"type\": \"text) ; DROP TABLE txetl.transactions; --\"}]', '{}')")]
+    public async Task The_table_functions_refuse_any_name_or_type_that_is_not_one(string sql)
+    {
+        var connectionString = await LoginMemberAsync("loader_member_inject_" + Environment.ProcessId);
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+
+        var error = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync());
+
+        Assert.Equal(PostgresErrorCodes.InvalidName, error.SqlState);
     }
 
     [Fact]

@@ -20,7 +20,8 @@ internal sealed class LedgerWriter(NpgsqlDataSource dataSource, NpgsqlConnection
         var source = request.Source;
         string? sha256 = null;
         if (request.HashContentAsync is { } hashContent && request.SizeBytes is { } size
-            && await LoaderDb.ScalarAsync<long?>(connection, LoaderSql.FindLoadedBySourceAndSize, cancellationToken, ("key", source.Key), ("size", size)) is not null)
+            && await LoaderDb.ScalarAsync<long?>(connection, LoaderSql.FindLoadedBySourceAndSize, cancellationToken,
+                [("key", source.Key), ("size", size), .. IdentityParameters()]) is not null)
         {
             sha256 = await hashContent(cancellationToken);
         }
@@ -28,7 +29,8 @@ internal sealed class LedgerWriter(NpgsqlDataSource dataSource, NpgsqlConnection
         var original = sha256 is null ? null : await FindLoadedAsync(sha256, cancellationToken);
         if (original is null && source.PinsContent)
         {
-            original = await LoaderDb.ScalarAsync<long?>(connection, LoaderSql.FindLoadedBySource, cancellationToken, ("key", source.Key));
+            original = await LoaderDb.ScalarAsync<long?>(connection, LoaderSql.FindLoadedBySource, cancellationToken,
+                [("key", source.Key), .. IdentityParameters()]);
         }
 
         return (original, sha256);
@@ -36,7 +38,7 @@ internal sealed class LedgerWriter(NpgsqlDataSource dataSource, NpgsqlConnection
 
     /// <summary>The loaded file with these bytes; the caller holds the hash's lock when it is about to commit.</summary>
     public Task<long?> FindLoadedAsync(string sha256, CancellationToken cancellationToken) =>
-        LoaderDb.ScalarAsync<long?>(connection, LoaderSql.FindLoadedBySha256, cancellationToken, ("sha256", sha256));
+        LoaderDb.ScalarAsync<long?>(connection, LoaderSql.FindLoadedBySha256, cancellationToken, [("sha256", sha256), .. IdentityParameters()]);
 
     /// <summary>A finished row <c>already_loaded</c> for a load answered before it began.</summary>
     public Task RecordAlreadyLoadedAsync(long original, string? sha256, CancellationToken cancellationToken) =>
@@ -50,8 +52,7 @@ internal sealed class LedgerWriter(NpgsqlDataSource dataSource, NpgsqlConnection
         if (unfinished is { } previous)
         {
             await LoaderDb.ExecuteAsync(connection, LoaderSql.TakeOver, cancellationToken,
-                ("size", request.SizeBytes), ("contract_name", request.Contract.Name),
-                ("contract_version", request.Contract.Version), ("file_id", previous));
+                [("size", request.SizeBytes), .. ContractParameters(), ("file_id", previous)]);
             return previous;
         }
 
@@ -101,6 +102,13 @@ internal sealed class LedgerWriter(NpgsqlDataSource dataSource, NpgsqlConnection
         ("uri", request.Source.Uri), ("key", request.Source.Key), ("path", request.Source.LocalPath),
         ("bucket", request.Source.Bucket), ("object_key", request.Source.ObjectKey),
         ("version_id", request.Source.VersionId), ("etag", request.Source.ETag), ("size", request.SizeBytes),
-        ("contract_name", request.Contract.Name), ("contract_version", request.Contract.Version),
+        .. ContractParameters(),
     ];
+
+    /// <summary>Which contract loads the file, and into which table: part of the file's identity (migration 0006).</summary>
+    private (string, object?)[] ContractParameters() =>
+        [("contract_version", request.Contract.Version), ("contract_sha256", request.Contract.Sha256), .. IdentityParameters()];
+
+    private (string, object?)[] IdentityParameters() =>
+        [("contract_name", request.Contract.Name), ("target_table", request.Contract.TargetTable)];
 }

@@ -33,14 +33,18 @@ internal static class LoaderSql
 
     public const string SetLockTimeout = "SELECT set_config('lock_timeout', @lock_timeout, true)";
 
+    // A file's identity is its content under a contract into a table: the same bytes under another contract, or into
+    // another table, are another file. Parameters @contract_name and @target_table.
+    private const string SameIdentity = $"contract_name = @contract_name AND target_table = @target_table AND status IN {LoadedStates}";
+
     public const string FindLoadedBySha256 =
-        $"SELECT file_id FROM txetl.ingestion_files WHERE sha256 = @sha256 AND status IN {LoadedStates} LIMIT 1";
+        $"SELECT file_id FROM txetl.ingestion_files WHERE sha256 = @sha256 AND {SameIdentity} LIMIT 1";
 
     public const string FindLoadedBySourceAndSize =
-        $"SELECT file_id FROM txetl.ingestion_files WHERE source_key = @key AND size_bytes = @size AND status IN {LoadedStates} LIMIT 1";
+        $"SELECT file_id FROM txetl.ingestion_files WHERE source_key = @key AND size_bytes = @size AND {SameIdentity} LIMIT 1";
 
     public const string FindLoadedBySource =
-        $"SELECT file_id FROM txetl.ingestion_files WHERE source_key = @key AND status IN {LoadedStates} ORDER BY file_id DESC LIMIT 1";
+        $"SELECT file_id FROM txetl.ingestion_files WHERE source_key = @key AND {SameIdentity} ORDER BY file_id DESC LIMIT 1";
 
     // The latest submission of this source, if it never finished (crashed: 'loading') or failed. The caller
     // holds the source lock, and every live loader of this source would hold it too, so a 'loading' row here
@@ -52,20 +56,21 @@ internal static class LoaderSql
     public const string TakeOver =
         "UPDATE txetl.ingestion_files SET status = 'loading', attempt = attempt + 1, started_at = now(), " +
         "finished_at = NULL, error = NULL, sha256 = NULL, size_bytes = @size, contract_name = @contract_name, " +
-        "contract_version = @contract_version, rows_total = NULL, rows_loaded = NULL, rows_rejected = NULL, " +
+        "contract_version = @contract_version, contract_sha256 = @contract_sha256, target_table = @target_table, rows_total = NULL, rows_loaded = NULL, rows_rejected = NULL, " +
         "rows_duplicate = NULL, blank_lines = NULL, reject_reasons = NULL, warnings = NULL, duplicate_of = NULL " +
         "WHERE file_id = @file_id RETURNING attempt";
 
     public const string InsertLoading =
         "INSERT INTO txetl.ingestion_files (source_uri, source_key, source_path, s3_bucket, s3_key, s3_version_id, " +
-        "s3_etag, size_bytes, contract_name, contract_version, status) VALUES (@uri, @key, @path, @bucket, @object_key, " +
-        "@version_id, @etag, @size, @contract_name, @contract_version, 'loading') RETURNING file_id";
+        "s3_etag, size_bytes, contract_name, contract_version, contract_sha256, target_table, status) VALUES (@uri, @key, @path, " +
+        "@bucket, @object_key, @version_id, @etag, @size, @contract_name, @contract_version, @contract_sha256, @target_table, 'loading') " +
+        "RETURNING file_id";
 
     public const string InsertAlreadyLoaded =
         "INSERT INTO txetl.ingestion_files (source_uri, source_key, source_path, s3_bucket, s3_key, s3_version_id, " +
-        "s3_etag, size_bytes, sha256, contract_name, contract_version, status, duplicate_of, finished_at) VALUES " +
-        "(@uri, @key, @path, @bucket, @object_key, @version_id, @etag, @size, @sha256, @contract_name, @contract_version, " +
-        "'already_loaded', @duplicate_of, now())";
+        "s3_etag, size_bytes, sha256, contract_name, contract_version, contract_sha256, target_table, status, duplicate_of, " +
+        "finished_at) VALUES (@uri, @key, @path, @bucket, @object_key, @version_id, @etag, @size, @sha256, @contract_name, " +
+        "@contract_version, @contract_sha256, @target_table, 'already_loaded', @duplicate_of, now())";
 
     public const string MarkAlreadyLoaded =
         "UPDATE txetl.ingestion_files SET status = 'already_loaded', sha256 = @sha256, duplicate_of = @duplicate_of, " +

@@ -10,30 +10,12 @@ namespace TransactionEtl.Postgres.Loading.Internal;
 /// </summary>
 internal static class TargetColumnCheck
 {
-    // A domain is received as its base type.
-    private const string ColumnTypes =
-        "SELECT a.attname, CASE WHEN t.typtype = 'd' THEN b.typname ELSE t.typname END, format_type(a.atttypid, a.atttypmod) " +
-        "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_type b ON b.oid = t.typbasetype " +
-        "WHERE a.attrelid = to_regclass(@table) AND a.attnum > 0 AND NOT a.attisdropped";
-
     /// <exception cref="TransactionEtlException">A column has another type; the message names each one.</exception>
     public static async Task VerifyAsync(
         NpgsqlConnection connection, string table, IReadOnlyList<OutputColumn> columns, string sourceUri, CancellationToken cancellationToken)
     {
-        var found = new Dictionary<string, (string Type, string Formatted)>(StringComparer.Ordinal);
-        var command = new NpgsqlCommand(ColumnTypes, connection);
-        await using (command)
-        {
-            command.Parameters.AddWithValue("table", table);
-            var reader = await command.ExecuteReaderAsync(cancellationToken);
-            await using (reader)
-            {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    found[reader.GetString(0)] = (reader.GetString(1), reader.GetString(2));
-                }
-            }
-        }
+        var shape = await TableShape.ReadAsync(connection, table, cancellationToken);
+        var found = (shape?.Columns ?? []).ToDictionary(c => c.Name, StringComparer.Ordinal);
 
         // A column the table lacks is left to COPY, whose own error names it.
         var problems = new List<string>();
@@ -41,10 +23,10 @@ internal static class TargetColumnCheck
             .Append(("file_id", ColumnType.BigInt)).Append(("source_line", ColumnType.BigInt));
         foreach (var (name, type) in written)
         {
-            var (accepted, shown) = PostgresType(type);
-            if (found.TryGetValue(name, out var actual) && !accepted.Contains(actual.Type))
+            var expected = PgColumnType.For(type);
+            if (found.TryGetValue(name, out var actual) && !expected.Takes(actual.TypeName))
             {
-                problems.Add($"column {name} is {actual.Formatted} but its values are {shown}");
+                problems.Add($"column {name} is {actual.Formatted} but its values are {expected.Shown}");
             }
         }
 
@@ -55,23 +37,4 @@ internal static class TargetColumnCheck
                 "COPY's binary format, so each column must have its output type's PostgreSQL type (docs/contracts.md). Nothing was loaded.");
         }
     }
-
-    /// <summary>The type names (<c>pg_type.typname</c>) whose columns take a column type's binary form, and its name in messages.</summary>
-    private static (string[] Accepted, string Shown) PostgresType(ColumnType type) => type switch
-    {
-        ColumnType.Text => (["text", "varchar", "bpchar"], "text (text, varchar or char columns take them)"),
-        ColumnType.Boolean => (["bool"], "boolean"),
-        ColumnType.BigInt => (["int8"], "bigint"),
-        ColumnType.Numeric => (["numeric"], "numeric"),
-        ColumnType.Date => (["date"], "date"),
-        ColumnType.Timestamp => (["timestamptz"], "timestamptz"),
-        ColumnType.Int4 => (["int4"], "integer"),
-        ColumnType.Time => (["time"], "time"),
-        ColumnType.Interval => (["interval"], "interval"),
-        ColumnType.Uuid => (["uuid"], "uuid"),
-        ColumnType.Bytea => (["bytea"], "bytea"),
-        ColumnType.Jsonb => (["jsonb"], "jsonb"),
-        ColumnType.Point => (["point"], "point"),
-        _ => ([], type.ToString()),
-    };
 }
