@@ -64,9 +64,10 @@ public sealed partial class ProgressTerminalTests(PostgresFixture db) : IClassFi
     {
         var exit = Path.Combine(work, "exit-code");
         var unset = string.Concat(CiVariables.Select(v => $" -u {v}"));
+        // Written before the script starts: without it, run would create a local cluster in the work directory.
+        await File.WriteAllTextAsync(Path.Combine(work, "url"), db.ConnectionString);
         await using var terminal = await TmuxTerminal.StartAsync(work,
             $"cd '{work}'\nenv{unset} dotnet '{CliTestHost.TxetlDll}' run --database-url \"$(cat url)\" {file}\necho $? > '{exit}'\nsleep 600\n");
-        await File.WriteAllTextAsync(Path.Combine(work, "url"), db.ConnectionString);
 
         var screens = new List<string>();
         var clock = Stopwatch.StartNew();
