@@ -17,7 +17,7 @@ public sealed class LoadRequest
     /// <summary>
     /// Opens the same bytes again from the start (e.g. a second S3 GET of the same object version), for a
     /// <see cref="Content"/> that cannot seek. The loader loads a file in one pass straight into the target table
-    /// and, only when that pass finds a repeated or already stored id, reads the file a second time through its
+    /// and, only when that pass finds an already stored id (or a repeat past <see cref="InFileKeyBudgetBytes"/>), reads the file a second time through its
     /// staging table. Without a way to read twice (a non-seekable stream and no opener) it goes through the
     /// staging table at once, which is correct but slower. The loader disposes the stream this returns, and
     /// fails the load if its SHA-256 differs from the first pass's.
