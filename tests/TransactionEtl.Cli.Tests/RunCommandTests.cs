@@ -188,8 +188,10 @@ public sealed class RunCommandTests(PostgresFixture db) : IClassFixture<Postgres
     public async Task Verbose_prints_the_loaders_log_on_stderr_and_leaves_stdout_to_the_json()
     {
         var file = Path.Combine(Work, "verbose.csv");
-        // The repeated id makes the direct COPY fail, so the log has a fallback to explain.
-        File.WriteAllText(file, "transaction_id,timestamp,account_id,category,amount,currency,country\nVRB-1,2025-01-01,A,books,1.00,EUR,FR\nVRB-1,2025-01-01,A,books,2.00,EUR,FR\n");
+        // VRB-0, stored by the first run, makes the second run's direct COPY fail, so the log has a fallback to explain.
+        File.WriteAllText(Path.Combine(Work, "verbose-stored.csv"), "transaction_id,timestamp,account_id,category,amount,currency,country\nVRB-0,2025-01-01,A,books,1.00,EUR,FR\n");
+        Assert.Equal(0, (await RunTestSupport.RunAsync(Work, "run", "--database-url", db.ConnectionString, "--json", Path.Combine(Work, "verbose-stored.csv"))).ExitCode);
+        File.WriteAllText(file, "transaction_id,timestamp,account_id,category,amount,currency,country\nVRB-1,2025-01-01,A,books,1.00,EUR,FR\nVRB-0,2025-01-01,A,books,2.00,EUR,FR\n");
 
         var result = await RunTestSupport.RunAsync(Work, "--verbose", "run", "--database-url", db.ConnectionString, "--max-rejected-ratio", "1", "--json", file);
 
@@ -197,9 +199,9 @@ public sealed class RunCommandTests(PostgresFixture db) : IClassFixture<Postgres
         var summary = Assert.Single(RunTestSupport.Summaries(result.Stdout));
         var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.All(lines, line => Assert.StartsWith("txetl: ", line, StringComparison.Ordinal));
-        Assert.Contains(lines, line => line.Contains($"File {summary.FileId}: direct COPY rolled back to its savepoint (a primary-key value repeats", StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.Contains($"File {summary.FileId}: direct COPY rolled back to its savepoint (a primary-key value is stored already", StringComparison.Ordinal));
         Assert.Contains(lines, line => line.StartsWith($"txetl: File {summary.FileId} (file://", StringComparison.Ordinal)
-            && line.Contains("ended loaded_with_rejects via the staging-fallback path: 2 rows, 1 loaded, 1 rejected", StringComparison.Ordinal));
+            && line.Contains("ended loaded via the staging-fallback path: 2 rows, 1 loaded, 0 rejected, 1 duplicate-existing", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -81,10 +81,9 @@ internal sealed class RunCommand : Command
                     {
                         foreach (var (shown, full) in files)
                         {
-                            var task = progress.AddTask(Visible.Markup(shown), maxValue: Math.Max(1, new FileInfo(full).Length));
-                            summaries.Add(await LocalFileLoad.LoadAsync(loader, shown, full, contract, settings,
-                                read => task.Value = read, cancellationToken));
-                            task.Value = task.MaxValue;
+                            var phases = new PhaseProgress(progress, shown);
+                            summaries.Add(await LocalFileLoad.LoadAsync(loader, shown, full, contract, settings, phases.Report, cancellationToken));
+                            phases.Finish();
                         }
                     });
             }

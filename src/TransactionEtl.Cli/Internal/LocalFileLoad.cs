@@ -11,7 +11,7 @@ internal static class LocalFileLoad
     private const int BufferSize = 1 << 16;
 
     public static async Task<FileSummary> LoadAsync(
-        FileLoader loader, string path, string fullPath, Contract contract, LoadSettings settings, Action<long>? progress,
+        FileLoader loader, string path, string fullPath, Contract contract, LoadSettings settings, Action<LoadProgress>? progress,
         CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();

@@ -23,9 +23,10 @@ namespace TransactionEtl.Postgres.Loading;
 /// loaded states backs this up.</para>
 /// <para>All or nothing, in one transaction, by one of two paths. Direct (the common case, when the source can be
 /// read twice): valid rows are COPY'd straight into the target inside a savepoint and rejected rows, spooled
-/// to a temporary file meanwhile, into <c>rejected_rows</c> after. If that COPY hits a unique violation (an id
-/// repeated in the file or stored before) the loader rolls back to the savepoint and falls back to staging, reading
-/// the source again. Staging: every record, valid or rejected, is binary-COPY'd into a temporary staging table;
+/// to a temporary file meanwhile, into <c>rejected_rows</c> after; an id repeated in the file is found in memory
+/// (bounded: <see cref="LoadRequest.InFileKeyBudgetBytes"/>) and rejected there as staging would. If that COPY hits a
+/// unique violation (an id stored before, or a repeat past the key budget) the loader rolls back to the savepoint and
+/// falls back to staging, reading the source again. Staging: every record, valid or rejected, is binary-COPY'd into a temporary staging table;
 /// SQL then marks in-file duplicate keys, applies the reject threshold, inserts the valid rows (keys already stored
 /// become <c>duplicate-existing</c>) and records rejected rows with their raw text. Either way the ledger row is
 /// finished in the same transaction. A failure before commit rolls all of it back and the ledger row is set to
@@ -145,7 +146,8 @@ public sealed class FileLoader
                 return AlreadyLoaded(request, original, sha256, started);
             }
 
-            var keys = read.IsStaged ? await staging.ResolveAsync(read.Result, cancellationToken) : KeyCounts.None;
+            var keys = read.IsStaged ? await staging.ResolveAsync(read.Result, cancellationToken) : read.DirectKeys;
+            request.Report(LoadPhase.Committing);
             var summary = FileSummary.From(DisplayName(request.Source), read.Result, keys.InFileDuplicates, keys.DuplicateExisting)
                 with { FileId = fileId, DurationMs = ElapsedMs(started) };
             await ledger.FinishAsync(fileId, summary, read.Result, cancellationToken);
@@ -179,14 +181,15 @@ public sealed class FileLoader
         if (startPosition < 0 && request.OpenContentAgain is null)
         {
             _logger.LoadPathChosen(fileId, LoadPathNames.Staging, "the source cannot be read a second time, so there is no fallback for the direct path");
-            return new ReadFile(LoadPath.Staging, await staging.StageAsync(request.Content, cancellationToken));
+            return new ReadFile(LoadPath.Staging, await staging.StageAsync(request.Content, LoadPhase.Reading, cancellationToken));
         }
 
         _logger.LoadPathChosen(fileId, LoadPathNames.Direct, "the source can be read again if the direct COPY must fall back");
         var attempt = await DirectCopyPath.TryAsync(connection, request, fileId, cancellationToken);
         if (attempt is not DirectAttempt.FellBack fellBack)
         {
-            return new ReadFile(LoadPath.Direct, ((DirectAttempt.Loaded)attempt).Result);
+            var loaded = (DirectAttempt.Loaded)attempt;
+            return new ReadFile(LoadPath.Direct, loaded.Result, loaded.Keys);
         }
 
         _logger.FastPathFellBack(fileId, fellBack.Reason);

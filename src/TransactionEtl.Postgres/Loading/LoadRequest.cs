@@ -17,7 +17,7 @@ public sealed class LoadRequest
     /// <summary>
     /// Opens the same bytes again from the start (e.g. a second S3 GET of the same object version), for a
     /// <see cref="Content"/> that cannot seek. The loader loads a file in one pass straight into the target table
-    /// and, only when that pass finds a repeated or already stored id, reads the file a second time through its
+    /// and, only when that pass finds an already stored id (or a repeat past <see cref="InFileKeyBudgetBytes"/>), reads the file a second time through its
     /// staging table. Without a way to read twice (a non-seekable stream and no opener) it goes through the
     /// staging table at once, which is correct but slower. The loader disposes the stream this returns, and
     /// fails the load if its SHA-256 differs from the first pass's.
@@ -70,15 +70,50 @@ public sealed class LoadRequest
 
     private readonly TimeSpan _lockTimeout = DefaultLockTimeout;
 
-    /// <summary>Called with the number of bytes read so far (for progress bars).</summary>
-    public Action<long>? Progress { get; init; }
+    /// <summary>
+    /// Called as the load moves on: each phase once at its start, the reading phases again after each read with the bytes
+    /// read so far (for progress displays; <see cref="LoadProgress"/>). Called on the loading thread: keep it short.
+    /// </summary>
+    public Action<LoadProgress>? Progress { get; init; }
 
-    /// <summary>The engine's options for either path: duplicates are found by the database, not in memory.</summary>
-    internal ProcessingOptions EngineOptions() => new()
+    /// <summary>Default of <see cref="InFileKeyBudgetBytes"/>: 128 MiB, room for about 1.4 million ids of 12 characters.</summary>
+    public const long DefaultInFileKeyBudgetBytes = 128L * 1024 * 1024;
+
+    /// <summary>
+    /// Memory the direct path may spend on remembering the file's ids (an estimate per id: its characters plus the
+    /// dictionary's overhead), so that an id repeated within the file is rejected as <c>primary-key</c> in the same pass,
+    /// exactly as the staging path would. Past the budget no more ids are remembered: a repeat of one of those makes the
+    /// COPY fail on the primary key and the load falls back to staging, reading the file again, as it did before. 0 turns
+    /// the check off (every repeat falls back). Memory: see docs/performance.md.
+    /// </summary>
+    public long InFileKeyBudgetBytes
     {
-        Contract = Contract,
-        DetectDuplicatesInMemory = false,
-        MaxRejectedRatio = MaxRejectedRatio,
-        Progress = Progress,
-    };
+        get => _inFileKeyBudgetBytes;
+        init => _inFileKeyBudgetBytes = value >= 0
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "InFileKeyBudgetBytes must be 0 (off) or more.");
+    }
+
+    private readonly long _inFileKeyBudgetBytes = DefaultInFileKeyBudgetBytes;
+
+    /// <summary>Tells <see cref="Progress"/> that <paramref name="phase"/> starts (a phase without a count).</summary>
+    internal void Report(LoadPhase phase) => Progress?.Invoke(new LoadProgress(phase, 0, null));
+
+    /// <summary>
+    /// The engine's options for a reading phase: duplicates are found by the loader (the direct path's key set or the
+    /// staging table's SQL), not by the engine; bytes read are reported as <paramref name="phase"/>.
+    /// </summary>
+    internal ProcessingOptions EngineOptions(LoadPhase phase)
+    {
+        var progress = Progress;
+        var total = SizeBytes;
+        progress?.Invoke(new LoadProgress(phase, 0, total));
+        return new ProcessingOptions
+        {
+            Contract = Contract,
+            DetectDuplicatesInMemory = false,
+            MaxRejectedRatio = MaxRejectedRatio,
+            Progress = progress is null ? null : read => progress(new LoadProgress(phase, read, total)),
+        };
+    }
 }

@@ -65,12 +65,13 @@ public sealed class RunEtlFunctionTests(S3rverFixture s3rver, PostgresFixture db
     private static string KeyOf(string s3Uri, string bucket) => s3Uri[$"s3://{bucket}/".Length..];
 
     [Fact]
-    public async Task Copies_straight_into_the_table_and_reads_the_object_again_only_for_a_repeated_id()
+    public async Task Copies_straight_into_the_table_and_reads_the_object_again_only_for_an_id_stored_before()
     {
         await using var secretsManager = new SecretsManagerLoopback((_, _) => SecretFor(db.ConnectionString));
         using var log = new StringWriter();
         await using var handler = RunEtlTestHost.CreateHandler(s3rver, secretsManager, _metrics, log: log);
-        var repeated = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(Csv(good: 30, bad: 0, start: 8000)) + GoodRow(8000, 99) + "\n");
+        // T8100 is the clean file's first id: a repeat within one file is caught on the direct path, a stored id is not.
+        var repeated = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(Csv(good: 30, bad: 0, start: 8000)) + GoodRow(8100, 99) + "\n");
 
         var (clean, _) = await InvokeAsync(handler, "incoming/direct.csv", Csv(good: 30, bad: 1, start: 8100));
         var cleanLog = log.ToString();
@@ -81,9 +82,9 @@ public sealed class RunEtlFunctionTests(S3rverFixture s3rver, PostgresFixture db
         Assert.Contains("\"event\":\"LoadPathChosen\"", cleanLog);
         Assert.Contains(": direct path (", cleanLog);
         Assert.DoesNotContain("FastPathFellBack", cleanLog);
-        // The second GET of the object fed the staging path, which found the repeat exactly.
+        // The second GET of the object fed the staging path, which found the stored id exactly.
         Assert.Contains("\"event\":\"FastPathFellBack\"", repeatedLog);
-        Assert.Equal((31L, 30L, 1L), (twice.GetProperty("rows_total").GetInt64(), twice.GetProperty("rows_loaded").GetInt64(), twice.GetProperty("rows_rejected").GetInt64()));
+        Assert.Equal((31L, 30L, 1L), (twice.GetProperty("rows_total").GetInt64(), twice.GetProperty("rows_loaded").GetInt64(), twice.GetProperty("rows_duplicate").GetInt64()));
         await using var connection = await db.Database.OpenConnectionAsync();
         await using var count = new NpgsqlCommand("SELECT count(*) FROM txetl.transactions WHERE transaction_id IN ('T8000', 'T8001', 'T8002')", connection);
         Assert.Equal(3L, await count.ExecuteScalarAsync());

@@ -285,7 +285,7 @@ public sealed class FileLoaderTests(PostgresFixture db) : IClassFixture<Postgres
         {
             Source = SourceIdentity.ForLocalFile(path),
             Content = stream,
-            Progress = read => { if (read > stream.Length / 3) { cancellation.Cancel(); } },
+            Progress = p => { if (p.Done > stream.Length / 3) { cancellation.Cancel(); } },
         };
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _t.Loader.LoadAsync(request, cancellation.Token));

@@ -67,8 +67,9 @@ public sealed class LoadPathTests(PostgresFixture db) : IClassFixture<PostgresFi
     }
 
     [Fact]
-    public async Task An_id_repeated_in_the_file_makes_the_direct_path_fall_back_and_staging_keeps_the_first()
+    public async Task An_id_repeated_in_the_file_is_rejected_on_the_direct_path_without_a_second_read()
     {
+        // Failed on bf9b997: the repeat made the direct COPY fail and the file was read again into staging.
         var path = _t.WriteFile("repeat.csv", Csv(
             "PRF-1,2025-03-01,ACC-1,Shop,books,1.00,EUR,FR,,",
             "PRF-2,2025-03-01,ACC-1,Shop,books,2.00,EUR,FR,,",
@@ -77,8 +78,8 @@ public sealed class LoadPathTests(PostgresFixture db) : IClassFixture<PostgresFi
         var summary = await LoadAsync(path, maxRejectedRatio: 1m);
         var rejected = await _t.RejectedRowsAsync(LoaderTestSupport.Id(summary));
 
-        Assert.Equal("staging-fallback", PathTaken(summary));
-        Assert.Contains(_log.Named("FastPathFellBack"), m => m.Contains("repeats in the file or is stored already", StringComparison.Ordinal));
+        Assert.Equal("direct", PathTaken(summary));
+        Assert.Empty(_log.Named("FastPathFellBack"));
         Assert.Equal(FileStatus.LoadedWithRejects, summary.Status);
         Assert.Equal(2, summary.RowsLoaded);
         Assert.Equal(1, summary.RejectReasons[FileErrorCodes.PrimaryKey]);
@@ -86,6 +87,72 @@ public sealed class LoadPathTests(PostgresFixture db) : IClassFixture<PostgresFi
         Assert.Equal(4L, Assert.Single(rejected).Line);
         Assert.Contains("repeats line 2", rejected[0].Errors, StringComparison.Ordinal);
         Assert.Equal(1.00m, await _t.ScalarAsync<decimal>("SELECT gross_amount FROM txetl.transactions WHERE transaction_id = 'PRF-1'"));
+    }
+
+    [Theory]
+    [InlineData(1.0, "loaded_with_rejects")]
+    [InlineData(0.2, "rejected")] // over the threshold only once the repeats count as rejects
+    [InlineData(1.0, "file-error")] // an unclosed quote at the end rejects the file: staging marks no keys then
+    public async Task Direct_and_staging_paths_store_identical_rejects_for_ids_repeated_in_the_file(double maxRejectedRatio, string outcome)
+    {
+        // Failed on bf9b997 only in the path taken: the direct load fell back to staging (so it compared staging with
+        // itself); the identity of what is stored is what keeps the in-memory check honest.
+        string File(string prefix) => Csv(
+            $"{prefix}-1,2025-03-01,ACC-1,Shop,books,1.00,EUR,FR,,",
+            $"{prefix}-2,2025-03-01,ACC-1,Shop,books,2.00,XXX,FR,,",
+            $"{prefix}-3,2025-03-01,ACC-1,Shop,books,3.00,EUR,FR,,",
+            $"{prefix}-1,2025-03-02,ACC-2,Shop,books,4.00,EUR,FR,,",
+            $"{prefix}-2,2025-03-02,ACC-2,Shop,books,5.00,EUR,FR,,",
+            $"{prefix}-4,2025-03-02,ACC-2,Shop,books,6.00,EUR,FR,,",
+            $"{prefix}-5,2025-03-02,ACC-2,Shop,books,7.00,EUR,FR,,",
+            $"{prefix}-6,2025-03-02,ACC-2,Shop,books,8.00,EUR,FR,,",
+            $"{prefix}-1,2025-03-03,ACC-3,Shop,books,9.00,EUR,FR,,",
+            $"{prefix}-3,2025-03-03,ACC-3,Shop,books,x,EUR,FR,,") + (outcome == "file-error" ? $"{prefix}-9,\"never closed\n" : "");
+        var direct = _t.WriteFile($"same-direct-{outcome}.csv", File($"PI{outcome[0]}D"));
+        var staged = _t.WriteFile($"same-staged-{outcome}.csv", File($"PI{outcome[0]}S"));
+
+        var d = await LoadAsync(direct, maxRejectedRatio: (decimal)maxRejectedRatio);
+        var s = await LoadAsync(staged, seekable: false, maxRejectedRatio: (decimal)maxRejectedRatio);
+
+        Assert.Equal(("direct", "staging"), (PathTaken(d), PathTaken(s)));
+        Assert.Equal(outcome == "loaded_with_rejects" ? FileStatus.LoadedWithRejects : FileStatus.Rejected, d.Status);
+        Assert.Equal((s.Status, s.RowsTotal, s.RowsLoaded, s.RowsRejected, s.RowsDuplicate), (d.Status, d.RowsTotal, d.RowsLoaded, d.RowsRejected, d.RowsDuplicate));
+        Assert.Equal(s.RejectReasons, d.RejectReasons);
+        var fromStaging = (await _t.RejectedRowsAsync(LoaderTestSupport.Id(s))).Select(r => Unprefixed(r, 'S')).ToList();
+        var fromDirect = (await _t.RejectedRowsAsync(LoaderTestSupport.Id(d))).Select(r => Unprefixed(r, 'D')).ToList();
+        Assert.Equal(fromStaging, fromDirect);
+        Assert.Equal(outcome == "file-error" ? 2 : 4, fromDirect.Count); // lines 3 and 11 by the engine, 5 and 10 repeat ids
+        await _t.AssertAccountingAsync(d);
+        await _t.AssertAccountingAsync(s);
+        Assert.Equal(await StoredAsync($"PI{outcome[0]}S"), await StoredAsync($"PI{outcome[0]}D"));
+
+        static (long, string, string) Unprefixed((long Line, string Raw, string Errors) row, char path) =>
+            (row.Line, row.Raw.Replace($"{path}-", "-", StringComparison.Ordinal), row.Errors.Replace($"{path}-", "-", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(0L)] // the check off
+    [InlineData(50L)] // a budget too small for even one id
+    public async Task Without_room_for_the_ids_a_repeat_falls_back_to_staging_as_before(long budget)
+    {
+        var path = _t.WriteFile($"budget-{budget}.csv", Csv(
+            $"PBG{budget}-1,2025-03-01,ACC-1,Shop,books,1.00,EUR,FR,,",
+            $"PBG{budget}-1,2025-03-02,ACC-9,Other,books,3.00,EUR,FR,,"));
+        var bytes = await System.IO.File.ReadAllBytesAsync(path);
+        await using var stream = new MemoryStream(bytes);
+
+        var summary = await Loader.LoadAsync(new LoadRequest
+        {
+            Source = SourceIdentity.ForLocalFile(path),
+            Content = stream,
+            MaxRejectedRatio = 1m,
+            InFileKeyBudgetBytes = budget,
+        }, CancellationToken.None);
+
+        Assert.Equal("staging-fallback", PathTaken(summary));
+        Assert.Contains(_log.Named("FastPathFellBack"), m => m.Contains("repeats in the file (the in-file key set was off or full)", StringComparison.Ordinal));
+        Assert.Equal((1L, 1L), (summary.RowsLoaded, summary.RowsRejected));
+        await _t.AssertAccountingAsync(summary);
     }
 
     [Fact]
@@ -133,7 +200,8 @@ public sealed class LoadPathTests(PostgresFixture db) : IClassFixture<PostgresFi
     [Fact]
     public async Task A_forward_only_stream_with_an_opener_takes_the_direct_path_and_falls_back_by_opening_it_again()
     {
-        var bytes = Encoding.UTF8.GetBytes(Csv("POP-1,2025-03-01,ACC-1,Shop,books,1.00,EUR,FR,,", "POP-1,2025-03-01,ACC-1,Shop,books,1.50,EUR,FR,,"));
+        await LoadAsync(_t.WriteFile("opener-stored.csv", Csv("POP-1,2025-03-01,ACC-1,Shop,books,1.00,EUR,FR,,")));
+        var bytes = Encoding.UTF8.GetBytes(Csv("POP-2,2025-03-01,ACC-1,Shop,books,1.00,EUR,FR,,", "POP-1,2025-03-01,ACC-1,Shop,books,1.50,EUR,FR,,"));
         var path = _t.WriteFile("opener.csv", bytes);
         var opened = 0;
 
@@ -141,14 +209,15 @@ public sealed class LoadPathTests(PostgresFixture db) : IClassFixture<PostgresFi
 
         Assert.Equal(1, opened);
         Assert.Equal("staging-fallback", PathTaken(summary));
-        Assert.Equal((1L, 1L), (summary.RowsLoaded, summary.RowsRejected));
+        Assert.Equal((1L, 1L), (summary.RowsLoaded, summary.RowsDuplicate));
         await _t.AssertAccountingAsync(summary);
     }
 
     [Fact]
     public async Task Bytes_that_differ_on_the_second_read_fail_the_load_and_store_nothing()
     {
-        var original = Csv("PCH-1,2025-03-01,ACC-1,Shop,books,1.00,EUR,FR,,", "PCH-1,2025-03-01,ACC-1,Shop,books,1.50,EUR,FR,,");
+        await LoadAsync(_t.WriteFile("changes-stored.csv", Csv("PCH-0,2025-03-01,ACC-1,Shop,books,1.00,EUR,FR,,")));
+        var original = Csv("PCH-1,2025-03-01,ACC-1,Shop,books,1.00,EUR,FR,,", "PCH-0,2025-03-01,ACC-1,Shop,books,1.50,EUR,FR,,");
         var path = _t.WriteFile("changes.csv", original);
         var changed = Encoding.UTF8.GetBytes(original.Replace("1.50", "7.50", StringComparison.Ordinal));
 
@@ -206,17 +275,20 @@ public sealed class LoadPathTests(PostgresFixture db) : IClassFixture<PostgresFi
     [Fact]
     public async Task Log_lines_carry_counts_and_paths_but_never_row_content()
     {
+        // PLG-3 stored before makes the direct COPY fall back, so the fallback's line is checked too.
+        await LoadAsync(_t.WriteFile("quiet-stored.csv", Csv("PLG-3,2025-03-01,ACC-SECRET-0,MerchantSecret,books,1.00,EUR,FR,,")));
         var path = _t.WriteFile("quiet.csv", Csv(
             "PLG-1,2025-03-01,ACC-SECRET-1,MerchantSecret,books,1.00,EUR,FR,,",
             "PLG-1,2025-03-01,ACC-SECRET-2,MerchantSecret,books,1.00,EUR,FR,,",
-            "PLG-2,2025-03-01,ACC-SECRET-3,MerchantSecret,books,1.00,XXX,FR,,"));
+            "PLG-2,2025-03-01,ACC-SECRET-3,MerchantSecret,books,1.00,XXX,FR,,",
+            "PLG-3,2025-03-01,ACC-SECRET-4,MerchantSecret,books,1.00,EUR,FR,,"));
 
         var summary = await LoadAsync(path, maxRejectedRatio: 1m);
 
         Assert.Equal(FileStatus.LoadedWithRejects, summary.Status);
         Assert.Contains(_log.Entries, e => e.Id == 2000);
         Assert.Contains(_log.Entries, e => e.Id == 2002);
-        Assert.Contains(_log.Named("FileLoadFinished"), m => m.Contains("3 rows, 1 loaded, 2 rejected", StringComparison.Ordinal));
+        Assert.Contains(_log.Named("FileLoadFinished"), m => m.Contains("4 rows, 1 loaded, 2 rejected, 1 duplicate-existing", StringComparison.Ordinal));
         Assert.DoesNotContain(_log.Entries, e => e.Message.Contains("SECRET", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("PLG-", StringComparison.Ordinal));
     }
 

@@ -11,9 +11,10 @@ internal abstract record DirectAttempt
 
     /// <summary>
     /// The COPY went through: valid rows are in the target (or undone to the savepoint when the file is rejected as a
-    /// whole) and rejected rows in <c>rejected_rows</c>.
+    /// whole) and rejected rows in <c>rejected_rows</c>. <paramref name="Keys"/> counts the ids that repeated within the
+    /// file (none can be stored already: the COPY would have failed).
     /// </summary>
-    public sealed record Loaded(FileResult Result) : DirectAttempt;
+    public sealed record Loaded(FileResult Result, KeyCounts Keys) : DirectAttempt;
 
     /// <summary>
     /// The COPY was undone to its savepoint; the staging path must read the source again. <paramref name="FirstSha256"/>

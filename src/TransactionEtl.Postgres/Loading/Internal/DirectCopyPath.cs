@@ -5,11 +5,13 @@ namespace TransactionEtl.Postgres.Loading.Internal;
 
 /// <summary>
 /// The direct path: valid rows COPY'd (binary format, written by <see cref="BinaryCopyWriter"/>) straight into the target
-/// inside a savepoint, rejected rows spooled and binary-COPY'd into <c>rejected_rows</c> after. A key that repeats in the file or is stored already
-/// makes the COPY fail with a unique violation: then everything since the savepoint is undone and the
-/// caller falls back to the staging path, which resolves duplicates row by row as the spec says. A file
-/// over the reject threshold (or rejected as a whole) needs no fallback: its COPY succeeded, so it has
-/// no duplicates, and undoing the inserted rows leaves exactly the staging path's result.
+/// inside a savepoint, rejected rows spooled and binary-COPY'd into <c>rejected_rows</c> after. A key that repeats in
+/// the file is caught in memory (<see cref="InFileKeySet"/>, bounded) and rejected as the staging path would. A key
+/// stored already, or a repeat the full key set could not remember, makes the COPY fail with a unique violation: then
+/// everything since the savepoint is undone and the caller falls back to the staging path, which resolves duplicates
+/// row by row as the spec says. A file over the reject threshold (or rejected as a whole) needs no fallback: its COPY
+/// succeeded, so no key it sent repeats or is stored, and undoing the inserted rows leaves exactly the staging path's
+/// result.
 /// </summary>
 internal static class DirectCopyPath
 {
@@ -21,11 +23,12 @@ internal static class DirectCopyPath
         await using (rejects)
         {
             FileResult? result = null;
-            long copied;
+            DirectSink sink;
+            var keys = request.InFileKeyBudgetBytes > 0 ? new InFileKeySet(request.InFileKeyBudgetBytes) : null;
             try
             {
                 var copy = await connection.BeginRawBinaryCopyAsync(LoaderSql.CopyIntoTarget(request.Contract), cancellationToken);
-                (result, copied) = await SendAsync(copy, request, fileId, rejects, cancellationToken);
+                (result, sink) = await SendAsync(copy, request, fileId, rejects, keys, cancellationToken);
                 // Ends the COPY: a unique violation surfaces here, after the whole file was sent (so its hash is known).
                 await copy.DisposeAsync();
             }
@@ -33,40 +36,60 @@ internal static class DirectCopyPath
             {
                 // Rolling back to the savepoint also releases the row locks the COPY took (a deadlock's cause).
                 await LoaderDb.ExecuteAsync(connection, LoaderSql.RollbackDirect, cancellationToken);
-                var reason = ex.SqlState == PostgresErrorCodes.UniqueViolation
-                    ? "a primary-key value repeats in the file or is stored already"
-                    : "a deadlock with a concurrent load of overlapping ids";
+                var reason = ex.SqlState != PostgresErrorCodes.UniqueViolation ? "a deadlock with a concurrent load of overlapping ids"
+                    : keys is { Overflowed: false } ? "a primary-key value is stored already"
+                    : "a primary-key value is stored already or repeats in the file (the in-file key set was off or full)";
                 return new DirectAttempt.FellBack(reason, result?.Sha256);
             }
 
-            if (result.IsRejected)
-            {
-                await LoaderDb.ExecuteAsync(connection, LoaderSql.RollbackDirect, cancellationToken);
-            }
-            else
-            {
-                await LoaderDb.ExecuteAsync(connection, LoaderSql.ReleaseDirect, cancellationToken);
-                if (copied != result.RowsValid)
-                {
-                    throw new TransactionEtlException(
-                        $"accounting mismatch: {result.RowsValid} valid rows read, {copied} copied; the load was rolled back. This is a bug; load the file again.");
-                }
-            }
-
+            var counts = await SettleAsync(connection, result, sink, rejects, cancellationToken);
             await rejects.CopyToAsync(connection, fileId, cancellationToken);
-            return new DirectAttempt.Loaded(result);
+            return new DirectAttempt.Loaded(result, counts);
         }
     }
 
-    /// <summary>Streams the file through the engine into the COPY, leaving it open; a failed read aborts it.</summary>
-    private static async Task<(FileResult Result, long Copied)> SendAsync(
-        NpgsqlRawCopyStream copy, LoadRequest request, long fileId, RejectSpool rejects, CancellationToken cancellationToken)
+    /// <summary>
+    /// Keeps or undoes the copied rows by the staging path's rules (<see cref="StagingPath.ResolveAsync"/>): a file-level
+    /// error marks no keys and loads nothing; the threshold counts in-file duplicates as rejects.
+    /// </summary>
+    private static async Task<KeyCounts> SettleAsync(
+        NpgsqlConnection connection, FileResult result, DirectSink sink, RejectSpool rejects, CancellationToken cancellationToken)
     {
-        var sink = new DirectSink(new BinaryCopyWriter(copy), request.Contract.OutputColumns, fileId, rejects);
+        if (result.ErrorCode is not null)
+        {
+            rejects.DropKeyRejects();
+            await LoaderDb.ExecuteAsync(connection, LoaderSql.RollbackDirect, cancellationToken);
+            return KeyCounts.None;
+        }
+
+        var keys = new KeyCounts(sink.InFileDuplicates, 0);
+        if (result.IsRejectedAfter(keys.InFileDuplicates))
+        {
+            await LoaderDb.ExecuteAsync(connection, LoaderSql.RollbackDirect, cancellationToken);
+            return keys;
+        }
+
+        await LoaderDb.ExecuteAsync(connection, LoaderSql.ReleaseDirect, cancellationToken);
+        if (sink.Accepted + sink.InFileDuplicates != result.RowsValid)
+        {
+            throw new TransactionEtlException(
+                $"accounting mismatch: {result.RowsValid} valid rows read, {sink.Accepted} copied and {sink.InFileDuplicates} repeated ids; " +
+                "the load was rolled back. This is a bug; load the file again.");
+        }
+
+        return keys;
+    }
+
+    /// <summary>Streams the file through the engine into the COPY, leaving it open; a failed read aborts it.</summary>
+    private static async Task<(FileResult Result, DirectSink Sink)> SendAsync(
+        NpgsqlRawCopyStream copy, LoadRequest request, long fileId, RejectSpool rejects, InFileKeySet? keys,
+        CancellationToken cancellationToken)
+    {
+        var sink = new DirectSink(new BinaryCopyWriter(copy), request.Contract, fileId, rejects, keys);
         FileResult result;
         try
         {
-            result = await FileProcessor.ProcessAsync(request.Content, sink, request.EngineOptions(), cancellationToken);
+            result = await FileProcessor.ProcessAsync(request.Content, sink, request.EngineOptions(LoadPhase.Reading), cancellationToken);
             sink.Complete();
         }
         catch
@@ -84,6 +107,6 @@ internal static class DirectCopyPath
             throw;
         }
 
-        return (result, sink.Accepted);
+        return (result, sink);
     }
 }

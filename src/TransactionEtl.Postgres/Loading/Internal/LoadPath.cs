@@ -35,9 +35,9 @@ internal static class LoadPathNames
 /// <summary>
 /// A file read into the database by one path, not yet committed. On the staging paths the rows still sit in the
 /// staging table: the keys are resolved (<see cref="StagingPath.ResolveAsync"/>) only once the content is known not
-/// to be loaded already.
+/// to be loaded already. <paramref name="DirectKeys"/> is what the direct path found about keys (in-file duplicates).
 /// </summary>
-internal sealed record ReadFile(LoadPath Path, FileResult Result)
+internal sealed record ReadFile(LoadPath Path, FileResult Result, KeyCounts DirectKeys = default)
 {
     public bool IsStaged => Path != LoadPath.Direct;
 
@@ -47,6 +47,6 @@ internal sealed record ReadFile(LoadPath Path, FileResult Result)
 /// <summary>What only the database can tell about a file's keys: repeats within the file and keys stored before.</summary>
 internal readonly record struct KeyCounts(long InFileDuplicates, long DuplicateExisting)
 {
-    /// <summary>The direct path's: its COPY succeeded, so no key repeats and none was stored before.</summary>
+    /// <summary>No repeated or stored keys.</summary>
     public static KeyCounts None => default;
 }

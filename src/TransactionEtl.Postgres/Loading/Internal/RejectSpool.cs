@@ -20,13 +20,15 @@ internal sealed class RejectSpool : IAsyncDisposable
     private readonly ArrayBufferWriter<byte> _json = new(1024);
     private FileStream? _file;
     private BinaryWriter? _writer;
+    private bool _dropKeyRejects;
 
     public long Count { get; private set; }
 
     /// <summary>Where the spool file was created (on Unix it is unlinked at once); null before the first reject.</summary>
     internal string? TemporaryPath { get; private set; }
 
-    public void Add(RejectedRow row)
+    /// <summary>Spools <paramref name="row"/>; a <paramref name="keyReject"/> (an in-file duplicate) can still be dropped.</summary>
+    public void Add(RejectedRow row, bool keyReject = false)
     {
         if (_writer is null)
         {
@@ -44,11 +46,18 @@ internal sealed class RejectSpool : IAsyncDisposable
             _writer = new BinaryWriter(_file, Encoding.UTF8, leaveOpen: true);
         }
 
+        _writer.Write(keyReject);
         _writer.Write(row.Line);
         _writer.Write(PgText.Storable(row.RawRecord));
         _writer.Write(ErrorsJson(row.Errors));
         Count++;
     }
+
+    /// <summary>
+    /// Leaves the key rejects out of <see cref="CopyToAsync"/>: a file rejected as a whole by a file-level error keeps only
+    /// the engine's rejects, as the staging path does (it marks keys only in a readable file).
+    /// </summary>
+    public void DropKeyRejects() => _dropKeyRejects = true;
 
     /// <summary>Writes every spooled row to <c>rejected_rows</c> of <paramref name="fileId"/>; returns the count.</summary>
     public async Task<long> CopyToAsync(NpgsqlConnection connection, long fileId, CancellationToken cancellationToken)
@@ -68,11 +77,18 @@ internal sealed class RejectSpool : IAsyncDisposable
             for (var i = 0L; i < Count; i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                var keyReject = reader.ReadBoolean();
+                var (line, raw, errors) = (reader.ReadInt64(), reader.ReadString(), reader.ReadString());
+                if (keyReject && _dropKeyRejects)
+                {
+                    continue;
+                }
+
                 await importer.StartRowAsync(cancellationToken);
                 await importer.WriteAsync(fileId, NpgsqlDbType.Bigint, cancellationToken);
-                await importer.WriteAsync(reader.ReadInt64(), NpgsqlDbType.Bigint, cancellationToken);
-                await importer.WriteAsync(reader.ReadString(), NpgsqlDbType.Text, cancellationToken);
-                await importer.WriteAsync(reader.ReadString(), NpgsqlDbType.Jsonb, cancellationToken);
+                await importer.WriteAsync(line, NpgsqlDbType.Bigint, cancellationToken);
+                await importer.WriteAsync(raw, NpgsqlDbType.Text, cancellationToken);
+                await importer.WriteAsync(errors, NpgsqlDbType.Jsonb, cancellationToken);
             }
 
             return (long)await importer.CompleteAsync(cancellationToken);

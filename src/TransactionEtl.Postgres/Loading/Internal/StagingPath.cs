@@ -21,18 +21,21 @@ internal sealed class StagingPath(NpgsqlConnection connection, LoadRequest reque
         if (startPosition >= 0)
         {
             request.Content.Position = startPosition;
-            return await StageAsync(request.Content, cancellationToken);
+            return await StageAsync(request.Content, LoadPhase.ReadingAgain, cancellationToken);
         }
 
         var again = await request.OpenContentAgain!(cancellationToken);
         await using (again)
         {
-            return await StageAsync(again, cancellationToken);
+            return await StageAsync(again, LoadPhase.ReadingAgain, cancellationToken);
         }
     }
 
-    /// <summary>The staging path's first half: every record, valid or rejected, into the temporary staging table.</summary>
-    public async Task<FileResult> StageAsync(Stream content, CancellationToken cancellationToken)
+    /// <summary>
+    /// The staging path's first half: every record, valid or rejected, into the temporary staging table; bytes read are
+    /// reported as <paramref name="phase"/> (reading at once, or reading again after the direct path).
+    /// </summary>
+    public async Task<FileResult> StageAsync(Stream content, LoadPhase phase, CancellationToken cancellationToken)
     {
         await LoaderDb.ExecuteAsync(connection, LoaderSql.CreateStage(request.Contract), cancellationToken);
         await LoaderDb.ExecuteAsync(connection, LoaderSql.StagingWorkMem, cancellationToken);
@@ -41,7 +44,7 @@ internal sealed class StagingPath(NpgsqlConnection connection, LoadRequest reque
         await using (importer)
         {
             var sink = new StagingSink(importer, request.Contract.OutputColumns);
-            var result = await FileProcessor.ProcessAsync(content, sink, request.EngineOptions(), cancellationToken);
+            var result = await FileProcessor.ProcessAsync(content, sink, request.EngineOptions(phase), cancellationToken);
             await importer.CompleteAsync(cancellationToken);
             return result;
         }
@@ -64,6 +67,7 @@ internal sealed class StagingPath(NpgsqlConnection connection, LoadRequest reque
         }
 
         var contract = request.Contract;
+        request.Report(LoadPhase.CheckingKeys);
         var inFile = result.RowsValid > 1
             ? await LoaderDb.ExecuteAsync(connection, LoaderSql.MarkInFileDuplicates, cancellationToken,
                 ("key_column", KeyColumn(contract)), ("key_names", string.Join(", ", contract.PrimaryKey)),
@@ -74,6 +78,7 @@ internal sealed class StagingPath(NpgsqlConnection connection, LoadRequest reque
             return new KeyCounts(inFile, await RecordDuplicateExistingAsync(cancellationToken));
         }
 
+        request.Report(LoadPhase.LoadingStagedRows);
         var inserted = await MergeAsync(LoaderSql.Merge(contract), cancellationToken);
         var expected = result.RowsValid - inFile;
         var duplicateExisting = inserted == expected
