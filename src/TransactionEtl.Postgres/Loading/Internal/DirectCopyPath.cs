@@ -34,7 +34,7 @@ internal static class DirectCopyPath
                 // Rolling back to the savepoint also releases the row locks the COPY took (a deadlock's cause).
                 await LoaderDb.ExecuteAsync(connection, LoaderSql.RollbackDirect, cancellationToken);
                 var reason = ex.SqlState == PostgresErrorCodes.UniqueViolation
-                    ? "a primary-key value repeats in the file or is stored already"
+                    ? "a primary-key value repeats in the file or is stored already, or a unique column's value is stored already"
                     : "a deadlock with a concurrent load of overlapping ids";
                 return new DirectAttempt.FellBack(reason, result?.Sha256);
             }
