@@ -118,16 +118,9 @@ public sealed class StructuredTypeLoadTests(PostgresFixture db) : IClassFixture<
     public async Task Without_a_unique_index_on_the_column_a_value_another_file_stored_loads_again_on_the_staging_path_too()
     {
         // As the direct COPY does: no index, no violation. A unique geopoint (no index possible) is not checked either.
-        await using (var create = _t.DataSource.CreateCommand(
-            "CREATE TABLE IF NOT EXISTS txetl.shapes_loose (id bigint PRIMARY KEY, uid uuid, blob bytea, email text, site text, doc jsonb, arr jsonb, " +
-            "tags jsonb, place point, area jsonb, raw text, file_id bigint NOT NULL, source_line bigint NOT NULL)"))
-        {
-            await create.ExecuteNonQueryAsync();
-        }
-
-        var json = ContractJson.Replace("\"name\": \"shapes\"", "\"name\": \"shapes_loose\"", StringComparison.Ordinal)
-            .Replace("\"type\": \"geopoint\" }", "\"type\": \"geopoint\", \"constraints\": { \"unique\": true } }", StringComparison.Ordinal);
-        var contract = Contract.Load(new MemoryStream(Encoding.UTF8.GetBytes(json)), "loose.json", null);
+        var contract = await CreateVariantAsync("shapes_loose",
+            "uid uuid, blob bytea, email text, site text, doc jsonb, arr jsonb, tags jsonb, place point, area jsonb, raw text",
+            ContractJson.Replace("\"type\": \"geopoint\" }", "\"type\": \"geopoint\", \"constraints\": { \"unique\": true } }", StringComparison.Ordinal));
         const string Values = ";6f8fad5b-d9cb-469f-a165-70867728950e;;;;;;;\"1, 2\";;";
         await LoadAsync(_t.WriteFile("loose-a.csv", Header + $"\n600{Values}\n"), seekable: false, contract);
 
@@ -140,14 +133,8 @@ public sealed class StructuredTypeLoadTests(PostgresFixture db) : IClassFixture<
     [Fact]
     public async Task A_target_column_of_another_type_than_the_new_output_types_fails_the_load_naming_it()
     {
-        await using (var create = _t.DataSource.CreateCommand(
-            "CREATE TABLE IF NOT EXISTS txetl.shapes_text (id bigint PRIMARY KEY, uid text, blob text, email text, site text, doc json, arr jsonb, " +
-            "tags jsonb, place text, area jsonb, raw text, file_id bigint NOT NULL, source_line bigint NOT NULL)"))
-        {
-            await create.ExecuteNonQueryAsync();
-        }
-
-        var contract = Contract.Load(new MemoryStream(Encoding.UTF8.GetBytes(ContractJson.Replace("\"name\": \"shapes\"", "\"name\": \"shapes_text\"", StringComparison.Ordinal))), "t.json", null);
+        var contract = await CreateVariantAsync("shapes_text",
+            "uid text, blob text, email text, site text, doc json, arr jsonb, tags jsonb, place text, area jsonb, raw text", ContractJson);
         var path = _t.WriteFile("shapes-text.csv", Header + "\n300;;;;;;;;;;\n");
         var error = await Assert.ThrowsAnyAsync<TransactionEtlException>(() => LoadAsync(path, seekable: true, contract));
 
@@ -155,6 +142,19 @@ public sealed class StructuredTypeLoadTests(PostgresFixture db) : IClassFixture<
         Assert.Contains("column blob is text but its values are bytea", error.Message, StringComparison.Ordinal);
         Assert.Contains("column doc is json but its values are jsonb", error.Message, StringComparison.Ordinal);
         Assert.Contains("column place is text but its values are point", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Another table of the shapes' columns (their SQL given) and the contract, renamed to load into it.</summary>
+    private async Task<Contract> CreateVariantAsync(string table, string columns, string contractJson)
+    {
+        await using (var create = _t.DataSource.CreateCommand(
+            $"CREATE TABLE IF NOT EXISTS txetl.{table} (id bigint PRIMARY KEY, {columns}, file_id bigint NOT NULL, source_line bigint NOT NULL)"))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var json = contractJson.Replace("\"name\": \"shapes\"", $"\"name\": \"{table}\"", StringComparison.Ordinal);
+        return Contract.Load(new MemoryStream(Encoding.UTF8.GetBytes(json)), table + ".json", null);
     }
 
     private async Task<FileSummary> LoadAsync(string path, bool seekable, Contract? contract = null)
