@@ -62,8 +62,8 @@ public sealed record FileSummary
 
     /// <summary>
     /// The one place that decides a file's status and counts, for a dry run and a load alike. The loader adds what
-    /// only the database can tell: keys repeated in the file (found in SQL, so not yet in <paramref name="result"/>)
-    /// and keys stored before. Status is <c>rejected</c> for a file-level error or when the rejected rows, in-file
+    /// only the database can tell: keys repeated in the file (found in SQL, so not yet in <paramref name="result"/>),
+    /// keys stored before and unique values stored before. Status is <c>rejected</c> for a file-level error or when the rejected rows, in-file
     /// duplicates included, exceed the threshold; else <c>loaded_with_rejects</c> when some rows are rejected, else
     /// <c>loaded</c>. <see cref="FileId"/> is left null and <see cref="DurationMs"/> is the processing time.
     /// </summary>
@@ -71,7 +71,12 @@ public sealed record FileSummary
     /// <param name="result">What the engine found.</param>
     /// <param name="inFileDuplicates">Valid rows rejected afterwards because their key repeats an earlier line.</param>
     /// <param name="duplicateExisting">Valid rows not loaded because their key was stored before.</param>
-    public static FileSummary From(string file, FileResult result, long inFileDuplicates = 0, long duplicateExisting = 0)
+    /// <param name="storedUnique">
+    /// Valid rows rejected afterwards (<c>unique-error</c>, one error each) because a unique column's value was stored by
+    /// another row before; rejected rows like <paramref name="inFileDuplicates"/>.
+    /// </param>
+    public static FileSummary From(
+        string file, FileResult result, long inFileDuplicates = 0, long duplicateExisting = 0, long storedUnique = 0)
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(result);
@@ -86,8 +91,14 @@ public sealed record FileSummary
             reasons[FileErrorCodes.PrimaryKey] = reasons.GetValueOrDefault(FileErrorCodes.PrimaryKey) + inFileDuplicates;
         }
 
-        var rowsRejected = result.RowsRejected + inFileDuplicates;
-        var rejected = result.IsRejectedAfter(inFileDuplicates);
+        if (storedUnique > 0)
+        {
+            reasons[FileErrorCodes.UniqueError] = reasons.GetValueOrDefault(FileErrorCodes.UniqueError) + storedUnique;
+        }
+
+        var loaderRejected = inFileDuplicates + storedUnique;
+        var rowsRejected = result.RowsRejected + loaderRejected;
+        var rejected = result.IsRejectedAfter(loaderRejected);
         string? error = result.ErrorMessage;
         if (result.ErrorCode is not null)
         {
@@ -104,7 +115,7 @@ public sealed record FileSummary
             File = file,
             Status = rejected ? FileStatus.Rejected : rowsRejected > 0 ? FileStatus.LoadedWithRejects : FileStatus.Loaded,
             RowsTotal = result.RowsTotal,
-            RowsLoaded = rejected ? 0 : result.RowsValid - inFileDuplicates - duplicateExisting,
+            RowsLoaded = rejected ? 0 : result.RowsValid - loaderRejected - duplicateExisting,
             RowsRejected = rowsRejected,
             RowsDuplicate = duplicateExisting,
             BlankLines = result.BlankLines,

@@ -6,8 +6,9 @@ namespace TransactionEtl.Core;
 /// <summary>
 /// The sentences that explain a rejected row's key, written once. <c>validate</c> and the engine format them in
 /// memory; the loader finds duplicates in SQL, so it passes the same template to PostgreSQL's <c>format()</c> as a
-/// parameter (<see cref="InFileDuplicateSqlFormat"/>, <see cref="DuplicateExistingSqlFormat"/>). Either way a row
-/// reads the same in <c>txetl validate</c>, <c>txetl rejects</c> and rejects.csv.
+/// parameter (<see cref="InFileDuplicateSqlFormat"/>, <see cref="DuplicateExistingSqlFormat"/>,
+/// <see cref="StoredUniqueSqlFormat"/>). Either way a row reads the same in <c>txetl validate</c>, <c>txetl rejects</c>
+/// and rejects.csv.
 /// </summary>
 public static class RowMessages
 {
@@ -20,6 +21,10 @@ public static class RowMessages
         "{0} {1} was loaded before (file {2}, line {3}); the stored row is left unchanged. " +
         "Give the row a new id if it is a different transaction.";
 
+    // {0} the unique column, {1} the value, {2} and {3} the stored row's file id and line.
+    private const string StoredUniqueTemplate =
+        "{0} '{1}' is stored already (file {2}, line {3}); {0} must be unique across the table, so the row is not loaded.";
+
     private static readonly CompositeFormat InFileDuplicateFormat = CompositeFormat.Parse(InFileDuplicateTemplate);
 
     /// <summary>The in-file duplicate sentence for PostgreSQL's <c>format(fmt, key columns, key, first line)</c>.</summary>
@@ -30,6 +35,12 @@ public static class RowMessages
     /// loader can tell that a key was stored before.
     /// </summary>
     public static string DuplicateExistingSqlFormat { get; } = ToSqlFormat(DuplicateExistingTemplate);
+
+    /// <summary>
+    /// The unique-error sentence for a value another file stored, for PostgreSQL's <c>format(fmt, column, value, file id,
+    /// line)</c>; only the loader can tell.
+    /// </summary>
+    public static string StoredUniqueSqlFormat { get; } = ToSqlFormat(StoredUniqueTemplate);
 
     /// <summary>A later row of the file repeats the key of <paramref name="firstLine"/>, whose row is kept.</summary>
     /// <param name="keyColumns">The key's column names, comma-separated.</param>

@@ -148,7 +148,8 @@ public sealed class FileLoader
 
             var keys = read.IsStaged ? await staging.ResolveAsync(read.Result, cancellationToken) : read.DirectKeys;
             request.Report(LoadPhase.Committing);
-            var summary = FileSummary.From(DisplayName(request.Source), read.Result, keys.InFileDuplicates, keys.DuplicateExisting)
+            var summary = FileSummary.From(
+                    DisplayName(request.Source), read.Result, keys.InFileDuplicates, keys.DuplicateExisting, keys.StoredUnique)
                 with { FileId = fileId, DurationMs = ElapsedMs(started) };
             await ledger.FinishAsync(fileId, summary, read.Result, cancellationToken);
             await EnsureUnchangedAsync(request, sha256, cancellationToken);

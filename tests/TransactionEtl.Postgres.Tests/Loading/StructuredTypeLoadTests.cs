@@ -77,31 +77,64 @@ public sealed class StructuredTypeLoadTests(PostgresFixture db) : IClassFixture<
             "SELECT num_nulls(uid, blob, email, site, doc, arr, tags, place, area, raw)::bigint FROM txetl.shapes WHERE id = @id", ("id", (long)id + 1)));
     }
 
-    [Fact]
-    public async Task A_unique_value_stored_by_an_earlier_file_rolls_the_later_load_back_with_nothing_stored()
+    [Theory]
+    [InlineData(true, 3)]
+    [InlineData(false, 4)]
+    public async Task A_unique_value_stored_by_an_earlier_file_rejects_only_that_row_of_the_later_file(bool seekable, int n)
     {
-        // The table's UNIQUE constraint is the check across files (docs/contracts.md, "Unique values").
-        const string Uid = "2f8fad5b-d9cb-469f-a165-70867728950e";
-        var first = await LoadAsync(_t.WriteFile("unique-a.csv", Header + $"\n300;{Uid};;;;;;;;;\n"), seekable: true);
-        var later = _t.WriteFile("unique-b.csv", Header + $"\n400;{Uid};;;;;;;;;\n401;;;;;;;;;;\n");
-
-        await Assert.ThrowsAnyAsync<TransactionEtlException>(() => LoadAsync(later, seekable: true));
+        // The table's UNIQUE constraint on uid makes the direct COPY fall back; staging rejects the row (docs/contracts.md, "Unique values").
+        string uid = $"{n}f8fad5b-d9cb-469f-a165-70867728950e";
+        var first = await LoadAsync(_t.WriteFile($"unique-a{n}.csv", Header + $"\n{n}000;{uid};;;;;;;;;\n"), seekable);
+        var rows = Enumerable.Range(1, 19).Select(i => $"{n}{i:000};;;;;;;;;;").ToList();
+        rows.Insert(2, $"{n}500;{uid.ToUpperInvariant()};;;;;;;;;");
+        var later = await LoadAsync(_t.WriteFile($"unique-b{n}.csv", Header + "\n" + string.Join("\n", rows) + "\n"), seekable);
 
         Assert.Equal(FileStatus.Loaded, first.Status);
-        Assert.Equal(0L, await _t.ScalarAsync<long>("SELECT count(*) FROM txetl.shapes WHERE id >= 400"));
+        Assert.Equal((FileStatus.LoadedWithRejects, 20L, 19L, 1L, 0L), (later.Status, later.RowsTotal, later.RowsLoaded, later.RowsRejected, later.RowsDuplicate));
+        Assert.Equal(1L, later.RejectReasons[FileErrorCodes.UniqueError]);
+        var fileId = long.Parse(later.FileId!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(19L, await _t.ScalarAsync<long>("SELECT count(*) FROM txetl.shapes WHERE file_id = @id", ("id", fileId)));
+        Assert.Equal("loaded_with_rejects|20|19|1|0", await _t.ScalarAsync<string>(
+            "SELECT concat_ws('|', status, rows_total, rows_loaded, rows_rejected, rows_duplicate) FROM txetl.ingestion_files WHERE file_id = @id", ("id", fileId)));
+        var reject = Assert.Single(await _t.RejectedRowsAsync(fileId));
+        Assert.Equal((4L, $"{n}500;{uid.ToUpperInvariant()};;;;;;;;;"), (reject.Line, reject.Raw));
+        Assert.Contains("\"code\": \"unique-error\"", reject.Errors, StringComparison.Ordinal);
+        Assert.Contains($"uid '{uid}' is stored already (file {first.FileId}, line 2)", reject.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_row_sent_again_with_its_unique_value_stays_duplicate_existing()
+    {
+        const string Row = "5000;5f8fad5b-d9cb-469f-a165-70867728950e;;;;;;;;;";
+        await LoadAsync(_t.WriteFile("unique-again-a.csv", Header + $"\n{Row}\n"), seekable: true);
+
+        var again = await LoadAsync(_t.WriteFile("unique-again-b.csv", Header + $"\n{Row}\n5001;;;;;;;;;;\n"), seekable: true);
+
+        Assert.Equal((FileStatus.Loaded, 1L, 0L, 1L), (again.Status, again.RowsLoaded, again.RowsRejected, again.RowsDuplicate));
+        Assert.False(again.RejectReasons.ContainsKey(FileErrorCodes.UniqueError));
+    }
+
+    [Fact]
+    public async Task Without_a_unique_index_on_the_column_a_value_another_file_stored_loads_again_on_the_staging_path_too()
+    {
+        // As the direct COPY does: no index, no violation. A unique geopoint (no index possible) is not checked either.
+        var contract = await CreateVariantAsync("shapes_loose",
+            "uid uuid, blob bytea, email text, site text, doc jsonb, arr jsonb, tags jsonb, place point, area jsonb, raw text",
+            ContractJson.Replace("\"type\": \"geopoint\" }", "\"type\": \"geopoint\", \"constraints\": { \"unique\": true } }", StringComparison.Ordinal));
+        const string Values = ";6f8fad5b-d9cb-469f-a165-70867728950e;;;;;;;\"1, 2\";;";
+        await LoadAsync(_t.WriteFile("loose-a.csv", Header + $"\n600{Values}\n"), seekable: false, contract);
+
+        var later = await LoadAsync(_t.WriteFile("loose-b.csv", Header + $"\n601{Values}\n"), seekable: false, contract);
+
+        Assert.Equal((FileStatus.Loaded, 1L), (later.Status, later.RowsLoaded));
+        Assert.Equal(2L, await _t.ScalarAsync<long>("SELECT count(*) FROM txetl.shapes_loose WHERE uid = '6f8fad5b-d9cb-469f-a165-70867728950e'"));
     }
 
     [Fact]
     public async Task A_target_column_of_another_type_than_the_new_output_types_fails_the_load_naming_it()
     {
-        await using (var create = _t.DataSource.CreateCommand(
-            "CREATE TABLE IF NOT EXISTS txetl.shapes_text (id bigint PRIMARY KEY, uid text, blob text, email text, site text, doc json, arr jsonb, " +
-            "tags jsonb, place text, area jsonb, raw text, file_id bigint NOT NULL, source_line bigint NOT NULL)"))
-        {
-            await create.ExecuteNonQueryAsync();
-        }
-
-        var contract = Contract.Load(new MemoryStream(Encoding.UTF8.GetBytes(ContractJson.Replace("\"name\": \"shapes\"", "\"name\": \"shapes_text\"", StringComparison.Ordinal))), "t.json", null);
+        var contract = await CreateVariantAsync("shapes_text",
+            "uid text, blob text, email text, site text, doc json, arr jsonb, tags jsonb, place text, area jsonb, raw text", ContractJson);
         var path = _t.WriteFile("shapes-text.csv", Header + "\n300;;;;;;;;;;\n");
         var error = await Assert.ThrowsAnyAsync<TransactionEtlException>(() => LoadAsync(path, seekable: true, contract));
 
@@ -109,6 +142,19 @@ public sealed class StructuredTypeLoadTests(PostgresFixture db) : IClassFixture<
         Assert.Contains("column blob is text but its values are bytea", error.Message, StringComparison.Ordinal);
         Assert.Contains("column doc is json but its values are jsonb", error.Message, StringComparison.Ordinal);
         Assert.Contains("column place is text but its values are point", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Another table of the shapes' columns (their SQL given) and the contract, renamed to load into it.</summary>
+    private async Task<Contract> CreateVariantAsync(string table, string columns, string contractJson)
+    {
+        await using (var create = _t.DataSource.CreateCommand(
+            $"CREATE TABLE IF NOT EXISTS txetl.{table} (id bigint PRIMARY KEY, {columns}, file_id bigint NOT NULL, source_line bigint NOT NULL)"))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var json = contractJson.Replace("\"name\": \"shapes\"", $"\"name\": \"{table}\"", StringComparison.Ordinal);
+        return Contract.Load(new MemoryStream(Encoding.UTF8.GetBytes(json)), table + ".json", null);
     }
 
     private async Task<FileSummary> LoadAsync(string path, bool seekable, Contract? contract = null)

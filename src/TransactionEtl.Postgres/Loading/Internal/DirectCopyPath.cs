@@ -37,8 +37,8 @@ internal static class DirectCopyPath
                 // Rolling back to the savepoint also releases the row locks the COPY took (a deadlock's cause).
                 await LoaderDb.ExecuteAsync(connection, LoaderSql.RollbackDirect, cancellationToken);
                 var reason = ex.SqlState != PostgresErrorCodes.UniqueViolation ? "a deadlock with a concurrent load of overlapping ids"
-                    : keys is { Overflowed: false } ? "a primary-key value is stored already"
-                    : "a primary-key value is stored already or repeats in the file (the in-file key set was off or full)";
+                    : keys is { Overflowed: false } ? "a primary-key value is stored already, or a unique column's value is"
+                    : "a primary-key value is stored already or repeats in the file (the in-file key set was off or full), or a unique column's value is stored already";
                 return new DirectAttempt.FellBack(reason, result?.Sha256);
             }
 

@@ -44,9 +44,12 @@ internal sealed record ReadFile(LoadPath Path, FileResult Result, KeyCounts Dire
     public string PathName { get; } = Path.Name();
 }
 
-/// <summary>What only the database can tell about a file's keys: repeats within the file and keys stored before.</summary>
-internal readonly record struct KeyCounts(long InFileDuplicates, long DuplicateExisting)
+/// <summary>
+/// What only the database can tell about a file's keys: repeats within the file, keys stored before, and rows whose
+/// unique column value another file stored (<c>unique-error</c>).
+/// </summary>
+internal readonly record struct KeyCounts(long InFileDuplicates, long DuplicateExisting, long StoredUnique = 0)
 {
-    /// <summary>No repeated or stored keys.</summary>
+    /// <summary>No repeated or stored keys, and no unique value stored before.</summary>
     public static KeyCounts None => default;
 }

@@ -149,6 +149,37 @@ internal static class LoaderSql
     }
 
     /// <summary>
+    /// Marks valid staged rows whose value of a unique column another row stored already, so that they are rejected
+    /// (<c>unique-error</c>, raw text kept) before the insert instead of being skipped by its <c>ON CONFLICT</c>. A stored
+    /// row with the row's own primary key is not such a value: that row stays <c>duplicate-existing</c>. One error per
+    /// row, for the first such column in contract order, so that rows and errors count alike. Only a column the target
+    /// enforces with a unique index of its own counts: exactly those make the direct COPY fail and fall back, so both
+    /// paths agree, and only they have an index for the lookup. Parameters: @target (the quoted table name), @message
+    /// (<see cref="RowMessages.StoredUniqueSqlFormat"/>), @column_0, @column_1, ... (the names of <paramref name="columns"/>).
+    /// </summary>
+    public static string MarkStoredUnique(Contract contract, IReadOnlyList<OutputColumn> columns)
+    {
+        var ownRow = contract.PrimaryKey.Count == 0
+            ? "false"
+            : string.Join(" AND ", contract.PrimaryKey.Select(k => $"t.{PgIdentifier.Quote(k)} = s.{PgIdentifier.Quote(k)}"));
+        var hits = columns.Select((c, i) =>
+        {
+            var column = PgIdentifier.Quote(c.Name);
+            // As the engine shows an in-file repeat: at most 64 characters of the value.
+            var shown = $"left(s.{column}::text, 64) || CASE WHEN length(s.{column}::text) > 64 THEN '...' ELSE '' END";
+            return $"SELECT s.__line, {i} AS ord, jsonb_build_object('column', @column_{i}::text, 'code', 'unique-error', " +
+                   $"'value', {shown}, 'message', format(@message, @column_{i}::text, {shown}, t.file_id, t.source_line)) AS error " +
+                   $"FROM {StageTable} s JOIN {PgIdentifier.TargetTable(contract)} t ON t.{column} = s.{column} AND NOT ({ownRow}) " +
+                   "WHERE s.__errors IS NULL AND EXISTS (SELECT 1 FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid " +
+                   "AND a.attnum = i.indkey[0] WHERE i.indrelid = @target::regclass AND i.indisunique AND i.indnkeyatts = 1 " +
+                   $"AND i.indpred IS NULL AND a.attname = @column_{i}::text)";
+        });
+        return $"WITH hits AS ({string.Join(" UNION ALL ", hits)}) " +
+               $"UPDATE {StageTable} s SET __errors = jsonb_build_array(h.error) " +
+               "FROM (SELECT DISTINCT ON (__line) __line, error FROM hits ORDER BY __line, ord) h WHERE s.__line = h.__line";
+    }
+
+    /// <summary>
     /// Valid staged rows whose key another file stored are recorded as <c>duplicate-existing</c>. Parameters:
     /// @file_id, @key_column, @message (<see cref="RowMessages.DuplicateExistingSqlFormat"/>).
     /// </summary>

@@ -6,8 +6,8 @@ namespace TransactionEtl.Postgres.Loading.Internal;
 
 /// <summary>
 /// The staging path: every record, valid or rejected, is binary-COPY'd into a temporary staging table
-/// (<see cref="StageAsync"/>); once the content is known not to be loaded already, SQL marks in-file duplicate keys,
-/// applies the reject threshold, inserts the valid rows (keys already stored become <c>duplicate-existing</c>) and
+/// (<see cref="StageAsync"/>); once the content is known not to be loaded already, SQL marks in-file duplicate keys and
+/// unique values stored already, applies the reject threshold, inserts the valid rows (keys already stored become <c>duplicate-existing</c>) and
 /// records rejected rows with their raw text (<see cref="ResolveAsync"/>).
 /// </summary>
 internal sealed class StagingPath(NpgsqlConnection connection, LoadRequest request, long fileId, ILogger logger)
@@ -73,14 +73,15 @@ internal sealed class StagingPath(NpgsqlConnection connection, LoadRequest reque
                 ("key_column", KeyColumn(contract)), ("key_names", string.Join(", ", contract.PrimaryKey)),
                 ("message", RowMessages.InFileDuplicateSqlFormat))
             : 0;
-        if (result.IsRejectedAfter(inFile))
+        var storedUnique = await MarkStoredUniqueAsync(cancellationToken);
+        if (result.IsRejectedAfter(inFile + storedUnique))
         {
-            return new KeyCounts(inFile, await RecordDuplicateExistingAsync(cancellationToken));
+            return new KeyCounts(inFile, await RecordDuplicateExistingAsync(cancellationToken), storedUnique);
         }
 
         request.Report(LoadPhase.LoadingStagedRows);
         var inserted = await MergeAsync(LoaderSql.Merge(contract), cancellationToken);
-        var expected = result.RowsValid - inFile;
+        var expected = result.RowsValid - inFile - storedUnique;
         var duplicateExisting = inserted == expected
             ? 0
             : await RecordDuplicateExistingAsync(cancellationToken);
@@ -91,7 +92,7 @@ internal sealed class StagingPath(NpgsqlConnection connection, LoadRequest reque
                 "the load was rolled back. This is a bug or a concurrent change of the stored rows' keys; load the file again.");
         }
 
-        return new KeyCounts(inFile, duplicateExisting);
+        return new KeyCounts(inFile, duplicateExisting, storedUnique);
     }
 
     /// <summary>
@@ -121,6 +122,23 @@ internal sealed class StagingPath(NpgsqlConnection connection, LoadRequest reque
                 await Task.Delay(pause, cancellationToken);
             }
         }
+    }
+
+    /// <summary>Rejects the valid rows whose unique column's value another row stored (<see cref="LoaderSql.MarkStoredUnique"/>).</summary>
+    private async Task<long> MarkStoredUniqueAsync(CancellationToken cancellationToken)
+    {
+        // point has neither an equality operator nor a btree operator class: no UNIQUE constraint can hold one.
+        var columns = request.Contract.OutputColumns.Where(c => c.Unique && c.Type != ColumnType.Point).ToArray();
+        if (columns.Length == 0)
+        {
+            return 0;
+        }
+
+        var parameters = columns.Select((c, i) => ($"column_{i}", (object?)c.Name))
+            .Append(("target", PgIdentifier.TargetTable(request.Contract)))
+            .Append(("message", RowMessages.StoredUniqueSqlFormat))
+            .ToArray();
+        return await LoaderDb.ExecuteAsync(connection, LoaderSql.MarkStoredUnique(request.Contract, columns), cancellationToken, parameters);
     }
 
     private async Task<long> RecordDuplicateExistingAsync(CancellationToken cancellationToken) =>
