@@ -58,6 +58,12 @@ public sealed class Contract
     /// <summary>The contract's version as written in the file.</summary>
     public string Version { get; }
 
+    /// <summary>
+    /// Lower-case hex SHA-256 of the contract file's bytes as loaded (rule files it names are not included): which
+    /// exact contract loaded a file, recorded beside <see cref="Name"/> and <see cref="Version"/>. Set once by the loader.
+    /// </summary>
+    public string Sha256 { get; internal set; } = "";
+
     /// <summary>A human title, or null.</summary>
     public string? Title { get; }
 
@@ -172,6 +178,9 @@ public sealed class Contract
             throw new ContractException(Source, "dialect.encoding", $"unsupported --encoding '{encoding}'; {ContractLoader.SupportedEncodings}");
         }
         var dialect = new DialectSpec { Delimiter = newDelimiter, Quote = d.Quote, Header = d.Header, EncodingName = name, Encoding = resolved };
-        return new Contract(Name, Version, Title, Source, OutputColumns, PrimaryKey, TargetTable, MaxRejectedRatio, Fields, PrimaryKeyFields, dialect, Tax);
+        return new Contract(Name, Version, Title, Source, OutputColumns, PrimaryKey, TargetTable, MaxRejectedRatio, Fields, PrimaryKeyFields, dialect, Tax)
+        {
+            Sha256 = Sha256,
+        };
     }
 }

@@ -47,4 +47,10 @@ public static class FileErrorCodes
 
     /// <summary>Row: the primary key was loaded from an earlier file (set by the loader, not the engine).</summary>
     public const string DuplicateExisting = "duplicate-existing";
+
+    /// <summary>
+    /// File: no contract is mapped to the file's key or name (<see cref="ContractMap"/>); the file is rejected unread
+    /// rather than loaded with a contract meant for another feed.
+    /// </summary>
+    public const string NoContract = "no-contract";
 }

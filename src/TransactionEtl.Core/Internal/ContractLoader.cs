@@ -26,10 +26,15 @@ internal static partial class ContractLoader
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(source);
+        // Contracts are small: read once to hash the exact bytes (recorded with every load) and parse the same bytes.
+        using var bytes = new MemoryStream();
+        json.CopyTo(bytes);
+        string sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes.GetBuffer().AsSpan(0, (int)bytes.Length)));
+        bytes.Position = 0;
         ContractDocument? doc;
         try
         {
-            doc = JsonSerializer.Deserialize(json, ContractJsonContext.Default.ContractDocument);
+            doc = JsonSerializer.Deserialize(bytes, ContractJsonContext.Default.ContractDocument);
         }
         catch (JsonException e)
         {
@@ -42,7 +47,9 @@ internal static partial class ContractLoader
         {
             throw new ContractException(source, "", "the contract is null; expected a JSON object");
         }
-        return new Builder(doc, source, baseDirectory).Build();
+        var contract = new Builder(doc, source, baseDirectory).Build();
+        contract.Sha256 = sha256;
+        return contract;
     }
 
     private static string TrimRoot(string path) => path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
