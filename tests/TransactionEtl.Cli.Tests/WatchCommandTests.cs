@@ -103,7 +103,7 @@ public sealed class WatchCommandTests(PostgresFixture db) : IClassFixture<Postgr
     private static FileSummary ReadSummary(string path) =>
         JsonSerializer.Deserialize(File.ReadAllText(path), FileSummaryJsonContext.Default.FileSummary)!;
 
-    private static async Task WaitForAsync(Func<bool> condition, Task<CliResult> watch)
+    internal static async Task WaitForAsync(Func<bool> condition, Task<CliResult> watch)
     {
         for (var i = 0; i < 1200 && !condition(); i++)
         {

@@ -47,7 +47,7 @@ public sealed class WatchContractsTests(PostgresFixture db) : IClassFixture<Post
         using (var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3)))
         {
             var watch = RunTestSupport.RunCancellableAsync(_dir.Path, stop.Token, "watch", "inbox", "--poll-ms", "100", "--settle", "0", "--database-url", db.ConnectionString);
-            await WaitForAsync(() => Directory.GetFiles(inbox, "*.csv").Length == 0, watch);
+            await WatchCommandTests.WaitForAsync(() => Directory.GetFiles(inbox, "*.csv").Length == 0, watch);
             await stop.CancelAsync();
             var result = await watch;
             Assert.Equal((0, ""), (result.ExitCode, result.Stderr));
@@ -70,7 +70,7 @@ public sealed class WatchContractsTests(PostgresFixture db) : IClassFixture<Post
     {
         Inbox("""{"": "builtin:transactions.contract.json"}""");
 
-        var result = await RunTestSupport.RunAsync(_dir.Path, "watch", "inbox", "--contract", "inbox/contracts/orders.contract.json", "--database-url", db.ConnectionString);
+        var result = await RunBoundedAsync("watch", "inbox", "--contract", "inbox/contracts/orders.contract.json", "--database-url", db.ConnectionString);
 
         Assert.Equal(64, result.ExitCode);
         Assert.Contains("--contract and", result.Stderr);
@@ -83,29 +83,22 @@ public sealed class WatchContractsTests(PostgresFixture db) : IClassFixture<Post
         var inbox = Inbox("""{"a-": "contracts/absent.contract.json"}""");
         File.WriteAllText(Path.Combine(inbox, "a-1.csv"), "x\n");
 
-        var result = await RunTestSupport.RunAsync(_dir.Path, "watch", "inbox", "--database-url", db.ConnectionString);
+        var result = await RunBoundedAsync("watch", "inbox", "--database-url", db.ConnectionString);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("absent.contract.json: contract file not found", result.Stderr);
         Assert.True(File.Exists(Path.Combine(inbox, "a-1.csv")));
     }
 
+    // watch runs until cancelled: one that wrongly starts must end the test with its exit code 0, not hang it.
+    private async Task<CliResult> RunBoundedAsync(params string[] args)
+    {
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        return await RunTestSupport.RunCancellableAsync(_dir.Path, stop.Token, args);
+    }
+
     private static FileSummary Read(string path) =>
         JsonSerializer.Deserialize(File.ReadAllText(path), FileSummaryJsonContext.Default.FileSummary)!;
 
     private static (string, long) Outcome(string path) => Read(path) is var s ? (s.Status, s.RowsLoaded) : default;
-
-    private static async Task WaitForAsync(Func<bool> condition, Task<CliResult> watch)
-    {
-        for (var i = 0; i < 1200 && !condition(); i++)
-        {
-            if (watch.IsCompleted)
-            {
-                var result = await watch;
-                Assert.Fail($"watch ended early with {result.ExitCode}: {result.Stdout} {result.Stderr}");
-            }
-            await Task.Delay(100);
-        }
-        Assert.True(condition(), "timed out waiting for watch");
-    }
 }
