@@ -151,6 +151,7 @@ run "four_functions" {
       TXETL_DB_ROOT_CERT      = "/var/task/global-bundle.pem"
       TXETL_DB_SSL_MODE       = "VerifyFull"
       TXETL_TIMEOUT_MARGIN_MS = "45000"
+      TXETL_CONTRACTS         = "{\"incoming/\":\"builtin:transactions.contract.json\"}"
       TXETL_LOG_LEVEL         = "Information"
     })
     error_message = "RunEtl's configuration (the loader secret by ARN and no master secret, CA bundle, timeout margin) is wrong."
@@ -281,4 +282,60 @@ run "event_source_must_be_the_file_events_queue" {
   }
 
   expect_failures = [aws_lambda_event_source_mapping.file_events]
+}
+
+# Issue 16 item 3: the prefix => contract mapping reaches RunEtl whole, as the JSON it parses.
+run "contracts_by_prefix_reach_run_etl" {
+  command = plan
+
+  module {
+    source = "../modules/functions"
+  }
+
+  variables {
+    contracts = {
+      "incoming/"           = "builtin:transactions.contract.json"
+      "incoming/orders/"    = "contracts/orders.contract.json"
+      "incoming/suppliers/" = "contracts/suppliers/eu.contract.json"
+    }
+  }
+
+  assert {
+    condition = jsondecode(one(aws_lambda_function.this["run-etl"].environment).variables.TXETL_CONTRACTS) == {
+      "incoming/"           = "builtin:transactions.contract.json"
+      "incoming/orders/"    = "contracts/orders.contract.json"
+      "incoming/suppliers/" = "contracts/suppliers/eu.contract.json"
+    }
+    error_message = "TXETL_CONTRACTS must carry the whole mapping: ${one(aws_lambda_function.this["run-etl"].environment).variables.TXETL_CONTRACTS}"
+  }
+}
+
+# Only incoming/ raises events, so a prefix elsewhere would never load a file.
+run "contract_prefixes_must_be_under_incoming" {
+  command = plan
+
+  module {
+    source = "../modules/functions"
+  }
+
+  variables {
+    contracts = { "feeds/orders/" = "contracts/orders.contract.json" }
+  }
+
+  expect_failures = [var.contracts]
+}
+
+# RunEtl's role reads contracts/* only; a contract elsewhere (or a folder) could never be read.
+run "contracts_must_be_objects_under_contracts" {
+  command = plan
+
+  module {
+    source = "../modules/functions"
+  }
+
+  variables {
+    contracts = { "incoming/orders/" = "incoming/orders.contract.json" }
+  }
+
+  expect_failures = [var.contracts]
 }

@@ -47,6 +47,12 @@ run "function_policies" {
     notify_chat_failures_queue_arn = "arn:aws:sqs:eu-central-1:123456789012:txetl-test-notify-chat-failures"
     bucket_arn                     = "arn:aws:s3:::txetl-test-drop-123456789012"
     bucket_kms_key_alias           = "alias/txetl-test-drop"
+    # A contract object mapped: RunEtl may read contracts/* (the dev plan check in 40-terraform.sh
+    # shows the default, built-in only, plans no such read).
+    contracts = {
+      "incoming/"        = "builtin:transactions.contract.json"
+      "incoming/orders/" = "contracts/orders.contract.json"
+    }
     run_etl_secrets = {
       loader = { name = "txetl-test-db-loader", kms_key_alias = "alias/txetl-test-database" }
     }
@@ -145,6 +151,16 @@ run "run_etl_policy" {
       toset(output.statements["ReadIncomingFiles"].Action) == toset(["s3:GetObject", "s3:GetObjectVersion"])
     )
     error_message = "RunEtl may read objects under incoming/ only."
+  }
+
+  # Issue 16 item 3: the contracts and the rule files they name (keys relative to the contract's),
+  # the current version by HEAD and that version by GET, read only.
+  assert {
+    condition = (
+      output.statements["ReadContracts"].Resource == ["arn:aws:s3:::txetl-test-drop-123456789012/contracts/*"] &&
+      toset(output.statements["ReadContracts"].Action) == toset(["s3:GetObject", "s3:GetObjectVersion"])
+    )
+    error_message = "With a contract object mapped RunEtl may read contracts/* (GetObject, GetObjectVersion), nothing more."
   }
 
   assert {
@@ -629,3 +645,4 @@ run "topic_policy_audit" {
     error_message = "Topic policy: wildcard actions ${jsonencode(output.wildcard_actions)}, unscoped ${jsonencode(output.unscoped_resources)}, public ${jsonencode(output.public_principals)}"
   }
 }
+

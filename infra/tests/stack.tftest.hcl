@@ -138,3 +138,28 @@ run "run_etl_concurrency_must_fit_the_connection_budget" {
 
   expect_failures = [var.run_etl_reserved_concurrency]
 }
+
+# Issue 16 item 3: the prefix => contract mapping of an environment is in the plan, as RunEtl's
+# TXETL_CONTRACTS (the function_environment output the environments expose).
+run "contracts_by_prefix_in_the_plan" {
+  command = plan
+
+  module {
+    source = "../modules/transaction-etl"
+  }
+
+  variables {
+    contracts = {
+      "incoming/"        = "builtin:transactions.contract.json"
+      "incoming/orders/" = "contracts/orders.contract.json"
+    }
+  }
+
+  assert {
+    condition = jsondecode(output.function_environment["run-etl"].TXETL_CONTRACTS) == {
+      "incoming/"        = "builtin:transactions.contract.json"
+      "incoming/orders/" = "contracts/orders.contract.json"
+    }
+    error_message = "The plan must show the mapping RunEtl loads with: ${jsonencode(output.function_environment["run-etl"])}"
+  }
+}

@@ -8,8 +8,8 @@
 set -uo pipefail
 # terraform test passes when it finds no test file or run block: fewer run blocks than this ran means
 # test files or runs were lost. Only the runs count here; the other checks are fixed in this script.
-# A bit below today's count (45 runs; the stage line adds 26 checks); raise it when runs are added.
-min_tests=43
+# A bit below today's count (49 runs; the stage line adds 27 checks); raise it when runs are added.
+min_tests=47
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 # Always the repository's CLI config (offline provider mirror), whatever the caller's environment says.
@@ -150,8 +150,13 @@ done
 # loader secret only, by ARN; Secrets Manager is reached through its own endpoint, SSM not at all.
 plan_check "dev plan: the migrate function is invoked, RunEtl gets no master secret" dev \
   '([.resource_changes[] | select(.type == "aws_lambda_invocation") | .change.after | [.function_name, .input]] == [["txetl-dev-migrate", "{}"]]) and
-   (.output_changes.function_environment | (.after["run-etl"] + .after_unknown["run-etl"]) | keys == ["TXETL_DB_ROOT_CERT", "TXETL_DB_SECRET_ID", "TXETL_DB_SSL_MODE", "TXETL_LOG_LEVEL", "TXETL_TIMEOUT_MARGIN_MS"]) and
+   (.output_changes.function_environment | (.after["run-etl"] + .after_unknown["run-etl"]) | keys == ["TXETL_CONTRACTS", "TXETL_DB_ROOT_CERT", "TXETL_DB_SECRET_ID", "TXETL_DB_SSL_MODE", "TXETL_LOG_LEVEL", "TXETL_TIMEOUT_MARGIN_MS"]) and
    (.output_changes.function_environment | (.after.migrate + .after_unknown.migrate) | has("TXETL_MIGRATION_DB_SECRET_ID"))'
+# Issue 16 item 3: the prefix => contract mapping is in the plan; the default keeps incoming/ on the
+# built-in contract, so RunEtl's role gets no read on contracts/.
+plan_check "dev plan: contracts mapping is in RunEtl's environment (default: incoming/ built-in, no contracts/ read)" dev \
+  '(.output_changes.function_environment.after["run-etl"].TXETL_CONTRACTS | fromjson) == {"incoming/": "builtin:transactions.contract.json"} and
+   ([.resource_changes[] | select(.type == "aws_iam_role_policy" and .change.after.name == "run-etl") | .change.after.policy | fromjson | .Statement[] | select(.Sid == "ReadContracts")] | length == 0)'
 plan_check "dev plan: RunEtl's role reads no master secret, uses no SSM, may abort report uploads" dev \
   '[.resource_changes[] | select(.type == "aws_iam_role_policy" and .change.after.name == "run-etl") | .change.after.policy | fromjson | .Statement[]] as $st |
    ($st | length > 0) and ([$st[] | [.Action, .Resource, .Condition] | tostring | select(test("rds!db|primaryDBInstanceArn|ssm:"))] | length == 0) and

@@ -82,6 +82,12 @@ public static class EventIds
     /// <summary>run-etl stopped a load before the Lambda deadline.</summary>
     public const int LoadStoppedBeforeDeadline = 1403;
 
+    /// <summary>run-etl read a contract object (first use in the container, or its ETag changed).</summary>
+    public const int ContractRead = 1404;
+
+    /// <summary>run-etl rejected a file whose key is under no mapped prefix (no-contract).</summary>
+    public const int FileWithoutContract = 1405;
+
     /// <summary>The migrate function applied the migrations.</summary>
     public const int MigrationApplied = 1410;
 

@@ -50,4 +50,10 @@ public static class FileErrorCodes
 
     /// <summary>Row: a field with the <c>unique</c> constraint repeats the value of a row kept earlier in the file (frictionless-py's code).</summary>
     public const string UniqueError = "unique-error";
+
+    /// <summary>
+    /// File: no contract is mapped to the file's key or name (<see cref="ContractMap"/>); the file is rejected unread
+    /// rather than loaded with a contract meant for another feed.
+    /// </summary>
+    public const string NoContract = "no-contract";
 }

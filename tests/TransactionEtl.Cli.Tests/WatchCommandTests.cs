@@ -103,5 +103,5 @@ public sealed class WatchCommandTests(PostgresFixture db) : IClassFixture<Postgr
     private static FileSummary ReadSummary(string path) =>
         JsonSerializer.Deserialize(File.ReadAllText(path), FileSummaryJsonContext.Default.FileSummary)!;
 
-    private static Task WaitForAsync(Func<bool> condition, Task<CliResult> watch) => RunTestSupport.WaitForAsync(condition, watch);
+    internal static Task WaitForAsync(Func<bool> condition, Task<CliResult> watch) => RunTestSupport.WaitForAsync(condition, watch);
 }

@@ -10,6 +10,7 @@ module "etl" {
   lambda_architecture           = var.lambda_architecture
   state_machine_definition_path = var.state_machine_definition_path
   alert_email_subscribers       = var.alert_email_subscribers
+  contracts                     = var.contracts
 
   run_etl_reserved_concurrency = 10
   state_machine_log_level      = "ERROR"

@@ -48,6 +48,12 @@ variable "state_machine_definition_path" {
   default     = "../../../statemachine/etl.asl.json"
 }
 
+variable "contracts" {
+  type        = map(string)
+  description = "Which contract loads which key prefix: prefix under incoming/ => contract object key under contracts/ (upload it, and the rule files it names, before files arrive), or builtin:transactions.contract.json. The longest matching prefix decides; a file under no prefix is rejected (no-contract) and alerted. See docs/deploy.md, Contracts per prefix."
+  default     = { "incoming/" = "builtin:transactions.contract.json" }
+}
+
 variable "alert_email_subscribers" {
   type        = map(string)
   description = "Email addresses subscribed to the alerts topic, keyed by label."

@@ -56,6 +56,7 @@ locals {
       TXETL_DB_ROOT_CERT      = var.db_root_cert_path
       TXETL_DB_SSL_MODE       = "VerifyFull"
       TXETL_TIMEOUT_MARGIN_MS = tostring(var.run_etl_timeout_margin_ms)
+      TXETL_CONTRACTS         = jsonencode(var.contracts)
     }
     "notify-chat" = {
       TXETL_CHAT_SECRET_ID = var.webhook_secret.arn

@@ -172,6 +172,29 @@ variable "incoming_prefix" {
   default     = "incoming/"
 }
 
+variable "contracts" {
+  type        = map(string)
+  description = "Which contract loads which key prefix (TXETL_CONTRACTS): prefix under incoming_prefix => contract object key under contracts/ (its rule files beside it), or builtin:transactions.contract.json. The longest matching prefix decides; a key under no prefix is rejected as no-contract."
+  default     = { "incoming/" = "builtin:transactions.contract.json" }
+
+  validation {
+    condition     = length(var.contracts) > 0
+    error_message = "contracts must map at least one prefix, or every file would be rejected."
+  }
+
+  # The bucket notification covers incoming_prefix only: a mapped prefix elsewhere would never see a file.
+  validation {
+    condition     = alltrue([for p in keys(var.contracts) : startswith(p, var.incoming_prefix)])
+    error_message = "Every prefix of contracts must start with incoming_prefix (${var.incoming_prefix}): ${jsonencode([for p in keys(var.contracts) : p if !startswith(p, var.incoming_prefix)])}."
+  }
+
+  # RunEtl's role may read contracts/* only.
+  validation {
+    condition     = alltrue([for c in values(var.contracts) : c == "builtin:transactions.contract.json" || can(regex("^contracts/.*[^/]$", c))])
+    error_message = "Every contract must be an object key under contracts/ (such as contracts/orders.contract.json) or builtin:transactions.contract.json."
+  }
+}
+
 variable "reports_prefix" {
   type        = string
   description = "Key prefix RunEtl writes reports to (must match ReportLocation.Prefix in the code: reports/)."

@@ -76,6 +76,7 @@ module "functions" {
   bucket_kms_key_alias         = module.storage.kms_key_alias
   incoming_prefix              = module.storage.incoming_prefix
   reports_prefix               = module.storage.reports_prefix
+  contracts                    = var.contracts
   file_events_queue_arn        = module.storage.file_events_queue_arn
   loader_secret = {
     arn           = module.database.loader_secret_arn

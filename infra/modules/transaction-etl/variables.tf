@@ -85,6 +85,12 @@ variable "run_etl_timeout_margin_ms" {
   default     = 15000
 }
 
+variable "contracts" {
+  type        = map(string)
+  description = "Which contract loads which key prefix: prefix under incoming/ => contract object key under contracts/ (upload it, and the rule files it names, before files arrive), or builtin:transactions.contract.json. The longest matching prefix decides; a file under no prefix is rejected (no-contract) and alerted. Checked by the functions module."
+  default     = { "incoming/" = "builtin:transactions.contract.json" }
+}
+
 variable "log_retention_days" {
   type        = number
   description = "Retention of all log groups."

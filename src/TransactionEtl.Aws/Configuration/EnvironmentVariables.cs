@@ -73,6 +73,13 @@ public static class EnvironmentVariables
     /// <summary>run-etl: milliseconds before the Lambda deadline at which the load stops cleanly.</summary>
     public const string TimeoutMarginMs = "TXETL_TIMEOUT_MARGIN_MS";
 
+    /// <summary>
+    /// run-etl: JSON object of key prefixes to contracts (<c>{"incoming/orders/": "contracts/orders.contract.json"}</c>,
+    /// or <c>builtin:transactions.contract.json</c>); the longest matching prefix decides, a key under none is rejected
+    /// (<c>no-contract</c>). Unset: every key loads with the built-in contract. Terraform sets it from <c>contracts</c>.
+    /// </summary>
+    public const string Contracts = "TXETL_CONTRACTS";
+
     /// <summary>notify-chat: secret id of the webhook secret {"slack_webhook_url":..,"teams_webhook_url":..}.</summary>
     public const string ChatSecretId = "TXETL_CHAT_SECRET_ID";
 

@@ -1,4 +1,5 @@
 using TransactionEtl.Aws.Configuration.Internal;
+using TransactionEtl.Core;
 
 namespace TransactionEtl.Aws.Configuration;
 
@@ -8,8 +9,13 @@ internal sealed class RunEtlOptions
     /// <summary>Default for <see cref="TimeoutMargin"/>: enough to roll back and record the file as failed.</summary>
     public const int DefaultTimeoutMarginMs = 15_000;
 
-    private RunEtlOptions(string dbSecretId, DatabaseTls tls, TimeSpan timeoutMargin, AwsServiceEndpoints endpoints, string functionName)
+    /// <summary>Where contract objects live in the bucket; a mapped contract outside it is refused at start.</summary>
+    public const string ContractsPrefix = "contracts/";
+
+    private RunEtlOptions(string dbSecretId, DatabaseTls tls, TimeSpan timeoutMargin, AwsServiceEndpoints endpoints, string functionName,
+        ContractMap contracts)
     {
+        Contracts = contracts;
         DbSecretId = dbSecretId;
         Tls = tls;
         TimeoutMargin = timeoutMargin;
@@ -38,6 +44,9 @@ internal sealed class RunEtlOptions
     /// <summary>The deployed function's name, the metric dimension; <c>run-etl</c> outside Lambda.</summary>
     public string FunctionName { get; }
 
+    /// <summary>Which contract loads which key prefix (<c>TXETL_CONTRACTS</c>); every key the built-in one when unset.</summary>
+    public ContractMap Contracts { get; }
+
     /// <summary>
     /// Reads and validates the run-etl settings; throws <see cref="ConfigurationException"/> listing every problem.
     /// <c>TXETL_MIGRATION_DB_SECRET_ID</c> is not read: run-etl never migrates, so its role needs no master secret.
@@ -51,7 +60,37 @@ internal sealed class RunEtlOptions
         var margin = reader.Int(EnvironmentVariables.TimeoutMarginMs, DefaultTimeoutMarginMs, 1_000, 600_000);
         var endpoints = AwsServiceEndpoints.Read(reader);
         var functionName = reader.Optional(EnvironmentVariables.FunctionName) ?? Runtime.LambdaFunctions.RunEtl;
+        var contracts = ReadContracts(reader);
         reader.ThrowIfInvalid("run-etl");
-        return new RunEtlOptions(secretId, tls, TimeSpan.FromMilliseconds(margin), endpoints, functionName);
+        return new RunEtlOptions(secretId, tls, TimeSpan.FromMilliseconds(margin), endpoints, functionName, contracts);
+    }
+
+    private static ContractMap ReadContracts(SettingsReader reader)
+    {
+        var json = reader.Optional(EnvironmentVariables.Contracts);
+        if (json is null)
+        {
+            return ContractMap.AllBuiltIn;
+        }
+        ContractMap map;
+        try
+        {
+            map = ContractMap.Parse(json, EnvironmentVariables.Contracts);
+        }
+        catch (ContractException ex)
+        {
+            reader.Problem(ex.Message);
+            return ContractMap.AllBuiltIn;
+        }
+        foreach (var (prefix, contract) in map.Entries)
+        {
+            // The role may read contracts/* only; a key elsewhere (or a folder) would fail every load of the prefix.
+            if (contract != ContractMap.BuiltIn && (!contract.StartsWith(ContractsPrefix, StringComparison.Ordinal) || contract.EndsWith('/')))
+            {
+                reader.Problem($"{EnvironmentVariables.Contracts}: {prefix}: '{contract}' is not an object key under {ContractsPrefix} " +
+                    $"(such as {ContractsPrefix}orders.contract.json) nor {ContractMap.BuiltIn}");
+            }
+        }
+        return map;
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using TransactionEtl.Aws.Configuration;
 using TransactionEtl.Aws.Observability;
 using TransactionEtl.Aws.Runtime;
+using TransactionEtl.Aws.RunEtl.Internal;
 using TransactionEtl.Aws.S3;
 using TransactionEtl.Aws.Secrets;
 
@@ -27,6 +28,6 @@ internal static class RunEtlFunction
         var secrets = SecretReader.Create(options.Endpoints, credentials, services.TimeProvider, logger);
         var s3 = S3ClientFactory.Create(options.Endpoints, credentials);
         var metrics = new EmbeddedMetricsWriter(services.MetricsOutput, options.FunctionName, services.TimeProvider);
-        return new RunEtlHandler(options, secrets, new S3ObjectSource(s3, logger), new S3ReportWriter(s3, logger), metrics, services.TimeProvider, logger);
+        return new RunEtlHandler(options, secrets, new S3ObjectSource(s3, logger), new S3ContractStore(s3, logger), new S3ReportWriter(s3, logger), metrics, services.TimeProvider, logger);
     }
 }

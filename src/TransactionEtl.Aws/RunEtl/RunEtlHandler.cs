@@ -28,6 +28,7 @@ internal sealed class RunEtlHandler : IAsyncDisposable
     private readonly RunEtlOptions _options;
     private readonly CachedSecret<RdsSecret> _databaseSecret;
     private readonly S3ObjectSource _objects;
+    private readonly S3ContractStore _contracts;
     private readonly S3ReportWriter _reports;
     private readonly EmbeddedMetricsWriter _metrics;
     private readonly TimeProvider _clock;
@@ -35,11 +36,12 @@ internal sealed class RunEtlHandler : IAsyncDisposable
     private readonly DatabaseConnections _connections;
 
     internal RunEtlHandler(
-        RunEtlOptions options, SecretReader secrets, S3ObjectSource objects, S3ReportWriter reports,
+        RunEtlOptions options, SecretReader secrets, S3ObjectSource objects, S3ContractStore contracts, S3ReportWriter reports,
         EmbeddedMetricsWriter metrics, TimeProvider clock, ILogger logger)
     {
         _options = options;
         _objects = objects;
+        _contracts = contracts;
         _reports = reports;
         _metrics = metrics;
         _clock = clock;
@@ -81,6 +83,12 @@ internal sealed class RunEtlHandler : IAsyncDisposable
     {
         _logger.LoadStarted(pointer.Uri, size);
         var location = ReportLocation.For(pointer);
+        if (!_options.Contracts.TryMatch(pointer.Key, out _, out var reference))
+        {
+            return await RejectWithoutContractAsync(pointer, location, cancellationToken);
+        }
+        // Before the database: a contract that cannot be read fails the file without taking a connection.
+        var chosen = reference == ContractMap.BuiltIn ? ChosenContract.BuiltIn : await _contracts.GetAsync(pointer.Bucket, reference, cancellationToken);
         long bytes = 0;
         var (summary, dataSource) = await DatabaseCredentialRefresh.RunAsync(_databaseSecret, async (secret, ct) =>
         {
@@ -93,6 +101,7 @@ internal sealed class RunEtlHandler : IAsyncDisposable
             {
                 Source = SourceIdentity.ForS3Object(pointer.Bucket, pointer.Key, pointer.VersionId, pointer.ETag),
                 Content = content,
+                Contract = chosen.Contract,
                 // A second GET of the same object lets the loader COPY straight into the table and fall back to
                 // staging only when it meets a duplicate id; it checks the second read has the same SHA-256.
                 OpenContentAgain = async again => await _objects.OpenAsync(pointer, again),
@@ -102,7 +111,7 @@ internal sealed class RunEtlHandler : IAsyncDisposable
         }, _logger, cancellationToken);
 
         var rejectsUri = await WriteRejectsAsync(dataSource, summary, location, cancellationToken);
-        var response = Serialize(summary, rejectsUri, location.SummaryUri);
+        var response = Serialize(summary, chosen, pointer.Bucket, rejectsUri, location.SummaryUri);
         await _reports.WriteSummaryAsync(location, response, cancellationToken);
 
         _logger.LoadFinished(pointer.Uri, summary.Status, summary.RowsLoaded, summary.RowsTotal, summary.RowsRejected,
@@ -113,13 +122,37 @@ internal sealed class RunEtlHandler : IAsyncDisposable
     }
 
     /// <summary>
+    /// A key under no mapped prefix: no contract is meant for it, so it is rejected unread (status <c>rejected</c>, reason
+    /// <c>no-contract</c>), which the state machine alerts like any rejected file. Nothing is recorded in the ledger: a
+    /// mapping added later loads the same object when it is sent again.
+    /// </summary>
+    private async Task<byte[]> RejectWithoutContractAsync(S3ObjectPointer pointer, ReportLocation location, CancellationToken cancellationToken)
+    {
+        var prefixes = string.Join(", ", _options.Contracts.Entries.Select(e => e.Key));
+        _logger.FileWithoutContract(pointer.Uri, prefixes);
+        var summary = new FileSummary
+        {
+            File = pointer.Uri,
+            Status = FileStatus.Rejected,
+            RejectReasons = new SortedDictionary<string, long>(StringComparer.Ordinal) { [FileErrorCodes.NoContract] = 1 },
+            Error = $"{pointer.Uri}: no contract is mapped to this key (mapped prefixes: {prefixes}); the file was not read. " +
+                $"Upload it under a mapped prefix, or map its prefix to a contract (Terraform variable contracts, {EnvironmentVariables.Contracts}).",
+        };
+        var rejectsUri = await WriteRejectsAsync(null, summary, location, cancellationToken);
+        var response = Serialize(summary, null, pointer.Bucket, rejectsUri, location.SummaryUri);
+        await _reports.WriteSummaryAsync(location, response, cancellationToken);
+        _metrics.Write(new FileMetrics(0, 0, 0, 0, 0, 0, summary.Status, null));
+        return response;
+    }
+
+    /// <summary>
     /// Streams the file's stored rejected rows (with <c>duplicate-existing</c> ones) into rejects.csv. For
     /// <c>already_loaded</c> the file id is the original's, so the report shows the rows that load rejected.
     /// </summary>
-    private async Task<string> WriteRejectsAsync(NpgsqlDataSource dataSource, FileSummary summary, ReportLocation location, CancellationToken cancellationToken)
+    private async Task<string> WriteRejectsAsync(NpgsqlDataSource? dataSource, FileSummary summary, ReportLocation location, CancellationToken cancellationToken)
     {
         await using var writer = await _reports.OpenRejectsAsync(location, cancellationToken);
-        if (summary.FileId is { } fileId)
+        if (dataSource is not null && summary.FileId is { } fileId)
         {
             var ledger = new IngestionLedger(dataSource);
             try
@@ -138,8 +171,11 @@ internal sealed class RunEtlHandler : IAsyncDisposable
         return await writer.CompleteAsync(cancellationToken);
     }
 
-    /// <summary>The spec's summary JSON followed by the report links, compact (it is the Lambda response).</summary>
-    private static byte[] Serialize(FileSummary summary, string rejectsUri, string summaryUri)
+    /// <summary>
+    /// The spec's summary JSON followed by the contract that loaded the file (none when no contract was mapped) and the
+    /// report links, compact (it is the Lambda response).
+    /// </summary>
+    private static byte[] Serialize(FileSummary summary, ChosenContract? contract, string bucket, string rejectsUri, string summaryUri)
     {
         using var element = JsonSerializer.SerializeToDocument(summary, FileSummaryJsonContext.Default.FileSummary);
         var buffer = new ArrayBufferWriter<byte>(1024);
@@ -148,7 +184,15 @@ internal sealed class RunEtlHandler : IAsyncDisposable
             json.WriteStartObject();
             foreach (var property in element.RootElement.EnumerateObject())
             {
-                property.WriteTo(json);
+                // Ours names the object and version too; a summary's own contract (name, version, hash) would repeat it.
+                if (contract is null || property.Name != "contract")
+                {
+                    property.WriteTo(json);
+                }
+            }
+            if (contract is not null)
+            {
+                WriteContract(json, contract, bucket);
             }
             json.WriteStartObject("reports");
             json.WriteString("rejects_csv", rejectsUri);
@@ -157,6 +201,24 @@ internal sealed class RunEtlHandler : IAsyncDisposable
             json.WriteEndObject();
         }
         return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteContract(Utf8JsonWriter json, ChosenContract chosen, string bucket)
+    {
+        json.WriteStartObject("contract");
+        json.WriteString("name", chosen.Contract.Name);
+        json.WriteString("version", chosen.Contract.Version);
+        json.WriteString("sha256", chosen.Contract.Sha256);
+        json.WriteString("source", chosen.ETag is null ? chosen.Reference : $"s3://{bucket}/{chosen.Reference}");
+        if (chosen.VersionId is not null)
+        {
+            json.WriteString("version_id", chosen.VersionId);
+        }
+        if (chosen.ETag is not null)
+        {
+            json.WriteString("etag", chosen.ETag.Trim('"'));
+        }
+        json.WriteEndObject();
     }
 
     private static RunEtlRequest Parse(ReadOnlyMemory<byte> input)

@@ -16,6 +16,7 @@ namespace TransactionEtl.Cli.Commands;
 /// on), and moves each to <c>DIR/processed/</c> or <c>DIR/rejected/</c> with its summary JSON beside it. A failed file
 /// (one written to while it was loaded, too) stays in place and is tried again later. The ledger makes a restart safe:
 /// a file loaded just before a crash, but not moved, is answered <c>already_loaded</c>. Ctrl+C stops it cleanly (exit 0).
+/// Each file's contract comes from <c>DIR/contracts.json</c> when there is one (<see cref="WatchContracts"/>).
 /// </summary>
 internal sealed class WatchCommand : Command
 {
@@ -77,7 +78,7 @@ internal sealed class WatchCommand : Command
 
     /// <summary>What every look at the directory works with.</summary>
     private sealed record Watch(
-        string Directory, string Processed, string Rejected, NpgsqlDataSource DataSource, FileLoader Loader, Contract Contract, Settings Settings);
+        string Directory, string Processed, string Rejected, NpgsqlDataSource DataSource, FileLoader Loader, WatchContracts Contracts, Settings Settings);
 
     private async Task<int> ExecuteAsync(Settings settings, CancellationToken cancellationToken)
     {
@@ -89,7 +90,7 @@ internal sealed class WatchCommand : Command
 
         var processed = System.IO.Directory.CreateDirectory(Path.Combine(directory, "processed")).FullName;
         var rejected = System.IO.Directory.CreateDirectory(Path.Combine(directory, "rejected")).FullName;
-        var contract = CommonOptions.LoadContract(settings.Contract, settings.Delimiter, settings.Encoding, _environment);
+        var contracts = WatchContracts.Load(directory, settings, _environment);
         var connectionString = await DatabaseTarget.ConnectAsync(settings, _environment, LocalCluster.CreateIfMissing, cancellationToken);
         var dataSource = NpgsqlDataSource.Create(connectionString);
         await using (dataSource)
@@ -97,7 +98,7 @@ internal sealed class WatchCommand : Command
             var loader = new FileLoader(dataSource, _environment.Verbose ? new StderrLogger(_environment.Error) : null);
             var output = _environment.Output;
             Say(output, Visible.Text($"watching {directory} (Ctrl+C stops)"));
-            var failures = await WatchUntilCancelledAsync(new Watch(directory, processed, rejected, dataSource, loader, contract, settings), cancellationToken);
+            var failures = await WatchUntilCancelledAsync(new Watch(directory, processed, rejected, dataSource, loader, contracts, settings), cancellationToken);
             Say(output, Visible.Text(failures == 0 ? "stopped" : $"stopped ({failures} failed attempt(s); those files are still in {directory})"));
             return ExitCodes.Ok;
         }
@@ -135,8 +136,10 @@ internal sealed class WatchCommand : Command
     private async Task<bool> LoadAndMoveAsync(Watch watch, string path, CancellationToken cancellationToken)
     {
         var output = _environment.Output;
-        var summary = await LocalFileLoad.LoadAsync(watch.Loader, Path.GetFileName(path), path, watch.Contract,
-            watch.Settings, null, cancellationToken);
+        var name = Path.GetFileName(path);
+        var summary = watch.Contracts.For(name) is { } contract
+            ? await LocalFileLoad.LoadAsync(watch.Loader, name, path, contract, watch.Settings, null, cancellationToken)
+            : watch.Contracts.Unmapped(name);
         if (summary.Status == FileStatus.Failed)
         {
             output.WriteLine(Visible.Text($"{summary.File}: failed, will retry: {summary.Error}"));

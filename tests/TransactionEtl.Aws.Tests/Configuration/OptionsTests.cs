@@ -88,6 +88,40 @@ public sealed class OptionsTests
     }
 
     [Fact]
+    public void Run_etl_contracts_choose_the_longest_matching_prefix_and_match_no_other_key()
+    {
+        var options = RunEtlOptions.FromEnvironment(Env((EnvironmentVariables.DbSecretId, "prod/db"), (EnvironmentVariables.DbSslMode, "Disable"),
+            (EnvironmentVariables.Contracts, """{"incoming/": "builtin:transactions.contract.json", "incoming/orders/": "contracts/orders.contract.json", "incoming/orders/eu/": "contracts/eu/orders.contract.json"}""")));
+
+        string? Match(string key) => options.Contracts.TryMatch(key, out _, out var contract) ? contract : null;
+        Assert.Equal("contracts/orders.contract.json", Match("incoming/orders/2024/day1.csv"));
+        Assert.Equal("contracts/eu/orders.contract.json", Match("incoming/orders/eu/day1.csv"));
+        Assert.Equal(Core.ContractMap.BuiltIn, Match("incoming/orders.csv"));
+        Assert.Null(Match("Incoming/orders/day1.csv"));
+        Assert.Null(Match("reports/x.csv"));
+        // Unset: every key with the built-in contract, as before contracts were mapped.
+        var unset = RunEtlOptions.FromEnvironment(Env((EnvironmentVariables.DbSecretId, "prod/db"), (EnvironmentVariables.DbSslMode, "Disable")));
+        Assert.True(unset.Contracts.TryMatch("anything.csv", out _, out var builtIn) && builtIn == Core.ContractMap.BuiltIn);
+    }
+
+    [Theory]
+    [InlineData("""["incoming/"]""", "expected a JSON object")]
+    [InlineData("""{"incoming/": 1}""", "incoming/: expected a contract reference")]
+    [InlineData("""{"incoming/": "orders.contract.json"}""", "'orders.contract.json' is not an object key under contracts/")]
+    [InlineData("""{"incoming/": "contracts/"}""", "'contracts/' is not an object key under contracts/")]
+    [InlineData("""{"incoming/": "builtin:orders"}""", "nor builtin:transactions.contract.json")]
+    [InlineData("""{"a/": "contracts/a.json", "a/": "contracts/b.json"}""", "the prefix is given twice")]
+    [InlineData("{}", "maps no prefix")]
+    public void Run_etl_refuses_a_contracts_mapping_it_could_not_follow_at_start(string json, string message)
+    {
+        var ex = Assert.Throws<ConfigurationException>(() => RunEtlOptions.FromEnvironment(Env(
+            (EnvironmentVariables.DbSecretId, "prod/db"), (EnvironmentVariables.DbSslMode, "Disable"), (EnvironmentVariables.Contracts, json))));
+
+        Assert.Contains(EnvironmentVariables.Contracts, ex.Message);
+        Assert.Contains(message, ex.Message);
+    }
+
+    [Fact]
     public void Notify_chat_options_defaults_and_limits()
     {
         var options = NotifyChatOptions.FromEnvironment(Env((EnvironmentVariables.ChatSecretId, "prod/chat")));

@@ -9,6 +9,9 @@ locals {
   # key is matched by its alias.
   secret_arn_prefix = "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:"
   any_key_arn       = "arn:${var.partition}:kms:${var.region}:${var.account_id}:key/*"
+
+  # RunEtl reads contracts only when the mapping names a contract object; the built-in one is in the package.
+  reads_contracts = anytrue([for c in values(var.contracts) : startswith(c, var.contracts_prefix)])
   secret_grants = {
     for fn, g in {
       "run-etl"     = { secrets = var.run_etl_secrets, label = "Database" }
@@ -77,6 +80,18 @@ data "aws_iam_policy_document" "run_etl" {
     effect    = "Allow"
     actions   = ["s3:GetObject", "s3:GetObjectVersion"]
     resources = ["${var.bucket_arn}/${var.incoming_prefix}*"]
+  }
+
+  # The contract objects and the rule files they name (keys relative to the contract's, so not known
+  # here): a HEAD of the current version (s3:GetObject) and a GET pinned to it (s3:GetObjectVersion).
+  dynamic "statement" {
+    for_each = local.reads_contracts ? { ReadContracts = "${var.bucket_arn}/${var.contracts_prefix}*" } : {}
+    content {
+      sid       = statement.key
+      effect    = "Allow"
+      actions   = ["s3:GetObject", "s3:GetObjectVersion"]
+      resources = [statement.value]
+    }
   }
 
   # Large reports are uploaded in parts; a failed upload is aborted so no parts are left behind.

@@ -111,6 +111,23 @@ variable "reports_prefix" {
   }
 }
 
+variable "contracts" {
+  type        = map(string)
+  description = "RunEtl's prefix => contract mapping (the functions module's contracts): when any value is an object key, RunEtl may read contracts_prefix."
+  default     = {}
+}
+
+variable "contracts_prefix" {
+  type        = string
+  description = "Key prefix of the contract objects and their rule files (RunEtlOptions.ContractsPrefix in the code: contracts/)."
+  default     = "contracts/"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_.-]+/$", var.contracts_prefix))
+    error_message = "contracts_prefix must be one path segment ending in '/', e.g. contracts/."
+  }
+}
+
 variable "run_etl_secrets" {
   type = map(object({
     name                = optional(string)

@@ -22,4 +22,12 @@ internal static partial class RunEtlLog
     [LoggerMessage(EventId = EventIds.LoadStoppedBeforeDeadline, EventName = "LoadStoppedBeforeDeadline", Level = LogLevel.Error,
         Message = "Stopped loading {Source} {MarginMs} ms before the Lambda deadline; rolled back")]
     public static partial void LoadStoppedBeforeDeadline(this ILogger logger, string source, long marginMs);
+
+    [LoggerMessage(EventId = EventIds.ContractRead, EventName = "ContractRead", Level = LogLevel.Information,
+        Message = "Read contract {Name} {Version} from {Source} (ETag {ETag}, sha256 {Sha256}); cached for this container")]
+    public static partial void ContractRead(this ILogger logger, string name, string version, string source, string eTag, string sha256);
+
+    [LoggerMessage(EventId = EventIds.FileWithoutContract, EventName = "FileWithoutContract", Level = LogLevel.Warning,
+        Message = "Rejected {Source}: its key is under no mapped prefix ({Prefixes}), so no contract loads it")]
+    public static partial void FileWithoutContract(this ILogger logger, string source, string prefixes);
 }
