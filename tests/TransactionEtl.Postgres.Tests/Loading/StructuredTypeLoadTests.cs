@@ -92,7 +92,7 @@ public sealed class StructuredTypeLoadTests(PostgresFixture db) : IClassFixture<
         Assert.Equal(FileStatus.Loaded, first.Status);
         Assert.Equal((FileStatus.LoadedWithRejects, 20L, 19L, 1L, 0L), (later.Status, later.RowsTotal, later.RowsLoaded, later.RowsRejected, later.RowsDuplicate));
         Assert.Equal(1L, later.RejectReasons[FileErrorCodes.UniqueError]);
-        var fileId = long.Parse(later.FileId!, System.Globalization.CultureInfo.InvariantCulture);
+        var fileId = later.FileId!.Value;
         Assert.Equal(19L, await _t.ScalarAsync<long>("SELECT count(*) FROM txetl.shapes WHERE file_id = @id", ("id", fileId)));
         Assert.Equal("loaded_with_rejects|20|19|1|0", await _t.ScalarAsync<string>(
             "SELECT concat_ws('|', status, rows_total, rows_loaded, rows_rejected, rows_duplicate) FROM txetl.ingestion_files WHERE file_id = @id", ("id", fileId)));
