@@ -30,7 +30,7 @@ public static class ContractDdl
         foreach (var column in contract.OutputColumns)
         {
             body.Append("    ").Append(PgIdentifier.Quote(column.Name)).Append(' ').Append(PgColumnType.For(column.Type).Ddl)
-                .Append(column.Nullable ? "" : " NOT NULL").Append(",\n");
+                .Append(column.Nullable ? "" : " NOT NULL").Append(HasUniqueConstraint(contract, column) ? " UNIQUE" : "").Append(",\n");
         }
 
         body.Append("    \"file_id\" bigint NOT NULL REFERENCES \"txetl\".\"ingestion_files\" (\"file_id\"),\n")
@@ -52,6 +52,15 @@ public static class ContractDdl
         ArgumentNullException.ThrowIfNull(column);
         return $"ALTER TABLE {QualifiedTable(table)} ADD COLUMN {PgIdentifier.Quote(column.Name)} {PgColumnType.For(column.Type).Ddl};";
     }
+
+    /// <summary>
+    /// Whether a created table gives the column a UNIQUE constraint: a <c>unique</c> field's column, so that a value
+    /// another file stored is a per-row <c>unique-error</c> (the loader checks columns with a one-column unique index).
+    /// Not a <c>point</c> (PostgreSQL has no btree equality for it), nor a column that alone is the primary key.
+    /// </summary>
+    internal static bool HasUniqueConstraint(Contract contract, OutputColumn column) =>
+        column.Unique && column.Type != ColumnType.Point
+        && !(contract.PrimaryKey.Count == 1 && contract.PrimaryKey[0] == column.Name);
 
     /// <summary>The PostgreSQL type a created table gives a column of <paramref name="type"/>.</summary>
     public static string SqlType(ColumnType type) => PgColumnType.For(type).Ddl;

@@ -75,7 +75,7 @@ BEGIN
 END
 $$;
 
--- Creates txetl.<p_table> from a contract's columns ([{"name", "type", "notNull"}]) and primary key, with the loader's
+-- Creates txetl.<p_table> from a contract's columns ([{"name", "type", "notNull", "unique"}]) and primary key, with the loader's
 -- bookkeeping columns, the file_id reference to the ledger and an index on file_id; returns the statements run.
 -- TransactionEtl.Postgres.ContractDdl prints the same text (a test compares them).
 CREATE FUNCTION txetl.contract_create_table(p_table text, p_columns jsonb, p_primary_key text[]) RETURNS text
@@ -88,8 +88,9 @@ DECLARE
     stmt text[];
 BEGIN
     FOR col IN SELECT value FROM jsonb_array_elements(p_columns) LOOP
-        body := body || format(E'    %s %s%s,\n', txetl.contract_identifier(col->>'name'),
-            txetl.contract_column_type(col->>'type'), CASE WHEN (col->>'notNull')::boolean THEN ' NOT NULL' ELSE '' END);
+        body := body || format(E'    %s %s%s%s,\n', txetl.contract_identifier(col->>'name'),
+            txetl.contract_column_type(col->>'type'), CASE WHEN (col->>'notNull')::boolean THEN ' NOT NULL' ELSE '' END,
+            CASE WHEN coalesce((col->>'unique')::boolean, false) THEN ' UNIQUE' ELSE '' END);
     END LOOP;
     body := body ||
         E'    "file_id" bigint NOT NULL REFERENCES "txetl"."ingestion_files" ("file_id"),\n' ||

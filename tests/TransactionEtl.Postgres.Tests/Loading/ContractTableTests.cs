@@ -79,6 +79,27 @@ public sealed class ContractTableTests(PostgresFixture db) : IClassFixture<Postg
     }
 
     [Fact]
+    public async Task A_unique_field_gets_a_unique_constraint_so_a_value_another_file_stored_is_a_row_reject()
+    {
+        var contract = Parts("parts_unique", edit: j => j.Replace(
+            "\"name\": \"label\", \"type\": \"string\", \"constraints\": { \"required\": true }",
+            "\"name\": \"label\", \"type\": \"string\", \"constraints\": { \"required\": true, \"unique\": true }", StringComparison.Ordinal));
+
+        var first = await LoadAsync(contract, "unique-1.csv", PartsFile);
+        // 20 rows, one repeating a stored label: 5 % rejected, within the default threshold.
+        var rows = Enumerable.Range(3, 19).Select(n => $"{n},washer-{n},1.00").Append("40,bolt,2.00");
+        var second = await LoadAsync(contract, "unique-2.csv", "part_no,label,price\n" + string.Join("\n", rows) + "\n");
+
+        Assert.Contains("\"label\" text NOT NULL UNIQUE,", ContractDdl.CreateTable(contract), StringComparison.Ordinal);
+        Assert.Equal(ContractDdl.CreateTable(contract), await _t.ScalarAsync<string>(
+            "SELECT ddl FROM txetl.contracts WHERE target_table = 'parts_unique' AND action = 'created'"));
+        Assert.Equal(FileStatus.Loaded, first.Status);
+        Assert.Equal((FileStatus.LoadedWithRejects, 19L, 1L), (second.Status, second.RowsLoaded, second.RowsRejected));
+        Assert.Equal(1L, second.RejectReasons[FileErrorCodes.UniqueError]);
+        Assert.Equal(0L, await _t.ScalarAsync<long>("SELECT count(*) FROM txetl.parts_unique WHERE part_no = 40"));
+    }
+
+    [Fact]
     public async Task A_version_that_adds_an_optional_field_adds_a_nullable_column_and_loads()
     {
         await LoadAsync(Parts("parts_widened"), "v1.csv", PartsFile);

@@ -89,7 +89,7 @@ internal static class ContractTable
             ("name", contract.Name), ("version", contract.Version), ("sha256", contract.Sha256),
             ("table", contract.TargetTable), ("action", action), ("ddl", ddl));
 
-    /// <summary>The contract's columns as <c>txetl.contract_create_table</c> takes them: [{"name", "type", "notNull"}].</summary>
+    /// <summary>The contract's columns as <c>txetl.contract_create_table</c> takes them: [{"name", "type", "notNull", "unique"}].</summary>
     private static string ColumnsJson(Contract contract)
     {
         using var buffer = new MemoryStream();
@@ -102,6 +102,7 @@ internal static class ContractTable
                 json.WriteString("name", column.Name);
                 json.WriteString("type", PgColumnType.For(column.Type).Ddl);
                 json.WriteBoolean("notNull", !column.Nullable);
+                json.WriteBoolean("unique", ContractDdl.HasUniqueConstraint(contract, column));
                 json.WriteEndObject();
             }
 
