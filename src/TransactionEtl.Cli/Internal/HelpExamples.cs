@@ -78,6 +78,21 @@ internal static class HelpExamples
             "txetl lambda invoke run-etl --event samples/events/run-etl.json",
             "txetl lambda invoke notify-chat --event samples/events/sns-error-rejected.json",
         ],
+        ["txetl contract"] =
+        [
+            "txetl contract check samples/supplier-eu/supplier-invoices.contract.json",
+            "txetl contract ddl samples/supplier-eu/supplier-invoices.contract.json",
+        ],
+        ["txetl contract check"] =
+        [
+            "txetl contract check contracts/transactions.contract.json                 # name, version, table, columns",
+            "txetl contract check samples/supplier-eu/supplier-invoices.contract.json",
+        ],
+        ["txetl contract ddl"] =
+        [
+            "txetl contract ddl samples/supplier-eu/supplier-invoices.contract.json    # the table its first load creates",
+            "txetl contract ddl contracts/transactions.contract.json",
+        ],
         ["txetl sample"] =
         [
             "txetl sample demo.csv --rows 1000",
