@@ -77,11 +77,11 @@ public sealed class LoadRequest
     public Action<LoadProgress>? Progress { get; init; }
 
     /// <summary>
-    /// Default of <see cref="InFileKeyBudgetBytes"/>: 16 MiB, room for about 160,000 ids of 12 characters. Small on
+    /// Default of <see cref="InFileKeyBudgetBytes"/>: 8 MiB, room for about 80,000 ids of 12 characters. Small on
     /// purpose: the loader's memory must not follow the file's size (RunEtl's large-object test holds it to half the
     /// object's size), and the ids a file repeats are mostly early ones, which the set keeps whatever comes after.
     /// </summary>
-    public const long DefaultInFileKeyBudgetBytes = 16L * 1024 * 1024;
+    public const long DefaultInFileKeyBudgetBytes = 8L * 1024 * 1024;
 
     /// <summary>
     /// Memory the direct path may spend on remembering the file's ids (an estimate per id: its characters plus the
