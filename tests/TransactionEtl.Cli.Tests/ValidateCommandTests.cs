@@ -35,6 +35,8 @@ public sealed class ValidateCommandTests : IDisposable
         Assert.Contains("Status:     rejected", result.Stdout);
         Assert.Contains("Rows:       11 total, 3 valid, 8 rejected, 1 blank line(s) skipped", result.Stdout);
         Assert.Contains("8 of 11 rows rejected", result.Stdout);
+        // Line 7 has two errors: the block counts errors, and says so (issue 15 item 10).
+        Assert.Contains("Errors by code (a row may have several):", result.Stdout);
         Assert.Contains("Warning:    unknown column 'note' (column 11) is ignored", result.Stdout);
         foreach (var line in new[]
         {

@@ -207,7 +207,7 @@ internal sealed class RejectsCommand : Command
         }
 
         var file = $"file {entry.FileId} ({Visible.Markup(entry.SourceUri)}): {Visible.Markup(entry.Status)}";
-        var listed = $"{count} rejected row(s) listed, {outstanding} outstanding";
+        var listed = string.Create(CultureInfo.InvariantCulture, $"{count:N0} rejected row(s) listed, {outstanding:N0} outstanding");
         if (entry.Error is { } reason)
         {
             // Rejected (or failed) as a whole: the reason is the answer, and "0 rejected row(s)" alone would hide it.

@@ -179,7 +179,8 @@ internal sealed class ValidateCommand : Command
         }
         if (summary.RejectReasons.Count > 0)
         {
-            output.WriteLine("Reasons:");
+            // Errors, not rows: a row with a bad amount and a bad date counts under both codes (run's "top errors" too).
+            output.WriteLine("Errors by code (a row may have several):");
             foreach (var (code, count) in summary.RejectReasons)
             {
                 output.WriteLine(Visible.Text(string.Create(inv, $"  {code,-18} {count:N0}")));
