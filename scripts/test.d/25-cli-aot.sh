@@ -76,7 +76,7 @@ expect "run again: already_loaded" "0:already_loaded" "$rc:$(json 'j[0].status')
 run report --json
 expect "report --json: the file is in the ledger as loaded_with_rejects" \
   "0:$file_id loaded_with_rejects 292" \
-  "$rc:$(FILE_ID="$file_id" json 'const e = j.find(e => e.file_id === process.env.FILE_ID) ?? {}; [e.file_id, e.status, e.rows_loaded].join(" ")' 2>/dev/null)"
+  "$rc:$(FILE_ID="$file_id" json 'const e = j.find(e => String(e.file_id) === process.env.FILE_ID) ?? {}; [e.file_id, e.status, e.rows_loaded].join(" ")' 2>/dev/null)"
 
 run rejects "$file_id"
 reasons="$(grep -c 'constraint-error\|type-error\|primary-key' <<<"$stdout")"
