@@ -88,6 +88,21 @@ test('a rejected file publishes an error alert and fails with the real counts in
   assert.equal(runEtl.calls.length, 1, 'a rejected file is a result, not an error to retry');
 });
 
+test('a file rejected as a whole fails with the file-level reason in the cause, not "0 of 0 rows"', async () => {
+  const input = await env.put(bucket, 'incoming/empty.csv', '');
+  const runEtl = env.runEtl();
+  const run = await execute({ definition: renderDefinition(), input, runEtl, name: 'whole-file' });
+
+  assert.equal(run.status, 'FAILED');
+  assert.equal(run.error, 'TransactionEtl.FileRejected');
+  const s = run.published[0].message.summary;
+  assert.equal(s.rows_rejected, 0);
+  assert.ok(typeof s.error === 'string' && s.error.length > 0, JSON.stringify(s));
+  assert.equal(run.cause,
+    `File s3://${bucket}/incoming/empty.csv was rejected as a whole, so no row was loaded: ${s.error} The report is in the reports/ prefix of the bucket.`);
+  assert.doesNotMatch(run.cause, /0 of 0 rows/);
+});
+
 test('a transient failure (database port closed) is retried and then loads', async () => {
   env.secrets.set('sfn/txetl/closed', JSON.stringify({ ...env.database, port: await closedPort() }));
   const input = await env.put(bucket, 'incoming/transient.csv', csv('TRANS', 3, 0));
