@@ -75,8 +75,8 @@ internal static class IsoTimestamp
         return true;
     }
 
-    /// <summary><c>.fraction</c> (1 to <see cref="MaxFractionDigits"/> digits) at the start of <paramref name="rest"/>, as ticks.</summary>
-    private static bool TryParseFraction(ref ReadOnlySpan<char> rest, out long fractionTicks)
+    /// <summary><c>.fraction</c> (1 to <see cref="MaxFractionDigits"/> digits) at the start of <paramref name="rest"/>, as ticks (also used by <see cref="TemporalText"/>).</summary>
+    public static bool TryParseFraction(ref ReadOnlySpan<char> rest, out long fractionTicks)
     {
         fractionTicks = 0;
         int digits = 0;
@@ -152,7 +152,8 @@ internal static class IsoTimestamp
         return true;
     }
 
-    private static bool FourDigits(ReadOnlySpan<char> s, out int value)
+    /// <summary>ASCII digits only, as a number: four of them for a year here and in <see cref="TemporalText"/>.</summary>
+    public static bool FourDigits(ReadOnlySpan<char> s, out int value)
     {
         value = 0;
         foreach (char c in s)

@@ -29,22 +29,10 @@ internal static class TemporalText
             return false;
         }
         long fraction = 0;
-        if (s.Length > 8)
+        var rest = s[8..];
+        if (!rest.IsEmpty && (rest[0] != '.' || !IsoTimestamp.TryParseFraction(ref rest, out fraction) || !rest.IsEmpty))
         {
-            var rest = s[8..];
-            if (rest[0] != '.' || rest.Length < 2 || rest.Length > 1 + IsoTimestamp.MaxFractionDigits)
-            {
-                return false;
-            }
-            for (int i = 1; i < 7; i++)
-            {
-                if (i < rest.Length && !char.IsAsciiDigit(rest[i]))
-                {
-                    return false;
-                }
-                fraction = (fraction * 10) + (i < rest.Length ? rest[i] - '0' : 0);
-            }
-            fraction *= 10;
+            return false;
         }
         time = new TimeOnly(new TimeOnly(hour, minute, second).Ticks + fraction);
         return true;
@@ -57,12 +45,7 @@ internal static class TemporalText
     public static bool TryParseYear(ReadOnlySpan<char> s, out int year)
     {
         year = 0;
-        if (s.Length != 4 || !IsoTimestamp.TwoDigits(s[..2], out int century) || !IsoTimestamp.TwoDigits(s[2..], out int rest))
-        {
-            return false;
-        }
-        year = (century * 100) + rest;
-        return true;
+        return s.Length == 4 && IsoTimestamp.FourDigits(s, out year);
     }
 
     /// <summary>
