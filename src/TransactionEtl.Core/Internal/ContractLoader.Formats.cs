@@ -7,6 +7,10 @@ namespace TransactionEtl.Core.Internal;
 /// </summary>
 internal static partial class ContractLoader
 {
+    /// <summary>Table Schema v2, "type and format": a <c>fmt:</c> prefix (the v0/v1 way of giving a pattern) MUST be removed.</summary>
+    private static string WithoutFmtPrefix(string format) =>
+        format.StartsWith("fmt:", StringComparison.Ordinal) ? format[4..] : format;
+
     private sealed partial class Builder
     {
         /// <summary>The format of a date, time or datetime field; null for the default form and for other types.</summary>
@@ -16,8 +20,7 @@ internal static partial class ContractLoader
             {
                 return null;
             }
-            // Table Schema v2, "type and format": a "fmt:" prefix (the v0 way of giving a pattern) MUST be removed.
-            string written = format.StartsWith("fmt:", StringComparison.Ordinal) ? format[4..] : format;
+            string written = WithoutFmtPrefix(format);
             if (written == "default")
             {
                 return null;

@@ -53,8 +53,7 @@ internal static partial class ContractLoader
             {
                 return NamedFormat.Default; // BuildTemporalFormat reads their patterns
             }
-            // v1 wrote formats with a "fmt:" prefix; the v2 standard says to remove it.
-            string name = format is not null && format.StartsWith("fmt:", StringComparison.Ordinal) ? format[4..] : format ?? "default";
+            string name = format is null ? "default" : WithoutFmtPrefix(format);
             if (name == "default")
             {
                 return NamedFormat.Default;
