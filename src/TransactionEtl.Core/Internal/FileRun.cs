@@ -6,7 +6,7 @@ using Sylvan.Data.Csv;
 namespace TransactionEtl.Core.Internal;
 
 /// <summary>The state of one <see cref="FileProcessor.ProcessAsync"/> call: read, map the header, check each record.</summary>
-internal sealed class FileRun
+internal sealed partial class FileRun
 {
     private const int ReadBufferSize = 64 * 1024;
     private const char NeverAComment = '\uDFFF';
@@ -19,7 +19,7 @@ internal sealed class FileRun
     private readonly List<CellError> _errors = [];
     private readonly Dictionary<string, long> _reasons = new(StringComparer.Ordinal);
     private readonly List<string> _warnings = [];
-    private readonly Dictionary<string, long>? _seenKeys;
+    private readonly InFileKeys? _seenKeys;
     private readonly UniqueValues? _unique;
     private readonly ValidRow _row;
     private string[] _header = [];
@@ -42,7 +42,7 @@ internal sealed class FileRun
         _validator = new RowValidator(_contract, options.MaxFieldChars);
         _row = new ValidRow(_contract.OutputColumns.Count);
         _seenKeys = options.DetectDuplicatesInMemory && _contract.PrimaryKeyFields.Length > 0
-            ? new Dictionary<string, long>(StringComparer.Ordinal)
+            ? new InFileKeys()
             : null;
         _unique = UniqueValues.For(_contract);
     }
@@ -143,7 +143,7 @@ internal sealed class FileRun
             if (!headerDone)
             {
                 headerDone = true;
-                if (!MapHeader(csv))
+                if (!MapHeader(HeaderLabels(csv)))
                 {
                     break;
                 }
@@ -158,6 +158,16 @@ internal sealed class FileRun
                 ? "the file is empty; expected a header row naming the columns"
                 : $"the file has only {_blankLines} blank line(s); expected a header row naming the columns");
         }
+    }
+
+    private static string[] HeaderLabels(CsvDataReader csv)
+    {
+        var labels = new string[csv.RowFieldCount];
+        for (int c = 0; c < labels.Length; c++)
+        {
+            labels[c] = csv.GetString(c);
+        }
+        return labels;
     }
 
     private CsvDataReaderOptions CsvOptions() => new()
@@ -199,196 +209,4 @@ internal sealed class FileRun
         _errorCode = code;
         _errorMessage = message;
     }
-
-    /// <summary>Maps each header column to its field; false (with the file's error set) when the header cannot be used.</summary>
-    private bool MapHeader(CsvDataReader csv)
-    {
-        var fieldColumn = new int[_contract.Fields.Length];
-        Array.Fill(fieldColumn, -1);
-        var problems = new List<string>();
-        int ignored = MapColumns(csv, fieldColumn, problems);
-        if (ignored > HeaderHints.MaxListed)
-        {
-            _warnings.Add($"{ignored - HeaderHints.MaxListed} more unknown or unnamed columns are ignored ({ignored} in all)");
-        }
-        if (problems.Count > 0)
-        {
-            string listed = string.Join("; ", problems.Take(HeaderHints.MaxListed));
-            string more = problems.Count > HeaderHints.MaxListed ? $"; and {problems.Count - HeaderHints.MaxListed} more" : "";
-            SetError(FileErrorCodes.DuplicateLabel, "the header names a column twice: " + listed + more + "; keep one of each");
-            return false;
-        }
-        return RequiredColumnsPresent(fieldColumn);
-    }
-
-    /// <summary>
-    /// Fills the header, the column-to-field map and <paramref name="fieldColumn"/>; collects labels named twice in
-    /// <paramref name="problems"/> and warns of unknown columns. Returns how many columns are ignored.
-    /// </summary>
-    private int MapColumns(CsvDataReader csv, int[] fieldColumn, List<string> problems)
-    {
-        var fields = _contract.Fields;
-        int count = csv.RowFieldCount;
-        _header = new string[count];
-        _columnToField = new int[count];
-        var labelColumn = new Dictionary<string, int>(StringComparer.Ordinal);
-        var labelField = LabelFields();
-        int ignored = 0;
-        for (int c = 0; c < count; c++)
-        {
-            string label = csv.GetString(c);
-            _header[c] = label;
-            _columnToField[c] = -1;
-            string key = ContractLoader.HeaderKey(label);
-            if (labelColumn.TryGetValue(key, out int first))
-            {
-                problems.Add($"'{HeaderHints.Label(label)}' is named twice (columns {first + 1} and {c + 1})");
-                continue;
-            }
-            labelColumn[key] = c;
-            if (labelField.TryGetValue(key, out int field))
-            {
-                if (fieldColumn[field] >= 0)
-                {
-                    problems.Add($"columns {fieldColumn[field] + 1} '{HeaderHints.Label(_header[fieldColumn[field]])}' and {c + 1} '{HeaderHints.Label(label)}' both name {fields[field].Name}");
-                    continue;
-                }
-                fieldColumn[field] = c;
-                _columnToField[c] = field;
-            }
-            else if (++ignored <= HeaderHints.MaxListed)
-            {
-                // Bounded: a header of 50,000 unknown columns must not make 50,000 warnings in the summary.
-                _warnings.Add(key.Length == 0
-                    ? $"column {c + 1} has no name and is ignored"
-                    : $"unknown column '{HeaderHints.Label(label)}' (column {c + 1}) is ignored");
-            }
-        }
-        return ignored;
-    }
-
-    /// <summary>Every header key (name or alias) and the field it names.</summary>
-    private Dictionary<string, int> LabelFields()
-    {
-        var labelField = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var f in _contract.Fields)
-        {
-            foreach (var label in f.Labels)
-            {
-                labelField[label] = f.Index;
-            }
-        }
-        return labelField;
-    }
-
-    private bool RequiredColumnsPresent(int[] fieldColumn)
-    {
-        var missing = _contract.Fields.Where(f => f.Required && fieldColumn[f.Index] < 0).ToList();
-        if (missing.Count > 0)
-        {
-            string names = string.Join(", ", missing.Select(f => f.Labels.Length > 1
-                ? $"{f.Name} (or {string.Join(", ", f.Labels.Skip(1))})"
-                : f.Name));
-            SetError(FileErrorCodes.MissingLabel,
-                $"required column(s) missing from the header: {names}; the header found is: {HeaderHints.List(_header)}{HeaderHints.ForMissingLabel(_header, _contract.Dialect.Delimiter)}");
-            return false;
-        }
-        return true;
-    }
-
-    private ValueTask ProcessRecord(CsvDataReader csv, long line, ReadOnlySpan<char> raw, CancellationToken cancellationToken)
-    {
-        _rowsTotal++;
-        if ((_rowsTotal & 1023) == 0)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-        }
-        var validator = _validator;
-        SetCells(csv, validator);
-        validator.Validate(_errors, _row.Values);
-        string key = "";
-        var pk = _contract.PrimaryKeyFields;
-        if (pk.Length > 0 && validator.HasEveryValue(pk))
-        {
-            key = pk.Length == 1 ? KeyText(validator.TypedValue(pk[0])!) : string.Join('\u001f', pk.Select(i => KeyText(validator.TypedValue(i)!)));
-            if (_seenKeys is not null)
-            {
-                if (_seenKeys.TryGetValue(key, out long firstLine))
-                {
-                    string names = string.Join(", ", _contract.PrimaryKey);
-                    _errors.Add(new CellError(_contract.Fields[pk[0]].Name, FileErrorCodes.PrimaryKey,
-                        RowMessages.InFileDuplicate(names, key.Replace('\u001f', ','), firstLine), key.Replace('\u001f', ',')));
-                }
-                else if (_errors.Count == 0)
-                {
-                    _seenKeys[key] = line;
-                }
-            }
-        }
-        _unique?.Check(validator, _errors);
-        if (_errors.Count == 0)
-        {
-            _unique?.Remember(line);
-            _rowsValid++;
-            _row.Line = line;
-            _row.SetRawRecord(raw);
-            _row.Key = key;
-            return _sink.AcceptAsync(_row, cancellationToken);
-        }
-        return Reject(line, raw, cancellationToken);
-    }
-
-    /// <summary>Hands the record's cells to the validator by field; a short row marks its missing cells, a long one is an error.</summary>
-    // Per record: inlined so that naming the step costs no call on the hot path.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void SetCells(CsvDataReader csv, RowValidator validator)
-    {
-        validator.Clear();
-        int cells = csv.RowFieldCount;
-        int columns = _columnToField.Length;
-        for (int c = 0; c < Math.Min(cells, columns); c++)
-        {
-            int field = _columnToField[c];
-            if (field >= 0)
-            {
-                validator.SetCell(field, csv.GetFieldSpan(c));
-            }
-        }
-        for (int c = cells; c < columns; c++)
-        {
-            int field = _columnToField[c];
-            if (field >= 0)
-            {
-                validator.MarkMissing(field);
-                _errors.Add(new CellError(_contract.Fields[field].Name, FileErrorCodes.MissingCell,
-                    $"the row has {cells} cell(s) but the header has {columns}; {_contract.Fields[field].Name} (column {c + 1}) is missing", null));
-            }
-        }
-        if (cells > columns)
-        {
-            // One error for all extra cells: a row of 10,000 stray delimiters must not make 10,000 errors.
-            _errors.Add(new CellError(null, FileErrorCodes.ExtraCell,
-                $"the row has {cells} cells but the header has {columns}; cell(s) {columns + 1}..{cells} have no column (a delimiter inside an unquoted value?)",
-                csv.GetString(columns)));
-        }
-    }
-
-    private ValueTask Reject(long line, ReadOnlySpan<char> raw, CancellationToken cancellationToken)
-    {
-        _rowsRejected++;
-        foreach (var error in _errors)
-        {
-            _reasons[error.Code] = _reasons.GetValueOrDefault(error.Code) + 1;
-        }
-        var rejected = new RejectedRow(line, raw.ToString(), _errors.ToArray());
-        _errors.Clear();
-        return _sink.RejectAsync(rejected, cancellationToken);
-    }
-
-    private static string KeyText(object value) => value switch
-    {
-        string s => s,
-        IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "",
-    };
 }

@@ -1,0 +1,104 @@
+using System.Runtime.CompilerServices;
+using Sylvan.Data.Csv;
+
+namespace TransactionEtl.Core.Internal;
+
+/// <summary>Each data record: its cells to the validator, its key checked, then to the sink as valid or rejected.</summary>
+internal sealed partial class FileRun
+{
+    private ValueTask ProcessRecord(CsvDataReader csv, long line, ReadOnlySpan<char> raw, CancellationToken cancellationToken)
+    {
+        _rowsTotal++;
+        if ((_rowsTotal & 1023) == 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+        var validator = _validator;
+        SetCells(csv, validator);
+        validator.Validate(_errors, _row.Values);
+        string key = "";
+        var pk = _contract.PrimaryKeyFields;
+        if (pk.Length > 0 && validator.HasEveryValue(pk))
+        {
+            key = pk.Length == 1 ? KeyText(validator.TypedValue(pk[0])!) : string.Join('\u001f', pk.Select(i => KeyText(validator.TypedValue(i)!)));
+            if (_seenKeys is not null)
+            {
+                if (_seenKeys.TryGetFirstLine(key, out long firstLine))
+                {
+                    string names = string.Join(", ", _contract.PrimaryKey);
+                    _errors.Add(new CellError(_contract.Fields[pk[0]].Name, FileErrorCodes.PrimaryKey,
+                        RowMessages.InFileDuplicate(names, key.Replace('\u001f', ','), firstLine), key.Replace('\u001f', ',')));
+                }
+                else if (_errors.Count == 0)
+                {
+                    _seenKeys.Add(key, line);
+                }
+            }
+        }
+        _unique?.Check(validator, _errors);
+        if (_errors.Count == 0)
+        {
+            _unique?.Remember(line);
+            _rowsValid++;
+            _row.Line = line;
+            _row.SetRawRecord(raw);
+            _row.Key = key;
+            return _sink.AcceptAsync(_row, cancellationToken);
+        }
+        return Reject(line, raw, cancellationToken);
+    }
+
+    /// <summary>Hands the record's cells to the validator by field; a short row marks its missing cells, a long one is an error.</summary>
+    // Per record: inlined so that naming the step costs no call on the hot path.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void SetCells(CsvDataReader csv, RowValidator validator)
+    {
+        validator.Clear();
+        int cells = csv.RowFieldCount;
+        int columns = _columnToField.Length;
+        for (int c = 0; c < Math.Min(cells, columns); c++)
+        {
+            int field = _columnToField[c];
+            if (field >= 0)
+            {
+                validator.SetCell(field, csv.GetFieldSpan(c));
+            }
+        }
+        for (int c = cells; c < columns; c++)
+        {
+            int field = _columnToField[c];
+            if (field >= 0)
+            {
+                validator.MarkMissing(field);
+                _errors.Add(new CellError(_contract.Fields[field].Name, FileErrorCodes.MissingCell,
+                    $"the row has {cells} cell(s) but the header has {columns}; {_contract.Fields[field].Name} (column {c + 1}) is missing", null));
+            }
+        }
+        if (cells > columns)
+        {
+            // One error for all extra cells: a row of 10,000 stray delimiters must not make 10,000 errors.
+            _errors.Add(new CellError(null, FileErrorCodes.ExtraCell,
+                $"the row has {cells} cells but the header has {columns}; cell(s) {columns + 1}..{cells} have no column (a delimiter inside an unquoted value?)",
+                csv.GetString(columns)));
+        }
+    }
+
+    private ValueTask Reject(long line, ReadOnlySpan<char> raw, CancellationToken cancellationToken)
+    {
+        _rowsRejected++;
+        foreach (var error in _errors)
+        {
+            _reasons[error.Code] = _reasons.GetValueOrDefault(error.Code) + 1;
+        }
+        var rejected = new RejectedRow(line, raw.ToString(), _errors.ToArray());
+        _errors.Clear();
+        return _sink.RejectAsync(rejected, cancellationToken);
+    }
+
+    private static string KeyText(object value) => value switch
+    {
+        string s => s,
+        IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+}
