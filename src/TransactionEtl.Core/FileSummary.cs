@@ -34,8 +34,28 @@ public sealed record FileSummary
     /// <summary>Rows whose key was loaded from an earlier file (<c>duplicate-existing</c>).</summary>
     public long RowsDuplicate { get; init; }
 
+    /// <summary>
+    /// Rows whose key was stored by an earlier file with other content: rejected (<c>key-conflict</c>, the default),
+    /// updated, or skipped, as the contract's <c>onExistingKey</c> says. Every conflict counts here, whatever the choice.
+    /// </summary>
+    public long RowsConflicting { get; init; }
+
+    /// <summary>Conflicting rows that replaced the stored row (<c>onExistingKey: update</c>); part of <see cref="RowsLoaded"/>.</summary>
+    public long RowsUpdated { get; init; }
+
     /// <summary>Blank lines skipped.</summary>
     public long BlankLines { get; init; }
+
+    /// <summary>
+    /// The compression the file's bytes were read through (<c>gzip</c>, <c>zstd</c>, <c>bzip2</c>, <c>zip</c>), found by
+    /// their magic bytes; omitted from JSON for an uncompressed file.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Compression { get; init; }
+
+    /// <summary>The decompressed size in bytes; omitted from JSON for an uncompressed file.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? BytesDecompressed { get; init; }
 
     /// <summary>Number of errors per code (row codes, plus the file-level code when the file was rejected).</summary>
     public IReadOnlyDictionary<string, long> RejectReasons { get; init; } = new SortedDictionary<string, long>(StringComparer.Ordinal);

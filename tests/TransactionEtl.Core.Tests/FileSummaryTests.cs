@@ -24,7 +24,7 @@ public class FileSummaryTests
         };
         using var json = JsonDocument.Parse(JsonSerializer.Serialize(summary, FileSummaryJsonContext.Default.FileSummary));
         Assert.Equal(
-            ["file", "file_id", "status", "rows_total", "rows_loaded", "rows_rejected", "rows_duplicate", "blank_lines", "reject_reasons", "warnings", "sha256", "duration_ms"],
+            ["file", "file_id", "status", "rows_total", "rows_loaded", "rows_rejected", "rows_duplicate", "rows_conflicting", "rows_updated", "blank_lines", "reject_reasons", "warnings", "sha256", "duration_ms"],
             json.RootElement.EnumerateObject().Select(p => p.Name));
         Assert.Equal(1, json.RootElement.GetProperty("reject_reasons").GetProperty("type-error").GetInt64());
         Assert.Contains("'x'", JsonSerializer.Serialize(summary, FileSummaryJsonContext.Readable.FileSummary));
