@@ -83,6 +83,12 @@ public sealed class Contract
     /// </summary>
     public bool CreateTable { get; internal init; } = true;
 
+    /// <summary>
+    /// What a row whose key is stored with other content does (<c>x-txetl.onExistingKey</c>, default
+    /// <see cref="Core.OnExistingKey.Reject"/>).
+    /// </summary>
+    public OnExistingKey OnExistingKey { get; internal init; } = OnExistingKey.Reject;
+
     /// <summary>The SHA-256 (lower-case hex) of the contract file's bytes, recorded with every load and table change.</summary>
     public string Sha256 { get; internal set; } = "";
 
@@ -185,6 +191,7 @@ public sealed class Contract
         return new Contract(Name, Version, Title, Source, OutputColumns, PrimaryKey, TargetTable, MaxRejectedRatio, Fields, PrimaryKeyFields, dialect, Tax)
         {
             CreateTable = CreateTable,
+            OnExistingKey = OnExistingKey,
             Sha256 = Sha256,
         };
     }

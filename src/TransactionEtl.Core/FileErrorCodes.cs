@@ -48,6 +48,18 @@ public static class FileErrorCodes
     /// <summary>Row: the primary key was loaded from an earlier file (set by the loader, not the engine).</summary>
     public const string DuplicateExisting = "duplicate-existing";
 
+    /// <summary>
+    /// Row: the primary key was loaded from an earlier file with other content, and the contract's <c>onExistingKey</c> is
+    /// <c>reject</c> (the default); the message names the differing columns and the stored row's file (set by the loader).
+    /// </summary>
+    public const string KeyConflict = "key-conflict";
+
+    /// <summary>
+    /// Row: as <see cref="KeyConflict"/>, but the contract says <c>onExistingKey: skip</c>: the row is kept in the rejected
+    /// rows for the record, not loaded, and counted only in <c>rows_conflicting</c> (not a reject).
+    /// </summary>
+    public const string KeyConflictSkipped = "key-conflict-skipped";
+
     /// <summary>Row: a field with the <c>unique</c> constraint repeats the value of a row kept earlier in the file (frictionless-py's code).</summary>
     public const string UniqueError = "unique-error";
 

@@ -5,8 +5,8 @@ namespace TransactionEtl.Core;
 /// <summary>
 /// The per-file summary of the spec (one JSON object per file): the CLI prints it with <c>--json</c>, the Lambda
 /// returns it. Serialize with <see cref="FileSummaryJsonContext"/> (snake_case, AOT-safe).
-/// Invariant: <c>RowsTotal = rows valid + RowsRejected + RowsDuplicate</c>; <c>RowsLoaded</c> is the valid rows
-/// unless the file is rejected (then 0).
+/// Invariant: <c>RowsTotal = rows valid + RowsRejected + RowsDuplicate + conflicts skipped</c>; <c>RowsUpdated</c> is
+/// part of the valid rows; <c>RowsLoaded</c> is the valid rows unless the file is rejected (then 0).
 /// </summary>
 public sealed record FileSummary
 {
@@ -95,8 +95,13 @@ public sealed record FileSummary
     /// Valid rows rejected afterwards (<c>unique-error</c>, one error each) because a unique column's value was stored by
     /// another row before; rejected rows like <paramref name="inFileDuplicates"/>.
     /// </param>
+    /// <param name="conflicts">
+    /// Valid rows whose key was stored before with other content, and what became of them (<see cref="KeyConflicts"/>):
+    /// rejected ones count as rejects and against the threshold, skipped ones are not loaded, updated ones are loaded.
+    /// </param>
     public static FileSummary From(
-        string file, FileResult result, long inFileDuplicates = 0, long duplicateExisting = 0, long storedUnique = 0)
+        string file, FileResult result, long inFileDuplicates = 0, long duplicateExisting = 0, long storedUnique = 0,
+        KeyConflicts conflicts = default)
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(result);
@@ -116,7 +121,12 @@ public sealed record FileSummary
             reasons[FileErrorCodes.UniqueError] = reasons.GetValueOrDefault(FileErrorCodes.UniqueError) + storedUnique;
         }
 
-        var loaderRejected = inFileDuplicates + storedUnique;
+        if (conflicts.Rejected > 0)
+        {
+            reasons[FileErrorCodes.KeyConflict] = reasons.GetValueOrDefault(FileErrorCodes.KeyConflict) + conflicts.Rejected;
+        }
+
+        var loaderRejected = inFileDuplicates + storedUnique + conflicts.Rejected;
         var rowsRejected = result.RowsRejected + loaderRejected;
         var rejected = result.IsRejectedAfter(loaderRejected);
         string? error = result.ErrorMessage;
@@ -135,9 +145,11 @@ public sealed record FileSummary
             File = file,
             Status = rejected ? FileStatus.Rejected : rowsRejected > 0 ? FileStatus.LoadedWithRejects : FileStatus.Loaded,
             RowsTotal = result.RowsTotal,
-            RowsLoaded = rejected ? 0 : result.RowsValid - loaderRejected - duplicateExisting,
+            RowsLoaded = rejected ? 0 : result.RowsValid - loaderRejected - duplicateExisting - conflicts.Skipped,
             RowsRejected = rowsRejected,
             RowsDuplicate = duplicateExisting,
+            RowsConflicting = conflicts.Total,
+            RowsUpdated = rejected ? 0 : conflicts.Updated,
             BlankLines = result.BlankLines,
             RejectReasons = reasons,
             Warnings = result.Warnings,

@@ -25,6 +25,16 @@ public static class RowMessages
     private const string StoredUniqueTemplate =
         "{0} '{1}' is stored already (file {2}, line {3}); {0} must be unique across the table, so the row is not loaded.";
 
+    // {0} the key's column names, {1} the key value, {2} and {3} the stored row's file id and line, {4} the differing
+    // columns as "name: stored -> new", separated by "; ".
+    private const string KeyConflictTemplate =
+        "{0} {1} was loaded before (file {2}, line {3}) with other content: {4}. The row is not loaded; if it is a " +
+        "correction, load it under a contract with x-txetl.onExistingKey \"update\", else give it a new id.";
+
+    private const string KeyConflictSkippedTemplate =
+        "{0} {1} was loaded before (file {2}, line {3}) with other content: {4}. Skipped as the contract says " +
+        "(onExistingKey \"skip\"); the stored row is left unchanged.";
+
     private static readonly CompositeFormat InFileDuplicateFormat = CompositeFormat.Parse(InFileDuplicateTemplate);
 
     /// <summary>The in-file duplicate sentence for PostgreSQL's <c>format(fmt, key columns, key, first line)</c>.</summary>
@@ -41,6 +51,15 @@ public static class RowMessages
     /// line)</c>; only the loader can tell.
     /// </summary>
     public static string StoredUniqueSqlFormat { get; } = ToSqlFormat(StoredUniqueTemplate);
+
+    /// <summary>
+    /// The key-conflict sentence for PostgreSQL's <c>format(fmt, key columns, key, file id, line, differences)</c>; only
+    /// the loader can tell.
+    /// </summary>
+    public static string KeyConflictSqlFormat { get; } = ToSqlFormat(KeyConflictTemplate);
+
+    /// <summary>As <see cref="KeyConflictSqlFormat"/>, for a conflict the contract skips.</summary>
+    public static string KeyConflictSkippedSqlFormat { get; } = ToSqlFormat(KeyConflictSkippedTemplate);
 
     /// <summary>A later row of the file repeats the key of <paramref name="firstLine"/>, whose row is kept.</summary>
     /// <param name="keyColumns">The key's column names, comma-separated.</param>

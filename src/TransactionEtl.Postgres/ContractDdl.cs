@@ -15,7 +15,10 @@ public static class ContractDdl
     public static IReadOnlyList<string> BookkeepingColumns { get; } = ["file_id", "source_line", "loaded_at"];
 
     // The project's own tables: a contract naming one would be loaded into the ledger.
-    private static readonly string[] ReservedTables = ["ingestion_files", "rejected_rows", "tax_rates", "contracts", "schemaversions"];
+    // 63 (PostgreSQL's identifier limit) less "_history".
+    private const int MaxHistoryBaseLength = 55;
+
+    private static readonly string[] ReservedTables = ["ingestion_files", "rejected_rows", "tax_rates", "contracts", "schemaversions", "transactions_history"];
 
     /// <summary>
     /// CREATE TABLE with the contract's output columns and types, NOT NULL for required fields, the primary key, the
@@ -41,9 +44,43 @@ public static class ContractDdl
             body.Append(",\n    PRIMARY KEY (").Append(string.Join(", ", contract.PrimaryKey.Select(PgIdentifier.Quote))).Append(')');
         }
 
+        var history = CreateHistory(contract);
         return $"CREATE TABLE {table} (\n{body}\n);\n" +
                $"CREATE INDEX ON {table} (\"file_id\");\n" +
-               $"GRANT SELECT, INSERT ON {table} TO txetl_loader;";
+               $"GRANT SELECT, INSERT ON {table} TO txetl_loader;" + (history is null ? "" : "\n" + history);
+    }
+
+    /// <summary>
+    /// The history table of a contract's table, <c>&lt;table&gt;_history</c>, where <c>onExistingKey: update</c> keeps the
+    /// versions it replaced; null when that name would be longer than a PostgreSQL identifier (such a table takes no
+    /// corrections).
+    /// </summary>
+    public static string? HistoryTable(Contract contract)
+    {
+        ArgumentNullException.ThrowIfNull(contract);
+        return contract.TargetTable.Length > MaxHistoryBaseLength ? null : contract.TargetTable + "_history";
+    }
+
+    /// <summary>
+    /// CREATE TABLE of the history table (the stored row's columns, then who replaced it and when) and the loader role's
+    /// grants for corrections: INSERT on the history, UPDATE on every column but the key's. Null as for
+    /// <see cref="HistoryTable"/>. Migration 0007's <c>txetl.contract_history_statements</c> builds the same text.
+    /// </summary>
+    public static string? CreateHistory(Contract contract)
+    {
+        if (HistoryTable(contract) is not { } name)
+        {
+            return null;
+        }
+
+        var table = QualifiedTable(contract.TargetTable);
+        var history = QualifiedTable(name);
+        var updatable = contract.OutputColumns.Select(c => c.Name).Where(c => !contract.PrimaryKey.Contains(c, StringComparer.Ordinal))
+            .Concat(BookkeepingColumns).Select(PgIdentifier.Quote);
+        return $"CREATE TABLE {history} (LIKE {table}, \"replaced_by_file_id\" bigint NOT NULL REFERENCES \"txetl\".\"ingestion_files\" (\"file_id\"), " +
+               "\"replaced_at\" timestamp with time zone NOT NULL DEFAULT now());\n" +
+               $"GRANT INSERT ON {history} TO txetl_loader;\n" +
+               $"GRANT UPDATE ({string.Join(", ", updatable)}) ON {table} TO txetl_loader;";
     }
 
     /// <summary>ALTER TABLE ... ADD COLUMN for an optional field a later contract version adds (always nullable).</summary>

@@ -191,7 +191,7 @@ public sealed class RunCommandTests(PostgresFixture db) : IClassFixture<Postgres
         // VRB-0, stored by the first run, makes the second run's direct COPY fail, so the log has a fallback to explain.
         File.WriteAllText(Path.Combine(Work, "verbose-stored.csv"), "transaction_id,timestamp,account_id,category,amount,currency,country\nVRB-0,2025-01-01,A,books,1.00,EUR,FR\n");
         Assert.Equal(0, (await RunTestSupport.RunAsync(Work, "run", "--database-url", db.ConnectionString, "--json", Path.Combine(Work, "verbose-stored.csv"))).ExitCode);
-        File.WriteAllText(file, "transaction_id,timestamp,account_id,category,amount,currency,country\nVRB-1,2025-01-01,A,books,1.00,EUR,FR\nVRB-0,2025-01-01,A,books,2.00,EUR,FR\n");
+        File.WriteAllText(file, "transaction_id,timestamp,account_id,category,amount,currency,country\nVRB-1,2025-01-01,A,books,1.00,EUR,FR\nVRB-0,2025-01-01,A,books,1.00,EUR,FR\n");
 
         var result = await RunTestSupport.RunAsync(Work, "--verbose", "run", "--database-url", db.ConnectionString, "--max-rejected-ratio", "1", "--json", file);
 

@@ -87,6 +87,8 @@ internal sealed class ReportCommand : Command
                 WriteNullable(json, "rows_loaded", e.RowsLoaded);
                 WriteNullable(json, "rows_rejected", e.RowsRejected);
                 WriteNullable(json, "rows_duplicate", e.RowsDuplicate);
+                WriteNullable(json, "rows_conflicting", e.RowsConflicting);
+                WriteNullable(json, "rows_updated", e.RowsUpdated);
                 WriteNullable(json, "blank_lines", e.BlankLines);
                 json.WriteStartObject("reject_reasons");
                 foreach (var (code, count) in e.RejectReasons)

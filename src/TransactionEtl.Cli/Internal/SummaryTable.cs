@@ -19,18 +19,22 @@ internal static class SummaryTable
     /// <summary>The header of the error counts per code.</summary>
     public const string ErrorsColumn = "top errors";
 
-    /// <summary><c>run</c>'s table: a row per file, with <paramref name="border"/> (<see cref="CliEnvironment.TableBorder"/>). The blank-lines column appears only when a file had some.</summary>
+    /// <summary>
+    /// <c>run</c>'s table: a row per file, with <paramref name="border"/> (<see cref="CliEnvironment.TableBorder"/>). The
+    /// conflicting, updated and blank-lines columns appear only when a file had some.
+    /// </summary>
     public static Table ForSummaries(IReadOnlyList<FileSummary> summaries, TableBorder border)
     {
-        var blank = summaries.Any(s => s.BlankLines > 0);
-        var table = new Table { Border = border }.AddColumns(["file", "file id", "status", .. CountColumns(blank), ErrorsColumn, "duration", "rows/s"]);
+        var shown = new OptionalCounts(
+            summaries.Any(s => s.RowsConflicting > 0), summaries.Any(s => s.RowsUpdated > 0), summaries.Any(s => s.BlankLines > 0));
+        var table = new Table { Border = border }.AddColumns(["file", "file id", "status", .. CountColumns(shown), ErrorsColumn, "duration", "rows/s"]);
         foreach (var s in summaries)
         {
             table.AddRow([
                 Visible.Markup(s.File),
                 Id(s.FileId),
                 StatusMarkup(s.Status),
-                .. Counts(s.RowsTotal, s.RowsLoaded, s.RowsRejected, s.RowsDuplicate, blank ? s.BlankLines : null, s.Warnings.Count),
+                .. Counts(shown, [s.RowsTotal, s.RowsLoaded, s.RowsRejected, s.RowsDuplicate], s.RowsConflicting, s.RowsUpdated, s.BlankLines, s.Warnings.Count),
                 Visible.Markup(TopReasons(s.RejectReasons)),
                 Duration(s.DurationMs),
                 s.RowsTotal == 0 ? "" : Count((long)(s.RowsTotal / Seconds(s.DurationMs))),
@@ -43,9 +47,10 @@ internal static class SummaryTable
     /// <summary><c>report</c>'s table, with <paramref name="border"/>: a row per ledger row, newest first; counts of an <c>already_loaded</c> submission are 0.</summary>
     public static Table ForLedger(IReadOnlyList<LedgerEntry> entries, TableBorder border)
     {
-        var blank = entries.Any(e => e.BlankLines > 0);
+        var optional = new OptionalCounts(
+            entries.Any(e => e.RowsConflicting > 0), entries.Any(e => e.RowsUpdated > 0), entries.Any(e => e.BlankLines > 0));
         var table = new Table { Border = border }.AddColumns(
-            ["file id", "source", "status", .. CountColumns(blank), "attempt", "started (UTC)", "finished (UTC)", "note"]);
+            ["file id", "source", "status", .. CountColumns(optional), "attempt", "started (UTC)", "finished (UTC)", "note"]);
         foreach (var e in entries)
         {
             var shown = ShownCounts(e);
@@ -53,7 +58,8 @@ internal static class SummaryTable
                 Id(e.FileId),
                 Visible.Markup(e.SourceUri),
                 Visible.Markup(e.Status),
-                .. Counts(shown.RowsTotal, shown.RowsLoaded, shown.RowsRejected, shown.RowsDuplicate, blank ? shown.BlankLines : null, shown.Warnings.Count),
+                .. Counts(optional, [shown.RowsTotal, shown.RowsLoaded, shown.RowsRejected, shown.RowsDuplicate],
+                    shown.RowsConflicting, shown.RowsUpdated, shown.BlankLines, shown.Warnings.Count),
                 e.Attempt.ToString(CultureInfo.InvariantCulture),
                 Timestamp(e.StartedAt),
                 e.FinishedAt is { } finished ? Timestamp(finished) : "",
@@ -72,13 +78,16 @@ internal static class SummaryTable
         ? entry with
         {
             RowsTotal = entry.RowsTotal ?? 0, RowsLoaded = entry.RowsLoaded ?? 0, RowsRejected = entry.RowsRejected ?? 0,
-            RowsDuplicate = entry.RowsDuplicate ?? 0, BlankLines = entry.BlankLines ?? 0,
+            RowsDuplicate = entry.RowsDuplicate ?? 0, RowsConflicting = entry.RowsConflicting ?? 0, RowsUpdated = entry.RowsUpdated ?? 0,
+            BlankLines = entry.BlankLines ?? 0,
         }
         : entry;
 
     /// <summary>"300 rows, 292 loaded, 8 rejected, 0 duplicate" plus blank lines and warnings when there are any: <c>watch</c>'s line.</summary>
     public static string CountsText(FileSummary s) =>
         $"{Count(s.RowsTotal)} rows, {Count(s.RowsLoaded)} loaded, {Count(s.RowsRejected)} rejected, {Count(s.RowsDuplicate)} duplicate" +
+        (s.RowsConflicting > 0 ? $", {Count(s.RowsConflicting)} conflicting" : "") +
+        (s.RowsUpdated > 0 ? $", {Count(s.RowsUpdated)} updated" : "") +
         (s.BlankLines > 0 ? $", {Count(s.BlankLines)} blank line(s)" : "") +
         (s.Warnings.Count > 0 ? $", {Count(s.Warnings.Count)} warning(s)" : "");
 
@@ -105,14 +114,27 @@ internal static class SummaryTable
     /// <summary>A duration in seconds with two decimals: "0.46 s".</summary>
     public static string Duration(long milliseconds) => string.Create(CultureInfo.InvariantCulture, $"{milliseconds / 1000.0:N2} s");
 
-    private static string[] CountColumns(bool blank) =>
-        blank ? ["rows", "loaded", "rejected", "duplicate", "blank lines", "warnings"] : ["rows", "loaded", "rejected", "duplicate", "warnings"];
+    private static string[] CountColumns(OptionalCounts shown) =>
+    [
+        "rows", "loaded", "rejected", "duplicate",
+        .. shown.Conflicting ? ["conflicting"] : Array.Empty<string>(),
+        .. shown.Updated ? ["updated"] : Array.Empty<string>(),
+        .. shown.Blank ? ["blank lines"] : Array.Empty<string>(),
+        "warnings",
+    ];
 
-    private static IEnumerable<string> Counts(long? total, long? loaded, long? rejected, long? duplicate, long? blank, long warnings)
-    {
-        string[] counts = [Count(total), Count(loaded), Count(rejected), Count(duplicate)];
-        return blank is null ? [.. counts, Count(warnings)] : [.. counts, Count(blank), Count(warnings)];
-    }
+    /// <summary>The four counts every table has, then the optional ones <paramref name="shown"/> has columns for, then warnings.</summary>
+    private static string[] Counts(OptionalCounts shown, long?[] always, long? conflicting, long? updated, long? blank, long warnings) =>
+    [
+        .. always.Select(Count),
+        .. shown.Conflicting ? [Count(conflicting)] : Array.Empty<string>(),
+        .. shown.Updated ? [Count(updated)] : Array.Empty<string>(),
+        .. shown.Blank ? [Count(blank)] : Array.Empty<string>(),
+        Count(warnings),
+    ];
+
+    /// <summary>Which of the counts shown only when some file has them get a column: like blank lines, the corrections' counts.</summary>
+    private readonly record struct OptionalCounts(bool Conflicting, bool Updated, bool Blank);
 
     private static string Count(long? value) => value is { } v ? Count(v) : "";
 

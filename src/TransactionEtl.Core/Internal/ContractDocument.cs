@@ -88,6 +88,7 @@ internal sealed class ContractExtensionDocument
     public decimal? MaxRejectedRatio { get; set; }
     public TaxDocument? Tax { get; set; }
     public bool? CreateTable { get; set; }
+    public string? OnExistingKey { get; set; }
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
 }
 

@@ -95,8 +95,17 @@ internal static partial class ContractLoader
             return new Contract(name, version, doc.Title, source, outputs, pkColumns, table, ratio, fields, pkFields, dialect, tax)
             {
                 CreateTable = ext.CreateTable ?? true,
+                OnExistingKey = BuildOnExistingKey(ext.OnExistingKey),
             };
         }
+
+        private OnExistingKey BuildOnExistingKey(string? written) => written switch
+        {
+            null or "reject" => OnExistingKey.Reject,
+            "update" => OnExistingKey.Update,
+            "skip" => OnExistingKey.Skip,
+            _ => throw Error("x-txetl.onExistingKey", $"'{written}' is not one of reject, update, skip"),
+        };
 
         private FieldSpec[] BuildFields()
         {

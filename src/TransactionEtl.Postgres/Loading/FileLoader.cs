@@ -149,14 +149,14 @@ public sealed class FileLoader
             var keys = read.IsStaged ? await staging.ResolveAsync(read.Result, cancellationToken) : read.DirectKeys;
             request.Report(LoadPhase.Committing);
             var summary = FileSummary.From(
-                    DisplayName(request.Source), read.Result, keys.InFileDuplicates, keys.DuplicateExisting, keys.StoredUnique)
+                    DisplayName(request.Source), read.Result, keys.InFileDuplicates, keys.DuplicateExisting, keys.StoredUnique, keys.Conflicts)
                 with { FileId = fileId, DurationMs = ElapsedMs(started) };
             await ledger.FinishAsync(fileId, summary, read.Result, cancellationToken);
             await EnsureUnchangedAsync(request, sha256, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             summary = summary with { DurationMs = ElapsedMs(started) };
             _logger.LoadFinished(fileId, request.Source.Uri, summary.Status, read.PathName, summary.RowsTotal, summary.RowsLoaded,
-                summary.RowsRejected, summary.RowsDuplicate, summary.DurationMs);
+                summary.RowsRejected, summary.RowsDuplicate, summary.RowsConflicting, summary.RowsUpdated, summary.DurationMs);
             return summary;
         }
     }

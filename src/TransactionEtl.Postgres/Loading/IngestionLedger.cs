@@ -10,7 +10,8 @@ public sealed class IngestionLedger
 {
     private const string EntryColumns =
         "file_id, source_uri, status, sha256, rows_total, rows_loaded, rows_rejected, rows_duplicate, " +
-        "reject_reasons::text, duplicate_of, attempt, started_at, finished_at, error, header::text, contract_name, contract_version, blank_lines, warnings::text";
+        "reject_reasons::text, duplicate_of, attempt, started_at, finished_at, error, header::text, contract_name, contract_version, blank_lines, warnings::text, " +
+        "rows_conflicting, rows_updated";
 
     private readonly NpgsqlDataSource _dataSource;
 
@@ -151,5 +152,7 @@ public sealed class IngestionLedger
         ContractVersion = reader.GetString(16),
         BlankLines = reader.IsDBNull(17) ? null : reader.GetInt64(17),
         Warnings = LedgerJson.ReadStrings(reader.IsDBNull(18) ? null : reader.GetString(18)),
+        RowsConflicting = reader.IsDBNull(19) ? null : reader.GetInt64(19),
+        RowsUpdated = reader.IsDBNull(20) ? null : reader.GetInt64(20),
     };
 }

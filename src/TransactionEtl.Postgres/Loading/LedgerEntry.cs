@@ -27,6 +27,12 @@ public sealed record LedgerEntry
     /// <summary>Rows whose key was loaded before.</summary>
     public long? RowsDuplicate { get; init; }
 
+    /// <summary>Rows whose key was loaded before with other content (rejected, updated or skipped); null before migration 0007.</summary>
+    public long? RowsConflicting { get; init; }
+
+    /// <summary>Stored rows a correction replaced (part of <see cref="RowsLoaded"/>); null before migration 0007.</summary>
+    public long? RowsUpdated { get; init; }
+
     /// <summary>Blank lines skipped, when finished.</summary>
     public long? BlankLines { get; init; }
 

@@ -35,7 +35,9 @@ public sealed class ConcurrentProcessTests(PostgresFixture db) : IClassFixture<P
             foreach (var j in Enumerable.Range(0, SharedPool).OrderBy(_ => random.Next()).Take(SharedPerFile))
             {
                 var id = string.Create(CultureInfo.InvariantCulture, $"CPSHARED-{j:D3}");
-                rows.Add(TransactionCsv.Row(id, string.Create(CultureInfo.InvariantCulture, $"{f + 1}.00")));
+                // The same content in every file: a shared id is stored once, and duplicate-existing elsewhere (other content
+                // would be a key-conflict).
+                rows.Add(TransactionCsv.Row(id, "1.00"));
                 expectedIds.Add(id);
             }
             rows.AddRange(Enumerable.Range(0, InvalidPerFile).Select(k => TransactionCsv.InvalidRow(string.Create(CultureInfo.InvariantCulture, $"CP{f:D2}-BAD{k}"))));

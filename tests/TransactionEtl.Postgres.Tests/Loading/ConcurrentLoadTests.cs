@@ -66,12 +66,13 @@ public sealed class ConcurrentLoadTests(PostgresFixture db) : IClassFixture<Post
     [Fact]
     public async Task Overlapping_ids_in_two_files_loaded_at_once_are_stored_once()
     {
-        // Different content, shared ids: the second insert waits on the first's transaction, then counts
-        // the shared ids as duplicate-existing instead of failing on the primary key.
+        // Shared ids re-sent as they are, in a file of other bytes: the second insert waits on the first's transaction,
+        // then counts the shared ids as duplicate-existing instead of failing on the primary key. (With other content
+        // they would be key-conflicts: CorrectionsTests.)
         var ids = Enumerable.Range(1, 20_000).ToArray();
         string Row(int i, string amount) => $"OVL-{i:D6},2025-05-01T10:00:00Z,ACC-1,Shop,books,{amount},EUR,FR,,";
         var a = _t.WriteFile("ovl-a.csv", LoaderTestSupport.Header + "\n" + string.Join("\n", ids.Select(i => Row(i, "1.00"))) + "\n");
-        var b = _t.WriteFile("ovl-b.csv", LoaderTestSupport.Header + "\n" + string.Join("\n", ids.Skip(10_000).Select(i => Row(i, "2.00")).Concat(Enumerable.Range(20_001, 5_000).Select(i => Row(i, "2.00")))) + "\n");
+        var b = _t.WriteFile("ovl-b.csv", LoaderTestSupport.Header + "\n" + string.Join("\n", ids.Skip(10_000).Select(i => Row(i, "1.00")).Concat(Enumerable.Range(20_001, 5_000).Select(i => Row(i, "2.00")))) + "\n");
         await using var other = new LoaderTestSupport(db.ConnectionString);
 
         var (first, second) = await OverlapAsync(_t.Loader, a, ServerActivity.HasWrittenTransactions, other.Loader, b,

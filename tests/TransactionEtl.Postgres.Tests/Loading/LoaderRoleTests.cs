@@ -35,13 +35,38 @@ public sealed class LoaderRoleTests(PostgresFixture db) : IClassFixture<Postgres
         await t.AssertAccountingAsync(first);
     }
 
+    [Fact]
+    public async Task A_member_of_the_loader_role_can_apply_corrections_with_their_history()
+    {
+        var connectionString = await LoginMemberAsync("loader_member_correct_" + Environment.ProcessId);
+        await using var t = new LoaderTestSupport(connectionString);
+        var corrections = Path.Combine(LoaderTestSupport.SamplesDirectory, "corrections");
+        await t.LoadAsync(Path.Combine(LoaderTestSupport.SamplesDirectory, "transactions.csv"));
+        var path = Path.Combine(corrections, "transactions-corrections.csv");
+        await using var stream = File.OpenRead(path);
+
+        var summary = await t.Loader.LoadAsync(new LoadRequest
+        {
+            Source = SourceIdentity.ForLocalFile(path), Content = stream,
+            Contract = Contract.Load(Path.Combine(corrections, "transactions-corrections.contract.json")),
+        }, CancellationToken.None);
+
+        Assert.Equal((FileStatus.Loaded, 10L), (summary.Status, summary.RowsUpdated));
+    }
+
     [Theory]
     [InlineData("DROP TABLE txetl.transactions")]
     [InlineData("DROP TABLE txetl.ingestion_files")]
     [InlineData("ALTER TABLE txetl.transactions ADD COLUMN x int")]
     [InlineData("TRUNCATE txetl.transactions")]
     [InlineData("DELETE FROM txetl.transactions")]
-    [InlineData("UPDATE txetl.transactions SET merchant = 'x'")]
+    // Corrections (migration 0007) may update every column but the key, and only add to the history.
+    [InlineData("UPDATE txetl.transactions SET transaction_id = 'x'")]
+    [InlineData("UPDATE txetl.transactions_history SET merchant = 'x'")]
+    [InlineData("DELETE FROM txetl.transactions_history")]
+    [InlineData("TRUNCATE txetl.transactions_history")]
+    [InlineData("SELECT count(*) FROM txetl.transactions_history")]
+    [InlineData("DROP TABLE txetl.transactions_history")]
     [InlineData("UPDATE txetl.tax_rates SET rate = 0")]
     [InlineData("CREATE TABLE txetl.sneaky (id int)")]
     [InlineData("DROP SCHEMA txetl CASCADE")]
@@ -83,6 +108,8 @@ public sealed class LoaderRoleTests(PostgresFixture db) : IClassFixture<Postgres
                  {
                      "DROP TABLE txetl.bins", "ALTER TABLE txetl.bins ADD COLUMN x int", "TRUNCATE txetl.bins", "DELETE FROM txetl.bins",
                      "SELECT txetl.contract_add_column('ingestion_files', 'x', 'text')",
+                     "SELECT txetl.contract_create_history('ingestion_files')", "SELECT txetl.contract_create_history('transactions')",
+                     "DELETE FROM txetl.bins_history", "UPDATE txetl.bins SET bin = 9",
                  })
         {
             await using var command = new NpgsqlCommand(sql, connection);

@@ -21,6 +21,10 @@ internal static class ContractTable
 
     private const string AddColumnSql = "SELECT txetl.contract_add_column(@table, @column, @type)";
 
+    private const string HistoryExistsSql = "SELECT to_regclass(@history) IS NOT NULL";
+
+    private const string CreateHistorySql = "SELECT txetl.contract_create_history(@table)";
+
     // A change is always recorded; a contract file the table has not seen yet is recorded once, as adopting the table
     // (the first record of it: made by a migration or by hand) or as unchanged.
     private const string Record =
@@ -31,6 +35,41 @@ internal static class ContractTable
 
     /// <exception cref="TransactionEtlException">The table cannot take the contract's rows; the message says why and how to migrate.</exception>
     public static async Task EnsureAsync(NpgsqlConnection connection, Contract contract, string sourceUri, CancellationToken cancellationToken)
+    {
+        await EnsureTableAsync(connection, contract, sourceUri, cancellationToken);
+        if (contract.OnExistingKey == OnExistingKey.Update)
+        {
+            await EnsureHistoryAsync(connection, contract, sourceUri, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Corrections need <c>&lt;table&gt;_history</c>. A table created from a contract has it (migration 0007 added it to
+    /// the older ones); should it be missing, the loader adds it through migration 0007's function. A user's own table
+    /// (<c>createTable: false</c>) gets nothing from the loader: the message gives the DDL to run.
+    /// </summary>
+    private static async Task EnsureHistoryAsync(NpgsqlConnection connection, Contract contract, string sourceUri, CancellationToken cancellationToken)
+    {
+        var history = ContractDdl.HistoryTable(contract) ?? throw new TransactionEtlException(
+            $"{sourceUri}: contract {contract.Name} says onExistingKey \"update\", but table txetl.{contract.TargetTable} has a name too long " +
+            "for its history table (<table>_history must fit PostgreSQL's 63 characters); nothing was loaded. Load into a shorter x-txetl.table.");
+        if (await LoaderDb.ScalarAsync<bool>(connection, HistoryExistsSql, cancellationToken, ("history", ContractDdl.QualifiedTable(history))))
+        {
+            return;
+        }
+
+        if (!contract.CreateTable)
+        {
+            throw new TransactionEtlException(
+                $"{sourceUri}: contract {contract.Name} says onExistingKey \"update\", but txetl.{history}, where corrections keep the rows they " +
+                $"replace, does not exist; nothing was loaded. Run as the table's owner: {ContractDdl.CreateHistory(contract)}");
+        }
+
+        await LoaderDb.ExecuteAsync(connection, LockTable, cancellationToken, ("table", contract.TargetTable));
+        await LoaderDb.ScalarAsync<string>(connection, CreateHistorySql, cancellationToken, ("table", contract.TargetTable));
+    }
+
+    private static async Task EnsureTableAsync(NpgsqlConnection connection, Contract contract, string sourceUri, CancellationToken cancellationToken)
     {
         ContractDdl.EnsureLoadable(contract);
         var table = ContractDdl.QualifiedTable(contract.TargetTable);

@@ -70,6 +70,7 @@ internal sealed class LedgerWriter(NpgsqlDataSource dataSource, NpgsqlConnection
             ("status", summary.Status), ("sha256", result.Sha256), ("size", result.Bytes),
             ("rows_total", summary.RowsTotal), ("rows_loaded", summary.RowsLoaded),
             ("rows_rejected", summary.RowsRejected), ("rows_duplicate", summary.RowsDuplicate),
+            ("rows_conflicting", summary.RowsConflicting), ("rows_updated", summary.RowsUpdated),
             ("blank_lines", summary.BlankLines), ("reject_reasons", LedgerJson.Reasons(summary.RejectReasons)),
             ("warnings", LedgerJson.Strings(summary.Warnings)), ("header", LedgerJson.Strings(result.Header)),
             ("error", PgText.StorableOrNull(summary.Error)),

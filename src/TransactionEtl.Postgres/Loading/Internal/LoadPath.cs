@@ -45,10 +45,11 @@ internal sealed record ReadFile(LoadPath Path, FileResult Result, KeyCounts Dire
 }
 
 /// <summary>
-/// What only the database can tell about a file's keys: repeats within the file, keys stored before, and rows whose
-/// unique column value another file stored (<c>unique-error</c>).
+/// What only the database can tell about a file's keys: repeats within the file, keys stored before with identical
+/// content, rows whose unique column value another file stored (<c>unique-error</c>), and keys stored before with other
+/// content (<see cref="KeyConflicts"/>, by what the contract's onExistingKey made of them).
 /// </summary>
-internal readonly record struct KeyCounts(long InFileDuplicates, long DuplicateExisting, long StoredUnique = 0)
+internal readonly record struct KeyCounts(long InFileDuplicates, long DuplicateExisting, long StoredUnique = 0, KeyConflicts Conflicts = default)
 {
     /// <summary>No repeated or stored keys, and no unique value stored before.</summary>
     public static KeyCounts None => default;

@@ -23,9 +23,9 @@ internal static partial class LoaderLog
     public static partial void FastPathFellBack(this ILogger logger, long fileId, string reason);
 
     [LoggerMessage(EventId = EventIds.FileLoadFinished, EventName = "FileLoadFinished", Level = LogLevel.Information,
-        Message = "File {FileId} ({Source}) ended {Status} via the {Path} path: {RowsTotal} rows, {RowsLoaded} loaded, {RowsRejected} rejected, {RowsDuplicate} duplicate-existing, {DurationMs} ms")]
+        Message = "File {FileId} ({Source}) ended {Status} via the {Path} path: {RowsTotal} rows, {RowsLoaded} loaded, {RowsRejected} rejected, {RowsDuplicate} duplicate-existing, {RowsConflicting} conflicting, {RowsUpdated} updated, {DurationMs} ms")]
     public static partial void LoadFinished(this ILogger logger, long fileId, string source, string status, string path,
-        long rowsTotal, long rowsLoaded, long rowsRejected, long rowsDuplicate, long durationMs);
+        long rowsTotal, long rowsLoaded, long rowsRejected, long rowsDuplicate, long rowsConflicting, long rowsUpdated, long durationMs);
 
     [LoggerMessage(EventId = EventIds.AlreadyLoaded, EventName = "AlreadyLoaded", Level = LogLevel.Information,
         Message = "{Source} is already loaded as file {OriginalFileId}; nothing changed")]

@@ -57,7 +57,7 @@ internal static class LoaderSql
         "UPDATE txetl.ingestion_files SET status = 'loading', attempt = attempt + 1, started_at = now(), " +
         "finished_at = NULL, error = NULL, sha256 = NULL, size_bytes = @size, contract_name = @contract_name, " +
         "contract_version = @contract_version, contract_sha256 = @contract_sha256, target_table = @target_table, rows_total = NULL, rows_loaded = NULL, rows_rejected = NULL, " +
-        "rows_duplicate = NULL, blank_lines = NULL, reject_reasons = NULL, warnings = NULL, duplicate_of = NULL " +
+        "rows_duplicate = NULL, rows_conflicting = NULL, rows_updated = NULL, blank_lines = NULL, reject_reasons = NULL, warnings = NULL, duplicate_of = NULL " +
         "WHERE file_id = @file_id RETURNING attempt";
 
     public const string InsertLoading =
@@ -83,7 +83,7 @@ internal static class LoaderSql
     public const string Finish =
         "UPDATE txetl.ingestion_files SET status = @status, sha256 = @sha256, size_bytes = coalesce(size_bytes, @size), " +
         "rows_total = @rows_total, rows_loaded = @rows_loaded, rows_rejected = @rows_rejected, " +
-        "rows_duplicate = @rows_duplicate, blank_lines = @blank_lines, reject_reasons = @reject_reasons::jsonb, " +
+        "rows_duplicate = @rows_duplicate, rows_conflicting = @rows_conflicting, rows_updated = @rows_updated, blank_lines = @blank_lines, reject_reasons = @reject_reasons::jsonb, " +
         "warnings = @warnings::jsonb, header = @header::jsonb, error = @error, finished_at = now() WHERE file_id = @file_id";
 
     public const string SavepointDirect = "SAVEPOINT txetl_direct";
@@ -180,15 +180,98 @@ internal static class LoaderSql
     }
 
     /// <summary>
-    /// Valid staged rows whose key another file stored are recorded as <c>duplicate-existing</c>. Parameters:
+    /// The output columns a stored row and a staged row with the same key can differ in (every column but the key's), in
+    /// contract order. Their names are the parameters @diff_0, @diff_1, ... of the conflict statements below.
+    /// </summary>
+    public static IReadOnlyList<OutputColumn> ComparedColumns(Contract contract) =>
+        contract.OutputColumns.Where(c => !contract.PrimaryKey.Contains(c.Name, StringComparer.Ordinal)).ToArray();
+
+    /// <summary>
+    /// Marks the valid staged rows whose key is stored with other content (a conflict) as rejected or skipped, so that
+    /// they reach <c>rejected_rows</c> with their raw text: @code is <c>key-conflict</c> or <c>key-conflict-skipped</c>,
+    /// @message the matching <see cref="RowMessages"/> format, filled with the key, the stored row's file id and line and
+    /// the differing columns as "name: stored -> new". Parameters also @key_column and @diff_i (see <see cref="ComparedColumns"/>).
+    /// </summary>
+    public static string MarkKeyConflicts(Contract contract)
+    {
+        var columns = ComparedColumns(contract);
+        var changes = columns.Count == 0 ? "''" : "concat_ws('; ', " + string.Join(", ", columns.Select((c, i) =>
+        {
+            var column = PgIdentifier.Quote(c.Name);
+            return $"CASE WHEN {Differs(c, "s", "t")} THEN format('%s: %s -> %s', @diff_{i}::text, {Shown("t." + column)}, {Shown("s." + column)}) END";
+        })) + ")";
+        return $"UPDATE {StageTable} s SET __errors = jsonb_build_array(jsonb_build_object('column', @key_column, 'code', @code, " +
+               $"'value', s.__key, 'message', format(@message, @key_column, replace(s.__key, chr(31), ','), t.file_id, t.source_line, {changes}))) " +
+               $"FROM {PgIdentifier.TargetTable(contract)} t WHERE {KeyJoin(contract)} AND s.__errors IS NULL AND {AnyDiffers(contract)}";
+    }
+
+    /// <summary>The valid staged rows whose key is stored with other content: the conflicts <c>update</c> is about to apply.</summary>
+    public static string CountKeyConflicts(Contract contract) =>
+        $"SELECT count(*) FROM {StageTable} s JOIN {PgIdentifier.TargetTable(contract)} t ON {KeyJoin(contract)} " +
+        $"WHERE s.__errors IS NULL AND {AnyDiffers(contract)}";
+
+    /// <summary>
+    /// <c>onExistingKey: update</c>, first half: every stored row a valid staged row conflicts with, locked in key order (as
+    /// <see cref="Merge"/> locks, so that loads of overlapping ids wait instead of deadlocking), is copied as it is to the
+    /// history table with the replacing file (@file_id) and the time.
+    /// </summary>
+    public static string CopyConflictsToHistory(Contract contract, string historyTable)
+    {
+        var stored = string.Join(", ", contract.OutputColumns.Select(c => PgIdentifier.Quote(c.Name)).Concat(ContractDdl.BookkeepingColumns.Select(PgIdentifier.Quote)));
+        var storedAsT = string.Join(", ", stored.Split(", ").Select(c => "t." + c));
+        return $"WITH replaced AS (SELECT {storedAsT} FROM {PgIdentifier.TargetTable(contract)} t JOIN {StageTable} s ON {KeyJoin(contract)} " +
+               $"WHERE s.__errors IS NULL AND {AnyDiffers(contract)} ORDER BY s.__key FOR UPDATE OF t) " +
+               $"INSERT INTO {PgIdentifier.Quote(DatabaseMigrator.Schema)}.{PgIdentifier.Quote(historyTable)} ({stored}, \"replaced_by_file_id\", \"replaced_at\") " +
+               $"SELECT {stored}, @file_id, now() FROM replaced";
+    }
+
+    /// <summary>
+    /// <c>onExistingKey: update</c>, second half: the stored rows (locked by <see cref="CopyConflictsToHistory"/>) take the
+    /// staged row's values, the correcting file's id (@file_id), its line and the load's time; the key stays.
+    /// </summary>
+    public static string UpdateConflicts(Contract contract)
+    {
+        var set = ComparedColumns(contract).Select(c => $"{PgIdentifier.Quote(c.Name)} = s.{PgIdentifier.Quote(c.Name)}")
+            .Append("\"file_id\" = @file_id").Append("\"source_line\" = s.__line").Append("\"loaded_at\" = now()");
+        return $"UPDATE {PgIdentifier.TargetTable(contract)} t SET {string.Join(", ", set)} FROM {StageTable} s " +
+               $"WHERE {KeyJoin(contract)} AND s.__errors IS NULL AND {AnyDiffers(contract)}";
+    }
+
+    /// <summary>The staged row <c>s</c> and the stored row <c>t</c> have the same key.</summary>
+    private static string KeyJoin(Contract contract) =>
+        string.Join(" AND ", contract.PrimaryKey.Select(k => $"t.{PgIdentifier.Quote(k)} = s.{PgIdentifier.Quote(k)}"));
+
+    /// <summary>Some compared column differs (null equals null); false for a table whose columns are all key.</summary>
+    private static string AnyDiffers(Contract contract)
+    {
+        var columns = ComparedColumns(contract);
+        return columns.Count == 0 ? "false" : "(" + string.Join(" OR ", columns.Select(c => Differs(c, "s", "t"))) + ")";
+    }
+
+    // point has no equality operator: its text form is compared instead.
+    private static string Differs(OutputColumn column, string left, string right)
+    {
+        var cast = column.Type == ColumnType.Point ? "::text" : "";
+        var name = PgIdentifier.Quote(column.Name);
+        return $"{left}.{name}{cast} IS DISTINCT FROM {right}.{name}{cast}";
+    }
+
+    // As the engine shows a value in a message: at most 64 characters, null spelled out.
+    private static string Shown(string expression) =>
+        $"coalesce(left({expression}::text, 64) || CASE WHEN length({expression}::text) > 64 THEN '...' ELSE '' END, 'null')";
+
+    /// <summary>
+    /// Valid staged rows whose key another file stored with identical content are recorded as <c>duplicate-existing</c>. Parameters:
     /// @file_id, @key_column, @message (<see cref="RowMessages.DuplicateExistingSqlFormat"/>).
     /// </summary>
     public static string RecordDuplicateExisting(Contract contract)
     {
-        var join = string.Join(" AND ", contract.PrimaryKey.Select(k => $"t.{PgIdentifier.Quote(k)} = s.{PgIdentifier.Quote(k)}"));
+        var join = KeyJoin(contract);
         return "INSERT INTO txetl.rejected_rows (file_id, line, raw_record, errors) " +
                "SELECT @file_id, s.__line, s.__raw, jsonb_build_array(jsonb_build_object('column', @key_column, " +
                "'code', 'duplicate-existing', 'value', s.__key, 'message', format(@message, @key_column, s.__key, t.file_id, t.source_line))) " +
-               $"FROM {StageTable} s JOIN {PgIdentifier.TargetTable(contract)} t ON {join} WHERE s.__errors IS NULL AND t.file_id <> @file_id";
+               $"FROM {StageTable} s JOIN {PgIdentifier.TargetTable(contract)} t ON {join} WHERE s.__errors IS NULL AND t.file_id <> @file_id " +
+               // Identical content only: a conflict left unapplied (the file rejected as a whole) is no duplicate.
+               $"AND NOT {AnyDiffers(contract)}";
     }
 }

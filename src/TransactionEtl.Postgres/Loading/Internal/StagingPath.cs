@@ -7,8 +7,9 @@ namespace TransactionEtl.Postgres.Loading.Internal;
 /// <summary>
 /// The staging path: every record, valid or rejected, is binary-COPY'd into a temporary staging table
 /// (<see cref="StageAsync"/>); once the content is known not to be loaded already, SQL marks in-file duplicate keys and
-/// unique values stored already, applies the reject threshold, inserts the valid rows (keys already stored become <c>duplicate-existing</c>) and
-/// records rejected rows with their raw text (<see cref="ResolveAsync"/>).
+/// unique values stored already, classifies keys stored with other content (conflicts, by the contract's onExistingKey),
+/// applies the reject threshold, applies corrections, inserts the valid rows (keys stored with identical content become
+/// <c>duplicate-existing</c>) and records rejected rows with their raw text (<see cref="ResolveAsync"/>).
 /// </summary>
 internal sealed class StagingPath(NpgsqlConnection connection, LoadRequest request, long fileId, ILogger logger)
 {
@@ -74,44 +75,76 @@ internal sealed class StagingPath(NpgsqlConnection connection, LoadRequest reque
                 ("message", RowMessages.InFileDuplicateSqlFormat))
             : 0;
         var storedUnique = await MarkStoredUniqueAsync(cancellationToken);
-        if (result.IsRejectedAfter(inFile + storedUnique))
+        var conflicts = await ClassifyConflictsAsync(cancellationToken);
+        var rejectedHere = inFile + storedUnique + conflicts.Rejected;
+        if (result.IsRejectedAfter(rejectedHere))
         {
-            return new KeyCounts(inFile, await RecordDuplicateExistingAsync(cancellationToken), storedUnique);
+            return new KeyCounts(inFile, await RecordDuplicateExistingAsync(cancellationToken), storedUnique, conflicts);
         }
 
         request.Report(LoadPhase.LoadingStagedRows);
-        var inserted = await MergeAsync(LoaderSql.Merge(contract), cancellationToken);
-        var expected = result.RowsValid - inFile - storedUnique;
-        var duplicateExisting = inserted == expected
+        var (inserted, updated) = await MergeAsync(conflicts.Updated > 0, cancellationToken);
+        var expected = result.RowsValid - rejectedHere - conflicts.Skipped;
+        var duplicateExisting = inserted + updated == expected
             ? 0
             : await RecordDuplicateExistingAsync(cancellationToken);
-        if (inserted + duplicateExisting != expected)
+        if (inserted + updated + duplicateExisting != expected)
         {
             throw new TransactionEtlException(
-                $"accounting mismatch: {expected} valid rows staged, {inserted} inserted, {duplicateExisting} found stored already; " +
-                "the load was rolled back. This is a bug or a concurrent change of the stored rows' keys; load the file again.");
+                $"accounting mismatch: {expected} valid rows staged, {inserted} inserted, {updated} updated, {duplicateExisting} found stored " +
+                "already; the load was rolled back. This is a bug or a concurrent change of the stored rows' keys; load the file again.");
         }
 
-        return new KeyCounts(inFile, duplicateExisting, storedUnique);
+        return new KeyCounts(inFile, duplicateExisting, storedUnique, conflicts with { Updated = updated });
     }
 
     /// <summary>
-    /// Runs the staging path's insert inside a savepoint. Key order keeps merges from deadlocking each other, but a
+    /// Valid rows whose key is stored with other content, by the contract's onExistingKey: <c>reject</c> and <c>skip</c>
+    /// mark them in the staging table (so they reach rejected_rows with the differing columns); <c>update</c> only counts
+    /// them here, before the threshold, and applies them in <see cref="MergeAsync"/>.
+    /// </summary>
+    private async Task<KeyConflicts> ClassifyConflictsAsync(CancellationToken cancellationToken)
+    {
+        var contract = request.Contract;
+        if (contract.PrimaryKey.Count == 0)
+        {
+            return default;
+        }
+
+        if (contract.OnExistingKey == OnExistingKey.Update)
+        {
+            return new KeyConflicts(0, 0, await LoaderDb.ScalarAsync<long>(connection, LoaderSql.CountKeyConflicts(contract), cancellationToken));
+        }
+
+        var skip = contract.OnExistingKey == OnExistingKey.Skip;
+        var parameters = LoaderSql.ComparedColumns(contract).Select((c, i) => ($"diff_{i}", (object?)c.Name))
+            .Append(("key_column", KeyColumn(contract)))
+            .Append(("code", skip ? FileErrorCodes.KeyConflictSkipped : FileErrorCodes.KeyConflict))
+            .Append(("message", skip ? RowMessages.KeyConflictSkippedSqlFormat : RowMessages.KeyConflictSqlFormat))
+            .ToArray();
+        var marked = await LoaderDb.ExecuteAsync(connection, LoaderSql.MarkKeyConflicts(contract), cancellationToken, parameters);
+        return skip ? new KeyConflicts(0, marked, 0) : new KeyConflicts(marked, 0, 0);
+    }
+
+    /// <summary>
+    /// Runs the staging path's writes inside a savepoint: the corrections (when <paramref name="corrects"/>), then the insert.
+    /// Key order keeps merges from deadlocking each other, but a
     /// direct-path COPY takes its row locks in file order, so a merge and a COPY of overlapping ids can still wait
     /// for each other. PostgreSQL then aborts one of them with 40P01: the COPY falls back by itself (see
     /// <see cref="DirectCopyPath.TryAsync"/>); the merge is undone to its savepoint, which releases the COPY, and run again
     /// after a pause in which the COPY can finish. <c>ConcurrentMergeTests</c> forces this case.
     /// </summary>
-    private async Task<long> MergeAsync(string insert, CancellationToken cancellationToken)
+    private async Task<(long Inserted, long Updated)> MergeAsync(bool corrects, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             await LoaderDb.ExecuteAsync(connection, LoaderSql.SavepointMerge, cancellationToken);
             try
             {
-                var inserted = await LoaderDb.ExecuteAsync(connection, insert, cancellationToken, ("file_id", fileId));
+                var updated = corrects ? await ApplyCorrectionsAsync(cancellationToken) : 0;
+                var inserted = await LoaderDb.ExecuteAsync(connection, LoaderSql.Merge(request.Contract), cancellationToken, ("file_id", fileId));
                 await LoaderDb.ExecuteAsync(connection, LoaderSql.ReleaseMerge, cancellationToken);
-                return inserted;
+                return (inserted, updated);
             }
             catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < MergeAttempts)
             {
@@ -122,6 +155,24 @@ internal sealed class StagingPath(NpgsqlConnection connection, LoadRequest reque
                 await Task.Delay(pause, cancellationToken);
             }
         }
+    }
+
+    /// <summary><c>onExistingKey: update</c>: each conflicting stored row goes to the history table, then takes the new values.</summary>
+    private async Task<long> ApplyCorrectionsAsync(CancellationToken cancellationToken)
+    {
+        var contract = request.Contract;
+        // ContractTable.EnsureAsync refused the load before reading when an update contract's table can have no history.
+        var history = ContractDdl.HistoryTable(contract)!;
+        var copied = await LoaderDb.ExecuteAsync(connection, LoaderSql.CopyConflictsToHistory(contract, history), cancellationToken, ("file_id", fileId));
+        var updated = await LoaderDb.ExecuteAsync(connection, LoaderSql.UpdateConflicts(contract), cancellationToken, ("file_id", fileId));
+        if (copied != updated)
+        {
+            throw new TransactionEtlException(
+                $"accounting mismatch: {copied} stored rows copied to txetl.{history}, {updated} updated; the load was rolled back. " +
+                "This is a bug or a concurrent change of the stored rows; load the file again.");
+        }
+
+        return updated;
     }
 
     /// <summary>Rejects the valid rows whose unique column's value another row stored (<see cref="LoaderSql.MarkStoredUnique"/>).</summary>
