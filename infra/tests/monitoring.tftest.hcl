@@ -82,8 +82,8 @@ run "alarms_and_dashboard" {
       for w in jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets : [
         for m in w.properties.metrics : m[1] if m[0] == "TransactionEtl" && m[2] == "FunctionName" && m[3] == var.run_etl_function_name && length(m) == 5
       ]
-    ])) == toset(["RowsTotal", "RowsLoaded", "RowsRejected", "RowsDuplicate", "Bytes", "DurationMs"])
-    error_message = "The dashboard must chart all six EMF metrics of namespace TransactionEtl by FunctionName only."
+    ])) == toset(["RowsTotal", "RowsLoaded", "RowsRejected", "RowsDuplicate", "RowsConflicting", "RowsUpdated", "Bytes", "DurationMs"])
+    error_message = "The dashboard must chart all eight EMF metrics of namespace TransactionEtl by FunctionName only."
   }
 
   assert {

@@ -11,6 +11,12 @@ locals {
       metrics = [for m in ["RowsTotal", "RowsLoaded", "RowsRejected", "RowsDuplicate"] : [var.metrics_namespace, m, "FunctionName", local.emf.FunctionName, { stat = "Sum" }]]
     },
     {
+      # No alarm on these: a rejected conflict already alerts its file (loaded_with_rejects), and updates and skips
+      # are what the contract asked for (docs/operations.md#key-conflicts). The chart shows when they start.
+      title   = "Re-sent keys with changed values per 5 minutes (EMF)"
+      metrics = [for m in ["RowsConflicting", "RowsUpdated"] : [var.metrics_namespace, m, "FunctionName", local.emf.FunctionName, { stat = "Sum" }]]
+    },
+    {
       title = "Bytes loaded and load duration (EMF)"
       metrics = [
         [var.metrics_namespace, "Bytes", "FunctionName", local.emf.FunctionName, { stat = "Sum" }],

@@ -28,6 +28,21 @@ internal sealed class ChatAlertSummary
     /// <summary>Rows already loaded by an earlier file.</summary>
     [JsonPropertyName("rows_duplicate")] public long? RowsDuplicate { get; set; }
 
+    /// <summary>
+    /// Rows whose key an earlier file stored with other values: rejected (<c>key-conflict</c>), updated or skipped, as the
+    /// contract's onExistingKey says. Absent from an older RunEtl's summary.
+    /// </summary>
+    [JsonPropertyName("rows_conflicting")] public long? RowsConflicting { get; set; }
+
+    /// <summary>Conflicting rows that replaced the stored row (onExistingKey: update).</summary>
+    [JsonPropertyName("rows_updated")] public long? RowsUpdated { get; set; }
+
+    /// <summary>gzip, zstd, bzip2 or zip; absent for an uncompressed file.</summary>
+    [JsonPropertyName("compression")] public string? Compression { get; set; }
+
+    /// <summary>Decompressed size in bytes; absent for an uncompressed file.</summary>
+    [JsonPropertyName("bytes_decompressed")] public long? BytesDecompressed { get; set; }
+
     /// <summary>Count per reject code.</summary>
     [JsonPropertyName("reject_reasons")] public Dictionary<string, long>? RejectReasons { get; set; }
 

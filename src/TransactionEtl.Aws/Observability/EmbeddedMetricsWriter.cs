@@ -22,7 +22,7 @@ internal sealed class EmbeddedMetricsWriter
     private static readonly (string Name, string Unit)[] Metrics =
     [
         ("RowsTotal", "Count"), ("RowsLoaded", "Count"), ("RowsRejected", "Count"), ("RowsDuplicate", "Count"),
-        ("Bytes", "Bytes"), ("DurationMs", "Milliseconds"),
+        ("RowsConflicting", "Count"), ("RowsUpdated", "Count"), ("Bytes", "Bytes"), ("DurationMs", "Milliseconds"),
     ];
 
     private readonly TextWriter _output;
@@ -77,6 +77,8 @@ internal sealed class EmbeddedMetricsWriter
             json.WriteNumber("RowsLoaded", metrics.RowsLoaded);
             json.WriteNumber("RowsRejected", metrics.RowsRejected);
             json.WriteNumber("RowsDuplicate", metrics.RowsDuplicate);
+            json.WriteNumber("RowsConflicting", metrics.RowsConflicting);
+            json.WriteNumber("RowsUpdated", metrics.RowsUpdated);
             json.WriteNumber("Bytes", metrics.Bytes);
             json.WriteNumber("DurationMs", metrics.DurationMs);
             json.WriteString("status", metrics.Status);

@@ -115,9 +115,9 @@ internal sealed class RunEtlHandler : IAsyncDisposable
         await _reports.WriteSummaryAsync(location, response, cancellationToken);
 
         _logger.LoadFinished(pointer.Uri, summary.Status, summary.RowsLoaded, summary.RowsTotal, summary.RowsRejected,
-            summary.RowsDuplicate, summary.FileId, summary.DurationMs);
+            summary.RowsDuplicate, summary.RowsConflicting, summary.RowsUpdated, summary.FileId, summary.DurationMs);
         _metrics.Write(new FileMetrics(summary.RowsTotal, summary.RowsLoaded, summary.RowsRejected, summary.RowsDuplicate,
-            bytes, summary.DurationMs, summary.Status, summary.FileId));
+            summary.RowsConflicting, summary.RowsUpdated, bytes, summary.DurationMs, summary.Status, summary.FileId));
         return response;
     }
 
@@ -141,7 +141,7 @@ internal sealed class RunEtlHandler : IAsyncDisposable
         var rejectsUri = await WriteRejectsAsync(null, summary, location, cancellationToken);
         var response = Serialize(summary, null, pointer.Bucket, rejectsUri, location.SummaryUri);
         await _reports.WriteSummaryAsync(location, response, cancellationToken);
-        _metrics.Write(new FileMetrics(0, 0, 0, 0, 0, 0, summary.Status, null));
+        _metrics.Write(new FileMetrics(0, 0, 0, 0, 0, 0, 0, 0, summary.Status, null));
         return response;
     }
 

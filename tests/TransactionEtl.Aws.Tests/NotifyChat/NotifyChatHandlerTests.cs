@@ -51,6 +51,8 @@ public sealed partial class NotifyChatHandlerTests
     [InlineData("sns-error-failed")]
     [InlineData("sns-warning-loaded-with-rejects")]
     [InlineData("sns-info-loaded")]
+    [InlineData("sns-warning-key-conflicts")]
+    [InlineData("sns-info-corrections-updated")]
     public async Task Slack_and_teams_payloads_are_byte_for_byte_the_pinned_ones(string sample)
     {
         await using var webhooks = new LoopbackHttpServer((_, _) => new LoopbackResponse(200, "ok"));

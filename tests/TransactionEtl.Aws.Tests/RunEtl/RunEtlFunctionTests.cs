@@ -115,6 +115,9 @@ public sealed class RunEtlFunctionTests(S3rverFixture s3rver, PostgresFixture db
         var emf = JsonDocument.Parse(_metrics.ToString().Trim()).RootElement;
         Assert.Equal(3, emf.GetProperty("RowsLoaded").GetInt64());
         Assert.Equal("run-etl", emf.GetProperty("FunctionName").GetString());
+        // The correction counts of issue 17 go to CloudWatch as the summary has them.
+        Assert.Equal(summary.GetProperty("rows_conflicting").GetInt64(), emf.GetProperty("RowsConflicting").GetInt64());
+        Assert.Equal(summary.GetProperty("rows_updated").GetInt64(), emf.GetProperty("RowsUpdated").GetInt64());
     }
 
     [Fact]

@@ -22,7 +22,11 @@ internal sealed class AlertView
         if (alert.Summary is { } s)
         {
             Rows = string.Create(CultureInfo.InvariantCulture,
-                $"{s.RowsTotal ?? 0} total, {s.RowsLoaded ?? 0} loaded, {s.RowsRejected ?? 0} rejected, {s.RowsDuplicate ?? 0} duplicate");
+                $"{s.RowsTotal ?? 0} total, {s.RowsLoaded ?? 0} loaded, {s.RowsRejected ?? 0} rejected, {s.RowsDuplicate ?? 0} duplicate")
+                + Nonzero(s.RowsConflicting, "conflicting") + Nonzero(s.RowsUpdated, "updated");
+            Conflicts = ConflictNote.For(s);
+            Compression = s.Compression is null ? null
+                : s.Compression + (s.BytesDecompressed is { } n ? string.Create(CultureInfo.InvariantCulture, $", {n} bytes decompressed") : "");
             Reasons = (s.RejectReasons ?? [])
                 .OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal)
                 .Take(TopReasons).Select(r => (r.Key, r.Value)).ToList();
@@ -52,6 +56,12 @@ internal sealed class AlertView
 
     public IReadOnlyList<(string Code, long Count)> Reasons { get; } = [];
 
+    /// <summary>What happened to rows that re-sent a stored key with other values, and what to do; empty when none did.</summary>
+    public IReadOnlyList<string> Conflicts { get; } = [];
+
+    /// <summary>The file's compression and decompressed size; null for an uncompressed file.</summary>
+    public string? Compression { get; }
+
     public string? Error { get; }
 
     public string? Cause { get; }
@@ -72,6 +82,10 @@ internal sealed class AlertView
 
     /// <summary>One line for notifications and clients that cannot render blocks or cards.</summary>
     public string Fallback { get; }
+
+    // The correction counts are new (issue 17) and zero for most files: shown only when they say something.
+    private static string Nonzero(long? count, string label) =>
+        count is > 0 ? string.Create(CultureInfo.InvariantCulture, $", {count} {label}") : "";
 
     private static string StatusHeadline(string status) => status switch
     {

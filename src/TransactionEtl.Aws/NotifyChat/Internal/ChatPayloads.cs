@@ -82,6 +82,10 @@ internal static class ChatPayloads
         {
             Mrkdwn(json, $"*Object*\n`{Escape(v.ObjectUri)}`");
         }
+        if (v.Compression is not null)
+        {
+            Mrkdwn(json, $"*Compression*\n{Escape(v.Compression)}");
+        }
         json.WriteEndArray();
         json.WriteEndObject();
     }
@@ -91,6 +95,10 @@ internal static class ChatPayloads
         if (v.Reasons.Count > 0)
         {
             Section(json, "*Top reject reasons*\n" + string.Join("\n", v.Reasons.Select(r => string.Create(CultureInfo.InvariantCulture, $"• `{Escape(r.Code)}`: {r.Count}"))));
+        }
+        if (v.Conflicts.Count > 0)
+        {
+            Section(json, "*Re-sent transactions with changed values*\n" + string.Join("\n", v.Conflicts.Select(c => "• " + Escape(c))));
         }
         if (v.Error is not null)
         {
@@ -169,6 +177,10 @@ internal static class ChatPayloads
         {
             Fact(json, "Object", v.ObjectUri);
         }
+        if (v.Compression is not null)
+        {
+            Fact(json, "Compression", v.Compression);
+        }
         if (v.ExecutionName is not null)
         {
             Fact(json, "Execution", v.ExecutionName);
@@ -182,6 +194,10 @@ internal static class ChatPayloads
         if (v.Reasons.Count > 0)
         {
             TextBlock(json, "Top reject reasons: " + string.Join(", ", v.Reasons.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Code} ({r.Count})"))), monospace: false);
+        }
+        foreach (var conflict in v.Conflicts)
+        {
+            TextBlock(json, conflict, monospace: false);
         }
         if (v.Error is not null)
         {

@@ -11,9 +11,9 @@ internal static partial class RunEtlLog
     public static partial void LoadStarted(this ILogger logger, string source, long? size);
 
     [LoggerMessage(EventId = EventIds.LoadFinished, EventName = "LoadFinished", Level = LogLevel.Information,
-        Message = "File {Source} ended {Status}: {RowsLoaded} of {RowsTotal} rows loaded, {RowsRejected} rejected, {RowsDuplicate} duplicate (file id {FileId}, {DurationMs} ms)")]
+        Message = "File {Source} ended {Status}: {RowsLoaded} of {RowsTotal} rows loaded, {RowsRejected} rejected, {RowsDuplicate} duplicate, {RowsConflicting} conflicting with stored rows of which {RowsUpdated} updated (file id {FileId}, {DurationMs} ms)")]
     public static partial void LoadFinished(this ILogger logger, string source, string status, long rowsLoaded, long rowsTotal,
-        long rowsRejected, long rowsDuplicate, long? fileId, long durationMs);
+        long rowsRejected, long rowsDuplicate, long rowsConflicting, long rowsUpdated, long? fileId, long durationMs);
 
     [LoggerMessage(EventId = EventIds.LoadFailed, EventName = "LoadFailed", Level = LogLevel.Error,
         Message = "Loading {Source} failed (transient: {Transient}): {Reason}")]
