@@ -16,15 +16,18 @@ internal static class ChunkingRun
         {
             // The prefix alone: what it contributes (blank lines before the header, a first data record, the header's
             // warnings) is counted by chunk 0 and subtracted here.
-            var counter = new ChunkStream([], new MemoryStream(prefixBytes, writable: false));
+            var counter = new LineCountingStream(new MemoryStream(prefixBytes, writable: false));
             prefix = await new FileRun(counter, DiscardingSink.Instance, options).RunAsync(cancellationToken);
             prefixLines = counter.LineBreakCount;
         }
         await using var range = await read(chunk.Start, chunk.Length, cancellationToken);
-        var input = new ChunkStream(prefixBytes, range);
+        // Behind the prefix: the BOM, header mapping and line-break style are the file's, and the decoder strips a
+        // BOM only where the file has one (a record starting with U+FEFF at a chunk's start stays as it is).
+        var counted = new LineCountingStream(range);
+        var input = prefixBytes.Length > 0 ? PeekedStream.Prepend(prefixBytes, counted) : (Stream)counted;
         var target = prefixBytes.Length > 0 ? new ChunkingSink(sink, prefixLines) : sink;
         var result = await new FileRun(input, target, options).RunAsync(cancellationToken);
-        return new ChunkResult { Chunk = chunk, Result = Without(result, prefix, chunk.Length), LineBreaks = input.LineBreakCount };
+        return new ChunkResult { Chunk = chunk, Result = Without(result, prefix, chunk.Length), LineBreaks = counted.LineBreakCount };
     }
 
     private static async Task<byte[]> ReadPrefixAsync(ByteRangeReader read, long length, CancellationToken cancellationToken)

@@ -3,25 +3,19 @@ using System.Buffers;
 namespace TransactionEtl.Core.Internal;
 
 /// <summary>
-/// A chunk as the engine reads it: the file's prefix (its first record, so the BOM, header and line-break style are
-/// the file's), then the chunk's bytes, whose line breaks it counts (LF, CRLF and a lone CR each once).
+/// A read-only pass-through over a chunk's bytes that counts their line breaks as lines are numbered (LF, CRLF and a
+/// lone CR each once), so a commit step can turn the chunk's line numbers into the file's.
 /// </summary>
-internal sealed class ChunkStream : Stream
+internal sealed class LineCountingStream : Stream
 {
     private static readonly SearchValues<byte> LineBreaks = SearchValues.Create("\r\n"u8);
 
-    private readonly byte[] _prefix;
-    private readonly Stream _chunk;
-    private int _replayed;
+    private readonly Stream _inner;
     private bool _lastWasCr;
 
-    public ChunkStream(byte[] prefix, Stream chunk)
-    {
-        _prefix = prefix;
-        _chunk = chunk;
-    }
+    public LineCountingStream(Stream inner) => _inner = inner;
 
-    /// <summary>Line breaks in the chunk's bytes read so far.</summary>
+    /// <summary>Line breaks in the bytes read so far.</summary>
     public long LineBreakCount { get; private set; }
 
     public override bool CanRead => true;
@@ -34,12 +28,7 @@ internal sealed class ChunkStream : Stream
 
     public override int Read(Span<byte> buffer)
     {
-        int replayed = Replay(buffer);
-        if (replayed > 0 || buffer.IsEmpty)
-        {
-            return replayed;
-        }
-        int n = _chunk.Read(buffer);
+        int n = _inner.Read(buffer);
         Count(buffer[..n]);
         return n;
     }
@@ -49,22 +38,9 @@ internal sealed class ChunkStream : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        int replayed = Replay(buffer.Span);
-        if (replayed > 0 || buffer.IsEmpty)
-        {
-            return replayed;
-        }
-        int n = await _chunk.ReadAsync(buffer, cancellationToken);
+        int n = await _inner.ReadAsync(buffer, cancellationToken);
         Count(buffer.Span[..n]);
         return n;
-    }
-
-    private int Replay(Span<byte> buffer)
-    {
-        int take = Math.Min(buffer.Length, _prefix.Length - _replayed);
-        _prefix.AsSpan(_replayed, take).CopyTo(buffer);
-        _replayed += take;
-        return take;
     }
 
     private void Count(ReadOnlySpan<byte> data)
