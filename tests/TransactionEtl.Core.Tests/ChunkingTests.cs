@@ -114,6 +114,31 @@ public class ChunkingTests
         Assert.True(plan.SequentialBoundaries > 0);
     }
 
+    [Fact]
+    public async Task A_quoted_field_longer_than_the_record_limit_fails_chunked_as_in_one_stream()
+    {
+        // The speculative scan drops the "inside quotes" hypothesis after 3 x 4096 bytes without a record end, and
+        // here that hypothesis is the true one: the boundary it finds is wrong, and the chunk holding the record's
+        // start must still fail the file as the single stream does (docs/architecture.md, proof sketch (b)).
+        var inner = string.Concat(Enumerable.Range(0, 600).Select(i => Engine.Row(id: $"FAKE{i}") + "\n"));
+        var text = Engine.Header + "\n" + Engine.Row(id: "A") + "\n" + Engine.Row(id: "BIG", merchant: "\"" + inner + "\"") + "\n" + Engine.Row(id: "AFTER") + "\n";
+        var bytes = Encoding.UTF8.GetBytes(text);
+        var options = ChunkedEngine.Options(maxRecordChars: 4096);
+        var (single, _) = await Engine.RunAsync(bytes, detectDuplicates: false, maxRecordChars: 4096);
+        Assert.Equal(FileErrorCodes.RecordTooLarge, single.ErrorCode);
+        int bigStart = Encoding.UTF8.GetByteCount(text[..text.IndexOf("BIG", StringComparison.Ordinal)]);
+        int bigEnd = Encoding.UTF8.GetByteCount(text[..text.IndexOf("AFTER", StringComparison.Ordinal)]);
+        int inside = 0;
+        for (int size = 200; size < bytes.Length; size += 997)
+        {
+            var (plan, chunked, _) = await ChunkedEngine.RunAsync(bytes, size, options);
+            inside += plan.Chunks.Count(c => c.Start > bigStart && c.Start < bigEnd);
+            Assert.True(chunked.ErrorCode == FileErrorCodes.RecordTooLarge, $"chunk size {size}, chunks at {string.Join(",", plan.Chunks.Select(c => c.Start))}: {chunked.ErrorCode}");
+        }
+        // Boundaries inside the field were placed, so the case the test is about did happen.
+        Assert.True(inside > 0);
+    }
+
     private static async Task AssertEveryChunkSizeAsync(byte[] bytes, Contract? contract = null, bool mustSplit = true)
     {
         var options = ChunkedEngine.Options(contract);
