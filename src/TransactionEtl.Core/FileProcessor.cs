@@ -28,4 +28,27 @@ public static class FileProcessor
         options.Validate();
         return new FileRun(input, sink, options).RunAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// Processes one chunk of a <see cref="ChunkPlan"/>: the same engine over the chunk's bytes, read behind the
+    /// file's prefix so that a chunk after the first uses the file's header mapping. Records reach the sink with the
+    /// chunk's own line numbers; add the <see cref="ChunkResult.LineBreaks"/> of the earlier chunks to get the file's.
+    /// In-file duplicate and unique checks see one chunk only: across chunks they belong to the step that commits them.
+    /// </summary>
+    /// <param name="read">Opens a byte range of the file the plan was made for.</param>
+    /// <param name="plan">The plan.</param>
+    /// <param name="chunk">One of the plan's chunks.</param>
+    /// <param name="sink">Receives the chunk's records, in file order.</param>
+    /// <param name="options">The options the plan was made with.</param>
+    /// <param name="cancellationToken">Stops the run between records (and inside reads).</param>
+    public static Task<ChunkResult> ProcessChunkAsync(ByteRangeReader read, ChunkPlan plan, FileChunk chunk, IRowSink sink, ProcessingOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(chunk);
+        ArgumentNullException.ThrowIfNull(sink);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return ChunkingRun.RunAsync(read, plan, chunk, sink, options, cancellationToken);
+    }
 }

@@ -22,6 +22,9 @@ internal sealed class PeekedStream : Stream
     /// <summary>The first bytes of the input (fewer than asked for only when the input is shorter).</summary>
     public ReadOnlySpan<byte> Prefix => _prefix.AsSpan(0, _prefixLength);
 
+    /// <summary>A stream that gives <paramref name="prefix"/> and then <paramref name="inner"/> (a chunk read behind the file's prefix).</summary>
+    public static PeekedStream Prepend(byte[] prefix, Stream inner) => new(inner, prefix, prefix.Length);
+
     /// <summary>Reads up to <paramref name="prefixBytes"/> bytes of <paramref name="inner"/> (until full or at its end).</summary>
     public static async Task<PeekedStream> OpenAsync(Stream inner, int prefixBytes, CancellationToken cancellationToken)
     {
