@@ -23,7 +23,7 @@ public class DecimalTextTests
     public void Parses_as_the_framework_does(string text) => AssertSameAsFramework(text);
 
     // Up to 28 digits: both sides of the 19-digit fast path.
-    [Property(MaxTest = 3000)]
+    [ScaledProperty(3000)]
     public Property Parses_any_amount_as_the_framework_does() =>
         Prop.ForAll(
             Gen.Elements("", "+", "-").SelectMany(sign =>

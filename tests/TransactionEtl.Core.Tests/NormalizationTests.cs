@@ -40,7 +40,7 @@ public class NormalizationTests
         Assert.Equal("a b", Normalizer.CollapseWhitespace("a b"));
     }
 
-    [Property(MaxTest = 500)]
+    [ScaledProperty(500)]
     public bool Normalizing_twice_is_the_same_as_once_for_every_default_field(NonNull<string> text)
     {
         foreach (var field in Contract.Default.Fields)
@@ -54,7 +54,7 @@ public class NormalizationTests
         return true;
     }
 
-    [Property(MaxTest = 300)]
+    [ScaledProperty(300)]
     public bool Normalizing_unicode_text_twice_is_the_same_as_once(int[] seeds)
     {
         // Strings drawn from the interesting blocks: Latin with combining marks, Hangul, Greek, spaces.

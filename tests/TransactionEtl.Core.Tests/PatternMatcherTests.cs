@@ -73,7 +73,7 @@ public class PatternMatcherTests
         Assert.Equal((1, 1), (min, max));
     }
 
-    [Property(MaxTest = 300)]
+    [ScaledProperty(300)]
     public Property Agrees_with_the_regex_on_every_cell() =>
         Prop.ForAll(
             Gen.Elements(Patterns.Select(row => (string)row[0]).ToArray()).ToArbitrary(),

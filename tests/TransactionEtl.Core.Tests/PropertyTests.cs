@@ -18,7 +18,7 @@ public class PropertyTests
     private static readonly string[] Categories = ["groceries", "restaurants", "electronics", "books", "fuel"];
     private static readonly string[] Includes = ["", "true", "false"];
 
-    [Property(MaxTest = 200)]
+    [ScaledProperty(200)]
     public bool Every_accepted_row_has_gross_equal_net_plus_tax_and_tax_within_the_minor_unit(long[] seeds)
     {
         var sb = new StringBuilder(Engine.Header).Append('\n');
@@ -54,7 +54,7 @@ public class PropertyTests
         return sink.Rejected.All(r => r.Errors.All(e => e.Code == FileErrorCodes.NoTaxRule));
     }
 
-    [Property(MaxTest = 500)]
+    [ScaledProperty(500)]
     public bool Tax_formulas_keep_gross_equal_net_plus_tax(int cents, byte rateSeed, bool includesTax, byte minorSeed)
     {
         int minor = minorSeed % 5;
@@ -66,14 +66,14 @@ public class PropertyTests
             && Math.Sign(tax) * Math.Sign(amount) >= 0;
     }
 
-    [Property(MaxTest = 300)]
+    [ScaledProperty(300)]
     public bool The_reader_never_throws_on_arbitrary_bytes(byte[] bytes)
     {
         var (result, _) = Engine.RunAsync(bytes ?? []).GetAwaiter().GetResult();
         return result.RowsTotal == result.RowsValid + result.RowsRejected && result.Bytes == (bytes?.Length ?? 0);
     }
 
-    [Property(MaxTest = 300)]
+    [ScaledProperty(300)]
     public bool The_reader_never_throws_on_arbitrary_bytes_after_a_valid_header(byte[] bytes)
     {
         // Bytes biased towards CSV structure (quotes, delimiters, line breaks) so the parser's edges get hit.

@@ -30,13 +30,13 @@ public class TaxOracleTests
             $"amount {AmountText}, rate {RateText}, {(IncludesTax ? "gross" : "net")} given, minor unit {MinorUnit}";
     }
 
-    [Property(MaxTest = 3000)]
+    [ScaledProperty(3000)]
     public Property Tax_matches_exact_rational_arithmetic_over_the_storable_domain() =>
         Prop.ForAll(AnyInput().ToArbitrary(), c => AssertMatchesOracle(c));
 
     // Random rates rarely put the exact tax on a midpoint; these rates and small amounts do, often: 0.05 * 0.10 is
     // 0.005, and 3 * 0.2 / 1.2 is 0.5.
-    [Property(MaxTest = 3000)]
+    [ScaledProperty(3000)]
     public Property Tax_matches_exact_rational_arithmetic_on_midpoints() =>
         Prop.ForAll(MidpointRichInput().ToArbitrary(), c => AssertMatchesOracle(c));
 

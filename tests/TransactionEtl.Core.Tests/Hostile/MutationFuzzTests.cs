@@ -24,7 +24,7 @@ public class MutationFuzzTests
         "2024-02-29"u8.ToArray(), "-0"u8.ToArray(), "1e30"u8.ToArray(), "TX-1"u8.ToArray(), "JPY"u8.ToArray(), ",,,,,,,,,,"u8.ToArray(),
     ];
 
-    [Property(MaxTest = 2000)]
+    [ScaledProperty(2000)]
     public void Random_and_mutated_bytes_get_a_documented_outcome_and_keep_the_invariants(int pick, int seed)
     {
         byte[] input = Make(pick, seed);

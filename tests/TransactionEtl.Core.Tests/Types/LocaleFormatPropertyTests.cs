@@ -34,7 +34,7 @@ public class LocaleFormatPropertyTests
         return new decimal((int)(uint)magnitude, (int)(uint)(magnitude >> 32), 0, units < 0 && magnitude != 0, (byte)(scale % 5));
     }
 
-    [Property(MaxTest = 300)]
+    [ScaledProperty(300)]
     public bool A_number_in_a_locale_format_parses_equal_to_its_iso_form(long units, byte scale, byte locale, bool currency)
     {
         var writer = Locales[locale % Locales.Length];
@@ -53,7 +53,7 @@ public class LocaleFormatPropertyTests
             && parsed == fromIso && parsed.Scale == fromIso.Scale;
     }
 
-    [Property(MaxTest = 300)]
+    [ScaledProperty(300)]
     public bool An_integer_with_group_separators_parses_equal_to_its_plain_form(long seed, byte locale)
     {
         long value = (long)Spread(seed, long.MaxValue) * (seed < 0 ? -1 : 1);
@@ -71,7 +71,7 @@ public class LocaleFormatPropertyTests
         ("yyyyMMdd", "%Y%m%d"), ("d MMMM yyyy", "%d %B %Y"), ("dd-MMM-yyyy", "%d-%b-%Y"), ("dddd, d MMM yyyy", "%A, %d %b %Y"),
     ];
 
-    [Property(MaxTest = 300)]
+    [ScaledProperty(300)]
     public bool A_date_in_a_locale_format_parses_equal_to_its_iso_form(int seed, byte pattern)
     {
         var date = DateOnly.FromDayNumber((int)Spread(seed, (ulong)DateOnly.MaxValue.DayNumber + 1));
@@ -82,7 +82,7 @@ public class LocaleFormatPropertyTests
             && parsed == fromIso;
     }
 
-    [Property(MaxTest = 300)]
+    [ScaledProperty(300)]
     public bool A_datetime_in_a_locale_format_parses_to_the_same_instant_as_its_iso_form(int seconds, short offsetMinutes, bool twelveHour)
     {
         var local = new DateTime(2000, 1, 1).AddSeconds(Spread(seconds, 60UL * 365 * 86_400));

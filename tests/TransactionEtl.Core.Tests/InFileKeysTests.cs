@@ -1,0 +1,91 @@
+using TransactionEtl.Core.Internal;
+
+namespace TransactionEtl.Core.Tests;
+
+/// <summary>validate's in-file duplicate set: exact whatever the hashes do, and compact.</summary>
+public class InFileKeysTests
+{
+    [Fact]
+    public void Remembers_the_first_line_of_each_key_across_table_growth()
+    {
+        var keys = new InFileKeys();
+        for (int i = 0; i < 50_000; i++)
+        {
+            string key = $"TX-{i:D8}";
+            Assert.False(keys.TryGetFirstLine(key, out _), key);
+            keys.Add(key, i + 2);
+        }
+        for (int i = 0; i < 50_000; i += 7)
+        {
+            Assert.True(keys.TryGetFirstLine($"TX-{i:D8}", out long line));
+            Assert.Equal(i + 2, line);
+        }
+        Assert.False(keys.TryGetFirstLine("TX-00050000", out _));
+        Assert.Equal(50_000, keys.Count);
+    }
+
+    [Theory]
+    [InlineData(0UL)]
+    [InlineData(0xDEAD_BEEF_0000_0001UL)]
+    public void Keys_whose_hashes_all_collide_are_still_told_apart(ulong everyHash)
+    {
+        // Every key gets the same 64-bit hash: only the exact comparison of the stored bytes can tell them apart.
+        var keys = new InFileKeys(_ => everyHash);
+        for (int i = 0; i < 1500; i++)
+        {
+            keys.Add($"id-{i}", i + 10);
+        }
+        for (int i = 0; i < 1500; i++)
+        {
+            Assert.True(keys.TryGetFirstLine($"id-{i}", out long line));
+            Assert.Equal(i + 10, line);
+        }
+        Assert.False(keys.TryGetFirstLine("id-1500", out _));
+        Assert.False(keys.TryGetFirstLine("id-1 ", out _));
+    }
+
+    [Fact]
+    public void A_key_keeps_its_first_line_when_added_again()
+    {
+        var keys = new InFileKeys();
+        keys.Add("A", 2);
+        keys.Add("A", 9);
+        Assert.True(keys.TryGetFirstLine("A", out long line));
+        Assert.Equal(2, line);
+        Assert.Equal(1, keys.Count);
+    }
+
+    [Fact]
+    public void Non_ascii_empty_long_and_huge_keys_are_exact()
+    {
+        string long300 = new('é', 300);
+        string huge = new('x', 1_200_000);
+        string[] distinct = ["", "ß", "ss", "e\u0301", "é", long300, long300 + "!", huge, huge[..^1] + "y", "line\nbreak", "a\u001fb"];
+        var keys = new InFileKeys();
+        for (int i = 0; i < distinct.Length; i++)
+        {
+            Assert.False(keys.TryGetFirstLine(distinct[i], out _), $"key {i} seen before it was added");
+            keys.Add(distinct[i], 1_000_000_000_000L + i);
+        }
+        for (int i = 0; i < distinct.Length; i++)
+        {
+            Assert.True(keys.TryGetFirstLine(new string(distinct[i].AsSpan()), out long line));
+            Assert.Equal(1_000_000_000_000L + i, line);
+        }
+    }
+
+    [Fact]
+    public void Holds_200k_ids_in_under_8_MB()
+    {
+        // A string plus a dictionary entry per id took ~90 bytes each (about 18 MB here); the arena and table take ~30.
+        long before = GC.GetTotalMemory(forceFullCollection: true);
+        var keys = new InFileKeys();
+        for (int i = 0; i < 200_000; i++)
+        {
+            keys.Add($"TX2029-{i:D8}", i + 2);
+        }
+        long held = GC.GetTotalMemory(forceFullCollection: true) - before;
+        GC.KeepAlive(keys);
+        Assert.True(held < 8 * 1024 * 1024, $"{held:N0} bytes for 200,000 ids");
+    }
+}
