@@ -646,3 +646,98 @@ run "topic_policy_audit" {
   }
 }
 
+
+# Issue 18 item 1: the backfill role, rendered by the real provider: what the per-file role may do
+# plus what AWS documents for a Distributed Map, each on its own resources only.
+run "backfill_policies" {
+  command = plan
+
+  module {
+    source = "../modules/policies/backfill"
+  }
+
+  variables {
+    region                   = "eu-central-1"
+    account_id               = "123456789012"
+    state_machine_name       = "txetl-test-backfill"
+    run_etl_function_arn     = "arn:aws:lambda:eu-central-1:123456789012:function:txetl-test-run-etl"
+    alerts_topic_arn         = "arn:aws:sns:eu-central-1:123456789012:txetl-test-alerts"
+    alerts_topic_kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/33333333-3333-3333-3333-333333333333"
+    bucket_arn               = "arn:aws:s3:::txetl-test-drop-123456789012"
+    bucket_kms_key_alias     = "alias/txetl-test-drop"
+    listing_prefix           = "incoming/"
+    results_prefix           = "reports/backfill"
+  }
+
+  assert {
+    condition     = jsondecode(output.assume_role_policy).Statement[0].Principal.Service == "states.amazonaws.com" && jsondecode(output.assume_role_policy).Statement[0].Condition.StringEquals["aws:SourceAccount"] == "123456789012"
+    error_message = "The backfill role must be assumable by Step Functions of this account only."
+  }
+}
+
+run "backfill_state_machine_policy" {
+  command = plan
+
+  module {
+    source = "./modules/policy-audit"
+  }
+
+  variables {
+    policy = run.backfill_policies.json
+    # Child executions and Map Runs are named after the state machine; ListBucket needs the bucket itself.
+    allowed_arn_prefixes = concat(var.project_arn_prefixes, [
+      "arn:aws:states:eu-central-1:123456789012:execution:txetl-test-backfill/",
+      "arn:aws:states:eu-central-1:123456789012:mapRun:txetl-test-backfill/",
+      "arn:aws:s3:::txetl-test-drop-123456789012",
+    ])
+    wildcard_resource_sids = ["DeliverExecutionLogs"]
+  }
+
+  assert {
+    condition     = length(output.wildcard_actions) == 0 && length(output.unscoped_resources) == 0
+    error_message = "Backfill policy: wildcard actions ${jsonencode(output.wildcard_actions)}, unscoped ${jsonencode(output.unscoped_resources)}"
+  }
+
+  assert {
+    condition = toset(keys(output.statements)) == toset([
+      "InvokeRunEtl", "PublishAlerts", "UseAlertsTopicKey", "DeliverExecutionLogs",
+      "StartChildExecutions", "ManageChildExecutions", "DescribeMapRuns", "ListBackfillPrefix", "WriteMapRunResults", "UseBucketKeyThroughS3",
+    ])
+    error_message = "Unexpected backfill statements: ${jsonencode(keys(output.statements))}"
+  }
+
+  assert {
+    condition = (
+      output.statements["StartChildExecutions"].Action == ["states:StartExecution"] &&
+      output.statements["StartChildExecutions"].Resource == ["arn:aws:states:eu-central-1:123456789012:stateMachine:txetl-test-backfill"] &&
+      toset(output.statements["ManageChildExecutions"].Action) == toset(["states:DescribeExecution", "states:StopExecution"]) &&
+      output.statements["ManageChildExecutions"].Resource == ["arn:aws:states:eu-central-1:123456789012:execution:txetl-test-backfill/*"] &&
+      output.statements["DescribeMapRuns"].Resource == ["arn:aws:states:eu-central-1:123456789012:mapRun:txetl-test-backfill/*"]
+    )
+    error_message = "The backfill may start executions of itself only (its Map's children), and follow and stop only its own children and Map Runs."
+  }
+
+  assert {
+    condition = (
+      output.statements["ListBackfillPrefix"].Action == ["s3:ListBucket"] &&
+      output.statements["ListBackfillPrefix"].Resource == ["arn:aws:s3:::txetl-test-drop-123456789012"] &&
+      output.statements["ListBackfillPrefix"].Condition == { StringLike = { "s3:prefix" = "incoming/*" } }
+    )
+    error_message = "ListBucket must be on the drop bucket and limited to prefixes under incoming/: ${jsonencode(output.statements["ListBackfillPrefix"])}"
+  }
+
+  assert {
+    condition = (
+      output.statements["WriteMapRunResults"].Resource == ["arn:aws:s3:::txetl-test-drop-123456789012/reports/backfill/*"] &&
+      toset(output.statements["WriteMapRunResults"].Action) == toset(["s3:PutObject", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload"]) &&
+      output.statements["UseBucketKeyThroughS3"].Condition.StringEquals["kms:ViaService"] == "s3.eu-central-1.amazonaws.com" &&
+      output.statements["UseBucketKeyThroughS3"].Condition["ForAnyValue:StringEquals"]["kms:ResourceAliases"] == "alias/txetl-test-drop"
+    )
+    error_message = "The ResultWriter may write (and read back) under reports/backfill/ only, with the bucket's key through S3 only."
+  }
+
+  assert {
+    condition     = !anytrue([for st in values(output.statements) : anytrue([for r in st.Resource : strcontains(r, "/incoming/")])])
+    error_message = "The backfill role must not read or write objects under incoming/ (RunEtl reads them with its own role)."
+  }
+}

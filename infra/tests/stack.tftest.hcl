@@ -163,3 +163,48 @@ run "contracts_by_prefix_in_the_plan" {
     error_message = "The plan must show the mapping RunEtl loads with: ${jsonencode(output.function_environment["run-etl"])}"
   }
 }
+
+# Issue 18 item 1: the backfill is off by default; switched on, its Map runs at most RunEtl's reserved
+# concurrency (the connection budget the per-file path uses) and invokes the same RunEtl.
+run "backfill_shares_the_connection_budget" {
+  command = plan
+
+  module {
+    source = "../modules/transaction-etl"
+  }
+
+  variables {
+    backfill_enabled         = true
+    backfill_definition_path = "../../statemachine/batch.asl.json"
+  }
+
+  override_resource {
+    target          = module.backfill[0].aws_sfn_state_machine.this
+    override_during = plan
+    values = {
+      arn = "arn:aws:states:eu-central-1:123456789012:stateMachine:txetl-test-backfill"
+    }
+  }
+
+  assert {
+    condition = (
+      jsondecode(module.backfill[0].definition).States.LoadPrefix.MaxConcurrency == var.run_etl_reserved_concurrency &&
+      jsondecode(module.backfill[0].definition).States.LoadPrefix.ItemProcessor.States.RunEtl.Parameters.FunctionName == module.functions.function_arns["run-etl"] &&
+      output.backfill_state_machine_arn == "arn:aws:states:eu-central-1:123456789012:stateMachine:txetl-test-backfill"
+    )
+    error_message = "The backfill must invoke RunEtl with MaxConcurrency = RunEtl's reserved concurrency: ${module.backfill[0].definition}"
+  }
+}
+
+run "backfill_is_off_by_default" {
+  command = plan
+
+  module {
+    source = "../modules/transaction-etl"
+  }
+
+  assert {
+    condition     = output.backfill_state_machine_arn == null && length(module.backfill) == 0
+    error_message = "Without backfill_enabled no backfill state machine is planned."
+  }
+}

@@ -190,9 +190,23 @@ plan_check "dev plan: alerts topic policy and NotifyChat on-failure queue" dev \
 # resource is not opened during a first plan.
 # Defect 2 of issue 14: a Catch from RunEtl to a Fail state made every redrive fail again, and without
 # TimeoutSeconds the executions-timed-out alarm could never fire. The rendered definition is known at plan time.
-sfn='[.resource_changes[] | select(.type == "aws_sfn_state_machine") | .change.after.definition | fromjson]'
+sfn='[.resource_changes[] | select(.type == "aws_sfn_state_machine" and (.change.after.name | endswith("-backfill") | not)) | .change.after.definition | fromjson]'
 plan_check "dev plan: RunEtl failures stay at RunEtl (redrivable), throttling outlasts the execution timeout" dev \
   "$sfn | length == 1 and all(.TimeoutSeconds as \$t | (.States.RunEtl.Catch // []) == [] and \$t >= 3600 and ([.States.RunEtl.Retry[] | select(.ErrorEquals | index(\"Lambda.TooManyRequestsException\")) | .MaxAttempts * ([.MaxDelaySeconds, .IntervalSeconds] | max) / 2 >= 2 * \$t] | length == 1))"
+# Issue 18 item 1: prod deploys the backfill; its Distributed Map runs at most RunEtl's reserved concurrency
+# (the connection budget of the per-file path) and its role may list only under incoming/.
+plan_check "prod plan: backfill Distributed Map bounded by RunEtl's reserved concurrency, listing only incoming/" prod \
+  '([.resource_changes[] | select(.type == "aws_lambda_function" and .change.after.function_name == "txetl-prod-run-etl") | .change.after.reserved_concurrent_executions]) as $reserved |
+   ([.resource_changes[] | select(.type == "aws_sfn_state_machine" and .change.after.name == "txetl-prod-backfill") | .change.after.definition | fromjson]) as $bf |
+   ($bf | length == 1) and ($reserved | length == 1) and ($bf[0].States.LoadPrefix.MaxConcurrency == $reserved[0]) and
+   ($bf[0].States.LoadPrefix.ItemProcessor.ProcessorConfig.Mode == "DISTRIBUTED") and
+   ([.resource_changes[] | select(.type == "aws_iam_role_policy" and .change.after.name == "backfill-state-machine") | .change.after.policy | fromjson | .Statement[] | select(.Sid == "ListBackfillPrefix") | .Condition.StringLike["s3:prefix"]] == ["incoming/*"])'
+if [ -f "$work/prod.json" ]; then
+  check "prod plan: the backfill role allows what its Distributed Map calls and nothing next to it (iam-simulate)" \
+    node tests/statemachine/backfill-iam.mjs "$work/prod.json"
+else
+  failed=$((failed + 1)); echo "FAIL prod plan: no plan JSON for the backfill IAM check"
+fi
 plan_check "dev plan: loader password only write-only (no data source, terraform_data or secret_string)" dev \
   '([.resource_changes[] | select(.type == "aws_secretsmanager_random_password" or .type == "terraform_data")] | length == 0) and
    ([.resource_changes[] | select(.type == "aws_secretsmanager_secret_version") | .change.after] | length >= 1 and

@@ -13,6 +13,7 @@ module "etl" {
   contracts                     = var.contracts
 
   run_etl_reserved_concurrency = 10
+  backfill_enabled             = true
   state_machine_log_level      = "ERROR"
   tracing_enabled              = true
   log_retention_days           = 90

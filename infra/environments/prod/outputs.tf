@@ -42,3 +42,8 @@ output "migration_result" {
   description = "What the migration step returned."
   value       = module.etl.migration_result
 }
+
+output "backfill_state_machine_arn" {
+  description = "ARN of the backfill state machine (null where backfill_enabled is off): export it as TXETL_BACKFILL_STATE_MACHINE_ARN for txetl aws backfill."
+  value       = module.etl.backfill_state_machine_arn
+}

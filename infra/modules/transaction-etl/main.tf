@@ -113,6 +113,30 @@ module "workflow" {
   tracing_enabled          = var.tracing_enabled
 }
 
+# The backfill (issue 18 item 1): a Distributed Map over a prefix, RunEtl per object. Its concurrency is
+# RunEtl's reserved concurrency, the connection budget the per-file path shares: a backfill and new
+# files compete for the same slots (throttled invocations are retried), never for more connections.
+module "backfill" {
+  source = "../backfill"
+  count  = var.backfill_enabled ? 1 : 0
+
+  name_prefix                  = var.name_prefix
+  state_machine_name           = "${var.name_prefix}-backfill"
+  account_id                   = var.account_id
+  definition_path              = coalesce(var.backfill_definition_path, "${dirname(var.state_machine_definition_path)}/batch.asl.json")
+  run_etl_function_arn         = local.run_etl_function_arn
+  alerts_topic_arn             = module.alerting.topic_arn_from_name
+  alerts_topic_kms_key_arn     = module.alerting.kms_key_alias_arn
+  bucket_arn                   = module.storage.bucket_arn
+  bucket_kms_key_alias         = module.storage.kms_key_alias
+  listing_prefix               = module.storage.incoming_prefix
+  max_concurrency              = var.run_etl_reserved_concurrency
+  tolerated_failure_percentage = var.backfill_tolerated_failure_percentage
+  log_level                    = var.state_machine_log_level
+  log_retention_days           = var.log_retention_days
+  tracing_enabled              = var.tracing_enabled
+}
+
 module "alerting" {
   source = "../alerting"
 

@@ -79,3 +79,8 @@ output "migration_result" {
   description = "What the migration step returned."
   value       = module.database.migration_result
 }
+
+output "backfill_state_machine_arn" {
+  description = "ARN of the backfill state machine (null unless backfill_enabled): TXETL_BACKFILL_STATE_MACHINE_ARN for txetl aws backfill."
+  value       = one(module.backfill[*].state_machine_arn)
+}

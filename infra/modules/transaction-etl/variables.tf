@@ -221,3 +221,21 @@ variable "secret_recovery_window_days" {
   description = "Recovery window of deleted secrets (0 = immediate)."
   default     = 7
 }
+
+variable "backfill_enabled" {
+  type        = bool
+  description = "Deploy the backfill state machine (statemachine/batch.asl.json; `txetl aws backfill`, docs/operations.md)."
+  default     = false
+}
+
+variable "backfill_definition_path" {
+  type        = string
+  description = "Path of the backfill ASL file; null: batch.asl.json beside state_machine_definition_path."
+  default     = null
+}
+
+variable "backfill_tolerated_failure_percentage" {
+  type        = number
+  description = "Percentage of failed files above which a backfill stops starting new ones and fails."
+  default     = 10
+}
