@@ -12,7 +12,7 @@ internal static class DecimalText
     public const string Expected = "expected digits with an optional sign and '.' as decimal point, e.g. -12.50 (no grouping separators, exponent or currency symbol)";
 
     /// <summary>Parses; <paramref name="decimals"/> is the number of digits after the point as written.</summary>
-    public static bool TryParse(string s, out decimal value, out int decimals)
+    public static bool TryParse(ReadOnlySpan<char> s, out decimal value, out int decimals)
     {
         value = 0;
         decimals = 0;
@@ -60,7 +60,7 @@ internal static class DecimalText
             return true;
         }
         // decimal holds 28-29 significant digits; longer numbers fail here rather than being rounded silently.
-        int significant = s.AsSpan(intStart).TrimStart('0').Length - (decimals > 0 ? 1 : 0);
+        int significant = s[intStart..].TrimStart('0').Length - (decimals > 0 ? 1 : 0);
         return significant <= 28
             && decimal.TryParse(s, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out value);
     }

@@ -15,7 +15,7 @@ internal sealed partial class FileRun
         }
         var validator = _validator;
         SetCells(csv, validator);
-        validator.Validate(_errors, _row.Values);
+        validator.Validate(_errors, _row);
         string key = "";
         var pk = _contract.PrimaryKeyFields;
         if (pk.Length > 0 && validator.HasEveryValue(pk))

@@ -28,10 +28,12 @@ internal sealed partial class RowValidator
         {
             CheckText(f, v, raw, errors);
         }
-        CheckAllowedValues(f, v, typed, raw, errors);
+        // The bounds compare boxed values; a number or date/time is boxed only for a field that has bounds.
+        object compared = typed == Unboxed && HasBounds(f) ? Boxed(f.Index) : typed;
+        CheckAllowedValues(f, v, compared, raw, errors);
         if (f.ExclusiveMinimum is not null || f.ExclusiveMaximum is not null || f.Type is FieldType.Object or FieldType.Array or FieldType.List)
         {
-            CheckStructuredConstraints(f, v, typed, raw, errors);
+            CheckStructuredConstraints(f, v, compared, raw, errors);
         }
         if (errors.Count > before)
         {
@@ -74,7 +76,8 @@ internal sealed partial class RowValidator
                 {
                     return TypeError(f, raw, "number", f.NumberText?.ExpectedNumber ?? DecimalText.Expected, errors);
                 }
-                typed = number;
+                _numbers[f.Index] = number;
+                typed = Unboxed;
                 return true;
             case FieldType.Integer:
                 if (f.NumberText is null ? !DecimalText.TryParseInteger(v, out long integer) : !f.NumberText.TryParseInteger(v, out integer))
@@ -90,7 +93,8 @@ internal sealed partial class RowValidator
                 {
                     return TypeError(f, raw, "date/time", (f.TemporalFormat?.Expected ?? IsoTimestamp.Expected) + " (a real calendar date and time)", errors);
                 }
-                typed = utc;
+                _timestamps[f.Index] = utc;
+                typed = Unboxed;
                 _writtenDate[f.Index] = written;
                 return true;
             case FieldType.Date:

@@ -21,6 +21,10 @@ internal sealed partial class RowValidator
     private readonly bool[] _missing;
     private readonly object?[] _typed;
 
+    // Number and date/time values stay unboxed: _typed holds Unboxed and the value is here (see TypedValue).
+    private readonly decimal[] _numbers;
+    private readonly DateTime[] _timestamps;
+
     public RowValidator(Contract contract, int maxFieldChars)
     {
         _contract = contract;
@@ -34,13 +38,16 @@ internal sealed partial class RowValidator
         _known = new bool[_fields.Length];
         // Only string and boolean checks depend on the text alone; a date also leaves its written date behind.
         _memos = _fields.Select(f => f.Type is FieldType.String or FieldType.Boolean ? new CellMemo() : null).ToArray();
+        _numbers = new decimal[_fields.Length];
+        _timestamps = new DateTime[_fields.Length];
+        _spanCells = new SpanCells(_fields);
     }
 
     /// <summary>Marks a field whose column exists in the header but whose cell the (short) row lacks.</summary>
     public void MarkMissing(int field) => _missing[field] = true;
 
     /// <summary>A field's typed value after <see cref="Validate"/> (null for empty optional cells).</summary>
-    public object? TypedValue(int field) => _typed[field];
+    public object? TypedValue(int field) => _typed[field] == Unboxed ? Boxed(field) : _typed[field];
 
     /// <summary>True when every one of <paramref name="fields"/> has a typed value (none empty or invalid).</summary>
     public bool HasEveryValue(int[] fields)
@@ -61,11 +68,17 @@ internal sealed partial class RowValidator
         Array.Clear(_cells);
         Array.Clear(_missing);
         Array.Clear(_known);
+        _spanCells.Clear();
     }
 
     /// <summary>Sets a field's cell from the record's text: the string (and outcome) of an equal earlier valid cell when remembered.</summary>
     public void SetCell(int field, ReadOnlySpan<char> text)
     {
+        if (_spanCells.TryKeep(field, text))
+        {
+            return;
+        }
+
         var memo = _memos[field];
         if (memo is { Enabled: true } && memo.TryGet(text, out var cell, out var typed))
         {
@@ -79,7 +92,7 @@ internal sealed partial class RowValidator
     }
 
     /// <summary>Validates the current cells; adds every error to <paramref name="errors"/>; fills <paramref name="values"/> (output order) when valid.</summary>
-    public void Validate(List<CellError> errors, object?[] values)
+    public void Validate(List<CellError> errors, ValidRow values)
     {
         for (int i = 0; i < _fields.Length; i++)
         {
@@ -96,7 +109,13 @@ internal sealed partial class RowValidator
                 continue;
             }
 
-            _ok[i] = CheckField(_fields[i], _cells[i] ?? "", errors);
+            if (_spanCells.Kept(i) && TryConvertKept(_fields[i], _spanCells.Text(i)))
+            {
+                _ok[i] = true;
+                continue;
+            }
+
+            _ok[i] = CheckField(_fields[i], CellText(i), errors);
             if (_ok[i] && _cells[i] is { } cell && _memos[i] is { Enabled: true } memo)
             {
                 memo.Add(cell, _typed[i]);
@@ -116,13 +135,13 @@ internal sealed partial class RowValidator
         {
             if (f.OutputIndex >= 0)
             {
-                values[f.OutputIndex] = _typed[f.Index];
+                SetOutput(values, f);
             }
         }
         if (tax is not null && tax.PriceIncludesTax >= 0)
         {
             // The tax step resolved an empty price_includes_tax to the rule's default; store what was applied.
-            values[_fields[tax.PriceIncludesTax].OutputIndex] = _resolvedIncludesTax ? BoxedTrue : BoxedFalse;
+            values.SetValue(_fields[tax.PriceIncludesTax].OutputIndex, _resolvedIncludesTax ? BoxedTrue : BoxedFalse);
         }
     }
 
@@ -140,11 +159,11 @@ internal sealed partial class RowValidator
             {
                 int minor = ReferenceData.Currencies[currency];
                 // The decimal keeps the scale as written (12.50 has 2), whatever decimalChar or bareNumber removed.
-                int decimals = ((decimal)_typed[f.Index]!).Scale;
+                int decimals = NumberValue(f.Index).Scale;
                 if (decimals > minor)
                 {
                     errors.Add(new CellError(f.Name, FileErrorCodes.ConstraintError,
-                        $"{f.Name} '{_cells[f.Index]!.Trim()}' has {decimals} decimals; {currency} allows at most {minor}", _cells[f.Index]));
+                        $"{f.Name} '{CellText(f.Index).Trim()}' has {decimals} decimals; {currency} allows at most {minor}", CellText(f.Index)));
                     _ok[f.Index] = false;
                 }
             }
@@ -154,14 +173,14 @@ internal sealed partial class RowValidator
                 if (!(value.Length > prefix.Length && value.StartsWith(prefix, StringComparison.Ordinal) && value[prefix.Length] == '-'))
                 {
                     errors.Add(new CellError(f.Name, FileErrorCodes.ConstraintError,
-                        $"{f.Name} '{value}' does not belong to {_fields[f.PrefixFrom].Name} '{prefix}'; expected a code starting with {prefix}-", _cells[f.Index]));
+                        $"{f.Name} '{value}' does not belong to {_fields[f.PrefixFrom].Name} '{prefix}'; expected a code starting with {prefix}-", CellText(f.Index)));
                     _ok[f.Index] = false;
                 }
             }
         }
     }
 
-    private void ApplyTax(TaxSpec tax, List<CellError> errors, object?[] values)
+    private void ApplyTax(TaxSpec tax, List<CellError> errors, ValidRow values)
     {
         // Tax needs every input; if one is wrong its own error already explains the row.
         if (!_ok[tax.Amount] || !_ok[tax.Currency] || !_ok[tax.Country] || !_ok[tax.Date]
@@ -188,13 +207,13 @@ internal sealed partial class RowValidator
         }
         string currency = (string)_typed[tax.Currency]!;
         bool includesTax = (tax.PriceIncludesTax >= 0 ? (bool?)_typed[tax.PriceIncludesTax] : null) ?? rule.PriceIncludesTax;
-        var (net, taxAmount, gross) = TaxCalculator.Compute((decimal)_typed[tax.Amount]!, rule.Rate, includesTax, ReferenceData.Currencies[currency]);
+        var (net, taxAmount, gross) = TaxCalculator.Compute(NumberValue(tax.Amount), rule.Rate, includesTax, ReferenceData.Currencies[currency]);
         _resolvedIncludesTax = includesTax;
-        values[tax.NetOutput] = net;
-        values[tax.TaxOutput] = taxAmount;
-        values[tax.GrossOutput] = gross;
-        values[tax.RateOutput] = rule.Rate;
-        values[tax.RuleIdOutput] = rule.RuleId;
+        values.SetDecimal(tax.NetOutput, net);
+        values.SetDecimal(tax.TaxOutput, taxAmount);
+        values.SetDecimal(tax.GrossOutput, gross);
+        values.SetDecimal(tax.RateOutput, rule.Rate);
+        values.SetValue(tax.RuleIdOutput, rule.RuleId);
     }
 
     // One box each for the whole run instead of one per row.

@@ -51,7 +51,7 @@ internal sealed class DirectSink : IRowSink
             return ValueTask.CompletedTask;
         }
 
-        _writer.WriteRow(_types, row.Values, _fileId, row.Line);
+        _writer.WriteRow(_types, row, _fileId, row.Line);
         Accepted++;
         return ValueTask.CompletedTask;
     }

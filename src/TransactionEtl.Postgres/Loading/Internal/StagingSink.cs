@@ -40,7 +40,7 @@ internal sealed class StagingSink : IRowSink
         _importer.Write(PgText.Storable(row.RawRecord), NpgsqlDbType.Text);
         _importer.WriteNull();
         _importer.Write(row.Key, NpgsqlDbType.Text);
-        CopyValues.Write(_importer, _types, row.Values);
+        CopyValues.Write(_importer, _types, row);
         Accepted++;
         return ValueTask.CompletedTask;
     }
