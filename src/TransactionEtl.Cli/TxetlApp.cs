@@ -99,6 +99,9 @@ internal static class TxetlApp
         var lambda = new Command("lambda", "Run the AWS Lambda functions locally") { new LambdaInvokeCommand(environment, globals) };
         lambda.SetAction(parse => ShowHelpAndFail(help, parse));
         root.Subcommands.Add(lambda);
+        var aws = new Command("aws", "Work with the deployed pipeline in AWS (credentials and region from the AWS SDK's usual sources)") { new AwsBackfillCommand(environment) };
+        aws.SetAction(parse => ShowHelpAndFail(help, parse));
+        root.Subcommands.Add(aws);
         root.Subcommands.Add(new SampleCommand(environment));
         var contract = new Command("contract", "Contract files: check one, print its table's SQL. No database.")
         {

@@ -78,6 +78,16 @@ internal static class HelpExamples
             "txetl lambda invoke run-etl --event samples/events/run-etl.json",
             "txetl lambda invoke notify-chat --event samples/events/sns-error-rejected.json",
         ],
+        ["txetl aws"] =
+        [
+            "txetl aws backfill s3://txetl-prod-drop/incoming/2026-11/",
+            "txetl aws backfill s3://txetl-prod-drop/incoming/ --name after-outage-1",
+        ],
+        ["txetl aws backfill"] =
+        [
+            "txetl aws backfill s3://txetl-prod-drop/incoming/2026-11/        # ARN from $TXETL_BACKFILL_STATE_MACHINE_ARN",
+            "txetl aws backfill s3://txetl-prod-drop/incoming/ --name after-outage-1 --state-machine-arn arn:aws:states:eu-central-1:123456789012:stateMachine:txetl-prod-backfill",
+        ],
         ["txetl contract"] =
         [
             "txetl contract check samples/supplier-eu/supplier-invoices.contract.json",
