@@ -45,6 +45,8 @@ export function summary(overrides) {
     rows_loaded: 1000,
     rows_rejected: 0,
     rows_duplicate: 0,
+    rows_conflicting: 0,
+    rows_updated: 0,
     blank_lines: 0,
     reject_reasons: {},
     warnings: [],

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
 import { assertAlertBasics, execute, redrive, renderDefinition } from './harness.mjs';
 import { startEnvironment } from './real-run-etl.mjs';
+import { summary as scriptedSummary } from './run-etl.mjs';
 
 const bucket = 'txetl-landing';
 let env;
@@ -48,6 +49,9 @@ test('a clean file is loaded for real, succeeds and publishes nothing', async ()
   assert.equal(summary.status, 'loaded');
   assert.equal(summary.rows_loaded, 5);
   assert.equal(summary.file, `s3://${bucket}/incoming/clean 2026-11-26.csv`);
+  // The played-back summaries of wiring.test.mjs (run-etl.mjs) carry the same counts, in the same order.
+  const counts = (o) => Object.keys(o).filter((k) => k.startsWith('rows_'));
+  assert.deepEqual(counts(scriptedSummary()), counts(summary));
   // The report RunEtl wrote is the summary it returned.
   const stored = JSON.parse(await env.get(bucket, summary.reports.summary_json.slice(`s3://${bucket}/`.length)));
   assert.equal(stored.file_id, summary.file_id);
