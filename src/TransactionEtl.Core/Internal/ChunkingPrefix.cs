@@ -15,7 +15,9 @@ internal static class ChunkingPrefix
     public static async Task<(long End, string? Reason)> FindAsync(
         ChunkingScanner scanner, ByteRangeReader read, long length, long maxRecordBytes, Encoding encoding, CancellationToken cancellationToken)
     {
-        await using var input = await read(0, length, cancellationToken);
+        // A bounded range: on S3 a GET of the whole object would be opened (and abandoned) for a few hundred bytes.
+        long window = Math.Min(length, 2 * maxRecordBytes);
+        await using var input = await read(0, window, cancellationToken);
         var buffer = ArrayPool<byte>.Shared.Rent(BlockBytes);
         var record = new ArrayBufferWriter<byte>();
         long position = 0;
@@ -25,7 +27,7 @@ internal static class ChunkingPrefix
             bool firstBreakSeen = false;
             bool crPending = false;
             int n;
-            while ((n = await input.ReadAsync(buffer.AsMemory(0, BlockBytes), cancellationToken)) > 0)
+            while (position < window && (n = await input.ReadAsync(buffer.AsMemory(0, (int)Math.Min(BlockBytes, window - position)), cancellationToken)) > 0)
             {
                 for (int i = 0; i < n; i++)
                 {
@@ -55,7 +57,9 @@ internal static class ChunkingPrefix
                     }
                 }
             }
-            return (-1, "the file has no record that ends with a line break");
+            return (-1, window < length
+                ? $"no non-blank record ends with a line break in the first {window} bytes"
+                : "the file has no record that ends with a line break");
         }
         finally
         {
