@@ -112,6 +112,23 @@ public sealed class ContractTests : IDisposable
     public void Refuses_an_output_column_name_that_is_not_an_identifier() =>
         Assert.Contains("fields[1].x-txetl.column", Refused(c => c["fields"]![1]!["x-txetl"]!["column"] = "Occurred At").Message);
 
+    [Theory]
+    [InlineData(null, OnExistingKey.Reject)]
+    [InlineData("reject", OnExistingKey.Reject)]
+    [InlineData("update", OnExistingKey.Update)]
+    [InlineData("skip", OnExistingKey.Skip)]
+    public void Reads_onExistingKey_with_reject_as_the_default(string? written, OnExistingKey expected)
+    {
+        var contract = Load(written is null ? DefaultJson() : Mutate(c => c["x-txetl"]!["onExistingKey"] = written));
+
+        Assert.Equal(expected, contract.OnExistingKey);
+        Assert.Equal(expected, contract.WithDialect(";", null).OnExistingKey);
+    }
+
+    [Fact]
+    public void Refuses_an_onExistingKey_that_is_not_reject_update_or_skip() =>
+        Assert.Contains("x-txetl.onExistingKey: 'replace' is not one of reject, update, skip", Refused(c => c["x-txetl"]!["onExistingKey"] = "replace").Message);
+
     [Fact]
     public void Refuses_unknown_extension_properties_as_typos() =>
         Assert.Contains("fields[0].x-txetl.normalise: unknown property", Refused(c => c["fields"]![0]!["x-txetl"]!["normalise"] = new JsonArray("trim")).Message);

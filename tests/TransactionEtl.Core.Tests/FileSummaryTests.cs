@@ -72,6 +72,24 @@ public class FileSummaryTests
     }
 
     [Fact]
+    public void Key_conflicts_count_as_conflicting_and_as_rejects_loads_or_neither_by_what_became_of_them()
+    {
+        var result = new FileResult { RowsTotal = 20, RowsValid = 20, MaxRejectedRatio = 0.1m, Sha256 = "ab" };
+
+        var rejected = FileSummary.From("f.csv", result, duplicateExisting: 1, conflicts: new KeyConflicts(2, 0, 0));
+        var skipped = FileSummary.From("f.csv", result, duplicateExisting: 1, conflicts: new KeyConflicts(0, 2, 0));
+        var updated = FileSummary.From("f.csv", result, duplicateExisting: 1, conflicts: new KeyConflicts(0, 0, 2));
+        var tipped = FileSummary.From("f.csv", result, conflicts: new KeyConflicts(3, 0, 0));
+
+        Assert.Equal((FileStatus.LoadedWithRejects, 17L, 2L, 2L, 0L), (rejected.Status, rejected.RowsLoaded, rejected.RowsRejected, rejected.RowsConflicting, rejected.RowsUpdated));
+        Assert.Equal(2, rejected.RejectReasons[FileErrorCodes.KeyConflict]);
+        Assert.Equal((FileStatus.Loaded, 17L, 0L, 2L, 0L), (skipped.Status, skipped.RowsLoaded, skipped.RowsRejected, skipped.RowsConflicting, skipped.RowsUpdated));
+        Assert.Empty(skipped.RejectReasons);
+        Assert.Equal((FileStatus.Loaded, 19L, 0L, 2L, 2L), (updated.Status, updated.RowsLoaded, updated.RowsRejected, updated.RowsConflicting, updated.RowsUpdated));
+        Assert.Equal((FileStatus.Rejected, 0L, 3L, 3L), (tipped.Status, tipped.RowsLoaded, tipped.RowsRejected, tipped.RowsConflicting));
+    }
+
+    [Fact]
     public void A_dry_run_counts_the_engine_s_findings_only()
     {
         var result = new FileResult

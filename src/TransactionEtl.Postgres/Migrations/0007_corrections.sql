@@ -39,8 +39,9 @@ ALTER TABLE txetl.ingestion_files ADD CONSTRAINT ingestion_files_counts_check CH
 -- The statements that give a contract table its history table and the loader's grants for corrections; null when
 -- the history exists already, or when <table>_history would be longer than an identifier may be (such a table
 -- cannot take corrections; the loader says so). Run by the SECURITY DEFINER functions below, as their owner.
+-- VOLATILE (the default) on purpose: it reads the catalog right after the table was created in the same transaction.
 CREATE FUNCTION txetl.contract_history_statements(p_table text) RETURNS text[]
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     tbl  constant text := '"txetl".' || txetl.contract_identifier(p_table);
     cols text;
@@ -61,37 +62,19 @@ BEGIN
 END
 $$;
 
--- As in 0006, plus the history table: TransactionEtl.Postgres.ContractDdl prints the same text (a test compares them).
-CREATE OR REPLACE FUNCTION txetl.contract_create_table(p_table text, p_columns jsonb, p_primary_key text[]) RETURNS text
+-- contract_create_table as 0006 wrote it stays, renamed, and builds the table; the function of that name now also adds
+-- the history table. TransactionEtl.Postgres.ContractDdl prints the same text (a test compares them).
+ALTER FUNCTION txetl.contract_create_table(text, jsonb, text[]) RENAME TO contract_create_table_0006;
+REVOKE ALL ON FUNCTION txetl.contract_create_table_0006(text, jsonb, text[]) FROM PUBLIC, txetl_loader;
+
+CREATE FUNCTION txetl.contract_create_table(p_table text, p_columns jsonb, p_primary_key text[]) RETURNS text
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    tbl  constant text := '"txetl".' || txetl.contract_identifier(p_table);
-    body text := '';
-    col  jsonb;
-    pk   text;
-    stmt text[];
+    created text;
 BEGIN
-    FOR col IN SELECT value FROM jsonb_array_elements(p_columns) LOOP
-        body := body || format(E'    %s %s%s%s,\n', txetl.contract_identifier(col->>'name'),
-            txetl.contract_column_type(col->>'type'), CASE WHEN (col->>'notNull')::boolean THEN ' NOT NULL' ELSE '' END,
-            CASE WHEN coalesce((col->>'unique')::boolean, false) THEN ' UNIQUE' ELSE '' END);
-    END LOOP;
-    body := body ||
-        E'    "file_id" bigint NOT NULL REFERENCES "txetl"."ingestion_files" ("file_id"),\n' ||
-        E'    "source_line" bigint NOT NULL,\n' ||
-        E'    "loaded_at" timestamp with time zone NOT NULL DEFAULT now()';
-    IF coalesce(cardinality(p_primary_key), 0) > 0 THEN
-        SELECT string_agg(txetl.contract_identifier(k), ', ' ORDER BY i) INTO pk FROM unnest(p_primary_key) WITH ORDINALITY AS u(k, i);
-        body := body || E',\n    PRIMARY KEY (' || pk || ')';
-    END IF;
-    stmt := ARRAY[
-        'CREATE TABLE ' || tbl || E' (\n' || body || E'\n);',
-        'CREATE INDEX ON ' || tbl || ' ("file_id");',
-        'GRANT SELECT, INSERT ON ' || tbl || ' TO txetl_loader;'];
-    FOR n IN 1 .. 3 LOOP
-        EXECUTE stmt[n];
-    END LOOP;
-    RETURN array_to_string(stmt, E'\n') || coalesce(E'\n' || txetl.contract_run(txetl.contract_history_statements(p_table)), '');
+    -- Two statements: the history's column list is read from the catalog once the table exists.
+    created := txetl.contract_create_table_0006(p_table, p_columns, p_primary_key);
+    RETURN created || coalesce(E'\n' || txetl.contract_run(txetl.contract_history_statements(p_table)), '');
 END
 $$;
 
@@ -143,8 +126,8 @@ END
 $$;
 
 REVOKE ALL ON FUNCTION txetl.contract_history_statements(text), txetl.contract_run(text[]),
-    txetl.contract_create_history(text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION txetl.contract_create_history(text) TO txetl_loader;
+    txetl.contract_create_history(text), txetl.contract_create_table(text, jsonb, text[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION txetl.contract_create_history(text), txetl.contract_create_table(text, jsonb, text[]) TO txetl_loader;
 
 -- Contract tables created before this migration get their history now.
 DO $$

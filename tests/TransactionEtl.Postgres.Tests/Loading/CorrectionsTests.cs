@@ -215,4 +215,24 @@ public sealed class CorrectionsTests(PostgresFixture db) : IClassFixture<Postgre
         Assert.Equal(ContractDdl.CreateTable(contract), await _t.ScalarAsync<string>(
             "SELECT ddl FROM txetl.contracts WHERE target_table = 'bins_corrected' AND action = 'created'"));
     }
+
+    [Fact]
+    public async Task A_contract_table_without_its_history_gets_it_on_the_first_update_load()
+    {
+        // As a table created before migration 0007 (which the migration gives its history the same way).
+        const string Json = """
+            { "name": "racks", "version": "1", "primaryKey": "rack",
+              "fields": [{ "name": "rack", "type": "integer", "constraints": { "required": true } }, { "name": "row_no", "type": "integer" }],
+              "x-txetl": { "table": "racks_old" } }
+            """;
+        var plain = Contract.Load(new MemoryStream(Encoding.UTF8.GetBytes(Json)), "racks.json", baseDirectory: null);
+        var update = Contract.Load(new MemoryStream(Encoding.UTF8.GetBytes(Json.Replace("\"racks_old\" }", "\"racks_old\", \"onExistingKey\": \"update\" }", StringComparison.Ordinal))), "racks-update.json", baseDirectory: null);
+        await LoadAsync(_t.WriteFile("racks-1.csv", "rack,row_no\n1,10\n"), plain);
+        await _t.ScalarAsync<int>("DROP TABLE txetl.racks_old_history; SELECT 1");
+
+        var summary = await LoadAsync(_t.WriteFile("racks-2.csv", "rack,row_no\n1,11\n"), update);
+
+        Assert.Equal((FileStatus.Loaded, 1L), (summary.Status, summary.RowsUpdated));
+        Assert.Equal(10L, await _t.ScalarAsync<long>("SELECT row_no FROM txetl.racks_old_history WHERE rack = 1"));
+    }
 }

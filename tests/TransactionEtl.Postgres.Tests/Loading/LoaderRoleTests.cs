@@ -110,6 +110,7 @@ public sealed class LoaderRoleTests(PostgresFixture db) : IClassFixture<Postgres
                      "SELECT txetl.contract_add_column('ingestion_files', 'x', 'text')",
                      "SELECT txetl.contract_create_history('ingestion_files')", "SELECT txetl.contract_create_history('transactions')",
                      "DELETE FROM txetl.bins_history", "UPDATE txetl.bins SET bin = 9",
+                     "SELECT txetl.contract_create_table_0006('t_direct', '[]', '{}')",
                  })
         {
             await using var command = new NpgsqlCommand(sql, connection);
