@@ -139,6 +139,8 @@ public sealed record FileSummary
             RowsRejected = rowsRejected,
             RowsDuplicate = duplicateExisting,
             BlankLines = result.BlankLines,
+            Compression = result.Compression,
+            BytesDecompressed = result.BytesDecompressed,
             RejectReasons = reasons,
             Warnings = result.Warnings,
             Sha256 = result.Sha256,

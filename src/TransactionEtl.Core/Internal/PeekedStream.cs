@@ -22,6 +22,9 @@ internal sealed class PeekedStream : Stream
     /// <summary>The first bytes of the input (fewer than asked for only when the input is shorter).</summary>
     public ReadOnlySpan<byte> Prefix => _prefix.AsSpan(0, _prefixLength);
 
+    /// <summary><see cref="Prefix"/> for an async method.</summary>
+    public ReadOnlyMemory<byte> PrefixMemory => _prefix.AsMemory(0, _prefixLength);
+
     /// <summary>Reads up to <paramref name="prefixBytes"/> bytes of <paramref name="inner"/> (until full or at its end).</summary>
     public static async Task<PeekedStream> OpenAsync(Stream inner, int prefixBytes, CancellationToken cancellationToken)
     {
