@@ -9,7 +9,7 @@ namespace TransactionEtl.Core.Internal;
 /// (<c>decompression-limit</c>). Checked on every read, so a bomb is stopped after at most one buffer beyond the limit.
 /// A decoder's complaint about corrupt data becomes a <see cref="DecompressionException"/> (<c>compression-error</c>).
 /// </summary>
-internal sealed class DecompressionGuard : Stream
+internal sealed class DecompressionGuard : ReadOnlyPassThrough
 {
     /// <summary>
     /// The ratio is judged only past this many decompressed bytes: the first reads of a small file compare the output
@@ -38,14 +38,6 @@ internal sealed class DecompressionGuard : Stream
     /// <summary>Decompressed bytes read so far.</summary>
     public long BytesOut { get; private set; }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => BytesOut; set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         int n;
@@ -59,9 +51,6 @@ internal sealed class DecompressionGuard : Stream
         }
         return Count(n);
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -109,9 +98,4 @@ internal sealed class DecompressionGuard : Stream
         }
         base.Dispose(disposing);
     }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -10,7 +10,7 @@ namespace TransactionEtl.Core.Internal;
 /// size (one member, the usual case) or be at most it (several). Data cut mid-stream ends in arbitrary deflate bytes,
 /// which pass this with a probability of about output size / 2^32.
 /// </summary>
-internal sealed class GzipDecoder : Stream
+internal sealed class GzipDecoder : ReadOnlyPassThrough
 {
     private readonly TailStream _stored;
     private readonly GZipStream _gzip;
@@ -22,18 +22,7 @@ internal sealed class GzipDecoder : Stream
         _gzip = new GZipStream(_stored, CompressionMode.Decompress, leaveOpen: true);
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => _bytesOut; set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer) => Checked(_gzip.Read(buffer), buffer.IsEmpty);
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         Checked(await _gzip.ReadAsync(buffer, cancellationToken), buffer.IsEmpty);
@@ -43,7 +32,7 @@ internal sealed class GzipDecoder : Stream
         _bytesOut += n;
         if (n == 0 && !askedNothing)
         {
-            uint isize = _stored.Length < 8 ? uint.MaxValue : BinaryPrimitives.ReadUInt32LittleEndian(_stored.Tail[4..]);
+            uint isize = _stored.BytesRead < 8 ? uint.MaxValue : BinaryPrimitives.ReadUInt32LittleEndian(_stored.Tail[4..]);
             bool whole = isize == (uint)_bytesOut || _bytesOut >= uint.MaxValue || isize < _bytesOut;
             if (!whole)
             {
@@ -52,11 +41,6 @@ internal sealed class GzipDecoder : Stream
         }
         return n;
     }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
@@ -68,20 +52,15 @@ internal sealed class GzipDecoder : Stream
     }
 
     /// <summary>A pass-through that keeps the last 8 bytes read (the gzip trailer, at the end).</summary>
-    private sealed class TailStream(Stream inner) : Stream
+    private sealed class TailStream(Stream inner) : ReadOnlyPassThrough
     {
         private readonly byte[] _tail = new byte[8];
         private long _read;
 
         public ReadOnlySpan<byte> Tail => _tail;
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => _read;
-        public override long Position { get => _read; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+        /// <summary>Bytes read so far.</summary>
+        public long BytesRead => _read;
 
         public override int Read(Span<byte> buffer) => Keep(buffer[..inner.Read(buffer)]);
 
@@ -90,9 +69,6 @@ internal sealed class GzipDecoder : Stream
             int n = await inner.ReadAsync(buffer, cancellationToken);
             return Keep(buffer.Span[..n]);
         }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
         private int Keep(ReadOnlySpan<byte> data)
         {
@@ -109,10 +85,5 @@ internal sealed class GzipDecoder : Stream
             }
             return data.Length;
         }
-
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
