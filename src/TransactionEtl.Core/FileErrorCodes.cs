@@ -30,7 +30,7 @@ public static class FileErrorCodes
     /// </summary>
     public const string DecompressionLimit = "decompression-limit";
 
-    /// <summary>File: compressed input (gzip, zstd, bzip2, a ZIP member) whose compressed data is corrupt or truncated.</summary>
+    /// <summary>File: compressed input (gzip, zstd, bzip2) whose compressed data is corrupt or truncated.</summary>
     public const string CompressionError = "compression-error";
 
     /// <summary>File: more rows rejected than the contract's <c>maxRejectedRatio</c> allows.</summary>

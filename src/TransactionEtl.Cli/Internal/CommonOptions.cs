@@ -57,7 +57,7 @@ internal static class CommonOptions
     public static Option<long?> MaxDecompressedBytes() => new Option<long?>("--max-decompressed-bytes")
     {
         HelpName = "BYTES",
-        Description = "Reject a compressed file (gzip, zstd, bzip2, a ZIP member) that decompresses to more bytes than this " +
+        Description = "Reject a compressed file (gzip, zstd, bzip2) that decompresses to more bytes than this " +
             "(decompression-limit); 0 for no limit. Default: 68719476736 (64 GiB).",
     }.Number().Check(value => value < 0 ? $"--max-decompressed-bytes must be 0 (no limit) or more, got {value}." : null);
 
