@@ -24,6 +24,15 @@ public static class FileErrorCodes
     /// <summary>File: one record is larger than the configured limits (characters, or fields per record).</summary>
     public const string RecordTooLarge = "record-too-large";
 
+    /// <summary>
+    /// File: compressed input decompresses to more bytes, or at a higher ratio to its stored size, than the limits allow
+    /// (a decompression bomb, or a genuine file above them); read no further.
+    /// </summary>
+    public const string DecompressionLimit = "decompression-limit";
+
+    /// <summary>File: compressed input (gzip, zstd, bzip2) whose compressed data is corrupt or truncated.</summary>
+    public const string CompressionError = "compression-error";
+
     /// <summary>File: more rows rejected than the contract's <c>maxRejectedRatio</c> allows.</summary>
     public const string TooManyRejects = "too-many-rejects";
 

@@ -33,11 +33,17 @@ public sealed class FileResult
     /// <summary>The header labels as found in the file, in file order (empty when there was none).</summary>
     public IReadOnlyList<string> Header { get; init; } = [];
 
-    /// <summary>Lower-case hex SHA-256 of every byte of the input.</summary>
+    /// <summary>Lower-case hex SHA-256 of every byte of the input as stored (compressed, for compressed input).</summary>
     public string Sha256 { get; init; } = "";
 
-    /// <summary>Number of bytes of the input.</summary>
+    /// <summary>Number of bytes of the input as stored.</summary>
     public long Bytes { get; init; }
+
+    /// <summary>The compression the input was read through (<c>gzip</c>, <c>zstd</c>, <c>bzip2</c>), or null for plain text.</summary>
+    public string? Compression { get; init; }
+
+    /// <summary>Decompressed bytes read (all of them, unless a file-level error stopped reading), or null for plain text.</summary>
+    public long? BytesDecompressed { get; init; }
 
     /// <summary>The reject threshold that was applied.</summary>
     public decimal MaxRejectedRatio { get; init; }

@@ -151,6 +151,8 @@ public sealed record FileSummary
             RowsConflicting = conflicts.Total,
             RowsUpdated = rejected ? 0 : conflicts.Updated,
             BlankLines = result.BlankLines,
+            Compression = result.Compression,
+            BytesDecompressed = result.BytesDecompressed,
             RejectReasons = reasons,
             Warnings = result.Warnings,
             Sha256 = result.Sha256,

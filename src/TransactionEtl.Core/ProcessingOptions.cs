@@ -15,6 +15,18 @@ public sealed class ProcessingOptions
     /// </summary>
     public const int DefaultMaxFieldsPerRecord = 1_000;
 
+    /// <summary>
+    /// The default limit on the decompressed size of compressed input: 64 GiB, about 300 million transaction rows,
+    /// beyond any daily drop and far beyond what a Lambda reads in its 15 minutes.
+    /// </summary>
+    public const long DefaultMaxDecompressedBytes = 64L * 1024 * 1024 * 1024;
+
+    /// <summary>
+    /// The default limit on decompressed bytes per stored byte: 100. CSV compresses 4 to 20 times (zstd -19 on very
+    /// repetitive rows, about 30); a gzip bomb of zeros reaches 1,000.
+    /// </summary>
+    public const int DefaultMaxDecompressionRatio = 100;
+
     /// <summary>The contract to apply; the shipped default transactions contract when not set.</summary>
     public Contract Contract { get; init; } = Contract.Default;
 
@@ -40,6 +52,17 @@ public sealed class ProcessingOptions
     /// </summary>
     public int MaxFieldsPerRecord { get; init; } = DefaultMaxFieldsPerRecord;
 
+    /// <summary>
+    /// Compressed input that decompresses to more bytes than this is rejected (<c>decompression-limit</c>); 0 for no limit.
+    /// </summary>
+    public long MaxDecompressedBytes { get; init; } = DefaultMaxDecompressedBytes;
+
+    /// <summary>
+    /// Compressed input whose decompressed bytes exceed this many times the stored bytes read so far (judged past the
+    /// first 256 KiB) is rejected (<c>decompression-limit</c>); 0 for no limit.
+    /// </summary>
+    public int MaxDecompressionRatio { get; init; } = DefaultMaxDecompressionRatio;
+
     /// <summary>Overrides the contract's <c>maxRejectedRatio</c> for this run when set (0..1).</summary>
     public decimal? MaxRejectedRatio { get; init; }
 
@@ -61,6 +84,10 @@ public sealed class ProcessingOptions
         if (MaxFieldsPerRecord < 1)
         {
             throw new ArgumentException($"MaxFieldsPerRecord must be at least 1 (was {MaxFieldsPerRecord}).", nameof(MaxFieldsPerRecord));
+        }
+        if (MaxDecompressedBytes < 0 || MaxDecompressionRatio < 0)
+        {
+            throw new ArgumentException($"MaxDecompressedBytes and MaxDecompressionRatio must be 0 (no limit) or more (were {MaxDecompressedBytes} and {MaxDecompressionRatio}).", nameof(MaxDecompressedBytes));
         }
         if (MaxRejectedRatio is { } r && (r < 0 || r > 1))
         {

@@ -29,11 +29,12 @@ public sealed class FileDiagnosisTests
         return result;
     }
 
-    private static async Task<FileResult> NotTextAsync(byte[] bytes, string startsWith, Contract? contract = null)
+    private static async Task<FileResult> NotTextAsync(byte[] bytes, string startsWith, Contract? contract = null, bool compressed = false)
     {
         var (result, sink) = await Engine.RunAsync(bytes, contract);
         Assert.Equal("encoding-error", result.ErrorCode);
         Assert.StartsWith(startsWith, result.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal(compressed ? "gzip" : null, result.Compression);
         Assert.DoesNotContain("byte offset", result.ErrorMessage, StringComparison.Ordinal);
         // Named before reading: no record reached the sink, so no row-level error can come first.
         Assert.Empty(sink.Valid);
@@ -45,12 +46,14 @@ public sealed class FileDiagnosisTests
         return result;
     }
 
-    private static byte[] Gzip(string text)
+    private static byte[] Gzip(string text) => Gzip(Encoding.UTF8.GetBytes(text));
+
+    private static byte[] Gzip(byte[] bytes)
     {
         var output = new MemoryStream();
         using (var gzip = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true))
         {
-            gzip.Write(Encoding.UTF8.GetBytes(text));
+            gzip.Write(bytes);
         }
         return output.ToArray();
     }
@@ -69,14 +72,16 @@ public sealed class FileDiagnosisTests
         return output.ToArray();
     }
 
+    // A gzip file is read since issue 17 (CompressedInputTests); what it holds is diagnosed like any file, so a
+    // file compressed twice is named by its inner layer.
     [Fact]
-    public Task A_gzip_file_is_named_gzip_not_an_invalid_utf8_byte() =>
-        NotTextAsync(Gzip(Csv), "this is a gzip-compressed file");
+    public Task A_gzip_file_inside_a_gzip_file_is_named_gzip_not_an_invalid_utf8_byte() =>
+        NotTextAsync(Gzip(Gzip(Csv)), "this is a gzip-compressed file", compressed: true);
 
     [Fact]
-    public Task A_gzip_file_is_named_even_when_the_contract_reads_latin1_and_has_no_header() =>
+    public Task A_gzip_file_inside_a_gzip_file_is_named_even_when_the_contract_reads_latin1_and_has_no_header() =>
         // Latin-1 decodes any byte, and without a header every line was a record: row-level errors came first.
-        NotTextAsync(Gzip(Csv), "this is a gzip-compressed file", Headerless("iso-8859-1"));
+        NotTextAsync(Gzip(Gzip(Csv)), "this is a gzip-compressed file", Headerless("iso-8859-1"), compressed: true);
 
     [Fact]
     public async Task A_file_arriving_one_byte_per_read_is_diagnosed_from_its_whole_prefix()
@@ -100,14 +105,6 @@ public sealed class FileDiagnosisTests
     [Fact]
     public Task A_zip_of_a_csv_is_named_a_zip_archive() =>
         NotTextAsync(Zip(("transactions.csv", Csv)), "this is a ZIP archive");
-
-    [Fact]
-    public async Task A_bzip2_file_is_named_bzip2() =>
-        await NotTextAsync(await File.ReadAllBytesAsync(Path.Combine(DataDir, "transactions.csv.bz2")), "this is a bzip2-compressed file");
-
-    [Fact]
-    public async Task A_zstd_file_is_named_zstd() =>
-        await NotTextAsync(await File.ReadAllBytesAsync(Path.Combine(DataDir, "transactions.csv.zst")), "this is a zstd-compressed file");
 
     [Fact]
     public async Task An_xz_file_is_named_xz() =>

@@ -73,6 +73,12 @@ public static class EnvironmentVariables
     /// <summary>run-etl: milliseconds before the Lambda deadline at which the load stops cleanly.</summary>
     public const string TimeoutMarginMs = "TXETL_TIMEOUT_MARGIN_MS";
 
+    /// <summary>run-etl: the decompression-bomb guard's size limit for a compressed object, in MiB (0: none).</summary>
+    public const string MaxDecompressedMiB = "TXETL_MAX_DECOMPRESSED_MIB";
+
+    /// <summary>run-etl: the decompression-bomb guard's ratio limit, decompressed per stored byte (0: none).</summary>
+    public const string MaxDecompressionRatio = "TXETL_MAX_DECOMPRESSION_RATIO";
+
     /// <summary>
     /// run-etl: JSON object of key prefixes to contracts (<c>{"incoming/orders/": "contracts/orders.contract.json"}</c>,
     /// or <c>builtin:transactions.contract.json</c>); the longest matching prefix decides, a key under none is rejected

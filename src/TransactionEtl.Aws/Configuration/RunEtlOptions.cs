@@ -13,9 +13,11 @@ internal sealed class RunEtlOptions
     public const string ContractsPrefix = "contracts/";
 
     private RunEtlOptions(string dbSecretId, DatabaseTls tls, TimeSpan timeoutMargin, AwsServiceEndpoints endpoints, string functionName,
-        ContractMap contracts)
+        ContractMap contracts, long maxDecompressedBytes, int maxDecompressionRatio)
     {
         Contracts = contracts;
+        MaxDecompressedBytes = maxDecompressedBytes;
+        MaxDecompressionRatio = maxDecompressionRatio;
         DbSecretId = dbSecretId;
         Tls = tls;
         TimeoutMargin = timeoutMargin;
@@ -47,6 +49,12 @@ internal sealed class RunEtlOptions
     /// <summary>Which contract loads which key prefix (<c>TXETL_CONTRACTS</c>); every key the built-in one when unset.</summary>
     public ContractMap Contracts { get; }
 
+    /// <summary>The decompression-bomb guard's size limit in bytes (<c>TXETL_MAX_DECOMPRESSED_MIB</c>); 0 for none.</summary>
+    public long MaxDecompressedBytes { get; }
+
+    /// <summary>The decompression-bomb guard's ratio limit (<c>TXETL_MAX_DECOMPRESSION_RATIO</c>); 0 for none.</summary>
+    public int MaxDecompressionRatio { get; }
+
     /// <summary>
     /// Reads and validates the run-etl settings; throws <see cref="ConfigurationException"/> listing every problem.
     /// <c>TXETL_MIGRATION_DB_SECRET_ID</c> is not read: run-etl never migrates, so its role needs no master secret.
@@ -61,8 +69,10 @@ internal sealed class RunEtlOptions
         var endpoints = AwsServiceEndpoints.Read(reader);
         var functionName = reader.Optional(EnvironmentVariables.FunctionName) ?? Runtime.LambdaFunctions.RunEtl;
         var contracts = ReadContracts(reader);
+        var maxMiB = reader.Int(EnvironmentVariables.MaxDecompressedMiB, (int)(ProcessingOptions.DefaultMaxDecompressedBytes >> 20), 0, int.MaxValue);
+        var maxRatio = reader.Int(EnvironmentVariables.MaxDecompressionRatio, ProcessingOptions.DefaultMaxDecompressionRatio, 0, int.MaxValue);
         reader.ThrowIfInvalid("run-etl");
-        return new RunEtlOptions(secretId, tls, TimeSpan.FromMilliseconds(margin), endpoints, functionName, contracts);
+        return new RunEtlOptions(secretId, tls, TimeSpan.FromMilliseconds(margin), endpoints, functionName, contracts, (long)maxMiB << 20, maxRatio);
     }
 
     private static ContractMap ReadContracts(SettingsReader reader)

@@ -106,6 +106,8 @@ internal sealed class RunEtlHandler : IAsyncDisposable
                 // staging only when it meets a duplicate id; it checks the second read has the same SHA-256.
                 OpenContentAgain = async again => await _objects.OpenAsync(pointer, again),
                 SizeBytes = content.ContentLength,
+                MaxDecompressedBytes = _options.MaxDecompressedBytes,
+                MaxDecompressionRatio = _options.MaxDecompressionRatio,
             }, ct);
             return (loaded, dataSource);
         }, _logger, cancellationToken);

@@ -1,12 +1,16 @@
 using System.CommandLine;
 using System.Globalization;
+using System.IO.Compression;
 using Spectre.Console;
 using TransactionEtl.Cli.Internal;
 using TransactionEtl.Core.Samples;
 
 namespace TransactionEtl.Cli.Commands;
 
-/// <summary><c>txetl sample OUT.csv [--rows N] [--seed S] [--fault-rate F]</c>: writes a realistic transactions file, creating its directory.</summary>
+/// <summary>
+/// <c>txetl sample OUT.csv [--rows N] [--seed S] [--fault-rate F] [--format csv|gz|zst]</c>: writes a realistic
+/// transactions file, creating its directory; compressed with gzip or zstd when asked.
+/// </summary>
 internal sealed class SampleCommand : Command
 {
     private readonly CliEnvironment _environment;
@@ -35,6 +39,13 @@ internal sealed class SampleCommand : Command
         ? $"--fault-rate must be between 0 and 1 (e.g. 0.02), got {value.ToString(CultureInfo.InvariantCulture)}."
         : null);
 
+    private readonly Option<string> _format = new Option<string>("--format")
+    {
+        HelpName = "FORMAT",
+        Description = "csv (default), gz (gzip) or zst (zstd): the same rows, compressed as `gzip`/`zstd` would (name OUT .csv.gz / .csv.zst).",
+        DefaultValueFactory = _ => "csv",
+    }.AcceptOnlyFromAmong("csv", "gz", "zst");
+
     public SampleCommand(CliEnvironment environment)
         : base("sample", "Write a realistic transactions CSV (demos, benchmarks).")
     {
@@ -43,8 +54,13 @@ internal sealed class SampleCommand : Command
         Options.Add(_rows);
         Options.Add(_seed);
         Options.Add(_faultRate);
+        Options.Add(_format);
         SetAction((parse, cancellationToken) => ExecuteAsync(
-            new Settings { Output = parse.GetValue(_output)!, Rows = parse.GetValue(_rows), Seed = parse.GetValue(_seed), FaultRate = parse.GetValue(_faultRate) },
+            new Settings
+            {
+                Output = parse.GetValue(_output)!, Rows = parse.GetValue(_rows), Seed = parse.GetValue(_seed), FaultRate = parse.GetValue(_faultRate),
+                Format = parse.GetValue(_format)!,
+            },
             cancellationToken));
     }
 
@@ -57,6 +73,8 @@ internal sealed class SampleCommand : Command
         public int Seed { get; init; }
 
         public double FaultRate { get; init; }
+
+        public string Format { get; init; } = "csv";
     }
 
     private async Task<int> ExecuteAsync(Settings settings, CancellationToken cancellationToken)
@@ -68,11 +86,30 @@ internal sealed class SampleCommand : Command
         var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
         await using (stream)
         {
-            await generator.WriteAsync(stream, cancellationToken);
+            if (settings.Format == "csv")
+            {
+                await generator.WriteAsync(stream, cancellationToken);
+            }
+            else
+            {
+                var compressor = Compressor(stream, settings.Format);
+                await using (compressor)
+                {
+                    await generator.WriteAsync(compressor, cancellationToken);
+                }
+            }
         }
 
         _environment.Output.MarkupLineInterpolated(CultureInfo.InvariantCulture,
             $"wrote {settings.Rows} rows (seed {settings.Seed}, fault rate {settings.FaultRate}) to {path}");
         return 0;
     }
+
+    /// <summary>
+    /// A compressor over <paramref name="file"/> (left open). Both are deterministic (gzip's header carries no time
+    /// here), so the same seed still writes the same bytes.
+    /// </summary>
+    private static Stream Compressor(Stream file, string format) => format == "gz"
+        ? new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true)
+        : new ZstdSharp.CompressionStream(file, level: 3, leaveOpen: true);
 }

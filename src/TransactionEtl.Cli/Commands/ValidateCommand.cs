@@ -47,6 +47,10 @@ internal sealed class ValidateCommand : Command
 
     private readonly Option<string?> _encoding = CommonOptions.Encoding();
 
+    private readonly Option<long?> _maxDecompressedBytes = CommonOptions.MaxDecompressedBytes();
+
+    private readonly Option<int?> _maxDecompressionRatio = CommonOptions.MaxDecompressionRatio();
+
     public ValidateCommand(CliEnvironment environment)
         : base("validate", "Check a CSV file against the contract without a database: what loading would do.")
     {
@@ -60,6 +64,8 @@ internal sealed class ValidateCommand : Command
         Options.Add(_noDuplicateCheck);
         Options.Add(_show);
         Options.Add(_failOnRejects);
+        Options.Add(_maxDecompressedBytes);
+        Options.Add(_maxDecompressionRatio);
         SetAction((parse, cancellationToken) => ExecuteAsync(
             new Settings
             {
@@ -72,6 +78,8 @@ internal sealed class ValidateCommand : Command
                 FailOnRejects = parse.GetValue(_failOnRejects),
                 Delimiter = parse.GetValue(_delimiter),
                 Encoding = parse.GetValue(_encoding),
+                MaxDecompressedBytes = parse.GetValue(_maxDecompressedBytes) ?? ProcessingOptions.DefaultMaxDecompressedBytes,
+                MaxDecompressionRatio = parse.GetValue(_maxDecompressionRatio) ?? ProcessingOptions.DefaultMaxDecompressionRatio,
             },
             cancellationToken));
     }
@@ -95,6 +103,10 @@ internal sealed class ValidateCommand : Command
         public string? Delimiter { get; init; }
 
         public string? Encoding { get; init; }
+
+        public long MaxDecompressedBytes { get; init; }
+
+        public int MaxDecompressionRatio { get; init; }
     }
 
     private async Task<int> ExecuteAsync(Settings settings, CancellationToken cancellationToken)
@@ -131,6 +143,8 @@ internal sealed class ValidateCommand : Command
             Contract = contract,
             DetectDuplicatesInMemory = !settings.NoDuplicateCheck,
             MaxRejectedRatio = settings.MaxRejectedRatio,
+            MaxDecompressedBytes = settings.MaxDecompressedBytes,
+            MaxDecompressionRatio = settings.MaxDecompressionRatio,
             Progress = b => Volatile.Write(ref bytesRead, b),
         };
         await using var input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);

@@ -53,6 +53,22 @@ internal static class CommonOptions
         ? $"--lock-timeout must be a whole number of seconds from 0 (no limit) to {MaxLockTimeoutSeconds}, got {value}."
         : null);
 
+    /// <summary><c>--max-decompressed-bytes BYTES</c> (validate, run, watch): the decompression-bomb guard's size limit.</summary>
+    public static Option<long?> MaxDecompressedBytes() => new Option<long?>("--max-decompressed-bytes")
+    {
+        HelpName = "BYTES",
+        Description = "Reject a compressed file (gzip, zstd, bzip2) that decompresses to more bytes than this " +
+            "(decompression-limit); 0 for no limit. Default: 68719476736 (64 GiB).",
+    }.Number().Check(value => value < 0 ? $"--max-decompressed-bytes must be 0 (no limit) or more, got {value}." : null);
+
+    /// <summary><c>--max-decompression-ratio R</c> (validate, run, watch): the decompression-bomb guard's ratio limit.</summary>
+    public static Option<int?> MaxDecompressionRatio() => new Option<int?>("--max-decompression-ratio")
+    {
+        HelpName = "R",
+        Description = "Reject a compressed file whose decompressed bytes exceed R times its stored bytes (checked from 256 KiB " +
+            "of output on; decompression-limit); 0 for no limit. Default: 100.",
+    }.Number().Check(value => value < 0 ? $"--max-decompression-ratio must be 0 (no limit) or more, got {value}." : null);
+
     /// <summary><c>--delimiter C</c> (validate, run, watch); <c>tab</c> for a tab.</summary>
     public static Option<string?> Delimiter() => new Option<string?>("--delimiter")
     {

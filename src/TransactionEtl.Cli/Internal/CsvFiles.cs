@@ -1,12 +1,17 @@
 namespace TransactionEtl.Cli.Internal;
 
 /// <summary>
-/// The CSV files directly in a directory, for <c>run DIR</c> and <c>watch DIR</c>: names ending in <c>.csv</c> in any
-/// case (<c>X.CSV</c> from a Windows export too), in ordinal name order. The one place that decides what counts as a
-/// CSV file name, so a directory run and watch never disagree.
+/// The CSV files directly in a directory, for <c>run DIR</c> and <c>watch DIR</c>: names ending in <c>.csv</c>, or in
+/// <c>.csv.gz</c>, <c>.csv.zst</c> or <c>.csv.bz2</c> for compressed ones, in any case (<c>X.CSV</c> from
+/// a Windows export too), in ordinal name order. The one place that decides what counts as a CSV file name, so a
+/// directory run and watch never disagree. The name only picks files; how one is read (plain or compressed) is
+/// decided by its first bytes.
 /// </summary>
 internal static class CsvFiles
 {
+    /// <summary>The name endings picked from a directory, compared ignoring case.</summary>
+    public static readonly string[] Suffixes = [".csv", ".csv.gz", ".csv.zst", ".csv.bz2"];
+
     /// <summary>
     /// Case-insensitive, unlike the default on Linux. Everything else as <c>EnumerateFiles(dir, "*.csv")</c> was:
     /// dot-files listed (watch leaves them out itself), an unreadable entry an error rather than silently skipped.
@@ -22,5 +27,8 @@ internal static class CsvFiles
 
     /// <summary>Full paths of the CSV files in <paramref name="directory"/>, in ordinal name order.</summary>
     public static List<string> In(string directory) =>
-        Directory.EnumerateFiles(directory, "*.csv", AnyCase).Order(StringComparer.Ordinal).ToList();
+        Directory.EnumerateFiles(directory, "*", AnyCase)
+            .Where(path => Suffixes.Any(s => path.EndsWith(s, StringComparison.OrdinalIgnoreCase)))
+            .Order(StringComparer.Ordinal)
+            .ToList();
 }

@@ -45,12 +45,14 @@ internal static class HelpExamples
             "txetl validate samples/transactions.csv",
             "txetl validate samples/transactions.csv --json --show 5",
             "txetl validate samples/transactions.csv --max-rejected-ratio 0.01 --fail-on-rejects   # exit 2",
+            "txetl validate samples/transactions.csv.gz --max-decompression-ratio 50   # gzip, read as it is",
         ],
         ["txetl run"] =
         [
             "txetl run samples/transactions.csv",
             "txetl run incoming/ --json --fail-on-rejects   # every *.csv of incoming/, in name order",
             "txetl run export.csv --delimiter ';' --encoding windows-1252",
+            "txetl run drop.csv.gz --max-decompressed-bytes 10000000000   # gzip, zstd, bzip2: found by their first bytes",
         ],
         ["txetl report"] =
         [
@@ -67,6 +69,7 @@ internal static class HelpExamples
         [
             "txetl watch inbox/",
             "txetl watch inbox/ --done-marker --settle 10",
+            "txetl watch inbox/ --max-decompression-ratio 200   # *.csv.gz too",
         ],
         ["txetl lambda"] =
         [
@@ -107,6 +110,7 @@ internal static class HelpExamples
         [
             "txetl sample demo.csv --rows 1000",
             "txetl sample out/big.csv --rows 10000 --seed 7 --fault-rate 0.01   # creates out/",
+            "txetl sample samples/transactions.csv.gz --rows 300 --seed 2029 --fault-rate 0.02 --format gz",
         ],
     };
 

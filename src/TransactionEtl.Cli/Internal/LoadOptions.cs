@@ -1,4 +1,5 @@
 using System.CommandLine;
+using TransactionEtl.Core;
 
 namespace TransactionEtl.Cli.Internal;
 
@@ -18,6 +19,10 @@ internal sealed class LoadOptions
 
     public Option<string?> Encoding { get; } = CommonOptions.Encoding();
 
+    public Option<long?> MaxDecompressedBytes { get; } = CommonOptions.MaxDecompressedBytes();
+
+    public Option<int?> MaxDecompressionRatio { get; } = CommonOptions.MaxDecompressionRatio();
+
     public void AddTo(Command command)
     {
         command.Options.Add(Contract);
@@ -25,6 +30,8 @@ internal sealed class LoadOptions
         command.Options.Add(Encoding);
         command.Options.Add(MaxRejectedRatio);
         command.Options.Add(LockTimeout);
+        command.Options.Add(MaxDecompressedBytes);
+        command.Options.Add(MaxDecompressionRatio);
     }
 
     /// <summary>Copies these options' values of <paramref name="parse"/> into <paramref name="settings"/>.</summary>
@@ -36,6 +43,8 @@ internal sealed class LoadOptions
         settings.Encoding = parse.GetValue(Encoding);
         settings.MaxRejectedRatio = parse.GetValue(MaxRejectedRatio);
         settings.LockTimeoutSeconds = parse.GetValue(LockTimeout);
+        settings.MaxDecompressedBytes = parse.GetValue(MaxDecompressedBytes) ?? ProcessingOptions.DefaultMaxDecompressedBytes;
+        settings.MaxDecompressionRatio = parse.GetValue(MaxDecompressionRatio) ?? ProcessingOptions.DefaultMaxDecompressionRatio;
         return settings;
     }
 }

@@ -1,3 +1,5 @@
+using TransactionEtl.Core;
+
 namespace TransactionEtl.Cli.Internal;
 
 /// <summary>Option values of the commands that load files (<c>run</c>, <c>watch</c>); see <see cref="LoadOptions"/>.</summary>
@@ -17,4 +19,10 @@ internal class LoadSettings : GlobalSettings
 
     /// <summary>As given to <c>--lock-timeout</c> (checked to be 0 or more); null for the loader's default.</summary>
     public int? LockTimeoutSeconds { get; set; }
+
+    /// <summary><c>--max-decompressed-bytes</c>, or the engine's default.</summary>
+    public long MaxDecompressedBytes { get; set; } = ProcessingOptions.DefaultMaxDecompressedBytes;
+
+    /// <summary><c>--max-decompression-ratio</c>, or the engine's default.</summary>
+    public int MaxDecompressionRatio { get; set; } = ProcessingOptions.DefaultMaxDecompressionRatio;
 }

@@ -27,6 +27,8 @@ internal static class LocalFileLoad
                     Content = stream,
                     Contract = contract,
                     MaxRejectedRatio = settings.MaxRejectedRatio,
+                    MaxDecompressedBytes = settings.MaxDecompressedBytes,
+                    MaxDecompressionRatio = settings.MaxDecompressionRatio,
                     LockTimeout = settings.LockTimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : LoadRequest.DefaultLockTimeout,
                     // Asked for only when this path was loaded before with the same size: a rerun is then answered
                     // without parsing, and a new file is read once (the hash pass cost ~4 % of a load's time).

@@ -50,15 +50,46 @@ internal sealed partial class FileRun
     public async Task<FileResult> RunAsync(CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var dialect = _contract.Dialect;
         var peeked = await PeekedStream.OpenAsync(_input, FileDiagnosis.PrefixBytes, cancellationToken);
-        using var tracker = new TrackingStream(peeked, validateUtf8: dialect.Encoding is null, _options.Progress);
-        if (FileDiagnosis.NotText(peeked.Prefix, dialect) is { } notText)
+        string? compression = FileDiagnosis.Compression(peeked.Prefix);
+        compression = Decompression.CanRead(compression) ? compression : null;
+        bool utf8 = _contract.Dialect.Encoding is null;
+        // The stored bytes are hashed and counted (the ledger's identity is what was sent); the text is checked.
+        using var stored = new TrackingStream(peeked, validateUtf8: utf8 && compression is null, _options.Progress);
+        long? decompressed = null;
+        if (compression is null)
+        {
+            await ReadTextAsync(peeked.PrefixMemory, stored, cancellationToken);
+        }
+        else
+        {
+            await using var guard = new DecompressionGuard(() => Decompression.Open(compression, stored), stored, compression, _options);
+            try
+            {
+                var text = await PeekedStream.OpenAsync(guard, FileDiagnosis.PrefixBytes, cancellationToken);
+                using var tracker = new TrackingStream(text, validateUtf8: utf8, progress: null, hash: false);
+                await ReadTextAsync(text.PrefixMemory, tracker, cancellationToken);
+            }
+            catch (DecompressionException e)
+            {
+                SetError(e.Code, e.Message);
+            }
+            decompressed = guard.BytesOut;
+        }
+        // After a file-level error the rest is read as stored (not decompressed), so hash and size cover the file.
+        await stored.DrainAsync(cancellationToken);
+        return Result(stored, clock, compression, decompressed);
+    }
+
+    /// <summary>Reads the (decompressed) text through <paramref name="tracker"/>, turning what stops it into the file's error.</summary>
+    private async Task ReadTextAsync(ReadOnlyMemory<byte> prefix, TrackingStream tracker, CancellationToken cancellationToken)
+    {
+        var dialect = _contract.Dialect;
+        if (FileDiagnosis.NotText(prefix.Span, dialect) is { } notText)
         {
             // Never text in this encoding: rejected before a record is read, so no row-level error comes first.
             SetError(FileErrorCodes.EncodingError, notText);
-            await tracker.DrainAsync(cancellationToken);
-            return Result(tracker, clock);
+            return;
         }
         byte[] badBytes = [];
         try
@@ -88,9 +119,7 @@ internal sealed partial class FileRun
             SetError(FileErrorCodes.FormatError,
                 $"line {_line}: the CSV structure is broken ({e.Message}); a quoted field must end with a quote followed by a delimiter or a line break, and quotes inside it must be doubled (\"\")");
         }
-        Diagnose(peeked.Prefix, badBytes);
-        await tracker.DrainAsync(cancellationToken);
-        return Result(tracker, clock);
+        Diagnose(prefix.Span, badBytes);
     }
 
     /// <summary>
@@ -187,7 +216,7 @@ internal sealed partial class FileRun
         ResultSetMode = ResultSetMode.SingleResult,
     };
 
-    private FileResult Result(TrackingStream tracker, Stopwatch clock) => new()
+    private FileResult Result(TrackingStream tracker, Stopwatch clock, string? compression, long? decompressed) => new()
     {
         ErrorCode = _errorCode,
         ErrorMessage = _errorMessage,
@@ -200,6 +229,8 @@ internal sealed partial class FileRun
         Header = _header,
         Sha256 = tracker.HashHex(),
         Bytes = tracker.BytesRead,
+        Compression = compression,
+        BytesDecompressed = decompressed,
         MaxRejectedRatio = _options.EffectiveMaxRejectedRatio,
         Duration = clock.Elapsed,
     };

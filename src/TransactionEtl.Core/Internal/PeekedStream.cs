@@ -24,6 +24,8 @@ internal sealed class PeekedStream : Stream
 
     /// <summary>A stream that gives <paramref name="prefix"/> and then <paramref name="inner"/> (a chunk read behind the file's prefix).</summary>
     public static PeekedStream Prepend(byte[] prefix, Stream inner) => new(inner, prefix, prefix.Length);
+    /// <summary><see cref="Prefix"/> for an async method.</summary>
+    public ReadOnlyMemory<byte> PrefixMemory => _prefix.AsMemory(0, _prefixLength);
 
     /// <summary>Reads up to <paramref name="prefixBytes"/> bytes of <paramref name="inner"/> (until full or at its end).</summary>
     public static async Task<PeekedStream> OpenAsync(Stream inner, int prefixBytes, CancellationToken cancellationToken)

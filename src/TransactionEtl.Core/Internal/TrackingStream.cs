@@ -9,7 +9,9 @@ namespace TransactionEtl.Core.Internal;
 /// A read-only pass-through over the input that, in the same single pass, hashes the bytes (SHA-256), counts them,
 /// reports progress and (for UTF-8 files) checks that they are valid UTF-8, naming the byte offset and line of the
 /// first bad byte. The decoder downstream would replace bad bytes silently; checking here is what lets the file be
-/// rejected instead. Holds at most 3 carried bytes between reads.
+/// rejected instead. Holds at most 3 carried bytes between reads. For compressed input there are two: one over the
+/// stored bytes (hash, count, progress: the ledger identity is what was sent) and one over the decompressed bytes
+/// (the UTF-8 check, whose offsets and lines are then those of the text), which does not hash.
 /// </summary>
 internal sealed class TrackingStream : Stream
 {
@@ -19,16 +21,17 @@ internal sealed class TrackingStream : Stream
     private readonly Stream _inner;
     private readonly bool _validateUtf8;
     private readonly Action<long>? _progress;
-    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly IncrementalHash? _hash;
     private readonly byte[] _carry = new byte[4];
     private int _carryLength;
     private long _carryOffset;
     private long _lineBreaks;
     private bool _eof;
 
-    public TrackingStream(Stream inner, bool validateUtf8, Action<long>? progress)
+    public TrackingStream(Stream inner, bool validateUtf8, Action<long>? progress, bool hash = true)
     {
         _inner = inner;
+        _hash = hash ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
         _validateUtf8 = validateUtf8;
         _progress = progress;
     }
@@ -43,7 +46,7 @@ internal sealed class TrackingStream : Stream
     public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
 
     /// <summary>The lower-case hex SHA-256 of all bytes read; call once, after the end was reached.</summary>
-    public string HashHex() => Convert.ToHexStringLower(_hash.GetHashAndReset());
+    public string HashHex() => Convert.ToHexStringLower(_hash!.GetHashAndReset());
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -73,7 +76,7 @@ internal sealed class TrackingStream : Stream
             int n;
             while ((n = await _inner.ReadAsync(buffer, cancellationToken)) > 0)
             {
-                _hash.AppendData(buffer, 0, n);
+                _hash?.AppendData(buffer, 0, n);
                 BytesRead += n;
                 _progress?.Invoke(BytesRead);
             }
@@ -87,7 +90,7 @@ internal sealed class TrackingStream : Stream
     private void Track(ReadOnlySpan<byte> data)
     {
         long start = BytesRead;
-        _hash.AppendData(data);
+        _hash?.AppendData(data);
         BytesRead += data.Length;
         _progress?.Invoke(BytesRead);
         if (!_validateUtf8)
@@ -201,7 +204,7 @@ internal sealed class TrackingStream : Stream
     {
         if (disposing)
         {
-            _hash.Dispose();
+            _hash?.Dispose();
         }
         base.Dispose(disposing);
     }

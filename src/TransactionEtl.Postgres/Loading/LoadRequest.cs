@@ -30,6 +30,12 @@ public sealed class LoadRequest
     /// <summary>Overrides the contract's reject threshold for this load (0..1).</summary>
     public decimal? MaxRejectedRatio { get; init; }
 
+    /// <summary>The decompression-bomb guard's size limit for compressed content (<see cref="ProcessingOptions.MaxDecompressedBytes"/>).</summary>
+    public long MaxDecompressedBytes { get; init; } = ProcessingOptions.DefaultMaxDecompressedBytes;
+
+    /// <summary>The decompression-bomb guard's ratio limit for compressed content (<see cref="ProcessingOptions.MaxDecompressionRatio"/>).</summary>
+    public int MaxDecompressionRatio { get; init; } = ProcessingOptions.DefaultMaxDecompressionRatio;
+
     /// <summary>
     /// Hashes the content (SHA-256, lower-case hex) without parsing it, e.g. by reading a local file once more.
     /// The loader calls it only when the ledger already has a loaded file from the same source with the same
@@ -117,6 +123,8 @@ public sealed class LoadRequest
             Contract = Contract,
             DetectDuplicatesInMemory = false,
             MaxRejectedRatio = MaxRejectedRatio,
+            MaxDecompressedBytes = MaxDecompressedBytes,
+            MaxDecompressionRatio = MaxDecompressionRatio,
             Progress = progress is null ? null : read => progress(new LoadProgress(phase, read, total)),
         };
     }

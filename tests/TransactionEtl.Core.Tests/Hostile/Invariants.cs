@@ -10,7 +10,7 @@ internal static class Invariants
     public static readonly HashSet<string> FileCodes =
     [
         FileErrorCodes.EncodingError, FileErrorCodes.MissingLabel, FileErrorCodes.DuplicateLabel, FileErrorCodes.EmptyFile,
-        FileErrorCodes.FormatError, FileErrorCodes.RecordTooLarge,
+        FileErrorCodes.FormatError, FileErrorCodes.RecordTooLarge, FileErrorCodes.CompressionError, FileErrorCodes.DecompressionLimit,
     ];
 
     public static readonly HashSet<string> RowCodes =
