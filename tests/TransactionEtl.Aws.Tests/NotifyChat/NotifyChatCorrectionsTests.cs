@@ -62,10 +62,35 @@ public sealed partial class NotifyChatHandlerTests
         Assert.Equal("*Rows*\n4 total, 1 loaded, 0 rejected, 0 duplicate, 3 conflicting", SlackField(slack, "*Rows*"));
         var note = SlackSection(slack, "*Re-sent transactions with changed values*");
         Assert.Contains("3 rows re-sent a transaction an earlier file loaded, with different values, and were skipped (onExistingKey: skip)", note);
-        Assert.DoesNotContain("key-conflict", note);
+        Assert.DoesNotContain("(key-conflict)", note);
+        Assert.Contains("`txetl rejects 45 --code key-conflict-skipped`", note);
         Assert.Contains(TeamsTexts(teams), t => t.Contains("were skipped (onExistingKey: skip)", StringComparison.Ordinal));
         Assert.Null(SlackField(slack, "*Compression*"));
         Assert.Null(TeamsFact(teams, "Compression"));
+    }
+
+    [Fact]
+    public async Task Corrections_of_a_file_rejected_as_a_whole_say_nothing_was_updated_not_that_they_were_skipped()
+    {
+        // onExistingKey update, but other rejects took the file past its reject ratio: the loader applied no update
+        // (rows_updated 0) yet counts the conflicts in rows_conflicting.
+        var alert = new JsonObject
+        {
+            ["severity"] = "error", ["status"] = "rejected", ["bucket"] = "txetl-landing", ["key"] = "incoming/corrections/day2.csv",
+            ["summary"] = new JsonObject
+            {
+                ["file"] = "day2.csv", ["file_id"] = 46, ["status"] = "rejected", ["rows_total"] = 10, ["rows_loaded"] = 0, ["rows_rejected"] = 4,
+                ["rows_duplicate"] = 0, ["rows_conflicting"] = 6, ["rows_updated"] = 0,
+                ["reject_reasons"] = new JsonObject { ["type-error"] = 4, ["too-many-rejects"] = 1 },
+            },
+        };
+
+        var (slack, teams) = await PostBothAsync(SnsEvent(alert.ToJsonString()));
+
+        var note = SlackSection(slack, "*Re-sent transactions with changed values*");
+        Assert.Contains("6 rows re-sent a transaction an earlier file loaded, with different values, but the file was rejected as a whole", note);
+        Assert.DoesNotContain("skipped", note);
+        Assert.Contains(TeamsTexts(teams), t => t.Contains("nothing was updated", StringComparison.Ordinal));
     }
 
     [Theory]

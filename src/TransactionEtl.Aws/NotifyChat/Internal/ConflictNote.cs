@@ -1,4 +1,5 @@
 using System.Globalization;
+using TransactionEtl.Core;
 
 namespace TransactionEtl.Aws.NotifyChat.Internal;
 
@@ -9,10 +10,6 @@ namespace TransactionEtl.Aws.NotifyChat.Internal;
 /// </summary>
 internal static class ConflictNote
 {
-    // The reject code of a conflict under onExistingKey: reject (docs/contracts.md); the summary counts it in
-    // reject_reasons, and in rows_conflicting with the updated and skipped ones.
-    internal const string KeyConflictCode = "key-conflict";
-
     /// <summary>The sentences for <paramref name="s"/>; empty when no row conflicted.</summary>
     public static IReadOnlyList<string> For(ChatAlertSummary s)
     {
@@ -22,24 +19,33 @@ internal static class ConflictNote
         {
             return [];
         }
-        var rejected = Math.Min(s.RejectReasons?.GetValueOrDefault(KeyConflictCode) ?? 0, conflicting);
-        var skipped = Math.Max(conflicting - updated - rejected, 0);
+        // Only rejected conflicts are in reject_reasons (FileSummary.From); skipped ones are counted in rows_conflicting
+        // alone, and an update the loader did not apply (the file rejected as a whole) is in neither rows_updated nor
+        // rows_loaded. So the rest of rows_conflicting was skipped on a loaded file and left unapplied on a rejected one.
+        var rejected = Math.Min(s.RejectReasons?.GetValueOrDefault(FileErrorCodes.KeyConflict) ?? 0, conflicting);
+        var rest = Math.Max(conflicting - updated - rejected, 0);
+        var fileRejected = s.Status == FileStatus.Rejected;
         var file = s.FileId is { } id ? id.ToString(CultureInfo.InvariantCulture) : "FILE_ID";
         var lines = new List<string>(3);
         if (rejected > 0)
         {
-            lines.Add($"{Rows(rejected)} re-sent a transaction an earlier file loaded, with different values (key-conflict), and {Were(rejected)} not loaded: the stored values are unchanged. " +
-                $"The rejected-rows report names the columns that differ and the file that stored each row. If these are corrections, export them with `txetl rejects {file} --code key-conflict --csv -o corrections.csv` " +
+            lines.Add($"{Rows(rejected)} re-sent a transaction an earlier file loaded, with different values ({FileErrorCodes.KeyConflict}), and {Were(rejected)} not loaded: the stored values are unchanged. " +
+                $"The rejected-rows report names the columns that differ (stored -> new) and the file and line that stored each row. If these are corrections, export them with `txetl rejects {file} --code {FileErrorCodes.KeyConflict} --csv -o corrections.csv` " +
                 "and load that file under a contract with \"onExistingKey\": \"update\" (the replaced values are kept in the table's history, `<table>_history`); if not, ask the sender why the keys repeat.");
         }
         if (updated > 0)
         {
             lines.Add($"{Count(updated, "stored transaction")} {Were(updated)} corrected by this file (onExistingKey: update): the previous values are kept in the table's history, `<table>_history`, with this file's id {file}. Check that the corrections were expected.");
         }
-        if (skipped > 0)
+        if (rest > 0 && fileRejected)
         {
-            lines.Add($"{Rows(skipped)} re-sent a transaction an earlier file loaded, with different values, and {Were(skipped)} skipped (onExistingKey: skip): the stored values were kept and the new ones are not loaded. " +
-                "If they are corrections, load them under a contract with \"onExistingKey\": \"update\".");
+            lines.Add($"{Rows(rest)} re-sent a transaction an earlier file loaded, with different values, but the file was rejected as a whole, so none of them changed a stored row (nothing was updated). " +
+                "Fix the file's other rejected rows and send it again.");
+        }
+        else if (rest > 0)
+        {
+            lines.Add($"{Rows(rest)} re-sent a transaction an earlier file loaded, with different values, and {Were(rest)} skipped (onExistingKey: skip): the stored values were kept and the new ones are not loaded. " +
+                $"They are listed with the file's rejected rows (`txetl rejects {file} --code {FileErrorCodes.KeyConflictSkipped}`); if they are corrections, load them under a contract with \"onExistingKey\": \"update\".");
         }
         return lines;
     }
