@@ -52,6 +52,10 @@ internal sealed partial class FileRun
         var clock = Stopwatch.StartNew();
         var dialect = _contract.Dialect;
         var peeked = await PeekedStream.OpenAsync(_input, FileDiagnosis.PrefixBytes, cancellationToken);
+        if (TabularFormats.Detect(peeked.Prefix) is var tabular and not TabularFormat.None)
+        {
+            return await RunTabularAsync(peeked, tabular, clock, cancellationToken);
+        }
         using var tracker = new TrackingStream(peeked, validateUtf8: dialect.Encoding is null, _options.Progress);
         if (FileDiagnosis.NotText(peeked.Prefix, dialect) is { } notText)
         {
