@@ -6,8 +6,8 @@ using TransactionEtl.Core.Samples;
 
 namespace TransactionEtl.Cli.Commands;
 
-/// <summary><c>txetl sample OUT.csv [--rows N] [--seed S] [--fault-rate F]</c>: writes a realistic transactions file, creating its directory.</summary>
-internal sealed class SampleCommand : Command
+/// <summary><c>txetl sample OUT.csv [--rows N] [--seed S] [--fault-rate F] [--format csv|xlsx|parquet]</c>: writes a realistic transactions file, creating its directory.</summary>
+internal sealed partial class SampleCommand : Command
 {
     private readonly CliEnvironment _environment;
 
@@ -43,8 +43,13 @@ internal sealed class SampleCommand : Command
         Options.Add(_rows);
         Options.Add(_seed);
         Options.Add(_faultRate);
+        Options.Add(_format);
         SetAction((parse, cancellationToken) => ExecuteAsync(
-            new Settings { Output = parse.GetValue(_output)!, Rows = parse.GetValue(_rows), Seed = parse.GetValue(_seed), FaultRate = parse.GetValue(_faultRate) },
+            new Settings
+            {
+                Output = parse.GetValue(_output)!, Rows = parse.GetValue(_rows), Seed = parse.GetValue(_seed), FaultRate = parse.GetValue(_faultRate),
+                Format = parse.GetValue(_format)!,
+            },
             cancellationToken));
     }
 
@@ -57,6 +62,8 @@ internal sealed class SampleCommand : Command
         public int Seed { get; init; }
 
         public double FaultRate { get; init; }
+
+        public string Format { get; init; } = "csv";
     }
 
     private async Task<int> ExecuteAsync(Settings settings, CancellationToken cancellationToken)
@@ -68,11 +75,18 @@ internal sealed class SampleCommand : Command
         var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
         await using (stream)
         {
-            await generator.WriteAsync(stream, cancellationToken);
+            if (settings.Format == "csv")
+            {
+                await generator.WriteAsync(stream, cancellationToken);
+            }
+            else
+            {
+                await WriteTabularAsync(generator, settings.Format, stream, cancellationToken);
+            }
         }
 
         _environment.Output.MarkupLineInterpolated(CultureInfo.InvariantCulture,
-            $"wrote {settings.Rows} rows (seed {settings.Seed}, fault rate {settings.FaultRate}) to {path}");
+            $"wrote {settings.Rows} rows as {settings.Format} (seed {settings.Seed}, fault rate {settings.FaultRate}) to {path}");
         return 0;
     }
 }

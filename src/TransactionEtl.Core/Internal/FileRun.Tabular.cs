@@ -18,7 +18,7 @@ internal sealed partial class FileRun
         if (TabularSources.Opener is not { } open)
         {
             SetError(FileErrorCodes.FormatError,
-                $"this is {TabularFormats.Name(format)}, which this build of txetl does not read (the AWS Lambda leaves the Excel and Parquet readers out: they are not Native AOT-safe); load it with `txetl run`, or save it as CSV");
+                $"this is {TabularFormats.Name(format)}, which this build of txetl does not read (the Native AOT builds, the AWS Lambda and the released txetl binary, leave the Excel and Parquet readers out: they are not AOT-safe); load it with `dotnet run --project src/TransactionEtl.Cli -- run FILE`, or save it as CSV");
             await tracker.DrainAsync(cancellationToken);
             return Result(tracker, clock);
         }
