@@ -22,6 +22,13 @@ internal static class TxetlApp
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(environment);
+        // Workbooks and Parquet files are read on the JIT only: ExcelDataReader and Parquet.Net fail the Native AOT
+        // publish (IL2077, IL3050, IL2070; TabularReaders says where). Under AOT this constant is false, the call is
+        // trimmed away with both libraries, and such a file is refused with a sentence saying so.
+        if (System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported)
+        {
+            TransactionEtl.Core.TabularReaders.Enable();
+        }
         var globals = new GlobalOptions();
         var root = CreateRootCommand(environment, globals);
         var parse = root.Parse(args);

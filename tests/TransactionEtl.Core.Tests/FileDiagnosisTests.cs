@@ -94,13 +94,20 @@ public sealed class FileDiagnosisTests
     }
 
     [Fact]
-    public Task An_xlsx_workbook_is_named_an_excel_workbook() =>
-        NotTextAsync(Zip(
+    public async Task An_xlsx_workbook_that_cannot_be_read_is_named_an_excel_workbook()
+    {
+        // An .xlsx is read as records now (Tabular/); this one lacks its relationships, so it cannot be, and says so.
+        var bytes = Zip(
             ("[Content_Types].xml", """<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"""),
             ("_rels/.rels", """<?xml version="1.0"?><Relationships/>"""),
             ("xl/workbook.xml", """<?xml version="1.0"?><workbook><sheets><sheet name="Sheet1" sheetId="1"/></sheets></workbook>"""),
-            ("xl/worksheets/sheet1.xml", """<?xml version="1.0"?><worksheet><sheetData/></worksheet>""")),
-            "this is an Excel workbook (.xlsx, a ZIP archive)");
+            ("xl/worksheets/sheet1.xml", """<?xml version="1.0"?><worksheet><sheetData/></worksheet>"""));
+        var (result, sink) = await Engine.RunAsync(bytes);
+        Assert.NotNull(result.ErrorCode);
+        Assert.StartsWith("this is an Excel workbook (.xlsx)", result.ErrorMessage, StringComparison.Ordinal);
+        Assert.Empty(sink.Valid);
+        Assert.Equal(bytes.Length, result.Bytes);
+    }
 
     [Fact]
     public Task A_zip_of_a_csv_is_named_a_zip_archive() =>

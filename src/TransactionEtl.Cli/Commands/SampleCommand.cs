@@ -8,10 +8,11 @@ using TransactionEtl.Core.Samples;
 namespace TransactionEtl.Cli.Commands;
 
 /// <summary>
-/// <c>txetl sample OUT.csv [--rows N] [--seed S] [--fault-rate F] [--format csv|gz|zst]</c>: writes a realistic
-/// transactions file, creating its directory; compressed with gzip or zstd when asked.
+/// <c>txetl sample OUT.csv [--rows N] [--seed S] [--fault-rate F] [--format csv|gz|zst|xlsx|parquet]</c>: writes a
+/// realistic transactions file, creating its directory; compressed with gzip or zstd, or typed as a workbook or a
+/// Parquet file, when asked.
 /// </summary>
-internal sealed class SampleCommand : Command
+internal sealed partial class SampleCommand : Command
 {
     private readonly CliEnvironment _environment;
 
@@ -42,9 +43,10 @@ internal sealed class SampleCommand : Command
     private readonly Option<string> _format = new Option<string>("--format")
     {
         HelpName = "FORMAT",
-        Description = "csv (default), gz (gzip) or zst (zstd): the same rows, compressed as `gzip`/`zstd` would (name OUT .csv.gz / .csv.zst).",
+        Description = "csv (default); gz (gzip) or zst (zstd): the same rows compressed as `gzip`/`zstd` would (name OUT .csv.gz / .csv.zst); " +
+            "xlsx or parquet: the same rows as an Excel workbook or a Parquet file (held in memory while written).",
         DefaultValueFactory = _ => "csv",
-    }.AcceptOnlyFromAmong("csv", "gz", "zst");
+    }.AcceptOnlyFromAmong("csv", "gz", "zst", "xlsx", "parquet");
 
     public SampleCommand(CliEnvironment environment)
         : base("sample", "Write a realistic transactions CSV (demos, benchmarks).")
@@ -92,16 +94,23 @@ internal sealed class SampleCommand : Command
             }
             else
             {
-                var compressor = Compressor(stream, settings.Format);
-                await using (compressor)
+                if (settings.Format is "gz" or "zst")
                 {
-                    await generator.WriteAsync(compressor, cancellationToken);
+                    var compressor = Compressor(stream, settings.Format);
+                    await using (compressor)
+                    {
+                        await generator.WriteAsync(compressor, cancellationToken);
+                    }
+                }
+                else
+                {
+                    await WriteTabularAsync(generator, settings.Format, stream, cancellationToken);
                 }
             }
         }
 
         _environment.Output.MarkupLineInterpolated(CultureInfo.InvariantCulture,
-            $"wrote {settings.Rows} rows (seed {settings.Seed}, fault rate {settings.FaultRate}) to {path}");
+            $"wrote {settings.Rows} rows as {settings.Format} (seed {settings.Seed}, fault rate {settings.FaultRate}) to {path}");
         return 0;
     }
 

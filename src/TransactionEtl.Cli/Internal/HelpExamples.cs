@@ -111,6 +111,7 @@ internal static class HelpExamples
             "txetl sample demo.csv --rows 1000",
             "txetl sample out/big.csv --rows 10000 --seed 7 --fault-rate 0.01   # creates out/",
             "txetl sample samples/transactions.csv.gz --rows 300 --seed 2029 --fault-rate 0.02 --format gz",
+            "txetl sample demo.xlsx --rows 1000 --format xlsx   # or --format parquet",
         ],
     };
 

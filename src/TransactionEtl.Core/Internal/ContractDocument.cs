@@ -79,6 +79,8 @@ internal sealed class DialectDocument
     public bool? DoubleQuote { get; set; }
     public bool? Header { get; set; }
     public string? Encoding { get; set; }
+    public JsonElement? Sheet { get; set; }
+    public JsonElement? HeaderRow { get; set; }
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
 }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 
 namespace TransactionEtl.Core.Internal;
 
@@ -26,7 +27,43 @@ internal static partial class ContractLoader
             }
             string encodingName = (d.Encoding ?? "utf-8").Trim().ToLowerInvariant();
             var encoding = ResolveEncoding(encodingName, d.Encoding);
-            return new DialectSpec { Delimiter = delimiter, Quote = quote, Header = d.Header ?? true, EncodingName = encodingName, Encoding = encoding };
+            var (sheetName, sheetIndex) = Sheet(d.Sheet);
+            int headerRow = HeaderRow(d.HeaderRow, d.Header ?? true);
+            return new DialectSpec
+            {
+                Delimiter = delimiter, Quote = quote, Header = d.Header ?? true, EncodingName = encodingName, Encoding = encoding,
+                SheetName = sheetName, SheetIndex = sheetIndex, HeaderRow = headerRow,
+            };
+        }
+
+        /// <summary>The workbook sheet: a name (a JSON string) or a 0-based index (a JSON integer); the first by default.</summary>
+        private (string? Name, int Index) Sheet(JsonElement? sheet)
+        {
+            switch (sheet)
+            {
+                case null:
+                    return (null, 0);
+                case { ValueKind: JsonValueKind.String } s when s.GetString() is { Length: > 0 } name:
+                    return (name, 0);
+                case { ValueKind: JsonValueKind.Number } n when n.TryGetInt32(out int index) && index >= 0:
+                    return (null, index);
+                default:
+                    throw Error("dialect.sheet", $"'{sheet}' must be a sheet name (a non-empty string) or a 0-based sheet index (0 is the first sheet)");
+            }
+        }
+
+        /// <summary>The 1-based row of the header in a sheet; only meaningful with a header.</summary>
+        private int HeaderRow(JsonElement? headerRow, bool header)
+        {
+            if (headerRow is null)
+            {
+                return 1;
+            }
+            if (headerRow.Value.ValueKind != JsonValueKind.Number || !headerRow.Value.TryGetInt32(out int row) || row < 1)
+            {
+                throw Error("dialect.headerRow", $"'{headerRow}' must be a row number, 1 or more (1 is the sheet's first row)");
+            }
+            return header ? row : throw Error("dialect.headerRow", "a headerRow needs a header; remove headerRow or set header to true");
         }
 
         /// <summary>Null for UTF-8, which the reader validates itself; a strict decoder for anything else.</summary>

@@ -13,8 +13,14 @@ internal sealed partial class FileRun
         {
             cancellationToken.ThrowIfCancellationRequested();
         }
+        SetCells(csv, _validator);
+        return CheckRecord(line, raw, cancellationToken);
+    }
+
+    /// <summary>The record's cells are set: validate, check its key, and hand it on as valid or rejected.</summary>
+    private ValueTask CheckRecord(long line, ReadOnlySpan<char> raw, CancellationToken cancellationToken)
+    {
         var validator = _validator;
-        SetCells(csv, validator);
         validator.Validate(_errors, _row);
         string key = "";
         var pk = _contract.PrimaryKeyFields;

@@ -51,6 +51,10 @@ internal sealed partial class FileRun
     {
         var clock = Stopwatch.StartNew();
         var peeked = await PeekedStream.OpenAsync(_input, FileDiagnosis.PrefixBytes, cancellationToken);
+        if (TabularFormats.Detect(peeked.Prefix) is var tabular and not TabularFormat.None)
+        {
+            return await RunTabularAsync(peeked, tabular, clock, cancellationToken);
+        }
         string? compression = FileDiagnosis.Compression(peeked.Prefix);
         compression = Decompression.CanRead(compression) ? compression : null;
         bool utf8 = _contract.Dialect.Encoding is null;
