@@ -54,6 +54,29 @@ public static class DatabaseMigrator
     {
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
         await using var lockConnection = new NpgsqlConnection(connectionString);
+        return await MigrateAsync(lockConnection, connectionString, logger, cancellationToken);
+    }
+
+    /// <summary>
+    /// Like <see cref="MigrateAsync(string, ILogger?, CancellationToken)"/>, but checks and locks on a connection of
+    /// <paramref name="dataSource"/>, the one the caller goes on to use: Npgsql loads the server's types once per data
+    /// source (12-15 ms), and a bare connection string uses a data source of its own (docs/performance.md).
+    /// </summary>
+    /// <param name="dataSource">The caller's data source of the target database.</param>
+    /// <param name="connectionString">The same database's connection string with its password, for DbUp when a script is pending.</param>
+    /// <param name="cancellationToken">As in the other overload.</param>
+    public static async Task<MigrationResult> MigrateAsync(
+        NpgsqlDataSource dataSource, string connectionString, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentException.ThrowIfNullOrEmpty(connectionString);
+        await using var lockConnection = dataSource.CreateConnection();
+        return await MigrateAsync(lockConnection, connectionString, null, cancellationToken);
+    }
+
+    private static async Task<MigrationResult> MigrateAsync(
+        NpgsqlConnection lockConnection, string connectionString, ILogger? logger, CancellationToken cancellationToken)
+    {
         try
         {
             await lockConnection.OpenAsync(cancellationToken);

@@ -21,6 +21,26 @@ public sealed class DatabaseMigratorTests
     }
 
     [Fact]
+    public async Task Migrating_through_the_callers_data_source_checks_on_the_session_the_work_then_uses()
+    {
+        await using var db = await TestDatabase.CreateAsync(migrate: false);
+        // Tagged so that only this data source's sessions are counted, not DbUp's (given the untagged string).
+        await using var dataSource = NpgsqlDataSource.Create(
+            new NpgsqlConnectionStringBuilder(db.ConnectionString) { ApplicationName = "migrator-data-source-test" }.ConnectionString);
+
+        var first = await DatabaseMigrator.MigrateAsync(dataSource, db.ConnectionString);
+        var second = await DatabaseMigrator.MigrateAsync(dataSource, db.ConnectionString);
+
+        Assert.Equal(DatabaseMigrator.ScriptNames, first.AppliedScripts);
+        Assert.True(second.WasUpToDate);
+        // One session for the check and the work: Npgsql loaded the server's types once, not once per data source.
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var sessions = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'migrator-data-source-test'", connection);
+        Assert.Equal(1L, await sessions.ExecuteScalarAsync());
+    }
+
+    [Fact]
     public async Task Is_up_to_date_only_when_the_journal_lists_every_script()
     {
         await using var db = await TestDatabase.CreateAsync(migrate: false);

@@ -65,8 +65,7 @@ internal sealed class RunCommand : Command
         }
         using var stdin = settings.Paths.Contains(StandardInput.Name) ? await StandardInput.CopyAsync(_environment, cancellationToken) : null;
         var files = ExpandPaths(settings.Paths, stdin);
-        var connectionString = await DatabaseTarget.ConnectAsync(settings, _environment, LocalCluster.CreateIfMissing, cancellationToken);
-        var dataSource = NpgsqlDataSource.Create(connectionString);
+        var dataSource = await DatabaseTarget.OpenDataSourceAsync(settings, _environment, LocalCluster.CreateIfMissing, cancellationToken);
         await using (dataSource)
         {
             var loader = new FileLoader(dataSource, _environment.Verbose ? new StderrLogger(_environment.Error) : null);

@@ -1,3 +1,4 @@
+using Npgsql;
 using TransactionEtl.Postgres;
 
 namespace TransactionEtl.Cli.Internal;
@@ -45,6 +46,27 @@ internal static class DatabaseTarget
         var (connectionString, _) = await ConnectWithoutMigratingAsync(settings, environment, cluster, cancellationToken);
         await DatabaseMigrator.MigrateAsync(connectionString, cancellationToken);
         return connectionString;
+    }
+
+    /// <summary>
+    /// Like <c>ConnectAsync</c>, but returns the data source the command works with and migrates through it, so that
+    /// Npgsql loads the server's types once per process instead of once for the migration check and once for the work.
+    /// </summary>
+    public static async Task<NpgsqlDataSource> OpenDataSourceAsync(
+        GlobalSettings settings, CliEnvironment environment, LocalCluster cluster, CancellationToken cancellationToken)
+    {
+        var (connectionString, _) = await ConnectWithoutMigratingAsync(settings, environment, cluster, cancellationToken);
+        var dataSource = NpgsqlDataSource.Create(connectionString);
+        try
+        {
+            await DatabaseMigrator.MigrateAsync(dataSource, connectionString, cancellationToken);
+            return dataSource;
+        }
+        catch
+        {
+            await dataSource.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Like <c>ConnectAsync</c> but leaves migrating to the caller (db migrate reports what it applied).</summary>
