@@ -105,27 +105,7 @@ public sealed record FileSummary
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(result);
-        var reasons = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        foreach (var (code, count) in result.RejectReasons)
-        {
-            reasons[code] = count;
-        }
-
-        if (inFileDuplicates > 0)
-        {
-            reasons[FileErrorCodes.PrimaryKey] = reasons.GetValueOrDefault(FileErrorCodes.PrimaryKey) + inFileDuplicates;
-        }
-
-        if (storedUnique > 0)
-        {
-            reasons[FileErrorCodes.UniqueError] = reasons.GetValueOrDefault(FileErrorCodes.UniqueError) + storedUnique;
-        }
-
-        if (conflicts.Rejected > 0)
-        {
-            reasons[FileErrorCodes.KeyConflict] = reasons.GetValueOrDefault(FileErrorCodes.KeyConflict) + conflicts.Rejected;
-        }
-
+        var reasons = Reasons(result, inFileDuplicates, storedUnique, conflicts.Rejected);
         var loaderRejected = inFileDuplicates + storedUnique + conflicts.Rejected;
         var rowsRejected = result.RowsRejected + loaderRejected;
         var rejected = result.IsRejectedAfter(loaderRejected);
@@ -159,6 +139,21 @@ public sealed record FileSummary
             DurationMs = (long)result.Duration.TotalMilliseconds,
             Error = error,
         };
+    }
+
+    /// <summary>The engine's reasons plus the rows the loader rejected afterwards, by code.</summary>
+    private static SortedDictionary<string, long> Reasons(FileResult result, long inFileDuplicates, long storedUnique, long conflictsRejected)
+    {
+        var reasons = new SortedDictionary<string, long>(result.RejectReasons.ToDictionary(), StringComparer.Ordinal);
+        foreach (var (code, count) in new[] { (FileErrorCodes.PrimaryKey, inFileDuplicates), (FileErrorCodes.UniqueError, storedUnique), (FileErrorCodes.KeyConflict, conflictsRejected) })
+        {
+            if (count > 0)
+            {
+                reasons[code] = reasons.GetValueOrDefault(code) + count;
+            }
+        }
+
+        return reasons;
     }
 
     /// <summary>The sentence used when the reject threshold is exceeded (shared with the loader).</summary>
