@@ -81,6 +81,15 @@ internal sealed partial class SampleCommand : Command
 
     private async Task<int> ExecuteAsync(Settings settings, CancellationToken cancellationToken)
     {
+        // Parquet.Net's writer cannot be compiled Native AOT (IL3050, IL2070): under AOT this constant is false and the
+        // typed formats are refused before a file is made; the JIT build (`dotnet run --project src/TransactionEtl.Cli`) writes them.
+        if (settings.Format is "xlsx" or "parquet" && !System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported)
+        {
+            await _environment.Error.WriteLineAsync(
+                $"txetl: this Native AOT build cannot write --format {settings.Format}; run `dotnet run --project src/TransactionEtl.Cli -- sample ...` for it");
+            return 64;
+        }
+
         var generator = new SampleGenerator(new SampleOptions { Rows = settings.Rows, Seed = settings.Seed, FaultRate = settings.FaultRate });
         var path = Path.GetFullPath(settings.Output, _environment.CurrentDirectory);
         // `sample out/big.csv` into a directory not made yet: make it, as `mkdir -p` would, rather than fail.
@@ -102,7 +111,7 @@ internal sealed partial class SampleCommand : Command
                         await generator.WriteAsync(compressor, cancellationToken);
                     }
                 }
-                else
+                else if (System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported)
                 {
                     await WriteTabularAsync(generator, settings.Format, stream, cancellationToken);
                 }
