@@ -107,6 +107,13 @@ internal static class FileDiagnosis
         return $"the first line looks like data, not a header: {shown} are values, not column names; add a header line naming the columns (or use a contract whose dialect.header is false)";
     }
 
+    /// <summary>
+    /// True for a ZIP archive that is no Office or OpenDocument file (whose names mark it in the first entries), so
+    /// that an .xlsx is never taken for an archive of CSV members.
+    /// </summary>
+    public static bool IsZipArchive(ReadOnlySpan<byte> prefix) =>
+        prefix is [(byte)'P', (byte)'K', 0x03, 0x04, ..] && Zip(prefix).StartsWith("this is a ZIP archive", StringComparison.Ordinal);
+
     private static string Zip(ReadOnlySpan<byte> prefix)
     {
         // Entry names are stored uncompressed in each local header, so the first entries' names are in the prefix.
