@@ -118,4 +118,17 @@ public sealed class ZipArchiveTests(PostgresFixture db) : IClassFixture<Postgres
         Assert.Contains("decompression bomb", summary.Error, StringComparison.Ordinal);
         Assert.Equal(0, summary.RowsLoaded);
     }
+
+    [Fact]
+    public async Task Validate_checks_each_csv_member_of_an_archive()
+    {
+        WriteZip("v.zip", ("a.csv", SampleBytes("VA")), ("notes.md", "x"u8.ToArray()), ("b.csv", "transaction_id\nonly-an-id\n"u8.ToArray()));
+
+        var result = await RunTestSupport.RunAsync(_scratch.Path, "validate", "--show", "0", "v.zip");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("File:       v.zip!a.csv", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("File:       v.zip!b.csv", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("notes.md", result.Stderr, StringComparison.Ordinal);
+    }
 }

@@ -127,7 +127,8 @@ internal static class FileDiagnosis
         }
         return prefix.IndexOf("[Content_Types].xml"u8) >= 0
             ? "this is an Office document (a ZIP archive), not CSV text: export the data as CSV"
-            : "this is a ZIP archive (it starts with PK 03 04), not CSV text: extract the CSV file from it before loading";
+            // RunEtl and standard input meet an archive here: only `txetl run`/`validate` open one (ZipMembers).
+            : "this is a ZIP archive (it starts with PK 03 04), not CSV text: ZIP archives are loaded by `txetl run` only (each *.csv member a file of its own); elsewhere extract the CSV file from it before loading";
     }
 
     /// <summary>UTF-16 by its byte-order mark, or without one by the NUL byte beside each ASCII character.</summary>
