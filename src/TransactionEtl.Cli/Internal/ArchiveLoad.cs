@@ -15,16 +15,7 @@ internal static class ArchiveLoad
         FileLoader loader, string path, string fullPath, Contract contract, LoadSettings settings, Action<LoadProgress>? progress,
         CancellationToken cancellationToken)
     {
-        bool archive;
-        try
-        {
-            archive = path != StandardInput.Name && ZipMembers.IsArchive(fullPath);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            archive = false; // The ordinary load names the read error.
-        }
-        if (!archive)
+        if (!IsArchive(path, fullPath))
         {
             return [await LocalFileLoad.LoadAsync(loader, path, fullPath, contract, settings, progress, cancellationToken)];
         }
@@ -42,7 +33,15 @@ internal static class ArchiveLoad
             var summaries = new List<FileSummary>(members.Count);
             foreach (var entry in members)
             {
-                summaries.Add(await LoadMemberAsync(loader, path, fullPath, entry, opened, contract, settings, progress, cancellationToken));
+                try
+                {
+                    summaries.Add(await LoadMemberAsync(loader, path, fullPath, entry, opened, contract, settings, progress, cancellationToken));
+                }
+                catch (TransactionEtlException ex)
+                {
+                    // One member's failure keeps the lines of those before it and lets the next ones load.
+                    summaries.Add(LocalFileLoad.Failed($"{path}!{entry.FullName}", ex.Message, started) with { FileId = ex.FileId });
+                }
             }
             if (others.Count > 0)
             {
@@ -65,6 +64,18 @@ internal static class ArchiveLoad
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return [LocalFileLoad.Failed(path, $"{path}: cannot read the file: {ex.Message}", started)];
+        }
+    }
+
+    private static bool IsArchive(string path, string fullPath)
+    {
+        try
+        {
+            return path != StandardInput.Name && ZipMembers.IsArchive(fullPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false; // The ordinary load names the read error.
         }
     }
 
