@@ -81,7 +81,7 @@ internal sealed class RunCommand : Command
                         foreach (var (shown, full) in files)
                         {
                             var phases = new PhaseProgress(progress, shown);
-                            summaries.Add(await LocalFileLoad.LoadAsync(loader, shown, full, contract, settings, phases.Report, cancellationToken));
+                            summaries.AddRange(await ArchiveLoad.LoadAsync(loader, shown, full, contract, settings, phases.Report, cancellationToken));
                             phases.Finish();
                         }
                     });
@@ -90,7 +90,7 @@ internal sealed class RunCommand : Command
             {
                 foreach (var (shown, full) in files)
                 {
-                    summaries.Add(await LocalFileLoad.LoadAsync(loader, shown, full, contract, settings, null, cancellationToken));
+                    summaries.AddRange(await ArchiveLoad.LoadAsync(loader, shown, full, contract, settings, null, cancellationToken));
                 }
             }
 
@@ -144,10 +144,10 @@ internal sealed class RunCommand : Command
             var full = Path.GetFullPath(path, _environment.CurrentDirectory);
             if (Directory.Exists(full))
             {
-                var found = CsvFiles.In(full);
+                var found = CsvFiles.In(full, archives: true);
                 if (found.Count == 0)
                 {
-                    throw new TransactionEtlException($"{path}: the directory holds no *.csv files; give CSV files or a directory with some.");
+                    throw new TransactionEtlException($"{path}: the directory holds no *.csv (or *.zip) files; give CSV files or a directory with some.");
                 }
 
                 files.AddRange(found.Select(f => (Path.Combine(path, Path.GetFileName(f)), f)));

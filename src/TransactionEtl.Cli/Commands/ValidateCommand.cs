@@ -18,7 +18,7 @@ internal sealed class ValidateCommand : Command
 
     private readonly CliEnvironment _environment;
 
-    private readonly Argument<string> _file = new("FILE") { Description = "The CSV file to check." };
+    private readonly Argument<string> _file = new("FILE") { Description = "The CSV file to check (a ZIP archive: each of its *.csv members)." };
 
     private readonly Option<string?> _contract = CommonOptions.Contract();
 
@@ -117,11 +117,54 @@ internal sealed class ValidateCommand : Command
             throw new TransactionEtlException($"{settings.File}: file not found");
         }
         var contract = CommonOptions.LoadContract(settings.Contract, settings.Delimiter, settings.Encoding, _environment);
+        if (ZipMembers.IsArchive(path))
+        {
+            return await ValidateArchiveAsync(path, contract, settings, cancellationToken);
+        }
 
         var sink = new ValidateSink(settings.Show);
         var result = await ProcessAsync(path, contract, sink, settings, cancellationToken);
         var summary = FileSummary.ForDryRun(settings.File, result);
+        Print(settings, contract, result, summary, sink);
+        return LocalFileLoad.ExitCode([summary], settings.FailOnRejects);
+    }
 
+    /// <summary>
+    /// A ZIP archive: each *.csv member checked as a file of its own (<c>FILE!member.csv</c>), one report (or JSON
+    /// object) after another, as <c>run</c> would load them; other members are named in a warning and skipped.
+    /// </summary>
+    private async Task<int> ValidateArchiveAsync(string path, Contract contract, Settings settings, CancellationToken cancellationToken)
+    {
+        using var zip = System.IO.Compression.ZipFile.OpenRead(path);
+        var members = zip.Entries.Where(ZipMembers.IsCsv).ToList();
+        if (members.Count == 0)
+        {
+            throw new TransactionEtlException($"{settings.File}: the ZIP archive holds no *.csv member, so there is nothing to check");
+        }
+        var others = zip.Entries.Where(e => e.Name.Length > 0 && !ZipMembers.IsCsv(e)).Select(e => e.FullName).ToList();
+        if (others.Count > 0 && !settings.Json)
+        {
+            _environment.Error.WriteLine($"warning: {settings.File}: skipped {others.Count} member(s) that are not *.csv: {string.Join(", ", others)}");
+        }
+        var summaries = new List<FileSummary>(members.Count);
+        foreach (var entry in members)
+        {
+            var sink = new ValidateSink(settings.Show);
+            await using var content = ZipMembers.Open(entry, settings.MaxDecompressedBytes, settings.MaxDecompressionRatio);
+            var result = await FileProcessor.ProcessAsync(content, sink, EngineOptions(contract, settings, null), cancellationToken);
+            var summary = FileSummary.ForDryRun($"{settings.File}!{entry.FullName}", result) with
+            {
+                Compression = ZipMembers.Compression,
+                BytesDecompressed = ZipMembers.BytesRead(content),
+            };
+            Print(settings, contract, result, summary, sink);
+            summaries.Add(summary);
+        }
+        return LocalFileLoad.ExitCode(summaries, settings.FailOnRejects);
+    }
+
+    private void Print(Settings settings, Contract contract, FileResult result, FileSummary summary, ValidateSink sink)
+    {
         var output = _environment.Output;
         if (settings.Json)
         {
@@ -131,22 +174,23 @@ internal sealed class ValidateCommand : Command
         {
             PrintReport(output, contract, result, summary, sink.FirstRejected);
         }
-        return LocalFileLoad.ExitCode([summary], settings.FailOnRejects);
     }
+
+    private static ProcessingOptions EngineOptions(Contract contract, Settings settings, Action<long>? progress) => new()
+    {
+        Contract = contract,
+        DetectDuplicatesInMemory = !settings.NoDuplicateCheck,
+        MaxRejectedRatio = settings.MaxRejectedRatio,
+        MaxDecompressedBytes = settings.MaxDecompressedBytes,
+        MaxDecompressionRatio = settings.MaxDecompressionRatio,
+        Progress = progress,
+    };
 
     /// <summary>Runs the engine over the file; a run longer than <see cref="ProgressDelay"/> shows a progress bar where the environment allows one.</summary>
     private async Task<FileResult> ProcessAsync(string path, Contract contract, ValidateSink sink, Settings settings, CancellationToken cancellationToken)
     {
         long bytesRead = 0;
-        var options = new ProcessingOptions
-        {
-            Contract = contract,
-            DetectDuplicatesInMemory = !settings.NoDuplicateCheck,
-            MaxRejectedRatio = settings.MaxRejectedRatio,
-            MaxDecompressedBytes = settings.MaxDecompressedBytes,
-            MaxDecompressionRatio = settings.MaxDecompressionRatio,
-            Progress = b => Volatile.Write(ref bytesRead, b),
-        };
+        var options = EngineOptions(contract, settings, b => Volatile.Write(ref bytesRead, b));
         await using var input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
         long size = input.Length;
         var work = Task.Run(() => FileProcessor.ProcessAsync(input, sink, options, cancellationToken), cancellationToken);

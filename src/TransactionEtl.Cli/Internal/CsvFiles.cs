@@ -25,10 +25,17 @@ internal static class CsvFiles
         IgnoreInaccessible = false,
     };
 
-    /// <summary>Full paths of the CSV files in <paramref name="directory"/>, in ordinal name order.</summary>
-    public static List<string> In(string directory) =>
+    /// <summary>The ending of ZIP archives, picked too where <c>In</c> is asked for archives (<c>run</c>).</summary>
+    public const string ArchiveSuffix = ".zip";
+
+    /// <summary>
+    /// Full paths of the CSV files in <paramref name="directory"/>, in ordinal name order; with
+    /// <paramref name="archives"/>, <c>*.zip</c> too (whose CSV members <c>run</c> loads; <c>watch</c> does not yet).
+    /// </summary>
+    public static List<string> In(string directory, bool archives = false) =>
         Directory.EnumerateFiles(directory, "*", AnyCase)
-            .Where(path => Suffixes.Any(s => path.EndsWith(s, StringComparison.OrdinalIgnoreCase)))
+            .Where(path => Suffixes.Any(s => path.EndsWith(s, StringComparison.OrdinalIgnoreCase))
+                || (archives && path.EndsWith(ArchiveSuffix, StringComparison.OrdinalIgnoreCase)))
             .Order(StringComparer.Ordinal)
             .ToList();
 }

@@ -59,7 +59,8 @@ internal static class LocalFileLoad
         : summaries.Any(s => s.Status == FileStatus.Rejected || (failOnRejects && s.RowsRejected > 0)) ? ExitCodes.Rejected
         : ExitCodes.Ok;
 
-    private static FileSummary Failed(string path, string message, long started) => new()
+    /// <summary>A <c>failed</c> summary for <paramref name="path"/>, timed from <paramref name="started"/>.</summary>
+    public static FileSummary Failed(string path, string message, long started) => new()
     {
         File = path,
         Status = FileStatus.Failed,

@@ -20,16 +20,19 @@ internal sealed class DecompressionGuard : ReadOnlyPassThrough
 
     private readonly Func<Stream> _open;
     private Stream? _decoder;
-    private readonly TrackingStream _stored;
+    // The stored (compressed) bytes behind the output so far: those the decoder has read, or a ZIP member's whole
+    // compressed length (its decoder reads them through ZipArchive, out of sight).
+    private readonly Func<long> _storedBytes;
     private readonly string _compression;
     private readonly long _maxBytes;
     private readonly int _maxRatio;
+    private bool _stopped;
 
     /// <summary>The decoder is opened on the first read, where its errors are caught (bzip2 reads a block at once).</summary>
-    public DecompressionGuard(Func<Stream> open, TrackingStream stored, string compression, ProcessingOptions options)
+    public DecompressionGuard(Func<Stream> open, Func<long> storedBytes, string compression, ProcessingOptions options)
     {
         _open = open;
-        _stored = stored;
+        _storedBytes = storedBytes;
         _compression = compression;
         _maxBytes = options.MaxDecompressedBytes;
         _maxRatio = options.MaxDecompressionRatio;
@@ -40,6 +43,10 @@ internal sealed class DecompressionGuard : ReadOnlyPassThrough
 
     public override int Read(Span<byte> buffer)
     {
+        if (_stopped)
+        {
+            return 0;
+        }
         int n;
         try
         {
@@ -54,6 +61,10 @@ internal sealed class DecompressionGuard : ReadOnlyPassThrough
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (_stopped)
+        {
+            return 0;
+        }
         int n;
         try
         {
@@ -73,7 +84,7 @@ internal sealed class DecompressionGuard : ReadOnlyPassThrough
         {
             throw Limit($"it decompresses to more than {_maxBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes (the limit; --max-decompressed-bytes)");
         }
-        long stored = Math.Max(1, _stored.BytesRead);
+        long stored = Math.Max(1, _storedBytes());
         if (_maxRatio > 0 && BytesOut > RatioFloorBytes && BytesOut / stored > _maxRatio)
         {
             throw Limit(string.Create(CultureInfo.InvariantCulture,
@@ -82,13 +93,20 @@ internal sealed class DecompressionGuard : ReadOnlyPassThrough
         return n;
     }
 
-    private DecompressionException Limit(string detail) => new(FileErrorCodes.DecompressionLimit,
-        $"the {_compression} file looks like a decompression bomb and was not read further: {detail}; if the file is genuine, raise the limit");
+    // Once stopped, reads end the stream: a ZIP member's guard is the engine's input, which is drained after the error.
+    private DecompressionException Limit(string detail) => Stop(new(FileErrorCodes.DecompressionLimit,
+        $"the {_compression} file looks like a decompression bomb and was not read further: {detail}; if the file is genuine, raise the limit"));
 
-    private DecompressionException Corrupt(Exception e) => new(FileErrorCodes.CompressionError,
+    private DecompressionException Corrupt(Exception e) => Stop(new(FileErrorCodes.CompressionError,
         string.Create(CultureInfo.InvariantCulture,
             $"the {_compression} data is corrupt or truncated after {BytesOut:N0} decompressed bytes ({e.Message}); compress the file again or send it again"),
-        e);
+        e));
+
+    private DecompressionException Stop(DecompressionException e)
+    {
+        _stopped = true;
+        return e;
+    }
 
     protected override void Dispose(bool disposing)
     {

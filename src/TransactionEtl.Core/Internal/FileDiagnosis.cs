@@ -107,6 +107,13 @@ internal static class FileDiagnosis
         return $"the first line looks like data, not a header: {shown} are values, not column names; add a header line naming the columns (or use a contract whose dialect.header is false)";
     }
 
+    /// <summary>
+    /// True for a ZIP archive that is no Office or OpenDocument file (whose names mark it in the first entries), so
+    /// that an .xlsx is never taken for an archive of CSV members.
+    /// </summary>
+    public static bool IsZipArchive(ReadOnlySpan<byte> prefix) =>
+        prefix is [(byte)'P', (byte)'K', 0x03, 0x04, ..] && Zip(prefix).StartsWith("this is a ZIP archive", StringComparison.Ordinal);
+
     private static string Zip(ReadOnlySpan<byte> prefix)
     {
         // Entry names are stored uncompressed in each local header, so the first entries' names are in the prefix.
@@ -120,7 +127,8 @@ internal static class FileDiagnosis
         }
         return prefix.IndexOf("[Content_Types].xml"u8) >= 0
             ? "this is an Office document (a ZIP archive), not CSV text: export the data as CSV"
-            : "this is a ZIP archive (it starts with PK 03 04), not CSV text: extract the CSV file from it before loading";
+            // RunEtl and standard input meet an archive here: only `txetl run`/`validate` open one (ZipMembers).
+            : "this is a ZIP archive (it starts with PK 03 04), not CSV text: ZIP archives are loaded by `txetl run` only (each *.csv member a file of its own); elsewhere extract the CSV file from it before loading";
     }
 
     /// <summary>UTF-16 by its byte-order mark, or without one by the NUL byte beside each ASCII character.</summary>

@@ -67,7 +67,7 @@ internal sealed partial class FileRun
         }
         else
         {
-            await using var guard = new DecompressionGuard(() => Decompression.Open(compression, stored), stored, compression, _options);
+            await using var guard = new DecompressionGuard(() => Decompression.Open(compression, stored), () => stored.BytesRead, compression, _options);
             try
             {
                 var text = await PeekedStream.OpenAsync(guard, FileDiagnosis.PrefixBytes, cancellationToken);
@@ -117,6 +117,13 @@ internal sealed partial class FileRun
         {
             SetError(FileErrorCodes.RecordTooLarge,
                 $"the record starting on line {_line} is longer than {_options.MaxRecordChars} characters; this is usually an unclosed quote (check the quotes from line {_line} on)");
+        }
+        catch (DecompressionException e)
+        {
+            // A ZIP member's guard is this file's input (ZipMembers), so its limits stop the records here; the
+            // reason needs no lead about the text, as for the other compressions.
+            SetError(e.Code, e.Message);
+            return;
         }
         catch (CsvFormatException e)
         {

@@ -51,6 +51,20 @@ public sealed record SourceIdentity
     }
 
     /// <summary>
+    /// A member of a local ZIP archive, a file of its own in the ledger: <c>file:///abs/archive.zip!dir/member.csv</c>
+    /// (the <c>!</c> as in a jar: URL), so each member has its own key and lock and the archive's other members do not
+    /// make it look changed.
+    /// </summary>
+    public static SourceIdentity ForArchiveMember(string archivePath, string memberName)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(archivePath);
+        ArgumentException.ThrowIfNullOrWhiteSpace(memberName);
+        var full = Path.GetFullPath(archivePath);
+        var uri = $"{new Uri(full).AbsoluteUri}!{memberName}";
+        return new SourceIdentity(uri, uri) { LocalPath = $"{full}!{memberName}" };
+    }
+
+    /// <summary>
     /// Standard input (<c>txetl run -</c>): one source for every piped file, so only the content hash tells two
     /// apart, and a second pipe of the same bytes is <c>already_loaded</c>.
     /// </summary>
