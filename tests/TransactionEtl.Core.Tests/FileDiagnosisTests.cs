@@ -104,7 +104,10 @@ public sealed class FileDiagnosisTests
             ("xl/worksheets/sheet1.xml", """<?xml version="1.0"?><worksheet><sheetData/></worksheet>"""));
         var (result, sink) = await Engine.RunAsync(bytes);
         Assert.NotNull(result.ErrorCode);
-        Assert.StartsWith("this is an Excel workbook (.xlsx)", result.ErrorMessage, StringComparison.Ordinal);
+        // Run alone, ExcelDataReader refuses this workbook ("this is an Excel workbook (.xlsx) that cannot be read: ...");
+        // after other workbooks were read in the same process it opens it and finds no rows ("the sheet is empty").
+        // Either way it is rejected as a whole, as a workbook, and never as text. (Order dependence seen in session 9's CI.)
+        Assert.Matches("^(this is an Excel workbook \\(\\.xlsx\\)|the sheet is empty)", result.ErrorMessage);
         Assert.Empty(sink.Valid);
         Assert.Equal(bytes.Length, result.Bytes);
     }
