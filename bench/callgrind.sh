@@ -78,7 +78,7 @@ if [[ ",$commands," == *",run,"* ]]; then
   # Creates and starts the cluster and migrates: not counted.
   "${envs[@]}" "$txetl" db migrate >/dev/null
   url="$("${envs[@]}" "$txetl" db url)"
-  empty_tables() { psql -qX -v ON_ERROR_STOP=1 "$url" -c "TRUNCATE txetl.transactions, txetl.rejected_rows, txetl.ingestion_files" >/dev/null; }
+  empty_tables() { psql -qX -v ON_ERROR_STOP=1 "$url" -c "TRUNCATE txetl.transactions, txetl.rejected_rows, txetl.ingestion_files CASCADE" >/dev/null; }
 fi
 
 printf 'command\trun\tIr_small\tIr_rows\tper_row\tfixed\n' >"$results/raw.tsv"

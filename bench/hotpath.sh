@@ -49,7 +49,7 @@ raw="$work/raw.tsv"
 for run in $(seq 1 "$runs"); do
   for b in "${!bins[@]}"; do
     if psql -qX -d bench -tAc "SELECT to_regclass('txetl.transactions')" | grep -q transactions; then
-      psql -qX -d bench -c "TRUNCATE txetl.transactions, txetl.rejected_rows, txetl.ingestion_files" >/dev/null
+      psql -qX -d bench -c "TRUNCATE txetl.transactions, txetl.rejected_rows, txetl.ingestion_files CASCADE" >/dev/null
     fi
     psql -qX -d bench -c "CHECKPOINT" >/dev/null
     home="$(mktemp -d "$work/home-XXXXXX")"

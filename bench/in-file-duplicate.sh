@@ -67,7 +67,7 @@ for run in $(seq 1 "$runs"); do
   declare -A wall=() rss=()
   for version in before after; do
     if sql -tAc "SELECT to_regclass('txetl.transactions')" | grep -q transactions; then
-      sql -c "TRUNCATE txetl.transactions, txetl.rejected_rows, txetl.ingestion_files"
+      sql -c "TRUNCATE txetl.transactions, txetl.rejected_rows, txetl.ingestion_files CASCADE"
     fi
     sql -c "CHECKPOINT"
     out="$results/$run-$version"

@@ -160,14 +160,14 @@ EOF
       [ "$variant" = txetl ] || label="txetl run (JIT)"
       # Every run starts from empty tables (migrated by the first run).
       if sql -tAc "SELECT to_regclass('txetl.transactions')" | grep -q transactions; then
-        sql -c "TRUNCATE txetl.transactions, txetl.rejected_rows, txetl.ingestion_files"
+        sql -c "TRUNCATE txetl.transactions, txetl.rejected_rows, txetl.ingestion_files CASCADE"
       fi
       sql -c "CHECKPOINT"
       read -r wall rss cpu < <(measure "$tag-$variant" "$bin" run --database-url "$url" --json "$file")
       loaded=$(python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))[0]; print(s["status"], s["rows_loaded"])' "$tag-$variant.stdout")
       [ "$loaded" = "loaded $size" ] || { echo "$label: $loaded (expected loaded $size; see $tag-$variant.*)" >&2; exit 1; }
       printf '%s\t%s\t%s\t%s\t%s\t\t%s\n' "$size" "$run" "$label" "$wall" "$rss" "$cpu" >>"$raw"
-      sql -c "TRUNCATE txetl.transactions, txetl.rejected_rows, txetl.ingestion_files"
+      sql -c "TRUNCATE txetl.transactions, txetl.rejected_rows, txetl.ingestion_files CASCADE"
       read -r wall rss cpu < <(measure "$tag-${variant}0" "$bin" run --database-url "$url" --json "$header_only")
       printf '%s\t%s\t%s, header only\t%s\t%s\t\t%s\n' "$size" "$run" "$label" "$wall" "$rss" "$cpu" >>"$raw"
     done

@@ -19,7 +19,7 @@ await EngineOnlyAsync(args[0], 3);
 if (args.Length == 2)
 {
     await using var dataSource = NpgsqlDataSource.Create(args[1]);
-    await using (var truncate = dataSource.CreateCommand("TRUNCATE txetl.transactions, txetl.rejected_rows, txetl.ingestion_files; CHECKPOINT"))
+    await using (var truncate = dataSource.CreateCommand("TRUNCATE txetl.transactions, txetl.rejected_rows, txetl.ingestion_files CASCADE; CHECKPOINT"))
     {
         await truncate.ExecuteNonQueryAsync();
     }
