@@ -11,6 +11,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 rows=1000000 runs=3 bin="" build=1
 while [ $# -gt 0 ]; do
@@ -24,8 +26,6 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -x /usr/bin/time ] || { echo "bench/compressed-rss.sh: needs GNU time (apt-get install time)" >&2; exit 1; }
-pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
-[ -n "$pg_bin" ] || { echo "bench/compressed-rss.sh: no PostgreSQL server binaries under /usr/lib/postgresql" >&2; exit 1; }
 
 bin="${bin:-$root/artifacts/bench/compress}"
 if [ "$build" -eq 1 ] || [ ! -x "$bin/txetl" ]; then
@@ -37,19 +37,7 @@ txetl="$bin/txetl"
 work="$(mktemp -d /tmp/txetl-compress-bench-XXXXXX)"
 results="$root/bench/results/$(date -u +%Y%m%dT%H%M%SZ)-compress"
 mkdir -p "$results"
-cluster="$work/cluster"
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-as_pg=()
-mkdir -p "$cluster"
-if [ "$(id -u)" -eq 0 ]; then chown postgres "$work" "$cluster"; as_pg=(runuser -u postgres --); fi
-"${as_pg[@]}" "$pg_bin/initdb" -D "$cluster/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
-"${as_pg[@]}" "$pg_bin/pg_ctl" -D "$cluster/data" -w -l "$cluster/log" \
-  -o "-p $port -k $cluster -c listen_addresses=127.0.0.1 -c fsync=on -c max_wal_size=4GB" start >/dev/null
-trap '"${as_pg[@]}" "$pg_bin/pg_ctl" -D "$cluster/data" -m fast stop >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
-export PGHOST=127.0.0.1 PGPORT="$port" PGUSER=postgres
-psql -qX -d postgres -c "CREATE DATABASE bench" >/dev/null
-url="postgres://postgres@127.0.0.1:$port/bench"
-sql() { psql -qX -v ON_ERROR_STOP=1 -d bench "$@"; }
+bench_cluster "$work"
 
 "$txetl" sample --rows "$rows" --seed 7 "$work/t.csv" >/dev/null
 "$txetl" sample --rows "$rows" --seed 7 --format gz "$work/t.csv.gz" >/dev/null
@@ -61,19 +49,8 @@ printf '| run | csv: peak RSS MB | csv.gz: peak RSS MB | difference MB | csv: wa
 for run in $(seq 1 "$runs"); do
   declare -A wall=() rss=()
   for format in csv csv.gz; do
-    if sql -tAc "SELECT to_regclass('txetl.transactions')" | grep -q transactions; then
-      sql -c "TRUNCATE txetl.transactions, txetl.rejected_rows, txetl.ingestion_files CASCADE"
-    fi
-    sql -c "CHECKPOINT"
-    out="$results/$run-$format"
-    start=$(date +%s.%N)
-    /usr/bin/time -v -o "$out.time" "$txetl" run --database-url "$url" --json "$work/t.$format" >"$out.json" 2>"$out.stderr" || true
-    end=$(date +%s.%N)
-    got=$(python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))[0]; print(s["status"], s["rows_loaded"])' "$out.json")
-    [ "$got" = "$expected" ] || { echo "$format: $got (expected $expected; see $out.*)" >&2; exit 1; }
-    wall[$format]=$(python3 -c "print(f'{$end-$start:.2f}')")
-    rss[$format]=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$out.time")
-    cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.2f", s}' "$out.time")
+    bench_load "$results/$run-$format" "$txetl" "$work/t.$format" "$expected" "status rows_loaded"
+    wall[$format]=$load_wall rss[$format]=$load_rss cpu=$load_cpu
     printf '%s\t%s\t%s\t%s\t%s\n' "$run" "$format" "${wall[$format]}" "${rss[$format]}" "$cpu" >>"$results/raw.tsv"
   done
   python3 -c "print(f'| $run | {${rss[csv]}/1024:.1f} | {${rss[csv.gz]}/1024:.1f} | {(${rss[csv.gz]}-${rss[csv]})/1024:+.1f} | ${wall[csv]} | ${wall[csv.gz]} |')" >>"$results/summary.md"

@@ -26,21 +26,10 @@ done
 bins=("$@")
 cmd_of() { case "$1" in *.dll) echo "dotnet $1" ;; *) echo "$1" ;; esac; }
 
-pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
 work="$(mktemp -d /tmp/txetl-hotpath-XXXXXX)"
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-as_pg=()
-if [ "$(id -u)" -eq 0 ]; then
-  chown postgres "$work"
-  as_pg=(runuser -u postgres --)
-fi
-"${as_pg[@]}" "$pg_bin/initdb" -D "$work/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
-"${as_pg[@]}" "$pg_bin/pg_ctl" -D "$work/data" -w -l "$work/log" \
-  -o "-p $port -k $work -c listen_addresses=127.0.0.1 -c fsync=on -c max_wal_size=4GB" start >/dev/null
-trap '"${as_pg[@]}" "$pg_bin/pg_ctl" -D "$work/data" -m fast stop >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
-export PGHOST=127.0.0.1 PGPORT="$port" PGUSER=postgres
-psql -qX -d postgres -c "CREATE DATABASE bench" >/dev/null
-url="postgres://postgres@127.0.0.1:$port/bench"
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
+bench_cluster "$work"
 
 file="$work/tx-$rows.csv"
 # shellcheck disable=SC2046

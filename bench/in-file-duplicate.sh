@@ -14,6 +14,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 rows=200000 runs=3 before=bf9b997 build=1
 while [ $# -gt 0 ]; do
@@ -27,8 +29,6 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -x /usr/bin/time ] || { echo "bench/in-file-duplicate.sh: needs GNU time (apt-get install time)" >&2; exit 1; }
-pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
-[ -n "$pg_bin" ] || { echo "bench/in-file-duplicate.sh: no PostgreSQL server binaries under /usr/lib/postgresql" >&2; exit 1; }
 
 work="$(mktemp -d /tmp/txetl-dup-bench-XXXXXX)"
 results="$root/bench/results/$(date -u +%Y%m%dT%H%M%SZ)-dup"
@@ -42,19 +42,7 @@ if [ "$build" -eq 1 ] || [ ! -x "$bins/before/txetl" ] || [ ! -x "$bins/after/tx
   dotnet publish src/TransactionEtl.Cli -c Release -o "$bins/after" --nologo -v q >/dev/null
 fi
 
-cluster="$work/cluster"
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-as_pg=()
-mkdir -p "$cluster"
-if [ "$(id -u)" -eq 0 ]; then chown postgres "$work" "$cluster"; as_pg=(runuser -u postgres --); fi
-"${as_pg[@]}" "$pg_bin/initdb" -D "$cluster/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
-"${as_pg[@]}" "$pg_bin/pg_ctl" -D "$cluster/data" -w -l "$cluster/log" \
-  -o "-p $port -k $cluster -c listen_addresses=127.0.0.1 -c fsync=on -c max_wal_size=4GB" start >/dev/null
-trap '"${as_pg[@]}" "$pg_bin/pg_ctl" -D "$cluster/data" -m fast stop >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
-export PGHOST=127.0.0.1 PGPORT="$port" PGUSER=postgres
-psql -qX -d postgres -c "CREATE DATABASE bench" >/dev/null
-url="postgres://postgres@127.0.0.1:$port/bench"
-sql() { psql -qX -v ON_ERROR_STOP=1 -d bench "$@"; }
+bench_cluster "$work"
 
 file="$work/dup-$rows.csv"
 "$bins/after/txetl" sample --rows "$rows" --seed 7 "$file" >/dev/null
@@ -66,19 +54,8 @@ printf '| run | before: wall s | after: wall s | before / after | before: peak R
 for run in $(seq 1 "$runs"); do
   declare -A wall=() rss=()
   for version in before after; do
-    if sql -tAc "SELECT to_regclass('txetl.transactions')" | grep -q transactions; then
-      sql -c "TRUNCATE txetl.transactions, txetl.rejected_rows, txetl.ingestion_files CASCADE"
-    fi
-    sql -c "CHECKPOINT"
-    out="$results/$run-$version"
-    start=$(date +%s.%N)
-    /usr/bin/time -v -o "$out.time" "$bins/$version/txetl" run --database-url "$url" --json "$file" >"$out.json" 2>"$out.stderr" || true
-    end=$(date +%s.%N)
-    got=$(python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))[0]; print(s["status"], s["rows_loaded"], s["rows_rejected"])' "$out.json")
-    [ "$got" = "$expected" ] || { echo "$version: $got (expected $expected; see $out.*)" >&2; exit 1; }
-    wall[$version]=$(python3 -c "print(f'{$end-$start:.2f}')")
-    rss[$version]=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$out.time")
-    cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.2f", s}' "$out.time")
+    bench_load "$results/$run-$version" "$bins/$version/txetl" "$file" "$expected" "status rows_loaded rows_rejected"
+    wall[$version]=$load_wall rss[$version]=$load_rss cpu=$load_cpu
     printf '%s\t%s\t%s\t%s\t%s\n' "$run" "$version" "${wall[$version]}" "${rss[$version]}" "$cpu" >>"$results/raw.tsv"
   done
   python3 -c "print(f'| $run | ${wall[before]} | ${wall[after]} | {${wall[before]}/${wall[after]}:.2f}x | {${rss[before]}/1024:.0f} | {${rss[after]}/1024:.0f} |')" >>"$results/summary.md"
