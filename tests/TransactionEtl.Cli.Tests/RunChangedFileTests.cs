@@ -55,7 +55,7 @@ public sealed class RunChangedFileTests(PostgresFixture db) : IClassFixture<Post
         await using var transaction = await holder.BeginTransactionAsync();
         await ExecuteAsync(holder, "SELECT pg_advisory_xact_lock(hashtextextended('txetl:sha256:' || @p, 0))", SlowWriter.Sha256(lines));
         var run = RunTestSupport.RunAsync(_dir.Path, "run", path, "--lock-timeout", "600", "--database-url", db.ConnectionString);
-        while (await ExecuteAsync(holder, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted", null) == 0)
+        while (await ExecuteAsync(holder, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())", null) == 0)
         {
             Assert.False(run.IsCompleted, "the load ended without waiting to commit: " + (run.IsCompleted ? (await run).Stdout : ""));
             await Task.Delay(20);

@@ -93,7 +93,7 @@ public sealed class DatabaseMigratorTests
 
         var migration = DatabaseMigrator.MigrateAsync(db.ConnectionString);
         // The migrator must be blocked on the lock, not done: poll pg_locks until it waits there.
-        await WaitUntilAsync(holder, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+        await WaitUntilAsync(holder, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
         Assert.False(migration.IsCompleted);
         Assert.Empty(await JournalAsync(db.ConnectionString));
 
