@@ -6,7 +6,7 @@ namespace TransactionEtl.Core.Internal;
 /// A read-only pass-through over a chunk's bytes that counts their line breaks as lines are numbered (LF, CRLF and a
 /// lone CR each once), so a commit step can turn the chunk's line numbers into the file's.
 /// </summary>
-internal sealed class LineCountingStream : Stream
+internal sealed class LineCountingStream : ReadOnlyPassThrough
 {
     private static readonly SearchValues<byte> LineBreaks = SearchValues.Create("\r\n"u8);
 
@@ -18,23 +18,12 @@ internal sealed class LineCountingStream : Stream
     /// <summary>Line breaks in the bytes read so far.</summary>
     public long LineBreakCount { get; private set; }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         int n = _inner.Read(buffer);
         Count(buffer[..n]);
         return n;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -58,9 +47,4 @@ internal sealed class LineCountingStream : Stream
         LineBreakCount += breaks;
         _lastWasCr = data[^1] == '\r';
     }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -1,7 +1,7 @@
 namespace TransactionEtl.Core.Internal;
 
 /// <summary>
-/// The shape every decompression layer shares (<see cref="DecompressionGuard"/>, <see cref="GzipDecoder"/>): a
+/// The shape the pass-through streams share (<see cref="DecompressionGuard"/>, <see cref="GzipDecoder"/>, <see cref="LineCountingStream"/>): a
 /// forward-only, read-only stream whose subclasses implement only the span and memory reads.
 /// </summary>
 internal abstract class ReadOnlyPassThrough : Stream
