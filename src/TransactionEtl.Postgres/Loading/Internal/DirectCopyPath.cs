@@ -85,18 +85,15 @@ internal static class DirectCopyPath
         NpgsqlRawCopyStream copy, LoadRequest request, long fileId, RejectSpool rejects, InFileKeySet? keys,
         CancellationToken cancellationToken)
     {
-        await using var pipe = new CopyPipe(copy);
-        var sink = new DirectSink(new BinaryCopyWriter(pipe), request.Contract, fileId, rejects, keys);
+        var sink = new DirectSink(new BinaryCopyWriter(copy), request.Contract, fileId, rejects, keys);
         FileResult result;
         try
         {
             result = await FileProcessor.ProcessAsync(request.Content, sink, request.EngineOptions(LoadPhase.Reading), cancellationToken);
             sink.Complete();
-            await pipe.FinishAsync();
         }
         catch
         {
-            await pipe.StopAsync();
             // Disposing the COPY stream would commit what was sent; a failed read must abort the COPY instead.
             try
             {
