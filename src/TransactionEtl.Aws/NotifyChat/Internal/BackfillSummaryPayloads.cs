@@ -84,22 +84,10 @@ internal static class BackfillSummaryPayloads
         {
             Fact(json, label, count.ToString(CultureInfo.InvariantCulture));
         }
-        if (v.RowsLoaded is { } rows)
-        {
-            Fact(json, "Rows loaded", rows.ToString(CultureInfo.InvariantCulture));
-        }
-        if (v.MapRun is not null)
-        {
-            Fact(json, "Map Run", v.MapRun);
-        }
-        if (v.ResultsUri is not null)
-        {
-            Fact(json, "Results", v.ResultsUri);
-        }
-        if (v.ExecutionName is not null)
-        {
-            Fact(json, "Execution", v.ExecutionName);
-        }
+        OptionalFact(json, "Rows loaded", v.RowsLoaded?.ToString(CultureInfo.InvariantCulture));
+        OptionalFact(json, "Map Run", v.MapRun);
+        OptionalFact(json, "Results", v.ResultsUri);
+        OptionalFact(json, "Execution", v.ExecutionName);
         json.WriteEndArray();
         json.WriteEndObject();
         if (v.NotCounted is not null)

@@ -23,7 +23,7 @@ internal sealed class BackfillSummaryView
         if (alert.Files is { Total: null, Error: { } countError })
         {
             NotCounted = countError;
-            NotCountedCause = Clip(alert.Files.Cause);
+            NotCountedCause = AlertView.Clip(alert.Files.Cause);
         }
         MapRun = alert.Counts is { } c
             ? string.Create(CultureInfo.InvariantCulture,
@@ -31,11 +31,11 @@ internal sealed class BackfillSummaryView
             : null;
         // A finished backfill's cause is the plain-text summary for e-mail subscribers; only a failed one's says what went wrong.
         Error = Failed ? alert.Error : null;
-        Cause = Failed ? Clip(alert.Cause) : null;
+        Cause = Failed ? AlertView.Clip(alert.Cause) : null;
         ResultsUri = alert.ResultsUri;
         ResultsLink = FolderLink(alert.ResultsUri);
         ExecutionName = alert.ExecutionName;
-        ExecutionLink = Uri.TryCreate(alert.ConsoleUrl, UriKind.Absolute, out var u) && u.Scheme == Uri.UriSchemeHttps ? u.ToString() : null;
+        ExecutionLink = AlertView.HttpsLink(alert.ConsoleUrl);
         Fallback = $"TransactionEtl {Severity}: backfill of {PrefixUri} " + (Failed ? "failed" : "finished")
             + (FileCounts.Count == 0 ? "" : ": " + string.Join(", ", FileCounts.Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.Count} {f.Label.ToLowerInvariant()}"))))
             + (Error is null ? "" : $": {Error}");
@@ -97,9 +97,6 @@ internal sealed class BackfillSummaryView
         }
         return counts;
     }
-
-    private static string? Clip(string? text) =>
-        text is { Length: > AlertView.MaxCauseLength } ? text[..AlertView.MaxCauseLength] + "…" : text;
 
     /// <summary>The S3 console's folder page of the results (manifest.json and the SUCCEEDED/FAILED files beside it).</summary>
     internal static string? FolderLink(string? manifestUri)

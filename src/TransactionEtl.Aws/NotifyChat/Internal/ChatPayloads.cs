@@ -174,22 +174,10 @@ internal static class ChatPayloads
         json.WriteStartArray("facts");
         Fact(json, "Status", v.Status);
         Fact(json, "Severity", v.Severity);
-        if (v.Rows is not null)
-        {
-            Fact(json, "Rows", v.Rows);
-        }
-        if (v.ObjectUri is not null)
-        {
-            Fact(json, "Object", v.ObjectUri);
-        }
-        if (v.Compression is not null)
-        {
-            Fact(json, "Compression", v.Compression);
-        }
-        if (v.ExecutionName is not null)
-        {
-            Fact(json, "Execution", v.ExecutionName);
-        }
+        OptionalFact(json, "Rows", v.Rows);
+        OptionalFact(json, "Object", v.ObjectUri);
+        OptionalFact(json, "Compression", v.Compression);
+        OptionalFact(json, "Execution", v.ExecutionName);
         json.WriteEndArray();
         json.WriteEndObject();
     }
@@ -296,6 +284,15 @@ internal static class ChatPayloads
         json.WriteString("title", title);
         json.WriteString("value", value);
         json.WriteEndObject();
+    }
+
+    /// <summary>A fact only when there is a value: cards show no empty rows.</summary>
+    internal static void OptionalFact(Utf8JsonWriter json, string title, string? value)
+    {
+        if (value is not null)
+        {
+            Fact(json, title, value);
+        }
     }
 
     internal static void TextBlock(Utf8JsonWriter json, string text, bool monospace)
