@@ -57,10 +57,12 @@ run "backfill_state_machine_renders_the_distributed_map" {
       jsondecode(aws_sfn_state_machine.this.definition).States.LoadPrefix.ItemProcessor.States.RunEtl.Parameters.FunctionName == var.run_etl_function_arn &&
       jsondecode(aws_sfn_state_machine.this.definition).States.LoadPrefix.ResultWriter.Parameters.Prefix == "reports/backfill" &&
       jsondecode(aws_sfn_state_machine.this.definition).States.PublishSummary.Parameters.TopicArn == var.alerts_topic_arn &&
+      jsondecode(aws_sfn_state_machine.this.definition).States.CountFileStatuses.Parameters.FunctionName == var.run_etl_function_arn &&
+      jsondecode(aws_sfn_state_machine.this.definition).States.CountFileStatuses.Parameters.Payload.mode == "backfill-summary" &&
       jsondecode(aws_sfn_state_machine.this.definition).TimeoutSeconds == 604800 &&
       !strcontains(aws_sfn_state_machine.this.definition, "$${")
     )
-    error_message = "The definition must render MaxConcurrency, the tolerated failures, RunEtl, the results prefix, the topic and the timeout."
+    error_message = "The definition must render MaxConcurrency, the tolerated failures, RunEtl (loads and the counting step), the results prefix, the topic and the timeout."
   }
 
   assert {

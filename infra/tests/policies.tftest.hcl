@@ -53,6 +53,8 @@ run "function_policies" {
       "incoming/"        = "builtin:transactions.contract.json"
       "incoming/orders/" = "contracts/orders.contract.json"
     }
+    # A backfill is deployed: its counting step (RunEtl, mode backfill-summary) reads the Map Run results.
+    backfill_results_prefix = "reports/backfill"
     run_etl_secrets = {
       loader = { name = "txetl-test-db-loader", kms_key_alias = "alias/txetl-test-database" }
     }
@@ -171,6 +173,17 @@ run "run_etl_policy" {
     error_message = "RunEtl may write (and abort multipart uploads of) objects under reports/ only (issue 14 defect 5: AbortMultipartUpload was missing)."
   }
 
+  # Issue 18 item 1: the backfill summary counts files by status from the Map Run results, read by RunEtl; it may GET
+  # under the results prefix only (a manifest.json and the SUCCEEDED/FAILED files beside it), not other reports.
+  assert {
+    condition = (
+      output.statements["ReadBackfillResults"].Resource == ["arn:aws:s3:::txetl-test-drop-123456789012/reports/backfill/*"] &&
+      output.statements["ReadBackfillResults"].Action == ["s3:GetObject"] &&
+      length([for st in values(output.statements) : st if contains(st.Action, "s3:GetObject") && anytrue([for r in st.Resource : startswith(r, "arn:aws:s3:::txetl-test-drop-123456789012/reports/") && r != "arn:aws:s3:::txetl-test-drop-123456789012/reports/backfill/*"])]) == 0
+    )
+    error_message = "RunEtl may read the backfill's Map Run results (s3:GetObject on reports/backfill/*) and no other report."
+  }
+
   assert {
     condition = (
       output.statements["ReadDatabaseSecrets"].Resource == ["arn:aws:secretsmanager:eu-central-1:123456789012:secret:txetl-test-db-loader-??????"] &&
@@ -188,6 +201,46 @@ run "run_etl_policy" {
       output.statements["UseBucketKeyThroughS3"].Condition["ForAnyValue:StringEquals"]["kms:ResourceAliases"] == "alias/txetl-test-drop"
     )
     error_message = "Key use must be limited to the keys with the deployment's aliases, and secret decryption to calls through Secrets Manager."
+  }
+}
+
+# Without a backfill RunEtl reads no report at all.
+run "run_etl_policy_without_backfill" {
+  command = plan
+
+  module {
+    source = "../modules/policies/functions"
+  }
+
+  variables {
+    region     = "eu-central-1"
+    account_id = "123456789012"
+    log_group_arns = {
+      "start-workflow" = "arn:aws:logs:eu-central-1:123456789012:log-group:/aws/lambda/txetl-test-start-workflow"
+      "run-etl"        = "arn:aws:logs:eu-central-1:123456789012:log-group:/aws/lambda/txetl-test-run-etl"
+      "notify-chat"    = "arn:aws:logs:eu-central-1:123456789012:log-group:/aws/lambda/txetl-test-notify-chat"
+      "migrate"        = "arn:aws:logs:eu-central-1:123456789012:log-group:/aws/lambda/txetl-test-migrate"
+    }
+    state_machine_arn              = "arn:aws:states:eu-central-1:123456789012:stateMachine:txetl-test-etl"
+    file_events_queue_arn          = "arn:aws:sqs:eu-central-1:123456789012:txetl-test-file-events"
+    notify_chat_failures_queue_arn = "arn:aws:sqs:eu-central-1:123456789012:txetl-test-notify-chat-failures"
+    bucket_arn                     = "arn:aws:s3:::txetl-test-drop-123456789012"
+    bucket_kms_key_alias           = "alias/txetl-test-drop"
+    backfill_results_prefix        = null
+    run_etl_secrets = {
+      loader = { name = "txetl-test-db-loader", kms_key_alias = "alias/txetl-test-database" }
+    }
+    migrate_secrets = {
+      loader = { name = "txetl-test-db-loader", kms_key_alias = "alias/txetl-test-database" }
+    }
+    notify_chat_secrets = {
+      webhooks = { name = "txetl-test-chat-webhooks", kms_key_alias = "alias/txetl-test-alerts" }
+    }
+  }
+
+  assert {
+    condition     = !strcontains(output.policies["run-etl"], "ReadBackfillResults") && !strcontains(output.policies["run-etl"], "/reports/backfill")
+    error_message = "Without a backfill RunEtl's policy must not grant reading the backfill results."
   }
 }
 

@@ -190,6 +190,8 @@ run "backfill_shares_the_connection_budget" {
     condition = (
       jsondecode(module.backfill[0].definition).States.LoadPrefix.MaxConcurrency == var.run_etl_reserved_concurrency &&
       jsondecode(module.backfill[0].definition).States.LoadPrefix.ItemProcessor.States.RunEtl.Parameters.FunctionName == module.functions.function_arns["run-etl"] &&
+      jsondecode(module.backfill[0].definition).States.CountFileStatuses.Parameters.FunctionName == module.functions.function_arns["run-etl"] &&
+      jsondecode(module.backfill[0].definition).States.LoadPrefix.ResultWriter.Parameters.Prefix == "reports/backfill" &&
       output.backfill_state_machine_arn == "arn:aws:states:eu-central-1:123456789012:stateMachine:txetl-test-backfill"
     )
     error_message = "The backfill must invoke RunEtl with MaxConcurrency = RunEtl's reserved concurrency: ${module.backfill[0].definition}"

@@ -88,6 +88,9 @@ public static class EventIds
     /// <summary>run-etl rejected a file whose key is under no mapped prefix (no-contract).</summary>
     public const int FileWithoutContract = 1405;
 
+    /// <summary>run-etl counted a backfill's files by status from its Map Run results (mode backfill-summary).</summary>
+    public const int BackfillSummaryCounted = 1430;
+
     /// <summary>The migrate function applied the migrations.</summary>
     public const int MigrationApplied = 1410;
 

@@ -14,9 +14,10 @@ const plan = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const changes = plan.resource_changes ?? [];
 const machine = changes.find((r) => r.type === 'aws_sfn_state_machine' && r.change.after.name.endsWith('-backfill'))?.change.after;
 const policy = changes.find((r) => r.type === 'aws_iam_role_policy' && r.change.after.name === 'backfill-state-machine')?.change.after.policy;
+const runEtlPolicy = changes.find((r) => r.type === 'aws_iam_role_policy' && r.change.after.name === 'run-etl')?.change.after.policy;
 const bucket = changes.find((r) => r.type === 'aws_s3_bucket')?.change.after.bucket;
-if (!machine || !policy || !bucket) {
-  console.error('the plan has no backfill state machine, backfill role policy or bucket');
+if (!machine || !policy || !runEtlPolicy || !bucket) {
+  console.error('the plan has no backfill state machine, backfill or RunEtl role policy, or bucket');
   process.exit(1);
 }
 const prefix = machine.name.slice(0, -'-backfill'.length);
@@ -49,22 +50,39 @@ const expectations = [
   ['ImplicitlyDenied', 'lambda:InvokeFunction', runEtl.replace(/run-etl$/, 'migrate')],
 ];
 
+// The counting step (CountFileStatuses: RunEtl in mode backfill-summary) reads the Map Run results with RunEtl's role:
+// the manifest and the result files beside it, and no other report.
+const countingExpectations = [
+  ['Allowed', 's3:GetObject', `arn:${partition}:s3:::${bucket}/${results}/0f0e0d0c/manifest.json`],
+  ['Allowed', 's3:GetObject', `arn:${partition}:s3:::${bucket}/${results}/0f0e0d0c/SUCCEEDED_0.json`],
+  ['ImplicitlyDenied', 's3:GetObject', `arn:${partition}:s3:::${bucket}/reports/incoming-a.csv-0123456789abcdef/rejects.csv`],
+  ['ImplicitlyDenied', 's3:DeleteObject', `arn:${partition}:s3:::${bucket}/${results}/0f0e0d0c/manifest.json`],
+];
+if (definition.States.CountFileStatuses.Parameters.FunctionName !== runEtl) {
+  console.error(`CountFileStatuses invokes ${definition.States.CountFileStatuses.Parameters.FunctionName}, not RunEtl ${runEtl}`);
+  process.exit(1);
+}
+
 let wrong = 0;
-for (const [expected, action, resource, context = {}] of expectations) {
+const roles = [
+  ['backfill-state-machine', policy, expectations],
+  ['run-etl', runEtlPolicy, countingExpectations],
+];
+for (const [role, rolePolicy, list] of roles) for (const [expected, action, resource, context = {}] of list) {
   const response = await runSimulation({
     request: {
-      principal: `arn:${partition}:iam::${account}:role/${prefix}-backfill-state-machine`,
+      principal: `arn:${partition}:iam::${account}:role/${prefix}-${role}`,
       action,
       resource: { resource, accountId: account },
       contextVariables: { 'aws:SecureTransport': 'true', ...context },
     },
-    identityPolicies: [{ name: 'backfill-state-machine', policy: JSON.parse(policy) }],
+    identityPolicies: [{ name: role, policy: JSON.parse(rolePolicy) }],
     serviceControlPolicies: [],
     resourceControlPolicies: [],
   }, {});
   const verdict = response.resultType === 'error' ? `error ${JSON.stringify(response.errors)}` : response.overallResult;
   const ok = verdict === expected;
   if (!ok) wrong++;
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${action} on ${resource} ${JSON.stringify(context)}: ${verdict}${ok ? '' : ` (expected ${expected})`}`);
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${role}: ${action} on ${resource} ${JSON.stringify(context)}: ${verdict}${ok ? '' : ` (expected ${expected})`}`);
 }
 process.exit(wrong === 0 ? 0 : 1);

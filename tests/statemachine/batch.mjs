@@ -5,8 +5,11 @@
 // definition's own ItemSelector and ItemProcessor (every state of it, unchanged) as an INLINE Map over
 // ListObjectsV2-shaped items, each item wrapped in a Parallel with a Catch so that one failed item is
 // recorded instead of ending the Map, which is what a Distributed Map does with a failed child execution.
-// The Map Run itself (listing, counting, the tolerated-failure check, the results manifest) is this
-// module's emulation, and the parent's states after the Map run unchanged on what it returns.
+// The Map Run itself (listing, counting, the tolerated-failure check, the results the ResultWriter writes) is
+// this module's emulation, and the parent's states after the Map run unchanged on what it returns.
+// The results are written in the ResultWriter's documented format (manifest.json naming SUCCEEDED_0.json and
+// FAILED_0.json beside it, each a JSON array of child executions with Input/Output as JSON strings) into an
+// in-memory bucket that the run returns, so a test can hand them to the real counting step.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -65,13 +68,47 @@ export function inlineItemProcessor(definition) {
               Next: 'ChildSucceeded',
             },
             ChildSucceeded: { Type: 'Pass', Parameters: { status: 'SUCCEEDED', 'output.$': '$' }, End: true },
-            ChildFailed: { Type: 'Pass', Parameters: { status: 'FAILED', 'key.$': '$.key', 'error.$': '$.childFailure.Error' }, End: true },
+            ChildFailed: { Type: 'Pass', Parameters: { status: 'FAILED', 'key.$': '$.key', 'error.$': '$.childFailure.Error', 'cause.$': '$.childFailure.Cause' }, End: true },
           },
         },
         End: true,
       },
     },
   };
+}
+
+/**
+ * The files a Distributed Map's ResultWriter writes for `records` (the emulated children, in item order): object key ->
+ * text. Transformation NONE, OutputType JSON (the definition sets no WriterConfig): each entry is the child execution's
+ * metadata with its Input and, when it succeeded, its Output as JSON strings; a failed one has Error and Cause.
+ */
+export function resultWriterFiles({ bucket, prefix, mapRunArn, items, records, started = '2026-11-26T09:30:00.000Z' }) {
+  const mapRunId = mapRunArn.split(':').pop();
+  const directory = `${prefix}/${mapRunId}/`;
+  const entries = { SUCCEEDED: [], FAILED: [] };
+  records.forEach((record, i) => {
+    const name = randomUUID();
+    const input = { bucket, key: items[i].Key, eTag: items[i].Etag, size: items[i].Size };
+    const entry = {
+      ExecutionArn: `arn:aws:states:${region}:${account}:execution:txetl-backfill/backfill:${name}`,
+      Input: JSON.stringify(input), InputDetails: { Included: true }, Name: name,
+      RedriveCount: 0, StartDate: started, StateMachineArn: `${batchStateMachineArn}/backfill`, Status: record.status, StopDate: started,
+    };
+    if (record.status === 'SUCCEEDED') Object.assign(entry, { Output: JSON.stringify(record.output), OutputDetails: { Included: true }, RedriveStatus: 'NOT_REDRIVABLE' });
+    else Object.assign(entry, { Error: record.error, Cause: record.cause, RedriveStatus: 'REDRIVABLE' });
+    entries[record.status].push(entry);
+  });
+  const files = new Map();
+  const manifest = { DestinationBucket: bucket, MapRunArn: mapRunArn, ResultFiles: { FAILED: [], PENDING: [], SUCCEEDED: [] } };
+  for (const [status, list] of Object.entries(entries)) {
+    if (list.length === 0) continue;
+    const key = `${directory}${status}_0.json`;
+    const text = JSON.stringify(list);
+    files.set(key, text);
+    manifest.ResultFiles[status].push({ Key: key, Size: Buffer.byteLength(text) });
+  }
+  files.set(`${directory}manifest.json`, JSON.stringify(manifest));
+  return { manifestKey: `${directory}manifest.json`, files };
 }
 
 /** Records every sns:publish Task of `states` (nested ones included) into `published`. */
@@ -115,16 +152,24 @@ async function drain(execution) {
 /**
  * Runs a backfill of `items` (ListObjectsV2 entries) under input {bucket, prefix}: the Map Run emulated
  * around the real ItemProcessor, then the parent's own states after the Map.
- * @param {(params: object) => Promise<object>} runEtl the RunEtl override (lambda:invoke shape)
+ * @param {(params: object) => Promise<object>} runEtl the RunEtl override of each item (lambda:invoke shape)
+ * @param {(params: object, results: Map<string, string>) => Promise<object>} countFileStatuses the override of the
+ *   CountFileStatuses task (RunEtl in mode backfill-summary), given the results the emulated ResultWriter wrote
  */
-export async function executeBatch({ definition, input, items, runEtl, name = 'backfill-1' }) {
+export async function executeBatch({ definition, input, items, runEtl, countFileStatuses, name = 'backfill-1' }) {
   const published = [];
-  const overrides = { RunEtl: runEtl };
+  const mapRun = { items: [], results: new Map() };
+  const overrides = {
+    RunEtl: runEtl,
+    CountFileStatuses: async (params) => {
+      if (!countFileStatuses) throw new Error('CountFileStatuses ran, but the test gave no override for it');
+      return countFileStatuses(params, mapRun.results);
+    },
+  };
   const retryIntervalOverrides = {};
   publishOverrides(definition.States, published, overrides, retryIntervalOverrides);
   const mapRunArn = `arn:aws:states:${region}:${account}:mapRun:txetl-backfill/backfill:${randomUUID()}`;
   const map = definition.States.LoadPrefix;
-  const mapRun = { items: [] };
 
   overrides.LoadPrefix = async () => {
     const inline = new StateMachine(inlineItemProcessor(definition), { validationOptions: { checkPaths: true, checkArn: true } });
@@ -140,7 +185,9 @@ export async function executeBatch({ definition, input, items, runEtl, name = 'b
     if (failed * 100 > map.ToleratedFailurePercentage * items.length) {
       throw new StatesError('States.ExceedToleratedFailureThreshold', `The specified tolerated failure threshold was exceeded: ${failed} of ${items.length} items failed`);
     }
-    return { MapRunArn: mapRunArn, ResultWriterDetails: { Bucket: input.bucket, Key: `${map.ResultWriter.Parameters.Prefix}/${randomUUID()}/manifest.json` } };
+    const { manifestKey, files } = resultWriterFiles({ bucket: input.bucket, prefix: map.ResultWriter.Parameters.Prefix, mapRunArn, items, records: run.output });
+    mapRun.results = files;
+    return { MapRunArn: mapRunArn, ResultWriterDetails: { Bucket: input.bucket, Key: manifestKey } };
   };
   overrides.DescribeMapRun = async (params) => {
     if (params.MapRunArn !== mapRunArn) throw new Error(`DescribeMapRun of ${params.MapRunArn}, not the Map Run ${mapRunArn}`);
@@ -168,5 +215,5 @@ export async function executeBatch({ definition, input, items, runEtl, name = 'b
       StateMachine: { Id: batchStateMachineArn, Name: 'txetl-backfill' },
     },
   }));
-  return { ...result, published, items: mapRun.items, executionArn };
+  return { ...result, published, items: mapRun.items, results: mapRun.results, executionArn };
 }

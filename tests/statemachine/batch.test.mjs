@@ -85,11 +85,44 @@ function runEtlByKey(outcome) {
   return override;
 }
 
+/**
+ * The CountFileStatuses override: RunEtl in mode backfill-summary, answering `counts` after checking that it was asked
+ * for the manifest the emulated ResultWriter wrote (RunEtlBackfillSummaryTests count real-format results in C#).
+ */
+function countingRunEtl(counts) {
+  const calls = [];
+  const override = async (params, results) => {
+    calls.push({ params, results });
+    assert.equal(params.Payload.mode, 'backfill-summary');
+    assert.ok(results.has(params.Payload.key), `no ${params.Payload.key} among the results ${[...results.keys()]}`);
+    return lambdaInvokeResult({ ...counts, results_uri: `s3://${params.Payload.bucket}/${params.Payload.key.replace(/manifest\.json$/, '')}`, result_files: results.size - 1 });
+  };
+  override.calls = calls;
+  return override;
+}
+
+const countsOf50 = { total: 50, loaded: 33, loaded_with_rejects: 1, already_loaded: 10, rejected: 2, failed: 3, skipped: 1, other: 0, rows_loaded: 3399 };
+
+test('the counting step gets the manifest of the Map Run and its counts reach the summary unchanged', () => {
+  const d = renderBatchDefinition();
+  const count = d.States.CountFileStatuses;
+  assert.equal(d.States.DescribeMapRun.Next, 'CountFileStatuses');
+  assert.equal(count.Resource, 'arn:aws:states:::lambda:invoke');
+  assert.equal(count.Parameters.FunctionName, d.States.LoadPrefix.ItemProcessor.States.RunEtl.Parameters.FunctionName);
+  assert.deepEqual(count.Parameters.Payload, {
+    mode: 'backfill-summary', 'bucket.$': '$.mapRun.ResultWriterDetails.Bucket', 'key.$': '$.mapRun.ResultWriterDetails.Key', 'executionName.$': '$$.Execution.Name',
+  });
+  assert.deepEqual(Object.keys(count.ResultSelector).map((k) => k.replace(/\.\$$/, '')), Object.keys(countsOf50));
+  assert.deepEqual(count.Catch.map((c) => [c.ErrorEquals, c.ResultPath, c.Next]), [[['States.ALL'], '$.files', 'FileCountsUnavailable']]);
+  assert.equal(d.States.PublishSummary.Parameters.Message['files.$'], '$.files');
+});
+
 test('a prefix of 50 objects: every file loads once, folders are skipped, each failed file alerts once, one summary', async () => {
   const { items, outcome } = prefixOf50();
   assert.equal(items.length, 50);
   const runEtl = runEtlByKey(outcome);
-  const run = await executeBatch({ definition: renderBatchDefinition(), input, items, runEtl });
+  const counting = countingRunEtl(countsOf50);
+  const run = await executeBatch({ definition: renderBatchDefinition(), input, items, runEtl, countFileStatuses: counting });
 
   assert.equal(run.status, 'SUCCEEDED', `${run.error}: ${run.cause}`);
   // The folder marker never reaches RunEtl; the transient error is retried (4 retries) before it alerts.
@@ -126,9 +159,25 @@ test('a prefix of 50 objects: every file loads once, folders are skipped, each f
   assert.equal(m.severity, 'warning');
   assert.deepEqual(summaries[0].attributes.severity, { DataType: 'String', StringValue: 'warning' });
   assert.deepEqual(m.counts, { total: 50, succeeded: 45, failed: 5, timed_out: 0, aborted: 0 });
+  assert.deepEqual(m.files, countsOf50, 'the counts by file status, as CountFileStatuses returned them');
   assert.match(m.results_uri, new RegExp(`^s3://${bucket}/${resultsPrefix}/[0-9a-f-]{36}/manifest\\.json$`));
   assert.equal(m.key, input.prefix);
-  assert.match(m.cause, /50 objects, 45 succeeded .* 5 failed, 0 timed out, 0 aborted/);
+  assert.match(m.cause, /50 objects; files: 33 loaded, 1 loaded with rejects, 10 already loaded, 2 rejected, 3 failed, 1 skipped folders, 0 other; 3399 rows loaded\. /);
+  assert.match(m.cause, /Map Run items: 45 succeeded, 5 failed, 0 timed out, 0 aborted/);
+
+  // Counted once, from the manifest the Map Run wrote; its failed children carry the Fail states' errors, which is
+  // how the counting tells a rejected file from a failed one.
+  assert.equal(counting.calls.length, 1);
+  const { params, results } = counting.calls[0];
+  assert.equal(`s3://${params.Payload.bucket}/${params.Payload.key}`, m.results_uri);
+  const manifest = JSON.parse(results.get(params.Payload.key));
+  assert.deepEqual(Object.keys(manifest.ResultFiles).sort(), ['FAILED', 'PENDING', 'SUCCEEDED']);
+  const failedEntries = JSON.parse(results.get(manifest.ResultFiles.FAILED[0].Key));
+  assert.deepEqual(failedEntries.map((e) => e.Error).sort(), ['TransactionEtl.FileRejected', 'TransactionEtl.FileRejected',
+    'TransactionEtl.LoadFailed', 'TransactionEtl.LoadFailed', 'TransactionEtl.LoadFailed']);
+  const succeededEntries = JSON.parse(results.get(manifest.ResultFiles.SUCCEEDED[0].Key));
+  assert.equal(succeededEntries.length, 45);
+  assert.ok(succeededEntries.every((e) => typeof e.Output === 'string' && typeof e.Input === 'string'));
   assert.ok(m.cause.endsWith(m.results_uri));
   assert.match(m.console_url, /^https:\/\/eu-central-1\.console\.aws\.amazon\.com\/states\/home\?region=eu-central-1#\/v2\/executions\/details\/arn:aws:states:/);
 });
@@ -138,13 +187,50 @@ test('backfilling the same prefix again is a no-op: every file already_loaded, n
   const files = items.filter((i) => !i.Key.endsWith('/'));
   const again = new Map(files.map((i) => [i.Key, { summary: { status: 'already_loaded', rows_loaded: 0, duplicate_of: 1 } }]));
   const runEtl = runEtlByKey(again);
-  const run = await executeBatch({ definition: renderBatchDefinition(), input, items, runEtl, name: 'backfill-2' });
+  const fileCounts = { total: 50, loaded: 0, loaded_with_rejects: 0, already_loaded: 49, rejected: 0, failed: 0, skipped: 1, other: 0, rows_loaded: 0 };
+  const run = await executeBatch({ definition: renderBatchDefinition(), input, items, runEtl, countFileStatuses: countingRunEtl(fileCounts), name: 'backfill-2' });
 
   assert.equal(run.status, 'SUCCEEDED', `${run.error}: ${run.cause}`);
   assert.equal(runEtl.calls.length, 49);
   assert.equal(run.published.length, 1);
   assert.equal(run.published[0].message.severity, 'info');
   assert.deepEqual(run.published[0].message.counts, { total: 50, succeeded: 50, failed: 0, timed_out: 0, aborted: 0 });
+  assert.deepEqual(run.published[0].message.files, fileCounts);
+});
+
+test('when counting by file status fails after its retries, the summary still goes out with the Map Run counts and why', async () => {
+  const { items, outcome } = prefixOf50();
+  let attempts = 0;
+  const failing = async () => {
+    attempts++;
+    throw new LambdaFunctionError('TransactionEtl.MapRunResultsError', 's3://txetl-landing/reports/backfill/x/manifest.json is not the ResultWriter\'s manifest JSON');
+  };
+  const run = await executeBatch({ definition: renderBatchDefinition(), input, items, runEtl: runEtlByKey(outcome), countFileStatuses: failing, name: 'backfill-3' });
+
+  assert.equal(run.status, 'SUCCEEDED', `${run.error}: ${run.cause}`);
+  assert.equal(attempts, 1, 'a results error is not transient: no retry');
+  const summaries = run.published.filter((p) => p.message.kind === 'backfill_summary');
+  assert.equal(summaries.length, 1);
+  const m = summaries[0].message;
+  assert.equal(m.files.Error, 'TransactionEtl.MapRunResultsError');
+  assert.match(m.cause, /files: not counted by file status \(TransactionEtl\.MapRunResultsError\); the results link has every file\. Map Run items: 45 succeeded, 5 failed/);
+  assert.equal(m.severity, 'warning');
+});
+
+test('a transient error while counting is retried like a load', async () => {
+  const { items, outcome } = prefixOf50();
+  const counting = countingRunEtl(countsOf50);
+  let attempts = 0;
+  const flaky = async (params, results) => {
+    attempts++;
+    if (attempts < 3) throw new LambdaFunctionError('TransactionEtl.TransientError', 'Reading s3://... failed: connection reset');
+    return counting(params, results);
+  };
+  const run = await executeBatch({ definition: renderBatchDefinition(), input, items, runEtl: runEtlByKey(outcome), countFileStatuses: flaky, name: 'backfill-4' });
+
+  assert.equal(run.status, 'SUCCEEDED', `${run.error}: ${run.cause}`);
+  assert.equal(attempts, 3);
+  assert.deepEqual(run.published.find((p) => p.message.kind === 'backfill_summary').message.files, countsOf50);
 });
 
 test('more failed files than tolerated: the batch fails with one batch alert besides the per-file ones', async () => {

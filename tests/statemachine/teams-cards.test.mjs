@@ -13,7 +13,11 @@ const pinned = readdirSync(exact).filter((f) => f.endsWith('.teams.json')).sort(
 const load = (file) => JSON.parse(readFileSync(join(exact, file), 'utf8'));
 
 test('the pinned Teams payloads are all found', () => {
-  assert.ok(pinned.length >= 6, `only ${pinned.length} pinned Teams payloads in ${exact}`);
+  assert.ok(pinned.length >= 8, `only ${pinned.length} pinned Teams payloads in ${exact}`);
+  // The backfill summary has a layout of its own (NotifyChat's BackfillSummaryPayloads): both of its cards are checked.
+  for (const backfill of ['sns-warning-backfill-summary.teams.json', 'sns-error-backfill-failed.teams.json']) {
+    assert.ok(pinned.includes(backfill), `${backfill} is not pinned in ${exact}`);
+  }
 });
 
 for (const file of pinned) {

@@ -14,6 +14,7 @@ module "policies" {
   bucket_kms_key_alias           = var.bucket_kms_key_alias
   incoming_prefix                = var.incoming_prefix
   reports_prefix                 = var.reports_prefix
+  backfill_results_prefix        = var.backfill_results_prefix
   contracts                      = var.contracts
   run_etl_secrets = {
     loader = var.loader_secret

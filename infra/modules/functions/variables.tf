@@ -201,6 +201,12 @@ variable "reports_prefix" {
   default     = "reports/"
 }
 
+variable "backfill_results_prefix" {
+  type        = string
+  description = "Key prefix (no trailing slash) of the backfill's Map Run results RunEtl counts (mode backfill-summary); null without a backfill."
+  default     = null
+}
+
 variable "db_root_cert_path" {
   type        = string
   description = "Path of the RDS root certificate bundle (AWS's global-bundle.pem) packaged with the function, for SSL Mode=VerifyFull (TXETL_DB_ROOT_CERT)."

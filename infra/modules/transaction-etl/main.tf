@@ -11,6 +11,10 @@ locals {
   # operators (5). The variable validation of run_etl_reserved_concurrency keeps the sum within
   # db_max_connections.
   db_connections_headroom = 1 + 5
+
+  # Under reports/ so the reports lifecycle expires them; the backfill writes its Map Run results there and RunEtl
+  # (mode backfill-summary) reads them back, so both are given the same prefix.
+  backfill_results_prefix = "${trimsuffix(module.storage.reports_prefix, "/")}/backfill"
 }
 
 module "network" {
@@ -76,6 +80,7 @@ module "functions" {
   bucket_kms_key_alias         = module.storage.kms_key_alias
   incoming_prefix              = module.storage.incoming_prefix
   reports_prefix               = module.storage.reports_prefix
+  backfill_results_prefix      = var.backfill_enabled ? local.backfill_results_prefix : null
   contracts                    = var.contracts
   file_events_queue_arn        = module.storage.file_events_queue_arn
   loader_secret = {
@@ -132,6 +137,7 @@ module "backfill" {
   listing_prefix               = module.storage.incoming_prefix
   max_concurrency              = var.run_etl_reserved_concurrency
   tolerated_failure_percentage = var.backfill_tolerated_failure_percentage
+  results_prefix               = local.backfill_results_prefix
   log_level                    = var.state_machine_log_level
   log_retention_days           = var.log_retention_days
   tracing_enabled              = var.tracing_enabled

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using TransactionEtl.Aws.NotifyChat.Internal;
 
 namespace TransactionEtl.Aws.NotifyChat;
 
@@ -38,6 +39,18 @@ internal sealed class ChatAlert
 
     /// <summary>Link to the execution in the Step Functions console.</summary>
     [JsonPropertyName("console_url")] public string? ConsoleUrl { get; set; }
+
+    /// <summary><c>backfill_summary</c> for the backfill's one summary message (statemachine/batch.asl.json); absent for a file's alert.</summary>
+    [JsonPropertyName("kind")] public string? Kind { get; set; }
+
+    /// <summary>Backfill summary: the Map Run's item counts.</summary>
+    [JsonPropertyName("counts")] public MapRunItemCounts? Counts { get; set; }
+
+    /// <summary>Backfill summary: the files counted by file status (or why they could not be).</summary>
+    [JsonPropertyName("files")] public BackfillFileCounts? Files { get; set; }
+
+    /// <summary>Backfill summary: <c>s3://</c> URI of the Map Run's results manifest.json.</summary>
+    [JsonPropertyName("results_uri")] public string? ResultsUri { get; set; }
 
     /// <summary>The command that re-runs the file (a redrive); set for execution status events only (never read from the wire).</summary>
     [JsonIgnore] public string? Rerun { get; set; }

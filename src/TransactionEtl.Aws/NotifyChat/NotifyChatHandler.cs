@@ -95,20 +95,22 @@ internal sealed class NotifyChatHandler
         }
         ApplySeverityAttribute(alert, record.Sns);
         var view = new AlertView(alert);
+        // The backfill's summary is about a prefix and its counts, not one file: it has a layout of its own.
+        var backfill = BackfillSummaryView.TryCreate(alert);
         using var scope = _logger.BeginScope(new LogContext
         {
             ExecutionName = alert.ExecutionName, Bucket = alert.Bucket, Key = alert.Key, FileId = alert.Summary?.FileId?.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
-        _logger.ChatAlertReceived(view.File, view.Status, view.Severity);
+        _logger.ChatAlertReceived(backfill?.PrefixUri ?? view.File, view.Status, view.Severity);
         var alertFailures = new List<ChatDeliveryException>();
         var delivered = 0;
         if (webhooks.SlackWebhookUrl is { } slack)
         {
-            delivered += await TryPostAsync("Slack", slack, ChatPayloads.Slack(view), alertFailures, cancellationToken);
+            delivered += await TryPostAsync("Slack", slack, backfill is null ? ChatPayloads.Slack(view) : BackfillSummaryPayloads.Slack(backfill), alertFailures, cancellationToken);
         }
         if (webhooks.TeamsWebhookUrl is { } teams)
         {
-            delivered += await TryPostAsync("Teams", teams, ChatPayloads.Teams(view), alertFailures, cancellationToken);
+            delivered += await TryPostAsync("Teams", teams, backfill is null ? ChatPayloads.Teams(view) : BackfillSummaryPayloads.Teams(backfill), alertFailures, cancellationToken);
         }
         if (delivered > 0 && alertFailures.Count > 0)
         {

@@ -34,6 +34,7 @@ internal sealed class RunEtlHandler : IAsyncDisposable
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
     private readonly DatabaseConnections _connections;
+    private readonly BackfillSummaryMode _backfillSummary;
 
     internal RunEtlHandler(
         RunEtlOptions options, SecretReader secrets, S3ObjectSource objects, S3ContractStore contracts, S3ReportWriter reports,
@@ -48,6 +49,7 @@ internal sealed class RunEtlHandler : IAsyncDisposable
         _logger = logger;
         _databaseSecret = new CachedSecret<RdsSecret>(secrets, options.DbSecretId, RdsSecret.Parse, logger);
         _connections = new DatabaseConnections(options);
+        _backfillSummary = new BackfillSummaryMode(objects, logger);
     }
 
     /// <summary>Handles one event (the runtime's <see cref="LambdaHandler"/> shape).</summary>
@@ -55,6 +57,10 @@ internal sealed class RunEtlHandler : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(context);
         var request = Parse(input);
+        if (request.Mode == BackfillSummaryMode.Name)
+        {
+            return await _backfillSummary.HandleAsync(request.Bucket!, request.Key!, cancellationToken);
+        }
         // Stop early enough to roll back and record 'failed' before Lambda kills the process.
         var budget = context.GetRemainingTime(_clock) - _options.TimeoutMargin;
         using var deadline = new CancellationTokenSource(budget > TimeSpan.Zero ? budget : TimeSpan.Zero, _clock);
@@ -246,9 +252,9 @@ internal sealed class RunEtlHandler : IAsyncDisposable
                 $"run-etl no longer migrates: invoke the {LambdaFunctions.Migrate} function (handler '{LambdaFunctions.Migrate}', " +
                 $"named <prefix>-{LambdaFunctions.Migrate}; `txetl lambda invoke {LambdaFunctions.Migrate}` locally), whose role alone may read the master secret.");
         }
-        if (request.Mode is not (null or "load"))
+        if (request.Mode is not (null or "load" or BackfillSummaryMode.Name))
         {
-            throw new InvalidRunEtlRequestException($"Unknown mode '{request.Mode}'; expected none (load the object).");
+            throw new InvalidRunEtlRequestException($"Unknown mode '{request.Mode}'; expected none (load the object) or {BackfillSummaryMode.Name}.");
         }
         if (string.IsNullOrWhiteSpace(request.Bucket) || string.IsNullOrWhiteSpace(request.Key))
         {

@@ -11,7 +11,10 @@ internal sealed class RunEtlRequest
     /// <summary>The <see cref="Mode"/> run-etl once migrated with; now refused with a pointer to the migrate function.</summary>
     public const string MigrateMode = "migrate";
 
-    /// <summary>Null or <c>load</c> to load the object.</summary>
+    /// <summary>
+    /// Null or <c>load</c> to load the object; <c>backfill-summary</c> to count a backfill's files by status from the
+    /// Map Run results whose manifest.json is bucket/key (statemachine/batch.asl.json's CountFileStatuses).
+    /// </summary>
     [JsonPropertyName("mode")]
     public string? Mode { get; init; }
 

@@ -53,6 +53,8 @@ public sealed partial class NotifyChatHandlerTests
     [InlineData("sns-info-loaded")]
     [InlineData("sns-warning-key-conflicts")]
     [InlineData("sns-info-corrections-updated")]
+    [InlineData("sns-warning-backfill-summary")]
+    [InlineData("sns-error-backfill-failed")]
     public async Task Slack_and_teams_payloads_are_byte_for_byte_the_pinned_ones(string sample)
     {
         await using var webhooks = new LoopbackHttpServer((_, _) => new LoopbackResponse(200, "ok"));

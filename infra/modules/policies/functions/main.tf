@@ -94,6 +94,18 @@ data "aws_iam_policy_document" "run_etl" {
     }
   }
 
+  # The backfill's counting step (RunEtl mode backfill-summary) GETs the Map Run results the ResultWriter wrote: the
+  # manifest.json it is given and the result files beside it, nothing else under reports/.
+  dynamic "statement" {
+    for_each = var.backfill_results_prefix == null ? {} : { ReadBackfillResults = "${var.bucket_arn}/${var.backfill_results_prefix}/*" }
+    content {
+      sid       = statement.key
+      effect    = "Allow"
+      actions   = ["s3:GetObject"]
+      resources = [statement.value]
+    }
+  }
+
   # Large reports are uploaded in parts; a failed upload is aborted so no parts are left behind.
   statement {
     sid       = "WriteReports"

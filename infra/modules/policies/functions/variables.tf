@@ -111,6 +111,17 @@ variable "reports_prefix" {
   }
 }
 
+variable "backfill_results_prefix" {
+  type        = string
+  description = "Key prefix (no trailing slash) of the backfill's Map Run results, which RunEtl's backfill-summary mode reads; null when no backfill is deployed (no read grant)."
+  default     = null
+
+  validation {
+    condition     = var.backfill_results_prefix == null || can(regex("^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$", var.backfill_results_prefix))
+    error_message = "backfill_results_prefix must be a key prefix without leading or trailing slash and without wildcards, e.g. reports/backfill."
+  }
+}
+
 variable "contracts" {
   type        = map(string)
   description = "RunEtl's prefix => contract mapping (the functions module's contracts): when any value is an object key, RunEtl may read contracts_prefix."

@@ -34,11 +34,11 @@ internal sealed class AlertView
             SummaryLink = ConsoleLink(s.Reports?.SummaryJson);
         }
         Error = alert.Error;
-        Cause = alert.Cause is { Length: > MaxCauseLength } c ? c[..MaxCauseLength] + "…" : alert.Cause;
+        Cause = Clip(alert.Cause);
         ExecutionName = alert.ExecutionName;
         InputNote = alert.InputNote;
         RerunCommand = alert.Rerun;
-        ExecutionLink = Uri.TryCreate(alert.ConsoleUrl, UriKind.Absolute, out var u) && u.Scheme == Uri.UriSchemeHttps ? u.ToString() : null;
+        ExecutionLink = HttpsLink(alert.ConsoleUrl);
         Fallback = $"TransactionEtl {Severity}: {File} {Status}" + (Rows is null ? "" : $" ({Rows})") + (Error is null ? "" : $": {Error}");
     }
 
@@ -98,6 +98,13 @@ internal sealed class AlertView
         "already_loaded" => "File already loaded",
         _ => "TransactionEtl alert",
     };
+
+    /// <summary>A cause cut to <see cref="MaxCauseLength"/> characters.</summary>
+    internal static string? Clip(string? cause) => cause is { Length: > MaxCauseLength } c ? c[..MaxCauseLength] + "…" : cause;
+
+    /// <summary>The URL if it is an absolute https one (the console link from the alert); null otherwise.</summary>
+    internal static string? HttpsLink(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme == Uri.UriSchemeHttps ? u.ToString() : null;
 
     /// <summary>An s3:// URI is not clickable in chat; the S3 console's object page is.</summary>
     internal static string? ConsoleLink(string? s3Uri)

@@ -22,17 +22,25 @@ internal static class ChatPayloads
             json.WriteStartObject();
             json.WriteString("text", v.Fallback);
             json.WriteStartArray("blocks");
-            SlackHeader(json, v);
+            SlackHeader(json, v.Title, v.Severity);
             SlackFields(json, v);
             SlackReasonsAndError(json, v);
-            SlackLinks(json, v);
-            SlackExecution(json, v);
+            SlackButtons(json, Links(v));
+            SlackExecution(json, v.ExecutionName);
             json.WriteEndArray();
             json.WriteEndObject();
         });
     }
 
-    public static byte[] Teams(AlertView v)
+    public static byte[] Teams(AlertView v) => TeamsCard(json =>
+    {
+        TeamsTitle(json, v.Title, v.Severity);
+        TeamsFacts(json, v);
+        TeamsReasonsAndError(json, v);
+    }, Links(v));
+
+    /// <summary>A Teams Workflows message with one Adaptive Card 1.4: <paramref name="body"/> writes its elements.</summary>
+    internal static byte[] TeamsCard(Action<Utf8JsonWriter> body, List<(string Title, string Url)> links)
     {
         return Write(json =>
         {
@@ -47,11 +55,9 @@ internal static class ChatPayloads
             json.WriteString("type", "AdaptiveCard");
             json.WriteString("version", "1.4");
             json.WriteStartArray("body");
-            TeamsTitle(json, v);
-            TeamsFacts(json, v);
-            TeamsReasonsAndError(json, v);
+            body(json);
             json.WriteEndArray();
-            TeamsLinks(json, v);
+            TeamsActions(json, links);
             json.WriteEndObject();
             json.WriteEndObject();
             json.WriteEndArray();
@@ -59,11 +65,11 @@ internal static class ChatPayloads
         });
     }
 
-    private static void SlackHeader(Utf8JsonWriter json, AlertView v)
+    internal static void SlackHeader(Utf8JsonWriter json, string title, string severity)
     {
         json.WriteStartObject();
         json.WriteString("type", "header");
-        PlainText(json, "text", $"{SlackEmoji(v.Severity)} {Truncate(v.Title, 140)}");
+        PlainText(json, "text", $"{SlackEmoji(severity)} {Truncate(title, 140)}");
         json.WriteEndObject();
     }
 
@@ -114,9 +120,8 @@ internal static class ChatPayloads
         }
     }
 
-    private static void SlackLinks(Utf8JsonWriter json, AlertView v)
+    internal static void SlackButtons(Utf8JsonWriter json, List<(string Title, string Url)> links)
     {
-        var links = Links(v);
         if (links.Count == 0)
         {
             return;
@@ -136,28 +141,28 @@ internal static class ChatPayloads
         json.WriteEndObject();
     }
 
-    private static void SlackExecution(Utf8JsonWriter json, AlertView v)
+    internal static void SlackExecution(Utf8JsonWriter json, string? executionName)
     {
-        if (v.ExecutionName is null)
+        if (executionName is null)
         {
             return;
         }
         json.WriteStartObject();
         json.WriteString("type", "context");
         json.WriteStartArray("elements");
-        Mrkdwn(json, $"Execution `{Escape(v.ExecutionName)}`");
+        Mrkdwn(json, $"Execution `{Escape(executionName)}`");
         json.WriteEndArray();
         json.WriteEndObject();
     }
 
-    private static void TeamsTitle(Utf8JsonWriter json, AlertView v)
+    internal static void TeamsTitle(Utf8JsonWriter json, string title, string severity)
     {
         json.WriteStartObject();
         json.WriteString("type", "TextBlock");
-        json.WriteString("text", v.Title);
+        json.WriteString("text", title);
         json.WriteString("size", "Large");
         json.WriteString("weight", "Bolder");
-        json.WriteString("color", v.Severity switch { "error" => "Attention", "warning" => "Warning", _ => "Good" });
+        json.WriteString("color", severity switch { "error" => "Attention", "warning" => "Warning", _ => "Good" });
         json.WriteBoolean("wrap", true);
         json.WriteEndObject();
     }
@@ -169,22 +174,10 @@ internal static class ChatPayloads
         json.WriteStartArray("facts");
         Fact(json, "Status", v.Status);
         Fact(json, "Severity", v.Severity);
-        if (v.Rows is not null)
-        {
-            Fact(json, "Rows", v.Rows);
-        }
-        if (v.ObjectUri is not null)
-        {
-            Fact(json, "Object", v.ObjectUri);
-        }
-        if (v.Compression is not null)
-        {
-            Fact(json, "Compression", v.Compression);
-        }
-        if (v.ExecutionName is not null)
-        {
-            Fact(json, "Execution", v.ExecutionName);
-        }
+        OptionalFact(json, "Rows", v.Rows);
+        OptionalFact(json, "Object", v.ObjectUri);
+        OptionalFact(json, "Compression", v.Compression);
+        OptionalFact(json, "Execution", v.ExecutionName);
         json.WriteEndArray();
         json.WriteEndObject();
     }
@@ -218,9 +211,8 @@ internal static class ChatPayloads
         }
     }
 
-    private static void TeamsLinks(Utf8JsonWriter json, AlertView v)
+    private static void TeamsActions(Utf8JsonWriter json, List<(string Title, string Url)> links)
     {
-        var links = Links(v);
         if (links.Count == 0)
         {
             return;
@@ -246,7 +238,7 @@ internal static class ChatPayloads
         return links;
     }
 
-    private static byte[] Write(Action<Utf8JsonWriter> body)
+    internal static byte[] Write(Action<Utf8JsonWriter> body)
     {
         var buffer = new ArrayBufferWriter<byte>(2048);
         // Relaxed escaping keeps non-ASCII file names and backticks readable; the payload is never embedded in HTML.
@@ -257,7 +249,7 @@ internal static class ChatPayloads
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static void PlainText(Utf8JsonWriter json, string property, string text)
+    internal static void PlainText(Utf8JsonWriter json, string property, string text)
     {
         json.WriteStartObject(property);
         json.WriteString("type", "plain_text");
@@ -266,7 +258,7 @@ internal static class ChatPayloads
         json.WriteEndObject();
     }
 
-    private static void Mrkdwn(Utf8JsonWriter json, string text)
+    internal static void Mrkdwn(Utf8JsonWriter json, string text)
     {
         json.WriteStartObject();
         json.WriteString("type", "mrkdwn");
@@ -274,7 +266,7 @@ internal static class ChatPayloads
         json.WriteEndObject();
     }
 
-    private static void Section(Utf8JsonWriter json, string mrkdwn)
+    internal static void Section(Utf8JsonWriter json, string mrkdwn)
     {
         json.WriteStartObject();
         json.WriteString("type", "section");
@@ -286,7 +278,7 @@ internal static class ChatPayloads
         json.WriteEndObject();
     }
 
-    private static void Fact(Utf8JsonWriter json, string title, string value)
+    internal static void Fact(Utf8JsonWriter json, string title, string value)
     {
         json.WriteStartObject();
         json.WriteString("title", title);
@@ -294,7 +286,16 @@ internal static class ChatPayloads
         json.WriteEndObject();
     }
 
-    private static void TextBlock(Utf8JsonWriter json, string text, bool monospace)
+    /// <summary>A fact only when there is a value: cards show no empty rows.</summary>
+    internal static void OptionalFact(Utf8JsonWriter json, string title, string? value)
+    {
+        if (value is not null)
+        {
+            Fact(json, title, value);
+        }
+    }
+
+    internal static void TextBlock(Utf8JsonWriter json, string text, bool monospace)
     {
         json.WriteStartObject();
         json.WriteString("type", "TextBlock");
@@ -307,7 +308,7 @@ internal static class ChatPayloads
         json.WriteEndObject();
     }
 
-    private static string SlackEmoji(string severity) => severity switch
+    internal static string SlackEmoji(string severity) => severity switch
     {
         "error" => ":rotating_light:",
         "warning" => ":warning:",
@@ -325,5 +326,5 @@ internal static class ChatPayloads
         return sb.ToString();
     }
 
-    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+    internal static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 }

@@ -30,4 +30,9 @@ internal static partial class RunEtlLog
     [LoggerMessage(EventId = EventIds.FileWithoutContract, EventName = "FileWithoutContract", Level = LogLevel.Warning,
         Message = "Rejected {Source}: its key is under no mapped prefix ({Prefixes}), so no contract loads it")]
     public static partial void FileWithoutContract(this ILogger logger, string source, string prefixes);
+
+    [LoggerMessage(EventId = EventIds.BackfillSummaryCounted, EventName = "BackfillSummaryCounted", Level = LogLevel.Information,
+        Message = "Counted the Map Run results of {Manifest} ({ResultFiles} result files): {Total} files, {Loaded} loaded, {LoadedWithRejects} loaded with rejects, {AlreadyLoaded} already loaded, {Rejected} rejected, {Failed} failed, {Skipped} skipped folders, {Other} other")]
+    public static partial void BackfillSummaryCounted(this ILogger logger, string manifest, int resultFiles, long total, long loaded,
+        long loadedWithRejects, long alreadyLoaded, long rejected, long failed, long skipped, long other);
 }
