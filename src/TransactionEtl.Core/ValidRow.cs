@@ -15,12 +15,15 @@ public sealed class ValidRow
     private const byte Reference = 0;
     private const byte Number = 1;
     private const byte Timestamp = 2;
+    private const byte Text = 3;
 
     private readonly object?[] _values;
     private readonly object?[] _references;
     private readonly decimal[] _numbers;
     private readonly DateTime[] _timestamps;
     private readonly byte[] _kinds;
+    private readonly char[]?[] _texts;
+    private readonly int[] _textLengths;
     private bool _boxed;
 
     /// <summary>Creates a row buffer for <paramref name="columnCount"/> output columns.</summary>
@@ -31,6 +34,8 @@ public sealed class ValidRow
         _numbers = new decimal[columnCount];
         _timestamps = new DateTime[columnCount];
         _kinds = new byte[columnCount];
+        _texts = new char[]?[columnCount];
+        _textLengths = new int[columnCount];
     }
 
     /// <summary>The physical line (1-based) where the record starts.</summary>
@@ -51,8 +56,20 @@ public sealed class ValidRow
         set => _raw = value;
     }
 
+    private char[] _keyBuffer = [];
+    private int _keyLength;
+    private string? _key = "";
+
     /// <summary>The primary key value(s) as text, for duplicate detection.</summary>
-    public string Key { get; set; } = "";
+    /// <remarks>Made on first read when the engine set it from the row's text (<see cref="KeyText"/> reads it without a string).</remarks>
+    public string Key
+    {
+        get => _key ??= new string(_keyBuffer, 0, _keyLength);
+        set => _key = value;
+    }
+
+    /// <summary>The primary key's text, as <see cref="Key"/> has it, without making a string.</summary>
+    public ReadOnlySpan<char> KeyText => _key is null ? _keyBuffer.AsSpan(0, _keyLength) : _key.AsSpan();
 
     /// <summary>The values, aligned with the contract's output columns (boxed on first read of each row).</summary>
     public object?[] Values
@@ -80,11 +97,28 @@ public sealed class ValidRow
     /// <summary>A date/time column's value (UTC), unboxed.</summary>
     public DateTime GetDateTime(int column) => _kinds[column] == Timestamp ? _timestamps[column] : (DateTime)_references[column]!;
 
+    /// <summary>
+    /// A text column's characters when the row holds them as text rather than as a string (ids and other plain
+    /// strings checked on the record's text); false otherwise, and <see cref="GetValue"/> has the value.
+    /// </summary>
+    public bool TryGetText(int column, out ReadOnlySpan<char> text)
+    {
+        if (_kinds[column] == Text)
+        {
+            text = _texts[column].AsSpan(0, _textLengths[column]);
+            return true;
+        }
+
+        text = default;
+        return false;
+    }
+
     /// <summary>A column's value as an object: the string or reference itself, or a box for a number or timestamp.</summary>
     public object? GetValue(int column) => _kinds[column] switch
     {
         Number => _numbers[column],
         Timestamp => _timestamps[column],
+        Text => new string(_texts[column].AsSpan(0, _textLengths[column])),
         _ => _references[column],
     };
 
@@ -107,6 +141,34 @@ public sealed class ValidRow
         _kinds[column] = Timestamp;
         _timestamps[column] = value;
         _boxed = false;
+    }
+
+    /// <summary>Keeps a copy of a string column's value in a reused buffer; <see cref="GetValue"/> makes the string if asked.</summary>
+    internal void SetText(int column, ReadOnlySpan<char> value)
+    {
+        var buffer = _texts[column];
+        if (buffer is null || buffer.Length < value.Length)
+        {
+            buffer = _texts[column] = new char[Math.Max(Math.Max(value.Length, 32), 2 * (buffer?.Length ?? 0))];
+        }
+
+        value.CopyTo(buffer);
+        _textLengths[column] = value.Length;
+        _kinds[column] = Text;
+        _boxed = false;
+    }
+
+    /// <summary>Keeps a copy of a one-column key in a reused buffer; <see cref="Key"/> makes the string if asked.</summary>
+    internal void SetKeyText(ReadOnlySpan<char> key)
+    {
+        if (_keyBuffer.Length < key.Length)
+        {
+            _keyBuffer = new char[Math.Max(Math.Max(key.Length, 32), 2 * _keyBuffer.Length)];
+        }
+
+        key.CopyTo(_keyBuffer);
+        _keyLength = key.Length;
+        _key = null;
     }
 
     /// <summary>Keeps a copy of <paramref name="raw"/> in a reused buffer; <see cref="RawRecord"/> makes the string if asked.</summary>

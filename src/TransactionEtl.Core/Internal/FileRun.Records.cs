@@ -24,7 +24,9 @@ internal sealed partial class FileRun
         validator.Validate(_errors, _row);
         string key = "";
         var pk = _contract.PrimaryKeyFields;
-        if (pk.Length > 0 && validator.HasEveryValue(pk))
+        // A one-column id checked on the row's text goes to the sink as text: no string per row (issue 19).
+        bool keyIsText = pk.Length == 1 && _seenKeys is null && validator.IsKeptText(pk[0]);
+        if (pk.Length > 0 && !keyIsText && validator.HasEveryValue(pk))
         {
             key = pk.Length == 1 ? KeyText(validator.TypedValue(pk[0])!) : string.Join('\u001f', pk.Select(i => KeyText(validator.TypedValue(i)!)));
             if (_seenKeys is not null)
@@ -48,7 +50,14 @@ internal sealed partial class FileRun
             _rowsValid++;
             _row.Line = line;
             _row.SetRawRecord(raw);
-            _row.Key = key;
+            if (keyIsText)
+            {
+                _row.SetKeyText(validator.KeptValue(pk[0]));
+            }
+            else
+            {
+                _row.Key = key;
+            }
             return _sink.AcceptAsync(_row, cancellationToken);
         }
         return Reject(line, raw, cancellationToken);

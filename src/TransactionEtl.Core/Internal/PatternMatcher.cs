@@ -56,7 +56,7 @@ internal sealed class PatternMatcher
     }
 
     /// <summary>Whether the whole of <paramref name="value"/> matches the pattern.</summary>
-    public bool IsMatch(string value)
+    public bool IsMatch(ReadOnlySpan<char> value)
     {
         if (_units is null)
         {

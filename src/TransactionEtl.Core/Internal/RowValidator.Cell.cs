@@ -228,7 +228,7 @@ internal sealed partial class RowValidator
     private static string HintSuffix(FieldSpec f) => f.Hint is null ? "" : "; " + f.Hint;
 
     /// <summary>Length in Unicode scalar values (what PostgreSQL counts), not UTF-16 units.</summary>
-    private static int TextLength(string s)
+    private static int TextLength(ReadOnlySpan<char> s)
     {
         int n = 0;
         foreach (var _ in s.EnumerateRunes())

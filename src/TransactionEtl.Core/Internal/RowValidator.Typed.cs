@@ -9,6 +9,9 @@ internal sealed partial class RowValidator
     // In _typed: the value is in _numbers (a number field) or _timestamps (a date/time field), not boxed.
     private static readonly object Unboxed = new();
 
+    // In _typed: a string field's value is its kept text (trimmed when the field trims), not yet a string.
+    private static readonly object KeptText = new();
+
     private readonly SpanCells _spanCells;
 
     /// <summary>A number or date/time value boxed, for the few readers that need an object (keys, bounds).</summary>
@@ -30,9 +33,28 @@ internal sealed partial class RowValidator
         return _cells[field] ?? "";
     }
 
+    /// <summary>True when a string field's value, after <see cref="Validate"/>, is its kept text (valid, not yet a string).</summary>
+    public bool IsKeptText(int field) => _typed[field] == KeptText;
+
+    /// <summary>A kept string cell's value: the text as written, trimmed when its field trims (Normalizer's trim is string.Trim).</summary>
+    public ReadOnlySpan<char> KeptValue(int field) =>
+        _fields[field].Normalize.Length == 0 ? _spanCells.Text(field) : _spanCells.Text(field).Trim();
+
+    /// <summary>A kept string cell's value as a string, made once per row for the readers that need one (the key, unique).</summary>
+    private string KeptString(int field)
+    {
+        string value = KeptValue(field).ToString();
+        _typed[field] = value;
+        return value;
+    }
+
     private void SetOutput(ValidRow row, FieldSpec f)
     {
-        if (_typed[f.Index] != Unboxed)
+        if (_typed[f.Index] == KeptText)
+        {
+            row.SetText(f.OutputIndex, KeptValue(f.Index));
+        }
+        else if (_typed[f.Index] != Unboxed)
         {
             row.SetValue(f.OutputIndex, _typed[f.Index]);
         }
@@ -67,6 +89,10 @@ internal sealed partial class RowValidator
                 return false;
             }
         }
+        if (f.Type == FieldType.String)
+        {
+            return TryCheckKeptText(f, v);
+        }
         bool parsed = f.Type == FieldType.Number
             ? DecimalText.TryParse(v, out _numbers[f.Index], out _)
             : IsoTimestamp.TryParse(v, out _timestamps[f.Index], out _writtenDate[f.Index]);
@@ -75,5 +101,27 @@ internal sealed partial class RowValidator
             _typed[f.Index] = Unboxed;
         }
         return parsed;
+    }
+
+    /// <summary>
+    /// A plain string cell that passes its length range and one-class pattern (the checks of <see cref="CheckText"/>
+    /// that such a field has, in the same terms); false for anything else, which the string path then reports.
+    /// </summary>
+    private bool TryCheckKeptText(FieldSpec f, ReadOnlySpan<char> v)
+    {
+        if (f.MinLength is { } min && v.Length < 2 * min && TextLength(v) < min)
+        {
+            return false;
+        }
+        if (f.MaxLength is { } max && v.Length > max && TextLength(v) > max)
+        {
+            return false;
+        }
+        if (f.Pattern is not null && !f.Pattern.IsMatch(v))
+        {
+            return false;
+        }
+        _typed[f.Index] = KeptText;
+        return true;
     }
 }

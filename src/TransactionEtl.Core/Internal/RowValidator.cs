@@ -40,14 +40,14 @@ internal sealed partial class RowValidator
         _memos = _fields.Select(f => f.Type is FieldType.String or FieldType.Boolean ? new CellMemo() : null).ToArray();
         _numbers = new decimal[_fields.Length];
         _timestamps = new DateTime[_fields.Length];
-        _spanCells = new SpanCells(_fields);
+        _spanCells = new SpanCells(_fields, contract.Tax);
     }
 
     /// <summary>Marks a field whose column exists in the header but whose cell the (short) row lacks.</summary>
     public void MarkMissing(int field) => _missing[field] = true;
 
     /// <summary>A field's typed value after <see cref="Validate"/> (null for empty optional cells).</summary>
-    public object? TypedValue(int field) => _typed[field] == Unboxed ? Boxed(field) : _typed[field];
+    public object? TypedValue(int field) => _typed[field] == Unboxed ? Boxed(field) : _typed[field] == KeptText ? KeptString(field) : _typed[field];
 
     /// <summary>True when every one of <paramref name="fields"/> has a typed value (none empty or invalid).</summary>
     public bool HasEveryValue(int[] fields)

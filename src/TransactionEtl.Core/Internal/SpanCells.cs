@@ -1,9 +1,10 @@
 namespace TransactionEtl.Core.Internal;
 
 /// <summary>
-/// Copies of the current row's number and date/time cells in reused buffers, so that they are checked without a
-/// string per cell. Only fields whose check depends on nothing but the default grammar are kept: a number or ISO
-/// date/time with no custom format, no normalization but trim, and no enum or bounds.
+/// Copies of the current row's cells that are checked on their text, in reused buffers, so that they need no string
+/// per cell. Only fields whose check depends on nothing but the default grammar are kept: a number or ISO date/time
+/// with no custom format, or a plain string (ids, account numbers) checked by at most a length range and a one-class
+/// pattern; no normalization but trim, and no enum, reference list or bounds.
 /// </summary>
 internal sealed class SpanCells
 {
@@ -12,18 +13,40 @@ internal sealed class SpanCells
     private readonly char[][] _buffers;
     private readonly int[] _lengths;
 
-    public SpanCells(FieldSpec[] fields)
+    public SpanCells(FieldSpec[] fields, TaxSpec? tax)
     {
-        _eligible = fields.Select(Eligible).ToArray();
+        var read = ReadByOthers(fields, tax);
+        _eligible = fields.Select(f => Eligible(f) && !(f.Type == FieldType.String && read.Contains(f.Index))).ToArray();
         _kept = new bool[fields.Length];
         _buffers = fields.Select(_ => new char[64]).ToArray();
         _lengths = new int[fields.Length];
     }
 
     private static bool Eligible(FieldSpec f) =>
-        ((f.Type == FieldType.Number && f.NumberText is null) || (f.Type == FieldType.DateTime && f.TemporalFormat is null))
+        (((f.Type == FieldType.Number && f.NumberText is null) || (f.Type == FieldType.DateTime && f.TemporalFormat is null))
+         || (f.Type == FieldType.String && f.Format == NamedFormat.Default && f.Reference is null && f.PrefixFrom < 0
+             && (f.Pattern is null || f.Pattern.IsSingleClass)))
         && f.Normalize.All(step => step == NormalizationStep.Trim)
         && f.Enum is null && f.Minimum is null && f.Maximum is null && f.ExclusiveMinimum is null && f.ExclusiveMaximum is null;
+
+    /// <summary>
+    /// Fields whose typed value another step reads as a string (a currency for a scale, a country for a prefix, the
+    /// tax inputs): those keep their string, so the kept-text form never reaches a reader that expects one.
+    /// </summary>
+    private static HashSet<int> ReadByOthers(FieldSpec[] fields, TaxSpec? tax)
+    {
+        var read = new HashSet<int>();
+        foreach (var f in fields)
+        {
+            read.Add(f.ScaleFrom);
+            read.Add(f.PrefixFrom);
+        }
+        if (tax is not null)
+        {
+            read.UnionWith([tax.Amount, tax.Currency, tax.Country, tax.Region, tax.Category, tax.Date, tax.PriceIncludesTax]);
+        }
+        return read;
+    }
 
     public void Clear() => Array.Clear(_kept);
 

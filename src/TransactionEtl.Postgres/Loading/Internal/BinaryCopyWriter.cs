@@ -66,6 +66,12 @@ internal sealed class BinaryCopyWriter
                 continue;
             }
 
+            if (row.TryGetText(i, out var text))
+            {
+                WriteText(text);
+                continue;
+            }
+
             switch (types[i])
             {
                 case ColumnType.Numeric: WriteNumeric(row.GetDecimal(i)); break;
@@ -189,7 +195,9 @@ internal sealed class BinaryCopyWriter
     }
 
     /// <summary>text: the UTF-8 bytes; jsonb: a version byte (<paramref name="version"/>, 1) before the JSON text.</summary>
-    private void WriteText(string value, int version = NoVersion)
+    private void WriteText(string value, int version = NoVersion) => WriteText(value.AsSpan(), version);
+
+    private void WriteText(ReadOnlySpan<char> value, int version = NoVersion)
     {
         int prefix = version == NoVersion ? 0 : 1;
         // At most three bytes per UTF-16 unit (a surrogate pair is two units and four bytes).
@@ -216,7 +224,7 @@ internal sealed class BinaryCopyWriter
         _position += FieldLength + prefix + written;
     }
 
-    private void WriteLongText(string value, int version)
+    private void WriteLongText(ReadOnlySpan<char> value, int version)
     {
         byte[] bytes = ArrayPool<byte>.Shared.Rent(Utf8.GetByteCount(value) + 1);
         try

@@ -42,7 +42,7 @@ internal sealed class DirectSink : IRowSink
 
     public ValueTask AcceptAsync(ValidRow row, CancellationToken cancellationToken)
     {
-        if (_keys?.FirstLineOrRemember(row.Key, row.Line) is { } firstLine)
+        if (_keys?.FirstLineOrRemember(row.KeyText, row.Line) is { } firstLine)
         {
             // The staging path's error, field for field: the key's columns joined by ',', the staged key as the value.
             var message = RowMessages.InFileDuplicate(_keyNames, row.Key.Replace('\u001f', ','), firstLine);

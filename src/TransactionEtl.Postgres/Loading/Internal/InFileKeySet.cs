@@ -6,28 +6,58 @@ namespace TransactionEtl.Postgres.Loading.Internal;
 /// hold reaches the COPY, whose primary key refuses it, and the load falls back to staging as before. So the set
 /// only ever saves the second pass, never decides a row the staging path would decide otherwise.
 /// </summary>
+/// <remarks>
+/// Ids are looked up by their characters (a span of the row's text) and kept as characters in large shared blocks with
+/// an open-addressing table of small structs: no string per id, and nothing with references for the garbage collector to
+/// copy or scan. A string per id, held in a dictionary, was a string per row to allocate and ~80,000 strings for every
+/// collection to walk (docs/performance.md, "Client CPU per row").
+/// </remarks>
 internal sealed class InFileKeySet(long budgetBytes)
 {
-    // A string's object header, length and terminator (~22 bytes, rounded up) plus the dictionary's entry (hash, next,
-    // key, value: 24 bytes) and bucket (4 bytes), with room for the arrays' doubling: an estimate, not a measurement
-    // of the heap; docs/performance.md has what the process's peak RSS does.
+    // The budget's estimate per id, unchanged from the string dictionary this replaced (a string's header, length and
+    // terminator plus the dictionary's entry and bucket, with room for doubling), so the budget lasts for as many ids as
+    // before; the blocks and table below take less than that.
     private const long OverheadPerKey = 80;
+    private const int BlockChars = 1 << 16;
 
-    private readonly Dictionary<string, long> _firstLines = new(StringComparer.Ordinal);
+    private readonly List<char[]> _blocks = [];
+    private int[] _slots = new int[1024]; // entry index + 1; 0 is empty
+    private Entry[] _entries = new Entry[512];
+    private int _count;
+    private int _blockUsed = BlockChars;
     private long _bytes;
+
+    private struct Entry
+    {
+        public int Hash;
+        public int Block;
+        public int Start;
+        public int Length;
+        public long Line;
+    }
 
     /// <summary>Whether some id was not remembered because the budget was spent.</summary>
     public bool Overflowed { get; private set; }
+
+    /// <inheritdoc cref="FirstLineOrRemember(ReadOnlySpan{char}, long)"/>
+    public long? FirstLineOrRemember(string key, long line) => FirstLineOrRemember(key.AsSpan(), line);
 
     /// <summary>
     /// The line of <paramref name="key"/>'s first occurrence when this is a repeat; otherwise null, and the key is
     /// remembered with <paramref name="line"/> while the budget lasts.
     /// </summary>
-    public long? FirstLineOrRemember(string key, long line)
+    public long? FirstLineOrRemember(ReadOnlySpan<char> key, long line)
     {
-        if (_firstLines.TryGetValue(key, out var first))
+        int hash = string.GetHashCode(key);
+        int mask = _slots.Length - 1;
+        int slot = hash & mask;
+        for (int at; (at = _slots[slot]) != 0; slot = (slot + 1) & mask)
         {
-            return first;
+            ref var entry = ref _entries[at - 1];
+            if (entry.Hash == hash && _blocks[entry.Block].AsSpan(entry.Start, entry.Length).SequenceEqual(key))
+            {
+                return entry.Line;
+            }
         }
 
         var cost = OverheadPerKey + (2L * key.Length);
@@ -37,8 +67,48 @@ internal sealed class InFileKeySet(long budgetBytes)
             return null;
         }
 
-        _firstLines.Add(key, line);
         _bytes += cost;
+        Remember(slot, hash, key, line);
         return null;
+    }
+
+    private void Remember(int slot, int hash, ReadOnlySpan<char> key, long line)
+    {
+        if (_blockUsed + key.Length > BlockChars || _blocks.Count == 0)
+        {
+            _blocks.Add(new char[Math.Max(BlockChars, key.Length)]);
+            _blockUsed = 0;
+        }
+
+        key.CopyTo(_blocks[^1].AsSpan(_blockUsed));
+        if (_count == _entries.Length)
+        {
+            Array.Resize(ref _entries, 2 * _entries.Length);
+        }
+
+        _entries[_count] = new Entry { Hash = hash, Block = _blocks.Count - 1, Start = _blockUsed, Length = key.Length, Line = line };
+        _blockUsed += key.Length;
+        _slots[slot] = ++_count;
+        if (2 * _count > _slots.Length)
+        {
+            Grow();
+        }
+    }
+
+    /// <summary>Doubles the table (kept at most half full, so probe runs stay short) and places every entry again.</summary>
+    private void Grow()
+    {
+        _slots = new int[2 * _slots.Length];
+        int mask = _slots.Length - 1;
+        for (int i = 0; i < _count; i++)
+        {
+            int slot = _entries[i].Hash & mask;
+            while (_slots[slot] != 0)
+            {
+                slot = (slot + 1) & mask;
+            }
+
+            _slots[slot] = i + 1;
+        }
     }
 }
