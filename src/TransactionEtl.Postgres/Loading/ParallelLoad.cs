@@ -25,7 +25,7 @@ public static class ParallelLoad
     /// <summary>
     /// Loads <paramref name="request"/>'s file, the local file at <paramref name="path"/>, in chunks of about
     /// <paramref name="chunkBytes"/> with up to <paramref name="workers"/> chunk workers. <see cref="LoadRequest.Content"/>
-    /// is read only when the file loads single-stream; <see cref="LoadRequest.Progress"/> sees the bytes all workers have
+    /// is read only when the file loads single-stream (also after a chunk found a file-level error: see <see cref="ChunkedLoader.CommitAsync"/>); <see cref="LoadRequest.Progress"/> sees the bytes all workers have
     /// read, then the commit's phases.
     /// </summary>
     /// <param name="dataSource">Connections to the migrated database: up to <paramref name="workers"/> + 2 at once.</param>
@@ -60,24 +60,14 @@ public static class ParallelLoad
         }
 
         var ticket = start.Ticket!;
-        var chunkWorkers = new ChunkWorkers(loader, ticket, request, path, workers);
         try
         {
-            await chunkWorkers.RunAsync(cancellationToken);
+            await new ChunkWorkers(loader, ticket, request, path, workers).RunAsync(cancellationToken);
         }
         catch (Exception ex)
         {
             await loader.AbandonAsync(ticket, ex is OperationCanceledException ? "cancelled before commit; nothing was loaded" : ex.Message, CancellationToken.None);
             throw;
-        }
-
-        if (chunkWorkers.FoundFileError)
-        {
-            // The file is rejected as a whole, but how many rows before the error a single stream counts depends on how
-            // far it had read ahead (an invalid UTF-8 byte is found a buffer early): read it single-stream for the exact
-            // same rejection. FileLoader takes the ledger row over (attempt + 1); the chunks' work is dropped first.
-            await loader.DiscardAsync(ticket, cancellationToken);
-            return await new FileLoader(dataSource, logger).LoadAsync(request, cancellationToken);
         }
 
         return await loader.CommitAsync(ticket, request, cancellationToken);

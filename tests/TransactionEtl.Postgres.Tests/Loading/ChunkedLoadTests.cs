@@ -34,11 +34,13 @@ public sealed class ChunkedLoadTests : IDisposable
     }
 
     /// <summary>
-    /// Without <see cref="TransactionEtl.Postgres.Loading.ParallelLoad"/>'s single-stream read of a file with a file-level error: the commit
-    /// step alone stops at the failing chunk, numbers the error's line as the file's and keeps the rejects before it.
+    /// The steps one by one, chunks in reverse order, as the AWS state machine may run them (no <see cref="TransactionEtl.Postgres.Loading.ParallelLoad"/>):
+    /// the commit step alone decides duplicates across chunks and the threshold, and a file-level error in a middle chunk
+    /// (read single-stream by the commit) ends as the single stream's rejection.
     /// </summary>
     [Theory]
     [InlineData("format-error-in-a-middle-chunk")]
+    [InlineData("encoding-error-in-a-middle-chunk")]
     [InlineData("threshold-exceeded")]
     [InlineData("straddling-duplicates")]
     public async Task The_commit_step_alone_ends_as_the_single_stream_load(string scenario)
