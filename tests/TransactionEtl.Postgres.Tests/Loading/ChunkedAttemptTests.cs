@@ -117,6 +117,28 @@ public sealed class ChunkedAttemptTests : IDisposable
         Assert.Equal(plan.Chunks, back.ToPlan().Chunks);
     }
 
+    [Fact]
+    public void Only_plain_text_under_a_contract_without_unique_fields_is_planned_in_chunks()
+    {
+        var csv = Write("plain.csv", ChunkedComparison.Sample(10, seed: 34));
+        var gzip = Path.Combine(_directory.FullName, "plain.csv.gz");
+        using (var output = new System.IO.Compression.GZipStream(File.Create(gzip), System.IO.Compression.CompressionLevel.Fastest))
+        {
+            output.Write(File.ReadAllBytes(csv));
+        }
+
+        const string json = """
+            { "name": "codes", "version": "1", "primaryKey": "id",
+              "fields": [{ "name": "id", "type": "integer", "constraints": { "required": true } },
+                         { "name": "code", "type": "string", "constraints": { "unique": true } }] }
+            """;
+        var unique = Contract.Load(new MemoryStream(Encoding.UTF8.GetBytes(json)), "codes.json", baseDirectory: null);
+
+        Assert.Null(ParallelLoad.WhyNotChunked(csv, Contract.Default));
+        Assert.Contains("not plain text", ParallelLoad.WhyNotChunked(gzip, Contract.Default), StringComparison.Ordinal);
+        Assert.Contains("'code' is unique", ParallelLoad.WhyNotChunked(csv, unique), StringComparison.Ordinal);
+    }
+
     private static LoadRequest Request(string path, Stream stream) => new()
     {
         Source = SourceIdentity.ForLocalFile(path), Content = stream, MaxRejectedRatio = 1m, SizeBytes = stream.Length,
