@@ -224,10 +224,7 @@ public sealed partial class ChunkedLoader
             await ContractTable.EnsureAsync(connection, request.Contract, request.Source.Uri, cancellationToken);
             var fileId = await ledger.BeginAsync(cancellationToken);
             var attempt = await LoaderDb.ScalarAsync<int>(connection, ChunkSql.FindAttempt, cancellationToken, ("file_id", fileId));
-            // Rows first: a live worker of an older attempt holds its chunk row until its commit, so this waits for it
-            // instead of dropping a table under its COPY.
-            await LoaderDb.ExecuteAsync(connection, ChunkSql.DeleteChunkLoad, cancellationToken, ("file_id", fileId));
-            await DropWorkTablesAsync(connection, fileId, cancellationToken);
+            await DropAttemptsAsync(connection, fileId, cancellationToken);
             var ticket = ChunkTicket.For(fileId, attempt, request.Contract, plan);
             await LoaderDb.ExecuteAsync(connection, ChunkSql.InsertChunkLoad, cancellationToken,
                 ("file_id", fileId), ("attempt", attempt), ("size", plan.Length), ("prefix_length", plan.PrefixLength),
@@ -241,9 +238,15 @@ public sealed partial class ChunkedLoader
         }
     }
 
-    /// <summary>Every work table of any attempt of the file (a dead or superseded one's, or this attempt's own left by a crash).</summary>
-    private static async Task DropWorkTablesAsync(NpgsqlConnection connection, long fileId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every work table and chunk row any chunked attempt of the file left (a dead or superseded one's): run by a new
+    /// chunked attempt and by a single-stream load (<see cref="FileLoader"/>) that takes the file's ledger row over.
+    /// </summary>
+    internal static async Task DropAttemptsAsync(NpgsqlConnection connection, long fileId, CancellationToken cancellationToken)
     {
+        // Rows first: a live worker of an older attempt holds its chunk row until its commit, so this waits for it
+        // instead of dropping a table under its COPY.
+        await LoaderDb.ExecuteAsync(connection, ChunkSql.DeleteChunkLoad, cancellationToken, ("file_id", fileId));
         var names = new List<string>();
         var command = new NpgsqlCommand(ChunkSql.WorkTablesOfFile, connection);
         await using (command)

@@ -76,6 +76,8 @@ public sealed class FileLoader
                 }
 
                 fileId = await ledger.BeginAsync(cancellationToken);
+                // A chunked attempt of this file that died or was given up leaves its work; this load supersedes it.
+                await ChunkedLoader.DropAttemptsAsync(connection, fileId.Value, cancellationToken);
                 return await LoadInTransactionAsync(connection, ledger, request, knownSha256, fileId.Value, started, cancellationToken);
             }
             catch (Exception ex) when (fileId is { } id)

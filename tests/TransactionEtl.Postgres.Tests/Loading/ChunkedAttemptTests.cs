@@ -82,6 +82,26 @@ public sealed class ChunkedAttemptTests : IDisposable
     }
 
     [Fact]
+    public async Task A_single_stream_load_that_takes_the_file_over_drops_a_dead_chunked_attempts_work()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await using var dataSource = NpgsqlDataSource.Create(db.ConnectionString);
+        var path = Write("taken-over.csv", ChunkedComparison.Sample(1500, seed: 35));
+        var loader = new ChunkedLoader(dataSource);
+        await using (var stream = File.OpenRead(path))
+        {
+            var request = Request(path, stream);
+            var dead = (await loader.BeginAsync(request, await PlanAsync(path), CancellationToken.None)).Ticket!;
+            await loader.LoadChunkAsync(dead, request, 0, ParallelLoad.LocalFileReader(path), null, CancellationToken.None);
+        }
+
+        var summary = await ChunkedComparison.LoadAsync(dataSource, path, null, null);
+
+        Assert.Equal((FileStatus.Loaded, 1500L), (summary.Status, summary.RowsLoaded));
+        Assert.Equal(0, await ChunkedComparison.LeftoversAsync(dataSource));
+    }
+
+    [Fact]
     public async Task The_same_bytes_under_another_path_are_already_loaded()
     {
         await using var db = await TestDatabase.CreateAsync();
