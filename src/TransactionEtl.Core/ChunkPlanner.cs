@@ -51,31 +51,6 @@ public static class ChunkPlanner
         return await SplitAsync(scanner, read, length, targetChunkBytes, prefixEnd, maxRecordBytes, cancellationToken);
     }
 
-    /// <summary>
-    /// Why the file cannot be split at byte offsets at all, from its first bytes (as the engine tells formats apart,
-    /// never by name): compressed (gzip, zstd, bzip2, xz), an Excel workbook, a Parquet file or a ZIP archive. Null
-    /// for anything else, which <see cref="PlanAsync"/> plans (text in a dialect it cannot split gets a one-chunk
-    /// plan with <see cref="ChunkPlan.SingleChunkReason"/>). A caller asks before planning and loads such a file as
-    /// one stream, as a one-chunk plan would: offsets into compressed bytes are no record boundaries.
-    /// </summary>
-    /// <param name="length">The file's size.</param>
-    /// <param name="read">Opens a byte range of the file; only its first 64 KiB are read.</param>
-    /// <param name="cancellationToken">Cancels the read.</param>
-    public static async Task<string?> UnsplittableReasonAsync(long length, ByteRangeReader read, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(read);
-        var prefix = new byte[(int)Math.Min(length, FileDiagnosis.PrefixBytes)];
-        await using (var input = await read(0, prefix.Length, cancellationToken))
-        {
-            int filled = await input.ReadAtLeastAsync(prefix, prefix.Length, throwOnEndOfStream: false, cancellationToken);
-            prefix = prefix[..filled];
-        }
-        return FileDiagnosis.Compression(prefix) is { } compression ? $"it is {compression}-compressed"
-            : TabularFormats.Detect(prefix) is var tabular and not TabularFormat.None ? $"it is {TabularFormats.Name(tabular)}"
-            : FileDiagnosis.IsZipArchive(prefix) ? "it is a ZIP archive"
-            : null;
-    }
-
     private static async Task<ChunkPlan> SplitAsync(
         ChunkingScanner scanner, ByteRangeReader read, long length, long target, long prefixEnd, long maxRecordBytes, CancellationToken cancellationToken)
     {

@@ -73,8 +73,7 @@ internal sealed class RunCommand : Command
         var dataSource = await DatabaseTarget.OpenDataSourceAsync(settings, _environment, LocalCluster.CreateIfMissing, cancellationToken);
         await using (dataSource)
         {
-            var loader = new FileLoader(dataSource, _environment.Verbose ? new StderrLogger(_environment.Error) : null);
-            var loads = new ParallelFileLoad(loader, (request, _, _, _, ct) => loader.LoadAsync(request, ct), settings.Parallel, _environment);
+            var loads = new ParallelFileLoad(dataSource, _environment.Verbose ? new StderrLogger(_environment.Error) : null, settings.Parallel, _environment);
             var output = _environment.Output;
             var summaries = new List<FileSummary>(files.Count);
             if (_environment.ShowsProgress(settings.Json))
