@@ -75,6 +75,29 @@ public sealed class ParallelRunTests : IDisposable
     }
 
     [Fact]
+    public async Task Without_parallel_a_file_of_at_least_the_minimum_size_gets_a_worker_per_core_and_a_smaller_one_a_single_stream()
+    {
+        string csv = WriteMixed(Path.Combine(_dir.Path, "mixed.csv"));
+        await using var database = await NotingDatabaseAsync();
+        string[] run = ["run", "--database-url", database.ConnectionString, "--json", "--max-rejected-ratio", "1", "--chunk-bytes", SmallChunkBytes];
+
+        // Below the default minimum (1 GiB): one stream although --chunk-bytes would split it.
+        var small = await RunTestSupport.RunAsync(_dir.Path, [.. run, csv]);
+        await using var connection = await database.OpenConnectionAsync();
+        int afterSmall = await ChunkedFilesAsync(connection);
+        await using (var empty = new NpgsqlCommand("TRUNCATE txetl.transactions, txetl.rejected_rows, txetl.ingestion_files CASCADE", connection))
+        {
+            await empty.ExecuteNonQueryAsync();
+        }
+        // From the minimum on: one worker per core, so chunks on a machine of more than one core.
+        var large = await RunTestSupport.RunAsync(_dir.Path, [.. run, "--parallel-min-bytes", "0", csv]);
+
+        Assert.True(small.ExitCode == 0 && large.ExitCode == 0, small.Stderr + large.Stderr);
+        Assert.Equal(FileStatus.LoadedWithRejects, Assert.Single(RunTestSupport.Summaries(large.Stdout)).Status);
+        Assert.Equal((0, Environment.ProcessorCount > 1 ? 1 : 0), (afterSmall, await ChunkedFilesAsync(connection)));
+    }
+
+    [Fact]
     public async Task A_compressed_file_given_parallel_loads_as_one_stream_and_says_so_once()
     {
         string csv = WriteMixed(Path.Combine(_dir.Path, "mixed.csv"));
@@ -137,12 +160,7 @@ public sealed class ParallelRunTests : IDisposable
     /// <summary>Runs `txetl run` on each file in turn into a fresh database, with <paramref name="options"/>.</summary>
     private async Task<Outcome> LoadAllAsync((string Path, string[] Args)[] files, params string[] options)
     {
-        await using var database = await TestDatabase.CreateAsync();
-        await using (var setup = await database.OpenConnectionAsync())
-        {
-            await using var command = new NpgsqlCommand(NoteWorkTables, setup);
-            await command.ExecuteNonQueryAsync();
-        }
+        await using var database = await NotingDatabaseAsync();
         var exitCodes = new List<int>();
         var statuses = new List<string>();
         var summaries = new StringBuilder();
@@ -176,6 +194,16 @@ public sealed class ParallelRunTests : IDisposable
         "WHERE schema_name = 'txetl_work' AND object_type = 'table'; END $$; " +
         "CREATE EVENT TRIGGER note_work_tables ON ddl_command_end WHEN TAG IN ('CREATE TABLE', 'CREATE TABLE AS') " +
         "EXECUTE FUNCTION public.note_work_tables()";
+
+    /// <summary>A fresh database whose work tables are noted (<see cref="NoteWorkTables"/>).</summary>
+    private static async Task<TestDatabase> NotingDatabaseAsync()
+    {
+        var database = await TestDatabase.CreateAsync();
+        await using var connection = await database.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand(NoteWorkTables, connection);
+        await command.ExecuteNonQueryAsync();
+        return database;
+    }
 
     /// <summary>How many files the loads ran in chunks (the work tables they created).</summary>
     private static async Task<int> ChunkedFilesAsync(NpgsqlConnection connection) => int.Parse(

@@ -21,7 +21,7 @@ internal sealed class ParallelLoadOptions
     {
         HelpName = "N",
         Description = "Load a plain CSV file as byte-range chunks on N workers (each with its own connection) that commit as one: " +
-            "the same rows, rejects and summary as one stream. Compressed files, ZIP archives, Excel and Parquet load as one stream. " +
+            "the same rows, rejects and summary as one stream. Compressed files, ZIP archives, Excel, Parquet and contracts with a unique field load as one stream. " +
             $"1 is the single-stream load. Default: one per core for files of --parallel-min-bytes or more, else 1. At most {MaxWorkers}.",
     }.Number().Check(value => value is < 1 or > MaxWorkers ? $"--parallel must be a whole number from 1 to {MaxWorkers}, got {value}." : null);
 
