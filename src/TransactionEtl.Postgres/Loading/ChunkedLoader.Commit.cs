@@ -18,12 +18,15 @@ public sealed partial class ChunkedLoader
     /// records then fill the staging table with the file's line numbers and the staging path's resolution runs unchanged
     /// (in-file duplicates, first in file order wins; unique values and keys stored before; the contract's onExistingKey;
     /// the reject threshold over all rows; the merge in key order; rejected rows with their raw text). The ledger row is
-    /// finished and the work table dropped in the same transaction.
+    /// finished and the work table dropped in the same transaction. A chunk with a file-level error (the file is rejected
+    /// as a whole) makes the commit drop the chunks' work and read <see cref="LoadRequest.Content"/> single-stream
+    /// (<see cref="FileLoader.LoadAsync"/>): the rows a single stream counts before such an error depend on its read-ahead.
     /// </summary>
     /// <param name="ticket">The attempt (<see cref="BeginAsync"/>).</param>
     /// <param name="request">
     /// The file's request: its source (the ledger's and the summary's name), contract (the ticket's), reject ratio, lock
-    /// timeout, progress and <see cref="LoadRequest.ConfirmUnchangedAsync"/>; <see cref="LoadRequest.Content"/> is not read.
+    /// timeout, progress and <see cref="LoadRequest.ConfirmUnchangedAsync"/>; <see cref="LoadRequest.Content"/> is read only
+    /// when a chunk found a file-level error.
     /// </param>
     /// <param name="cancellationToken">Cancels the commit; nothing is stored.</param>
     /// <returns>The file's summary, as <see cref="FileLoader.LoadAsync"/> returns it for every outcome decided by the data.</returns>
@@ -36,6 +39,7 @@ public sealed partial class ChunkedLoader
     {
         EnsureSameContract(ticket, request);
         var started = Stopwatch.GetTimestamp();
+        FileSummary? summary;
         var connection = await ConnectAsync(request.Source, cancellationToken);
         await using (connection)
         {
@@ -43,7 +47,7 @@ public sealed partial class ChunkedLoader
             try
             {
                 await LoaderDb.ExecuteAsync(connection, LoaderSql.LockSource, cancellationToken, ("key", request.Source.Key));
-                return await CommitInTransactionAsync(connection, ledger, ticket, request, started, cancellationToken);
+                summary = await CommitInTransactionAsync(connection, ledger, ticket, request, started, cancellationToken);
             }
             catch (Exception ex)
             {
@@ -61,9 +65,16 @@ public sealed partial class ChunkedLoader
                 await FileLoader.UnlockSourceAsync(connection, request.Source);
             }
         }
+
+        // A file-level error: the file is rejected as a whole, but how many rows before the error a single stream counts
+        // depends on how far it had read ahead (an invalid UTF-8 byte is found up to a buffer early), which no chunk can
+        // know. So such a file is read single-stream for the exact same rejection; FileLoader takes the ledger row over
+        // (attempt + 1), once the source lock above is released.
+        return summary ?? await new FileLoader(_dataSource, _logger).LoadAsync(request, cancellationToken);
     }
 
-    private async Task<FileSummary> CommitInTransactionAsync(
+    /// <summary>The file's summary; null when a chunk found a file-level error (the work is dropped, the ledger row left loading).</summary>
+    private async Task<FileSummary?> CommitInTransactionAsync(
         NpgsqlConnection connection, LedgerWriter ledger, ChunkTicket ticket, LoadRequest request, long started, CancellationToken cancellationToken)
     {
         var fileId = ticket.FileId;
@@ -74,6 +85,12 @@ public sealed partial class ChunkedLoader
                 ("lock_timeout", FileLoader.LockTimeoutSetting(request.LockTimeout)));
             var combined = await CombineAsync(connection, ticket, request, cancellationToken);
             var sha256 = combined.Result.Sha256;
+            if (combined.Result.ErrorCode is not null)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                await DropWorkAsync(connection, ticket, cancellationToken);
+                return null;
+            }
 
             // From here to commit no other loader can commit the same bytes (the lock is held until commit).
             await LoaderDb.ExecuteAsync(connection, LoaderSql.LockSha256, cancellationToken, ("sha256", sha256));

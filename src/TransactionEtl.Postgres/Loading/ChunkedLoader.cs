@@ -116,7 +116,10 @@ public sealed partial class ChunkedLoader
     /// <param name="read">Opens byte ranges of the file (a local file's seek, an S3 ranged GET of the same version).</param>
     /// <param name="bytesRead">Called as the engine reads, with the bytes of this chunk's stream read so far (for progress); may be null.</param>
     /// <param name="cancellationToken">Cancels the chunk; nothing of it is kept.</param>
-    /// <returns>The chunk's outcome, its line numbers and messages the chunk's own (the commit makes them the file's).</returns>
+    /// <returns>
+    /// The chunk's outcome as <see cref="FileProcessor.ProcessChunkAsync"/> returns it (lines counted from the chunk's start;
+    /// a file-level error's message counts the lines of the chunk's stream, which begins with the file's prefix).
+    /// </returns>
     /// <exception cref="TransactionEtlException">
     /// The database or the read failed, or the attempt was superseded or is over (then not transient); nothing of the chunk is kept.
     /// </exception>
@@ -138,10 +141,9 @@ public sealed partial class ChunkedLoader
                         ("lock_timeout", FileLoader.LockTimeoutSetting(request.LockTimeout)));
                     await ClaimChunkAsync(connection, ticket, request, chunkIndex, cancellationToken);
                     var outcome = await CopyChunkAsync(connection, ticket, request, chunk, read, bytesRead, cancellationToken);
-                    var local = await ChunkMessages.ToChunkLocalAsync(outcome, ticket, read, cancellationToken);
-                    await LoaderDb.ExecuteAsync(connection, ChunkSql.FinishChunk, cancellationToken, ChunkRows.FinishParameters(ticket, local));
+                    await LoaderDb.ExecuteAsync(connection, ChunkSql.FinishChunk, cancellationToken, ChunkRows.FinishParameters(ticket, outcome));
                     await transaction.CommitAsync(cancellationToken);
-                    return local;
+                    return outcome;
                 }
             }
             catch (Exception ex) when (LoadFailures.IsLoadFailure(ex))

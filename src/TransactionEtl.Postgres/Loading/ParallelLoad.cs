@@ -25,7 +25,7 @@ public static class ParallelLoad
     /// <summary>
     /// Loads <paramref name="request"/>'s file, the local file at <paramref name="path"/>, in chunks of about
     /// <paramref name="chunkBytes"/> with up to <paramref name="workers"/> chunk workers. <see cref="LoadRequest.Content"/>
-    /// is read only when the file loads single-stream; <see cref="LoadRequest.Progress"/> sees the bytes all workers have
+    /// is read only when the file loads single-stream (also after a chunk found a file-level error: see <see cref="ChunkedLoader.CommitAsync"/>); <see cref="LoadRequest.Progress"/> sees the bytes all workers have
     /// read, then the commit's phases.
     /// </summary>
     /// <param name="dataSource">Connections to the migrated database: up to <paramref name="workers"/> + 2 at once.</param>

@@ -46,7 +46,8 @@ internal sealed record ChunkCombiner(FileResult Result, int[] Chunks, long[] Off
             if (r.ErrorCode is not null)
             {
                 errorCode = r.ErrorCode;
-                errorMessage = r.ErrorMessage is { } m ? ChunkMessages.ToFileLines(m, offset) : null;
+                // Its message counts the chunk stream's lines; the commit reads such a file single-stream anyway.
+                errorMessage = r.ErrorMessage;
             }
 
             offset += row.LineBreaks;
