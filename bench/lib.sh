@@ -23,18 +23,20 @@ bench_cluster() {
 
 sql() { psql -qX -v ON_ERROR_STOP=1 -d bench "$@"; }
 
-# bench_load OUT TXETL FILE EXPECTED FIELDS: empties the tables, checkpoints, and runs `TXETL run --json FILE` under
-# GNU time (OUT.time, OUT.json, OUT.stderr). FIELDS names the summary fields printed space-separated (e.g.
-# "status rows_loaded"); the load must print EXPECTED for them. Sets $load_wall (s), $load_rss (KB), $load_cpu (s).
+# bench_load OUT TXETL FILE EXPECTED FIELDS [OPTION...]: empties the tables, checkpoints, and runs `TXETL run --json
+# [OPTION...] FILE` under GNU time (OUT.time, OUT.json, OUT.stderr). FIELDS names the summary fields printed
+# space-separated (e.g. "status rows_loaded"); the load must print EXPECTED for them. Sets $load_wall (s), $load_rss
+# (KB), $load_cpu (s).
 bench_load() {
   local out="$1" txetl="$2" file="$3" expected="$4" fields="$5" start end got
+  shift 5
   if sql -tAc "SELECT to_regclass('txetl.transactions')" | grep -q transactions; then
     # CASCADE: the history table of corrections (issue 17) references the ledger.
     sql -c "TRUNCATE txetl.transactions, txetl.rejected_rows, txetl.ingestion_files CASCADE"
   fi
   sql -c "CHECKPOINT"
   start=$(date +%s.%N)
-  /usr/bin/time -v -o "$out.time" "$txetl" run --database-url "$url" --json "$file" >"$out.json" 2>"$out.stderr" || true
+  /usr/bin/time -v -o "$out.time" "$txetl" run --database-url "$url" --json "$@" "$file" >"$out.json" 2>"$out.stderr" || true
   end=$(date +%s.%N)
   got=$(python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))[0]; print(*(s[f] for f in sys.argv[2].split()))' "$out.json" "$fields")
   [ "$got" = "$expected" ] || { echo "bench: $file: $got (expected $expected; see $out.*)" >&2; exit 1; }

@@ -27,6 +27,11 @@ public sealed class UsageErrorTests : IDisposable
     [InlineData("--limit must be a whole number, got 'x'.", "report", "--limit", "x")]
     [InlineData("--poll-ms must be a whole number, got '1e9999'.", "watch", "in", "--poll-ms", "1e9999")]
     [InlineData("FILE_ID must be a whole number, got 'last'.", "rejects", "last")]
+    [InlineData("--parallel must be a whole number from 1 to 64, got 0.", "run", "x.csv", "--parallel", "0")]
+    [InlineData("--parallel must be a whole number from 1 to 64, got 65.", "run", "x.csv", "--parallel", "65")]
+    [InlineData("--parallel must be a whole number, got 'all'.", "run", "x.csv", "--parallel", "all")]
+    [InlineData("--chunk-bytes must be a whole number of bytes, at least 1024, got 100.", "run", "x.csv", "--chunk-bytes", "100")]
+    [InlineData("--parallel-min-bytes must be 0 or more, got -1.", "run", "x.csv", "--parallel-min-bytes", "-1")]
     public async Task Out_of_range_options_are_one_line_usage_errors(string message, params string[] args)
     {
         var home = Path.Combine(_dir.Path, "home");

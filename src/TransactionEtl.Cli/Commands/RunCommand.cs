@@ -9,8 +9,8 @@ using TransactionEtl.Postgres.Loading;
 namespace TransactionEtl.Cli.Commands;
 
 /// <summary>
-/// <c>txetl run PATH... [--database-url URL] [--contract FILE] [--max-rejected-ratio R] [--json]</c>: loads
-/// each file (a directory: its <c>*.csv</c>, sorted) exactly once. Exit 0 when every file ended loaded,
+/// <c>txetl run PATH... [--database-url URL] [--contract FILE] [--max-rejected-ratio R] [--parallel N] [--json]</c>: loads
+/// each file (a directory: its <c>*.csv</c>, sorted) exactly once; a large plain CSV file in parallel chunks. Exit 0 when every file ended loaded,
 /// loaded_with_rejects or already_loaded; 2 when any was rejected (with <c>--fail-on-rejects</c>: had a rejected
 /// row); 1 when any failed; 64 for a wrong command line.
 /// </summary>
@@ -33,8 +33,10 @@ internal sealed class RunCommand : Command
     {
         _environment = environment;
         var load = new LoadOptions();
+        var parallel = new ParallelLoadOptions();
         Arguments.Add(_paths);
         load.AddTo(this);
+        parallel.AddTo(this);
         Options.Add(_json);
         Options.Add(_failOnRejects);
         SetAction((parse, cancellationToken) => ExecuteAsync(
@@ -43,6 +45,7 @@ internal sealed class RunCommand : Command
                 Paths = parse.GetValue(_paths) ?? [],
                 Json = parse.GetValue(_json),
                 FailOnRejects = parse.GetValue(_failOnRejects),
+                Parallel = parallel.Read(parse),
             }, parse), parse),
             cancellationToken));
     }
@@ -54,6 +57,8 @@ internal sealed class RunCommand : Command
         public bool Json { get; init; }
 
         public bool FailOnRejects { get; init; }
+
+        public ParallelSettings Parallel { get; init; } = new();
     }
 
     private async Task<int> ExecuteAsync(Settings settings, CancellationToken cancellationToken)
@@ -68,7 +73,7 @@ internal sealed class RunCommand : Command
         var dataSource = await DatabaseTarget.OpenDataSourceAsync(settings, _environment, LocalCluster.CreateIfMissing, cancellationToken);
         await using (dataSource)
         {
-            var loader = new FileLoader(dataSource, _environment.Verbose ? new StderrLogger(_environment.Error) : null);
+            var loads = new ParallelFileLoad(dataSource, _environment.Verbose ? new StderrLogger(_environment.Error) : null, settings.Parallel, _environment);
             var output = _environment.Output;
             var summaries = new List<FileSummary>(files.Count);
             if (_environment.ShowsProgress(settings.Json))
@@ -81,7 +86,7 @@ internal sealed class RunCommand : Command
                         foreach (var (shown, full) in files)
                         {
                             var phases = new PhaseProgress(progress, shown);
-                            summaries.AddRange(await ArchiveLoad.LoadAsync(loader, shown, full, contract, settings, phases.Report, cancellationToken));
+                            summaries.AddRange(await loads.LoadAsync(shown, full, contract, settings, phases.Report, cancellationToken));
                             phases.Finish();
                         }
                     });
@@ -90,7 +95,7 @@ internal sealed class RunCommand : Command
             {
                 foreach (var (shown, full) in files)
                 {
-                    summaries.AddRange(await ArchiveLoad.LoadAsync(loader, shown, full, contract, settings, null, cancellationToken));
+                    summaries.AddRange(await loads.LoadAsync(shown, full, contract, settings, null, cancellationToken));
                 }
             }
 

@@ -53,6 +53,7 @@ internal static class HelpExamples
             "txetl run incoming/ --json --fail-on-rejects   # every *.csv of incoming/, in name order",
             "txetl run export.csv --delimiter ';' --encoding windows-1252",
             "txetl run drop.csv.gz --max-decompressed-bytes 10000000000   # gzip, zstd, bzip2: found by their first bytes",
+            "txetl run big.csv --parallel 4                # plain CSV in chunks on 4 workers, committed as one",
         ],
         ["txetl report"] =
         [

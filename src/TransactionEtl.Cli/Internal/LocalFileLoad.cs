@@ -10,9 +10,15 @@ internal static class LocalFileLoad
 {
     private const int BufferSize = 1 << 16;
 
-    public static async Task<FileSummary> LoadAsync(
+    public static Task<FileSummary> LoadAsync(
         FileLoader loader, string path, string fullPath, Contract contract, LoadSettings settings, Action<LoadProgress>? progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken) =>
+        LoadAsync(loader.LoadAsync, path, fullPath, contract, settings, progress, cancellationToken);
+
+    /// <summary>As above, with the request handed to <paramref name="load"/> (the single-stream loader, or a chunked load).</summary>
+    public static async Task<FileSummary> LoadAsync(
+        Func<LoadRequest, CancellationToken, Task<FileSummary>> load, string path, string fullPath, Contract contract, LoadSettings settings,
+        Action<LoadProgress>? progress, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         try
@@ -21,7 +27,7 @@ internal static class LocalFileLoad
             await using (stream)
             {
                 var opened = FileStamp.Of(stream);
-                var summary = await loader.LoadAsync(new LoadRequest
+                var summary = await load(new LoadRequest
                 {
                     Source = path == StandardInput.Name ? SourceIdentity.ForStandardInput() : SourceIdentity.ForLocalFile(fullPath),
                     Content = stream,
