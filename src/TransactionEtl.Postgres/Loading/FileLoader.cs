@@ -80,7 +80,7 @@ public sealed class FileLoader
             }
             catch (Exception ex) when (fileId is { } id)
             {
-                if (await RecordFailureAsync(ledger, id, request, ex) is { } failure)
+                if (await RecordFailureAsync(_logger, message => ledger.MarkFailedAsync(id, message), id, request, ex) is { } failure)
                 {
                     throw failure;
                 }
@@ -98,17 +98,8 @@ public sealed class FileLoader
         }
     }
 
-    private async Task<NpgsqlConnection> ConnectAsync(SourceIdentity source, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await _dataSource.OpenConnectionAsync(cancellationToken);
-        }
-        catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException)
-        {
-            throw LoadFailures.Wrap(source, "cannot connect to the database", ex);
-        }
-    }
+    private Task<NpgsqlConnection> ConnectAsync(SourceIdentity source, CancellationToken cancellationToken) =>
+        LoaderDb.ConnectAsync(_dataSource, source, cancellationToken);
 
     /// <summary>Waits while a live session loads the same source; a dead session's lock is already gone.</summary>
     private static async Task LockSourceAsync(NpgsqlConnection connection, SourceIdentity source, CancellationToken cancellationToken) =>
@@ -213,7 +204,7 @@ public sealed class FileLoader
     }
 
     /// <summary>The last look before commit: the source must still hold exactly the bytes loaded (<see cref="LoadRequest.ConfirmUnchangedAsync"/>).</summary>
-    private static async Task EnsureUnchangedAsync(LoadRequest request, string sha256, CancellationToken cancellationToken)
+    internal static async Task EnsureUnchangedAsync(LoadRequest request, string sha256, CancellationToken cancellationToken)
     {
         if (request.ConfirmUnchangedAsync is { } confirm && await confirm(sha256, cancellationToken) is { } change)
         {
@@ -225,32 +216,33 @@ public sealed class FileLoader
     /// Marks the ledger row failed and logs why. Returns the exception to throw for a load failure (database, stream,
     /// ours); null for cancellation and for anything else, a bug, which the caller rethrows unchanged.
     /// </summary>
-    private async Task<Exception?> RecordFailureAsync(LedgerWriter ledger, long fileId, LoadRequest request, Exception exception)
+    internal static async Task<Exception?> RecordFailureAsync(
+        ILogger logger, Func<string, Task> markFailed, long fileId, LoadRequest request, Exception exception)
     {
         var source = request.Source;
         if (exception is OperationCanceledException)
         {
-            await ledger.MarkFailedAsync(fileId, "cancelled before commit; nothing was loaded");
-            _logger.LoadCancelled(fileId, source.Uri);
+            await markFailed("cancelled before commit; nothing was loaded");
+            logger.LoadCancelled(fileId, source.Uri);
             return null;
         }
 
         if (!LoadFailures.IsLoadFailure(exception))
         {
             var message = $"{source.Uri}: the load failed on an unexpected error ({exception.GetType().Name}: {exception.Message}); nothing was loaded.";
-            await ledger.MarkFailedAsync(fileId, message);
-            _logger.LoadFailed(fileId, source.Uri, false, message);
+            await markFailed(message);
+            logger.LoadFailed(fileId, source.Uri, false, message);
             return null;
         }
 
         var failure = LoadFailures.Wrap(source, "the load failed", exception, request.LockTimeout);
         failure.FileId ??= fileId;
-        await ledger.MarkFailedAsync(fileId, failure.Message);
-        _logger.LoadFailed(fileId, source.Uri, LoadFailures.IsTransient(failure), failure.Message);
+        await markFailed(failure.Message);
+        logger.LoadFailed(fileId, source.Uri, LoadFailures.IsTransient(failure), failure.Message);
         return failure;
     }
 
-    private static async Task UnlockSourceAsync(NpgsqlConnection connection, SourceIdentity source)
+    internal static async Task UnlockSourceAsync(NpgsqlConnection connection, SourceIdentity source)
     {
         if (connection.FullState != System.Data.ConnectionState.Open)
         {
@@ -267,7 +259,7 @@ public sealed class FileLoader
         }
     }
 
-    private static FileSummary AlreadyLoaded(LoadRequest request, long original, string sha256, long started) => new()
+    internal static FileSummary AlreadyLoaded(LoadRequest request, long original, string sha256, long started) => new()
     {
         File = DisplayName(request.Source),
         FileId = original,
@@ -276,10 +268,10 @@ public sealed class FileLoader
         DurationMs = ElapsedMs(started),
     };
 
-    private static string DisplayName(SourceIdentity source) => source.LocalPath ?? source.Uri;
+    internal static string DisplayName(SourceIdentity source) => source.LocalPath ?? source.Uri;
 
-    private static string LockTimeoutSetting(TimeSpan timeout) =>
+    internal static string LockTimeoutSetting(TimeSpan timeout) =>
         ((long)Math.Ceiling(timeout.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture) + "ms";
 
-    private static long ElapsedMs(long started) => (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+    internal static long ElapsedMs(long started) => (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
 }

@@ -80,7 +80,10 @@ internal sealed class LedgerWriter(NpgsqlDataSource dataSource, NpgsqlConnection
     /// Records the failure from a fresh connection: the load connection may be the thing that broke. If
     /// this fails too, the row stays 'loading' without a live session and the next attempt takes it over.
     /// </summary>
-    public async Task MarkFailedAsync(long fileId, string message)
+    /// <param name="fileId">The row.</param>
+    /// <param name="message">The error.</param>
+    /// <param name="attempt">A chunked load's attempt: the row is failed only while that attempt is its current one.</param>
+    public async Task MarkFailedAsync(long fileId, string message, int? attempt = null)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         try
@@ -88,8 +91,11 @@ internal sealed class LedgerWriter(NpgsqlDataSource dataSource, NpgsqlConnection
             var fresh = await dataSource.OpenConnectionAsync(timeout.Token);
             await using (fresh)
             {
-                await LoaderDb.ExecuteAsync(fresh, LoaderSql.MarkFailed, timeout.Token,
-                    ("error", PgText.Storable(message)), ("sha256", null), ("file_id", fileId));
+                await (attempt is { } current
+                    ? LoaderDb.ExecuteAsync(fresh, ChunkSql.MarkAttemptFailed, timeout.Token,
+                        ("error", PgText.Storable(message)), ("file_id", fileId), ("attempt", current))
+                    : LoaderDb.ExecuteAsync(fresh, LoaderSql.MarkFailed, timeout.Token,
+                        ("error", PgText.Storable(message)), ("sha256", null), ("file_id", fileId)));
             }
         }
         catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException or OperationCanceledException)

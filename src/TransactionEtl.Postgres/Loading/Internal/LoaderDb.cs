@@ -5,6 +5,19 @@ namespace TransactionEtl.Postgres.Loading.Internal;
 /// <summary>Runs the loader's statements: fixed SQL from <see cref="LoaderSql"/>, every value a parameter.</summary>
 internal static class LoaderDb
 {
+    /// <summary>A connection for one load's work; failing to get one is a load failure naming the file.</summary>
+    public static async Task<NpgsqlConnection> ConnectAsync(NpgsqlDataSource dataSource, SourceIdentity source, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await dataSource.OpenConnectionAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException)
+        {
+            throw LoadFailures.Wrap(source, "cannot connect to the database", ex);
+        }
+    }
+
     public static async Task<long> ExecuteAsync(
         NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {

@@ -19,11 +19,16 @@ internal sealed class StagingSink : IRowSink
     private readonly NpgsqlBinaryImporter _importer;
     private readonly ColumnType[] _types;
     private readonly ArrayBufferWriter<byte> _json = new(1024);
+    private readonly int? _chunk;
 
-    public StagingSink(NpgsqlBinaryImporter importer, IReadOnlyList<OutputColumn> columns)
+    /// <param name="importer">The COPY into the staging table (or a chunked load's work table).</param>
+    /// <param name="columns">The contract's output columns.</param>
+    /// <param name="chunk">A chunked load's chunk index, written first in every row (<see cref="ChunkSql.CopyIntoWork"/>); null for the staging table.</param>
+    public StagingSink(NpgsqlBinaryImporter importer, IReadOnlyList<OutputColumn> columns, int? chunk = null)
     {
         _importer = importer;
         _types = columns.Select(c => c.Type).ToArray();
+        _chunk = chunk;
     }
 
     /// <summary>Valid rows written so far.</summary>
@@ -35,7 +40,7 @@ internal sealed class StagingSink : IRowSink
     // Synchronous writes into Npgsql's buffer, as in DirectSink (see there for why).
     public ValueTask AcceptAsync(ValidRow row, CancellationToken cancellationToken)
     {
-        _importer.StartRow();
+        StartRow();
         _importer.Write(row.Line, NpgsqlDbType.Bigint);
         _importer.Write(PgText.Storable(row.RawRecord), NpgsqlDbType.Text);
         _importer.WriteNull();
@@ -47,7 +52,7 @@ internal sealed class StagingSink : IRowSink
 
     public ValueTask RejectAsync(RejectedRow row, CancellationToken cancellationToken)
     {
-        _importer.StartRow();
+        StartRow();
         _importer.Write(row.Line, NpgsqlDbType.Bigint);
         _importer.Write(PgText.Storable(row.RawRecord), NpgsqlDbType.Text);
         _importer.Write(ErrorsJson(row.Errors), NpgsqlDbType.Jsonb);
@@ -59,6 +64,15 @@ internal sealed class StagingSink : IRowSink
 
         Rejected++;
         return ValueTask.CompletedTask;
+    }
+
+    private void StartRow()
+    {
+        _importer.StartRow();
+        if (_chunk is { } chunk)
+        {
+            _importer.Write(chunk, NpgsqlDbType.Integer);
+        }
     }
 
     // Written by hand with Utf8JsonWriter: no reflection, so the loader stays Native-AOT safe.
