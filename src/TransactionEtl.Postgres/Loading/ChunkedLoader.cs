@@ -211,6 +211,16 @@ public sealed partial class ChunkedLoader
         }
     }
 
+    /// <summary>Drops the attempt's work table and chunk rows, leaving its ledger row <c>loading</c> for a single-stream load to take over.</summary>
+    internal async Task DiscardAsync(ChunkTicket ticket, CancellationToken cancellationToken)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using (connection)
+        {
+            await DropWorkAsync(connection, ticket, cancellationToken);
+        }
+    }
+
     private static async Task<ChunkTicket> BeginAttemptAsync(
         NpgsqlConnection connection, LedgerWriter ledger, LoadRequest request, ChunkPlan plan, CancellationToken cancellationToken)
     {

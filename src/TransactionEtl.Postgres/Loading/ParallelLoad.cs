@@ -60,14 +60,24 @@ public static class ParallelLoad
         }
 
         var ticket = start.Ticket!;
+        var chunkWorkers = new ChunkWorkers(loader, ticket, request, path, workers);
         try
         {
-            await new ChunkWorkers(loader, ticket, request, path, workers).RunAsync(cancellationToken);
+            await chunkWorkers.RunAsync(cancellationToken);
         }
         catch (Exception ex)
         {
             await loader.AbandonAsync(ticket, ex is OperationCanceledException ? "cancelled before commit; nothing was loaded" : ex.Message, CancellationToken.None);
             throw;
+        }
+
+        if (chunkWorkers.FoundFileError)
+        {
+            // The file is rejected as a whole, but how many rows before the error a single stream counts depends on how
+            // far it had read ahead (an invalid UTF-8 byte is found a buffer early): read it single-stream for the exact
+            // same rejection. FileLoader takes the ledger row over (attempt + 1); the chunks' work is dropped first.
+            await loader.DiscardAsync(ticket, cancellationToken);
+            return await new FileLoader(dataSource, logger).LoadAsync(request, cancellationToken);
         }
 
         return await loader.CommitAsync(ticket, request, cancellationToken);

@@ -16,6 +16,9 @@ internal sealed class ChunkWorkers(ChunkedLoader loader, ChunkTicket ticket, Loa
     private long _read;
     private int _firstError = int.MaxValue;
 
+    /// <summary>Whether a chunk found a file-level error (the file is rejected as a whole).</summary>
+    public bool FoundFileError => Volatile.Read(ref _firstError) != int.MaxValue;
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
