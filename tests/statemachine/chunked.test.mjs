@@ -98,6 +98,17 @@ test('a plan that does not split the object goes to the single-stream load', asy
   assert.equal(run.output.etl.summary.status, 'already_loaded');
 });
 
+test('a plan that finds the object loaded already is routed on its summary without another invocation', async () => {
+  const loaded = summary({ status: 'already_loaded', rows_loaded: 0 });
+  const runEtl = chunkedRunEtl({ chunks: 0, plan: { path: 'done', summary: loaded } });
+  const run = await execute({ definition: renderDefinition({ notifyOnSuccess: true }), input, runEtl, name: 'done' });
+  assert.equal(run.status, 'SUCCEEDED', `${run.error}: ${run.cause}`);
+  assert.deepEqual(runEtl.calls.map((c) => c.Payload.mode), ['plan']);
+  assert.deepEqual(run.output.etl.summary, loaded);
+  assert.equal(run.published.length, 1);
+  assertAlertBasics(run.published[0], input, { severity: 'info', status: 'already_loaded', name: 'done' });
+});
+
 test('a rejected commit is alerted and fails like a rejected single-stream load', async () => {
   const commit = summary({ status: 'rejected', rows_total: 200, rows_loaded: 0, rows_rejected: 40, reject_reasons: { 'constraint-error': 40 } });
   const run = await execute({ definition: renderDefinition(), input, runEtl: chunkedRunEtl({ chunks: 2, commit }), name: 'big-rejected' });

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace TransactionEtl.Aws.RunEtl;
@@ -11,7 +12,7 @@ internal sealed class RunEtlRequest
     /// <summary>The <see cref="Mode"/> run-etl once migrated with; now refused with a pointer to the migrate function.</summary>
     public const string MigrateMode = "migrate";
 
-    /// <summary>Null or <c>load</c> to load the object.</summary>
+    /// <summary>Null or <c>load</c> to load the object; <c>plan</c>, <c>chunk</c>, <c>hash</c> or <c>commit</c> on the chunked path.</summary>
     [JsonPropertyName("mode")]
     public string? Mode { get; init; }
 
@@ -38,4 +39,16 @@ internal sealed class RunEtlRequest
     /// <summary>The Step Functions execution name, for log lines.</summary>
     [JsonPropertyName("executionName")]
     public string? ExecutionName { get; init; }
+
+    /// <summary>Chunked path, mode plan: the chunk size to aim for (Terraform's chunk_bytes).</summary>
+    [JsonPropertyName("chunkBytes")]
+    public long? ChunkBytes { get; init; }
+
+    /// <summary>Chunked path, modes chunk, hash and commit: the ticket plan returned (ChunkedLoader's, as JSON).</summary>
+    [JsonPropertyName("ticket")]
+    public JsonElement? Ticket { get; init; }
+
+    /// <summary>Chunked path, mode chunk: which chunk of the ticket's plan (null for the hash item).</summary>
+    [JsonPropertyName("chunkIndex")]
+    public int? ChunkIndex { get; init; }
 }
