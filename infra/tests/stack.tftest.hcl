@@ -198,6 +198,32 @@ run "backfill_shares_the_connection_budget" {
   }
 }
 
+# Issue 18 item 2: the per-file workflow's chunk Map shares the same budget (one connection per chunk
+# invocation), capped at the 40 iterations an inline Map runs at once; threshold and chunk size pass through.
+run "chunked_path_shares_the_connection_budget" {
+  command = plan
+
+  module {
+    source = "../modules/transaction-etl"
+  }
+
+  variables {
+    state_machine_definition_path = "../../statemachine/etl.asl.json"
+    chunked_threshold_bytes       = 5368709120
+    chunk_bytes                   = 134217728
+  }
+
+  assert {
+    condition = (
+      jsondecode(module.workflow.definition).States.LoadChunks.MaxConcurrency == var.run_etl_reserved_concurrency &&
+      jsondecode(module.workflow.definition).States.ChooseLoadPath.Choices[0].And[2].NumericGreaterThanEquals == 5368709120 &&
+      jsondecode(module.workflow.definition).States.PlanChunks.Parameters.Payload.chunkBytes == 134217728 &&
+      jsondecode(module.workflow.definition).States.PlanChunks.Parameters.FunctionName == module.functions.function_arns["run-etl"]
+    )
+    error_message = "The chunk Map must run at most RunEtl's reserved concurrency and invoke RunEtl: ${module.workflow.definition}"
+  }
+}
+
 run "backfill_is_off_by_default" {
   command = plan
 

@@ -251,3 +251,82 @@ run "execution_timeout_below_an_hour_is_refused" {
 
   expect_failures = [var.execution_timeout_seconds]
 }
+
+# Issue 18 item 2: the chunked path's threshold, chunk size and Map concurrency reach the definition as
+# numbers (the team's definition uses them; the placeholder fixture does not).
+run "chunked_path_settings_render" {
+  command = plan
+
+  module {
+    source = "../modules/workflow"
+  }
+
+  variables {
+    definition_path         = "../../statemachine/etl.asl.json"
+    chunked_threshold_bytes = 2147483648
+    chunk_bytes             = 67108864
+    chunk_max_concurrency   = 12
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_sfn_state_machine.this.definition).StartAt == "ChooseLoadPath" &&
+      jsondecode(aws_sfn_state_machine.this.definition).States.ChooseLoadPath.Choices[0].And[2].NumericGreaterThanEquals == 2147483648 &&
+      jsondecode(aws_sfn_state_machine.this.definition).States.PlanChunks.Parameters.Payload.chunkBytes == 67108864 &&
+      jsondecode(aws_sfn_state_machine.this.definition).States.LoadChunks.MaxConcurrency == 12 &&
+      jsondecode(aws_sfn_state_machine.this.definition).States.LoadChunks.ItemProcessor.States.LoadChunk.Parameters.FunctionName == var.run_etl_function_arn &&
+      jsondecode(aws_sfn_state_machine.this.definition).States.CommitChunks.Parameters.FunctionName == var.run_etl_function_arn
+    )
+    error_message = "The chunked path's settings must render into the definition: ${aws_sfn_state_machine.this.definition}"
+  }
+}
+
+run "chunked_path_defaults" {
+  command = plan
+
+  module {
+    source = "../modules/workflow"
+  }
+
+  variables {
+    definition_path = "../../statemachine/etl.asl.json"
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_sfn_state_machine.this.definition).States.ChooseLoadPath.Choices[0].And[2].NumericGreaterThanEquals == 1073741824 &&
+      jsondecode(aws_sfn_state_machine.this.definition).States.PlanChunks.Parameters.Payload.chunkBytes == 268435456 &&
+      jsondecode(aws_sfn_state_machine.this.definition).States.LoadChunks.MaxConcurrency == 5
+    )
+    error_message = "Defaults: 1 GiB threshold, 256 MiB chunks, 5 concurrent chunk invocations."
+  }
+}
+
+run "chunk_concurrency_above_the_inline_map_limit_is_refused" {
+  command = plan
+
+  module {
+    source = "../modules/workflow"
+  }
+
+  variables {
+    chunk_max_concurrency = 41
+  }
+
+  expect_failures = [var.chunk_max_concurrency]
+}
+
+run "chunks_too_large_for_one_invocation_are_refused" {
+  command = plan
+
+  module {
+    source = "../modules/workflow"
+  }
+
+  variables {
+    chunk_bytes             = 4294967296
+    chunked_threshold_bytes = 1000
+  }
+
+  expect_failures = [var.chunk_bytes, var.chunked_threshold_bytes]
+}

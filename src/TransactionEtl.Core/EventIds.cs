@@ -68,7 +68,7 @@ public static class EventIds
 
     // 1300-1399: reserved for configuration and metrics.
 
-    // 1400-1499: run-etl (Aws/RunEtl); 1410-1419 the migrate function (Aws/Migrate).
+    // 1400-1499: run-etl (Aws/RunEtl); 1410-1419 the migrate function (Aws/Migrate); 1420-1429 run-etl's chunked modes.
 
     /// <summary>run-etl started loading a file.</summary>
     public const int LoadStarted = 1400;
@@ -87,6 +87,15 @@ public static class EventIds
 
     /// <summary>run-etl rejected a file whose key is under no mapped prefix (no-contract).</summary>
     public const int FileWithoutContract = 1405;
+
+    /// <summary>run-etl planned an object of the workflow's chunked path into chunks and began the attempt.</summary>
+    public const int ChunksPlanned = 1420;
+
+    /// <summary>run-etl's plan step found that a large object loads single-stream (and why).</summary>
+    public const int LoadsSingleStream = 1421;
+
+    /// <summary>run-etl loaded one chunk of a chunked load into its staging table.</summary>
+    public const int ChunkLoaded = 1422;
 
     /// <summary>run-etl counted a backfill's files by status from its Map Run results (mode backfill-summary).</summary>
     public const int BackfillSummaryCounted = 1430;

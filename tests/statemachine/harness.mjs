@@ -27,9 +27,14 @@ const { StateMachine } = await import(require.resolve('aws-local-stepfunctions')
 const aslValidator = require('asl-validator');
 
 export const templatePath = join(repoRoot, 'statemachine', 'etl.asl.json');
-export const placeholders = ['run_etl_function_arn', 'alerts_topic_arn', 'notify_on_success', 'execution_timeout_seconds'];
+export const placeholders = ['run_etl_function_arn', 'alerts_topic_arn', 'notify_on_success', 'execution_timeout_seconds',
+  'chunked_threshold_bytes', 'chunk_bytes', 'chunk_max_concurrency'];
 /** The workflow module's default of execution_timeout_seconds (infra/modules/workflow/variables.tf). */
 export const defaultExecutionTimeoutSeconds = 86400;
+/** The workflow module's defaults of the chunked path: 1 GiB threshold, 256 MiB chunks, 5 (RunEtl's reserved concurrency). */
+export const defaultChunkedThresholdBytes = 1024 ** 3;
+export const defaultChunkBytes = 256 * 1024 ** 2;
+export const defaultChunkMaxConcurrency = 5;
 
 export const region = 'eu-central-1';
 export const account = '123456789012';
@@ -50,13 +55,17 @@ export function renderTemplate(text, vars) {
 }
 
 export function renderDefinition({
-  notifyOnSuccess = false, executionTimeoutSeconds = defaultExecutionTimeoutSeconds, text = readFileSync(templatePath, 'utf8'),
+  notifyOnSuccess = false, executionTimeoutSeconds = defaultExecutionTimeoutSeconds, chunkedThresholdBytes = defaultChunkedThresholdBytes,
+  chunkBytes = defaultChunkBytes, chunkMaxConcurrency = defaultChunkMaxConcurrency, text = readFileSync(templatePath, 'utf8'),
 } = {}) {
   return JSON.parse(renderTemplate(text, {
     run_etl_function_arn: `arn:aws:lambda:${region}:${account}:function:txetl-run-etl`,
     alerts_topic_arn: `arn:aws:sns:${region}:${account}:txetl-alerts`,
     notify_on_success: notifyOnSuccess ? 'true' : 'false',
     execution_timeout_seconds: executionTimeoutSeconds,
+    chunked_threshold_bytes: chunkedThresholdBytes,
+    chunk_bytes: chunkBytes,
+    chunk_max_concurrency: chunkMaxConcurrency,
   }));
 }
 
@@ -82,9 +91,11 @@ export class LambdaFunctionError extends Error {
  */
 export async function execute({ definition, input, runEtl, name = 'run-1', retryIntervalMs = 0 }) {
   const published = [];
-  const overrides = { RunEtl: runEtl };
+  const overrides = {};
   const retryIntervalOverrides = {};
-  for (const [stateName, state] of Object.entries(definition.States)) {
+  for (const [stateName, state] of allStates(definition.States)) {
+    // Every lambda:invoke Task calls RunEtl (the single load, and the chunked path's plan, chunk/hash and commit modes).
+    if (state.Type === 'Task' && state.Resource === 'arn:aws:states:::lambda:invoke') overrides[stateName] = runEtl;
     if (state.Type === 'Task' && state.Resource === 'arn:aws:states:::sns:publish') {
       overrides[stateName] = async (params) => {
         // The real integration serializes a JSON Message to a string; do the same, then parse it back
@@ -128,6 +139,14 @@ export async function execute({ definition, input, runEtl, name = 'run-1', retry
   return { ...result, published, events, executionArn, definition, input, name };
 }
 
+/** Every state of `states` as [name, state], those inside a Map's ItemProcessor too. */
+function* allStates(states) {
+  for (const [name, state] of Object.entries(states)) {
+    yield [name, state];
+    if (state.ItemProcessor) yield* allStates(state.ItemProcessor.States);
+  }
+}
+
 /** The states reachable from `start` (the local runner refuses a definition with unreachable states). */
 function reachableStates(states, start) {
   const reached = {};
@@ -152,6 +171,8 @@ export async function redrive(run, { runEtl }) {
   assert.notEqual(run.status, 'SUCCEEDED', 'only an unsuccessful execution can be redriven');
   let restartAt;
   for (const e of run.events) {
+    // Only the top-level states: a Map's nested states enter and exit inside it, and a redrive restarts at the Map.
+    if (!Object.hasOwn(run.definition.States, e.state?.name ?? '')) continue;
     if (e.type === 'StateEntered') restartAt = e.state;
     if (e.type === 'StateExited' && e.state.name === restartAt?.name) restartAt = undefined;
   }

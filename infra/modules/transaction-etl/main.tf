@@ -113,9 +113,14 @@ module "workflow" {
   alerts_topic_arn         = module.alerting.topic_arn_from_name
   alerts_topic_kms_key_arn = module.alerting.kms_key_alias_arn
   notify_on_success        = var.notify_on_success
-  log_level                = var.state_machine_log_level
-  log_retention_days       = var.log_retention_days
-  tracing_enabled          = var.tracing_enabled
+  chunked_threshold_bytes  = var.chunked_threshold_bytes
+  chunk_bytes              = var.chunk_bytes
+  # A chunk invocation holds one connection like any RunEtl invocation: the same budget, capped at the 40
+  # iterations an inline Map runs at once.
+  chunk_max_concurrency = min(var.run_etl_reserved_concurrency, 40)
+  log_level             = var.state_machine_log_level
+  log_retention_days    = var.log_retention_days
+  tracing_enabled       = var.tracing_enabled
 }
 
 # The backfill (issue 18 item 1): a Distributed Map over a prefix, RunEtl per object. Its concurrency is

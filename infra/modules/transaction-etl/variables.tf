@@ -79,6 +79,18 @@ variable "run_etl_reserved_concurrency" {
   }
 }
 
+variable "chunked_threshold_bytes" {
+  type        = number
+  description = "Objects of at least this many bytes load on the workflow's chunked path (parallel chunks committed as one); smaller ones in one RunEtl invocation. Checked by the workflow module."
+  default     = 1073741824
+}
+
+variable "chunk_bytes" {
+  type        = number
+  description = "Target chunk size of the chunked path (16 MiB to 2 GiB). Checked by the workflow module."
+  default     = 268435456
+}
+
 variable "run_etl_timeout_margin_ms" {
   type        = number
   description = "Milliseconds before the Lambda deadline at which RunEtl stops cleanly."

@@ -14,6 +14,9 @@ locals {
     alerts_topic_arn          = var.alerts_topic_arn
     notify_on_success         = var.notify_on_success
     execution_timeout_seconds = var.execution_timeout_seconds
+    chunked_threshold_bytes   = var.chunked_threshold_bytes
+    chunk_bytes               = var.chunk_bytes
+    chunk_max_concurrency     = var.chunk_max_concurrency
   })
 }
 

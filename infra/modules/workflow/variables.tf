@@ -30,7 +30,7 @@ variable "account_id" {
 
 variable "definition_path" {
   type        = string
-  description = "Path of the ASL definition with $${run_etl_function_arn}, $${alerts_topic_arn}, $${notify_on_success} and $${execution_timeout_seconds} placeholders."
+  description = "Path of the ASL definition with $${run_etl_function_arn}, $${alerts_topic_arn}, $${notify_on_success}, $${execution_timeout_seconds}, $${chunked_threshold_bytes}, $${chunk_bytes} and $${chunk_max_concurrency} placeholders."
 
   validation {
     condition     = endswith(var.definition_path, ".json")
@@ -77,6 +77,39 @@ variable "execution_timeout_seconds" {
   validation {
     condition     = var.execution_timeout_seconds == floor(var.execution_timeout_seconds) && var.execution_timeout_seconds >= 3600 && var.execution_timeout_seconds <= 172800
     error_message = "execution_timeout_seconds must be a whole number of seconds from 3600 (1 hour) to 172800 (2 days)."
+  }
+}
+
+variable "chunked_threshold_bytes" {
+  type        = number
+  description = "Objects of at least this many bytes (the event's size) take the chunked path: planned into chunks that load in parallel RunEtl invocations and commit as one (docs/operations.md). Smaller objects load in one RunEtl invocation as before. Default 1 GiB, the size from which one invocation's 15 minutes and one core start to bind."
+  default     = 1073741824
+
+  validation {
+    condition     = var.chunked_threshold_bytes == floor(var.chunked_threshold_bytes) && var.chunked_threshold_bytes >= 1048576
+    error_message = "chunked_threshold_bytes must be a whole number of bytes, at least 1 MiB (1048576)."
+  }
+}
+
+variable "chunk_bytes" {
+  type        = number
+  description = "Target size of one chunk of the chunked path; a chunk ends at the next record boundary after it. The plan raises it when an object would need more than 500 chunks (history and payload limits). One chunk is one RunEtl invocation, so it must load well within the 15-minute Lambda limit: at most 2 GiB."
+  default     = 268435456
+
+  validation {
+    condition     = var.chunk_bytes == floor(var.chunk_bytes) && var.chunk_bytes >= 16777216 && var.chunk_bytes <= 2147483648
+    error_message = "chunk_bytes must be a whole number of bytes from 16 MiB (16777216) to 2 GiB (2147483648)."
+  }
+}
+
+variable "chunk_max_concurrency" {
+  type        = number
+  description = "MaxConcurrency of the chunked path's inline Map: chunk invocations of one file at once. Each holds one database connection, so pass RunEtl's reserved concurrency (the connection budget), capped at 40, the most an inline Map runs at once."
+  default     = 5
+
+  validation {
+    condition     = var.chunk_max_concurrency == floor(var.chunk_max_concurrency) && var.chunk_max_concurrency >= 1 && var.chunk_max_concurrency <= 40
+    error_message = "chunk_max_concurrency must be a whole number from 1 to 40 (an inline Map runs at most 40 iterations at once)."
   }
 }
 

@@ -23,7 +23,7 @@ namespace TransactionEtl.Aws.RunEtl;
 /// (retried) and a non-retried type. Migrations are the migrate function's (<see cref="LambdaFunctions.Migrate"/>):
 /// run-etl's role has no access to the master secret.
 /// </summary>
-internal sealed class RunEtlHandler : IAsyncDisposable
+internal sealed partial class RunEtlHandler : IAsyncDisposable
 {
     private readonly RunEtlOptions _options;
     private readonly CachedSecret<RdsSecret> _databaseSecret;
@@ -69,7 +69,9 @@ internal sealed class RunEtlHandler : IAsyncDisposable
         using var scope = _logger.BeginScope(new LogContext { ExecutionName = request.ExecutionName, Bucket = pointer.Bucket, Key = pointer.Key });
         try
         {
-            return await LoadAsync(pointer, request.Size, linked.Token);
+            return ChunkedModes.Is(request.Mode)
+                ? await RunChunkedModeAsync(request, pointer, linked.Token)
+                : await LoadAsync(pointer, request.Size, linked.Token);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -118,6 +120,14 @@ internal sealed class RunEtlHandler : IAsyncDisposable
             return (loaded, dataSource);
         }, _logger, cancellationToken);
 
+        return await FinishAsync(dataSource, summary, chosen, pointer, location, bytes, cancellationToken);
+    }
+
+    /// <summary>The reports, the response, the log line and the metrics of a decided file (single-stream or chunked commit).</summary>
+    private async Task<byte[]> FinishAsync(
+        NpgsqlDataSource dataSource, FileSummary summary, ChosenContract chosen, S3ObjectPointer pointer, ReportLocation location, long bytes,
+        CancellationToken cancellationToken)
+    {
         var rejectsUri = await WriteRejectsAsync(dataSource, summary, location, cancellationToken);
         var response = Serialize(summary, chosen, pointer.Bucket, rejectsUri, location.SummaryUri);
         await _reports.WriteSummaryAsync(location, response, cancellationToken);
@@ -252,9 +262,14 @@ internal sealed class RunEtlHandler : IAsyncDisposable
                 $"run-etl no longer migrates: invoke the {LambdaFunctions.Migrate} function (handler '{LambdaFunctions.Migrate}', " +
                 $"named <prefix>-{LambdaFunctions.Migrate}; `txetl lambda invoke {LambdaFunctions.Migrate}` locally), whose role alone may read the master secret.");
         }
-        if (request.Mode is not (null or "load" or BackfillSummaryMode.Name))
+        if (ChunkedModes.Is(request.Mode))
         {
-            throw new InvalidRunEtlRequestException($"Unknown mode '{request.Mode}'; expected none (load the object) or {BackfillSummaryMode.Name}.");
+            ChunkedModes.Validate(request);
+        }
+        else if (request.Mode is not (null or "load" or BackfillSummaryMode.Name))
+        {
+            throw new InvalidRunEtlRequestException(
+                $"Unknown mode '{request.Mode}'; expected none (load the object), {BackfillSummaryMode.Name}, or one of the chunked path's: {ChunkedModes.Names}.");
         }
         if (string.IsNullOrWhiteSpace(request.Bucket) || string.IsNullOrWhiteSpace(request.Key))
         {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace TransactionEtl.Aws.RunEtl;
@@ -12,8 +13,9 @@ internal sealed class RunEtlRequest
     public const string MigrateMode = "migrate";
 
     /// <summary>
-    /// Null or <c>load</c> to load the object; <c>backfill-summary</c> to count a backfill's files by status from the
-    /// Map Run results whose manifest.json is bucket/key (statemachine/batch.asl.json's CountFileStatuses).
+    /// Null or <c>load</c> to load the object; <c>plan</c>, <c>chunk</c>, <c>hash</c> or <c>commit</c> on the chunked path;
+    /// <c>backfill-summary</c> to count a backfill's files by status from the Map Run results whose manifest.json is
+    /// bucket/key (statemachine/batch.asl.json's CountFileStatuses).
     /// </summary>
     [JsonPropertyName("mode")]
     public string? Mode { get; init; }
@@ -41,4 +43,16 @@ internal sealed class RunEtlRequest
     /// <summary>The Step Functions execution name, for log lines.</summary>
     [JsonPropertyName("executionName")]
     public string? ExecutionName { get; init; }
+
+    /// <summary>Chunked path, mode plan: the chunk size to aim for (Terraform's chunk_bytes).</summary>
+    [JsonPropertyName("chunkBytes")]
+    public long? ChunkBytes { get; init; }
+
+    /// <summary>Chunked path, modes chunk, hash and commit: the ticket plan returned (ChunkedLoader's, as JSON).</summary>
+    [JsonPropertyName("ticket")]
+    public JsonElement? Ticket { get; init; }
+
+    /// <summary>Chunked path, mode chunk: which chunk of the ticket's plan (null for the hash item).</summary>
+    [JsonPropertyName("chunkIndex")]
+    public int? ChunkIndex { get; init; }
 }

@@ -45,6 +45,8 @@ internal sealed class DatabaseConnections(RunEtlOptions options) : IAsyncDisposa
     {
         var builder = new NpgsqlSlimDataSourceBuilder(connectionString);
         builder.EnableTransportSecurity();
+        // The chunked load passes a plan's chunk starts as one bigint[] parameter; the slim builder leaves arrays out.
+        builder.EnableArrays();
         return builder.Build();
     }
 
