@@ -45,7 +45,16 @@ internal sealed partial class RunEtlHandler
         var load = ChunkedLoadRequest(pointer, chosen, ticket.Length);
         if (request.Mode == ChunkedModes.Commit)
         {
-            var (summary, dataSource) = await WithLoaderAsync(async (loader, ct) => await loader.CommitAsync(ticket, load, ct), cancellationToken);
+            var (summary, dataSource) = await WithLoaderAsync(async (loader, ct) =>
+            {
+                // Read only when a chunk found a file-level error: the commit then loads the file single-stream.
+                await using var content = new LazyObjectStream(async open => await _objects.OpenAsync(pointer, open), ticket.Length);
+                return await loader.CommitAsync(ticket, new LoadRequest
+                {
+                    Source = load.Source, Content = content, Contract = load.Contract, SizeBytes = load.SizeBytes,
+                    MaxDecompressedBytes = load.MaxDecompressedBytes, MaxDecompressionRatio = load.MaxDecompressionRatio,
+                }, ct);
+            }, cancellationToken);
             return await FinishAsync(dataSource, summary, chosen, pointer, ReportLocation.For(pointer), ticket.Length, cancellationToken);
         }
         if (request.Mode == ChunkedModes.Hash)

@@ -144,6 +144,31 @@ public sealed class RunEtlChunkedTests(S3rverFixture s3rver)
     }
 
     [Fact]
+    public async Task A_file_level_error_in_a_middle_chunk_ends_exactly_as_the_single_stream_load()
+    {
+        await using var singleDb = await TestDatabase.CreateAsync();
+        await using var chunkedDb = await TestDatabase.CreateAsync();
+        using var metrics = new StringWriter();
+        await using var singleSecrets = new SecretsManagerLoopback((_, _) => RunEtlTestHost.SecretFor(singleDb.ConnectionString));
+        await using var chunkedSecrets = new SecretsManagerLoopback((_, _) => RunEtlTestHost.SecretFor(chunkedDb.ConnectionString));
+        await using var single = RunEtlTestHost.CreateHandler(s3rver, singleSecrets, metrics);
+        await using var chunked = RunEtlTestHost.CreateHandler(s3rver, chunkedSecrets, metrics);
+        var bucket = await s3rver.CreateBucketAsync("chunked");
+        var content = Csv("FE");
+        content[content.Length / 2] = 0xFF; // not UTF-8: the file is rejected as a whole
+        var put = await s3rver.PutAsync(bucket, "incoming/broken.csv", content);
+        var pointer = Pointer(bucket, "incoming/broken.csv", put.ETag.Trim('"'), content.Length);
+
+        var expected = await InvokeAsync(single, pointer);
+        var (_, summary) = await LoadChunkedAsync(chunked, pointer);
+
+        Assert.True(summary["status"]!.GetValue<string>() == "rejected", summary.ToJsonString());
+        Assert.Equal(Comparable(expected), Comparable(summary));
+        Assert.Equal((await StoredAsync(singleDb)).Rejects, (await StoredAsync(chunkedDb)).Rejects);
+        Assert.Empty((await StoredAsync(chunkedDb)).Leftovers);
+    }
+
+    [Fact]
     public async Task A_second_plan_of_a_loaded_object_answers_already_loaded_with_its_reports()
     {
         await using var db = await TestDatabase.CreateAsync();
