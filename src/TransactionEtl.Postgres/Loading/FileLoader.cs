@@ -76,8 +76,11 @@ public sealed class FileLoader
                 }
 
                 fileId = await ledger.BeginAsync(cancellationToken);
-                // A chunked attempt of this file that died or was given up leaves its work; this load supersedes it.
-                await ChunkedLoader.DropAttemptsAsync(connection, fileId.Value, cancellationToken);
+                if (ledger.TookOver)
+                {
+                    // A chunked attempt of this file that died or was given up leaves its work; this load supersedes it.
+                    await ChunkedLoader.DropAttemptsAsync(connection, fileId.Value, cancellationToken);
+                }
                 return await LoadInTransactionAsync(connection, ledger, request, knownSha256, fileId.Value, started, cancellationToken);
             }
             catch (Exception ex) when (fileId is { } id)

@@ -45,14 +45,19 @@ internal sealed class LedgerWriter(NpgsqlDataSource dataSource, NpgsqlConnection
         LoaderDb.ExecuteAsync(connection, LoaderSql.InsertAlreadyLoaded, cancellationToken,
             [.. SourceParameters(), ("sha256", sha256), ("duplicate_of", original)]);
 
+    /// <summary>Whether <see cref="BeginAsync"/> took an unfinished row over (only then can a dead attempt have left work behind).</summary>
+    public bool TookOver { get; private set; }
+
     /// <summary>The row <c>loading</c> of this load: a dead session's unfinished row of the source, taken over, or a new one.</summary>
     public async Task<long> BeginAsync(CancellationToken cancellationToken)
     {
+        TookOver = false;
         var unfinished = await LoaderDb.ScalarAsync<long?>(connection, LoaderSql.FindUnfinished, cancellationToken, ("key", request.Source.Key));
         if (unfinished is { } previous)
         {
             await LoaderDb.ExecuteAsync(connection, LoaderSql.TakeOver, cancellationToken,
                 [("size", request.SizeBytes), .. ContractParameters(), ("file_id", previous)]);
+            TookOver = true;
             return previous;
         }
 
