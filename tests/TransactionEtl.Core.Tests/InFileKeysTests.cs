@@ -89,4 +89,53 @@ public class InFileKeysTests
         GC.KeepAlive(keys);
         Assert.True(held < 12 * 1024 * 1024, $"{held:N0} bytes for 200,000 ids");
     }
+
+    [Fact]
+    public void A_reserved_table_is_sized_once_and_stays_exact_past_the_arena_positions_it_started_with()
+    {
+        // 300,000 records of 20 bytes pass 2^20 arena units (4 MB), the positions' first width: the table is rebuilt
+        // from the arena once with wider positions, and every key keeps its line.
+        var keys = new InFileKeys();
+        for (int i = 0; i < 16_384; i++)
+        {
+            keys.Add($"TX2029-{i:D8}", i + 2);
+        }
+        keys.Reserve(300_000);
+        int reserved = keys.Capacity;
+        Assert.InRange(reserved, 300_000, 500_000);
+        for (int i = 16_384; i < 300_000; i++)
+        {
+            Assert.False(keys.TryGetFirstLine($"TX2029-{i:D8}", out _));
+            keys.Add($"TX2029-{i:D8}", i + 2);
+        }
+        // 4 bytes per slot: under 2 MB of table for 300,000 keys (8-byte slots in a doubled 2^19 table took 4 MB).
+        Assert.Equal(reserved, keys.Capacity);
+        for (int i = 0; i < 300_000; i += 3)
+        {
+            Assert.True(keys.TryGetFirstLine($"TX2029-{i:D8}", out long line));
+            Assert.Equal(i + 2, line);
+        }
+        Assert.False(keys.TryGetFirstLine("TX2029-00300000", out _));
+        Assert.Equal(300_000, keys.Count);
+    }
+
+    [Fact]
+    public void Colliding_keys_stay_exact_through_a_reserve_and_rebuilds()
+    {
+        var keys = new InFileKeys(hash => hash & 0xFFFF_0000_0000_00FFUL);
+        for (int i = 0; i < 3000; i++)
+        {
+            keys.Add($"k{i}", i + 5);
+            if (i == 500)
+            {
+                keys.Reserve(4000);
+            }
+        }
+        for (int i = 0; i < 3000; i++)
+        {
+            Assert.True(keys.TryGetFirstLine($"k{i}", out long line));
+            Assert.Equal(i + 5, line);
+        }
+        Assert.False(keys.TryGetFirstLine("k3000", out _));
+    }
 }
