@@ -138,4 +138,28 @@ public class InFileKeysTests
         }
         Assert.False(keys.TryGetFirstLine("k3000", out _));
     }
+
+    [Fact]
+    public void Lines_far_apart_or_out_of_order_come_back_exactly()
+    {
+        // The arena stores a line as its distance from its block's first line: large gaps (many rejected rows between
+        // two keys), a first line near long.MaxValue and a smaller line after a larger one must all come back as given.
+        long[] lines = [5, 6, 1_000_000_007, 1_000_000_008, 3, long.MaxValue - 1, 2, 4_000_000_000_000];
+        var keys = new InFileKeys();
+        for (int round = 0; round < 200; round++)
+        {
+            for (int i = 0; i < lines.Length; i++)
+            {
+                keys.Add($"r{round}-{i}", lines[i] + (lines[i] > long.MaxValue - 1000 ? 0 : round));
+            }
+        }
+        for (int round = 0; round < 200; round++)
+        {
+            for (int i = 0; i < lines.Length; i++)
+            {
+                Assert.True(keys.TryGetFirstLine($"r{round}-{i}", out long line));
+                Assert.Equal(lines[i] + (lines[i] > long.MaxValue - 1000 ? 0 : round), line);
+            }
+        }
+    }
 }

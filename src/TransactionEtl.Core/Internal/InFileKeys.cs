@@ -37,9 +37,10 @@ internal sealed class InFileKeys
     private uint _positionMask = (1u << FirstPositionBits) - 1;
     private long _count;
 
-    // The last probe's key, its UTF-8 bytes and hash, so that Add after a missed TryGetFirstLine of the same key string
-    // neither encodes nor hashes again.
+    // The last probe's key, its UTF-8 bytes, hash and (after a miss) the empty slot it ended at, so that Add after a
+    // missed TryGetFirstLine of the same key string neither encodes, hashes nor probes again.
     private string? _lastKey;
+    private int _lastEmptySlot = -1;
     private byte[] _utf8 = new byte[256];
     private int _utf8Length;
     private ulong _lastHash;
@@ -63,7 +64,9 @@ internal sealed class InFileKeys
         var utf8 = Encode(key);
         _lastKey = key;
         _lastHash = Hash(utf8);
-        return Find(utf8, _lastHash, out firstLine);
+        bool found = Find(utf8, _lastHash, out firstLine, out int slot);
+        _lastEmptySlot = found ? -1 : slot;
+        return found;
     }
 
     /// <summary>Remembers <paramref name="key"/>, first seen on <paramref name="line"/>; a key added before keeps its first line.</summary>
@@ -71,21 +74,25 @@ internal sealed class InFileKeys
     {
         ReadOnlySpan<byte> utf8;
         ulong hash;
-        if (ReferenceEquals(key, _lastKey))
+        int empty;
+        if (ReferenceEquals(key, _lastKey) && _lastEmptySlot >= 0)
         {
+            // Nothing changed the table since that probe missed.
             utf8 = _utf8.AsSpan(0, _utf8Length);
             hash = _lastHash;
+            empty = _lastEmptySlot;
         }
         else
         {
             utf8 = Encode(key);
             hash = Hash(utf8);
+            if (Find(utf8, hash, out _, out empty))
+            {
+                _lastKey = null;
+                return;
+            }
         }
         _lastKey = null;
-        if (Find(utf8, hash, out _))
-        {
-            return;
-        }
         if (_count >= MaxKeys)
         {
             throw new InvalidOperationException("the in-file duplicate check holds the most keys it can (2^30); use --no-duplicate-check");
@@ -99,7 +106,7 @@ internal sealed class InFileKeys
             Rebuild(full ? (long)_slots.Length * 2 : _slots.Length, position >= _positionMask ? ((long)position + 1) * 2 : 1);
             return;
         }
-        Place(_slots, hash, position + 1);
+        _slots[empty] = ((uint)hash & ~_positionMask) | (position + 1);
     }
 
     /// <summary>
@@ -115,11 +122,12 @@ internal sealed class InFileKeys
         }
         // The positions the expected keys' records will need, from the records stored so far, with a quarter to spare.
         long units = _arena.Units * (expectedKeys / _count + 1) / 4 * 5;
+        _lastKey = null;
         Rebuild(capacity, units);
     }
 
-    /// <summary>Linear probing: true, with the record's line, at the slot whose key is <paramref name="utf8"/>; false at an empty slot.</summary>
-    private bool Find(ReadOnlySpan<byte> utf8, ulong hash, out long firstLine)
+    /// <summary>Linear probing: true, with the record's line, at the slot whose key is <paramref name="utf8"/>; false at the empty <paramref name="slot"/> where it would go.</summary>
+    private bool Find(ReadOnlySpan<byte> utf8, ulong hash, out long firstLine, out int slot)
     {
         var slots = _slots;
         uint tag = (uint)hash & ~_positionMask;
@@ -127,6 +135,7 @@ internal sealed class InFileKeys
         while (true)
         {
             uint value = slots[i];
+            slot = (int)i;
             if (value == 0)
             {
                 firstLine = 0;
