@@ -9,19 +9,31 @@ public class InFileKeysTests
     public void Remembers_the_first_line_of_each_key_across_table_growth()
     {
         var keys = new InFileKeys();
-        for (int i = 0; i < 50_000; i++)
+        AddNew(keys, "TX-", 0, 50_000);
+        AssertKnown(keys, "TX-", 50_000, 7);
+    }
+
+    /// <summary>Adds keys <paramref name="prefix"/> + number for numbers from..to-1, each unseen before, on line number + 2.</summary>
+    private static void AddNew(InFileKeys keys, string prefix, int from, int to)
+    {
+        for (int i = from; i < to; i++)
         {
-            string key = $"TX-{i:D8}";
+            string key = $"{prefix}{i:D8}";
             Assert.False(keys.TryGetFirstLine(key, out _), key);
             keys.Add(key, i + 2);
         }
-        for (int i = 0; i < 50_000; i += 7)
+    }
+
+    /// <summary>Every <paramref name="step"/>th of the <paramref name="count"/> keys AddNew made has its line; the next number is unknown.</summary>
+    private static void AssertKnown(InFileKeys keys, string prefix, int count, int step)
+    {
+        for (int i = 0; i < count; i += step)
         {
-            Assert.True(keys.TryGetFirstLine($"TX-{i:D8}", out long line));
+            Assert.True(keys.TryGetFirstLine($"{prefix}{i:D8}", out long line));
             Assert.Equal(i + 2, line);
         }
-        Assert.False(keys.TryGetFirstLine("TX-00050000", out _));
-        Assert.Equal(50_000, keys.Count);
+        Assert.False(keys.TryGetFirstLine($"{prefix}{count:D8}", out _));
+        Assert.Equal(count, keys.Count);
     }
 
     [Theory]
@@ -96,27 +108,14 @@ public class InFileKeysTests
         // 300,000 records of 20 bytes pass 2^20 arena units (4 MB), the positions' first width: the table is rebuilt
         // from the arena once with wider positions, and every key keeps its line.
         var keys = new InFileKeys();
-        for (int i = 0; i < 16_384; i++)
-        {
-            keys.Add($"TX2029-{i:D8}", i + 2);
-        }
+        AddNew(keys, "TX2029-", 0, 16_384);
         keys.Reserve(300_000);
         int reserved = keys.Capacity;
         Assert.InRange(reserved, 300_000, 500_000);
-        for (int i = 16_384; i < 300_000; i++)
-        {
-            Assert.False(keys.TryGetFirstLine($"TX2029-{i:D8}", out _));
-            keys.Add($"TX2029-{i:D8}", i + 2);
-        }
+        AddNew(keys, "TX2029-", 16_384, 300_000);
         // 4 bytes per slot: under 2 MB of table for 300,000 keys (8-byte slots in a doubled 2^19 table took 4 MB).
         Assert.Equal(reserved, keys.Capacity);
-        for (int i = 0; i < 300_000; i += 3)
-        {
-            Assert.True(keys.TryGetFirstLine($"TX2029-{i:D8}", out long line));
-            Assert.Equal(i + 2, line);
-        }
-        Assert.False(keys.TryGetFirstLine("TX2029-00300000", out _));
-        Assert.Equal(300_000, keys.Count);
+        AssertKnown(keys, "TX2029-", 300_000, 3);
     }
 
     [Fact]
