@@ -9,9 +9,14 @@ internal sealed partial class FileRun
     private ValueTask ProcessRecord(CsvDataReader csv, long line, ReadOnlySpan<char> raw, CancellationToken cancellationToken)
     {
         _rowsTotal++;
+        _recordChars += raw.Length + 1;
         if ((_rowsTotal & 1023) == 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (_rowsTotal == ReserveKeysAfterRows)
+            {
+                ReserveKeys();
+            }
         }
         SetCells(csv, _validator);
         return CheckRecord(line, raw, cancellationToken);
@@ -95,6 +100,18 @@ internal sealed partial class FileRun
             _errors.Add(new CellError(null, FileErrorCodes.ExtraCell,
                 $"the row has {cells} cells but the header has {columns}; cell(s) {columns + 1}..{cells} have no column (a delimiter inside an unquoted value?)",
                 csv.GetString(columns)));
+        }
+    }
+
+    /// <summary>
+    /// Sizes the duplicate set for the whole file once the first rows tell how long a record is: the file's size over
+    /// that length. Text with multi-byte characters over-estimates (fewer chars than bytes), which only leaves the table emptier.
+    /// </summary>
+    private void ReserveKeys()
+    {
+        if (_seenKeys is not null && _textBytes > 0 && _recordChars > 0)
+        {
+            _seenKeys.Reserve((long)((double)_textBytes * _rowsTotal / _recordChars));
         }
     }
 

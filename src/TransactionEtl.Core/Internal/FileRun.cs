@@ -10,6 +10,9 @@ internal sealed partial class FileRun
 {
     private const int ReadBufferSize = 64 * 1024;
     private const char NeverAComment = '\uDFFF';
+    // Enough rows to know a record's length well (the read-ahead buffers do not blur it), few enough that the set's
+    // table is still small when it is sized for the file.
+    private const int ReserveKeysAfterRows = 16 * 1024;
 
     private readonly Stream _input;
     private readonly IRowSink _sink;
@@ -28,6 +31,9 @@ internal sealed partial class FileRun
     private long _rowsValid;
     private long _rowsRejected;
     private long _blankLines;
+    // The stored size of a plain seekable input (0 if unknown) and the characters of the records read, for ReserveKeys.
+    private long _textBytes;
+    private long _recordChars;
     // The line the next record starts on; read by the error messages when reading stops.
     private long _line = 1;
     private string? _errorCode;
@@ -63,6 +69,7 @@ internal sealed partial class FileRun
         long? decompressed = null;
         if (compression is null)
         {
+            _textBytes = _input.CanSeek ? _input.Length : 0;
             await ReadTextAsync(peeked.PrefixMemory, stored, cancellationToken);
         }
         else
