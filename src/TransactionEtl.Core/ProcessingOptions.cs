@@ -31,11 +31,24 @@ public sealed class ProcessingOptions
     public Contract Contract { get; init; } = Contract.Default;
 
     /// <summary>
-    /// Detect repeated primary keys within the file in memory (a dictionary of keys, so memory grows with the
-    /// number of distinct keys). The validate command turns it on; the loader leaves it off and resolves
+    /// Detect repeated primary keys within the file (a compact set in memory; with a sink that is an
+    /// <see cref="ILateRejectSink"/> and a contract without unique fields, keys past the set's budget spill to a temp
+    /// file, so memory stays flat). The validate command turns it on; the loader leaves it off and resolves
     /// in-file duplicates in SQL on its staging table.
     /// </summary>
     public bool DetectDuplicatesInMemory { get; init; }
+
+    /// <summary>
+    /// The memory the duplicate check's key set may use (its records and table) before the rest of the keys spill to
+    /// sorted runs in a temp file; see <c>FileRun.CheckKey</c>. For tests, which force a spill with a tiny budget.
+    /// </summary>
+    internal long DuplicateCheckBudgetBytes { get; init; } = DefaultDuplicateCheckBudgetBytes;
+
+    /// <summary>16 MiB: about 1.1M 12-character ids in memory, and validate's whole process stays near 64 MB.</summary>
+    internal const long DefaultDuplicateCheckBudgetBytes = 16L << 20;
+
+    /// <summary>For tests: replaces each key's 64-bit hash in the duplicate check, e.g. by a constant so that every key collides.</summary>
+    internal Func<ulong, ulong>? DuplicateCheckHashRemap { get; init; }
 
     /// <summary>Called with the number of bytes read so far, after each read from the input (for progress bars).</summary>
     public Action<long>? Progress { get; init; }

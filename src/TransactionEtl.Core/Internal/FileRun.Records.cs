@@ -36,16 +36,7 @@ internal sealed partial class FileRun
             key = pk.Length == 1 ? KeyText(validator.TypedValue(pk[0])!) : string.Join('\u001f', pk.Select(i => KeyText(validator.TypedValue(i)!)));
             if (_seenKeys is not null)
             {
-                if (_seenKeys.TryGetFirstLine(key, out long firstLine))
-                {
-                    string names = string.Join(", ", _contract.PrimaryKey);
-                    _errors.Add(new CellError(_contract.Fields[pk[0]].Name, FileErrorCodes.PrimaryKey,
-                        RowMessages.InFileDuplicate(names, key.Replace('\u001f', ','), firstLine), key.Replace('\u001f', ',')));
-                }
-                else if (_errors.Count == 0)
-                {
-                    _seenKeys.Add(key, line);
-                }
+                CheckKey(_seenKeys, key, line, raw);
             }
         }
         _unique?.Check(validator, _errors);
@@ -66,6 +57,66 @@ internal sealed partial class FileRun
             return _sink.AcceptAsync(_row, cancellationToken);
         }
         return Reject(line, raw, cancellationToken);
+    }
+
+    /// <summary>
+    /// The in-file duplicate check: a key the set holds is a repeat now. Past the set's budget (only for a sink that
+    /// takes late rejects, and without unique fields, whose check depends on which rows were kept) the set stops
+    /// growing and every further key it does not hold goes to <see cref="SpilledKeys"/>, which knows at the end
+    /// (<see cref="ResolveSpilledKeys"/>) which of them repeat an earlier one: memory stays flat for any file.
+    /// </summary>
+    private void CheckKey(InFileKeys seen, string key, long line, ReadOnlySpan<char> raw)
+    {
+        if (seen.TryGetFirstLine(key, out long firstLine))
+        {
+            _errors.Add(DuplicateError(key, firstLine));
+        }
+        else if (_spilled is not null)
+        {
+            _spilled.Add(key, line, raw, accepted: _errors.Count == 0);
+        }
+        else if (_errors.Count == 0)
+        {
+            if (_unique is null && _sink is ILateRejectSink && !seen.CanAdd(key.Length, _options.DuplicateCheckBudgetBytes))
+            {
+                _spilled = new SpilledKeys(_options.DuplicateCheckHashRemap);
+                _spilled.Add(key, line, raw, accepted: true);
+            }
+            else
+            {
+                seen.Add(key, line);
+            }
+        }
+    }
+
+    private CellError DuplicateError(string key, long firstLine)
+    {
+        string names = string.Join(", ", _contract.PrimaryKey);
+        string shown = key.Replace('\u001f', ',');
+        return new CellError(_contract.Fields[_contract.PrimaryKeyFields[0]].Name, FileErrorCodes.PrimaryKey,
+            RowMessages.InFileDuplicate(names, shown, firstLine), shown);
+    }
+
+    /// <summary>After the last record: the spilled keys' repeats become rejects, in the counts and at the sink.</summary>
+    private void ResolveSpilledKeys(CancellationToken cancellationToken)
+    {
+        if (_spilled is null || _sink is not ILateRejectSink late)
+        {
+            return;
+        }
+        _spilled.Resolve((line, key, firstLine, acceptedRaw) =>
+        {
+            var error = DuplicateError(key, firstLine);
+            _reasons[error.Code] = _reasons.GetValueOrDefault(error.Code) + 1;
+            if (acceptedRaw is not null)
+            {
+                _rowsValid--;
+                _rowsRejected++;
+            }
+            late.LateReject(line, acceptedRaw, error);
+        }, cancellationToken);
+        _spilled.Dispose();
+        _spilled = null;
     }
 
     /// <summary>Hands the record's cells to the validator by field; a short row marks its missing cells, a long one is an error.</summary>
@@ -111,7 +162,13 @@ internal sealed partial class FileRun
     {
         if (_seenKeys is not null && _textBytes > 0 && _recordChars > 0)
         {
-            _seenKeys.Reserve((long)((double)_textBytes * _rowsTotal / _recordChars));
+            long expected = (long)((double)_textBytes * _rowsTotal / _recordChars);
+            if (_unique is null && _sink is ILateRejectSink)
+            {
+                // A table for more keys than the budget holds would only take the arena's room: a quarter of it, at 75 % load.
+                expected = Math.Min(expected, _options.DuplicateCheckBudgetBytes / 16 * 3 / 4);
+            }
+            _seenKeys.Reserve(expected);
         }
     }
 

@@ -27,6 +27,7 @@ internal sealed partial class FileRun
         {
             using var source = await open(format, seekable.Stream, _contract.Dialect, cancellationToken);
             await ReadSourceAsync(source, cancellationToken);
+            ResolveSpilledKeys(cancellationToken);
             if (_rowsRejected > 0)
             {
                 _warnings.Add($"read {TabularFormats.Name(format)}, {source.Origin}; a rejected row's line is {LineMeaning(format)} and its raw record is its cells as CSV");
@@ -35,6 +36,7 @@ internal sealed partial class FileRun
         catch (TabularFormatException e)
         {
             SetError(FileErrorCodes.FormatError, e.Message);
+            ResolveSpilledKeys(cancellationToken);
         }
         // No drain here: SeekableInput read every stored byte through the tracker before the reader started, and a
         // local file is then read in place, so another drain would hash the bytes after the reader's last position

@@ -6,7 +6,8 @@ using Sylvan.Data.Csv;
 namespace TransactionEtl.Core.Internal;
 
 /// <summary>The state of one <see cref="FileProcessor.ProcessAsync"/> call: read, map the header, check each record.</summary>
-internal sealed partial class FileRun
+/// <remarks>Disposable for the duplicate check's temp file; <see cref="RunAsync"/> disposes it however the run ends.</remarks>
+internal sealed partial class FileRun : IDisposable
 {
     private const int ReadBufferSize = 64 * 1024;
     private const char NeverAComment = '\uDFFF';
@@ -23,6 +24,7 @@ internal sealed partial class FileRun
     private readonly Dictionary<string, long> _reasons = new(StringComparer.Ordinal);
     private readonly List<string> _warnings = [];
     private readonly InFileKeys? _seenKeys;
+    private SpilledKeys? _spilled;
     private readonly UniqueValues? _unique;
     private readonly ValidRow _row;
     private string[] _header = [];
@@ -48,12 +50,31 @@ internal sealed partial class FileRun
         _validator = new RowValidator(_contract, options.MaxFieldChars);
         _row = new ValidRow(_contract.OutputColumns.Count);
         _seenKeys = options.DetectDuplicatesInMemory && _contract.PrimaryKeyFields.Length > 0
-            ? new InFileKeys()
+            ? options.DuplicateCheckHashRemap is { } remap ? new InFileKeys(remap) : new InFileKeys()
             : null;
         _unique = UniqueValues.For(_contract);
     }
 
     public async Task<FileResult> RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RunCoreAsync(cancellationToken);
+        }
+        finally
+        {
+            Dispose();
+        }
+    }
+
+    /// <summary>Deletes the duplicate check's temp file, if the keys spilled.</summary>
+    public void Dispose()
+    {
+        _spilled?.Dispose();
+        _spilled = null;
+    }
+
+    private async Task<FileResult> RunCoreAsync(CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var peeked = await PeekedStream.OpenAsync(_input, FileDiagnosis.PrefixBytes, cancellationToken);
@@ -130,6 +151,7 @@ internal sealed partial class FileRun
             // A ZIP member's guard is this file's input (ZipMembers), so its limits stop the records here; the
             // reason needs no lead about the text, as for the other compressions.
             SetError(e.Code, e.Message);
+            ResolveSpilledKeys(cancellationToken);
             return;
         }
         catch (CsvFormatException e)
@@ -137,6 +159,7 @@ internal sealed partial class FileRun
             SetError(FileErrorCodes.FormatError,
                 $"line {_line}: the CSV structure is broken ({e.Message}); a quoted field must end with a quote followed by a delimiter or a line break, and quotes inside it must be doubled (\"\")");
         }
+        ResolveSpilledKeys(cancellationToken);
         Diagnose(prefix.Span, badBytes);
     }
 

@@ -58,6 +58,16 @@ internal sealed class InFileKeys
     /// <summary>The slots of the table (for tests and the memory figures).</summary>
     internal int Capacity => _slots.Length;
 
+    /// <summary>
+    /// True when one more key of <paramref name="keyChars"/> characters keeps the set within <paramref name="budgetBytes"/>:
+    /// its records so far, the new one at most, and the table, twice as large if that key would make it grow.
+    /// </summary>
+    public bool CanAdd(int keyChars, long budgetBytes)
+    {
+        long table = (_count + 1) * 100 > (long)_slots.Length * MaxLoad ? _slots.LongLength * 8 : _slots.LongLength * 4;
+        return _arena.Units * 2 + 3L * keyChars + 24 + table <= budgetBytes;
+    }
+
     /// <summary>True, with the line of its first occurrence, when <paramref name="key"/> was added before.</summary>
     public bool TryGetFirstLine(string key, out long firstLine)
     {

@@ -1,0 +1,274 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Unicode;
+
+namespace TransactionEtl.Core.Internal;
+
+/// <summary>
+/// The rest of <c>validate</c>'s duplicate check once <see cref="InFileKeys"/> has reached its memory budget: each
+/// further row's key, line and (for a row that was accepted) raw record go to sorted runs in a temp file, and
+/// <see cref="Resolve"/> merges the runs to find the rows that repeat an earlier accepted row's key.
+/// </summary>
+/// <remarks>
+/// A run is the records of a fixed-size buffer sorted by the key's 64-bit hash (file order within a hash), so the
+/// merge meets each hash's records together and in file order. Equal hashes only make a group: the keys themselves
+/// are compared, so the check stays exact. The record keeps the key's exact text (UTF-16) for the message; the hash
+/// and the comparison use the key's UTF-8 bytes, as <see cref="InFileKeys"/> does. The raw record is stored as UTF-8,
+/// or as UTF-16 when it holds a lone surrogate (UTF-8 cannot carry it). The file is deleted when this is disposed.
+/// Memory: the run buffer and its index, and a small read buffer per run during the merge.
+/// </remarks>
+internal sealed class SpilledKeys : IDisposable
+{
+    private const int RunBytes = 4 << 20;
+    private const int ReadBufferBytes = 16 << 10;
+    // hash, line, key chars, raw length (bytes, -1: the row was rejected), raw encoding (0: UTF-8, 1: UTF-16).
+    private const int HeaderBytes = 8 + 8 + 4 + 4 + 1;
+
+    private readonly FileStream _file;
+    private readonly Func<ulong, ulong>? _remapHash;
+    private readonly List<(long Start, long Length)> _runs = [];
+    private byte[] _buffer = new byte[RunBytes];
+    private int _used;
+    private (ulong Hash, int Offset)[] _index = new (ulong, int)[4096];
+    private int _records;
+    private byte[] _utf8 = new byte[256];
+
+    public SpilledKeys(Func<ulong, ulong>? remapHash)
+    {
+        _remapHash = remapHash;
+        FilePath = Path.Combine(Path.GetTempPath(), $"txetl-keys-{Guid.NewGuid():N}.tmp");
+        _file = new FileStream(FilePath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 << 10, FileOptions.DeleteOnClose);
+    }
+
+    /// <summary>Receives a row that repeats the key of an earlier accepted row: its line, key, the earlier row's line, and its raw record if it was accepted.</summary>
+    public delegate void RepeatHandler(long line, string key, long firstLine, string? acceptedRaw);
+
+    /// <summary>The temp file (for tests: it must be gone after the run).</summary>
+    internal string FilePath { get; }
+
+    /// <summary>Stores a row's key; <paramref name="accepted"/> rows keep their raw record, for the reject they may become.</summary>
+    public void Add(string key, long line, ReadOnlySpan<char> raw, bool accepted)
+    {
+        int rawMax = accepted ? raw.Length * 3 : 0;
+        long size = HeaderBytes + 2L * key.Length + rawMax;
+        if (_used + size > _buffer.Length)
+        {
+            Flush();
+            if (size > _buffer.Length)
+            {
+                // A record larger than a run (a huge raw record) is a run of its own.
+                _buffer = new byte[size];
+            }
+        }
+        var record = _buffer.AsSpan(_used);
+        ulong hash = Hash(key);
+        BinaryPrimitives.WriteUInt64LittleEndian(record, hash);
+        BinaryPrimitives.WriteInt64LittleEndian(record[8..], line);
+        BinaryPrimitives.WriteInt32LittleEndian(record[16..], key.Length);
+        MemoryMarshal.AsBytes(key.AsSpan()).CopyTo(record[HeaderBytes..]);
+        var rawBytes = record[(HeaderBytes + 2 * key.Length)..];
+        int rawLength = -1;
+        byte encoding = 0;
+        if (accepted)
+        {
+            if (Utf8.FromUtf16(raw, rawBytes, out _, out rawLength, replaceInvalidSequences: false) != System.Buffers.OperationStatus.Done)
+            {
+                encoding = 1;
+                rawLength = raw.Length * 2;
+                MemoryMarshal.AsBytes(raw).CopyTo(rawBytes);
+            }
+        }
+        BinaryPrimitives.WriteInt32LittleEndian(record[20..], rawLength);
+        record[24] = encoding;
+        if (_records == _index.Length)
+        {
+            Array.Resize(ref _index, _index.Length * 2);
+        }
+        _index[_records++] = (hash, _used);
+        _used += HeaderBytes + 2 * key.Length + Math.Max(rawLength, 0);
+    }
+
+    /// <summary>Merges the runs and calls <paramref name="onRepeat"/> for each row whose key an earlier accepted row had, in no particular order.</summary>
+    public void Resolve(RepeatHandler onRepeat, CancellationToken cancellationToken)
+    {
+        Flush();
+        _buffer = [];
+        _index = [];
+        _file.Flush();
+        var readers = _runs.Select(r => new RunReader(_file, r.Start, r.Start + r.Length)).ToArray();
+        var queue = new PriorityQueue<int, (ulong, int)>(readers.Length);
+        for (int i = 0; i < readers.Length; i++)
+        {
+            if (readers[i].MoveNext())
+            {
+                queue.Enqueue(i, (readers[i].Hash, i));
+            }
+        }
+        var group = new List<(string Key, long Line, string? Raw)>();
+        ulong groupHash = 0;
+        long steps = 0;
+        while (queue.TryDequeue(out int i, out _))
+        {
+            if ((++steps & 0xFFFF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            var reader = readers[i];
+            if (group.Count > 0 && reader.Hash != groupHash)
+            {
+                Decide(group, onRepeat);
+                group.Clear();
+            }
+            groupHash = reader.Hash;
+            group.Add(reader.Current());
+            if (reader.MoveNext())
+            {
+                queue.Enqueue(i, (reader.Hash, i));
+            }
+        }
+        Decide(group, onRepeat);
+    }
+
+    public void Dispose() => _file.Dispose();
+
+    /// <summary>One hash's records in file order: the first accepted row of each key wins, and every later row with that key repeats it.</summary>
+    private static void Decide(List<(string Key, long Line, string? Raw)> group, RepeatHandler onRepeat)
+    {
+        if (group.Count < 2)
+        {
+            return;
+        }
+        var winners = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (key, line, raw) in group)
+        {
+            string same = ComparedAs(key);
+            if (winners.TryGetValue(same, out long firstLine))
+            {
+                onRepeat(line, key, firstLine, raw);
+            }
+            else if (raw is not null)
+            {
+                winners.Add(same, line);
+            }
+        }
+    }
+
+    /// <summary>The key as its UTF-8 bytes see it (a lone surrogate becomes U+FFFD), so that keys equal as InFileKeys compares them are equal here.</summary>
+    private static string ComparedAs(string key) =>
+        key.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') < 0 ? key : Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(key));
+
+    /// <summary>Writes the buffered records to the file as one run, sorted by hash and then by file order.</summary>
+    private void Flush()
+    {
+        if (_records == 0)
+        {
+            return;
+        }
+        Array.Sort(_index, 0, _records);
+        long start = _file.Position;
+        for (int r = 0; r < _records; r++)
+        {
+            int at = _index[r].Offset;
+            _file.Write(_buffer, at, RecordSize(_buffer.AsSpan(at)));
+        }
+        _runs.Add((start, _file.Position - start));
+        _records = 0;
+        _used = 0;
+        if (_buffer.Length > RunBytes)
+        {
+            _buffer = new byte[RunBytes];
+        }
+    }
+
+    private static int RecordSize(ReadOnlySpan<byte> record) =>
+        HeaderBytes + 2 * BinaryPrimitives.ReadInt32LittleEndian(record[16..]) + Math.Max(BinaryPrimitives.ReadInt32LittleEndian(record[20..]), 0);
+
+    private ulong Hash(string key)
+    {
+        int max = Encoding.UTF8.GetMaxByteCount(key.Length);
+        if (max > _utf8.Length)
+        {
+            _utf8 = new byte[Math.Max(max, _utf8.Length * 2)];
+        }
+        int length = Encoding.UTF8.GetBytes(key, _utf8);
+        ulong hash = XxHash3.HashToUInt64(_utf8.AsSpan(0, length));
+        return _remapHash is null ? hash : _remapHash(hash);
+    }
+
+    /// <summary>Reads one run's records through a small buffer (grown for a record larger than it).</summary>
+    private sealed class RunReader(FileStream file, long next, long end)
+    {
+        private byte[] _buffer = new byte[ReadBufferBytes];
+        private int _at;
+        private int _filled;
+        private int _size;
+        private long _next = next;
+
+        public ulong Hash { get; private set; }
+
+        public bool MoveNext()
+        {
+            _at += _size;
+            _size = 0;
+            if (!Ensure(HeaderBytes))
+            {
+                return false;
+            }
+            int size = RecordSize(_buffer.AsSpan(_at));
+            if (!Ensure(size))
+            {
+                throw new InvalidDataException("the duplicate check's temp file ended inside a record");
+            }
+            _size = size;
+            Hash = BinaryPrimitives.ReadUInt64LittleEndian(_buffer.AsSpan(_at));
+            return true;
+        }
+
+        public (string Key, long Line, string? Raw) Current()
+        {
+            var record = _buffer.AsSpan(_at, _size);
+            long line = BinaryPrimitives.ReadInt64LittleEndian(record[8..]);
+            int keyChars = BinaryPrimitives.ReadInt32LittleEndian(record[16..]);
+            int rawLength = BinaryPrimitives.ReadInt32LittleEndian(record[20..]);
+            string key = new(MemoryMarshal.Cast<byte, char>(record.Slice(HeaderBytes, 2 * keyChars)));
+            var rawBytes = record.Slice(HeaderBytes + 2 * keyChars, Math.Max(rawLength, 0));
+            string? raw = rawLength < 0 ? null
+                : record[24] == 0 ? Encoding.UTF8.GetString(rawBytes)
+                : new string(MemoryMarshal.Cast<byte, char>(rawBytes));
+            return (key, line, raw);
+        }
+
+        /// <summary>True when <paramref name="count"/> bytes from the current record are in the buffer; false at the run's end.</summary>
+        private bool Ensure(int count)
+        {
+            if (_filled - _at >= count)
+            {
+                return true;
+            }
+            if (_at > 0)
+            {
+                _buffer.AsSpan(_at, _filled - _at).CopyTo(_buffer);
+                _filled -= _at;
+                _at = 0;
+            }
+            if (count > _buffer.Length)
+            {
+                Array.Resize(ref _buffer, count);
+            }
+            while (_filled < count && _next < end)
+            {
+                int want = (int)Math.Min(_buffer.Length - _filled, end - _next);
+                int read = RandomAccess.Read(file.SafeFileHandle, _buffer.AsSpan(_filled, want), _next);
+                if (read == 0)
+                {
+                    break;
+                }
+                _filled += read;
+                _next += read;
+            }
+            return _filled - _at >= count;
+        }
+    }
+}
