@@ -31,7 +31,7 @@ internal sealed class ValidateCommand : Command
 
     private readonly Option<bool> _noDuplicateCheck = new("--no-duplicate-check")
     {
-        Description = "Skip the in-file duplicate transaction_id check. The check keeps every distinct id in memory (its UTF-8 bytes plus about 8 bytes); without it memory stays flat for any file size. The loader checks duplicates in SQL either way.",
+        Description = "Skip the in-file duplicate transaction_id check. The check keeps up to 16 MiB of ids in memory and sorts the rest through a temporary file (deleted after), so memory stays flat; without it no temporary file is written. The loader checks duplicates in SQL either way.",
     };
 
     private readonly Option<int> _show = new Option<int>("--show")
