@@ -4,7 +4,7 @@ set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 # Fewer tests than this ran: a project, filter or discovery lost tests, which "0 failed" would hide.
 # A bit below today's count (about 1780, issues 17-19); raise it when tests are added.
-min_tests=1750
+min_tests=1850
 out="$(mktemp)"
 # The trx files keep every test's own output (ITestOutputHelper, captured logs) for the secret scan stage.
 logs="${TXETL_TEST_LOGS:-artifacts/test-logs}"
