@@ -17,6 +17,17 @@ public static class ChunkPlanner
     /// </summary>
     private const int SpeculativeWindowRecords = 2;
 
+    /// <summary>The bytes of a file's start that <see cref="WhyNotSplittable"/> needs.</summary>
+    public const int SignatureBytes = 16;
+
+    /// <summary>
+    /// Why a file whose first bytes are <paramref name="prefix"/> (at least <see cref="SignatureBytes"/> of them, or the
+    /// whole file) cannot be split into byte ranges at all (compressed, an archive, a workbook or Parquet), or null.
+    /// </summary>
+    public static string? WhyNotSplittable(ReadOnlySpan<byte> prefix) => FileDiagnosis.IsBinaryContainer(prefix)
+        ? "the file is not plain text (compressed, an archive, a workbook or Parquet), so its byte ranges are no ranges of records"
+        : null;
+
     /// <summary>Plans chunks of about <paramref name="targetChunkBytes"/> over a file of <paramref name="length"/> bytes.</summary>
     /// <param name="length">The file's size.</param>
     /// <param name="read">Opens a byte range of the file.</param>

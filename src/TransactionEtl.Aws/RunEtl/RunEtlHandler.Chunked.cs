@@ -75,7 +75,7 @@ internal sealed partial class RunEtlHandler
 
     private async Task<byte[]> PlanAsync(S3ObjectPointer pointer, ChosenContract chosen, long size, long chunkBytes, CancellationToken cancellationToken)
     {
-        var reason = ChunkedLoader.CannotChunk(chosen.Contract) ?? await NotPlainTextAsync(pointer, chosen.Contract, cancellationToken);
+        var reason = ChunkedLoader.CannotChunk(chosen.Contract) ?? await NotPlainTextAsync(pointer, cancellationToken);
         if (reason is not null)
         {
             _logger.LoadsSingleStream(pointer.Uri, size, reason);
@@ -110,29 +110,16 @@ internal sealed partial class RunEtlHandler
         return ChunkedResponses.Chunked(ticket, plan);
     }
 
-    /// <summary>
-    /// Why the object must load single-stream although it is large (compressed, an archive, a workbook or Parquet), from
-    /// its first bytes. <see cref="ParallelLoad.WhyNotChunked"/> knows the formats but reads a local file, so the first
-    /// bytes go to a temporary file of at most 8 bytes rather than into a second copy of that list.
-    /// </summary>
-    private async Task<string?> NotPlainTextAsync(S3ObjectPointer pointer, Contract contract, CancellationToken cancellationToken)
+    /// <summary>Why the object must load single-stream although it is large (compressed, an archive, a workbook or Parquet), from its first bytes.</summary>
+    private async Task<string?> NotPlainTextAsync(S3ObjectPointer pointer, CancellationToken cancellationToken)
     {
-        var first = new byte[8];
+        var first = new byte[ChunkPlanner.SignatureBytes];
         int n;
         await using (var head = await _objects.OpenRangeAsync(pointer, 0, first.Length, cancellationToken))
         {
             n = await head.ReadAtLeastAsync(first, first.Length, throwOnEndOfStream: false, cancellationToken);
         }
-        var path = Path.Combine(Path.GetTempPath(), $"txetl-head-{Guid.NewGuid():N}");
-        try
-        {
-            await File.WriteAllBytesAsync(path, first.AsMemory(0, n), cancellationToken);
-            return ParallelLoad.WhyNotChunked(path, contract);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        return ChunkPlanner.WhyNotSplittable(first.AsSpan(0, n));
     }
 
     private ByteRangeReader RangeReader(S3ObjectPointer pointer) =>

@@ -49,6 +49,15 @@ internal static class FileDiagnosis
     }
 
     /// <summary>
+    /// Whether the file's first bytes announce something else than text (compressed, a ZIP archive or workbook,
+    /// Parquet): such a file's byte ranges are no ranges of records. Needs <see cref="ChunkPlanner.SignatureBytes"/>.
+    /// </summary>
+    public static bool IsBinaryContainer(ReadOnlySpan<byte> prefix) =>
+        Compression(prefix) is not null
+        || prefix is [(byte)'P', (byte)'K', 0x03, 0x04, ..] or [(byte)'P', (byte)'K', 0x05, 0x06, ..]
+        || TabularFormats.Detect(prefix) != TabularFormat.None;
+
+    /// <summary>
     /// The compression the file's first bytes announce: "gzip", "bzip2", "zstd", "xz", or null. Its own method so
     /// that a step which decompresses such files can pick the decoder from the same signatures.
     /// </summary>

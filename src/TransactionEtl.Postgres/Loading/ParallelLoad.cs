@@ -13,15 +13,6 @@ namespace TransactionEtl.Postgres.Loading;
 /// </summary>
 public static class ParallelLoad
 {
-    // Magic numbers of inputs the engine reads as something else than plain text (compressed, archive, workbook,
-    // Parquet): their byte ranges are no ranges of records.
-    private static readonly byte[][] NotPlainTextMagic =
-    [
-        [0x1F, 0x8B], [(byte)'B', (byte)'Z', (byte)'h'], [0x28, 0xB5, 0x2F, 0xFD], [0xFD, (byte)'7', (byte)'z', (byte)'X', (byte)'Z'],
-        [(byte)'P', (byte)'K', 3, 4], [(byte)'P', (byte)'K', 5, 6], [(byte)'P', (byte)'A', (byte)'R', (byte)'1'],
-        [0xD0, 0xCF, 0x11, 0xE0],
-    ];
-
     /// <summary>
     /// Loads <paramref name="request"/>'s file, the local file at <paramref name="path"/>, in chunks of about
     /// <paramref name="chunkBytes"/> with up to <paramref name="workers"/> chunk workers. <see cref="LoadRequest.Content"/>
@@ -86,21 +77,13 @@ public static class ParallelLoad
             return why;
         }
 
-        Span<byte> first = stackalloc byte[8];
+        Span<byte> first = stackalloc byte[ChunkPlanner.SignatureBytes];
         using (var file = File.OpenRead(path))
         {
             first = first[..file.ReadAtLeast(first, first.Length, throwOnEndOfStream: false)];
         }
 
-        foreach (var magic in NotPlainTextMagic)
-        {
-            if (first.StartsWith(magic))
-            {
-                return "the file is not plain text (compressed, an archive, a workbook or Parquet), so its byte ranges are no ranges of records";
-            }
-        }
-
-        return null;
+        return ChunkPlanner.WhyNotSplittable(first);
     }
 
     /// <summary>Opens byte ranges of a local file (a seek): the <see cref="ByteRangeReader"/> of the planner and the chunk workers.</summary>
