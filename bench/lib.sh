@@ -23,6 +23,15 @@ bench_cluster() {
 
 sql() { psql -qX -v ON_ERROR_STOP=1 -d bench "$@"; }
 
+# create_plain_table NAME: the comparison table of bench/run.sh and bench/floor.sh (psql \copy of the CSV): the
+# CSV's own columns, typed as txetl stores them, with the same primary key.
+create_plain_table() {
+  sql -c "DROP TABLE IF EXISTS public.$1; CREATE TABLE public.$1 (
+    transaction_id text COLLATE \"C\" PRIMARY KEY, occurred_at timestamptz NOT NULL, account_id text NOT NULL,
+    merchant text, category text NOT NULL, amount numeric(20,4) NOT NULL, currency char(3) NOT NULL,
+    country char(2) NOT NULL, region text, price_includes_tax boolean)"
+}
+
 # bench_load OUT TXETL FILE EXPECTED FIELDS [OPTION...]: empties the tables, checkpoints, and runs `TXETL run --json
 # [OPTION...] FILE` under GNU time (OUT.time, OUT.json, OUT.stderr). FIELDS names the summary fields printed
 # space-separated (e.g. "status rows_loaded"); the load must print EXPECTED for them. Sets $load_wall (s), $load_rss

@@ -85,16 +85,9 @@ trap stop_cluster EXIT
 
 export PGHOST=127.0.0.1 PGPORT="$port" PGUSER=postgres
 psql -qX -d postgres -c "CREATE DATABASE bench" >/dev/null
-sql() { psql -qX -v ON_ERROR_STOP=1 -d bench "$@"; }
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh" # sql(), create_plain_table()
 url="postgres://postgres@127.0.0.1:$port/bench"
-
-# The comparison table: the CSV's own columns, typed as txetl stores them, with the same primary key.
-create_plain_table() {
-  sql -c "DROP TABLE IF EXISTS public.$1; CREATE TABLE public.$1 (
-    transaction_id text COLLATE \"C\" PRIMARY KEY, occurred_at timestamptz NOT NULL, account_id text NOT NULL,
-    merchant text, category text NOT NULL, amount numeric(20,4) NOT NULL, currency char(3) NOT NULL,
-    country char(2) NOT NULL, region text, price_includes_tax boolean)"
-}
 
 # Runs "$@" under GNU time; prints "wall_seconds max_rss_kb cpu_seconds" (cpu: the client's user + system).
 measure() {
