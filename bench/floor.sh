@@ -83,23 +83,58 @@ empty_all() {
   sql -c "CHECKPOINT"
 }
 
+# server_cpu: CPU seconds (user + system) used so far by the cluster: the postmaster, its live children, and its
+# exited children (the backends of finished loads, reaped into the postmaster's cutime and cstime).
+server_cpu() {
+  python3 - "$(head -n 1 "$work/cluster/data/postmaster.pid")" <<'PY'
+import os, sys
+pm = sys.argv[1]
+def fields(pid):  # the fields after the command name: [0] state, [1] ppid, [11..14] utime stime cutime cstime
+    return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+ticks = sum(int(x) for x in fields(pm)[11:15])
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        f = fields(pid)
+    except OSError:
+        continue
+    if f[1] == pm:
+        ticks += int(f[11]) + int(f[12])
+print(f"{ticks / os.sysconf('SC_CLK_TCK'):.2f}")
+PY
+}
+
+# settle: waits (up to 5 s) until no other client backend is connected, so that the load's backend has exited and
+# server_cpu counts all of its CPU.
+settle() {
+  local _
+  for _ in $(seq 1 50); do
+    [ "$(sql -tAc "SELECT count(*) FROM pg_stat_activity
+      WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()")" -eq 0 ] && return
+    sleep 0.1
+  done
+  echo "bench/floor.sh: a client backend is still connected after 5 s" >&2
+}
+
 # step RUN NAME TABLE LOAD: runs `LOAD OUT` (a function that runs its load under GNU time, to OUT.time); appends
 # wall, client CPU, peak RSS, the WAL written and the loaded table's size (heap + indexes) to raw.tsv, after checking
 # that TABLE holds every row.
 step() {
-  local run="$1" name="$2" table="$3" load="$4" out="$results/$1-$2" start end lsn0 lsn1 n cpu rss
+  local run="$1" name="$2" table="$3" load="$4" out="$results/$1-$2" start end lsn0 lsn1 n cpu rss srv0 srv1
   lsn0=$(sql -tAc "SELECT pg_current_wal_lsn()")
+  srv0=$(server_cpu)
   start=$(date +%s.%N)
   "$load" "$out"
   end=$(date +%s.%N)
+  settle
+  srv1=$(server_cpu)
   lsn1=$(sql -tAc "SELECT pg_current_wal_lsn()")
   n=$(sql -tAc "SELECT count(*) FROM $table")
   [ "$n" -eq "$rows" ] || { echo "$name: $table holds $n of $rows rows (see $out.*)" >&2; exit 1; }
   cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.2f", s}' "$out.time")
   rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$out.time")
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$run" "$name" "$(python3 -c "print(f'{$end-$start:.3f}')")" "$cpu" "$rss" \
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$run" "$name" "$(python3 -c "print(f'{$end-$start:.3f}')")" "$cpu" "$rss" \
     "$(sql -tAc "SELECT pg_wal_lsn_diff('$lsn1', '$lsn0')::bigint")" \
-    "$(sql -tAc "SELECT pg_total_relation_size('$table')")" >>"$raw"
+    "$(sql -tAc "SELECT pg_total_relation_size('$table')")" "$(python3 -c "print(f'{$srv1-$srv0:.2f}')")" >>"$raw"
 }
 
 floor_copy() {
@@ -112,7 +147,7 @@ psql_copy() {
 }
 
 raw="$results/raw.tsv"
-printf 'run\tload\twall_s\tcpu_s\trss_kb\twal_bytes\ttable_bytes\n' >"$raw"
+printf 'run\tload\twall_s\tcpu_s\trss_kb\twal_bytes\ttable_bytes\tserver_cpu_s\n' >"$raw"
 for run in $(seq 1 "$runs"); do
   empty_all
   step "$run" txetl txetl.transactions run_txetl
@@ -129,18 +164,21 @@ import statistics, sys
 lines = [l.split('\t') for l in open(sys.argv[1]).read().split('\n')[1:] if l]
 rows = int(sys.argv[2])
 by = {}
-for run, load, wall, cpu, rss, wal, size in lines:
-    by.setdefault(load, {})[run] = dict(wall=float(wall), cpu=float(cpu), rss=int(rss), wal=int(wal), size=int(size))
+for run, load, wall, cpu, rss, wal, size, srv in lines:
+    by.setdefault(load, {})[run] = dict(wall=float(wall), cpu=float(cpu), rss=int(rss), wal=int(wal), size=int(size),
+                                        srv=float(srv))
 med = lambda load, key: statistics.median(r[key] for r in by[load].values())
 names = {"txetl": "(a) `txetl run` of the CSV", "floor": "(b) floor: binary `\\copy` of the same rows, txetl.transactions",
          "psql": "(c) `psql \\copy` of the CSV, plain 10-column table"}
 print(f"{rows:,} rows, {len(by['txetl'])} runs interleaved; load average now: {open('/proc/loadavg').read().split()[0]}")
 print()
-print("| load | wall s (median) | runs (s) | client CPU s (median) | client peak RSS MB (median) | WAL bytes per row | table + index bytes per row |")
-print("|---|---:|---|---:|---:|---:|---:|")
+print("| load | wall s (median) | runs (s) | client CPU s (median) | server CPU s (median) | client peak RSS MB (median) "
+      "| WAL bytes per row | table + index bytes per row |")
+print("|---|---:|---|---:|---:|---:|---:|---:|")
 for load in ("txetl", "floor", "psql"):
     walls = ", ".join(f"{r['wall']:.2f}" for r in by[load].values())
-    print(f"| {names[load]} | {med(load, 'wall'):.2f} | {walls} | {med(load, 'cpu'):.2f} | {med(load, 'rss') / 1024:.0f} | "
+    print(f"| {names[load]} | {med(load, 'wall'):.2f} | {walls} | {med(load, 'cpu'):.2f} | {med(load, 'srv'):.2f} | "
+          f"{med(load, 'rss') / 1024:.0f} | "
           f"{med(load, 'wal') / rows:.1f} | {med(load, 'size') / rows:.1f} |")
 print()
 # floor / psql: what the width of txetl.transactions costs the server against the plain table, with no client work.
