@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using TransactionEtl.Core;
 using TransactionEtl.Postgres.Loading;
 
@@ -23,14 +22,14 @@ internal static class LocalFileLoad
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var stream = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.SequentialScan);
-            await using (stream)
+            var file = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.SequentialScan);
+            await using (file)
             {
-                var opened = FileStamp.Of(stream);
+                var opened = FileStamp.Of(file);
                 var summary = await load(new LoadRequest
                 {
                     Source = path == StandardInput.Name ? SourceIdentity.ForStandardInput() : SourceIdentity.ForLocalFile(fullPath),
-                    Content = stream,
+                    Content = new InlineReadStream(file),
                     Contract = contract,
                     MaxRejectedRatio = settings.MaxRejectedRatio,
                     MaxDecompressedBytes = settings.MaxDecompressedBytes,
@@ -38,9 +37,9 @@ internal static class LocalFileLoad
                     LockTimeout = settings.LockTimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : LoadRequest.DefaultLockTimeout,
                     // Asked for only when this path was loaded before with the same size: a rerun is then answered
                     // without parsing, and a new file is read once (the hash pass cost ~4 % of a load's time).
-                    HashContentAsync = ct => HashAsync(fullPath, ct),
+                    HashContentAsync = ct => FileSha256.OfAsync(fullPath, ct),
                     ConfirmUnchangedAsync = (sha256, ct) => ConfirmUnchangedAsync(fullPath, opened, sha256, ct),
-                    SizeBytes = stream.Length,
+                    SizeBytes = file.Length,
                     Progress = progress,
                 }, cancellationToken);
                 return summary with { File = path };
@@ -88,18 +87,9 @@ internal static class LocalFileLoad
             return opened.Difference(now);
         }
 
-        var current = await HashAsync(path, cancellationToken);
+        var current = await FileSha256.OfAsync(path, cancellationToken);
         return string.Equals(current, sha256, StringComparison.Ordinal)
             ? null
             : $"the content's SHA-256 is now {current}, not that of the bytes loaded, {sha256}";
-    }
-
-    private static async Task<string> HashAsync(string path, CancellationToken cancellationToken)
-    {
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.SequentialScan);
-        await using (stream)
-        {
-            return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
-        }
     }
 }
