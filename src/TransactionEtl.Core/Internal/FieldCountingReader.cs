@@ -1,5 +1,9 @@
 using System.Buffers;
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace TransactionEtl.Core.Internal;
 
@@ -46,6 +50,9 @@ internal sealed class FieldCountingReader : TextReader
     private long _recordLine = 1;
     private long _position;
     private long _lastCrPosition = -2;
+    // Just past the last record end handed on (an index into the text, as _position), and the one before it.
+    private long _recordEndAt;
+    private long _previousEndAt;
     private bool _overflow;
     private bool _lineBreakSeen;
     private bool _firstCrPending;
@@ -59,6 +66,14 @@ internal sealed class FieldCountingReader : TextReader
         _maxFields = maxFields;
         _stops = SearchValues.Create([quote, '\r', '\n']);
     }
+
+    /// <summary>
+    /// Whether the text handed on holds a whole record starting at <paramref name="position"/> (the characters the CSV
+    /// reader has consumed): its end and at least one character after it, so the reader can form that record from its
+    /// buffer and tell CR from CRLF without reading. The caller then reads it synchronously, without a state machine.
+    /// </summary>
+    // The end before the last one too: a chunk that ends on a record end (nothing after it) still holds the others.
+    public bool HasRecordAfter(long position) => position < _previousEndAt || (position < _recordEndAt && _recordEndAt < _position);
 
     public override int Peek() => _inner.Peek();
 
@@ -170,6 +185,7 @@ internal sealed class FieldCountingReader : TextReader
         if (_recordEnd == '\r')
         {
             EndRecord();
+            RecordEndsAt(_position);
         }
     }
 
@@ -181,16 +197,16 @@ internal sealed class FieldCountingReader : TextReader
         // Outside quotes delimiters are counted in bulk (vectorized); only quotes and line breaks need
         // a look of their own, so the cost is per line, not per field.
         var rest = chars[i..];
-        int k = rest.IndexOfAny(_stops);
-        var segment = k < 0 ? rest : rest[..k];
-        if (!segment.IsEmpty)
+        int k = NextStop(rest, out int delimiters);
+        int length = k < 0 ? rest.Length : k;
+        if (length > 0)
         {
-            _fields += segment.Count(_delimiter);
+            _fields += delimiters;
             if (_fields > _maxFields)
             {
                 _overflow = true;
             }
-            _state = segment[^1] == _delimiter ? State.FieldStart : State.Unquoted;
+            _state = rest[length - 1] == _delimiter ? State.FieldStart : State.Unquoted;
         }
         if (k < 0)
         {
@@ -229,6 +245,7 @@ internal sealed class FieldCountingReader : TextReader
         if (c == _recordEnd)
         {
             EndRecord();
+            RecordEndsAt(_position + i);
         }
         return i;
     }
@@ -236,7 +253,7 @@ internal sealed class FieldCountingReader : TextReader
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int ScanQuoted(ReadOnlySpan<char> chars, int i)
     {
-        int k = chars[i..].IndexOfAny(_stops);
+        int k = NextStop(chars[i..], out _);
         if (k < 0)
         {
             return chars.Length;
@@ -253,6 +270,66 @@ internal sealed class FieldCountingReader : TextReader
             LineBreak(c, i - 1);
         }
         return i;
+    }
+
+    /// <summary>The index of the first quote or line break in <paramref name="chars"/> (-1 if none), and the delimiters before it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int NextStop(ReadOnlySpan<char> chars, out int delimiters)
+    {
+        if (Sse2.IsSupported)
+        {
+            return NextStopSse2(chars, out delimiters);
+        }
+        int k = chars.IndexOfAny(_stops);
+        delimiters = (k < 0 ? chars : chars[..k]).Count(_delimiter);
+        return k;
+    }
+
+    /// <summary>
+    /// <see cref="NextStop"/> in one pass of 16 characters a step. Why not IndexOfAny and Count: two passes per line,
+    /// and in the Native AOT build (SSE2 baseline) Count calls a software ExtractMostSignificantBits per 8 characters;
+    /// SSE2's own compare and byte mask are exact for any character (the packed values are compare results, 0 or -1).
+    /// </summary>
+    private int NextStopSse2(ReadOnlySpan<char> chars, out int delimiters)
+    {
+        ref short first = ref Unsafe.As<char, short>(ref MemoryMarshal.GetReference(chars));
+        var delimiter = Vector128.Create((short)_delimiter);
+        var quote = Vector128.Create((short)_quote);
+        var cr = Vector128.Create((short)'\r');
+        var lf = Vector128.Create((short)'\n');
+        int count = 0;
+        int i = 0;
+        for (; i <= chars.Length - 16; i += 16)
+        {
+            var a = Vector128.LoadUnsafe(ref first, (nuint)i);
+            var b = Vector128.LoadUnsafe(ref first, (nuint)(i + 8));
+            uint delimiterBits = (uint)Sse2.MoveMask(Sse2.PackSignedSaturate(Sse2.CompareEqual(a, delimiter), Sse2.CompareEqual(b, delimiter)));
+            var stopA = Sse2.Or(Sse2.Or(Sse2.CompareEqual(a, quote), Sse2.CompareEqual(a, cr)), Sse2.CompareEqual(a, lf));
+            var stopB = Sse2.Or(Sse2.Or(Sse2.CompareEqual(b, quote), Sse2.CompareEqual(b, cr)), Sse2.CompareEqual(b, lf));
+            uint stopBits = (uint)Sse2.MoveMask(Sse2.PackSignedSaturate(stopA, stopB));
+            if (stopBits != 0)
+            {
+                int at = BitOperations.TrailingZeroCount(stopBits);
+                delimiters = count + BitOperations.PopCount(delimiterBits & ((1u << at) - 1));
+                return i + at;
+            }
+            count += BitOperations.PopCount(delimiterBits);
+        }
+        for (; i < chars.Length; i++)
+        {
+            char c = chars[i];
+            if (c == _quote || c == '\r' || c == '\n')
+            {
+                delimiters = count;
+                return i;
+            }
+            if (c == _delimiter)
+            {
+                count++;
+            }
+        }
+        delimiters = count;
+        return -1;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -278,6 +355,12 @@ internal sealed class FieldCountingReader : TextReader
         _state = State.FieldStart;
         _fields = 1;
         _recordLine = _line;
+    }
+
+    private void RecordEndsAt(long end)
+    {
+        _previousEndAt = _recordEndAt;
+        _recordEndAt = end;
     }
 
     /// <summary>Counts a CR, LF or CRLF once, as <see cref="LineCounter"/> does.</summary>
