@@ -11,10 +11,11 @@ using TransactionEtl.Testing;
 namespace TransactionEtl.Postgres.Tests.Loading.Internal;
 
 /// <summary>
-/// The writer's numeric and row bytes, compared byte for byte: a numeric field must be exactly what the server's own
-/// <c>numeric_send</c> writes for the value, and a valid row written from its cells exactly what its boxed values give.
+/// The writer's numeric, text and row bytes, compared byte for byte: a numeric field must be exactly what the server's
+/// own <c>numeric_send</c> writes for the value, text what <c>textsend</c> writes (its UTF-8), and a valid row written
+/// from its cells exactly what its boxed values give.
 /// </summary>
-public sealed class BinaryCopyNumericTests(PostgresFixture db) : IClassFixture<PostgresFixture>
+public sealed class BinaryCopyBytesTests(PostgresFixture db) : IClassFixture<PostgresFixture>
 {
     // The binary format's header (19 bytes) and a row's field count (2 bytes) come before a row's first field.
     private const int FirstField = 19 + 2;
@@ -100,6 +101,38 @@ public sealed class BinaryCopyNumericTests(PostgresFixture db) : IClassFixture<P
         return !read.Read();
     }
 
+    // Every length the writer's short-text loop takes (0-40: four characters per step, the rest one by one, longer
+    // values by the runtime), all ASCII or with one character that is not ASCII at the start, middle or end.
+    [Fact]
+    public void Encodes_short_and_long_text_as_the_server_sends_it()
+    {
+        const string ascii = "TX-2024-000123 ACC~\u007F\u0001 Shop,books;\t\"x\"{}|abcdefghijklmnopqrstuvwxyz";
+        var texts = new List<string>();
+        foreach (var length in Enumerable.Range(0, 41))
+        {
+            var text = ascii[..length];
+            texts.Add(text);
+            foreach (var odd in new[] { "\u0080", "é", "€", "😀" })
+            {
+                foreach (var at in new[] { 0, length / 2, length })
+                {
+                    texts.Add(text.Insert(at, odd));
+                }
+            }
+        }
+
+        using var connection = new NpgsqlConnection(db.ConnectionString);
+        connection.Open();
+        using var send = new NpgsqlCommand("SELECT textsend(t) FROM unnest(@v) WITH ORDINALITY AS u(t, i) ORDER BY i", connection);
+        send.Parameters.AddWithValue("v", texts.ToArray());
+        using var read = send.ExecuteReader();
+        foreach (var text in texts)
+        {
+            Assert.True(read.Read());
+            Assert.Equal(Convert.ToHexString((byte[])read.GetValue(0)), Convert.ToHexString(Encode(ColumnType.Text, text)));
+        }
+    }
+
     [Fact]
     public async Task Writes_a_valid_row_from_its_cells_as_from_its_boxed_values()
     {
@@ -117,12 +150,14 @@ public sealed class BinaryCopyNumericTests(PostgresFixture db) : IClassFixture<P
         Assert.True(cells.Length > 100_000 && cells.AsSpan().SequenceEqual(values), "the cells' bytes differ from the boxed values' bytes");
     }
 
+    private static byte[] Encode(decimal value) => Encode(ColumnType.Numeric, value);
+
     /// <summary>The value's field (without its length) as the writer puts it in a one-column row.</summary>
-    private static byte[] Encode(decimal value)
+    private static byte[] Encode(ColumnType type, object value)
     {
-        var stream = new MemoryStream();
+        using var stream = new MemoryStream();
         var writer = new BinaryCopyWriter(stream);
-        writer.WriteRow([ColumnType.Numeric], [value], 1, 1);
+        writer.WriteRow([type], [value], 1, 1);
         writer.Complete();
         var bytes = stream.ToArray();
         int length = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(FirstField));
