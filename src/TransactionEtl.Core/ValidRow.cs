@@ -12,10 +12,11 @@ namespace TransactionEtl.Core;
 /// </remarks>
 public sealed class ValidRow
 {
-    private const byte Reference = 0;
-    private const byte Number = 1;
-    private const byte Timestamp = 2;
-    private const byte Text = 3;
+    // What a column holds; internal for the binary COPY writer, which reads the kinds through GetCells.
+    internal const byte Reference = 0;
+    internal const byte Number = 1;
+    internal const byte Timestamp = 2;
+    internal const byte Text = 3;
 
     private readonly object?[] _values;
     private readonly object?[] _references;
@@ -111,6 +112,31 @@ public sealed class ValidRow
 
         text = default;
         return false;
+    }
+
+    /// <summary>
+    /// The row's storage, for a writer that reads every column of every row: one read of each array per row instead
+    /// of an accessor call per value (the accessors were a twentieth of the loader's COPY formatting).
+    /// </summary>
+    internal Cells GetCells() => new(_kinds, _references, _numbers, _timestamps, _texts, _textLengths);
+
+    /// <summary>
+    /// A view of the row's columns: <see cref="Kinds"/> says which span has column i's value (<see cref="Reference"/>:
+    /// <see cref="References"/>, null for an empty cell; <see cref="Number"/>; <see cref="Timestamp"/>; <see cref="Text"/>:
+    /// the first <see cref="TextLengths"/>[i] characters of <see cref="Texts"/>[i]). Valid until the row's next use.
+    /// </summary>
+    internal readonly ref struct Cells(
+        byte[] kinds, object?[] references, decimal[] numbers, DateTime[] timestamps, char[]?[] texts, int[] textLengths)
+    {
+        public ReadOnlySpan<byte> Kinds { get; } = kinds;
+        public ReadOnlySpan<object?> References { get; } = references;
+        public ReadOnlySpan<decimal> Numbers { get; } = numbers;
+        public ReadOnlySpan<DateTime> Timestamps { get; } = timestamps;
+        public ReadOnlySpan<char[]?> Texts { get; } = texts;
+        public ReadOnlySpan<int> TextLengths { get; } = textLengths;
+
+        /// <summary>Column <paramref name="column"/>'s characters; only for a column of kind <see cref="Text"/>.</summary>
+        public ReadOnlySpan<char> TextAt(int column) => Texts[column].AsSpan(0, TextLengths[column]);
     }
 
     /// <summary>A column's value as an object: the string or reference itself, or a box for a number or timestamp.</summary>

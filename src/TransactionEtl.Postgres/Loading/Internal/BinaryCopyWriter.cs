@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Numerics;
 using System.Text;
 using TransactionEtl.Core;
 
@@ -23,6 +24,9 @@ internal sealed class BinaryCopyWriter
     private const long PostgresEpochMicroseconds = 63_082_281_600_000_000; // 2000-01-01T00:00:00Z in .NET ticks / 10
     private const ushort NumericPositive = 0x0000;
     private const ushort NumericNegative = 0x4000;
+    private const int NumericHeader = 4 * sizeof(short);
+    // A mantissa below 10^13 stays below 10^16, four base-10000 groups, when padded by up to 10^3.
+    private const ulong FourGroupsLimit = 10_000_000_000_000;
     private const int NoVersion = -1;
     private const int JsonbVersion = 1; // jsonb's binary form is a version byte, 1, before the JSON text
     private static readonly int PostgresEpochDay = new DateOnly(2000, 1, 1).DayNumber;
@@ -54,29 +58,26 @@ internal sealed class BinaryCopyWriter
         WriteBigInt(line);
     }
 
-    /// <summary>A valid row: numbers and timestamps straight from the row's unboxed values, the rest as objects.</summary>
+    /// <summary>
+    /// A valid row: numbers and timestamps straight from the row's unboxed values, kept text straight from its
+    /// characters, the rest as objects. The row's arrays are read once per row (<see cref="ValidRow.GetCells"/>).
+    /// </summary>
     public void WriteRow(ColumnType[] types, ValidRow row, long fileId, long line)
     {
         StartRow(types.Length);
-        for (var i = 0; i < types.Length; i++)
+        var cells = row.GetCells();
+        var kinds = cells.Kinds[..types.Length];
+        for (var i = 0; i < kinds.Length; i++)
         {
-            if (row.IsNull(i))
+            var type = types[i];
+            switch (kinds[i])
             {
-                WriteNull();
-                continue;
-            }
-
-            if (row.TryGetText(i, out var text))
-            {
-                WriteText(text);
-                continue;
-            }
-
-            switch (types[i])
-            {
-                case ColumnType.Numeric: WriteNumeric(row.GetDecimal(i)); break;
-                case ColumnType.Timestamp: WriteTimestamp(row.GetDateTime(i)); break;
-                default: WriteValue(types[i], row.GetValue(i), i); break;
+                case ValidRow.Text: WriteText(cells.TextAt(i)); break;
+                case ValidRow.Number when type == ColumnType.Numeric: WriteNumeric(cells.Numbers[i]); break;
+                case ValidRow.Timestamp when type == ColumnType.Timestamp: WriteTimestamp(cells.Timestamps[i]); break;
+                case ValidRow.Reference: WriteValue(type, cells.References[i], i); break;
+                // A number or timestamp in a column of another type: WriteValue's cast fails as it always has.
+                default: WriteValue(type, row.GetValue(i), i); break;
             }
         }
 
@@ -288,59 +289,66 @@ internal sealed class BinaryCopyWriter
         decimal.GetBits(value, bits);
         int scale = (bits[3] >> 16) & 0xFF;
         // Padding the scale up to a multiple of 4 aligns the base-10000 groups on the decimal point.
-        int pad = (4 - scale % 4) % 4;
-        int fractionGroups = (scale + pad) / 4;
-        // At most 2^96 * 1000 < 10^32: eight groups.
+        int pad = -scale & 3;
+        ulong low = (uint)bits[0] | ((ulong)(uint)bits[1] << 32);
+        ushort sign = bits[3] < 0 ? NumericNegative : NumericPositive;
+        if (bits[2] != 0 || low >= FourGroupsLimit)
+        {
+            WriteWideNumeric(new UInt128((uint)bits[2], low) * Pow10[pad], scale, sign);
+            return;
+        }
+
+        // Every amount: below 10^16 once padded, so four groups, found with one 64-bit and two 32-bit divisions by
+        // constants (multiplications) instead of a loop of divisions, and packed into one 64-bit word, 16 bits each,
+        // most significant first. A zero group is 16 zero bits and a non-zero one (< 10000 < 2^14) is not, so the
+        // zero bits at either end of the word count the zero groups there.
+        ulong integer = low * Pow10[pad];
+        uint upper = (uint)(integer / 100_000_000), lower = (uint)(integer - upper * 100_000_000UL);
+        ulong groups = ((ulong)(upper / 10_000) << 48) | ((ulong)(upper % 10_000) << 32) | ((ulong)(lower / 10_000) << 16) | (lower % 10_000);
+        int leading = groups == 0 ? 4 : BitOperations.LeadingZeroCount(groups) / 16;
+        int digits = groups == 0 ? 0 : 4 - leading - BitOperations.TrailingZeroCount(groups) / 16;
+        int weight = digits == 0 ? 0 : 4 - leading - (scale + pad) / 4 - 1;
+
+        // The whole 64-bit word goes into the buffer; only the digits' bytes count, the rest is overwritten next.
+        Reserve(FieldLength + NumericHeader + sizeof(ulong));
+        var span = _buffer.AsSpan(_position, FieldLength + NumericHeader + sizeof(ulong));
+        BinaryPrimitives.WriteInt32BigEndian(span, NumericHeader + digits * sizeof(short));
+        BinaryPrimitives.WriteUInt64BigEndian(span[FieldLength..], NumericHeaderOf(digits, weight, digits == 0 ? NumericPositive : sign, scale));
+        BinaryPrimitives.WriteUInt64BigEndian(span[(FieldLength + NumericHeader)..], groups << (16 * leading));
+        _position += FieldLength + NumericHeader + digits * sizeof(short);
+    }
+
+    /// <summary>A numeric whose padded integer has more than four base-10000 groups (at most eight: 2^96 * 1000 &lt; 10^32).</summary>
+    private void WriteWideNumeric(UInt128 integer, int scale, ushort sign)
+    {
         Span<short> groups = stackalloc short[8];
         int count = 0;
-        ulong low = (uint)bits[0] | ((ulong)(uint)bits[1] << 32);
-        if (bits[2] == 0 && low <= ulong.MaxValue / 1000)
+        for (; integer != 0; integer /= 10_000)
         {
-            ulong integer = low * Pow10(pad);
-            for (; integer != 0; integer /= 10_000)
-            {
-                groups[count++] = (short)(integer % 10_000);
-            }
-        }
-        else
-        {
-            UInt128 integer = new UInt128((uint)bits[2], low) * Pow10(pad);
-            for (; integer != 0; integer /= 10_000)
-            {
-                groups[count++] = (short)(ulong)(integer % 10_000);
-            }
+            groups[count++] = (short)(ulong)(integer % 10_000);
         }
 
         // groups[0] is the least significant; the most significant has weight count - fractionGroups - 1.
-        int weight = count - fractionGroups - 1;
+        int weight = count - (scale + (-scale & 3)) / 4 - 1;
         int skip = 0;
-        while (skip < count && groups[skip] == 0)
+        while (groups[skip] == 0)
         {
             skip++;
         }
 
         int digits = count - skip;
-        if (digits == 0)
-        {
-            weight = 0;
-        }
-
-        var span = Field(4 * sizeof(short) + digits * sizeof(short));
-        BinaryPrimitives.WriteInt16BigEndian(span, (short)digits);
-        BinaryPrimitives.WriteInt16BigEndian(span[2..], (short)weight);
-        BinaryPrimitives.WriteUInt16BigEndian(span[4..], bits[3] < 0 && digits > 0 ? NumericNegative : NumericPositive);
-        BinaryPrimitives.WriteInt16BigEndian(span[6..], (short)scale);
+        var span = Field(NumericHeader + digits * sizeof(short));
+        BinaryPrimitives.WriteUInt64BigEndian(span, NumericHeaderOf(digits, weight, sign, scale));
         for (int i = 0; i < digits; i++)
         {
-            BinaryPrimitives.WriteInt16BigEndian(span[(8 + 2 * i)..], groups[count - 1 - i]);
+            BinaryPrimitives.WriteInt16BigEndian(span[(NumericHeader + 2 * i)..], groups[count - 1 - i]);
         }
     }
 
-    private static uint Pow10(int exponent) => exponent switch
-    {
-        0 => 1,
-        1 => 10,
-        2 => 100,
-        _ => 1000,
-    };
+    // ndigits, weight, sign and dscale, 16 bits each, in the order numeric_send writes them.
+    private static ulong NumericHeaderOf(int digits, int weight, ushort sign, int scale) =>
+        ((ulong)(ushort)digits << 48) | ((ulong)(ushort)(short)weight << 32) | ((ulong)sign << 16) | (ushort)scale;
+
+    // 10^pad for pad 0-3.
+    private static ReadOnlySpan<uint> Pow10 => [1, 10, 100, 1000];
 }

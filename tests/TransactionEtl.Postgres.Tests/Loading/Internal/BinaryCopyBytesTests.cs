@@ -1,0 +1,200 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using FsCheck.Xunit;
+using Npgsql;
+using NpgsqlTypes;
+using TransactionEtl.Core;
+using TransactionEtl.Core.Samples;
+using TransactionEtl.Postgres.Loading.Internal;
+using TransactionEtl.Testing;
+
+namespace TransactionEtl.Postgres.Tests.Loading.Internal;
+
+/// <summary>
+/// The writer's numeric, text and row bytes, compared byte for byte: a numeric field must be exactly what the server's
+/// own <c>numeric_send</c> writes for the value, text what <c>textsend</c> writes (its UTF-8), and a valid row written
+/// from its cells exactly what its boxed values give.
+/// </summary>
+public sealed class BinaryCopyBytesTests(PostgresFixture db) : IClassFixture<PostgresFixture>
+{
+    // The binary format's header (19 bytes) and a row's field count (2 bytes) come before a row's first field.
+    private const int FirstField = 19 + 2;
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("0.0")]
+    [InlineData("0.00")]
+    [InlineData("0.000")]
+    [InlineData("0.0000")]
+    [InlineData("0.00000")]
+    [InlineData("-0.00")]
+    [InlineData("1")]
+    [InlineData("-1")]
+    [InlineData("12.3")]
+    [InlineData("12.34")]
+    [InlineData("-12.345")]
+    [InlineData("12.3456")]
+    [InlineData("12.34567")]
+    [InlineData("10.50")]
+    [InlineData("100.00")]
+    [InlineData("123000000.000")]
+    [InlineData("0.0001")]
+    [InlineData("0.00001")]
+    [InlineData("9999")]
+    [InlineData("10000")]
+    [InlineData("10001")]
+    [InlineData("9999.9999")]
+    [InlineData("10000.0000")]
+    [InlineData("10000.0001")]
+    [InlineData("-99999999")]
+    [InlineData("100000000")]
+    [InlineData("100000000.0001")]
+    [InlineData("9999999999999")] // the last mantissa of the four-group path
+    [InlineData("10000000000000")] // the first of the wide path
+    [InlineData("999999999999.9")]
+    [InlineData("9999999999999.999")]
+    [InlineData("1234567890123.4567")]
+    [InlineData("18446744073709551615")]
+    [InlineData("18446744073709551616")]
+    [InlineData("1000000000000000000000000000")]
+    [InlineData("79228162514264337593543950335")]
+    [InlineData("-79228162514264337593543950335")]
+    [InlineData("7.9228162514264337593543950335")]
+    [InlineData("0.0000000000000000000000000001")]
+    [InlineData("-0.1000000000000000000000000000")]
+    public void Encodes_a_decimal_byte_for_byte_as_the_server_sends_it(string text)
+    {
+        var value = decimal.Parse(text, CultureInfo.InvariantCulture);
+        using var connection = new NpgsqlConnection(db.ConnectionString);
+        connection.Open();
+        using var send = new NpgsqlCommand("SELECT numeric_send(@t::numeric)", connection);
+        send.Parameters.AddWithValue("t", text);
+
+        Assert.Equal(Convert.ToHexString((byte[])send.ExecuteScalar()!), Convert.ToHexString(Encode(value)));
+    }
+
+    // Npgsql sends the values with its own numeric encoding; the server decodes them and numeric_send writes them
+    // back in its canonical form, which the writer's bytes must equal. Shape picks 96-bit, 64-bit or small mantissas.
+    [Property(MaxTest = 60)]
+    public bool Encodes_any_decimal_as_the_server_sends_what_npgsql_wrote((int Low, int Middle, int High, bool Negative, byte Scale, byte Shape)[] parts)
+    {
+        var values = parts.Select(p => (p.Shape % 3) switch
+        {
+            0 => new decimal(p.Low, p.Middle, p.High, p.Negative, (byte)(p.Scale % 29)),
+            1 => new decimal(p.Low, p.Middle, 0, p.Negative, (byte)(p.Scale % 29)),
+            _ => new decimal(p.Low, p.Middle & 0x7FF, 0, p.Negative, (byte)(p.Scale % 7)),
+        }).ToArray();
+
+        using var connection = new NpgsqlConnection(db.ConnectionString);
+        connection.Open();
+        using var send = new NpgsqlCommand("SELECT numeric_send(n) FROM unnest(@v) WITH ORDINALITY AS u(n, i) ORDER BY i", connection);
+        send.Parameters.Add(new NpgsqlParameter("v", NpgsqlDbType.Array | NpgsqlDbType.Numeric) { Value = values });
+        using var read = send.ExecuteReader();
+        foreach (var value in values)
+        {
+            if (!read.Read() || !((byte[])read.GetValue(0)).AsSpan().SequenceEqual(Encode(value)))
+            {
+                return false;
+            }
+        }
+
+        return !read.Read();
+    }
+
+    // Every length the writer's short-text loop takes (0-40: four characters per step, the rest one by one, longer
+    // values by the runtime), all ASCII or with one character that is not ASCII at the start, middle or end.
+    [Fact]
+    public void Encodes_short_and_long_text_as_the_server_sends_it()
+    {
+        const string ascii = "TX-2024-000123 ACC~\u007F\u0001 Shop,books;\t\"x\"{}|abcdefghijklmnopqrstuvwxyz";
+        var texts = new List<string>();
+        foreach (var length in Enumerable.Range(0, 41))
+        {
+            var text = ascii[..length];
+            texts.Add(text);
+            foreach (var odd in new[] { "\u0080", "é", "€", "😀" })
+            {
+                foreach (var at in new[] { 0, length / 2, length })
+                {
+                    texts.Add(text.Insert(at, odd));
+                }
+            }
+        }
+
+        using var connection = new NpgsqlConnection(db.ConnectionString);
+        connection.Open();
+        using var send = new NpgsqlCommand("SELECT textsend(t) FROM unnest(@v) WITH ORDINALITY AS u(t, i) ORDER BY i", connection);
+        send.Parameters.AddWithValue("v", texts.ToArray());
+        using var read = send.ExecuteReader();
+        foreach (var text in texts)
+        {
+            Assert.True(read.Read());
+            Assert.Equal(Convert.ToHexString((byte[])read.GetValue(0)), Convert.ToHexString(Encode(ColumnType.Text, text)));
+        }
+    }
+
+    [Fact]
+    public async Task Writes_a_valid_row_from_its_cells_as_from_its_boxed_values()
+    {
+        // Sample rows of the default contract hold every kind of cell: kept text (ids), numbers, a timestamp, strings
+        // and a boolean as objects, and empty optional cells (merchant, region).
+        using var sample = new MemoryStream();
+        await new SampleGenerator(new SampleOptions { Rows = 3000, Seed = 19, FaultRate = 0.02 }).WriteAsync(sample, CancellationToken.None);
+        sample.Position = 0;
+        using var sink = new TwoWaySink(Contract.Default.OutputColumns.Select(c => c.Type).ToArray());
+
+        await FileProcessor.ProcessAsync(sample, sink, new ProcessingOptions { Contract = Contract.Default, MaxRejectedRatio = 1m }, CancellationToken.None);
+
+        var (cells, values) = sink.Complete();
+        Assert.True(sink.Rows > 2500, $"only {sink.Rows} valid rows");
+        Assert.True(cells.Length > 100_000 && cells.AsSpan().SequenceEqual(values), "the cells' bytes differ from the boxed values' bytes");
+    }
+
+    private static byte[] Encode(decimal value) => Encode(ColumnType.Numeric, value);
+
+    /// <summary>The value's field (without its length) as the writer puts it in a one-column row.</summary>
+    private static byte[] Encode(ColumnType type, object value)
+    {
+        using var stream = new MemoryStream();
+        var writer = new BinaryCopyWriter(stream);
+        writer.WriteRow([type], [value], 1, 1);
+        writer.Complete();
+        var bytes = stream.ToArray();
+        int length = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(FirstField));
+        return bytes.AsSpan(FirstField + sizeof(int), length).ToArray();
+    }
+
+    /// <summary>Writes every valid row twice: from its cells, and from its boxed values.</summary>
+    private sealed class TwoWaySink(ColumnType[] types) : IRowSink, IDisposable
+    {
+        private readonly MemoryStream _cells = new();
+        private readonly MemoryStream _values = new();
+        private BinaryCopyWriter? _cellWriter;
+        private BinaryCopyWriter? _valueWriter;
+
+        public long Rows { get; private set; }
+
+        public ValueTask AcceptAsync(ValidRow row, CancellationToken cancellationToken)
+        {
+            (_cellWriter ??= new BinaryCopyWriter(_cells)).WriteRow(types, row, 7, row.Line);
+            (_valueWriter ??= new BinaryCopyWriter(_values)).WriteRow(types, row.Values, 7, row.Line);
+            Rows++;
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask RejectAsync(RejectedRow row, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public void Dispose()
+        {
+            _cells.Dispose();
+            _values.Dispose();
+        }
+
+        public (byte[] Cells, byte[] Values) Complete()
+        {
+            _cellWriter?.Complete();
+            _valueWriter?.Complete();
+            return (_cells.ToArray(), _values.ToArray());
+        }
+    }
+}
