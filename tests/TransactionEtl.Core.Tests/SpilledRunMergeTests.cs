@@ -7,9 +7,15 @@ namespace TransactionEtl.Core.Tests;
 /// The spilled keys' merge with a bounded fan-in: with many more runs than it reads at once, it finds exactly the
 /// repeats (and first lines) that a set in memory finds, and never reads more than the fan-in runs at once.
 /// </summary>
-public class SpilledRunMergeTests
+public sealed class SpilledRunMergeTests : IDisposable
 {
     private const int FanIn = 4;
+
+    // Not the shared temp directory: SpilledKeysTests count the temp files there while these run. Deleted not
+    // recursively: a temp file left behind fails the test.
+    private readonly string _directory = Directory.CreateTempSubdirectory("txetl-merge-tests-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: false);
 
     [Theory]
     [InlineData(0UL)]
@@ -18,7 +24,7 @@ public class SpilledRunMergeTests
     public void Many_more_runs_than_the_fan_in_find_the_same_repeats_as_a_set_in_memory(ulong hashMask)
     {
         var rows = Rows(3_000, keys: 120, seed: 11);
-        using var spilled = new SpilledKeys(hash => hash & hashMask, runBytes: 2_048, fanIn: FanIn);
+        using var spilled = new SpilledKeys(hash => hash & hashMask, runBytes: 2_048, fanIn: FanIn, _directory);
         foreach (var row in rows)
         {
             spilled.Add(row.Key, row.Line, row.Raw, row.Accepted);
@@ -35,7 +41,7 @@ public class SpilledRunMergeTests
     public void The_merge_reads_at_most_the_fan_in_runs_at_once_however_many_there_are()
     {
         var rows = Rows(2_000, keys: 500, seed: 5);
-        using var spilled = new SpilledKeys(null, runBytes: 1_024, fanIn: FanIn);
+        using var spilled = new SpilledKeys(null, runBytes: 1_024, fanIn: FanIn, _directory);
         foreach (var row in rows)
         {
             spilled.Add(row.Key, row.Line, row.Raw, row.Accepted);
@@ -57,7 +63,7 @@ public class SpilledRunMergeTests
             string key = i % 3 == 0 ? "HOT" : $"K{i}";
             rows.Add(new Row(key, 10 + i, $"raw {i} {new string('x', i % 17)}", Accepted: i != 0));
         }
-        using var spilled = new SpilledKeys(null, runBytes: 1_024, fanIn: 3);
+        using var spilled = new SpilledKeys(null, runBytes: 1_024, fanIn: 3, _directory);
         foreach (var row in rows)
         {
             spilled.Add(row.Key, row.Line, row.Raw, row.Accepted);

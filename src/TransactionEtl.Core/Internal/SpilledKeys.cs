@@ -14,7 +14,7 @@ namespace TransactionEtl.Core.Internal;
 /// <remarks>
 /// A run is the records of a fixed-size buffer sorted by the key's 64-bit hash (file order within a hash), so the
 /// merge meets each hash's records together and in file order. Equal hashes only make a group: the keys themselves
-/// are compared, so the check stays exact. The record keeps the key's exact text (UTF-16) for the message; the hash
+/// are compared, so the check stays exact. The record keeps the key's exact text (UTF-8, or UTF-16 when it holds a surrogate) for the message; the hash
 /// and the comparison use the key's UTF-8 bytes, as <see cref="InFileKeys"/> does. The raw record is stored as UTF-8,
 /// or as UTF-16 when it holds a lone surrogate (UTF-8 cannot carry it). The file is deleted when this is disposed.
 /// Memory: the run buffer and its index; the merge (<see cref="SpilledRunMerge"/>) reuses the run buffer, reading at
@@ -22,7 +22,8 @@ namespace TransactionEtl.Core.Internal;
 /// </remarks>
 internal sealed class SpilledKeys : IDisposable
 {
-    // hash, line, key chars, raw length (bytes, -1: the row was rejected), raw encoding (0: UTF-8, 1: UTF-16).
+    // hash, line, key length (bytes), raw length (bytes, -1: the row was rejected), encodings (bit 0: the raw record is
+    // UTF-16, else UTF-8; bit 1: the key is UTF-16, else UTF-8). UTF-8 keys: 12 bytes less a record for a 12-char id.
     internal const int HeaderBytes = 8 + 8 + 4 + 4 + 1;
     private const int RunBytes = 4 << 20;
     // 64 runs of 4 MiB (~30k records each) are merged at once through 64 KiB slices of the run buffer; a 10M-row
@@ -45,14 +46,17 @@ internal sealed class SpilledKeys : IDisposable
     {
     }
 
-    /// <summary>For tests: small runs and a small fan-in, so that a small file makes many runs and intermediate merges.</summary>
-    internal SpilledKeys(Func<ulong, ulong>? remapHash, int runBytes, int fanIn)
+    /// <summary>
+    /// For tests: small runs and a small fan-in, so that a small file makes many runs and intermediate merges; a
+    /// directory of their own, so that tests counting the temp files in the shared one see none of these.
+    /// </summary>
+    internal SpilledKeys(Func<ulong, ulong>? remapHash, int runBytes, int fanIn, string? directory = null)
     {
         _remapHash = remapHash;
         _runBytes = runBytes;
         _fanIn = fanIn;
         _buffer = new byte[runBytes];
-        FilePath = Path.Combine(Path.GetTempPath(), $"txetl-keys-{Guid.NewGuid():N}.tmp");
+        FilePath = Path.Combine(directory ?? Path.GetTempPath(), $"txetl-keys-{Guid.NewGuid():N}.tmp");
         _file = new FileStream(FilePath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 << 10, FileOptions.DeleteOnClose);
     }
 
@@ -71,8 +75,12 @@ internal sealed class SpilledKeys : IDisposable
     /// <summary>Stores a row's key; <paramref name="accepted"/> rows keep their raw record, for the reject they may become.</summary>
     public void Add(string key, long line, ReadOnlySpan<char> raw, bool accepted)
     {
+        ulong hash = Hash(key, out int keyUtf8);
+        // A key with a surrogate is kept as UTF-16: a lone one would not survive UTF-8, and the message shows the key as it was.
+        bool keyAsUtf16 = key.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') >= 0;
+        int keyBytes = keyAsUtf16 ? 2 * key.Length : keyUtf8;
         int rawMax = accepted ? raw.Length * 3 : 0;
-        long size = HeaderBytes + 2L * key.Length + rawMax;
+        long size = HeaderBytes + (long)keyBytes + rawMax;
         if (_used + size > _buffer.Length)
         {
             Flush();
@@ -83,19 +91,18 @@ internal sealed class SpilledKeys : IDisposable
             }
         }
         var record = _buffer.AsSpan(_used);
-        ulong hash = Hash(key);
         BinaryPrimitives.WriteUInt64LittleEndian(record, hash);
         BinaryPrimitives.WriteInt64LittleEndian(record[8..], line);
-        BinaryPrimitives.WriteInt32LittleEndian(record[16..], key.Length);
-        MemoryMarshal.AsBytes(key.AsSpan()).CopyTo(record[HeaderBytes..]);
-        var rawBytes = record[(HeaderBytes + 2 * key.Length)..];
+        BinaryPrimitives.WriteInt32LittleEndian(record[16..], keyBytes);
+        (keyAsUtf16 ? MemoryMarshal.AsBytes(key.AsSpan()) : _utf8.AsSpan(0, keyUtf8)).CopyTo(record[HeaderBytes..]);
+        var rawBytes = record[(HeaderBytes + keyBytes)..];
         int rawLength = -1;
-        byte encoding = 0;
+        byte encoding = keyAsUtf16 ? (byte)2 : (byte)0;
         if (accepted)
         {
             if (Utf8.FromUtf16(raw, rawBytes, out _, out rawLength, replaceInvalidSequences: false) != System.Buffers.OperationStatus.Done)
             {
-                encoding = 1;
+                encoding |= 1;
                 rawLength = raw.Length * 2;
                 MemoryMarshal.AsBytes(raw).CopyTo(rawBytes);
             }
@@ -107,7 +114,7 @@ internal sealed class SpilledKeys : IDisposable
             Array.Resize(ref _index, _index.Length * 2);
         }
         _index[_records++] = (hash, _used);
-        _used += HeaderBytes + 2 * key.Length + Math.Max(rawLength, 0);
+        _used += HeaderBytes + keyBytes + Math.Max(rawLength, 0);
     }
 
     /// <summary>Merges the runs and calls <paramref name="onRepeat"/> for each row whose key an earlier accepted row had, in no particular order.</summary>
@@ -186,17 +193,18 @@ internal sealed class SpilledKeys : IDisposable
     }
 
     internal static int RecordSize(ReadOnlySpan<byte> record) =>
-        HeaderBytes + 2 * BinaryPrimitives.ReadInt32LittleEndian(record[16..]) + Math.Max(BinaryPrimitives.ReadInt32LittleEndian(record[20..]), 0);
+        HeaderBytes + BinaryPrimitives.ReadInt32LittleEndian(record[16..]) + Math.Max(BinaryPrimitives.ReadInt32LittleEndian(record[20..]), 0);
 
-    private ulong Hash(string key)
+    /// <summary>The key's hash, from its UTF-8 bytes, which it leaves in <see cref="_utf8"/>.</summary>
+    private ulong Hash(string key, out int utf8Length)
     {
         int max = Encoding.UTF8.GetMaxByteCount(key.Length);
         if (max > _utf8.Length)
         {
             _utf8 = new byte[Math.Max(max, _utf8.Length * 2)];
         }
-        int length = Encoding.UTF8.GetBytes(key, _utf8);
-        ulong hash = XxHash3.HashToUInt64(_utf8.AsSpan(0, length));
+        utf8Length = Encoding.UTF8.GetBytes(key, _utf8);
+        ulong hash = XxHash3.HashToUInt64(_utf8.AsSpan(0, utf8Length));
         return _remapHash is null ? hash : _remapHash(hash);
     }
 }

@@ -64,12 +64,13 @@ internal sealed class SpilledRunReader
     public (string Key, long Line, string? Raw) Current()
     {
         var record = Record;
-        int keyChars = BinaryPrimitives.ReadInt32LittleEndian(record[16..]);
+        int keyBytes = BinaryPrimitives.ReadInt32LittleEndian(record[16..]);
         int rawLength = BinaryPrimitives.ReadInt32LittleEndian(record[20..]);
-        string key = new(MemoryMarshal.Cast<byte, char>(record.Slice(SpilledKeys.HeaderBytes, 2 * keyChars)));
-        var rawBytes = record.Slice(SpilledKeys.HeaderBytes + 2 * keyChars, Math.Max(rawLength, 0));
+        var keyData = record.Slice(SpilledKeys.HeaderBytes, keyBytes);
+        string key = (record[24] & 2) == 0 ? Encoding.UTF8.GetString(keyData) : new string(MemoryMarshal.Cast<byte, char>(keyData));
+        var rawBytes = record.Slice(SpilledKeys.HeaderBytes + keyBytes, Math.Max(rawLength, 0));
         string? raw = rawLength < 0 ? null
-            : record[24] == 0 ? Encoding.UTF8.GetString(rawBytes)
+            : (record[24] & 1) == 0 ? Encoding.UTF8.GetString(rawBytes)
             : new string(MemoryMarshal.Cast<byte, char>(rawBytes));
         return (key, Line, raw);
     }
