@@ -8,7 +8,7 @@
 # a throwaway cluster (bench/lib.sh: emptied tables, CHECKPOINT, fresh TXETL_HOME), `TXETL validate --json` (in-file
 # duplicate check on, the default) and `TXETL validate --no-duplicate-check`. Prints peak RSS, wall and client CPU,
 # the peak size of validate's temp files (its own TMPDIR, polled every 0.2 s) and the md5 of its JSON without
-# `duration_ms` (counts, reasons, the first rejected rows: the same md5 for two binaries means the same result).
+# `duration_ms` and `file` (counts, reasons, the first rejected rows: the same md5 for two binaries means the same result).
 # --fault-rate R: `sample --fault-rate R` (bad cells and ids repeated in the file), so validate rejects rows; with it
 # the check that validate passes every row is skipped. --validate-only: no `txetl run`, no cluster. With several
 # TXETL, each size's validate runs go binary after binary over the same file (interleaved; the first one samples).
@@ -50,10 +50,10 @@ timed() { # timed OUT CMD...: runs CMD under GNU time with TMPDIR=OUT.tmp; print
     /User time|System time/ {c += $2} END {printf "%.1f %.2f %.2f %.0f\n", rss / 1024, w, c, tmp / 1000000}' "$out.time"
 }
 
-json_md5() { # json_md5 FILE: md5 of validate's JSON without duration_ms (the only field that differs run to run)
+json_md5() { # json_md5 FILE: md5 of validate's JSON without duration_ms and file (the temp dir's path)
   python3 -c 'import json, sys
 def strip(v):
-    if isinstance(v, dict): return {k: strip(x) for k, x in v.items() if k != "duration_ms"}
+    if isinstance(v, dict): return {k: strip(x) for k, x in v.items() if k not in ("duration_ms", "file")}
     if isinstance(v, list): return [strip(x) for x in v]
     return v
 print(json.dumps(strip(json.load(open(sys.argv[1]))), sort_keys=True))' "$1" | md5sum | cut -c1-32
