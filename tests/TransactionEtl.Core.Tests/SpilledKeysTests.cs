@@ -1,8 +1,14 @@
 using System.Text;
+using TransactionEtl.Core.Tests.Hostile;
 
 namespace TransactionEtl.Core.Tests;
 
-/// <summary>validate's duplicate check past its memory budget: the same rejects, lines, reasons and counts as in memory, and no temp file left.</summary>
+/// <summary>
+/// validate's duplicate check past its memory budget: the same rejects, lines, reasons and counts as in memory, and no
+/// temp file left. It counts the spill files in the shared temp directory, so it runs alone: another class spilling
+/// meanwhile would move the count.
+/// </summary>
+[Collection(SerialTests.Name)]
 public class SpilledKeysTests
 {
     [Theory]
