@@ -25,6 +25,15 @@ internal sealed partial class RowValidator
     private readonly decimal[] _numbers;
     private readonly DateTime[] _timestamps;
 
+    // Per field: what the cross-field and tax steps look up about its value (a currency's minor unit, a country's tax
+    // rules), resolved once per distinct value and remembered with it; set in the row wherever the value is.
+    private readonly CellFacts[] _facts;
+    private readonly bool[] _currencySource;
+    private readonly int _taxCountry;
+
+    // The fields with a cross-field constraint (scaleFrom, prefixFrom), so that a row does not walk every field for them.
+    private readonly FieldSpec[] _crossFields;
+
     public RowValidator(Contract contract, int maxFieldChars)
     {
         _contract = contract;
@@ -41,6 +50,10 @@ internal sealed partial class RowValidator
         _numbers = new decimal[_fields.Length];
         _timestamps = new DateTime[_fields.Length];
         _spanCells = new SpanCells(_fields, contract.Tax);
+        _facts = new CellFacts[_fields.Length];
+        _currencySource = _fields.Select(f => _fields.Any(g => g.ScaleFrom == f.Index) || contract.Tax?.Currency == f.Index).ToArray();
+        _taxCountry = contract.Tax?.Country ?? -1;
+        _crossFields = _fields.Where(f => f.ScaleFrom >= 0 || f.PrefixFrom >= 0).ToArray();
     }
 
     /// <summary>Marks a field whose column exists in the header but whose cell the (short) row lacks.</summary>
@@ -80,10 +93,11 @@ internal sealed partial class RowValidator
         }
 
         var memo = _memos[field];
-        if (memo is { Enabled: true } && memo.TryGet(text, out var cell, out var typed))
+        if (memo is { Enabled: true } && memo.TryGet(text, out var cell, out var typed, out var facts))
         {
             _cells[field] = cell;
             _typed[field] = typed;
+            _facts[field] = facts;
             _known[field] = true;
             return;
         }
@@ -116,9 +130,13 @@ internal sealed partial class RowValidator
             }
 
             _ok[i] = CheckField(_fields[i], CellText(i), errors);
-            if (_ok[i] && _cells[i] is { } cell && _memos[i] is { Enabled: true } memo)
+            if (_ok[i])
             {
-                memo.Add(cell, _typed[i]);
+                _facts[i] = Resolve(i);
+                if (_cells[i] is { } cell && _memos[i] is { Enabled: true } memo)
+                {
+                    memo.Add(cell, _typed[i], _facts[i]);
+                }
             }
         }
         CheckCrossField(errors);
@@ -149,7 +167,7 @@ internal sealed partial class RowValidator
 
     private void CheckCrossField(List<CellError> errors)
     {
-        foreach (var f in _fields)
+        foreach (var f in _crossFields)
         {
             if (!_ok[f.Index] || _typed[f.Index] is null)
             {
@@ -157,7 +175,7 @@ internal sealed partial class RowValidator
             }
             if (f.ScaleFrom >= 0 && _ok[f.ScaleFrom] && _typed[f.ScaleFrom] is string currency)
             {
-                int minor = ReferenceData.Currencies[currency];
+                int minor = _facts[f.ScaleFrom].MinorUnit;
                 // The decimal keeps the scale as written (12.50 has 2), whatever decimalChar or bareNumber removed.
                 int decimals = NumberValue(f.Index).Scale;
                 if (decimals > minor)
@@ -193,7 +211,8 @@ internal sealed partial class RowValidator
         string? region = tax.Region >= 0 ? (string?)_typed[tax.Region] : null;
         string? category = tax.Category >= 0 ? (string?)_typed[tax.Category] : null;
         var taxDate = _writtenDate[tax.Date];
-        var rule = tax.Rules.Find(country, region, category, taxDate);
+        // The facts hold every value's rules; an empty optional country (null) goes to the lookup, which refuses it as before.
+        var rule = TaxRuleSet.Find(country is null ? tax.Rules.CandidatesFor(country!) : _facts[tax.Country].TaxRules, region, category, taxDate);
         if (rule is null)
         {
             errors.Add(new CellError(null, FileErrorCodes.NoTaxRule,
@@ -207,13 +226,26 @@ internal sealed partial class RowValidator
         }
         string currency = (string)_typed[tax.Currency]!;
         bool includesTax = (tax.PriceIncludesTax >= 0 ? (bool?)_typed[tax.PriceIncludesTax] : null) ?? rule.PriceIncludesTax;
-        var (net, taxAmount, gross) = TaxCalculator.Compute(NumberValue(tax.Amount), rule.Rate, includesTax, ReferenceData.Currencies[currency]);
+        int minorUnit = currency is null ? ReferenceData.Currencies[currency!] : _facts[tax.Currency].MinorUnit;
+        var (net, taxAmount, gross) = TaxCalculator.Compute(NumberValue(tax.Amount), rule.Rate, includesTax, minorUnit);
         _resolvedIncludesTax = includesTax;
         values.SetDecimal(tax.NetOutput, net);
         values.SetDecimal(tax.TaxOutput, taxAmount);
         values.SetDecimal(tax.GrossOutput, gross);
         values.SetDecimal(tax.RateOutput, rule.Rate);
         values.SetValue(tax.RuleIdOutput, rule.RuleId);
+    }
+
+    /// <summary>The facts of a field's valid value, looked up (once per distinct value when its field is remembered).</summary>
+    private CellFacts Resolve(int field)
+    {
+        if (_typed[field] is not string value || (!_currencySource[field] && field != _taxCountry))
+        {
+            return CellFacts.None;
+        }
+        // A currency source has the iso4217 reference (the contract requires it), so a valid value is in the table.
+        int minor = _currencySource[field] ? ReferenceData.Currencies[value] : -1;
+        return new CellFacts(minor, field == _taxCountry ? _contract.Tax!.Rules.CandidatesFor(value) : null);
     }
 
     // One box each for the whole run instead of one per row.
