@@ -19,7 +19,7 @@ internal sealed partial class RowValidator
     // lacks the cell. Both are reset by Clear. Typed: set by Validate.
     private readonly string?[] _cells;
     private readonly bool[] _missing;
-    private readonly object?[] _typed;
+    private readonly TypedSlot[] _typed;
 
     // Number and date/time values stay unboxed: _typed holds Unboxed and the value is here (see TypedValue).
     private readonly decimal[] _numbers;
@@ -41,7 +41,7 @@ internal sealed partial class RowValidator
         _maxFieldChars = maxFieldChars;
         _cells = new string?[_fields.Length];
         _missing = new bool[_fields.Length];
-        _typed = new object?[_fields.Length];
+        _typed = new TypedSlot[_fields.Length];
         _ok = new bool[_fields.Length];
         _writtenDate = new DateOnly[_fields.Length];
         _known = new bool[_fields.Length];
@@ -60,14 +60,14 @@ internal sealed partial class RowValidator
     public void MarkMissing(int field) => _missing[field] = true;
 
     /// <summary>A field's typed value after <see cref="Validate"/> (null for empty optional cells).</summary>
-    public object? TypedValue(int field) => _typed[field] == Unboxed ? Boxed(field) : _typed[field] == KeptText ? KeptString(field) : _typed[field];
+    public object? TypedValue(int field) => _typed[field].Value == Unboxed ? Boxed(field) : _typed[field].Value == KeptText ? KeptString(field) : _typed[field].Value;
 
     /// <summary>True when every one of <paramref name="fields"/> has a typed value (none empty or invalid).</summary>
     public bool HasEveryValue(int[] fields)
     {
         foreach (int i in fields)
         {
-            if (_typed[i] is null)
+            if (_typed[i].Value is null)
             {
                 return false;
             }
@@ -96,7 +96,7 @@ internal sealed partial class RowValidator
         if (memo is { Enabled: true } && memo.TryGet(text, out var cell, out var typed, out var facts))
         {
             _cells[field] = cell;
-            _typed[field] = typed;
+            _typed[field].Value = typed;
             _facts[field] = facts;
             _known[field] = true;
             return;
@@ -118,7 +118,7 @@ internal sealed partial class RowValidator
 
             if (_missing[i])
             {
-                _typed[i] = null; // not the previous row's value
+                _typed[i].Value = null; // not the previous row's value
                 _ok[i] = false;
                 continue;
             }
@@ -135,7 +135,7 @@ internal sealed partial class RowValidator
                 _facts[i] = Resolve(i);
                 if (_cells[i] is { } cell && _memos[i] is { Enabled: true } memo)
                 {
-                    memo.Add(cell, _typed[i], _facts[i]);
+                    memo.Add(cell, _typed[i].Value, _facts[i]);
                 }
             }
         }
@@ -169,11 +169,11 @@ internal sealed partial class RowValidator
     {
         foreach (var f in _crossFields)
         {
-            if (!_ok[f.Index] || _typed[f.Index] is null)
+            if (!_ok[f.Index] || _typed[f.Index].Value is null)
             {
                 continue;
             }
-            if (f.ScaleFrom >= 0 && _ok[f.ScaleFrom] && _typed[f.ScaleFrom] is string currency)
+            if (f.ScaleFrom >= 0 && _ok[f.ScaleFrom] && _typed[f.ScaleFrom].Value is string currency)
             {
                 int minor = _facts[f.ScaleFrom].MinorUnit;
                 // The decimal keeps the scale as written (12.50 has 2), whatever decimalChar or bareNumber removed.
@@ -185,9 +185,9 @@ internal sealed partial class RowValidator
                     _ok[f.Index] = false;
                 }
             }
-            if (f.PrefixFrom >= 0 && _ok[f.PrefixFrom] && _typed[f.PrefixFrom] is string prefix)
+            if (f.PrefixFrom >= 0 && _ok[f.PrefixFrom] && _typed[f.PrefixFrom].Value is string prefix)
             {
-                string value = (string)_typed[f.Index]!;
+                string value = (string)_typed[f.Index].Value!;
                 if (!(value.Length > prefix.Length && value.StartsWith(prefix, StringComparison.Ordinal) && value[prefix.Length] == '-'))
                 {
                     errors.Add(new CellError(f.Name, FileErrorCodes.ConstraintError,
@@ -207,9 +207,9 @@ internal sealed partial class RowValidator
         {
             return;
         }
-        string country = (string)_typed[tax.Country]!;
-        string? region = tax.Region >= 0 ? (string?)_typed[tax.Region] : null;
-        string? category = tax.Category >= 0 ? (string?)_typed[tax.Category] : null;
+        string country = (string)_typed[tax.Country].Value!;
+        string? region = tax.Region >= 0 ? (string?)_typed[tax.Region].Value : null;
+        string? category = tax.Category >= 0 ? (string?)_typed[tax.Category].Value : null;
         var taxDate = _writtenDate[tax.Date];
         // The facts hold every value's rules; an empty optional country (null) goes to the lookup, which refuses it as before.
         var rule = TaxRuleSet.Find(country is null ? tax.Rules.CandidatesFor(country!) : _facts[tax.Country].TaxRules, region, category, taxDate);
@@ -224,8 +224,8 @@ internal sealed partial class RowValidator
         {
             return;
         }
-        string currency = (string)_typed[tax.Currency]!;
-        bool includesTax = (tax.PriceIncludesTax >= 0 ? (bool?)_typed[tax.PriceIncludesTax] : null) ?? rule.PriceIncludesTax;
+        string currency = (string)_typed[tax.Currency].Value!;
+        bool includesTax = (tax.PriceIncludesTax >= 0 ? (bool?)_typed[tax.PriceIncludesTax].Value : null) ?? rule.PriceIncludesTax;
         int minorUnit = currency is null ? ReferenceData.Currencies[currency!] : _facts[tax.Currency].MinorUnit;
         var (net, taxAmount, gross) = TaxCalculator.Compute(NumberValue(tax.Amount), rule.Rate, includesTax, minorUnit);
         _resolvedIncludesTax = includesTax;
@@ -239,7 +239,7 @@ internal sealed partial class RowValidator
     /// <summary>The facts of a field's valid value, looked up (once per distinct value when its field is remembered).</summary>
     private CellFacts Resolve(int field)
     {
-        if (_typed[field] is not string value || (!_currencySource[field] && field != _taxCountry))
+        if (_typed[field].Value is not string value || (!_currencySource[field] && field != _taxCountry))
         {
             return CellFacts.None;
         }
