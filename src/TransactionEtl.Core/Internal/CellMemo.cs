@@ -22,12 +22,15 @@ internal sealed class CellMemo
     internal const int ProbeLookups = 4096;
     internal const int MaxProbe = 16;
 
-    // Four slots per entry (a power of two): at most a quarter full, so a probe almost always ends at its first slot.
-    private const int SlotBits = 12;
-    private const int Slots = 1 << SlotBits;
+    // At least four slots per entry (a power of two): at most a quarter full, so a probe almost always ends at its
+    // first slot. Both arrays grow with the entries: most fields have a few dozen values, and a table of a few cache
+    // lines stays in the cache that the key set's random reads keep evicting (a fixed 32 KB table was no faster
+    // than the dictionary).
+    private const int InitialSlotBits = 5;
 
-    private readonly Slot[] _slots = new Slot[Slots];
-    private readonly Entry[] _entries = new Entry[Capacity];
+    private int _slotBits = InitialSlotBits;
+    private Slot[] _slots = new Slot[1 << InitialSlotBits];
+    private Entry[] _entries = new Entry[1 << (InitialSlotBits - 2)];
     private int _count;
     private int _lookups;
     private int _hits;
@@ -81,13 +84,22 @@ internal sealed class CellMemo
 
         ulong hash = Hash(cell);
         int tag = Tag(hash);
-        for (int probe = 0, slot = Home(hash); probe < MaxProbe; probe++, slot = (slot + 1) & (Slots - 1))
+        int mask = _slots.Length - 1;
+        for (int probe = 0, slot = Home(hash); probe < MaxProbe; probe++, slot = (slot + 1) & mask)
         {
             ref var s = ref _slots[slot];
             if (s.Tag == 0)
             {
+                if (_count == _entries.Length)
+                {
+                    Array.Resize(ref _entries, 2 * _entries.Length);
+                }
                 _entries[_count] = new Entry(cell, typed, facts);
                 s = new Slot(tag, _count++);
+                if (4 * _count > _slots.Length)
+                {
+                    Grow();
+                }
                 return;
             }
 
@@ -98,13 +110,35 @@ internal sealed class CellMemo
         }
     }
 
+    /// <summary>Doubles the slots and places every entry again (an entry that finds no slot in its probe is dropped from them).</summary>
+    private void Grow()
+    {
+        _slotBits++;
+        _slots = new Slot[1 << _slotBits];
+        int mask = _slots.Length - 1;
+        for (int i = 0; i < _count; i++)
+        {
+            ulong hash = Hash(_entries[i].Cell);
+            for (int probe = 0, slot = Home(hash); probe < MaxProbe; probe++, slot = (slot + 1) & mask)
+            {
+                if (_slots[slot].Tag == 0)
+                {
+                    _slots[slot] = new Slot(Tag(hash), i);
+                    break;
+                }
+            }
+        }
+    }
+
     /// <summary>The entry holding <paramref name="text"/>, or -1.</summary>
     private int Find(ReadOnlySpan<char> text, ulong hash)
     {
         int tag = Tag(hash);
-        for (int probe = 0, slot = Home(hash); probe < MaxProbe; probe++, slot = (slot + 1) & (Slots - 1))
+        var slots = _slots;
+        int mask = slots.Length - 1;
+        for (int probe = 0, slot = Home(hash); probe < MaxProbe; probe++, slot = (slot + 1) & mask)
         {
-            var s = _slots[slot];
+            var s = slots[slot];
             if (s.Tag == 0)
             {
                 return -1;
@@ -134,15 +168,26 @@ internal sealed class CellMemo
             h = (h ^ w) * Multiplier;
         }
 
-        for (int i = words.Length * 4; i < text.Length; i++)
+        int rest = text.Length & 3;
+        if (rest != 0)
         {
-            h = (h ^ text[i]) * Multiplier;
+            // The last one to three characters in one more step (the length, hashed first, tells their count).
+            ulong tail = text[^1];
+            if (rest > 1)
+            {
+                tail = (tail << 16) | text[^2];
+            }
+            if (rest > 2)
+            {
+                tail = (tail << 16) | text[^3];
+            }
+            h = (h ^ tail) * Multiplier;
         }
 
         return h;
     }
 
-    private static int Home(ulong hash) => (int)(hash >> (64 - SlotBits));
+    private int Home(ulong hash) => (int)(hash >> (64 - _slotBits));
 
     // Never 0, which marks an empty slot.
     private static int Tag(ulong hash) => (int)(hash >> 20) | 1;
