@@ -47,9 +47,16 @@ public sealed class TaxRuleSet
     /// The most specific rule valid on <paramref name="taxDate"/>: region and category, then region, then
     /// category, then country only. Null when none matches.
     /// </summary>
-    public TaxRule? Find(string country, string? region, string? category, DateOnly taxDate)
+    public TaxRule? Find(string country, string? region, string? category, DateOnly taxDate) =>
+        Find(CandidatesFor(country), region, category, taxDate);
+
+    /// <summary>The country's rules, most specific first (null when it has none): looked up once per distinct country by the validator.</summary>
+    internal TaxRule[]? CandidatesFor(string country) => _byCountry.GetValueOrDefault(country);
+
+    /// <summary><see cref="Find(string, string?, string?, DateOnly)"/> among a country's <paramref name="candidates"/>.</summary>
+    internal static TaxRule? Find(TaxRule[]? candidates, string? region, string? category, DateOnly taxDate)
     {
-        if (!_byCountry.TryGetValue(country, out var candidates))
+        if (candidates is null)
         {
             return null;
         }

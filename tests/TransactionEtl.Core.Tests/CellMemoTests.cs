@@ -88,4 +88,83 @@ public class CellMemoTests
         Assert.False(memo.TryGet($"TX-{CellMemo.Capacity}", out _, out _));
         Assert.False(memo.Enabled);
     }
+
+    [Fact]
+    public void Returns_the_facts_remembered_with_a_value()
+    {
+        var memo = new CellMemo();
+        TaxRule[] rules = [.. TaxRuleSet.Default.Rules.Where(r => r.Country == "DE")];
+        memo.Add("EUR", "EUR", new CellFacts(2, null));
+        memo.Add("de", "DE", new CellFacts(-1, rules));
+        memo.Add("x", "X");
+
+        Assert.True(memo.TryGet("EUR", out _, out _, out var eur));
+        Assert.True(memo.TryGet("de", out var cell, out var typed, out var de));
+        Assert.True(memo.TryGet("x", out _, out _, out var none));
+        Assert.False(memo.TryGet("DE", out _, out _, out var missed));
+
+        Assert.Equal((2, (TaxRule[]?)null), (eur.MinorUnit, eur.TaxRules));
+        Assert.Equal(("de", "DE", -1), (cell, typed, de.MinorUnit));
+        Assert.Same(rules, de.TaxRules);
+        Assert.Equal(CellFacts.None, none);
+        Assert.Equal(CellFacts.None, missed);
+    }
+
+    [Fact]
+    public void Finds_every_remembered_text_and_only_those_among_many_alike()
+    {
+        // Texts that differ in one character, in length, or only past the first four characters.
+        var texts = Enumerable.Range(0, CellMemo.Capacity).Select(i => (i % 3) switch
+        {
+            0 => $"ACC-{i:D6}",
+            1 => new string('x', i % 40) + i.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            _ => $"{i}",
+        }).ToList();
+        var memo = new CellMemo();
+        foreach (var t in texts)
+        {
+            memo.Add(t, "typed " + t);
+        }
+
+        foreach (var t in texts)
+        {
+            Assert.True(memo.TryGet(t, out var cell, out var typed), t);
+            Assert.Equal((t, "typed " + t), (cell, typed));
+        }
+
+        foreach (var other in new[] { "", "ACC-", "ACC-0000000", "ACC-000001 ", "x", "1024", "ACC-000000\0" })
+        {
+            Assert.False(memo.TryGet(other, out _, out _), other);
+        }
+    }
+
+    [Fact]
+    public void Adding_a_text_again_keeps_the_first_value()
+    {
+        var memo = new CellMemo();
+        memo.Add("EUR", "first", new CellFacts(2, null));
+        memo.Add("EUR", "second", new CellFacts(3, null));
+
+        Assert.True(memo.TryGet("EUR", out _, out var typed, out var facts));
+        Assert.Equal(("first", 2), (typed, facts.MinorUnit));
+    }
+
+    [Fact]
+    public async Task Remembered_currencies_and_countries_give_each_row_its_own_minor_unit_and_tax_rule()
+    {
+        // JPY allows no decimals and EUR two; DE taxes travel at 19 %, FR at 20 %. Each value repeats, so all but the
+        // first rows take their facts from the memo.
+        var rows = Enumerable.Range(0, 16).Select(i => Engine.Row(
+            id: $"T-{i}", category: "travel", amount: "119.00", currency: i % 2 == 0 ? "JPY" : "EUR", country: i % 4 == 1 ? "DE" : "FR"));
+
+        var (result, sink) = await Engine.RunAsync(Engine.Header + "\n" + string.Join("\n", rows) + "\n");
+
+        Assert.Equal((8L, 8L), (result.RowsValid, result.RowsRejected));
+        Assert.All(sink.Rejected, r => Assert.Contains(r.Errors, e => e.Message == "amount '119.00' has 2 decimals; JPY allows at most 0"));
+        Assert.All(sink.Valid, r => Assert.Equal(
+            int.Parse(r.Key[2..], System.Globalization.CultureInfo.InvariantCulture) % 4 == 1
+                ? ("DE-STD-2021", 19.00m, 100.00m)
+                : ("FR-STD", 19.83m, 99.17m),
+            ((string)r.Value("tax_rule_id")!, (decimal)r.Value("tax_amount")!, (decimal)r.Value("net_amount")!)));
+    }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
@@ -29,6 +30,10 @@ internal sealed class PatternMatcher
     private readonly int _maxLength;
     private readonly byte[]? _units;
 
+    // The ASCII units the class accepts, asked of the regex once at creation: most cells are ASCII, and a vectorized
+    // search for the first unit outside this set checks them several units at a time (issue 19).
+    private readonly SearchValues<char>? _asciiAccepted;
+
     private PatternMatcher(Regex regex, Regex? unit, int minLength, int maxLength)
     {
         _regex = regex;
@@ -36,6 +41,18 @@ internal sealed class PatternMatcher
         _minLength = minLength;
         _maxLength = maxLength;
         _units = unit is null ? null : new byte[char.MaxValue + 1];
+        if (unit is not null)
+        {
+            var accepted = new List<char>();
+            for (char c = '\0'; c < 128; c++)
+            {
+                if (Known(c) == Accepted)
+                {
+                    accepted.Add(c);
+                }
+            }
+            _asciiAccepted = SearchValues.Create(accepted.ToArray());
+        }
     }
 
     /// <summary>True when cells are checked by the class lookup rather than by the regex.</summary>
@@ -68,23 +85,35 @@ internal sealed class PatternMatcher
             return false;
         }
 
-        foreach (char c in value)
+        int first = value.IndexOfAnyExcept(_asciiAccepted!);
+        if (first < 0)
         {
-            byte known = _units[c];
-            if (known == Unknown)
-            {
-                // Benign race: every thread computes the same answer for a unit.
-                known = _unit!.IsMatch(new ReadOnlySpan<char>(in c)) ? Accepted : Refused;
-                _units[c] = known;
-            }
+            return true;
+        }
 
-            if (known == Refused)
+        foreach (char c in value[first..])
+        {
+            if (Known(c) == Refused)
             {
                 return false;
             }
         }
 
         return true;
+    }
+
+    /// <summary>Whether the class accepts the unit <paramref name="c"/>, asked of the regex the first time.</summary>
+    private byte Known(char c)
+    {
+        byte known = _units![c];
+        if (known == Unknown)
+        {
+            // Benign race: every thread computes the same answer for a unit.
+            known = _unit!.IsMatch(new ReadOnlySpan<char>(in c)) ? Accepted : Refused;
+            _units[c] = known;
+        }
+
+        return known;
     }
 
     /// <summary>

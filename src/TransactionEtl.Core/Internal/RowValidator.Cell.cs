@@ -9,7 +9,7 @@ internal sealed partial class RowValidator
     /// <summary>Checks one present cell: size, emptiness, type, then constraints; sets its typed value when valid.</summary>
     private bool CheckField(FieldSpec f, string raw, List<CellError> errors)
     {
-        _typed[f.Index] = null;
+        _typed[f.Index].Value = null;
         if (raw.Length > _maxFieldChars)
         {
             return TooLong(f, raw, errors);
@@ -39,7 +39,7 @@ internal sealed partial class RowValidator
         {
             return false;
         }
-        _typed[f.Index] = typed;
+        _typed[f.Index].Value = typed;
         return true;
     }
 

@@ -14,11 +14,18 @@ internal sealed partial class RowValidator
 
     private readonly SpanCells _spanCells;
 
+    // A field's typed value in a struct, not an object?[] element: a store into a field is a plain write, where one
+    // into an array of objects goes through the runtime's covariance check (StelemRef, ~1 % of a load; issue 19).
+    private struct TypedSlot
+    {
+        public object? Value;
+    }
+
     /// <summary>A number or date/time value boxed, for the few readers that need an object (keys, bounds).</summary>
     private object Boxed(int field) => _fields[field].Type == FieldType.Number ? _numbers[field] : _timestamps[field];
 
     /// <summary>A number field's value, kept unboxed or (after a bounds check) boxed.</summary>
-    private decimal NumberValue(int field) => _typed[field] == Unboxed ? _numbers[field] : (decimal)_typed[field]!;
+    private decimal NumberValue(int field) => _typed[field].Value == Unboxed ? _numbers[field] : (decimal)_typed[field].Value!;
 
     private static bool HasBounds(FieldSpec f) =>
         f.Minimum is not null || f.Maximum is not null || f.ExclusiveMinimum is not null || f.ExclusiveMaximum is not null;
@@ -34,7 +41,7 @@ internal sealed partial class RowValidator
     }
 
     /// <summary>True when a string field's value, after <see cref="Validate"/>, is its kept text (valid, not yet a string).</summary>
-    public bool IsKeptText(int field) => _typed[field] == KeptText;
+    public bool IsKeptText(int field) => _typed[field].Value == KeptText;
 
     /// <summary>A kept string cell's value: the text as written, trimmed when its field trims (Normalizer's trim is string.Trim).</summary>
     public ReadOnlySpan<char> KeptValue(int field) =>
@@ -44,19 +51,19 @@ internal sealed partial class RowValidator
     private string KeptString(int field)
     {
         string value = KeptValue(field).ToString();
-        _typed[field] = value;
+        _typed[field].Value = value;
         return value;
     }
 
     private void SetOutput(ValidRow row, FieldSpec f)
     {
-        if (_typed[f.Index] == KeptText)
+        if (_typed[f.Index].Value == KeptText)
         {
             row.SetText(f.OutputIndex, KeptValue(f.Index));
         }
-        else if (_typed[f.Index] != Unboxed)
+        else if (_typed[f.Index].Value != Unboxed)
         {
-            row.SetValue(f.OutputIndex, _typed[f.Index]);
+            row.SetValue(f.OutputIndex, _typed[f.Index].Value);
         }
         else if (f.Type == FieldType.Number)
         {
@@ -75,7 +82,7 @@ internal sealed partial class RowValidator
     /// </summary>
     private bool TryConvertKept(FieldSpec f, ReadOnlySpan<char> raw)
     {
-        _typed[f.Index] = null;
+        _typed[f.Index].Value = null;
         if (raw.Length > _maxFieldChars)
         {
             return false;
@@ -98,7 +105,7 @@ internal sealed partial class RowValidator
             : IsoTimestamp.TryParse(v, out _timestamps[f.Index], out _writtenDate[f.Index]);
         if (parsed)
         {
-            _typed[f.Index] = Unboxed;
+            _typed[f.Index].Value = Unboxed;
         }
         return parsed;
     }
@@ -121,7 +128,7 @@ internal sealed partial class RowValidator
         {
             return false;
         }
-        _typed[f.Index] = KeptText;
+        _typed[f.Index].Value = KeptText;
         return true;
     }
 }

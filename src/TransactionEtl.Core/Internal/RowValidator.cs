@@ -19,11 +19,20 @@ internal sealed partial class RowValidator
     // lacks the cell. Both are reset by Clear. Typed: set by Validate.
     private readonly string?[] _cells;
     private readonly bool[] _missing;
-    private readonly object?[] _typed;
+    private readonly TypedSlot[] _typed;
 
     // Number and date/time values stay unboxed: _typed holds Unboxed and the value is here (see TypedValue).
     private readonly decimal[] _numbers;
     private readonly DateTime[] _timestamps;
+
+    // Per field: what the cross-field and tax steps look up about its value (a currency's minor unit, a country's tax
+    // rules), resolved once per distinct value and remembered with it; set in the row wherever the value is.
+    private readonly CellFacts[] _facts;
+    private readonly bool[] _currencySource;
+    private readonly int _taxCountry;
+
+    // The fields with a cross-field constraint (scaleFrom, prefixFrom), so that a row does not walk every field for them.
+    private readonly FieldSpec[] _crossFields;
 
     public RowValidator(Contract contract, int maxFieldChars)
     {
@@ -32,7 +41,7 @@ internal sealed partial class RowValidator
         _maxFieldChars = maxFieldChars;
         _cells = new string?[_fields.Length];
         _missing = new bool[_fields.Length];
-        _typed = new object?[_fields.Length];
+        _typed = new TypedSlot[_fields.Length];
         _ok = new bool[_fields.Length];
         _writtenDate = new DateOnly[_fields.Length];
         _known = new bool[_fields.Length];
@@ -41,20 +50,24 @@ internal sealed partial class RowValidator
         _numbers = new decimal[_fields.Length];
         _timestamps = new DateTime[_fields.Length];
         _spanCells = new SpanCells(_fields, contract.Tax);
+        _facts = new CellFacts[_fields.Length];
+        _currencySource = _fields.Select(f => _fields.Any(g => g.ScaleFrom == f.Index) || contract.Tax?.Currency == f.Index).ToArray();
+        _taxCountry = contract.Tax?.Country ?? -1;
+        _crossFields = _fields.Where(f => f.ScaleFrom >= 0 || f.PrefixFrom >= 0).ToArray();
     }
 
     /// <summary>Marks a field whose column exists in the header but whose cell the (short) row lacks.</summary>
     public void MarkMissing(int field) => _missing[field] = true;
 
     /// <summary>A field's typed value after <see cref="Validate"/> (null for empty optional cells).</summary>
-    public object? TypedValue(int field) => _typed[field] == Unboxed ? Boxed(field) : _typed[field] == KeptText ? KeptString(field) : _typed[field];
+    public object? TypedValue(int field) => _typed[field].Value == Unboxed ? Boxed(field) : _typed[field].Value == KeptText ? KeptString(field) : _typed[field].Value;
 
     /// <summary>True when every one of <paramref name="fields"/> has a typed value (none empty or invalid).</summary>
     public bool HasEveryValue(int[] fields)
     {
         foreach (int i in fields)
         {
-            if (_typed[i] is null)
+            if (_typed[i].Value is null)
             {
                 return false;
             }
@@ -80,10 +93,11 @@ internal sealed partial class RowValidator
         }
 
         var memo = _memos[field];
-        if (memo is { Enabled: true } && memo.TryGet(text, out var cell, out var typed))
+        if (memo is { Enabled: true } && memo.TryGet(text, out var cell, out var typed, out var facts))
         {
             _cells[field] = cell;
-            _typed[field] = typed;
+            _typed[field].Value = typed;
+            _facts[field] = facts;
             _known[field] = true;
             return;
         }
@@ -104,7 +118,7 @@ internal sealed partial class RowValidator
 
             if (_missing[i])
             {
-                _typed[i] = null; // not the previous row's value
+                _typed[i].Value = null; // not the previous row's value
                 _ok[i] = false;
                 continue;
             }
@@ -116,9 +130,13 @@ internal sealed partial class RowValidator
             }
 
             _ok[i] = CheckField(_fields[i], CellText(i), errors);
-            if (_ok[i] && _cells[i] is { } cell && _memos[i] is { Enabled: true } memo)
+            if (_ok[i])
             {
-                memo.Add(cell, _typed[i]);
+                _facts[i] = Resolve(i);
+                if (_cells[i] is { } cell && _memos[i] is { Enabled: true } memo)
+                {
+                    memo.Add(cell, _typed[i].Value, _facts[i]);
+                }
             }
         }
         CheckCrossField(errors);
@@ -149,15 +167,15 @@ internal sealed partial class RowValidator
 
     private void CheckCrossField(List<CellError> errors)
     {
-        foreach (var f in _fields)
+        foreach (var f in _crossFields)
         {
-            if (!_ok[f.Index] || _typed[f.Index] is null)
+            if (!_ok[f.Index] || _typed[f.Index].Value is null)
             {
                 continue;
             }
-            if (f.ScaleFrom >= 0 && _ok[f.ScaleFrom] && _typed[f.ScaleFrom] is string currency)
+            if (f.ScaleFrom >= 0 && _ok[f.ScaleFrom] && _typed[f.ScaleFrom].Value is string currency)
             {
-                int minor = ReferenceData.Currencies[currency];
+                int minor = _facts[f.ScaleFrom].MinorUnit;
                 // The decimal keeps the scale as written (12.50 has 2), whatever decimalChar or bareNumber removed.
                 int decimals = NumberValue(f.Index).Scale;
                 if (decimals > minor)
@@ -167,9 +185,9 @@ internal sealed partial class RowValidator
                     _ok[f.Index] = false;
                 }
             }
-            if (f.PrefixFrom >= 0 && _ok[f.PrefixFrom] && _typed[f.PrefixFrom] is string prefix)
+            if (f.PrefixFrom >= 0 && _ok[f.PrefixFrom] && _typed[f.PrefixFrom].Value is string prefix)
             {
-                string value = (string)_typed[f.Index]!;
+                string value = (string)_typed[f.Index].Value!;
                 if (!(value.Length > prefix.Length && value.StartsWith(prefix, StringComparison.Ordinal) && value[prefix.Length] == '-'))
                 {
                     errors.Add(new CellError(f.Name, FileErrorCodes.ConstraintError,
@@ -189,11 +207,12 @@ internal sealed partial class RowValidator
         {
             return;
         }
-        string country = (string)_typed[tax.Country]!;
-        string? region = tax.Region >= 0 ? (string?)_typed[tax.Region] : null;
-        string? category = tax.Category >= 0 ? (string?)_typed[tax.Category] : null;
+        string country = (string)_typed[tax.Country].Value!;
+        string? region = tax.Region >= 0 ? (string?)_typed[tax.Region].Value : null;
+        string? category = tax.Category >= 0 ? (string?)_typed[tax.Category].Value : null;
         var taxDate = _writtenDate[tax.Date];
-        var rule = tax.Rules.Find(country, region, category, taxDate);
+        // The facts hold every value's rules; an empty optional country (null) goes to the lookup, which refuses it as before.
+        var rule = TaxRuleSet.Find(country is null ? tax.Rules.CandidatesFor(country!) : _facts[tax.Country].TaxRules, region, category, taxDate);
         if (rule is null)
         {
             errors.Add(new CellError(null, FileErrorCodes.NoTaxRule,
@@ -205,15 +224,28 @@ internal sealed partial class RowValidator
         {
             return;
         }
-        string currency = (string)_typed[tax.Currency]!;
-        bool includesTax = (tax.PriceIncludesTax >= 0 ? (bool?)_typed[tax.PriceIncludesTax] : null) ?? rule.PriceIncludesTax;
-        var (net, taxAmount, gross) = TaxCalculator.Compute(NumberValue(tax.Amount), rule.Rate, includesTax, ReferenceData.Currencies[currency]);
+        string currency = (string)_typed[tax.Currency].Value!;
+        bool includesTax = (tax.PriceIncludesTax >= 0 ? (bool?)_typed[tax.PriceIncludesTax].Value : null) ?? rule.PriceIncludesTax;
+        int minorUnit = currency is null ? ReferenceData.Currencies[currency!] : _facts[tax.Currency].MinorUnit;
+        var (net, taxAmount, gross) = TaxCalculator.Compute(NumberValue(tax.Amount), rule.Rate, includesTax, minorUnit);
         _resolvedIncludesTax = includesTax;
         values.SetDecimal(tax.NetOutput, net);
         values.SetDecimal(tax.TaxOutput, taxAmount);
         values.SetDecimal(tax.GrossOutput, gross);
         values.SetDecimal(tax.RateOutput, rule.Rate);
         values.SetValue(tax.RuleIdOutput, rule.RuleId);
+    }
+
+    /// <summary>The facts of a field's valid value, looked up (once per distinct value when its field is remembered).</summary>
+    private CellFacts Resolve(int field)
+    {
+        if (_typed[field].Value is not string value || (!_currencySource[field] && field != _taxCountry))
+        {
+            return CellFacts.None;
+        }
+        // A currency source has the iso4217 reference (the contract requires it), so a valid value is in the table.
+        int minor = _currencySource[field] ? ReferenceData.Currencies[value] : -1;
+        return new CellFacts(minor, field == _taxCountry ? _contract.Tax!.Rules.CandidatesFor(value) : null);
     }
 
     // One box each for the whole run instead of one per row.

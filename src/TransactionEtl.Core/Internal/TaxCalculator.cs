@@ -5,6 +5,8 @@ internal static class TaxCalculator
 {
     private static readonly decimal[] ZeroWithScale = [0m, 0.0m, 0.00m, 0.000m, 0.0000m, 0.00000m, 0.000000m];
 
+    private static readonly ulong[] PowersOfTen = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
+
     /// <summary>
     /// Tax-inclusive (gross given): tax = round(amount * rate / (1 + rate)), net = amount - tax, gross = amount.
     /// Tax-exclusive (net given): tax = round(amount * rate), net = amount, gross = amount + tax.
@@ -12,15 +14,70 @@ internal static class TaxCalculator
     /// </summary>
     public static (decimal Net, decimal Tax, decimal Gross) Compute(decimal amount, decimal rate, bool includesTax, int minorUnit)
     {
-        decimal tax = includesTax
-            ? Round(amount * rate / (1 + rate), minorUnit)
-            : Round(amount * rate, minorUnit);
+        decimal tax = TryTaxUnits(amount, rate, includesTax, minorUnit, out ulong units)
+            ? new decimal((int)(uint)units, (int)(uint)(units >> 32), 0, amount < 0, (byte)minorUnit)
+            : TaxInDecimal(amount, rate, includesTax, minorUnit);
+        return Totals(amount, tax, includesTax, minorUnit);
+    }
+
+    /// <summary>The formulas in decimal arithmetic alone: what <see cref="Compute"/> gives for every input, bit for bit.</summary>
+    internal static (decimal Net, decimal Tax, decimal Gross) ComputeInDecimal(decimal amount, decimal rate, bool includesTax, int minorUnit) =>
+        Totals(amount, TaxInDecimal(amount, rate, includesTax, minorUnit), includesTax, minorUnit);
+
+    public static decimal Round(decimal value, int minorUnit) => decimal.Round(value, minorUnit, MidpointRounding.AwayFromZero);
+
+    private static decimal TaxInDecimal(decimal amount, decimal rate, bool includesTax, int minorUnit) => includesTax
+        ? Round(amount * rate / (1 + rate), minorUnit)
+        : Round(amount * rate, minorUnit);
+
+    private static (decimal Net, decimal Tax, decimal Gross) Totals(decimal amount, decimal tax, bool includesTax, int minorUnit)
+    {
         decimal net = includesTax ? amount - tax : amount;
         decimal gross = includesTax ? amount : amount + tax;
         return (Scale(net, minorUnit), Scale(tax, minorUnit), Scale(gross, minorUnit));
     }
 
-    public static decimal Round(decimal value, int minorUnit) => decimal.Round(value, minorUnit, MidpointRounding.AwayFromZero);
+    /// <summary>
+    /// The tax's magnitude in minor units, in 64-bit integers: with amount = A / 10^s and rate = R / 10^d, the tax is
+    /// A R 10^(minor - s) / D minor units, D = 10^d + R (gross given) or 10^d (net given), rounded half away from zero
+    /// by the remainder. False (the decimal formula then computes it) unless every operand is in the common domain,
+    /// where the two agree exactly: the decimal product is exact, and its quotient keeps at least 28 digits while an
+    /// inexact one lies at least 1/(2D) from a midpoint (D at most 2 10^6, the quotient below 2^64 minor units).
+    /// A tax of zero also goes to decimal, which decides the sign of a zero.
+    /// </summary>
+    private static bool TryTaxUnits(decimal amount, decimal rate, bool includesTax, int minorUnit, out ulong units)
+    {
+        units = 0;
+        int amountScale = amount.Scale;
+        int rateScale = rate.Scale;
+        if (amountScale > minorUnit || minorUnit >= PowersOfTen.Length || rateScale >= PowersOfTen.Length || rate <= 0)
+        {
+            return false;
+        }
+        Span<int> bits = stackalloc int[4];
+        decimal.GetBits(rate, bits);
+        ulong rateUnits = (uint)bits[0];
+        ulong rateOne = PowersOfTen[rateScale];
+        if (bits[1] != 0 || bits[2] != 0 || rateUnits > rateOne)
+        {
+            return false; // a rate above 1 is outside the rules' domain (rate <= 1)
+        }
+        decimal.GetBits(amount, bits);
+        if (bits[2] != 0)
+        {
+            return false;
+        }
+        ulong amountUnits = (uint)bits[0] | ((ulong)(uint)bits[1] << 32);
+        ulong high = Math.BigMul(amountUnits, rateUnits * PowersOfTen[minorUnit - amountScale], out ulong numerator);
+        if (high != 0)
+        {
+            return false;
+        }
+        ulong divisor = includesTax ? rateOne + rateUnits : rateOne;
+        (ulong quotient, ulong remainder) = Math.DivRem(numerator, divisor);
+        units = remainder >= divisor - remainder ? quotient + 1 : quotient;
+        return units != 0;
+    }
 
     // Adding a zero of scale k raises the scale to at least k without changing the value; amounts never carry more
     // decimals than the minor unit (checked before), so the result has exactly k. Most values have k already, and
