@@ -207,12 +207,20 @@ internal sealed partial class RowValidator
         {
             return;
         }
+        if (EmptyTaxInput(tax) is int empty)
+        {
+            // An optional field may feed the tax step; when it is empty no rule can apply, so the row is rejected (it
+            // used to reach the rule lookup with null and stop the whole file with an unexpected exception).
+            string name = _fields[empty].Name;
+            errors.Add(new CellError(name, FileErrorCodes.NoTaxRule,
+                $"no tax rule without {name}: the cell is empty, and the tax step needs it; make {name} required, or give every row one", null));
+            return;
+        }
         string country = (string)_typed[tax.Country].Value!;
         string? region = tax.Region >= 0 ? (string?)_typed[tax.Region].Value : null;
         string? category = tax.Category >= 0 ? (string?)_typed[tax.Category].Value : null;
         var taxDate = _writtenDate[tax.Date];
-        // The facts hold every value's rules; an empty optional country (null) goes to the lookup, which refuses it as before.
-        var rule = TaxRuleSet.Find(country is null ? tax.Rules.CandidatesFor(country!) : _facts[tax.Country].TaxRules, region, category, taxDate);
+        var rule = TaxRuleSet.Find(_facts[tax.Country].TaxRules, region, category, taxDate);
         if (rule is null)
         {
             errors.Add(new CellError(null, FileErrorCodes.NoTaxRule,
@@ -224,9 +232,8 @@ internal sealed partial class RowValidator
         {
             return;
         }
-        string currency = (string)_typed[tax.Currency].Value!;
         bool includesTax = (tax.PriceIncludesTax >= 0 ? (bool?)_typed[tax.PriceIncludesTax].Value : null) ?? rule.PriceIncludesTax;
-        int minorUnit = currency is null ? ReferenceData.Currencies[currency!] : _facts[tax.Currency].MinorUnit;
+        int minorUnit = _facts[tax.Currency].MinorUnit;
         var (net, taxAmount, gross) = TaxCalculator.Compute(NumberValue(tax.Amount), rule.Rate, includesTax, minorUnit);
         _resolvedIncludesTax = includesTax;
         values.SetDecimal(tax.NetOutput, net);
@@ -234,6 +241,19 @@ internal sealed partial class RowValidator
         values.SetDecimal(tax.GrossOutput, gross);
         values.SetDecimal(tax.RateOutput, rule.Rate);
         values.SetValue(tax.RuleIdOutput, rule.RuleId);
+    }
+
+    /// <summary>The first of the tax step's required inputs (amount, currency, country, date) that is empty on this row.</summary>
+    private int? EmptyTaxInput(TaxSpec tax)
+    {
+        foreach (int field in (ReadOnlySpan<int>)[tax.Amount, tax.Currency, tax.Country, tax.Date])
+        {
+            if (_typed[field].Value is null)
+            {
+                return field;
+            }
+        }
+        return null;
     }
 
     /// <summary>The facts of a field's valid value, looked up (once per distinct value when its field is remembered).</summary>
