@@ -77,36 +77,20 @@ internal sealed class CellMemo
     /// <summary>Remembers a cell that passed its checks, with its facts, while there is room (a text already held stays as it is).</summary>
     public void Add(string cell, object? typed, CellFacts facts)
     {
-        if (_count == Capacity)
+        ulong hash = Hash(cell);
+        if (_count == Capacity || Find(cell, hash) >= 0 || !TryPlace(hash, _count))
         {
             return;
         }
 
-        ulong hash = Hash(cell);
-        int tag = Tag(hash);
-        int mask = _slots.Length - 1;
-        for (int probe = 0, slot = Home(hash); probe < MaxProbe; probe++, slot = (slot + 1) & mask)
+        if (_count == _entries.Length)
         {
-            ref var s = ref _slots[slot];
-            if (s.Tag == 0)
-            {
-                if (_count == _entries.Length)
-                {
-                    Array.Resize(ref _entries, 2 * _entries.Length);
-                }
-                _entries[_count] = new Entry(cell, typed, facts);
-                s = new Slot(tag, _count++);
-                if (4 * _count > _slots.Length)
-                {
-                    Grow();
-                }
-                return;
-            }
-
-            if (s.Tag == tag && cell.AsSpan().SequenceEqual(_entries[s.Index].Cell))
-            {
-                return;
-            }
+            Array.Resize(ref _entries, 2 * _entries.Length);
+        }
+        _entries[_count++] = new Entry(cell, typed, facts);
+        if (4 * _count > _slots.Length)
+        {
+            Grow();
         }
     }
 
@@ -115,19 +99,26 @@ internal sealed class CellMemo
     {
         _slotBits++;
         _slots = new Slot[1 << _slotBits];
-        int mask = _slots.Length - 1;
         for (int i = 0; i < _count; i++)
         {
-            ulong hash = Hash(_entries[i].Cell);
-            for (int probe = 0, slot = Home(hash); probe < MaxProbe; probe++, slot = (slot + 1) & mask)
+            TryPlace(Hash(_entries[i].Cell), i);
+        }
+    }
+
+    /// <summary>Puts entry <paramref name="index"/> in the first free slot of its probe; false when the probe has none.</summary>
+    private bool TryPlace(ulong hash, int index)
+    {
+        int mask = _slots.Length - 1;
+        for (int probe = 0, slot = Home(hash); probe < MaxProbe; probe++, slot = (slot + 1) & mask)
+        {
+            if (_slots[slot].Tag == 0)
             {
-                if (_slots[slot].Tag == 0)
-                {
-                    _slots[slot] = new Slot(Tag(hash), i);
-                    break;
-                }
+                _slots[slot] = new Slot(Tag(hash), index);
+                return true;
             }
         }
+
+        return false;
     }
 
     /// <summary>The entry holding <paramref name="text"/>, or -1.</summary>
