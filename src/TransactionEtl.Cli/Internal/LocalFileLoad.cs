@@ -25,7 +25,9 @@ internal static class LocalFileLoad
             var file = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.SequentialScan);
             await using (file)
             {
+                var looked = DateTime.UtcNow; // before the stamps, as InodeStamp.SettledMargin needs
                 var opened = FileStamp.Of(file);
+                var settled = InodeStamp.SettledOf(file.SafeFileHandle, looked);
                 var summary = await load(new LoadRequest
                 {
                     Source = path == StandardInput.Name ? SourceIdentity.ForStandardInput() : SourceIdentity.ForLocalFile(fullPath),
@@ -38,7 +40,7 @@ internal static class LocalFileLoad
                     // Asked for only when this path was loaded before with the same size: a rerun is then answered
                     // without parsing, and a new file is read once (the hash pass cost ~4 % of a load's time).
                     HashContentAsync = ct => FileSha256.OfAsync(fullPath, ct),
-                    ConfirmUnchangedAsync = (sha256, ct) => ConfirmUnchangedAsync(fullPath, opened, sha256, ct),
+                    ConfirmUnchangedAsync = (sha256, ct) => ConfirmUnchangedAsync(fullPath, opened, settled, sha256, ct),
                     SizeBytes = file.Length,
                     Progress = progress,
                 }, cancellationToken);
@@ -76,15 +78,24 @@ internal static class LocalFileLoad
 
     /// <summary>
     /// Null when the file at <paramref name="path"/> still has the size and time it had when opened and the bytes loaded;
-    /// else what changed. Size and time first, as they cost nothing; the hash too, because a time can be set back
-    /// (<c>cp -p</c>, <c>rsync -t</c>, <c>touch -d</c>) over new content of the same size. It reads the file once more
-    /// (about 0.15 s per million rows, from the page cache), docs/performance.md.
+    /// else what changed. Size and time first, as they cost nothing. Then, for a file whose ctime had settled when it was
+    /// opened (<paramref name="settled"/>, <see cref="InodeStamp"/>), an equal statx stamp: ctime, inode and device too.
+    /// Otherwise the hash, because a time can be set back (<c>cp -p</c>, <c>rsync -t</c>, <c>touch -d</c>) over new content
+    /// of the same size: a changed ctime (a chmod, a rename, such a rewrite), a file written less than 2 s before the
+    /// load, another file system, or no statx. The hash reads the file once more (about 0.15 s per million rows, from the
+    /// page cache), docs/performance.md.
     /// </summary>
-    private static async Task<string?> ConfirmUnchangedAsync(string path, FileStamp opened, string sha256, CancellationToken cancellationToken)
+    internal static async Task<string?> ConfirmUnchangedAsync(
+        string path, FileStamp opened, InodeStamp? settled, string sha256, CancellationToken cancellationToken)
     {
         if (FileStamp.Of(path) is var now && now != opened)
         {
             return opened.Difference(now);
+        }
+
+        if (settled is { } before && InodeStamp.Of(path) == before)
+        {
+            return null;
         }
 
         var current = await FileSha256.OfAsync(path, cancellationToken);
