@@ -33,7 +33,7 @@ internal sealed partial class FileRun
         bool keyIsText = pk.Length == 1 && _seenKeys is null && validator.IsKeptText(pk[0]);
         if (pk.Length > 0 && !keyIsText && validator.HasEveryValue(pk))
         {
-            key = pk.Length == 1 ? KeyText(validator.TypedValue(pk[0])!) : string.Join('\u001f', pk.Select(i => KeyText(validator.TypedValue(i)!)));
+            key = pk.Length == 1 ? KeyText(validator.TypedValue(pk[0])!) : string.Join('\u001f', pk.Select(i => KeyText(_validator.TypedValue(i)!)));
             if (_seenKeys is not null)
             {
                 CheckKey(_seenKeys, key, line, raw);
