@@ -66,36 +66,70 @@ internal sealed class RecordFields
     /// </summary>
     private int Scan(ReadOnlySpan<char> record, Span<int> positions)
     {
+        if (record.Length < 16)
+        {
+            return ScanShort(record, positions);
+        }
         ref short first = ref Unsafe.As<char, short>(ref MemoryMarshal.GetReference(record));
-        var delimiter = Vector128.Create((short)_delimiter);
-        var quote = Vector128.Create((short)_quote);
-        var cr = Vector128.Create((short)'\r');
-        var lf = Vector128.Create((short)'\n');
         int count = 0;
         int i = 0;
         for (; i <= record.Length - 16; i += 16)
         {
-            var a = Vector128.LoadUnsafe(ref first, (nuint)i);
-            var b = Vector128.LoadUnsafe(ref first, (nuint)(i + 8));
-            var stopA = Sse2.Or(Sse2.Or(Sse2.CompareEqual(a, quote), Sse2.CompareEqual(a, cr)), Sse2.CompareEqual(a, lf));
-            var stopB = Sse2.Or(Sse2.Or(Sse2.CompareEqual(b, quote), Sse2.CompareEqual(b, cr)), Sse2.CompareEqual(b, lf));
-            // The packed values are compare results (0 or -1), so the byte masks are exact for any character.
-            if (Sse2.MoveMask(Sse2.PackSignedSaturate(stopA, stopB)) != 0)
+            if (!Add(Step(ref first, i, 0), i, positions, ref count))
             {
                 return -1;
-            }
-            uint bits = (uint)Sse2.MoveMask(Sse2.PackSignedSaturate(Sse2.CompareEqual(a, delimiter), Sse2.CompareEqual(b, delimiter)));
-            if (count + BitOperations.PopCount(bits) > positions.Length)
-            {
-                return -1;
-            }
-            while (bits != 0)
-            {
-                positions[count++] = i + BitOperations.TrailingZeroCount(bits);
-                bits &= bits - 1;
             }
         }
-        for (; i < record.Length; i++)
+        // The rest in one step ending at the record's end, past the characters already seen: no scalar tail per record.
+        if (i < record.Length && !Add(Step(ref first, record.Length - 16, 16 - (record.Length - i)), i, positions, ref count))
+        {
+            return -1;
+        }
+        return count;
+    }
+
+    /// <summary>
+    /// The 16 characters from <paramref name="at"/>, without the first <paramref name="skip"/>: delimiter bits in the
+    /// low half, and bit 16 up set if any is a quote, CR or LF.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ulong Step(ref short first, int at, int skip)
+    {
+        var a = Vector128.LoadUnsafe(ref first, (nuint)at);
+        var b = Vector128.LoadUnsafe(ref first, (nuint)(at + 8));
+        var delimiter = Vector128.Create((short)_delimiter);
+        var quote = Vector128.Create((short)_quote);
+        var cr = Vector128.Create((short)'\r');
+        var lf = Vector128.Create((short)'\n');
+        var stopA = Sse2.Or(Sse2.Or(Sse2.CompareEqual(a, quote), Sse2.CompareEqual(a, cr)), Sse2.CompareEqual(a, lf));
+        var stopB = Sse2.Or(Sse2.Or(Sse2.CompareEqual(b, quote), Sse2.CompareEqual(b, cr)), Sse2.CompareEqual(b, lf));
+        // The packed values are compare results (0 or -1), so the byte masks are exact for any character.
+        uint stops = (uint)Sse2.MoveMask(Sse2.PackSignedSaturate(stopA, stopB)) >> skip;
+        uint delimiters = (uint)Sse2.MoveMask(Sse2.PackSignedSaturate(Sse2.CompareEqual(a, delimiter), Sse2.CompareEqual(b, delimiter))) >> skip;
+        return delimiters | ((ulong)stops << 16);
+    }
+
+    /// <summary>Appends the delimiters of a <see cref="Step"/> at <paramref name="i"/>; false for a stop or a full table.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Add(ulong step, int i, Span<int> positions, ref int count)
+    {
+        uint bits = (uint)step & 0xFFFF;
+        if ((step >> 16) != 0 || count + BitOperations.PopCount(bits) > positions.Length)
+        {
+            return false;
+        }
+        while (bits != 0)
+        {
+            positions[count++] = i + BitOperations.TrailingZeroCount(bits);
+            bits &= bits - 1;
+        }
+        return true;
+    }
+
+    private int ScanShort(ReadOnlySpan<char> record, Span<int> positions)
+    {
+        int count = 0;
+        for (int i = 0; i < record.Length; i++)
         {
             char c = record[i];
             if (c == _quote || c == '\r' || c == '\n')
