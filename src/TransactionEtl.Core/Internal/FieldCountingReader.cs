@@ -1,9 +1,5 @@
 using System.Buffers;
-using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace TransactionEtl.Core.Internal;
 
@@ -29,7 +25,7 @@ namespace TransactionEtl.Core.Internal;
 /// <para>On overflow it reads on to the end of that record (constant memory, no parsing into fields) so the
 /// message can give the real count.</para>
 /// </remarks>
-internal sealed class FieldCountingReader : TextReader
+internal sealed partial class FieldCountingReader : TextReader
 {
     private enum State
     {
@@ -270,68 +266,6 @@ internal sealed class FieldCountingReader : TextReader
             LineBreak(c, i - 1);
         }
         return i;
-    }
-
-    /// <summary>The index of the first quote or line break in <paramref name="chars"/> (-1 if none), and the delimiters before it.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int NextStop(ReadOnlySpan<char> chars, out int delimiters)
-    {
-        if (Sse2.IsSupported)
-        {
-            return NextStopSse2(chars, out delimiters);
-        }
-        int k = chars.IndexOfAny(_stops);
-        delimiters = (k < 0 ? chars : chars[..k]).Count(_delimiter);
-        return k;
-    }
-
-    /// <summary>
-    /// <see cref="NextStop"/> in one pass of 16 characters a step. Why not IndexOfAny and Count: two passes per line,
-    /// and at the x64 Native AOT default baseline Count called a software ExtractMostSignificantBits per 8 characters
-    /// (measured before the x64 builds moved to x86-64-v3, Directory.Build.props, where Count is vectorized; this one
-    /// pass was not measured against the two vectorized ones since). SSE2's own compare and byte mask are exact for any
-    /// character (the packed values are compare results, 0 or -1).
-    /// </summary>
-    private int NextStopSse2(ReadOnlySpan<char> chars, out int delimiters)
-    {
-        ref short first = ref Unsafe.As<char, short>(ref MemoryMarshal.GetReference(chars));
-        var delimiter = Vector128.Create((short)_delimiter);
-        var quote = Vector128.Create((short)_quote);
-        var cr = Vector128.Create((short)'\r');
-        var lf = Vector128.Create((short)'\n');
-        int count = 0;
-        int i = 0;
-        for (; i <= chars.Length - 16; i += 16)
-        {
-            var a = Vector128.LoadUnsafe(ref first, (nuint)i);
-            var b = Vector128.LoadUnsafe(ref first, (nuint)(i + 8));
-            uint delimiterBits = (uint)Sse2.MoveMask(Sse2.PackSignedSaturate(Sse2.CompareEqual(a, delimiter), Sse2.CompareEqual(b, delimiter)));
-            var stopA = Sse2.Or(Sse2.Or(Sse2.CompareEqual(a, quote), Sse2.CompareEqual(a, cr)), Sse2.CompareEqual(a, lf));
-            var stopB = Sse2.Or(Sse2.Or(Sse2.CompareEqual(b, quote), Sse2.CompareEqual(b, cr)), Sse2.CompareEqual(b, lf));
-            uint stopBits = (uint)Sse2.MoveMask(Sse2.PackSignedSaturate(stopA, stopB));
-            if (stopBits != 0)
-            {
-                int at = BitOperations.TrailingZeroCount(stopBits);
-                delimiters = count + BitOperations.PopCount(delimiterBits & ((1u << at) - 1));
-                return i + at;
-            }
-            count += BitOperations.PopCount(delimiterBits);
-        }
-        for (; i < chars.Length; i++)
-        {
-            char c = chars[i];
-            if (c == _quote || c == '\r' || c == '\n')
-            {
-                delimiters = count;
-                return i;
-            }
-            if (c == _delimiter)
-            {
-                count++;
-            }
-        }
-        delimiters = count;
-        return -1;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -6,7 +6,7 @@ namespace TransactionEtl.Core.Internal;
 /// <summary>Each data record: its cells to the validator, its key checked, then to the sink as valid or rejected.</summary>
 internal sealed partial class FileRun
 {
-    private ValueTask ProcessRecord(CsvDataReader csv, long line, ReadOnlySpan<char> raw, CancellationToken cancellationToken)
+    private ValueTask ProcessRecord(CsvDataReader csv, long line, ReadOnlySpan<char> raw, bool split, CancellationToken cancellationToken)
     {
         _rowsTotal++;
         _recordChars += raw.Length + 1;
@@ -18,7 +18,7 @@ internal sealed partial class FileRun
                 ReserveKeys();
             }
         }
-        SetCells(csv, _validator);
+        SetCells(csv, raw, split, _validator);
         return CheckRecord(line, raw, cancellationToken);
     }
 
@@ -33,7 +33,7 @@ internal sealed partial class FileRun
         bool keyIsText = pk.Length == 1 && _seenKeys is null && validator.IsKeptText(pk[0]);
         if (pk.Length > 0 && !keyIsText && validator.HasEveryValue(pk))
         {
-            key = pk.Length == 1 ? KeyText(validator.TypedValue(pk[0])!) : string.Join('\u001f', pk.Select(i => KeyText(validator.TypedValue(i)!)));
+            key = pk.Length == 1 ? KeyText(validator.TypedValue(pk[0])!) : string.Join('\u001f', pk.Select(i => KeyText(_validator.TypedValue(i)!)));
             if (_seenKeys is not null)
             {
                 CheckKey(_seenKeys, key, line, raw);
@@ -119,20 +119,44 @@ internal sealed partial class FileRun
         _spilled = null;
     }
 
-    /// <summary>Hands the record's cells to the validator by field; a short row marks its missing cells, a long one is an error.</summary>
+    /// <summary>
+    /// Hands the record's cells to the validator by field; a short row marks its missing cells, a long one is an error.
+    /// A <paramref name="split"/> record's cells come from <see cref="_fields"/>, others from the reader.
+    /// </summary>
     // Per record: inlined so that naming the step costs no call on the hot path.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void SetCells(CsvDataReader csv, RowValidator validator)
+    private void SetCells(CsvDataReader csv, ReadOnlySpan<char> record, bool split, RowValidator validator)
     {
         validator.Clear();
         int cells = csv.RowFieldCount;
         int columns = _columnToField.Length;
-        for (int c = 0; c < Math.Min(cells, columns); c++)
+        int shown = Math.Min(cells, columns);
+        if (split)
         {
-            int field = _columnToField[c];
-            if (field >= 0)
+            // Every cell but the record's last from the split; the last from the reader, which strips the line break.
+            int sliced = Math.Min(shown, cells - 1);
+            for (int c = 0; c < sliced; c++)
             {
-                validator.SetCell(field, csv.GetFieldSpan(c));
+                int field = _columnToField[c];
+                if (field >= 0)
+                {
+                    validator.SetCell(field, _fields.Cell(record, c));
+                }
+            }
+            if (sliced < shown && _columnToField[sliced] is var last and >= 0)
+            {
+                validator.SetCell(last, csv.GetFieldSpan(sliced));
+            }
+        }
+        else
+        {
+            for (int c = 0; c < shown; c++)
+            {
+                int field = _columnToField[c];
+                if (field >= 0)
+                {
+                    validator.SetCell(field, csv.GetFieldSpan(c));
+                }
             }
         }
         for (int c = cells; c < columns; c++)

@@ -27,6 +27,7 @@ internal sealed partial class FileRun : IDisposable
     private SpilledKeys? _spilled;
     private readonly UniqueValues? _unique;
     private readonly ValidRow _row;
+    private readonly RecordFields _fields;
     private string[] _header = [];
     private int[] _columnToField = [];
     private long _rowsTotal;
@@ -49,6 +50,7 @@ internal sealed partial class FileRun : IDisposable
         _contract = options.Contract;
         _validator = new RowValidator(_contract, options.MaxFieldChars);
         _row = new ValidRow(_contract.OutputColumns.Count);
+        _fields = new RecordFields(_contract.Dialect.Delimiter, _contract.Dialect.Quote);
         _seenKeys = options.DetectDuplicatesInMemory && _contract.PrimaryKeyFields.Length > 0
             ? options.DuplicateCheckHashRemap is { } remap ? new InFileKeys(remap) : new InFileKeys()
             : null;
@@ -206,8 +208,10 @@ internal sealed partial class FileRun : IDisposable
             var raw = csv.GetRawRecordSpan();
             consumed += raw.Length;
             long recordLine = _line;
-            _line += LineCounter.CountLineBreaks(raw);
             var content = LineCounter.TrimLineBreak(raw);
+            // A split record has no line break but the one trimmed off, so it spans one line; others are counted.
+            bool split = _fields.TrySplit(content, csv.RowFieldCount);
+            _line += split ? (raw.Length > content.Length ? 1 : 0) : LineCounter.CountLineBreaks(raw);
             if (content.IsWhiteSpace())
             {
                 _blankLines++;
@@ -223,7 +227,7 @@ internal sealed partial class FileRun : IDisposable
                 continue;
             }
             // Not an async method per record: a state machine per row cost more than the sinks' (synchronous) work.
-            await ProcessRecord(csv, recordLine, content, cancellationToken);
+            await ProcessRecord(csv, recordLine, content, split, cancellationToken);
         }
         if (!headerDone && _errorCode is null)
         {
