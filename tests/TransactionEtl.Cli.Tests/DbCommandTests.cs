@@ -133,6 +133,44 @@ public sealed class DbCommandTests
     }
 
     [Fact]
+    public async Task A_dropped_database_of_a_running_local_cluster_is_created_again_by_the_next_command()
+    {
+        using var home = new ScratchDirectory();
+        try
+        {
+            Assert.Equal(0, (await RunAsync(home, "db", "migrate")).ExitCode);
+            var cluster = new LocalPostgres(new LocalPostgresOptions { RootDirectory = home.Path });
+            await cluster.EnsureStartedAsync();
+            foreach (var args in new[] { new[] { "report" }, ["db", "url"], ["run", "-q", WriteSample(home)] })
+            {
+                NpgsqlConnection.ClearAllPools();
+                await ClusterDatabases.DropAsync(cluster.GetConnectionString(), "txetl");
+
+                var result = await RunAsync(home, args);
+
+                Assert.True(result.ExitCode == 0, $"{string.Join(' ', args)}: {result.Stderr}");
+                Assert.Equal(string.Empty, result.Stderr);
+                await using var connection = new NpgsqlConnection(cluster.GetConnectionString("txetl"));
+                await connection.OpenAsync();
+                await using var journal = new NpgsqlCommand("SELECT count(*) FROM txetl.schemaversions", connection);
+                Assert.Equal((long)DatabaseMigrator.ScriptNames.Count, await journal.ExecuteScalarAsync());
+            }
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await StopAsync(home);
+        }
+    }
+
+    private static string WriteSample(ScratchDirectory home)
+    {
+        var path = Path.Combine(home.Path, "one.csv");
+        File.WriteAllLines(path, RunTestSupport.SampleLines("DROPPED").Where((_, i) => i is 0 or 2));
+        return path;
+    }
+
+    [Fact]
     public async Task Db_migrate_with_database_url_migrates_that_database_and_starts_no_local_cluster()
     {
         using var home = new ScratchDirectory();

@@ -43,9 +43,10 @@ internal static class DatabaseTarget
     public static async Task<string> ConnectAsync(
         GlobalSettings settings, CliEnvironment environment, LocalCluster cluster, CancellationToken cancellationToken)
     {
-        var (connectionString, _) = await ConnectWithoutMigratingAsync(settings, environment, cluster, cancellationToken);
-        await DatabaseMigrator.MigrateAsync(connectionString, cancellationToken);
-        return connectionString;
+        var target = await ResolveAsync(settings, environment, cluster, cancellationToken);
+        await MigrateCreatingDatabaseAsync(
+            target, () => DatabaseMigrator.MigrateAsync(target.ConnectionString, cancellationToken), cancellationToken);
+        return target.ConnectionString;
     }
 
     /// <summary>
@@ -55,11 +56,12 @@ internal static class DatabaseTarget
     public static async Task<NpgsqlDataSource> OpenDataSourceAsync(
         GlobalSettings settings, CliEnvironment environment, LocalCluster cluster, CancellationToken cancellationToken)
     {
-        var (connectionString, _) = await ConnectWithoutMigratingAsync(settings, environment, cluster, cancellationToken);
-        var dataSource = NpgsqlDataSource.Create(connectionString);
+        var target = await ResolveAsync(settings, environment, cluster, cancellationToken);
+        var dataSource = NpgsqlDataSource.Create(target.ConnectionString);
         try
         {
-            await DatabaseMigrator.MigrateAsync(dataSource, connectionString, cancellationToken);
+            await MigrateCreatingDatabaseAsync(
+                target, () => DatabaseMigrator.MigrateAsync(dataSource, target.ConnectionString, cancellationToken), cancellationToken);
             return dataSource;
         }
         catch
@@ -73,9 +75,45 @@ internal static class DatabaseTarget
     public static async Task<(string ConnectionString, LocalPostgres? Local)> ConnectWithoutMigratingAsync(
         GlobalSettings settings, CliEnvironment environment, LocalCluster cluster, CancellationToken cancellationToken)
     {
+        var target = await ResolveAsync(settings, environment, cluster, cancellationToken);
+        if (target is { Local: { } local, DatabaseChecked: false })
+        {
+            await ClusterDatabases.EnsureAsync(local.GetConnectionString(), LocalDatabase, cancellationToken);
+        }
+        return (target.ConnectionString, target.Local);
+    }
+
+    /// <summary>
+    /// Runs the migration check; on a local cluster that was already running, whose database was not looked for, it
+    /// creates the database and checks again when the server says the database does not exist (SQLSTATE 3D000). The
+    /// database exists on every command but the first, so looking for it first would cost every command a
+    /// connection to database <c>postgres</c> and a server backend (docs/performance.md, session 12, runtime).
+    /// </summary>
+    private static async Task MigrateCreatingDatabaseAsync(Target target, Func<Task> migrate, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await migrate();
+        }
+        catch (DatabaseUnavailableException ex) when (
+            target is { Local: not null, DatabaseChecked: false }
+            && ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName })
+        {
+            await ClusterDatabases.EnsureAsync(target.Local.GetConnectionString(), LocalDatabase, cancellationToken);
+            await migrate();
+        }
+    }
+
+    /// <summary>
+    /// The connection string of the target; for the local cluster, starts it if needed and, when it was not running,
+    /// makes sure its database exists (a cluster this command created or started is likely new).
+    /// </summary>
+    private static async Task<Target> ResolveAsync(
+        GlobalSettings settings, CliEnvironment environment, LocalCluster cluster, CancellationToken cancellationToken)
+    {
         if (ExternalUrl(settings, environment) is { } url)
         {
-            return (DatabaseUrl.ToNpgsqlConnectionString(url), null);
+            return new Target(DatabaseUrl.ToNpgsqlConnectionString(url), null, DatabaseChecked: true);
         }
         var local = Local(environment);
         if (cluster == LocalCluster.MustExist && local.GetStatus().State == LocalPostgresState.NotCreated)
@@ -92,9 +130,15 @@ internal static class DatabaseTarget
                 ? $"txetl: created a local PostgreSQL in {local.DataDirectory} and started it on port {local.Port} (`txetl db stop` stops it)"
                 : $"txetl: started the local PostgreSQL in {local.DataDirectory} on port {local.Port} (`txetl db stop` stops it)"));
         }
-        await ClusterDatabases.EnsureAsync(local.GetConnectionString(), LocalDatabase, cancellationToken);
-        return (local.GetConnectionString(LocalDatabase), local);
+        if (found != LocalPostgresState.Running)
+        {
+            await ClusterDatabases.EnsureAsync(local.GetConnectionString(), LocalDatabase, cancellationToken);
+        }
+        return new Target(local.GetConnectionString(LocalDatabase), local, DatabaseChecked: found != LocalPostgresState.Running);
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    /// <summary>A resolved target; <c>DatabaseChecked</c> is false for a local cluster found running, whose database was not looked for.</summary>
+    private sealed record Target(string ConnectionString, LocalPostgres? Local, bool DatabaseChecked);
 }
