@@ -32,14 +32,31 @@ internal sealed class BinaryCopyWriter
     private static readonly int PostgresEpochDay = new DateOnly(2000, 1, 1).DayNumber;
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    /// <summary>The chunk size when the caller names none.</summary>
+    public const int DefaultChunkBytes = 1 << 16;
+
+    // Room for the format's header, a row's field count and every fixed-size field; wider values go out in pieces.
+    private const int MinimumChunkBytes = 256;
+
     private readonly Stream _stream;
-    private readonly byte[] _buffer = new byte[1 << 16];
+    private readonly byte[] _buffer;
     private int _position;
 
-    /// <summary>Starts the COPY data with the format's header.</summary>
+    /// <summary>Starts the COPY data with the format's header; hands the stream 64 KiB at a time.</summary>
     public BinaryCopyWriter(Stream stream)
+        : this(stream, DefaultChunkBytes)
     {
+    }
+
+    /// <summary>
+    /// Starts the COPY data with the format's header; hands the stream full chunks of <paramref name="chunkBytes"/>
+    /// (see <see cref="DirectCopyPath"/> for the size that suits Npgsql's write buffer).
+    /// </summary>
+    public BinaryCopyWriter(Stream stream, int chunkBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkBytes, MinimumChunkBytes);
         _stream = stream;
+        _buffer = new byte[chunkBytes];
         // Signature "PGCOPY\n\377\r\n\0", then the flags field and the header extension length, both zero.
         ReadOnlySpan<byte> header = [(byte)'P', (byte)'G', (byte)'C', (byte)'O', (byte)'P', (byte)'Y', (byte)'\n', 0xFF, (byte)'\r', (byte)'\n', 0, 0, 0, 0, 0, 0, 0, 0, 0];
         header.CopyTo(_buffer);
