@@ -28,7 +28,7 @@ internal sealed class BinaryCopyWriter
     // A mantissa below 10^13 stays below 10^16, four base-10000 groups, when padded by up to 10^3.
     private const ulong FourGroupsLimit = 10_000_000_000_000;
     private const int NoVersion = -1;
-    private const int JsonbVersion = 1; // jsonb's binary form is a version byte, 1, before the JSON text
+    private const byte JsonbVersion = 1; // jsonb's binary form is a version byte, 1, before the JSON text
     private static readonly int PostgresEpochDay = new DateOnly(2000, 1, 1).DayNumber;
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -92,6 +92,8 @@ internal sealed class BinaryCopyWriter
                 case ValidRow.Text: WriteText(cells.TextAt(i)); break;
                 case ValidRow.Number when type == ColumnType.Numeric: WriteNumeric(cells.Numbers[i]); break;
                 case ValidRow.Timestamp when type == ColumnType.Timestamp: WriteTimestamp(cells.Timestamps[i]); break;
+                // Strings of the memo or the contract (category, currency, ...): no call through WriteValue's switch.
+                case ValidRow.Reference when type == ColumnType.Text && cells.References[i] is string text: WriteText(text.AsSpan()); break;
                 case ValidRow.Reference: WriteValue(type, cells.References[i], i); break;
                 // A number or timestamp in a column of another type: WriteValue's cast fails as it always has.
                 default: WriteValue(type, row.GetValue(i), i); break;
@@ -130,7 +132,7 @@ internal sealed class BinaryCopyWriter
             case ColumnType.Interval: WriteInterval((IsoDuration)value); break;
             case ColumnType.Uuid: WriteUuid((Guid)value); break;
             case ColumnType.Bytea: WriteBytes((byte[])value); break;
-            case ColumnType.Jsonb: WriteText((string)value, JsonbVersion); break;
+            case ColumnType.Jsonb: WriteJson((string)value); break;
             case ColumnType.Point: WritePoint((GeoPoint)value); break;
             default: throw new InvalidOperationException($"Column {column} has unsupported type {type}.");
         }
@@ -212,34 +214,39 @@ internal sealed class BinaryCopyWriter
         BinaryPrimitives.WriteInt32BigEndian(span[12..], value.Months);
     }
 
-    /// <summary>text: the UTF-8 bytes; jsonb: a version byte (<paramref name="version"/>, 1) before the JSON text.</summary>
-    private void WriteText(string value, int version = NoVersion) => WriteText(value.AsSpan(), version);
+    /// <summary>text: the UTF-8 bytes.</summary>
+    private void WriteText(string value) => WriteText(value.AsSpan());
 
-    private void WriteText(ReadOnlySpan<char> value, int version = NoVersion)
+    private void WriteText(ReadOnlySpan<char> value)
     {
-        int prefix = version == NoVersion ? 0 : 1;
         // At most three bytes per UTF-16 unit (a surrogate pair is two units and four bytes).
-        if (value.Length > (_buffer.Length - FieldLength - prefix) / 3)
+        if (value.Length > (_buffer.Length - FieldLength) / 3)
         {
-            WriteLongText(value, version);
+            WriteLongText(value, NoVersion);
             return;
         }
 
-        Reserve(FieldLength + prefix + 3 * value.Length);
-        var destination = _buffer.AsSpan(_position + FieldLength + prefix);
-        // Most values are ASCII; the ASCII narrowing skips the encoder's set-up, which dominated short values.
-        if (Ascii.FromUtf16(value, destination, out int written) != OperationStatus.Done)
+        Reserve(FieldLength + 3 * value.Length);
+        var destination = _buffer.AsSpan(_position + FieldLength);
+        int written = AsciiText.TryNarrow(value, destination) ? value.Length : Utf8.GetBytes(value, destination);
+        BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_position), written);
+        _position += FieldLength + written;
+    }
+
+    /// <summary>jsonb: a version byte (1) before the JSON text's UTF-8 bytes.</summary>
+    private void WriteJson(string value)
+    {
+        if (value.Length > (_buffer.Length - FieldLength - 1) / 3)
         {
-            written = Utf8.GetBytes(value, destination);
+            WriteLongText(value, JsonbVersion);
+            return;
         }
 
-        if (prefix == 1)
-        {
-            _buffer[_position + FieldLength] = (byte)version;
-        }
-
-        BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_position), written + prefix);
-        _position += FieldLength + prefix + written;
+        Reserve(FieldLength + 1 + 3 * value.Length);
+        _buffer[_position + FieldLength] = JsonbVersion;
+        int written = Utf8.GetBytes(value, _buffer.AsSpan(_position + FieldLength + 1));
+        BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_position), written + 1);
+        _position += FieldLength + 1 + written;
     }
 
     private void WriteLongText(ReadOnlySpan<char> value, int version)
