@@ -309,16 +309,15 @@ internal sealed class BinaryCopyWriter
     /// </summary>
     internal void WriteNumeric(decimal value)
     {
-        Span<int> bits = stackalloc int[4];
-        decimal.GetBits(value, bits);
-        int scale = (bits[3] >> 16) & 0xFF;
+        var parts = DecimalParts.Of(value);
+        int scale = (parts.Flags >> 16) & 0xFF;
         // Padding the scale up to a multiple of 4 aligns the base-10000 groups on the decimal point.
         int pad = -scale & 3;
-        ulong low = (uint)bits[0] | ((ulong)(uint)bits[1] << 32);
-        ushort sign = bits[3] < 0 ? NumericNegative : NumericPositive;
-        if (bits[2] != 0 || low >= FourGroupsLimit)
+        ulong low = parts.Low;
+        ushort sign = parts.Flags < 0 ? NumericNegative : NumericPositive;
+        if (parts.High != 0 || low >= FourGroupsLimit)
         {
-            WriteWideNumeric(new UInt128((uint)bits[2], low) * Pow10[pad], scale, sign);
+            WriteWideNumeric(new UInt128(parts.High, low) * Pow10[pad], scale, sign);
             return;
         }
 
@@ -329,9 +328,10 @@ internal sealed class BinaryCopyWriter
         ulong integer = low * Pow10[pad];
         uint upper = (uint)(integer / 100_000_000), lower = (uint)(integer - upper * 100_000_000UL);
         ulong groups = ((ulong)(upper / 10_000) << 48) | ((ulong)(upper % 10_000) << 32) | ((ulong)(lower / 10_000) << 16) | (lower % 10_000);
-        int leading = groups == 0 ? 4 : BitOperations.LeadingZeroCount(groups) / 16;
-        int digits = groups == 0 ? 0 : 4 - leading - BitOperations.TrailingZeroCount(groups) / 16;
-        int weight = digits == 0 ? 0 : 4 - leading - (scale + pad) / 4 - 1;
+        // Shifts, not divisions: the counts are never negative, which a signed division would have to allow for.
+        int leading = groups == 0 ? 4 : BitOperations.LeadingZeroCount(groups) >> 4;
+        int digits = groups == 0 ? 0 : 4 - leading - (BitOperations.TrailingZeroCount(groups) >> 4);
+        int weight = digits == 0 ? 0 : 4 - leading - ((scale + pad) >> 2) - 1;
 
         // The whole 64-bit word goes into the buffer; only the digits' bytes count, the rest is overwritten next.
         Reserve(FieldLength + NumericHeader + sizeof(ulong));
