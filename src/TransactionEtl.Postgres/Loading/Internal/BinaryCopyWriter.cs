@@ -28,18 +28,35 @@ internal sealed class BinaryCopyWriter
     // A mantissa below 10^13 stays below 10^16, four base-10000 groups, when padded by up to 10^3.
     private const ulong FourGroupsLimit = 10_000_000_000_000;
     private const int NoVersion = -1;
-    private const int JsonbVersion = 1; // jsonb's binary form is a version byte, 1, before the JSON text
+    private const byte JsonbVersion = 1; // jsonb's binary form is a version byte, 1, before the JSON text
     private static readonly int PostgresEpochDay = new DateOnly(2000, 1, 1).DayNumber;
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    /// <summary>The chunk size when the caller names none.</summary>
+    public const int DefaultChunkBytes = 1 << 16;
+
+    // Room for the format's header, a row's field count and every fixed-size field; wider values go out in pieces.
+    private const int MinimumChunkBytes = 256;
+
     private readonly Stream _stream;
-    private readonly byte[] _buffer = new byte[1 << 16];
+    private readonly byte[] _buffer;
     private int _position;
 
-    /// <summary>Starts the COPY data with the format's header.</summary>
+    /// <summary>Starts the COPY data with the format's header; hands the stream 64 KiB at a time.</summary>
     public BinaryCopyWriter(Stream stream)
+        : this(stream, DefaultChunkBytes)
     {
+    }
+
+    /// <summary>
+    /// Starts the COPY data with the format's header; hands the stream full chunks of <paramref name="chunkBytes"/>
+    /// (see <see cref="DirectCopyPath"/> for the size that suits Npgsql's write buffer).
+    /// </summary>
+    public BinaryCopyWriter(Stream stream, int chunkBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkBytes, MinimumChunkBytes);
         _stream = stream;
+        _buffer = new byte[chunkBytes];
         // Signature "PGCOPY\n\377\r\n\0", then the flags field and the header extension length, both zero.
         ReadOnlySpan<byte> header = [(byte)'P', (byte)'G', (byte)'C', (byte)'O', (byte)'P', (byte)'Y', (byte)'\n', 0xFF, (byte)'\r', (byte)'\n', 0, 0, 0, 0, 0, 0, 0, 0, 0];
         header.CopyTo(_buffer);
@@ -75,6 +92,8 @@ internal sealed class BinaryCopyWriter
                 case ValidRow.Text: WriteText(cells.TextAt(i)); break;
                 case ValidRow.Number when type == ColumnType.Numeric: WriteNumeric(cells.Numbers[i]); break;
                 case ValidRow.Timestamp when type == ColumnType.Timestamp: WriteTimestamp(cells.Timestamps[i]); break;
+                // Strings of the memo or the contract (category, currency, ...): no call through WriteValue's switch.
+                case ValidRow.Reference when type == ColumnType.Text && cells.References[i] is string text: WriteText(text.AsSpan()); break;
                 case ValidRow.Reference: WriteValue(type, cells.References[i], i); break;
                 // A number or timestamp in a column of another type: WriteValue's cast fails as it always has.
                 default: WriteValue(type, row.GetValue(i), i); break;
@@ -113,7 +132,7 @@ internal sealed class BinaryCopyWriter
             case ColumnType.Interval: WriteInterval((IsoDuration)value); break;
             case ColumnType.Uuid: WriteUuid((Guid)value); break;
             case ColumnType.Bytea: WriteBytes((byte[])value); break;
-            case ColumnType.Jsonb: WriteText((string)value, JsonbVersion); break;
+            case ColumnType.Jsonb: WriteJson((string)value); break;
             case ColumnType.Point: WritePoint((GeoPoint)value); break;
             default: throw new InvalidOperationException($"Column {column} has unsupported type {type}.");
         }
@@ -195,34 +214,39 @@ internal sealed class BinaryCopyWriter
         BinaryPrimitives.WriteInt32BigEndian(span[12..], value.Months);
     }
 
-    /// <summary>text: the UTF-8 bytes; jsonb: a version byte (<paramref name="version"/>, 1) before the JSON text.</summary>
-    private void WriteText(string value, int version = NoVersion) => WriteText(value.AsSpan(), version);
+    /// <summary>text: the UTF-8 bytes.</summary>
+    private void WriteText(string value) => WriteText(value.AsSpan());
 
-    private void WriteText(ReadOnlySpan<char> value, int version = NoVersion)
+    private void WriteText(ReadOnlySpan<char> value)
     {
-        int prefix = version == NoVersion ? 0 : 1;
         // At most three bytes per UTF-16 unit (a surrogate pair is two units and four bytes).
-        if (value.Length > (_buffer.Length - FieldLength - prefix) / 3)
+        if (value.Length > (_buffer.Length - FieldLength) / 3)
         {
-            WriteLongText(value, version);
+            WriteLongText(value, NoVersion);
             return;
         }
 
-        Reserve(FieldLength + prefix + 3 * value.Length);
-        var destination = _buffer.AsSpan(_position + FieldLength + prefix);
-        // Most values are ASCII; the ASCII narrowing skips the encoder's set-up, which dominated short values.
-        if (Ascii.FromUtf16(value, destination, out int written) != OperationStatus.Done)
+        Reserve(FieldLength + 3 * value.Length);
+        var destination = _buffer.AsSpan(_position + FieldLength);
+        int written = AsciiText.TryNarrow(value, destination) ? value.Length : Utf8.GetBytes(value, destination);
+        BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_position), written);
+        _position += FieldLength + written;
+    }
+
+    /// <summary>jsonb: a version byte (1) before the JSON text's UTF-8 bytes.</summary>
+    private void WriteJson(string value)
+    {
+        if (value.Length > (_buffer.Length - FieldLength - 1) / 3)
         {
-            written = Utf8.GetBytes(value, destination);
+            WriteLongText(value, JsonbVersion);
+            return;
         }
 
-        if (prefix == 1)
-        {
-            _buffer[_position + FieldLength] = (byte)version;
-        }
-
-        BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_position), written + prefix);
-        _position += FieldLength + prefix + written;
+        Reserve(FieldLength + 1 + 3 * value.Length);
+        _buffer[_position + FieldLength] = JsonbVersion;
+        int written = Utf8.GetBytes(value, _buffer.AsSpan(_position + FieldLength + 1));
+        BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_position), written + 1);
+        _position += FieldLength + 1 + written;
     }
 
     private void WriteLongText(ReadOnlySpan<char> value, int version)
@@ -285,16 +309,15 @@ internal sealed class BinaryCopyWriter
     /// </summary>
     internal void WriteNumeric(decimal value)
     {
-        Span<int> bits = stackalloc int[4];
-        decimal.GetBits(value, bits);
-        int scale = (bits[3] >> 16) & 0xFF;
+        var parts = DecimalParts.Of(value);
+        int scale = (parts.Flags >> 16) & 0xFF;
         // Padding the scale up to a multiple of 4 aligns the base-10000 groups on the decimal point.
         int pad = -scale & 3;
-        ulong low = (uint)bits[0] | ((ulong)(uint)bits[1] << 32);
-        ushort sign = bits[3] < 0 ? NumericNegative : NumericPositive;
-        if (bits[2] != 0 || low >= FourGroupsLimit)
+        ulong low = parts.Low;
+        ushort sign = parts.Flags < 0 ? NumericNegative : NumericPositive;
+        if (parts.High != 0 || low >= FourGroupsLimit)
         {
-            WriteWideNumeric(new UInt128((uint)bits[2], low) * Pow10[pad], scale, sign);
+            WriteWideNumeric(new UInt128(parts.High, low) * Pow10[pad], scale, sign);
             return;
         }
 
@@ -305,9 +328,10 @@ internal sealed class BinaryCopyWriter
         ulong integer = low * Pow10[pad];
         uint upper = (uint)(integer / 100_000_000), lower = (uint)(integer - upper * 100_000_000UL);
         ulong groups = ((ulong)(upper / 10_000) << 48) | ((ulong)(upper % 10_000) << 32) | ((ulong)(lower / 10_000) << 16) | (lower % 10_000);
-        int leading = groups == 0 ? 4 : BitOperations.LeadingZeroCount(groups) / 16;
-        int digits = groups == 0 ? 0 : 4 - leading - BitOperations.TrailingZeroCount(groups) / 16;
-        int weight = digits == 0 ? 0 : 4 - leading - (scale + pad) / 4 - 1;
+        // Shifts, not divisions: the counts are never negative, which a signed division would have to allow for.
+        int leading = groups == 0 ? 4 : BitOperations.LeadingZeroCount(groups) >> 4;
+        int digits = groups == 0 ? 0 : 4 - leading - (BitOperations.TrailingZeroCount(groups) >> 4);
+        int weight = digits == 0 ? 0 : 4 - leading - ((scale + pad) >> 2) - 1;
 
         // The whole 64-bit word goes into the buffer; only the digits' bytes count, the rest is overwritten next.
         Reserve(FieldLength + NumericHeader + sizeof(ulong));

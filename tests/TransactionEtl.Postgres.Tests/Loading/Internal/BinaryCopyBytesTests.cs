@@ -150,6 +150,41 @@ public sealed class BinaryCopyBytesTests(PostgresFixture db) : IClassFixture<Pos
         Assert.True(cells.Length > 100_000 && cells.AsSpan().SequenceEqual(values), "the cells' bytes differ from the boxed values' bytes");
     }
 
+    [Theory]
+    [InlineData(1024)]
+    [InlineData(4086)]
+    [InlineData(65526)]
+    public void Writes_the_same_bytes_in_chunks_no_larger_than_asked(int chunkBytes)
+    {
+        // Text of 0-300 characters (3-byte ones every third row) at odd offsets, and two values longer than any chunk.
+        var rows = Enumerable.Range(0, 3000)
+            .Select(i => new object?[] { new string(i % 3 == 0 ? '€' : 'a', i % 301), -12.345m * i, (long)i })
+            .ToList();
+        rows.Insert(1000, [new string('x', 70_000), 1m, 0L]);
+        rows.Insert(2000, [new string('ü', 30_000), 2m, 0L]);
+        ColumnType[] types = [ColumnType.Text, ColumnType.Numeric, ColumnType.BigInt];
+
+        using var expected = new MemoryStream();
+        using var chunked = new RecordingStream();
+        foreach (var (stream, writer) in new[] { (expected, new BinaryCopyWriter(expected)), ((MemoryStream)chunked, new BinaryCopyWriter(chunked, chunkBytes)) })
+        {
+            for (var i = 0; i < rows.Count; i++)
+            {
+                writer.WriteRow(types, rows[i], 7, i + 1);
+            }
+
+            writer.Complete();
+        }
+
+        Assert.Equal(Convert.ToHexString(expected.ToArray()), Convert.ToHexString(chunked.ToArray()));
+        // Only the long values' bytes go past a chunk, each in one write of its own.
+        Assert.Equal(new[] { 70_000, 60_000 }.Where(w => w > chunkBytes), chunked.Writes.Where(w => w > chunkBytes));
+        // A chunk is sent when the next field does not fit, so chunks are full up to the largest field reserved (a
+        // 300-character text reserves 3 bytes a character).
+        var partial = chunked.Writes.SkipLast(1).Where(w => w <= chunkBytes && w < chunkBytes - 4 - 3 * 300).Count();
+        Assert.True(partial <= 4, $"{partial} chunks well below {chunkBytes} bytes");
+    }
+
     private static byte[] Encode(decimal value) => Encode(ColumnType.Numeric, value);
 
     /// <summary>The value's field (without its length) as the writer puts it in a one-column row.</summary>
@@ -195,6 +230,25 @@ public sealed class BinaryCopyBytesTests(PostgresFixture db) : IClassFixture<Pos
             _cellWriter?.Complete();
             _valueWriter?.Complete();
             return (_cells.ToArray(), _values.ToArray());
+        }
+    }
+
+    /// <summary>A memory stream that remembers the length of every write it was handed.</summary>
+    private sealed class RecordingStream : MemoryStream
+    {
+        public List<int> Writes { get; } = [];
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            Writes.Add(count);
+            base.Write(buffer, offset, count);
+        }
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            Writes.Add(buffer.Length);
+            // MemoryStream's span overload would come back through the array overload above for a derived type.
+            base.Write(buffer.ToArray(), 0, buffer.Length);
         }
     }
 }
