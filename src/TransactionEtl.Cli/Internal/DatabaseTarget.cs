@@ -1,4 +1,5 @@
 using Npgsql;
+using TransactionEtl.Postgres.Loading;
 using TransactionEtl.Postgres;
 
 namespace TransactionEtl.Cli.Internal;
@@ -14,8 +15,6 @@ internal static class DatabaseTarget
 {
     /// <summary>Database created in the local cluster for the project's data.</summary>
     public const string LocalDatabase = "txetl";
-
-    private const int CopyWriteBufferSize = 1 << 16;
 
     /// <summary>The URL given by option or environment, or null for the local cluster.</summary>
     public static string? ExternalUrl(GlobalSettings settings, CliEnvironment environment) =>
@@ -59,10 +58,8 @@ internal static class DatabaseTarget
         GlobalSettings settings, CliEnvironment environment, LocalCluster cluster, CancellationToken cancellationToken)
     {
         var target = await ResolveAsync(settings, environment, cluster, cancellationToken);
-        // At least a 64 KiB write buffer: a load's binary COPY sends one CopyData message per buffer
-        // (DirectCopyPath.CopyChunkBytes), 8x fewer than with Npgsql's default 8 KiB.
         var builder = new NpgsqlConnectionStringBuilder(target.ConnectionString);
-        builder.WriteBufferSize = Math.Max(builder.WriteBufferSize, CopyWriteBufferSize);
+        builder.WriteBufferSize = Math.Max(builder.WriteBufferSize, FileLoader.MinimumWriteBufferSize);
         var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
         try
         {

@@ -34,6 +34,13 @@ namespace TransactionEtl.Postgres.Loading;
 /// </remarks>
 public sealed class FileLoader
 {
+    /// <summary>
+    /// The Npgsql <c>Write Buffer Size</c> a loader's data source should have at least. A load's binary COPY sends one
+    /// CopyData message per write buffer, so Npgsql's default of 8 KiB makes 8x the messages and sends of 64 KiB
+    /// (docs/performance.md, session 12, writer).
+    /// </summary>
+    public const int MinimumWriteBufferSize = 1 << 16;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger _logger;
 

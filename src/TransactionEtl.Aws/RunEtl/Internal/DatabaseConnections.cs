@@ -1,6 +1,7 @@
 using Npgsql;
 using TransactionEtl.Aws.Configuration;
 using TransactionEtl.Aws.Secrets;
+using TransactionEtl.Postgres.Loading;
 
 namespace TransactionEtl.Aws.RunEtl.Internal;
 
@@ -44,6 +45,8 @@ internal sealed class DatabaseConnections(RunEtlOptions options) : IAsyncDisposa
     public static NpgsqlDataSource Build(string connectionString)
     {
         var builder = new NpgsqlSlimDataSourceBuilder(connectionString);
+        builder.ConnectionStringBuilder.WriteBufferSize =
+            Math.Max(builder.ConnectionStringBuilder.WriteBufferSize, FileLoader.MinimumWriteBufferSize);
         builder.EnableTransportSecurity();
         // The chunked load passes a plan's chunk starts as one bigint[] parameter; the slim builder leaves arrays out.
         builder.EnableArrays();
