@@ -29,9 +29,16 @@ internal sealed partial class FileRun
         validator.Validate(_errors, _row);
         string key = "";
         var pk = _contract.PrimaryKeyFields;
-        // A one-column id checked on the row's text goes to the sink as text: no string per row (issue 19).
-        bool keyIsText = pk.Length == 1 && _seenKeys is null && validator.IsKeptText(pk[0]);
-        if (pk.Length > 0 && !keyIsText && validator.HasEveryValue(pk))
+        // A one-column id checked on the row's text is checked and goes to the sink as text: no string per row (issue 19).
+        bool keyIsText = pk.Length == 1 && validator.IsKeptText(pk[0]);
+        if (keyIsText)
+        {
+            if (_seenKeys is not null)
+            {
+                CheckKey(_seenKeys, validator.KeptValue(pk[0]), line, raw);
+            }
+        }
+        else if (pk.Length > 0 && validator.HasEveryValue(pk))
         {
             key = pk.Length == 1 ? KeyText(validator.TypedValue(pk[0])!) : string.Join('\u001f', pk.Select(i => KeyText(_validator.TypedValue(i)!)));
             if (_seenKeys is not null)
@@ -65,26 +72,27 @@ internal sealed partial class FileRun
     /// growing and every further key it does not hold goes to <see cref="SpilledKeys"/>, which knows at the end
     /// (<see cref="ResolveSpilledKeys"/>) which of them repeat an earlier one: memory stays flat for any file.
     /// </summary>
-    private void CheckKey(InFileKeys seen, string key, long line, ReadOnlySpan<char> raw)
+    /// <remarks>The key is a span (the row's text, or a string made of its values): a string is made only for a repeat or a spilled key.</remarks>
+    private void CheckKey(InFileKeys seen, ReadOnlySpan<char> key, long line, ReadOnlySpan<char> raw)
     {
         if (seen.TryGetFirstLine(key, out long firstLine))
         {
-            _errors.Add(DuplicateError(key, firstLine));
+            _errors.Add(DuplicateError(key.ToString(), firstLine));
         }
         else if (_spilled is not null)
         {
-            _spilled.Add(key, line, raw, accepted: _errors.Count == 0);
+            _spilled.Add(key.ToString(), line, raw, accepted: _errors.Count == 0);
         }
         else if (_errors.Count == 0)
         {
             if (_unique is null && _sink is ILateRejectSink && !seen.CanAdd(key.Length, _options.DuplicateCheckBudgetBytes))
             {
                 _spilled = new SpilledKeys(_options.DuplicateCheckHashRemap);
-                _spilled.Add(key, line, raw, accepted: true);
+                _spilled.Add(key.ToString(), line, raw, accepted: true);
             }
             else
             {
-                seen.Add(key, line);
+                seen.AddProbed(line);
             }
         }
     }

@@ -32,6 +32,9 @@ internal sealed class InFileKeys
 
     private readonly KeyArena _arena = new();
     private readonly Func<ulong, ulong>? _remapHash;
+    // A seed of this set's own, so that a file's keys cannot be chosen to share slots (that would cost probe length,
+    // never a wrong answer: a match compares the bytes). The table keeps no hashes, so one seed serves every rebuild.
+    private readonly long _seed = Random.Shared.NextInt64();
     private uint[] _slots = new uint[MinCapacity];
     private int _positionBits = FirstPositionBits;
     private uint _positionMask = (1u << FirstPositionBits) - 1;
@@ -71,8 +74,17 @@ internal sealed class InFileKeys
     /// <summary>True, with the line of its first occurrence, when <paramref name="key"/> was added before.</summary>
     public bool TryGetFirstLine(string key, out long firstLine)
     {
-        var utf8 = Encode(key);
+        bool found = TryGetFirstLine(key.AsSpan(), out firstLine);
         _lastKey = key;
+        return found;
+    }
+
+    /// <inheritdoc cref="TryGetFirstLine(string, out long)"/>
+    /// <remarks>After a miss, <see cref="AddProbed"/> remembers this key without encoding, hashing or probing again.</remarks>
+    public bool TryGetFirstLine(ReadOnlySpan<char> key, out long firstLine)
+    {
+        var utf8 = Encode(key);
+        _lastKey = null;
         _lastHash = Hash(utf8);
         bool found = Find(utf8, _lastHash, out firstLine, out int slot);
         _lastEmptySlot = found ? -1 : slot;
@@ -82,27 +94,41 @@ internal sealed class InFileKeys
     /// <summary>Remembers <paramref name="key"/>, first seen on <paramref name="line"/>; a key added before keeps its first line.</summary>
     public void Add(string key, long line)
     {
-        ReadOnlySpan<byte> utf8;
-        ulong hash;
-        int empty;
-        if (ReferenceEquals(key, _lastKey) && _lastEmptySlot >= 0)
+        if (ReferenceEquals(key, _lastKey))
         {
-            // Nothing changed the table since that probe missed.
-            utf8 = _utf8.AsSpan(0, _utf8Length);
-            hash = _lastHash;
-            empty = _lastEmptySlot;
+            AddProbed(line);
         }
         else
         {
-            utf8 = Encode(key);
-            hash = Hash(utf8);
-            if (Find(utf8, hash, out _, out empty))
-            {
-                _lastKey = null;
-                return;
-            }
+            Add(key.AsSpan(), line);
         }
+    }
+
+    /// <inheritdoc cref="Add(string, long)"/>
+    public void Add(ReadOnlySpan<char> key, long line)
+    {
+        var utf8 = Encode(key);
+        _lastHash = Hash(utf8);
+        _lastEmptySlot = -1;
+        AddProbed(line);
+    }
+
+    /// <summary>
+    /// Remembers the key of the last <see cref="TryGetFirstLine(ReadOnlySpan{char}, out long)"/> (its bytes and hash are
+    /// still here), first seen on <paramref name="line"/>: the row's key needs no string to be checked and then added.
+    /// </summary>
+    public void AddProbed(long line)
+    {
+        var utf8 = _utf8.AsSpan(0, _utf8Length);
+        ulong hash = _lastHash;
+        int empty = _lastEmptySlot;
         _lastKey = null;
+        _lastEmptySlot = -1;
+        // Nothing changed the table since a probe that missed; otherwise (a rebuild, an add, no probe) probe now.
+        if (empty < 0 && Find(utf8, hash, out _, out empty))
+        {
+            return;
+        }
         if (_count >= MaxKeys)
         {
             throw new InvalidOperationException("the in-file duplicate check holds the most keys it can (2^30); use --no-duplicate-check");
@@ -133,6 +159,7 @@ internal sealed class InFileKeys
         // The positions the expected keys' records will need, from the records stored so far, with a quarter to spare.
         long units = _arena.Units * (expectedKeys / _count + 1) / 4 * 5;
         _lastKey = null;
+        _lastEmptySlot = -1;
         Rebuild(capacity, units);
     }
 
@@ -186,12 +213,12 @@ internal sealed class InFileKeys
 
     private ulong Hash(ReadOnlySpan<byte> utf8)
     {
-        ulong hash = XxHash3.HashToUInt64(utf8);
+        ulong hash = XxHash3.HashToUInt64(utf8, _seed);
         return _remapHash is null ? hash : _remapHash(hash);
     }
 
     /// <summary>The key's UTF-8 bytes in a buffer kept between calls (a key is at most a record, so it stays bounded).</summary>
-    private ReadOnlySpan<byte> Encode(string key)
+    private ReadOnlySpan<byte> Encode(ReadOnlySpan<char> key)
     {
         int max = Encoding.UTF8.GetMaxByteCount(key.Length);
         if (max > _utf8.Length)
