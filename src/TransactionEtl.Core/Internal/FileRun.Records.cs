@@ -124,7 +124,6 @@ internal sealed partial class FileRun
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void SetCells(CsvDataReader csv, RowValidator validator)
     {
-        validator.Clear();
         int cells = csv.RowFieldCount;
         int columns = _columnToField.Length;
         for (int c = 0; c < Math.Min(cells, columns); c++)
