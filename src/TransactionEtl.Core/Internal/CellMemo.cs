@@ -44,7 +44,7 @@ internal sealed class CellMemo
     public bool TryGet(ReadOnlySpan<char> text, out string cell, out object? typed, out CellFacts facts)
     {
         // An empty cell (an optional region or tax flag on most rows) skips the table: no hash, no slot to load.
-        int index = text.IsEmpty ? _empty - 1 : Find(text, new CellMemoKey(text));
+        int index = text.IsEmpty ? _empty - 1 : Find(text);
         bool hit = index >= 0;
         if (hit)
         {
@@ -77,8 +77,7 @@ internal sealed class CellMemo
     /// <summary>Remembers a cell that passed its checks, with its facts, while there is room (a text already held stays as it is).</summary>
     public void Add(string cell, object? typed, CellFacts facts)
     {
-        var key = new CellMemoKey(cell);
-        if (_count == Capacity || (cell.Length == 0 ? _empty > 0 : Find(cell, key) >= 0 || !TryPlace(key, _count)))
+        if (_count == Capacity || (cell.Length == 0 ? _empty > 0 : Find(cell) >= 0 || !TryPlace(cell, _count)))
         {
             return;
         }
@@ -108,20 +107,21 @@ internal sealed class CellMemo
             // The empty text is found without the slots (TryGet).
             if (_entries[i].Cell.Length > 0)
             {
-                TryPlace(new CellMemoKey(_entries[i].Cell), i);
+                TryPlace(_entries[i].Cell, i);
             }
         }
     }
 
     /// <summary>Puts entry <paramref name="index"/> in the first free slot of its probe; false when the probe has none.</summary>
-    private bool TryPlace(in CellMemoKey key, int index)
+    private bool TryPlace(string text, int index)
     {
+        ulong hash = CellMemoKey.Of(text, out ulong head, out ulong tail);
         int mask = _slots.Length - 1;
-        for (int probe = 0, slot = Home(key.Hash); probe < MaxProbe; probe++, slot = (slot + 1) & mask)
+        for (int probe = 0, slot = Home(hash); probe < MaxProbe; probe++, slot = (slot + 1) & mask)
         {
             if (_slots[slot].Entry == 0)
             {
-                _slots[slot] = new Slot(key.Head, key.Tail, key.Length, index + 1);
+                _slots[slot] = new Slot(head, tail, text.Length, index + 1);
                 return true;
             }
         }
@@ -130,11 +130,12 @@ internal sealed class CellMemo
     }
 
     /// <summary>The entry holding <paramref name="text"/> (not empty), or -1.</summary>
-    private int Find(ReadOnlySpan<char> text, in CellMemoKey key)
+    private int Find(ReadOnlySpan<char> text)
     {
+        ulong hash = CellMemoKey.Of(text, out ulong head, out ulong tail);
         var slots = _slots;
         int mask = slots.Length - 1;
-        for (int probe = 0, slot = Home(key.Hash); probe < MaxProbe; probe++, slot = (slot + 1) & mask)
+        for (int probe = 0, slot = Home(hash); probe < MaxProbe; probe++, slot = (slot + 1) & mask)
         {
             ref readonly var s = ref slots[slot];
             if (s.Entry == 0)
@@ -144,8 +145,8 @@ internal sealed class CellMemo
 
             // The slot's words hold the whole of a text up to eight characters, so only a longer one is compared with
             // the remembered string (whose cache line a short cell then never loads).
-            if (s.Length == key.Length && s.Head == key.Head && s.Tail == key.Tail
-                && (key.Length <= CellMemoKey.WholeChars || text.SequenceEqual(_entries[s.Entry - 1].Cell)))
+            if (s.Length == text.Length && s.Head == head && s.Tail == tail
+                && (text.Length <= CellMemoKey.WholeChars || text.SequenceEqual(_entries[s.Entry - 1].Cell)))
             {
                 return s.Entry - 1;
             }
