@@ -167,4 +167,50 @@ public class CellMemoTests
                 : ("FR-STD", 19.83m, 99.17m),
             ((string)r.Value("tax_rule_id")!, (decimal)r.Value("tax_amount")!, (decimal)r.Value("net_amount")!)));
     }
+
+    [Fact]
+    public void Tells_apart_texts_that_differ_in_one_character_anywhere_or_in_length()
+    {
+        // Up to eight characters a text is compared by its length and two words alone; past that the words and then
+        // the characters. Each variant changes one position (to an ASCII, a Latin-1 and a wider character, or NUL).
+        var memo = new CellMemo();
+        var originals = Enumerable.Range(0, 20).Select(n => string.Concat(Enumerable.Range(0, n).Select(i => (char)('a' + i)))).ToList();
+        foreach (var t in originals)
+        {
+            memo.Add(t, "typed " + t);
+        }
+
+        foreach (var t in originals)
+        {
+            Assert.True(memo.TryGet(t, out var cell, out var typed), t);
+            Assert.Equal((t, "typed " + t), (cell, typed));
+            for (int i = 0; i < t.Length; i++)
+            {
+                foreach (char c in new[] { 'Z', '\u00e9', '\u4e00', '\0' })
+                {
+                    var changed = string.Concat(t.AsSpan(0, i), c.ToString(), t.AsSpan(i + 1));
+                    Assert.False(memo.TryGet(changed, out _, out _), $"{t} at {i}");
+                }
+            }
+            Assert.False(memo.TryGet(t + "\0", out _, out _), t);
+        }
+    }
+
+    [Fact]
+    public void Remembers_the_empty_cell_like_any_other_and_keeps_its_first_value()
+    {
+        var memo = new CellMemo();
+        Assert.False(memo.TryGet("", out _, out _));
+        memo.Add("", null, new CellFacts(4, null));
+        memo.Add("", "second");
+        for (int i = 0; i < 40; i++)
+        {
+            memo.Add($"V{i}", $"v{i}"); // the slots grow and are placed again
+        }
+
+        Assert.True(memo.TryGet("", out var cell, out var typed, out var facts));
+        Assert.Equal(("", (object?)null, 4), (cell, typed, facts.MinorUnit));
+        Assert.True(memo.TryGet("V39", out _, out var v39));
+        Assert.Equal("v39", v39);
+    }
 }

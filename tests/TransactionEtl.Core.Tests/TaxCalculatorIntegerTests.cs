@@ -44,6 +44,21 @@ public class TaxCalculatorIntegerTests
     public void Worked_examples_are_the_decimal_formulas_bit_for_bit(string amount, string rate, bool includesTax, int minorUnit) =>
         AssertSameBits(decimal.Parse(amount, CultureInfo.InvariantCulture), decimal.Parse(rate, CultureInfo.InvariantCulture), includesTax, minorUnit);
 
+    // The net and gross are computed in minor units as well: a gross past 2^64, and a net of zero (whose sign decimal
+    // decides), go to decimal.
+    [Theory]
+    [InlineData("9223372036854775808", "1", false, 0)] // gross 2^64 wraps to zero
+    [InlineData("9223372036854775809", "1", false, 0)] // gross past 2^64
+    [InlineData("18446744073709551.615", "0.000001", false, 3)] // the largest amount whose product fits
+    [InlineData("1844674407370955.1615", "0.5", false, 4)]
+    [InlineData("-9223372036854775809", "1", false, 0)]
+    [InlineData("0.01", "1", true, 2)] // net 0.00
+    [InlineData("-0.01", "1", true, 2)]
+    [InlineData("-12.5", "0.19", true, 2)] // net and gross of a negative amount with fewer decimals than the minor unit
+    [InlineData("-12.5", "0.19", false, 3)]
+    public void Totals_in_minor_units_are_the_decimal_formulas_bit_for_bit(string amount, string rate, bool includesTax, int minorUnit) =>
+        AssertSameBits(decimal.Parse(amount, CultureInfo.InvariantCulture), decimal.Parse(rate, CultureInfo.InvariantCulture), includesTax, minorUnit);
+
     private static bool AssertSameBits(decimal amount, decimal rate, bool includesTax, int minorUnit)
     {
         var fast = TaxCalculator.Compute(amount, rate, includesTax, minorUnit);

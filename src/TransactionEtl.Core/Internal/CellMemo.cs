@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace TransactionEtl.Core.Internal;
 
 /// <summary>
@@ -32,6 +30,7 @@ internal sealed class CellMemo
     private Slot[] _slots = new Slot[1 << InitialSlotBits];
     private Entry[] _entries = new Entry[1 << (InitialSlotBits - 2)];
     private int _count;
+    private int _empty; // the entry of the empty text + 1, or 0
     private int _lookups;
     private int _hits;
 
@@ -44,7 +43,8 @@ internal sealed class CellMemo
     /// <summary>Finds <paramref name="text"/>; on a hit returns the remembered cell string, typed value and facts.</summary>
     public bool TryGet(ReadOnlySpan<char> text, out string cell, out object? typed, out CellFacts facts)
     {
-        int index = Find(text, Hash(text));
+        // An empty cell (an optional region or tax flag on most rows) skips the table: no hash, no slot to load.
+        int index = text.IsEmpty ? _empty - 1 : Find(text);
         bool hit = index >= 0;
         if (hit)
         {
@@ -77,12 +77,15 @@ internal sealed class CellMemo
     /// <summary>Remembers a cell that passed its checks, with its facts, while there is room (a text already held stays as it is).</summary>
     public void Add(string cell, object? typed, CellFacts facts)
     {
-        ulong hash = Hash(cell);
-        if (_count == Capacity || Find(cell, hash) >= 0 || !TryPlace(hash, _count))
+        if (_count == Capacity || (cell.Length == 0 ? _empty > 0 : Find(cell) >= 0 || !TryPlace(cell, _count)))
         {
             return;
         }
 
+        if (cell.Length == 0)
+        {
+            _empty = _count + 1;
+        }
         if (_count == _entries.Length)
         {
             Array.Resize(ref _entries, 2 * _entries.Length);
@@ -101,19 +104,24 @@ internal sealed class CellMemo
         _slots = new Slot[1 << _slotBits];
         for (int i = 0; i < _count; i++)
         {
-            TryPlace(Hash(_entries[i].Cell), i);
+            // The empty text is found without the slots (TryGet).
+            if (_entries[i].Cell.Length > 0)
+            {
+                TryPlace(_entries[i].Cell, i);
+            }
         }
     }
 
     /// <summary>Puts entry <paramref name="index"/> in the first free slot of its probe; false when the probe has none.</summary>
-    private bool TryPlace(ulong hash, int index)
+    private bool TryPlace(string text, int index)
     {
+        ulong hash = CellMemoKey.Of(text, out ulong head, out ulong tail);
         int mask = _slots.Length - 1;
         for (int probe = 0, slot = Home(hash); probe < MaxProbe; probe++, slot = (slot + 1) & mask)
         {
-            if (_slots[slot].Tag == 0)
+            if (_slots[slot].Entry == 0)
             {
-                _slots[slot] = new Slot(Tag(hash), index);
+                _slots[slot] = new Slot(head, tail, text.Length, index + 1);
                 return true;
             }
         }
@@ -121,69 +129,36 @@ internal sealed class CellMemo
         return false;
     }
 
-    /// <summary>The entry holding <paramref name="text"/>, or -1.</summary>
-    private int Find(ReadOnlySpan<char> text, ulong hash)
+    /// <summary>The entry holding <paramref name="text"/> (not empty), or -1.</summary>
+    private int Find(ReadOnlySpan<char> text)
     {
-        int tag = Tag(hash);
+        ulong hash = CellMemoKey.Of(text, out ulong head, out ulong tail);
         var slots = _slots;
         int mask = slots.Length - 1;
         for (int probe = 0, slot = Home(hash); probe < MaxProbe; probe++, slot = (slot + 1) & mask)
         {
-            var s = slots[slot];
-            if (s.Tag == 0)
+            ref readonly var s = ref slots[slot];
+            if (s.Entry == 0)
             {
                 return -1;
             }
 
-            if (s.Tag == tag && text.SequenceEqual(_entries[s.Index].Cell))
+            // The slot's words hold the whole of a text up to eight characters, so only a longer one is compared with
+            // the remembered string (whose cache line a short cell then never loads).
+            if (s.Length == text.Length && s.Head == head && s.Tail == tail
+                && (text.Length <= CellMemoKey.WholeChars || text.SequenceEqual(_entries[s.Entry - 1].Cell)))
             {
-                return s.Index;
+                return s.Entry - 1;
             }
         }
 
         return -1;
     }
 
-    /// <summary>
-    /// A multiplicative hash over four characters at a time: cells are short (codes, names), and the top bits of the
-    /// product depend on every character, so they pick the slot and the next 32 bits make a tag that skips most
-    /// unequal texts without comparing them.
-    /// </summary>
-    internal static ulong Hash(ReadOnlySpan<char> text)
-    {
-        const ulong Multiplier = 0x9E3779B97F4A7C15;
-        ulong h = (ulong)text.Length * Multiplier;
-        var words = MemoryMarshal.Cast<char, ulong>(text);
-        foreach (ulong w in words)
-        {
-            h = (h ^ w) * Multiplier;
-        }
-
-        int rest = text.Length & 3;
-        if (rest != 0)
-        {
-            // The last one to three characters in one more step (the length, hashed first, tells their count).
-            ulong tail = text[^1];
-            if (rest > 1)
-            {
-                tail = (tail << 16) | text[^2];
-            }
-            if (rest > 2)
-            {
-                tail = (tail << 16) | text[^3];
-            }
-            h = (h ^ tail) * Multiplier;
-        }
-
-        return h;
-    }
-
     private int Home(ulong hash) => (int)(hash >> (64 - _slotBits));
 
-    // Never 0, which marks an empty slot.
-    private static int Tag(ulong hash) => (int)(hash >> 20) | 1;
-
-    private readonly record struct Slot(int Tag, int Index);
+    /// <summary>A slot: the text's length and words (see <see cref="CellMemoKey"/>) and its entry's index + 1 (0 marks a free slot).</summary>
+    private readonly record struct Slot(ulong Head, ulong Tail, int Length, int Entry);
 
     private readonly record struct Entry(string Cell, object? Typed, CellFacts Facts);
 }

@@ -135,7 +135,6 @@ internal sealed partial class FileRun
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void SetCells(CsvDataReader csv, ReadOnlySpan<char> record, bool split, RowValidator validator)
     {
-        validator.Clear();
         int cells = csv.RowFieldCount;
         int columns = _columnToField.Length;
         int shown = Math.Min(cells, columns);

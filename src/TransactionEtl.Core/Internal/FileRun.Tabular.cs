@@ -143,7 +143,6 @@ internal sealed partial class FileRun
     private void SetCells(int count)
     {
         var validator = _validator;
-        validator.Clear();
         int columns = _columnToField.Length;
         for (int c = 0; c < Math.Min(count, columns); c++)
         {

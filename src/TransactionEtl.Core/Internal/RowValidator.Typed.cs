@@ -76,6 +76,27 @@ internal sealed partial class RowValidator
     }
 
     /// <summary>
+    /// A cell of a field that <see cref="SpanCells"/> keeps, checked on the record's text as it arrives, in the pass
+    /// that would otherwise only copy it (issue 19): a valid number or date/time is not copied at all unless a later
+    /// message quotes it. A cell that fails here is kept and checked again as a string by <see cref="Validate"/>
+    /// (<see cref="CheckField"/>, in field order), which reports it exactly as before.
+    /// </summary>
+    private void SetCheckedCell(int field, ReadOnlySpan<char> text)
+    {
+        _cells[field] = null; // made from the kept text when a message needs it (CellText)
+        bool valid = TryConvertKept(_fields[field], text);
+        _known[field] = valid;
+        if (valid && !_spanCells.ReadLater(field))
+        {
+            _spanCells.Forget(field);
+        }
+        else
+        {
+            _spanCells.Keep(field, text);
+        }
+    }
+
+    /// <summary>
     /// The common case of a kept cell, on its text: trimmed, not a missing value, within the size limit, and a valid
     /// number or ISO date/time. False for anything else, and <see cref="CheckField"/> then checks the cell as a string
     /// exactly as before, so every error and its message come from one place.

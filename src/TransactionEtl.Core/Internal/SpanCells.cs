@@ -2,13 +2,14 @@ namespace TransactionEtl.Core.Internal;
 
 /// <summary>
 /// Copies of the current row's cells that are checked on their text, in reused buffers, so that they need no string
-/// per cell. Only fields whose check depends on nothing but the default grammar are kept: a number or ISO date/time
+/// per cell (a valid cell is copied only when its text is read later: see <see cref="ReadLater"/>). Only fields whose check depends on nothing but the default grammar are kept: a number or ISO date/time
 /// with no custom format, or a plain string (ids, account numbers) checked by at most a length range and a one-class
 /// pattern; no normalization but trim, and no enum, reference list or bounds.
 /// </summary>
 internal sealed class SpanCells
 {
     private readonly bool[] _eligible;
+    private readonly bool[] _readLater;
     private readonly bool[] _kept;
     private readonly char[][] _buffers;
     private readonly int[] _lengths;
@@ -17,6 +18,7 @@ internal sealed class SpanCells
     {
         var read = ReadByOthers(fields, tax);
         _eligible = fields.Select(f => Eligible(f) && !(f.Type == FieldType.String && read.Contains(f.Index))).ToArray();
+        _readLater = fields.Select(f => f.Type == FieldType.String || f.ScaleFrom >= 0 || f.PrefixFrom >= 0).ToArray();
         _kept = new bool[fields.Length];
         _buffers = fields.Select(_ => new char[64]).ToArray();
         _lengths = new int[fields.Length];
@@ -48,15 +50,21 @@ internal sealed class SpanCells
         return read;
     }
 
-    public void Clear() => Array.Clear(_kept);
+    /// <summary>Forgets a field's cell: the row lacks it, or it was valid and is not read later (<see cref="ReadLater"/>).</summary>
+    public void Forget(int field) => _kept[field] = false;
 
-    /// <summary>Keeps a copy of the cell when its field is eligible; false (nothing kept) otherwise.</summary>
-    public bool TryKeep(int field, ReadOnlySpan<char> text)
+    /// <summary>True for a field whose cells are checked on their text and kept here.</summary>
+    public bool IsEligible(int field) => _eligible[field];
+
+    /// <summary>
+    /// True when a valid cell's text is still read after its check: a string's value is its text, and a number with
+    /// a cross-field constraint (scaleFrom) quotes it in that constraint's message.
+    /// </summary>
+    public bool ReadLater(int field) => _readLater[field];
+
+    /// <summary>Keeps a copy of an eligible field's cell.</summary>
+    public void Keep(int field, ReadOnlySpan<char> text)
     {
-        if (!_eligible[field])
-        {
-            return false;
-        }
         if (_buffers[field].Length < text.Length)
         {
             _buffers[field] = new char[Math.Max(text.Length, 2 * _buffers[field].Length)];
@@ -64,7 +72,6 @@ internal sealed class SpanCells
         text.CopyTo(_buffers[field]);
         _lengths[field] = text.Length;
         _kept[field] = true;
-        return true;
     }
 
     public bool Kept(int field) => _kept[field];

@@ -14,11 +14,27 @@ internal static class TaxCalculator
     /// </summary>
     public static (decimal Net, decimal Tax, decimal Gross) Compute(decimal amount, decimal rate, bool includesTax, int minorUnit)
     {
-        decimal tax = TryTaxUnits(amount, rate, includesTax, minorUnit, out ulong units)
-            ? new decimal((int)(uint)units, (int)(uint)(units >> 32), 0, amount < 0, (byte)minorUnit)
-            : TaxInDecimal(amount, rate, includesTax, minorUnit);
-        return Totals(amount, tax, includesTax, minorUnit);
+        if (!TryTaxUnits(amount, rate, includesTax, minorUnit, out ulong units, out ulong amountUnits))
+        {
+            return Totals(amount, TaxInDecimal(amount, rate, includesTax, minorUnit), includesTax, minorUnit);
+        }
+        bool negative = decimal.IsNegative(amount); // the amount is not zero here (its tax is not)
+        decimal tax = Units(units, negative, minorUnit);
+        // The totals in minor units too: amount and tax have one sign, and their sum or difference is exact in 64 bits
+        // unless it wraps. A difference of zero goes to decimal, which decides the sign of a zero.
+        ulong other = includesTax ? amountUnits - units : amountUnits + units;
+        if (other == 0 || (!includesTax && other < units))
+        {
+            return Totals(amount, tax, includesTax, minorUnit);
+        }
+        decimal given = Units(amountUnits, negative, minorUnit);
+        decimal computed = Units(other, negative, minorUnit);
+        return includesTax ? (computed, tax, given) : (given, tax, computed);
     }
+
+    /// <summary>A decimal of <paramref name="units"/> minor units: exactly <paramref name="minorUnit"/> decimals.</summary>
+    private static decimal Units(ulong units, bool negative, int minorUnit) =>
+        new((int)(uint)units, (int)(uint)(units >> 32), 0, negative, (byte)minorUnit);
 
     /// <summary>The formulas in decimal arithmetic alone: what <see cref="Compute"/> gives for every input, bit for bit.</summary>
     internal static (decimal Net, decimal Tax, decimal Gross) ComputeInDecimal(decimal amount, decimal rate, bool includesTax, int minorUnit) =>
@@ -45,12 +61,13 @@ internal static class TaxCalculator
     /// inexact one lies at least 1/(2D) from a midpoint (D at most 2 10^6, the quotient below 2^64 minor units).
     /// A tax of zero also goes to decimal, which decides the sign of a zero.
     /// </summary>
-    private static bool TryTaxUnits(decimal amount, decimal rate, bool includesTax, int minorUnit, out ulong units)
+    private static bool TryTaxUnits(decimal amount, decimal rate, bool includesTax, int minorUnit, out ulong units, out ulong amountUnits)
     {
         units = 0;
+        amountUnits = 0;
         int amountScale = amount.Scale;
         int rateScale = rate.Scale;
-        if (amountScale > minorUnit || minorUnit >= PowersOfTen.Length || rateScale >= PowersOfTen.Length || rate <= 0)
+        if (amountScale > minorUnit || minorUnit >= PowersOfTen.Length || rateScale >= PowersOfTen.Length)
         {
             return false;
         }
@@ -58,7 +75,8 @@ internal static class TaxCalculator
         decimal.GetBits(rate, bits);
         ulong rateUnits = (uint)bits[0];
         ulong rateOne = PowersOfTen[rateScale];
-        if (bits[1] != 0 || bits[2] != 0 || rateUnits > rateOne)
+        // rate > 0 from its bits (a negative sign or no units), without a decimal comparison.
+        if (bits[1] != 0 || bits[2] != 0 || bits[3] < 0 || rateUnits == 0 || rateUnits > rateOne)
         {
             return false; // a rate above 1 is outside the rules' domain (rate <= 1)
         }
@@ -67,8 +85,9 @@ internal static class TaxCalculator
         {
             return false;
         }
-        ulong amountUnits = (uint)bits[0] | ((ulong)(uint)bits[1] << 32);
-        ulong high = Math.BigMul(amountUnits, rateUnits * PowersOfTen[minorUnit - amountScale], out ulong numerator);
+        ulong mantissa = (uint)bits[0] | ((ulong)(uint)bits[1] << 32);
+        ulong scale = PowersOfTen[minorUnit - amountScale];
+        ulong high = Math.BigMul(mantissa, rateUnits * scale, out ulong numerator);
         if (high != 0)
         {
             return false;
@@ -76,6 +95,8 @@ internal static class TaxCalculator
         ulong divisor = includesTax ? rateOne + rateUnits : rateOne;
         (ulong quotient, ulong remainder) = Math.DivRem(numerator, divisor);
         units = remainder >= divisor - remainder ? quotient + 1 : quotient;
+        // The amount in minor units: at most the product above (rateUnits >= 1), so it fits 64 bits too.
+        amountUnits = mantissa * scale;
         return units != 0;
     }
 
