@@ -40,9 +40,8 @@ internal sealed class InFileKeys
     private uint _positionMask = (1u << FirstPositionBits) - 1;
     private long _count;
 
-    // The last probe's key, its UTF-8 bytes, hash and (after a miss) the empty slot it ended at, so that Add after a
-    // missed TryGetFirstLine of the same key string neither encodes, hashes nor probes again.
-    private string? _lastKey;
+    // The last probe's UTF-8 bytes, hash and (after a miss) the empty slot it ended at, so that AddProbed after a missed
+    // TryGetFirstLine neither encodes, hashes nor probes again.
     private int _lastEmptySlot = -1;
     private byte[] _utf8 = new byte[256];
     private int _utf8Length;
@@ -72,19 +71,10 @@ internal sealed class InFileKeys
     }
 
     /// <summary>True, with the line of its first occurrence, when <paramref name="key"/> was added before.</summary>
-    public bool TryGetFirstLine(string key, out long firstLine)
-    {
-        bool found = TryGetFirstLine(key.AsSpan(), out firstLine);
-        _lastKey = key;
-        return found;
-    }
-
-    /// <inheritdoc cref="TryGetFirstLine(string, out long)"/>
     /// <remarks>After a miss, <see cref="AddProbed"/> remembers this key without encoding, hashing or probing again.</remarks>
     public bool TryGetFirstLine(ReadOnlySpan<char> key, out long firstLine)
     {
         var utf8 = Encode(key);
-        _lastKey = null;
         _lastHash = Hash(utf8);
         bool found = Find(utf8, _lastHash, out firstLine, out int slot);
         _lastEmptySlot = found ? -1 : slot;
@@ -92,19 +82,6 @@ internal sealed class InFileKeys
     }
 
     /// <summary>Remembers <paramref name="key"/>, first seen on <paramref name="line"/>; a key added before keeps its first line.</summary>
-    public void Add(string key, long line)
-    {
-        if (ReferenceEquals(key, _lastKey))
-        {
-            AddProbed(line);
-        }
-        else
-        {
-            Add(key.AsSpan(), line);
-        }
-    }
-
-    /// <inheritdoc cref="Add(string, long)"/>
     public void Add(ReadOnlySpan<char> key, long line)
     {
         var utf8 = Encode(key);
@@ -122,7 +99,6 @@ internal sealed class InFileKeys
         var utf8 = _utf8.AsSpan(0, _utf8Length);
         ulong hash = _lastHash;
         int empty = _lastEmptySlot;
-        _lastKey = null;
         _lastEmptySlot = -1;
         // Nothing changed the table since a probe that missed; otherwise (a rebuild, an add, no probe) probe now.
         if (empty < 0 && Find(utf8, hash, out _, out empty))
@@ -158,7 +134,6 @@ internal sealed class InFileKeys
         }
         // The positions the expected keys' records will need, from the records stored so far, with a quarter to spare.
         long units = _arena.Units * (expectedKeys / _count + 1) / 4 * 5;
-        _lastKey = null;
         _lastEmptySlot = -1;
         Rebuild(capacity, units);
     }
