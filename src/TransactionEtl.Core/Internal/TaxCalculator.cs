@@ -71,21 +71,20 @@ internal static class TaxCalculator
         {
             return false;
         }
-        Span<int> bits = stackalloc int[4];
-        decimal.GetBits(rate, bits);
-        ulong rateUnits = (uint)bits[0];
+        var rateParts = DecimalParts.Of(rate);
+        ulong rateUnits = rateParts.Low;
         ulong rateOne = PowersOfTen[rateScale];
         // rate > 0 from its bits (a negative sign or no units), without a decimal comparison.
-        if (bits[1] != 0 || bits[2] != 0 || bits[3] < 0 || rateUnits == 0 || rateUnits > rateOne)
+        if (rateParts.High != 0 || rateParts.Flags < 0 || rateUnits == 0 || rateUnits > rateOne)
         {
             return false; // a rate above 1 is outside the rules' domain (rate <= 1)
         }
-        decimal.GetBits(amount, bits);
-        if (bits[2] != 0)
+        var amountParts = DecimalParts.Of(amount);
+        if (amountParts.High != 0)
         {
             return false;
         }
-        ulong mantissa = (uint)bits[0] | ((ulong)(uint)bits[1] << 32);
+        ulong mantissa = amountParts.Low;
         ulong scale = PowersOfTen[minorUnit - amountScale];
         ulong high = Math.BigMul(mantissa, rateUnits * scale, out ulong numerator);
         if (high != 0)

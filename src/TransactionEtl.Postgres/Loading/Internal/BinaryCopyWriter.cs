@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Numerics;
 using System.Text;
 using TransactionEtl.Core;
+using TransactionEtl.Core.Internal;
 
 namespace TransactionEtl.Postgres.Loading.Internal;
 

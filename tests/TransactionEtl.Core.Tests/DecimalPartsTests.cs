@@ -1,7 +1,7 @@
 using FsCheck.Xunit;
-using TransactionEtl.Postgres.Loading.Internal;
+using TransactionEtl.Core.Internal;
 
-namespace TransactionEtl.Postgres.Tests.Loading.Internal;
+namespace TransactionEtl.Core.Tests;
 
 public sealed class DecimalPartsTests
 {

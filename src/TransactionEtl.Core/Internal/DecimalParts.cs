@@ -1,13 +1,13 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace TransactionEtl.Postgres.Loading.Internal;
+namespace TransactionEtl.Core.Internal;
 
 /// <summary>
 /// A decimal's fields, read in place: the flags (scale in bits 16-23, sign in bit 31), the upper 32 bits of the
 /// 96-bit integer and its lower 64 bits, in the order of the OLE Automation DECIMAL that .NET's decimal is laid out as
 /// (and marshals as, unchanged). <c>decimal.GetBits</c> gives the same through a four-int span, which the COPY writer
-/// paid for four times a row; DecimalPartsTests checks this reading against GetBits.
+/// paid for four times a row and the tax step twice; DecimalPartsTests checks this reading against GetBits.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
 internal readonly struct DecimalParts
