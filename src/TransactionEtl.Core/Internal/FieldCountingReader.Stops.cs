@@ -27,7 +27,7 @@ internal sealed partial class FieldCountingReader
     /// IndexOfAny and Count: two passes per line, and at the x64 Native AOT default baseline Count called a software
     /// ExtractMostSignificantBits per 8 characters (measured before the x64 builds moved to x86-64-v3,
     /// Directory.Build.props, where Count is vectorized; this one pass was not measured against the two vectorized ones
-    /// since). The compare and byte mask are exact for any character (the packed values are compare results, 0 or -1).
+    /// since). The step is <see cref="CsvVectorStep"/>, which <see cref="RecordFields"/> uses too.
     /// </summary>
     private int NextStopSse2(ReadOnlySpan<char> chars, out int delimiters)
     {
@@ -45,16 +45,11 @@ internal sealed partial class FieldCountingReader
         }
         var delimiter = Vector128.Create((short)_delimiter);
         var quote = Vector128.Create((short)_quote);
-        var cr = Vector128.Create((short)'\r');
-        var lf = Vector128.Create((short)'\n');
         for (; i <= chars.Length - 16; i += 16)
         {
-            var a = Vector128.LoadUnsafe(ref first, (nuint)i);
-            var b = Vector128.LoadUnsafe(ref first, (nuint)(i + 8));
-            uint delimiterBits = (uint)Sse2.MoveMask(Sse2.PackSignedSaturate(Sse2.CompareEqual(a, delimiter), Sse2.CompareEqual(b, delimiter)));
-            var stopA = Sse2.Or(Sse2.Or(Sse2.CompareEqual(a, quote), Sse2.CompareEqual(a, cr)), Sse2.CompareEqual(a, lf));
-            var stopB = Sse2.Or(Sse2.Or(Sse2.CompareEqual(b, quote), Sse2.CompareEqual(b, cr)), Sse2.CompareEqual(b, lf));
-            uint stopBits = (uint)Sse2.MoveMask(Sse2.PackSignedSaturate(stopA, stopB));
+            uint masks = CsvVectorStep.Masks(ref first, i, delimiter, quote);
+            uint delimiterBits = masks & 0xFFFF;
+            uint stopBits = masks >> 16;
             if (stopBits != 0)
             {
                 int at = BitOperations.TrailingZeroCount(stopBits);

@@ -89,23 +89,15 @@ internal sealed class RecordFields
     }
 
     /// <summary>
-    /// The 16 characters from <paramref name="at"/>, without the first <paramref name="skip"/>: delimiter bits in the
-    /// low half, and bit 16 up set if any is a quote, CR or LF.
+    /// The 16 characters from <paramref name="at"/> (<see cref="CsvVectorStep"/>), without the first
+    /// <paramref name="skip"/>: delimiter bits in the low half, and bit 16 up set if any is a quote, CR or LF.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ulong Step(ref short first, int at, int skip)
     {
-        var a = Vector128.LoadUnsafe(ref first, (nuint)at);
-        var b = Vector128.LoadUnsafe(ref first, (nuint)(at + 8));
-        var delimiter = Vector128.Create((short)_delimiter);
-        var quote = Vector128.Create((short)_quote);
-        var cr = Vector128.Create((short)'\r');
-        var lf = Vector128.Create((short)'\n');
-        var stopA = Sse2.Or(Sse2.Or(Sse2.CompareEqual(a, quote), Sse2.CompareEqual(a, cr)), Sse2.CompareEqual(a, lf));
-        var stopB = Sse2.Or(Sse2.Or(Sse2.CompareEqual(b, quote), Sse2.CompareEqual(b, cr)), Sse2.CompareEqual(b, lf));
-        // The packed values are compare results (0 or -1), so the byte masks are exact for any character.
-        uint stops = (uint)Sse2.MoveMask(Sse2.PackSignedSaturate(stopA, stopB)) >> skip;
-        uint delimiters = (uint)Sse2.MoveMask(Sse2.PackSignedSaturate(Sse2.CompareEqual(a, delimiter), Sse2.CompareEqual(b, delimiter))) >> skip;
+        uint masks = CsvVectorStep.Masks(ref first, at, Vector128.Create((short)_delimiter), Vector128.Create((short)_quote));
+        uint stops = (masks >> 16) >> skip;
+        uint delimiters = (masks & 0xFFFF) >> skip;
         return delimiters | ((ulong)stops << 16);
     }
 
