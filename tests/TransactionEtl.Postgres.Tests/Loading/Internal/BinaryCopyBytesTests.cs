@@ -150,6 +150,31 @@ public sealed class BinaryCopyBytesTests(PostgresFixture db) : IClassFixture<Pos
         Assert.True(cells.Length > 100_000 && cells.AsSpan().SequenceEqual(values), "the cells' bytes differ from the boxed values' bytes");
     }
 
+    [Fact]
+    public async Task Writes_strings_that_come_back_on_many_rows_as_when_each_is_encoded_anew()
+    {
+        // Merchants that the validator's memo hands back as the same string object row after row, more of them than
+        // the writer keeps fields for (slots taken over), at and past the 28 bytes a kept field holds, ASCII and not.
+        string[] odd = ["", "ユニクロ 銀座店", "Café", "€€€€€€€€€", "€€€€€€€€€€", "ü", new string('m', 28), new string('m', 29), "Grüße aus Köln GmbH & Co. KG"];
+        var merchants = Enumerable.Range(0, 1500).Select(i => $"Shop {i}" + new string('x', i % 25)).Concat(odd).ToArray();
+        var random = new Random(5);
+        var csv = new System.Text.StringBuilder("transaction_id,timestamp,account_id,merchant,category,amount,currency,country,region,price_includes_tax\n");
+        for (var i = 0; i < 12_000; i++)
+        {
+            var merchant = i < merchants.Length ? merchants[i] : merchants[random.Next(merchants.Length)];
+            csv.Append(CultureInfo.InvariantCulture, $"TX-{i},2024-03-10T20:55:55Z,ACC-{i % 97},{merchant},books,12.34,EUR,DE,,\n");
+        }
+
+        using var sample = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(csv.ToString()));
+        using var sink = new TwoWaySink(Contract.Default.OutputColumns.Select(c => c.Type).ToArray());
+
+        await FileProcessor.ProcessAsync(sample, sink, new ProcessingOptions { Contract = Contract.Default }, CancellationToken.None);
+
+        var (cells, values) = sink.Complete();
+        Assert.Equal(12_000, sink.Rows);
+        Assert.Equal(Convert.ToHexString(values), Convert.ToHexString(cells));
+    }
+
     [Theory]
     [InlineData(1024)]
     [InlineData(4086)]
