@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace TransactionEtl.Postgres.Loading.Internal;
 
@@ -19,6 +20,7 @@ internal sealed partial class BinaryCopyWriter
 {
     private const int KeptStringSlots = 1024; // a power of two
     private const int KeptFieldBytes = 32; // the length prefix and up to 28 bytes of UTF-8
+    private const int KeptTextSteps = 256; // longer kept text is rare (ids are short) and goes the general way
 
     private readonly string?[] _keptStrings = new string?[KeptStringSlots];
     private readonly byte[] _keptFields = new byte[KeptStringSlots * KeptFieldBytes];
@@ -55,5 +57,50 @@ internal sealed partial class BinaryCopyWriter
             field.CopyTo(kept);
             _keptStrings[slot] = value;
         }
+    }
+
+    /// <summary>
+    /// A value the row keeps as characters in a buffer of its own (the ids): narrowed eight characters a step with the
+    /// length written once, instead of a call that narrows the value's last characters one by one.
+    /// </summary>
+    /// <remarks>
+    /// The steps run to a multiple of eight characters, so the last one reads past the value into the rest of the
+    /// row's buffer (the caller checks that the buffer is that long) and writes past the field into room reserved
+    /// for it, which the next field overwrites. Only the value's own characters are checked for ASCII: the rest of the
+    /// buffer holds whatever an earlier value left there. Anything else goes to <see cref="WriteText(ReadOnlySpan{char})"/>.
+    /// </remarks>
+    private void WriteKeptText(char[] chars, int length)
+    {
+        int rounded = (length + 7) & ~7;
+        if (length == 0 || rounded > chars.Length || rounded > KeptTextSteps)
+        {
+            WriteText(chars.AsSpan(0, length));
+            return;
+        }
+
+        Reserve(FieldLength + rounded);
+        var field = _buffer.AsSpan(_position, FieldLength + rounded);
+        ref ushort source = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetArrayDataReference(chars));
+        ref byte target = ref Unsafe.Add(ref MemoryMarshal.GetReference(field), FieldLength);
+        var seen = Vector128<ushort>.Zero;
+        int last = rounded - Vector128<ushort>.Count;
+        for (int i = 0; i < last; i += Vector128<ushort>.Count)
+        {
+            var step = Vector128.LoadUnsafe(ref source, (nuint)i);
+            seen |= step;
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref target, i), Vector128.Narrow(step, step).AsUInt64().ToScalar());
+        }
+
+        var tail = Vector128.LoadUnsafe(ref source, (nuint)last) & Vector128.LessThan(Vector128<ushort>.Indices, Vector128.Create((ushort)(length - last)));
+        seen |= tail;
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref target, last), Vector128.Narrow(tail, tail).AsUInt64().ToScalar());
+        if ((seen & Vector128.Create((ushort)0xFF80)) != Vector128<ushort>.Zero)
+        {
+            WriteText(chars.AsSpan(0, length));
+            return;
+        }
+
+        BinaryPrimitives.WriteInt32BigEndian(field, length);
+        _position += FieldLength + length;
     }
 }

@@ -85,7 +85,7 @@ internal sealed partial class BinaryCopyWriter
             var type = types[i];
             switch (kinds[i])
             {
-                case ValidRow.Text: WriteText(cells.TextAt(i)); break;
+                case ValidRow.Text: WriteKeptText(cells.Texts[i]!, cells.TextLengths[i]); break;
                 case ValidRow.Number when type == ColumnType.Numeric: WriteNumeric(cells.Numbers[i]); break;
                 case ValidRow.Timestamp when type == ColumnType.Timestamp: WriteTimestamp(cells.Timestamps[i]); break;
                 case ValidRow.Reference: WriteReference(type, cells.References[i], i); break;

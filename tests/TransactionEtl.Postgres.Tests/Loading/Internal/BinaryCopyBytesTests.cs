@@ -151,18 +151,21 @@ public sealed class BinaryCopyBytesTests(PostgresFixture db) : IClassFixture<Pos
     }
 
     [Fact]
-    public async Task Writes_strings_that_come_back_on_many_rows_as_when_each_is_encoded_anew()
+    public async Task Writes_kept_text_and_strings_that_come_back_on_many_rows_as_when_each_is_encoded_anew()
     {
         // Merchants that the validator's memo hands back as the same string object row after row, more of them than
         // the writer keeps fields for (slots taken over), at and past the 28 bytes a kept field holds, ASCII and not.
         string[] odd = ["", "ユニクロ 銀座店", "Café", "€€€€€€€€€", "€€€€€€€€€€", "ü", new string('m', 28), new string('m', 29), "Grüße aus Köln GmbH & Co. KG"];
         var merchants = Enumerable.Range(0, 1500).Select(i => $"Shop {i}" + new string('x', i % 25)).Concat(odd).ToArray();
+        // Ids are kept as characters in the row's buffer: every length to 64, the first one longer than the buffer's
+        // first size, non-ASCII account ids, and short ASCII ones after long non-ASCII ones in the same buffer.
+        string[] accounts = [new string('a', 33), .. Enumerable.Range(1, 58).Select(n => new string((char)('0' + n % 10), n)), "Kónto-ü-", "口座-", new string('ü', 55), "€", "A"];
         var random = new Random(5);
         var csv = new System.Text.StringBuilder("transaction_id,timestamp,account_id,merchant,category,amount,currency,country,region,price_includes_tax\n");
         for (var i = 0; i < 12_000; i++)
         {
             var merchant = i < merchants.Length ? merchants[i] : merchants[random.Next(merchants.Length)];
-            csv.Append(CultureInfo.InvariantCulture, $"TX-{i},2024-03-10T20:55:55Z,ACC-{i % 97},{merchant},books,12.34,EUR,DE,,\n");
+            csv.Append(CultureInfo.InvariantCulture, $"{$"T{i}".PadRight(1 + (i % 64), 'x')},2024-03-10T20:55:55Z,{accounts[i == 0 ? 0 : random.Next(accounts.Length)]}{i},{merchant},books,12.34,EUR,DE,,\n");
         }
 
         using var sample = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(csv.ToString()));
