@@ -37,8 +37,10 @@ internal sealed partial class BinaryCopyWriter
         // most significant first. A zero group is 16 zero bits and a non-zero one (< 10000 < 2^14) is not, so the
         // zero bits at either end of the word count the zero groups there.
         ulong integer = low * Pow10[pad];
+        // Each quotient once, the remainder from it: the compiler multiplied for / and again for % of the same value.
         uint upper = (uint)(integer / 100_000_000), lower = (uint)(integer - upper * 100_000_000UL);
-        ulong groups = ((ulong)(upper / 10_000) << 48) | ((ulong)(upper % 10_000) << 32) | ((ulong)(lower / 10_000) << 16) | (lower % 10_000);
+        uint upperHigh = upper / 10_000, lowerHigh = lower / 10_000;
+        ulong groups = ((ulong)upperHigh << 48) | ((ulong)(upper - upperHigh * 10_000) << 32) | ((ulong)lowerHigh << 16) | (lower - lowerHigh * 10_000);
         // Shifts, not divisions: the counts are never negative, which a signed division would have to allow for.
         int leading = groups == 0 ? 4 : BitOperations.LeadingZeroCount(groups) >> 4;
         int digits = groups == 0 ? 0 : 4 - leading - (BitOperations.TrailingZeroCount(groups) >> 4);
