@@ -94,8 +94,7 @@ internal sealed partial class BinaryCopyWriter
             }
         }
 
-        WriteBigInt(fileId);
-        WriteBigInt(line);
+        EndRow(fileId, line);
     }
 
     /// <summary>
@@ -112,6 +111,19 @@ internal sealed partial class BinaryCopyWriter
         {
             WriteValue(type, value, column);
         }
+    }
+
+    // file_id and source_line, the two bigint fields after the contract's columns, with one check for room.
+    private void EndRow(long fileId, long line)
+    {
+        const int BigIntField = FieldLength + sizeof(long);
+        Reserve(2 * BigIntField);
+        var fields = _buffer.AsSpan(_position, 2 * BigIntField);
+        BinaryPrimitives.WriteInt32BigEndian(fields, sizeof(long));
+        BinaryPrimitives.WriteInt64BigEndian(fields[FieldLength..], fileId);
+        BinaryPrimitives.WriteInt32BigEndian(fields[BigIntField..], sizeof(long));
+        BinaryPrimitives.WriteInt64BigEndian(fields[(BigIntField + FieldLength)..], line);
+        _position += 2 * BigIntField;
     }
 
     private void StartRow(int columns)
