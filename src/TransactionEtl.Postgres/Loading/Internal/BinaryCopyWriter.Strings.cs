@@ -28,22 +28,29 @@ internal sealed partial class BinaryCopyWriter
     /// <summary>A text value held by a string that may come back on later rows.</summary>
     private void WriteRepeatedText(string value)
     {
+        int slot = RuntimeHelpers.GetHashCode(value) & (KeptStringSlots - 1);
+        if (!ReferenceEquals(_keptStrings[slot], value))
+        {
+            WriteAndKeepText(value, slot);
+            return;
+        }
+
+        // The whole block goes into the buffer; only the field's bytes count, the rest is overwritten next.
+        var kept = _keptFields.AsSpan(slot * KeptFieldBytes, KeptFieldBytes);
+        Reserve(KeptFieldBytes);
+        var target = _buffer.AsSpan(_position, KeptFieldBytes);
+        Unsafe.CopyBlockUnaligned(ref MemoryMarshal.GetReference(target), ref MemoryMarshal.GetReference(kept), KeptFieldBytes);
+        _position += FieldLength + BinaryPrimitives.ReadInt32BigEndian(kept);
+    }
+
+    // Apart from the hit above, so that the hit, most rows' case, has no calls to save registers for but the hash.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void WriteAndKeepText(string value, int slot)
+    {
         // 28 characters are at least 28 bytes: longer strings never fit a slot.
         if (value.Length > KeptFieldBytes - FieldLength)
         {
             WriteText(value.AsSpan());
-            return;
-        }
-
-        int slot = RuntimeHelpers.GetHashCode(value) & (KeptStringSlots - 1);
-        var kept = _keptFields.AsSpan(slot * KeptFieldBytes, KeptFieldBytes);
-        if (ReferenceEquals(_keptStrings[slot], value))
-        {
-            // The whole block goes into the buffer; only the field's bytes count, the rest is overwritten next.
-            Reserve(KeptFieldBytes);
-            var target = _buffer.AsSpan(_position, KeptFieldBytes);
-            Unsafe.CopyBlockUnaligned(ref MemoryMarshal.GetReference(target), ref MemoryMarshal.GetReference(kept), KeptFieldBytes);
-            _position += FieldLength + BinaryPrimitives.ReadInt32BigEndian(kept);
             return;
         }
 
@@ -54,7 +61,7 @@ internal sealed partial class BinaryCopyWriter
         var field = _buffer.AsSpan(start, _position - start);
         if (field.Length <= KeptFieldBytes)
         {
-            field.CopyTo(kept);
+            field.CopyTo(_keptFields.AsSpan(slot * KeptFieldBytes, KeptFieldBytes));
             _keptStrings[slot] = value;
         }
     }
