@@ -140,7 +140,7 @@ internal sealed partial class FileRun
         int shown = Math.Min(cells, columns);
         if (split)
         {
-            // Every cell but the record's last from the split; the last from the reader, which strips the line break.
+            // Every cell from the split: the record's text has no line break, so its last cell runs to its end.
             int sliced = Math.Min(shown, cells - 1);
             for (int c = 0; c < sliced; c++)
             {
@@ -152,7 +152,7 @@ internal sealed partial class FileRun
             }
             if (sliced < shown && _columnToField[sliced] is var last and >= 0)
             {
-                validator.SetCell(last, csv.GetFieldSpan(sliced));
+                validator.SetCell(last, _fields.LastCell(record, cells));
             }
         }
         else
