@@ -85,7 +85,7 @@ internal sealed class RecordFields
     /// <summary>
     /// Whether the record at text position <paramref name="start"/>, <paramref name="record"/> its text without its
     /// final line break and <paramref name="lineBreak"/> whether it had one, has no quote, CR or LF and exactly
-    /// <paramref name="fields"/> - 1 delimiters in the log; then <see cref="Cell"/> and <see cref="LastCell"/> give
+    /// <paramref name="fields"/> - 1 delimiters in the log; then <see cref="CellEnd"/> (or <see cref="Cell"/>) gives
     /// its cells. Call it for every record, in order: it drops the entries before <paramref name="start"/>.
     /// </summary>
     public bool TrySplit(long start, ReadOnlySpan<char> record, bool lineBreak, int fields)
@@ -140,16 +140,16 @@ internal sealed class RecordFields
     }
 
     /// <summary>Cell <paramref name="index"/> of the record last split, for any cell before the last.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ReadOnlySpan<char> Cell(ReadOnlySpan<char> record, int index)
-    {
-        int from = index == 0 ? 0 : (int)(_delimiters[_first + index - 1] - _start) + 1;
-        return record[from..(int)(_delimiters[_first + index] - _start)];
-    }
+    public ReadOnlySpan<char> Cell(ReadOnlySpan<char> record, int index) =>
+        record[(index == 0 ? 0 : CellEnd(index - 1) + 1)..CellEnd(index)];
 
-    /// <summary>The last cell of the record last split, of <paramref name="fields"/> cells.</summary>
-    public ReadOnlySpan<char> LastCell(ReadOnlySpan<char> record, int fields) =>
-        fields == 1 ? record : record[((int)(_delimiters[_first + fields - 2] - _start) + 1)..];
+    /// <summary>
+    /// Where cell <paramref name="index"/> (any before the last) of the record last split ends, as an index into its
+    /// text. The engine walks the cells in order and slices each from the end of the one before (the last runs to
+    /// the text's end): one read of the log a cell.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int CellEnd(int index) => (int)(_delimiters[_first + index] - _start);
 
     /// <summary>Drops the entries before <paramref name="head"/> (moving the rest to the front), or doubles the array.</summary>
     private static void MakeRoom(ref long[] entries, ref int head, ref int count, ref int first)
