@@ -5,8 +5,8 @@ using System.Runtime.Intrinsics.X86;
 namespace TransactionEtl.Core.Internal;
 
 /// <summary>
-/// The 16-character vector step that <see cref="FieldCountingReader"/>'s stop search and <see cref="RecordFields"/>'s
-/// split share: the characters compared with the delimiter, and with the quote, CR and LF, at once.
+/// The 16-character vector step of <see cref="FieldCountingReader"/>'s stop search: the characters compared with the
+/// delimiter, and with the quote, CR and LF, at once (<see cref="RecordFields"/> takes the positions it finds).
 /// </summary>
 internal static class CsvVectorStep
 {

@@ -9,16 +9,36 @@ namespace TransactionEtl.Core.Internal;
 /// <summary>The counter's search for the next quote or line break, counting the delimiters on the way.</summary>
 internal sealed partial class FieldCountingReader
 {
-    /// <summary>The index of the first quote or line break in <paramref name="chars"/> (-1 if none), and the delimiters before it.</summary>
+    /// <summary>
+    /// The index of the first quote or line break in <paramref name="chars"/> (-1 if none), and the delimiters before
+    /// it; both go to the log (if kept) at their text positions, <paramref name="at"/> being that of chars[0].
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int NextStop(ReadOnlySpan<char> chars, out int delimiters)
+    private int NextStop(ReadOnlySpan<char> chars, long at, out int delimiters)
     {
-        if (Sse2.IsSupported)
+        int k = Sse2.IsSupported ? NextStopSse2(chars, at, out delimiters) : NextStopScalar(chars, at, out delimiters);
+        if (k >= 0)
         {
-            return NextStopSse2(chars, out delimiters);
+            _log?.AddStop(at + k);
         }
+        return k;
+    }
+
+    private int NextStopScalar(ReadOnlySpan<char> chars, long at, out int delimiters)
+    {
         int k = chars.IndexOfAny(_stops);
-        delimiters = (k < 0 ? chars : chars[..k]).Count(_delimiter);
+        var before = k < 0 ? chars : chars[..k];
+        delimiters = before.Count(_delimiter);
+        if (_log is not null)
+        {
+            for (int d = 0; d < before.Length; d++)
+            {
+                if (before[d] == _delimiter)
+                {
+                    _log.AddDelimiter(at + d);
+                }
+            }
+        }
         return k;
     }
 
@@ -27,20 +47,20 @@ internal sealed partial class FieldCountingReader
     /// IndexOfAny and Count: two passes per line, and at the x64 Native AOT default baseline Count called a software
     /// ExtractMostSignificantBits per 8 characters (measured before the x64 builds moved to x86-64-v3,
     /// Directory.Build.props, where Count is vectorized; this one pass was not measured against the two vectorized ones
-    /// since). The step is <see cref="CsvVectorStep"/>, which <see cref="RecordFields"/> uses too.
+    /// since). The step is <see cref="CsvVectorStep"/>.
     /// </summary>
-    private int NextStopSse2(ReadOnlySpan<char> chars, out int delimiters)
+    private int NextStopSse2(ReadOnlySpan<char> chars, long at, out int delimiters)
     {
         ref short first = ref Unsafe.As<char, short>(ref MemoryMarshal.GetReference(chars));
         int count = 0;
         int i = 0;
         if (Avx2.IsSupported)
         {
-            int at = NextStopAvx2(chars, ref i, ref count);
-            if (at >= 0)
+            int stop = NextStopAvx2(chars, at, ref i, ref count);
+            if (stop >= 0)
             {
                 delimiters = count;
-                return at;
+                return stop;
             }
         }
         var delimiter = Vector128.Create((short)_delimiter);
@@ -52,10 +72,13 @@ internal sealed partial class FieldCountingReader
             uint stopBits = masks >> 16;
             if (stopBits != 0)
             {
-                int at = BitOperations.TrailingZeroCount(stopBits);
-                delimiters = count + BitOperations.PopCount(delimiterBits & ((1u << at) - 1));
-                return i + at;
+                int stop = BitOperations.TrailingZeroCount(stopBits);
+                delimiterBits &= (1u << stop) - 1;
+                _log?.AddDelimiters(at + i, delimiterBits);
+                delimiters = count + BitOperations.PopCount(delimiterBits);
+                return i + stop;
             }
+            _log?.AddDelimiters(at + i, delimiterBits);
             count += BitOperations.PopCount(delimiterBits);
         }
         for (; i < chars.Length; i++)
@@ -68,6 +91,7 @@ internal sealed partial class FieldCountingReader
             }
             if (c == _delimiter)
             {
+                _log?.AddDelimiter(at + i);
                 count++;
             }
         }
@@ -80,7 +104,7 @@ internal sealed partial class FieldCountingReader
     /// <paramref name="count"/> the delimiters before it, or -1 with <paramref name="i"/> and <paramref name="count"/>
     /// where fewer than 32 characters remain. Half the steps of a line (perf: NextStopSse2 1-1.2 % of a load, session 12).
     /// </summary>
-    private int NextStopAvx2(ReadOnlySpan<char> chars, ref int i, ref int count)
+    private int NextStopAvx2(ReadOnlySpan<char> chars, long at, ref int i, ref int count)
     {
         ref short first = ref Unsafe.As<char, short>(ref MemoryMarshal.GetReference(chars));
         var delimiter = Vector256.Create((short)_delimiter);
@@ -97,10 +121,13 @@ internal sealed partial class FieldCountingReader
             uint stopBits = Mask(stopA, stopB);
             if (stopBits != 0)
             {
-                int at = BitOperations.TrailingZeroCount(stopBits);
-                count += BitOperations.PopCount(delimiterBits & ((1u << at) - 1));
-                return i + at;
+                int stop = BitOperations.TrailingZeroCount(stopBits);
+                delimiterBits &= (1u << stop) - 1;
+                _log?.AddDelimiters(at + i, delimiterBits);
+                count += BitOperations.PopCount(delimiterBits);
+                return i + stop;
             }
+            _log?.AddDelimiters(at + i, delimiterBits);
             count += BitOperations.PopCount(delimiterBits);
         }
         return -1;

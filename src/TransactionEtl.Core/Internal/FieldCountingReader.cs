@@ -40,6 +40,8 @@ internal sealed partial class FieldCountingReader : TextReader
     private readonly char _quote;
     private readonly int _maxFields;
     private readonly SearchValues<char> _stops;
+    // Where the delimiters and stops go as they are found, for the engine's split of plain records (null: not kept).
+    private readonly RecordFields? _log;
     private State _state = State.FieldStart;
     private long _fields = 1;
     private long _line = 1;
@@ -54,9 +56,10 @@ internal sealed partial class FieldCountingReader : TextReader
     private bool _firstCrPending;
     private char _recordEnd = '\n';
 
-    public FieldCountingReader(TextReader inner, char delimiter, char quote, int maxFields)
+    public FieldCountingReader(TextReader inner, char delimiter, char quote, int maxFields, RecordFields? log = null)
     {
         _inner = inner;
+        _log = log;
         _delimiter = delimiter;
         _quote = quote;
         _maxFields = maxFields;
@@ -193,7 +196,7 @@ internal sealed partial class FieldCountingReader : TextReader
         // Outside quotes delimiters are counted in bulk (vectorized); only quotes and line breaks need
         // a look of their own, so the cost is per line, not per field.
         var rest = chars[i..];
-        int k = NextStop(rest, out int delimiters);
+        int k = NextStop(rest, _position + i, out int delimiters);
         int length = k < 0 ? rest.Length : k;
         if (length > 0)
         {
@@ -249,7 +252,7 @@ internal sealed partial class FieldCountingReader : TextReader
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int ScanQuoted(ReadOnlySpan<char> chars, int i)
     {
-        int k = NextStop(chars[i..], out _);
+        int k = NextStop(chars[i..], _position + i, out _);
         if (k < 0)
         {
             return chars.Length;

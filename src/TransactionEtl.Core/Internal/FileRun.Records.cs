@@ -140,19 +140,23 @@ internal sealed partial class FileRun
         int shown = Math.Min(cells, columns);
         if (split)
         {
-            // Every cell but the record's last from the split; the last from the reader, which strips the line break.
+            // Every cell from the split, each from the end of the one before: the record's text has no line break,
+            // so its last cell runs to its end.
             int sliced = Math.Min(shown, cells - 1);
+            int from = 0;
             for (int c = 0; c < sliced; c++)
             {
+                int to = _fields.CellEnd(c);
                 int field = _columnToField[c];
                 if (field >= 0)
                 {
-                    validator.SetCell(field, _fields.Cell(record, c));
+                    validator.SetCell(field, record[from..to]);
                 }
+                from = to + 1;
             }
             if (sliced < shown && _columnToField[sliced] is var last and >= 0)
             {
-                validator.SetCell(last, csv.GetFieldSpan(sliced));
+                validator.SetCell(last, record[from..]);
             }
         }
         else

@@ -193,7 +193,8 @@ internal sealed partial class FileRun : IDisposable
         var encoding = dialect.Encoding ?? new UTF8Encoding(encoderShouldEmitUTF8Identifier: true, throwOnInvalidBytes: true);
         using var decoded = new StreamReader(tracker, encoding, detectEncodingFromByteOrderMarks: false, ReadBufferSize, leaveOpen: true);
         // Counts fields before Sylvan parses them: Sylvan allocates per field and has no limit of its own.
-        using var text = new FieldCountingReader(decoded, dialect.Delimiter, dialect.Quote, _options.MaxFieldsPerRecord);
+        // It logs the delimiters and stops it finds in _fields too: a plain record's cells come from there, not a second scan.
+        using var text = new FieldCountingReader(decoded, dialect.Delimiter, dialect.Quote, _options.MaxFieldsPerRecord, _fields);
         await using var csv = await CsvDataReader.CreateAsync(text, CsvOptions(), cancellationToken);
         bool headerDone = !dialect.Header;
         if (headerDone)
@@ -206,12 +207,14 @@ internal sealed partial class FileRun : IDisposable
         while (text.HasRecordAfter(consumed) ? ReadBuffered(csv, cancellationToken) : await csv.ReadAsync(cancellationToken))
         {
             var raw = csv.GetRawRecordSpan();
+            long start = consumed;
             consumed += raw.Length;
             long recordLine = _line;
             var content = LineCounter.TrimLineBreak(raw);
+            bool lineBreak = raw.Length > content.Length;
             // A split record has no line break but the one trimmed off, so it spans one line; others are counted.
-            bool split = _fields.TrySplit(content, csv.RowFieldCount);
-            _line += split ? (raw.Length > content.Length ? 1 : 0) : LineCounter.CountLineBreaks(raw);
+            bool split = _fields.TrySplit(start, content, lineBreak, csv.RowFieldCount);
+            _line += split ? (lineBreak ? 1 : 0) : LineCounter.CountLineBreaks(raw);
             if (content.IsWhiteSpace())
             {
                 _blankLines++;
