@@ -75,17 +75,54 @@ public static class DatabaseMigrator
         return await MigrateAsync(lockConnection, connectionString, null, cancellationToken);
     }
 
+    /// <summary>
+    /// Like <see cref="MigrateAsync(NpgsqlDataSource, string, CancellationToken)"/>, on a connection of the data source
+    /// that the caller began to open earlier (while it did other start-up work); a failure to open is reported as the
+    /// other overloads report it. The connection goes back to the data source's pool afterwards.
+    /// </summary>
+    /// <param name="opening">The opening of a connection of the target database's data source, which this call owns.</param>
+    /// <param name="connectionString">As in the other overloads.</param>
+    /// <param name="cancellationToken">As in the other overloads.</param>
+    public static async Task<MigrationResult> MigrateAsync(
+        Task<NpgsqlConnection> opening, string connectionString, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(opening);
+        ArgumentException.ThrowIfNullOrEmpty(connectionString);
+        var lockConnection = await OpenAsync(opening);
+        await using (lockConnection)
+        {
+            return await MigrateOpenAsync(lockConnection, connectionString, null, cancellationToken);
+        }
+    }
+
     private static async Task<MigrationResult> MigrateAsync(
         NpgsqlConnection lockConnection, string connectionString, ILogger? logger, CancellationToken cancellationToken)
     {
+        await OpenAsync(OpenConnectionAsync(lockConnection, cancellationToken));
+        return await MigrateOpenAsync(lockConnection, connectionString, logger, cancellationToken);
+    }
+
+    private static async Task<NpgsqlConnection> OpenConnectionAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    private static async Task<NpgsqlConnection> OpenAsync(Task<NpgsqlConnection> opening)
+    {
         try
         {
-            await lockConnection.OpenAsync(cancellationToken);
+            return await opening;
         }
         catch (NpgsqlException ex)
         {
             throw new DatabaseUnavailableException($"cannot connect to the database to migrate it: {ex.Message}", ex);
         }
+    }
+
+    private static async Task<MigrationResult> MigrateOpenAsync(
+        NpgsqlConnection lockConnection, string connectionString, ILogger? logger, CancellationToken cancellationToken)
+    {
 
         // The common case, every command of the CLI: nothing to apply. Answered from the journal on this connection
         // in one round trip, without the lock: each script commits with its journal row, so a journal that lists every
