@@ -14,11 +14,7 @@ public sealed class DataSourceOpeningTests
     public async Task An_invalid_contract_is_the_error_reported_even_when_the_database_refuses_connections()
     {
         using var work = new ScratchDirectory();
-        Directory.CreateDirectory(work.Path);
-        var contract = Path.Combine(work.Path, "broken.contract.json");
-        File.WriteAllText(contract, "{ not json");
-        var file = Path.Combine(work.Path, "x.csv");
-        File.WriteAllText(file, "a\n");
+        var (contract, file) = BrokenContractAndFile(work);
 
         var result = await RunTestSupport.RunAsync(work.Path, "run", "--database-url", RefusingUrl, "--contract", contract, file);
 
@@ -43,9 +39,7 @@ public sealed class DataSourceOpeningTests
     public async Task A_refused_connection_is_reported_after_the_contract_loaded()
     {
         using var work = new ScratchDirectory();
-        Directory.CreateDirectory(work.Path);
-        var file = Path.Combine(work.Path, "x.csv");
-        File.WriteAllText(file, "a\n");
+        var (_, file) = BrokenContractAndFile(work);
 
         var result = await RunTestSupport.RunAsync(work.Path, "run", "--database-url", RefusingUrl, file);
 
@@ -58,11 +52,7 @@ public sealed class DataSourceOpeningTests
     {
         using var home = new ScratchDirectory();
         using var work = new ScratchDirectory();
-        Directory.CreateDirectory(work.Path);
-        var contract = Path.Combine(work.Path, "broken.contract.json");
-        File.WriteAllText(contract, "{ not json");
-        var file = Path.Combine(work.Path, "x.csv");
-        File.WriteAllText(file, "a\n");
+        var (contract, file) = BrokenContractAndFile(work);
 
         var result = await DbCommandTests.RunAsync(home, "run", "--contract", contract, file);
 
@@ -70,5 +60,16 @@ public sealed class DataSourceOpeningTests
         Assert.Contains("broken.contract.json", result.Stderr);
         Assert.DoesNotContain("created a local PostgreSQL", result.Stderr);
         Assert.False(Directory.Exists(home.Path) && Directory.EnumerateFileSystemEntries(home.Path).Any(), "the home was written to");
+    }
+
+    /// <summary>A contract that is not JSON and a one-line CSV file, in <paramref name="work"/>.</summary>
+    private static (string Contract, string File) BrokenContractAndFile(ScratchDirectory work)
+    {
+        Directory.CreateDirectory(work.Path);
+        var contract = Path.Combine(work.Path, "broken.contract.json");
+        File.WriteAllText(contract, "{ not json");
+        var file = Path.Combine(work.Path, "x.csv");
+        File.WriteAllText(file, "a\n");
+        return (contract, file);
     }
 }
