@@ -15,7 +15,8 @@ namespace TransactionEtl.Postgres;
 /// <remarks>
 /// Concurrent starters (two CLI processes, several Lambda instances) serialize on a session-level
 /// PostgreSQL advisory lock held on a dedicated connection for the whole run: the second starter waits,
-/// then finds every script journaled and applies nothing. Each script runs in its own transaction.
+/// then finds every script journaled and applies nothing. Each script runs in its own transaction. A database
+/// already up to date is recognised before the lock, from the journal alone (one round trip instead of four).
 /// Scripts are embedded resources (no file system, no reflection over types), which keeps this usable from
 /// the Native AOT Lambda.
 /// </remarks>
@@ -74,23 +75,67 @@ public static class DatabaseMigrator
         return await MigrateAsync(lockConnection, connectionString, null, cancellationToken);
     }
 
+    /// <summary>
+    /// Like <see cref="MigrateAsync(NpgsqlDataSource, string, CancellationToken)"/>, on a connection of the data source
+    /// that the caller began to open earlier (while it did other start-up work); a failure to open is reported as the
+    /// other overloads report it. The connection goes back to the data source's pool afterwards.
+    /// </summary>
+    /// <param name="opening">The opening of a connection of the target database's data source, which this call owns.</param>
+    /// <param name="connectionString">As in the other overloads.</param>
+    /// <param name="cancellationToken">As in the other overloads.</param>
+    public static async Task<MigrationResult> MigrateAsync(
+        Task<NpgsqlConnection> opening, string connectionString, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(opening);
+        ArgumentException.ThrowIfNullOrEmpty(connectionString);
+        var lockConnection = await OpenAsync(opening);
+        await using (lockConnection)
+        {
+            return await MigrateOpenAsync(lockConnection, connectionString, null, cancellationToken);
+        }
+    }
+
     private static async Task<MigrationResult> MigrateAsync(
         NpgsqlConnection lockConnection, string connectionString, ILogger? logger, CancellationToken cancellationToken)
     {
+        await OpenAsync(OpenConnectionAsync(lockConnection, cancellationToken));
+        return await MigrateOpenAsync(lockConnection, connectionString, logger, cancellationToken);
+    }
+
+    private static async Task<NpgsqlConnection> OpenConnectionAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    private static async Task<NpgsqlConnection> OpenAsync(Task<NpgsqlConnection> opening)
+    {
         try
         {
-            await lockConnection.OpenAsync(cancellationToken);
+            return await opening;
         }
         catch (NpgsqlException ex)
         {
             throw new DatabaseUnavailableException($"cannot connect to the database to migrate it: {ex.Message}", ex);
         }
+    }
+
+    private static async Task<MigrationResult> MigrateOpenAsync(
+        NpgsqlConnection lockConnection, string connectionString, ILogger? logger, CancellationToken cancellationToken)
+    {
+
+        // The common case, every command of the CLI: nothing to apply. Answered from the journal on this connection
+        // in one round trip, without the lock: each script commits with its journal row, so a journal that lists every
+        // script is final; the lock is taken only when something may be left to apply (docs/performance.md, session 13).
+        if (await IsJournaledAsync(lockConnection, cancellationToken))
+        {
+            return new MigrationResult([], ScriptNames);
+        }
 
         await ExecuteAsync(lockConnection, "SELECT pg_advisory_lock(@key)", cancellationToken);
         try
         {
-            // The common case, every command of the CLI: nothing to apply. Answered from the journal on this
-            // connection, without DbUp's own connection and queries (measured: docs/performance.md).
+            // Checked again under the lock: another starter may have applied the scripts while this one waited.
             if (await IsUpToDateAsync(lockConnection, cancellationToken))
             {
                 return new MigrationResult([], ScriptNames);
@@ -124,10 +169,32 @@ public static class DatabaseMigrator
             }
         }
 
+        return await CountJournaledAsync(connection, cancellationToken) == ScriptNames.Count;
+    }
+
+    /// <summary>
+    /// <see cref="IsUpToDateAsync"/> in one statement: the journal is read without looking for it first, and a
+    /// journal (or schema) that does not exist means that something is left to apply.
+    /// </summary>
+    internal static async Task<bool> IsJournaledAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await CountJournaledAsync(connection, cancellationToken) == ScriptNames.Count;
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName)
+        {
+            // A database never migrated: the locked path creates the schema and applies every script.
+            return false;
+        }
+    }
+
+    private static async Task<long> CountJournaledAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
         await using var journaled = new NpgsqlCommand(
             $"SELECT count(DISTINCT scriptname) FROM \"{Schema}\".\"{JournalTable}\" WHERE scriptname = ANY(@names)", connection);
         journaled.Parameters.AddWithValue("names", ScriptNames.Select(name => ResourcePrefix + name).ToArray());
-        return (long)(await journaled.ExecuteScalarAsync(cancellationToken))! == ScriptNames.Count;
+        return (long)(await journaled.ExecuteScalarAsync(cancellationToken))!;
     }
 
     /// <summary>Runs DbUp over the scripts the journal does not list; the caller holds the advisory lock.</summary>

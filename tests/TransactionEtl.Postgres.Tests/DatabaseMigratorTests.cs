@@ -59,6 +59,31 @@ public sealed class DatabaseMigratorTests
     }
 
     [Fact]
+    public async Task The_check_without_the_lock_is_true_only_when_the_journal_lists_every_script()
+    {
+        await using var db = await TestDatabase.CreateAsync(migrate: false);
+        await using var connection = await db.OpenConnectionAsync();
+
+        Assert.False(await DatabaseMigrator.IsJournaledAsync(connection, default)); // no schema
+        await using (var schema = new NpgsqlCommand("CREATE SCHEMA txetl", connection))
+        {
+            await schema.ExecuteNonQueryAsync();
+        }
+        Assert.False(await DatabaseMigrator.IsJournaledAsync(connection, default)); // a schema, no journal
+        await DatabaseMigrator.MigrateAsync(db.ConnectionString);
+        Assert.True(await DatabaseMigrator.IsJournaledAsync(connection, default));
+
+        await using (var forget = new NpgsqlCommand("DELETE FROM txetl.schemaversions WHERE scriptname LIKE @first", connection))
+        {
+            forget.Parameters.AddWithValue("first", "%" + DatabaseMigrator.ScriptNames[0]);
+            Assert.Equal(1, await forget.ExecuteNonQueryAsync());
+        }
+        Assert.False(await DatabaseMigrator.IsJournaledAsync(connection, default));
+        // The failed statements of the first checks left the session usable.
+        Assert.True(connection.State == System.Data.ConnectionState.Open);
+    }
+
+    [Fact]
     public async Task Journal_table_lives_in_schema_txetl()
     {
         await using var db = await TestDatabase.CreateAsync();

@@ -63,6 +63,8 @@ internal sealed class RunCommand : Command
 
     private async Task<int> ExecuteAsync(Settings settings, CancellationToken cancellationToken)
     {
+        // The connection is begun first, so that it overlaps the contract's loading (DataSourceOpening says when).
+        await using var opening = DataSourceOpening.Begin(settings, _environment, LocalCluster.CreateIfMissing, cancellationToken);
         var contract = CommonOptions.LoadContract(settings.Contract, settings.Delimiter, settings.Encoding, _environment);
         if (settings.Paths.Count(p => p == StandardInput.Name) > 1)
         {
@@ -70,7 +72,7 @@ internal sealed class RunCommand : Command
         }
         using var stdin = settings.Paths.Contains(StandardInput.Name) ? await StandardInput.CopyAsync(_environment, cancellationToken) : null;
         var files = ExpandPaths(settings.Paths, stdin);
-        var dataSource = await DatabaseTarget.OpenDataSourceAsync(settings, _environment, LocalCluster.CreateIfMissing, cancellationToken);
+        var dataSource = await opening.OpenAsync(cancellationToken);
         await using (dataSource)
         {
             var loads = new ParallelFileLoad(dataSource, _environment.Verbose ? new StderrLogger(_environment.Error) : null, settings.Parallel, _environment);

@@ -58,13 +58,42 @@ internal static class DatabaseTarget
         GlobalSettings settings, CliEnvironment environment, LocalCluster cluster, CancellationToken cancellationToken)
     {
         var target = await ResolveAsync(settings, environment, cluster, cancellationToken);
+        return await MigrateAsync(target, CreateDataSource(target), null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Whether the target can be resolved and connected to without a side effect the user would see: a database URL,
+    /// or a local cluster that is already running (creating or starting one is said on stderr).
+    /// </summary>
+    internal static bool ConnectsQuietly(GlobalSettings settings, CliEnvironment environment) =>
+        ExternalUrl(settings, environment) is not null || Local(environment).GetStatus().State == LocalPostgresState.Running;
+
+    /// <summary>The data source of a resolved target, with the write buffer the direct COPY path needs.</summary>
+    internal static NpgsqlDataSource CreateDataSource(Target target)
+    {
         var builder = new NpgsqlConnectionStringBuilder(target.ConnectionString);
         builder.WriteBufferSize = Math.Max(builder.WriteBufferSize, FileLoader.MinimumWriteBufferSize);
-        var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+        return NpgsqlDataSource.Create(builder.ConnectionString);
+    }
+
+    /// <summary>
+    /// Migrates through <paramref name="dataSource"/> (on <paramref name="opening"/>, a connection of it already being
+    /// opened, when not null) and returns it; disposes it on failure.
+    /// </summary>
+    internal static async Task<NpgsqlDataSource> MigrateAsync(
+        Target target, NpgsqlDataSource dataSource, Task<NpgsqlConnection>? opening, CancellationToken cancellationToken)
+    {
         try
         {
-            await MigrateCreatingDatabaseAsync(
-                target, () => DatabaseMigrator.MigrateAsync(dataSource, target.ConnectionString, cancellationToken), cancellationToken);
+            await MigrateCreatingDatabaseAsync(target, () =>
+            {
+                // The connection begun early serves the first check only; a check after creating the database opens anew.
+                var begun = opening;
+                opening = null;
+                return begun is null
+                    ? DatabaseMigrator.MigrateAsync(dataSource, target.ConnectionString, cancellationToken)
+                    : DatabaseMigrator.MigrateAsync(begun, target.ConnectionString, cancellationToken);
+            }, cancellationToken);
             return dataSource;
         }
         catch
@@ -111,7 +140,7 @@ internal static class DatabaseTarget
     /// The connection string of the target; for the local cluster, starts it if needed and, when it was not running,
     /// makes sure its database exists (a cluster this command created or started is likely new).
     /// </summary>
-    private static async Task<Target> ResolveAsync(
+    internal static async Task<Target> ResolveAsync(
         GlobalSettings settings, CliEnvironment environment, LocalCluster cluster, CancellationToken cancellationToken)
     {
         if (ExternalUrl(settings, environment) is { } url)
@@ -143,5 +172,5 @@ internal static class DatabaseTarget
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     /// <summary>A resolved target; <c>DatabaseChecked</c> is false for a local cluster found running, whose database was not looked for.</summary>
-    private sealed record Target(string ConnectionString, LocalPostgres? Local, bool DatabaseChecked);
+    internal sealed record Target(string ConnectionString, LocalPostgres? Local, bool DatabaseChecked);
 }
