@@ -63,6 +63,51 @@ public class InFileKeysSpanTests
         Assert.Equal(2, keys.Count);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_prefetched_key_is_looked_up_and_added_as_itself_through_a_reserve(bool everyHashCollides)
+    {
+        var keys = everyHashCollides ? new InFileKeys(_ => 7UL) : new InFileKeys();
+        var text = new char[16];
+        for (int i = 0; i < 3000; i++)
+        {
+            keys.Prefetch(Format(text, i));
+            if (i == 1000)
+            {
+                // A rebuild between the prefetch and the lookup: the lookup probes the new table with the same bytes.
+                keys.Reserve(3000);
+            }
+            Assert.False(keys.TryGetFirstLinePrefetched(out _));
+            keys.AddProbed(i + 2);
+            // The lookup of a key prefetched again finds it: the prefetch's bytes are this key's, not the last add's.
+            keys.Prefetch(Format(text, i / 2));
+            Assert.True(keys.TryGetFirstLinePrefetched(out long line));
+            Assert.Equal(i / 2 + 2, line);
+        }
+        Assert.Equal(3000, keys.Count);
+    }
+
+    [Fact]
+    public void A_lookup_of_another_key_after_a_prefetch_is_that_key_and_uses_up_the_prefetch()
+    {
+        var keys = new InFileKeys();
+        keys.Add("A-1".AsSpan(), 2);
+        keys.Add("B-2".AsSpan(), 3);
+        keys.Prefetch("A-1");
+        Assert.True(keys.TryGetFirstLine("B-2".AsSpan(), out long line));
+        Assert.Equal(3, line);
+        // B-2's lookup replaced the prefetched bytes: answering from them now would be B-2's line, not A-1's.
+        Assert.Throws<InvalidOperationException>(() => keys.TryGetFirstLinePrefetched(out _));
+        keys.Prefetch("A-1");
+        keys.Add("C-3".AsSpan(), 4);
+        Assert.Throws<InvalidOperationException>(() => keys.TryGetFirstLinePrefetched(out _));
+        keys.Prefetch("A-1");
+        Assert.True(keys.TryGetFirstLinePrefetched(out line));
+        Assert.Equal(2, line);
+        Assert.Throws<InvalidOperationException>(() => keys.TryGetFirstLinePrefetched(out _));
+    }
+
     private static ReadOnlySpan<char> Format(char[] text, int i)
     {
         Assert.True(i.TryFormat(text.AsSpan(1), out int written, "D9"));

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Sylvan.Data.Csv;
 
 namespace TransactionEtl.Core.Internal;
@@ -26,16 +27,27 @@ internal sealed partial class FileRun
     private ValueTask CheckRecord(long line, ReadOnlySpan<char> raw, CancellationToken cancellationToken)
     {
         var validator = _validator;
+        var pk = _contract.PrimaryKeyFields;
+        ReadOnlySpan<char> early = default;
+        if (_seenKeys is not null && pk.Length == 1 && _contract.Fields[pk[0]].Type == FieldType.String)
+        {
+            // The key's slot is a cache miss per row in a large file: ask for it now, so that validation overlaps it.
+            early = validator.KeptValue(pk[0]);
+            _seenKeys.Prefetch(early);
+        }
         validator.Validate(_errors, _row);
         string key = "";
-        var pk = _contract.PrimaryKeyFields;
         // A one-column id checked on the row's text is checked and goes to the sink as text: no string per row (issue 19).
         bool keyIsText = pk.Length == 1 && validator.IsKeptText(pk[0]);
         if (keyIsText)
         {
             if (_seenKeys is not null)
             {
-                CheckKey(_seenKeys, validator.KeptValue(pk[0]), line, raw);
+                // The same memory and length as the prefetched text is the same text: a kept cell's buffer is written
+                // only by SetCell (SpanCells.Keep), never by Validate. So its bytes and hash are reused, not compared.
+                var kept = validator.KeptValue(pk[0]);
+                bool prefetched = kept.Length == early.Length && Unsafe.AreSame(ref MemoryMarshal.GetReference(kept), ref MemoryMarshal.GetReference(early));
+                CheckKey(_seenKeys, kept, prefetched, line, raw);
             }
         }
         else if (pk.Length > 0 && validator.HasEveryValue(pk))
@@ -43,7 +55,7 @@ internal sealed partial class FileRun
             key = pk.Length == 1 ? KeyText(validator.TypedValue(pk[0])!) : string.Join('\u001f', pk.Select(i => KeyText(_validator.TypedValue(i)!)));
             if (_seenKeys is not null)
             {
-                CheckKey(_seenKeys, key, line, raw);
+                CheckKey(_seenKeys, key, prefetched: false, line, raw);
             }
         }
         _unique?.Check(validator, _errors);
@@ -72,10 +84,14 @@ internal sealed partial class FileRun
     /// growing and every further key it does not hold goes to <see cref="SpilledKeys"/>, which knows at the end
     /// (<see cref="ResolveSpilledKeys"/>) which of them repeat an earlier one: memory stays flat for any file.
     /// </summary>
-    /// <remarks>The key is a span (the row's text, or a string made of its values): a string is made only for a repeat or a spilled key.</remarks>
-    private void CheckKey(InFileKeys seen, ReadOnlySpan<char> key, long line, ReadOnlySpan<char> raw)
+    /// <remarks>
+    /// The key is a span (the row's text, or a string made of its values): a string is made only for a repeat or a
+    /// spilled key. <paramref name="prefetched"/>: the key is the text of the set's last Prefetch.
+    /// </remarks>
+    private void CheckKey(InFileKeys seen, ReadOnlySpan<char> key, bool prefetched, long line, ReadOnlySpan<char> raw)
     {
-        if (seen.TryGetFirstLine(key, out long firstLine))
+        long firstLine;
+        if (prefetched ? seen.TryGetFirstLinePrefetched(out firstLine) : seen.TryGetFirstLine(key, out firstLine))
         {
             _errors.Add(DuplicateError(key.ToString(), firstLine));
         }

@@ -1,5 +1,7 @@
 using System.IO.Hashing;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 using System.Text;
 
 namespace TransactionEtl.Core.Internal;
@@ -46,6 +48,8 @@ internal sealed class InFileKeys
     private byte[] _utf8 = new byte[256];
     private int _utf8Length;
     private ulong _lastHash;
+    // Whether _utf8 and _lastHash are a Prefetch's that no lookup or add has used yet.
+    private bool _prefetched;
 
     public InFileKeys()
     {
@@ -76,9 +80,41 @@ internal sealed class InFileKeys
     {
         var utf8 = Encode(key);
         _lastHash = Hash(utf8);
-        bool found = Find(utf8, _lastHash, out firstLine, out int slot);
-        _lastEmptySlot = found ? -1 : slot;
-        return found;
+        return Probe(utf8, out firstLine);
+    }
+
+    /// <summary>
+    /// Starts the lookup of <paramref name="key"/>: encodes and hashes it, and asks for the slot its probe starts at, so
+    /// that the caller's work until <see cref="TryGetFirstLinePrefetched"/> overlaps that read (at 1M keys the ~4 MB
+    /// table misses the cache on nearly every row: InFileKeys.Find ~14 % of a 1M-row validate).
+    /// </summary>
+    public void Prefetch(ReadOnlySpan<char> key)
+    {
+        var utf8 = Encode(key);
+        _lastHash = Hash(utf8);
+        _lastEmptySlot = -1;
+        _prefetched = true;
+        if (Sse.IsSupported)
+        {
+            // A hint only: it reads nothing the code depends on, and the array cannot move during one instruction.
+            unsafe
+            {
+                Sse.Prefetch0(Unsafe.AsPointer(ref _slots[Home(_lastHash, _slots.Length)]));
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="TryGetFirstLine(ReadOnlySpan{char}, out long)"/> of the key of the last <see cref="Prefetch"/>, with
+    /// the bytes and hash made there: for a caller that knows it holds the same text (no copy kept to compare).
+    /// </summary>
+    public bool TryGetFirstLinePrefetched(out long firstLine)
+    {
+        if (!_prefetched)
+        {
+            throw new InvalidOperationException("no key was prefetched since the last lookup or add");
+        }
+        return Probe(_utf8.AsSpan(0, _utf8Length), out firstLine);
     }
 
     /// <summary>Remembers <paramref name="key"/>, first seen on <paramref name="line"/>; a key added before keeps its first line.</summary>
@@ -138,6 +174,15 @@ internal sealed class InFileKeys
         Rebuild(capacity, units);
     }
 
+    /// <summary>The lookup of the encoded and hashed key; after a miss, remembers the empty slot for <see cref="AddProbed"/>.</summary>
+    private bool Probe(ReadOnlySpan<byte> utf8, out long firstLine)
+    {
+        _prefetched = false;
+        bool found = Find(utf8, _lastHash, out firstLine, out int slot);
+        _lastEmptySlot = found ? -1 : slot;
+        return found;
+    }
+
     /// <summary>Linear probing: true, with the record's line, at the slot whose key is <paramref name="utf8"/>; false at the empty <paramref name="slot"/> where it would go.</summary>
     private bool Find(ReadOnlySpan<byte> utf8, ulong hash, out long firstLine, out int slot)
     {
@@ -195,6 +240,7 @@ internal sealed class InFileKeys
     /// <summary>The key's UTF-8 bytes in a buffer kept between calls (a key is at most a record, so it stays bounded).</summary>
     private ReadOnlySpan<byte> Encode(ReadOnlySpan<char> key)
     {
+        _prefetched = false;
         int max = Encoding.UTF8.GetMaxByteCount(key.Length);
         if (max > _utf8.Length)
         {
