@@ -33,9 +33,16 @@ internal sealed partial class RowValidator
     /// <summary>The cell as written, as a string: made from the kept text only when a message or a slower check needs it.</summary>
     private string CellText(int field)
     {
-        if (_cells[field] is null && _spanCells.Kept(field))
+        if (_cells[field] is null)
         {
-            _cells[field] = _spanCells.Text(field).ToString();
+            if (_memoEntry[field] >= 0)
+            {
+                return _memos[field]!.CellAt(_memoEntry[field]);
+            }
+            if (_spanCells.Kept(field))
+            {
+                _cells[field] = _spanCells.Text(field).ToString();
+            }
         }
         return _cells[field] ?? "";
     }

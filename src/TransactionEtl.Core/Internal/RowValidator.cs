@@ -30,6 +30,11 @@ internal sealed partial class RowValidator
     // Per field: what the cross-field and tax steps look up about its value (a currency's minor unit, a country's tax
     // rules), resolved once per distinct value and remembered with it; set in the row wherever the value is.
     private readonly CellFacts[] _facts;
+
+    // Per memoized field: the memo entry that the current row's cell was found in, or -1 (a miss, a missing cell).
+    // A hit stores only the typed value and this index; the cell string and the facts stay in the entry until a
+    // message or a step reads them (CellText, Facts): two fewer reference stores, each a write barrier, per hit.
+    private readonly int[] _memoEntry;
     private readonly bool[] _currencySource;
     private readonly int _taxCountry;
 
@@ -53,6 +58,8 @@ internal sealed partial class RowValidator
         _timestamps = new DateTime[_fields.Length];
         _spanCells = new SpanCells(_fields, contract.Tax);
         _facts = new CellFacts[_fields.Length];
+        _memoEntry = new int[_fields.Length];
+        Array.Fill(_memoEntry, -1);
         _currencySource = _fields.Select(f => _fields.Any(g => g.ScaleFrom == f.Index) || contract.Tax?.Currency == f.Index).ToArray();
         _taxCountry = contract.Tax?.Country ?? -1;
         _crossFields = _fields.Where(f => f.ScaleFrom >= 0 || f.PrefixFrom >= 0).ToArray();
@@ -64,6 +71,7 @@ internal sealed partial class RowValidator
         _missing[field] = true;
         _cells[field] = null;
         _known[field] = false;
+        _memoEntry[field] = -1;
         _spanCells.Forget(field);
     }
 
@@ -95,11 +103,12 @@ internal sealed partial class RowValidator
         }
 
         var memo = _memos[field];
-        if (memo is { Enabled: true } && memo.TryGet(text, out var cell, out var typed, out var facts))
+        int entry = memo is { Enabled: true } ? memo.IndexOf(text) : -1;
+        _memoEntry[field] = entry;
+        if (entry >= 0)
         {
-            _cells[field] = cell;
-            _typed[field].Value = typed;
-            _facts[field] = facts;
+            _cells[field] = null; // the entry's string, read by CellText when a message needs it
+            _typed[field].Value = memo!.TypedAt(entry);
             _known[field] = true;
             return;
         }
@@ -107,6 +116,9 @@ internal sealed partial class RowValidator
         _cells[field] = text.ToString();
         _known[field] = false;
     }
+
+    /// <summary>The facts of a valid field's value: from its memo entry on a hit, else as Validate resolved them.</summary>
+    private CellFacts Facts(int field) => _memoEntry[field] >= 0 ? _memos[field]!.FactsAt(_memoEntry[field]) : _facts[field];
 
     /// <summary>Validates the current cells; adds every error to <paramref name="errors"/>; fills <paramref name="values"/> (output order) when valid.</summary>
     public void Validate(List<CellError> errors, ValidRow values)
@@ -172,7 +184,7 @@ internal sealed partial class RowValidator
             }
             if (f.ScaleFrom >= 0 && _ok[f.ScaleFrom] && _typed[f.ScaleFrom].Value is string currency)
             {
-                int minor = _facts[f.ScaleFrom].MinorUnit;
+                int minor = Facts(f.ScaleFrom).MinorUnit;
                 // The decimal keeps the scale as written (12.50 has 2), whatever decimalChar or bareNumber removed.
                 int decimals = NumberValue(f.Index).Scale;
                 if (decimals > minor)
@@ -217,7 +229,7 @@ internal sealed partial class RowValidator
         string? region = tax.Region >= 0 ? (string?)_typed[tax.Region].Value : null;
         string? category = tax.Category >= 0 ? (string?)_typed[tax.Category].Value : null;
         var taxDate = _writtenDate[tax.Date];
-        var rule = TaxRuleSet.Find(_facts[tax.Country].TaxRules, region, category, taxDate);
+        var rule = TaxRuleSet.Find(Facts(tax.Country).TaxRules, region, category, taxDate);
         if (rule is null)
         {
             errors.Add(new CellError(null, FileErrorCodes.NoTaxRule,
@@ -230,7 +242,7 @@ internal sealed partial class RowValidator
             return;
         }
         bool includesTax = (tax.PriceIncludesTax >= 0 ? (bool?)_typed[tax.PriceIncludesTax].Value : null) ?? rule.PriceIncludesTax;
-        int minorUnit = _facts[tax.Currency].MinorUnit;
+        int minorUnit = Facts(tax.Currency).MinorUnit;
         var (net, taxAmount, gross) = TaxCalculator.Compute(NumberValue(tax.Amount), rule.Rate, includesTax, minorUnit);
         _resolvedIncludesTax = includesTax;
         values.SetDecimal(tax.NetOutput, net);
