@@ -206,11 +206,11 @@ internal sealed partial class RowValidator
     }
 
     // Array.IndexOf goes through EqualityComparer<string>.Default, a generic lookup per call on the hot path.
-    private static bool IsOneOf(string value, string[] candidates)
+    private static bool IsOneOf(ReadOnlySpan<char> value, string[] candidates)
     {
         foreach (var candidate in candidates)
         {
-            if (string.Equals(value, candidate, StringComparison.Ordinal))
+            if (value.SequenceEqual(candidate))
             {
                 return true;
             }

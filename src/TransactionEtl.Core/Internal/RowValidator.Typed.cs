@@ -51,8 +51,7 @@ internal sealed partial class RowValidator
     public bool IsKeptText(int field) => _typed[field].Value == KeptText;
 
     /// <summary>A kept string cell's value: the text as written, trimmed when its field trims (Normalizer's trim is string.Trim).</summary>
-    public ReadOnlySpan<char> KeptValue(int field) =>
-        _fields[field].Normalize.Length == 0 ? _spanCells.Text(field) : _spanCells.Text(field).Trim();
+    public ReadOnlySpan<char> KeptValue(int field) => _spanCells.Value(field);
 
     /// <summary>A kept string cell's value as a string, made once per row for the readers that need one (the key, unique).</summary>
     private string KeptString(int field)
@@ -91,7 +90,18 @@ internal sealed partial class RowValidator
     private void SetCheckedCell(int field, ReadOnlySpan<char> text)
     {
         _cells[field] = null; // made from the kept text when a message needs it (CellText)
-        bool valid = TryConvertKept(_fields[field], text);
+        var f = _fields[field];
+        // SpanCells keeps only fields whose steps are all trim; string.Trim and the span's TrimStart + TrimEnd cut the
+        // same characters.
+        var value = text;
+        int start = 0;
+        if (f.Normalize.Length > 0)
+        {
+            value = text.TrimStart();
+            start = text.Length - value.Length;
+            value = value.TrimEnd();
+        }
+        bool valid = TryConvertKept(f, text.Length, value);
         _known[field] = valid;
         if (valid && !_spanCells.ReadLater(field))
         {
@@ -99,7 +109,7 @@ internal sealed partial class RowValidator
         }
         else
         {
-            _spanCells.Keep(field, text);
+            _spanCells.Keep(field, text, start, value.Length);
         }
     }
 
@@ -108,21 +118,12 @@ internal sealed partial class RowValidator
     /// number or ISO date/time. False for anything else, and <see cref="CheckField"/> then checks the cell as a string
     /// exactly as before, so every error and its message come from one place.
     /// </summary>
-    private bool TryConvertKept(FieldSpec f, ReadOnlySpan<char> raw)
+    private bool TryConvertKept(FieldSpec f, int rawLength, ReadOnlySpan<char> v)
     {
         _typed[f.Index].Value = null;
-        if (raw.Length > _maxFieldChars)
+        if (rawLength > _maxFieldChars || IsOneOf(v, f.MissingValues))
         {
             return false;
-        }
-        // SpanCells keeps only fields whose steps are all trim; string.Trim and the span's Trim cut the same characters.
-        var v = f.Normalize.Length == 0 ? raw : raw.Trim();
-        foreach (var missing in f.MissingValues)
-        {
-            if (v.SequenceEqual(missing))
-            {
-                return false;
-            }
         }
         if (f.Type == FieldType.String)
         {
