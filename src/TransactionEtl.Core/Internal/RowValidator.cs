@@ -41,6 +41,9 @@ internal sealed partial class RowValidator
     // The fields with a cross-field constraint (scaleFrom, prefixFrom), so that a row does not walk every field for them.
     private readonly FieldSpec[] _crossFields;
 
+    // The fields with an output column, so that a valid row does not walk every field for them.
+    private readonly FieldSpec[] _outputFields;
+
     public RowValidator(Contract contract, int maxFieldChars)
     {
         _contract = contract;
@@ -63,6 +66,7 @@ internal sealed partial class RowValidator
         _currencySource = _fields.Select(f => _fields.Any(g => g.ScaleFrom == f.Index) || contract.Tax?.Currency == f.Index).ToArray();
         _taxCountry = contract.Tax?.Country ?? -1;
         _crossFields = _fields.Where(f => f.ScaleFrom >= 0 || f.PrefixFrom >= 0).ToArray();
+        _outputFields = _fields.Where(f => f.OutputIndex >= 0).ToArray();
     }
 
     /// <summary>Marks a field whose column exists in the header but whose cell the (short) row lacks.</summary>
@@ -158,12 +162,9 @@ internal sealed partial class RowValidator
         {
             return;
         }
-        foreach (var f in _fields)
+        foreach (var f in _outputFields)
         {
-            if (f.OutputIndex >= 0)
-            {
-                SetOutput(values, f);
-            }
+            SetOutput(values, f);
         }
         if (tax is not null && tax.PriceIncludesTax >= 0)
         {
@@ -241,7 +242,8 @@ internal sealed partial class RowValidator
         {
             return;
         }
-        bool includesTax = (tax.PriceIncludesTax >= 0 ? (bool?)_typed[tax.PriceIncludesTax].Value : null) ?? rule.PriceIncludesTax;
+        // An empty flag (null) takes the rule's default; a type test instead of unboxing to bool?, a runtime helper call.
+        bool includesTax = tax.PriceIncludesTax >= 0 && _typed[tax.PriceIncludesTax].Value is bool given ? given : rule.PriceIncludesTax;
         int minorUnit = Facts(tax.Currency).MinorUnit;
         var (net, taxAmount, gross) = TaxCalculator.Compute(NumberValue(tax.Amount), rule.Rate, includesTax, minorUnit);
         _resolvedIncludesTax = includesTax;
@@ -253,17 +255,13 @@ internal sealed partial class RowValidator
     }
 
     /// <summary>The first of the tax step's required inputs (amount, currency, country, date) that is empty on this row.</summary>
-    private int? EmptyTaxInput(TaxSpec tax)
-    {
-        foreach (int field in (ReadOnlySpan<int>)[tax.Amount, tax.Currency, tax.Country, tax.Date])
-        {
-            if (_typed[field].Value is null)
-            {
-                return field;
-            }
-        }
-        return null;
-    }
+    // Four tests in a row rather than a loop over a span of the four fields built on the stack for every row.
+    private int? EmptyTaxInput(TaxSpec tax) =>
+        _typed[tax.Amount].Value is null ? tax.Amount
+        : _typed[tax.Currency].Value is null ? tax.Currency
+        : _typed[tax.Country].Value is null ? tax.Country
+        : _typed[tax.Date].Value is null ? tax.Date
+        : null;
 
     /// <summary>The facts of a field's valid value, looked up (once per distinct value when its field is remembered).</summary>
     private CellFacts Resolve(int field)
