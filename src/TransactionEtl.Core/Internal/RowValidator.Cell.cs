@@ -206,13 +206,11 @@ internal sealed partial class RowValidator
     }
 
     // Array.IndexOf goes through EqualityComparer<string>.Default, a generic lookup per call on the hot path.
-    // Per kept cell (its missing values): inlined, as the loop was before it took a span.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool IsOneOf(ReadOnlySpan<char> value, string[] candidates)
+    private static bool IsOneOf(string value, string[] candidates)
     {
         foreach (var candidate in candidates)
         {
-            if (value.SequenceEqual(candidate))
+            if (string.Equals(value, candidate, StringComparison.Ordinal))
             {
                 return true;
             }

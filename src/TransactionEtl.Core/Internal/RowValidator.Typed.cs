@@ -55,7 +55,8 @@ internal sealed partial class RowValidator
     public bool IsKeptText(int field) => _typed[field].Value == KeptText;
 
     /// <summary>A kept string cell's value: the text as written, trimmed when its field trims (Normalizer's trim is string.Trim).</summary>
-    public ReadOnlySpan<char> KeptValue(int field) => _spanCells.Value(field);
+    public ReadOnlySpan<char> KeptValue(int field) =>
+        _fields[field].Normalize.Length == 0 ? _spanCells.Text(field) : _spanCells.Text(field).Trim();
 
     /// <summary>A kept string cell's value as a string, made once per row for the readers that need one (the key, unique).</summary>
     private string KeptString(int field)
@@ -91,29 +92,10 @@ internal sealed partial class RowValidator
     /// message quotes it. A cell that fails here is kept and checked again as a string by <see cref="Validate"/>
     /// (<see cref="CheckField"/>, in field order), which reports it exactly as before.
     /// </summary>
-    // Per kept cell (four a row): inlined into SetCell, as it was before it found the value's range here.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void SetCheckedCell(int field, ReadOnlySpan<char> text)
     {
         _cells[field] = null; // made from the kept text when a message needs it (CellText)
-        var f = _fields[field];
-        // SpanCells keeps only fields whose steps are all trim; string.Trim cuts the same characters (char.IsWhiteSpace)
-        // from both ends. Written out: the span's TrimStart and TrimEnd were two calls per cell (issue 19).
-        int start = 0;
-        int end = text.Length;
-        if (f.Normalize.Length > 0)
-        {
-            while (start < end && char.IsWhiteSpace(text[start]))
-            {
-                start++;
-            }
-            while (end > start && char.IsWhiteSpace(text[end - 1]))
-            {
-                end--;
-            }
-        }
-        var value = text[start..end];
-        bool valid = TryConvertKept(f, text.Length, value);
+        bool valid = TryConvertKept(_fields[field], text);
         _known[field] = valid;
         if (valid && !_spanCells.ReadLater(field))
         {
@@ -121,7 +103,7 @@ internal sealed partial class RowValidator
         }
         else
         {
-            _spanCells.Keep(field, text, start, value.Length);
+            _spanCells.Keep(field, text);
         }
     }
 
@@ -130,12 +112,21 @@ internal sealed partial class RowValidator
     /// number or ISO date/time. False for anything else, and <see cref="CheckField"/> then checks the cell as a string
     /// exactly as before, so every error and its message come from one place.
     /// </summary>
-    private bool TryConvertKept(FieldSpec f, int rawLength, ReadOnlySpan<char> v)
+    private bool TryConvertKept(FieldSpec f, ReadOnlySpan<char> raw)
     {
         _typed[f.Index].Value = null;
-        if (rawLength > _maxFieldChars || IsOneOf(v, f.MissingValues))
+        if (raw.Length > _maxFieldChars)
         {
             return false;
+        }
+        // SpanCells keeps only fields whose steps are all trim; string.Trim and the span's Trim cut the same characters.
+        var v = f.Normalize.Length == 0 ? raw : raw.Trim();
+        foreach (var missing in f.MissingValues)
+        {
+            if (v.SequenceEqual(missing))
+            {
+                return false;
+            }
         }
         if (f.Type == FieldType.String)
         {

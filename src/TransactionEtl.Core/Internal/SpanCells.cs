@@ -14,11 +14,6 @@ internal sealed class SpanCells
     private readonly char[][] _buffers;
     private readonly int[] _lengths;
 
-    // The value's range in the kept text: all of it, or without the white space a trimming field cuts (found once,
-    // when the cell is checked, instead of at each of the value's readers: the output, the key check and the key).
-    private readonly int[] _valueStarts;
-    private readonly int[] _valueLengths;
-
     public SpanCells(FieldSpec[] fields, TaxSpec? tax)
     {
         var read = ReadByOthers(fields, tax);
@@ -27,8 +22,6 @@ internal sealed class SpanCells
         _kept = new bool[fields.Length];
         _buffers = fields.Select(_ => new char[64]).ToArray();
         _lengths = new int[fields.Length];
-        _valueStarts = new int[fields.Length];
-        _valueLengths = new int[fields.Length];
     }
 
     private static bool Eligible(FieldSpec f) =>
@@ -69,11 +62,9 @@ internal sealed class SpanCells
     /// </summary>
     public bool ReadLater(int field) => _readLater[field];
 
-    /// <summary>Keeps a copy of an eligible field's cell, whose value is <paramref name="valueLength"/> characters from <paramref name="valueStart"/>.</summary>
-    public void Keep(int field, ReadOnlySpan<char> text, int valueStart, int valueLength)
+    /// <summary>Keeps a copy of an eligible field's cell.</summary>
+    public void Keep(int field, ReadOnlySpan<char> text)
     {
-        _valueStarts[field] = valueStart;
-        _valueLengths[field] = valueLength;
         if (_buffers[field].Length < text.Length)
         {
             _buffers[field] = new char[Math.Max(text.Length, 2 * _buffers[field].Length)];
@@ -85,9 +76,5 @@ internal sealed class SpanCells
 
     public bool Kept(int field) => _kept[field];
 
-    /// <summary>The kept cell as written.</summary>
     public ReadOnlySpan<char> Text(int field) => _buffers[field].AsSpan(0, _lengths[field]);
-
-    /// <summary>The kept cell's value: its text, trimmed when its field trims.</summary>
-    public ReadOnlySpan<char> Value(int field) => _buffers[field].AsSpan(_valueStarts[field], _valueLengths[field]);
 }
