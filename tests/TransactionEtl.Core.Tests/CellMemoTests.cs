@@ -139,6 +139,25 @@ public class CellMemoTests
     }
 
     [Fact]
+    public void An_entry_index_reads_the_cell_typed_value_and_facts_that_were_added()
+    {
+        var memo = new CellMemo();
+        memo.Add(" eur", "EUR", new CellFacts(2, null));
+        memo.Add("", null);
+        memo.Add("Jazeera Airways", "Jazeera Airways");
+
+        int eur = memo.IndexOf(" eur");
+        int empty = memo.IndexOf("");
+        int airline = memo.IndexOf("Jazeera Airways");
+
+        Assert.Equal((" eur", "EUR", 2), (memo.CellAt(eur), memo.TypedAt(eur), memo.FactsAt(eur).MinorUnit));
+        Assert.Equal(("", null, -1), (memo.CellAt(empty), memo.TypedAt(empty), memo.FactsAt(empty).MinorUnit));
+        Assert.Equal("Jazeera Airways", memo.CellAt(airline));
+        Assert.Equal(-1, memo.IndexOf("Jazeera Airway"));
+        Assert.Equal(-1, memo.IndexOf("EUR"));
+    }
+
+    [Fact]
     public void Adding_a_text_again_keeps_the_first_value()
     {
         var memo = new CellMemo();

@@ -35,6 +35,30 @@ public class RowStateTests
         }
     }
 
+    /// <summary>
+    /// A remembered cell keeps its text in the memo entry (the validator holds only the entry's index): a later row
+    /// that reuses the text and then fails a cross-field check or the tax step quotes the cell as written.
+    /// </summary>
+    public static TheoryData<string, string> RememberedNeighbours => new()
+    {
+        { Engine.Row(id: "T-A", country: "US", region: " us-ca"), Engine.Row(id: "T-B", country: "DE", region: " us-ca") },
+        { Engine.Row(id: "T-A", amount: "1.5", currency: " jpy ", country: "JP"), Engine.Row(id: "T-B", amount: "1.5", currency: " jpy ") },
+        { Engine.Row(id: "T-A", country: " de"), Engine.Row(id: "T-B", country: " de", timestamp: "1900-01-01T00:00:00Z") },
+    };
+
+    [Theory]
+    [MemberData(nameof(RememberedNeighbours))]
+    public async Task A_row_with_remembered_cells_reports_them_as_written(string first, string second)
+    {
+        var (_, together) = await Engine.RunAsync(Engine.Header + "\n" + first + "\n" + first + "\n" + second + "\n", detectDuplicates: false);
+        var (_, aloneFirst) = await Engine.RowAsync(first);
+        var (_, aloneSecond) = await Engine.RowAsync(second);
+
+        var expected = Outcomes(aloneFirst).Concat(Outcomes(aloneFirst)).Concat(Outcomes(aloneSecond)).Select(o => o.Text);
+        Assert.Equal(expected, Outcomes(together).OrderBy(o => o.Line).Select(o => o.Text));
+        Assert.Contains(Outcomes(aloneSecond), o => o.Text.StartsWith("rejected", StringComparison.Ordinal));
+    }
+
     private static List<(long Line, string Text)> Outcomes(CollectingSink sink) =>
     [
         .. sink.Valid.Select(v => (v.Line, "valid " + v.Raw + " " + string.Join("|", v.Values))),

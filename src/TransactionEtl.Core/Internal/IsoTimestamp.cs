@@ -15,43 +15,42 @@ internal static class IsoTimestamp
     public const string Expected = "expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS[.ffffff]] with optional Z or +HH:MM, e.g. 2024-03-01T14:30:00+01:00";
 
     /// <summary>Parses <paramref name="s"/>; <paramref name="writtenDate"/> is the calendar date as written (before UTC conversion).</summary>
+    // The instant is counted in ticks from the date's day number and the parts, as DateOnly.ToDateTime, TimeOnly and
+    // TimeSpan would count it, without building those (their constructors' range checks repeat the ones made here;
+    // issue 19).
     public static bool TryParse(ReadOnlySpan<char> s, out DateTime utc, out DateOnly writtenDate)
     {
         utc = default;
         writtenDate = default;
-        if (!TryParseDate(s, out writtenDate))
+        if (s.Length < 10 || !TryDayNumber(s[..10], out int dayNumber))
         {
-            if (s.Length < 10 || !TryParseDate(s[..10], out writtenDate))
+            return false;
+        }
+        writtenDate = DateOnly.FromDayNumber(dayNumber);
+        long ticks = dayNumber * TimeSpan.TicksPerDay;
+        if (s.Length > 10)
+        {
+            var rest = s[10..];
+            if (!TryParseTime(ref rest, out long timeTicks) || !TryParseOffset(rest, out long offsetTicks))
             {
                 return false;
             }
-        }
-        else
-        {
-            utc = writtenDate.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-            return true;
-        }
-        var rest = s[10..];
-        if (!TryParseTime(ref rest, out var time, out long fractionTicks) || !TryParseOffset(rest, out var offset))
-        {
-            return false;
-        }
-        long ticks = writtenDate.ToDateTime(time).Ticks + fractionTicks - offset.Ticks;
-        if (ticks < DateTime.MinValue.Ticks || ticks > DateTime.MaxValue.Ticks)
-        {
-            return false;
+            ticks += timeTicks - offsetTicks;
+            if (ticks < DateTime.MinValue.Ticks || ticks > DateTime.MaxValue.Ticks)
+            {
+                return false;
+            }
         }
         utc = new DateTime(ticks, DateTimeKind.Utc);
         return true;
     }
 
-    /// <summary><c>[T or space]HH:MM[:SS[.fraction]]</c> at the start of <paramref name="rest"/>, which moves past it.</summary>
+    /// <summary><c>[T or space]HH:MM[:SS[.fraction]]</c> at the start of <paramref name="rest"/>, which moves past it, as ticks since midnight.</summary>
     // Per date/time cell: inlined so that naming the parts costs no call.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool TryParseTime(ref ReadOnlySpan<char> rest, out TimeOnly time, out long fractionTicks)
+    private static bool TryParseTime(ref ReadOnlySpan<char> rest, out long ticks)
     {
-        time = default;
-        fractionTicks = 0;
+        ticks = 0;
         if (rest.Length < 6 || (rest[0] != 'T' && rest[0] != ' ') || rest[3] != ':'
             || !TwoDigits(rest[1..3], out int hour) || !TwoDigits(rest[4..6], out int minute) || hour > 23 || minute > 59)
         {
@@ -59,6 +58,7 @@ internal static class IsoTimestamp
         }
         rest = rest[6..];
         int second = 0;
+        long fractionTicks = 0;
         if (rest.Length > 0 && rest[0] == ':')
         {
             if (rest.Length < 3 || !TwoDigits(rest[1..3], out second) || second > 59)
@@ -71,7 +71,7 @@ internal static class IsoTimestamp
                 return false;
             }
         }
-        time = new TimeOnly(hour, minute, second);
+        ticks = (hour * TimeSpan.TicksPerHour) + (minute * TimeSpan.TicksPerMinute) + (second * TimeSpan.TicksPerSecond) + fractionTicks;
         return true;
     }
 
@@ -104,11 +104,11 @@ internal static class IsoTimestamp
         return true;
     }
 
-    /// <summary>All of <paramref name="rest"/>: nothing or <c>Z</c> (UTC), or <c>+HH:MM</c>/<c>-HH:MM</c> up to 14:00.</summary>
+    /// <summary>All of <paramref name="rest"/>: nothing or <c>Z</c> (UTC), or <c>+HH:MM</c>/<c>-HH:MM</c> up to 14:00, as signed ticks.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool TryParseOffset(ReadOnlySpan<char> rest, out TimeSpan offset)
+    private static bool TryParseOffset(ReadOnlySpan<char> rest, out long offsetTicks)
     {
-        offset = TimeSpan.Zero;
+        offsetTicks = 0;
         if (rest.IsEmpty || (rest.Length == 1 && rest[0] == 'Z'))
         {
             return true;
@@ -116,10 +116,10 @@ internal static class IsoTimestamp
         if (rest.Length == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':'
             && TwoDigits(rest[1..3], out int oh) && TwoDigits(rest[4..6], out int om) && oh <= 14 && om <= 59 && (oh < 14 || om == 0))
         {
-            offset = new TimeSpan(oh, om, 0);
+            offsetTicks = ((oh * 60) + om) * TimeSpan.TicksPerMinute;
             if (rest[0] == '-')
             {
-                offset = -offset;
+                offsetTicks = -offsetTicks;
             }
             return true;
         }
@@ -130,13 +130,40 @@ internal static class IsoTimestamp
     public static bool TryParseDate(ReadOnlySpan<char> s, out DateOnly date)
     {
         date = default;
-        if (s.Length != 10 || s[4] != '-' || s[7] != '-'
-            || !FourDigits(s[..4], out int year) || !TwoDigits(s[5..7], out int month) || !TwoDigits(s[8..10], out int day)
-            || year < 1 || month < 1 || month > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
+        if (!TryDayNumber(s, out int dayNumber))
         {
             return false;
         }
-        date = new DateOnly(year, month, day);
+        date = DateOnly.FromDayNumber(dayNumber);
+        return true;
+    }
+
+    // Days before each month of a common year, and each month's days (February's leap day is added apart).
+    private static ReadOnlySpan<short> DaysBeforeMonth => [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+
+    private static ReadOnlySpan<byte> DaysInMonth => [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+    /// <summary>Exactly <c>YYYY-MM-DD</c>, a real calendar date, as its day number (days since 0001-01-01, as <see cref="DateOnly.DayNumber"/>).</summary>
+    // Per date/time cell: inlined, and counted from the Gregorian rules, instead of DateTime.DaysInMonth and the
+    // DateOnly constructor, which check the parts again.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryDayNumber(ReadOnlySpan<char> s, out int dayNumber)
+    {
+        dayNumber = 0;
+        if (s.Length != 10 || s[4] != '-' || s[7] != '-'
+            || !FourDigits(s[..4], out int year) || !TwoDigits(s[5..7], out int month) || !TwoDigits(s[8..10], out int day)
+            || year < 1 || month < 1 || month > 12 || day < 1)
+        {
+            return false;
+        }
+        bool leap = (year & 3) == 0 && (year % 100 != 0 || year % 400 == 0);
+        int leapDay = leap && month == 2 ? 1 : 0;
+        if (day > DaysInMonth[month - 1] + leapDay)
+        {
+            return false;
+        }
+        int y = year - 1;
+        dayNumber = (y * 365) + (y / 4) - (y / 100) + (y / 400) + DaysBeforeMonth[month - 1] + (leap && month > 2 ? 1 : 0) + day - 1;
         return true;
     }
 

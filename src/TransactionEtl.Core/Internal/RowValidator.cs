@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace TransactionEtl.Core.Internal;
 
 /// <summary>
@@ -30,11 +32,19 @@ internal sealed partial class RowValidator
     // Per field: what the cross-field and tax steps look up about its value (a currency's minor unit, a country's tax
     // rules), resolved once per distinct value and remembered with it; set in the row wherever the value is.
     private readonly CellFacts[] _facts;
+
+    // Per memoized field: the memo entry that the current row's cell was found in, or -1 (a miss, a missing cell).
+    // A hit stores only the typed value and this index; the cell string and the facts stay in the entry until a
+    // message or a step reads them (CellText, Facts): two fewer reference stores, each a write barrier, per hit.
+    private readonly int[] _memoEntry;
     private readonly bool[] _currencySource;
     private readonly int _taxCountry;
 
     // The fields with a cross-field constraint (scaleFrom, prefixFrom), so that a row does not walk every field for them.
     private readonly FieldSpec[] _crossFields;
+
+    // The fields with an output column, so that a valid row does not walk every field for them.
+    private readonly FieldSpec[] _outputFields;
 
     public RowValidator(Contract contract, int maxFieldChars)
     {
@@ -53,9 +63,12 @@ internal sealed partial class RowValidator
         _timestamps = new DateTime[_fields.Length];
         _spanCells = new SpanCells(_fields, contract.Tax);
         _facts = new CellFacts[_fields.Length];
+        _memoEntry = new int[_fields.Length];
+        Array.Fill(_memoEntry, -1);
         _currencySource = _fields.Select(f => _fields.Any(g => g.ScaleFrom == f.Index) || contract.Tax?.Currency == f.Index).ToArray();
         _taxCountry = contract.Tax?.Country ?? -1;
         _crossFields = _fields.Where(f => f.ScaleFrom >= 0 || f.PrefixFrom >= 0).ToArray();
+        _outputFields = _fields.Where(f => f.OutputIndex >= 0).ToArray();
     }
 
     /// <summary>Marks a field whose column exists in the header but whose cell the (short) row lacks.</summary>
@@ -64,6 +77,7 @@ internal sealed partial class RowValidator
         _missing[field] = true;
         _cells[field] = null;
         _known[field] = false;
+        _memoEntry[field] = -1;
         _spanCells.Forget(field);
     }
 
@@ -95,11 +109,12 @@ internal sealed partial class RowValidator
         }
 
         var memo = _memos[field];
-        if (memo is { Enabled: true } && memo.TryGet(text, out var cell, out var typed, out var facts))
+        int entry = memo is { Enabled: true } ? memo.IndexOf(text) : -1;
+        _memoEntry[field] = entry;
+        if (entry >= 0)
         {
-            _cells[field] = cell;
-            _typed[field].Value = typed;
-            _facts[field] = facts;
+            _cells[field] = null; // the entry's string, read by CellText when a message needs it
+            _typed[field].Value = memo!.TypedAt(entry);
             _known[field] = true;
             return;
         }
@@ -107,6 +122,11 @@ internal sealed partial class RowValidator
         _cells[field] = text.ToString();
         _known[field] = false;
     }
+
+    /// <summary>The facts of a valid field's value: from its memo entry on a hit, else as Validate resolved them.</summary>
+    // Read by the scale check and the tax step on every row: inlined, as a call it cost as much as the read.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private CellFacts Facts(int field) => _memoEntry[field] >= 0 ? _memos[field]!.FactsAt(_memoEntry[field]) : _facts[field];
 
     /// <summary>Validates the current cells; adds every error to <paramref name="errors"/>; fills <paramref name="values"/> (output order) when valid.</summary>
     public void Validate(List<CellError> errors, ValidRow values)
@@ -146,12 +166,9 @@ internal sealed partial class RowValidator
         {
             return;
         }
-        foreach (var f in _fields)
+        foreach (var f in _outputFields)
         {
-            if (f.OutputIndex >= 0)
-            {
-                SetOutput(values, f);
-            }
+            SetOutput(values, f);
         }
         if (tax is not null && tax.PriceIncludesTax >= 0)
         {
@@ -172,7 +189,7 @@ internal sealed partial class RowValidator
             }
             if (f.ScaleFrom >= 0 && _ok[f.ScaleFrom] && _typed[f.ScaleFrom].Value is string currency)
             {
-                int minor = _facts[f.ScaleFrom].MinorUnit;
+                int minor = Facts(f.ScaleFrom).MinorUnit;
                 // The decimal keeps the scale as written (12.50 has 2), whatever decimalChar or bareNumber removed.
                 int decimals = NumberValue(f.Index).Scale;
                 if (decimals > minor)
@@ -217,7 +234,7 @@ internal sealed partial class RowValidator
         string? region = tax.Region >= 0 ? (string?)_typed[tax.Region].Value : null;
         string? category = tax.Category >= 0 ? (string?)_typed[tax.Category].Value : null;
         var taxDate = _writtenDate[tax.Date];
-        var rule = TaxRuleSet.Find(_facts[tax.Country].TaxRules, region, category, taxDate);
+        var rule = TaxRuleSet.Find(Facts(tax.Country).TaxRules, region, category, taxDate);
         if (rule is null)
         {
             errors.Add(new CellError(null, FileErrorCodes.NoTaxRule,
@@ -229,8 +246,9 @@ internal sealed partial class RowValidator
         {
             return;
         }
-        bool includesTax = (tax.PriceIncludesTax >= 0 ? (bool?)_typed[tax.PriceIncludesTax].Value : null) ?? rule.PriceIncludesTax;
-        int minorUnit = _facts[tax.Currency].MinorUnit;
+        // An empty flag (null) takes the rule's default; a type test instead of unboxing to bool?, a runtime helper call.
+        bool includesTax = tax.PriceIncludesTax >= 0 && _typed[tax.PriceIncludesTax].Value is bool given ? given : rule.PriceIncludesTax;
+        int minorUnit = Facts(tax.Currency).MinorUnit;
         var (net, taxAmount, gross) = TaxCalculator.Compute(NumberValue(tax.Amount), rule.Rate, includesTax, minorUnit);
         _resolvedIncludesTax = includesTax;
         values.SetDecimal(tax.NetOutput, net);
@@ -241,17 +259,13 @@ internal sealed partial class RowValidator
     }
 
     /// <summary>The first of the tax step's required inputs (amount, currency, country, date) that is empty on this row.</summary>
-    private int? EmptyTaxInput(TaxSpec tax)
-    {
-        foreach (int field in (ReadOnlySpan<int>)[tax.Amount, tax.Currency, tax.Country, tax.Date])
-        {
-            if (_typed[field].Value is null)
-            {
-                return field;
-            }
-        }
-        return null;
-    }
+    // Four tests in a row rather than a loop over a span of the four fields built on the stack for every row.
+    private int? EmptyTaxInput(TaxSpec tax) =>
+        _typed[tax.Amount].Value is null ? tax.Amount
+        : _typed[tax.Currency].Value is null ? tax.Currency
+        : _typed[tax.Country].Value is null ? tax.Country
+        : _typed[tax.Date].Value is null ? tax.Date
+        : null;
 
     /// <summary>The facts of a field's valid value, looked up (once per distinct value when its field is remembered).</summary>
     private CellFacts Resolve(int field)
