@@ -123,7 +123,6 @@ public static class DatabaseMigrator
     private static async Task<MigrationResult> MigrateOpenAsync(
         NpgsqlConnection lockConnection, string connectionString, ILogger? logger, CancellationToken cancellationToken)
     {
-
         // The common case, every command of the CLI: nothing to apply. Answered from the journal on this connection
         // in one round trip, without the lock: each script commits with its journal row, so a journal that lists every
         // script is final; the lock is taken only when something may be left to apply (docs/performance.md, session 13).
