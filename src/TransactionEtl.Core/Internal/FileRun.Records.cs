@@ -29,11 +29,12 @@ internal sealed partial class FileRun
         var validator = _validator;
         var pk = _contract.PrimaryKeyFields;
         ReadOnlySpan<char> early = default;
-        if (_seenKeys is not null && pk.Length == 1 && _contract.Fields[pk[0]].Type == FieldType.String)
+        bool asked = _seenKeys is not null && pk.Length == 1 && _contract.Fields[pk[0]].Type == FieldType.String;
+        if (asked)
         {
             // The key's slot is a cache miss per row in a large file: ask for it now, so that validation overlaps it.
             early = validator.KeptValue(pk[0]);
-            _seenKeys.Prefetch(early);
+            _seenKeys!.Prefetch(early);
         }
         validator.Validate(_errors, _row);
         string key = "";
@@ -46,7 +47,7 @@ internal sealed partial class FileRun
                 // The same memory and length as the prefetched text is the same text: a kept cell's buffer is written
                 // only by SetCell (SpanCells.Keep), never by Validate. So its bytes and hash are reused, not compared.
                 var kept = validator.KeptValue(pk[0]);
-                bool prefetched = kept.Length == early.Length && Unsafe.AreSame(ref MemoryMarshal.GetReference(kept), ref MemoryMarshal.GetReference(early));
+                bool prefetched = asked && kept.Length == early.Length && Unsafe.AreSame(ref MemoryMarshal.GetReference(kept), ref MemoryMarshal.GetReference(early));
                 CheckKey(_seenKeys, kept, prefetched, line, raw);
             }
         }
