@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace TransactionEtl.Core;
 
 /// <summary>
@@ -19,7 +22,8 @@ public sealed class ValidRow
     internal const byte Text = 3;
 
     private readonly object?[] _values;
-    private readonly object?[] _references;
+    // Structs, not object?[]: a store into an object?[] is checked for array covariance (StelemRef) on every row.
+    private readonly ReferenceSlot[] _references;
     private readonly decimal[] _numbers;
     private readonly DateTime[] _timestamps;
     private readonly byte[] _kinds;
@@ -31,7 +35,7 @@ public sealed class ValidRow
     public ValidRow(int columnCount)
     {
         _values = new object?[columnCount];
-        _references = new object?[columnCount];
+        _references = new ReferenceSlot[columnCount];
         _numbers = new decimal[columnCount];
         _timestamps = new DateTime[columnCount];
         _kinds = new byte[columnCount];
@@ -90,13 +94,13 @@ public sealed class ValidRow
     }
 
     /// <summary>True when the column has no value (an empty optional cell).</summary>
-    public bool IsNull(int column) => _kinds[column] == Reference && _references[column] is null;
+    public bool IsNull(int column) => _kinds[column] == Reference && _references[column].Value is null;
 
     /// <summary>A numeric column's value, unboxed.</summary>
-    public decimal GetDecimal(int column) => _kinds[column] == Number ? _numbers[column] : (decimal)_references[column]!;
+    public decimal GetDecimal(int column) => _kinds[column] == Number ? _numbers[column] : (decimal)_references[column].Value!;
 
     /// <summary>A date/time column's value (UTC), unboxed.</summary>
-    public DateTime GetDateTime(int column) => _kinds[column] == Timestamp ? _timestamps[column] : (DateTime)_references[column]!;
+    public DateTime GetDateTime(int column) => _kinds[column] == Timestamp ? _timestamps[column] : (DateTime)_references[column].Value!;
 
     /// <summary>
     /// A text column's characters when the row holds them as text rather than as a string (ids and other plain
@@ -118,7 +122,16 @@ public sealed class ValidRow
     /// The row's storage, for a writer that reads every column of every row: one read of each array per row instead
     /// of an accessor call per value (the accessors were a twentieth of the loader's COPY formatting).
     /// </summary>
-    internal Cells GetCells() => new(_kinds, _references, _numbers, _timestamps, _texts, _textLengths);
+    internal Cells GetCells() => new(_kinds, AsObjects(_references), _numbers, _timestamps, _texts, _textLengths);
+
+    // A slot is one reference field, laid out as the reference itself: the writer reads the slots as objects.
+    private static ReadOnlySpan<object?> AsObjects(ReferenceSlot[] slots) =>
+        MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<ReferenceSlot, object?>(ref MemoryMarshal.GetArrayDataReference(slots)), slots.Length);
+
+    private struct ReferenceSlot
+    {
+        public object? Value;
+    }
 
     /// <summary>
     /// A view of the row's columns: <see cref="Kinds"/> says which span has column i's value (<see cref="Reference"/>:
@@ -126,7 +139,7 @@ public sealed class ValidRow
     /// the first <see cref="TextLengths"/>[i] characters of <see cref="Texts"/>[i]). Valid until the row's next use.
     /// </summary>
     internal readonly ref struct Cells(
-        byte[] kinds, object?[] references, decimal[] numbers, DateTime[] timestamps, char[]?[] texts, int[] textLengths)
+        byte[] kinds, ReadOnlySpan<object?> references, decimal[] numbers, DateTime[] timestamps, char[]?[] texts, int[] textLengths)
     {
         public ReadOnlySpan<byte> Kinds { get; } = kinds;
         public ReadOnlySpan<object?> References { get; } = references;
@@ -145,13 +158,13 @@ public sealed class ValidRow
         Number => _numbers[column],
         Timestamp => _timestamps[column],
         Text => new string(_texts[column].AsSpan(0, _textLengths[column])),
-        _ => _references[column],
+        _ => _references[column].Value,
     };
 
     internal void SetValue(int column, object? value)
     {
         _kinds[column] = Reference;
-        _references[column] = value;
+        _references[column].Value = value;
         _boxed = false;
     }
 

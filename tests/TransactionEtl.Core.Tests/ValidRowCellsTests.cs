@@ -49,4 +49,27 @@ public sealed class ValidRowCellsTests
         Assert.True(row.IsNull(1));
         Assert.Null(cells.References[1]);
     }
+
+    [Fact]
+    public void Shows_each_column_the_very_object_it_was_set_to()
+    {
+        // The writer's repeated-string table keys on string identity, so the view must hand back the same objects.
+        var strings = new[] { new string('a', 3), new string('b', 5), new string('c', 7) };
+        var row = new ValidRow(4);
+        for (var i = 0; i < strings.Length; i++)
+        {
+            row.SetValue(i, strings[i]);
+        }
+        row.SetValue(3, null);
+
+        var cells = row.GetCells();
+
+        Assert.Equal(4, cells.References.Length);
+        for (var i = 0; i < strings.Length; i++)
+        {
+            Assert.Same(strings[i], cells.References[i]);
+            Assert.Same(strings[i], row.GetValue(i));
+        }
+        Assert.Null(cells.References[3]);
+    }
 }
