@@ -36,6 +36,11 @@ internal sealed partial class FileRun
             early = validator.KeptValue(pk[0]);
             _seenKeys!.Prefetch(early);
         }
+        else
+        {
+            // The sink's own key set (run) misses the cache the same way: let it start that read now too.
+            _keyHints?.HintKey(validator.KeptValue(pk[0]));
+        }
         validator.Validate(_errors, _row);
         string key = "";
         // A one-column id checked on the row's text is checked and goes to the sink as text: no string per row (issue 19).

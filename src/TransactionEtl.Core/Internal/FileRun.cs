@@ -24,6 +24,7 @@ internal sealed partial class FileRun : IDisposable
     private readonly Dictionary<string, long> _reasons = new(StringComparer.Ordinal);
     private readonly List<string> _warnings = [];
     private readonly InFileKeys? _seenKeys;
+    private readonly IKeyHintSink? _keyHints;
     private SpilledKeys? _spilled;
     private readonly UniqueValues? _unique;
     private readonly ValidRow _row;
@@ -55,6 +56,8 @@ internal sealed partial class FileRun : IDisposable
             ? options.DuplicateCheckHashRemap is { } remap ? new InFileKeys(remap) : new InFileKeys()
             : null;
         _unique = UniqueValues.For(_contract);
+        var pk = _contract.PrimaryKeyFields;
+        _keyHints = _seenKeys is null && pk.Length == 1 && _contract.Fields[pk[0]].Type == FieldType.String ? sink as IKeyHintSink : null;
     }
 
     public async Task<FileResult> RunAsync(CancellationToken cancellationToken)

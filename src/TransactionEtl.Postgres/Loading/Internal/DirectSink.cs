@@ -13,7 +13,7 @@ namespace TransactionEtl.Postgres.Loading.Internal;
 /// Synchronous on purpose: a row is formatted into a 64 KiB buffer, and only a full buffer does I/O
 /// (Npgsql's writer then blocks on the socket, which is what awaiting would wait for too).
 /// </remarks>
-internal sealed class DirectSink : IRowSink
+internal sealed class DirectSink : IRowSink, IKeyHintSink
 {
     private readonly BinaryCopyWriter _writer;
     private readonly ColumnType[] _types;
@@ -39,6 +39,8 @@ internal sealed class DirectSink : IRowSink
 
     /// <summary>Valid rows spooled as <c>primary-key</c> rejects because their key came earlier in the file.</summary>
     public long InFileDuplicates { get; private set; }
+
+    public void HintKey(ReadOnlySpan<char> key) => _keys?.Prefetch(key);
 
     public ValueTask AcceptAsync(ValidRow row, CancellationToken cancellationToken)
     {

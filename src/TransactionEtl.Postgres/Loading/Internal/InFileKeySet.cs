@@ -2,6 +2,7 @@ using System.IO.Hashing;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace TransactionEtl.Postgres.Loading.Internal;
 
@@ -49,6 +50,10 @@ internal sealed class InFileKeySet
     private int _count;
     private int _blockUsed = BlockChars;
     private long _bytes;
+    // The last Prefetch's key (a copy: the caller's buffer is reused) and its hash, reused by a lookup of the same text.
+    private char[] _hint = new char[64];
+    private int _hintLength = -1;
+    private int _hintHash;
 
     public InFileKeySet(long budgetBytes) => _budgetBytes = budgetBytes;
 
@@ -77,12 +82,8 @@ internal sealed class InFileKeySet
     /// </summary>
     public long? FirstLineOrRemember(ReadOnlySpan<char> key, long line)
     {
-        int hash = (int)XxHash3.HashToUInt64(MemoryMarshal.AsBytes(key), _seed);
-        if (_remapHash is not null)
-        {
-            hash = _remapHash(hash);
-        }
-
+        // The same characters have the same hash: compared, not assumed, since the hint may have been for another key.
+        int hash = key.Length == _hintLength && key.SequenceEqual(_hint.AsSpan(0, _hintLength)) ? _hintHash : Hash(key);
         bool mayHold = (_filter[FilterWord(hash)] & FilterBits(hash)) == FilterBits(hash);
         if (mayHold && Find(key, hash) is { } firstLine)
         {
@@ -99,6 +100,40 @@ internal sealed class InFileKeySet
         _bytes += cost;
         Remember(hash, key, line);
         return null;
+    }
+
+    /// <summary>
+    /// Hashes <paramref name="key"/> and asks for its filter word and home slot, so that the caller's work until the
+    /// lookup overlaps those reads (the slots miss the cache on nearly every row of a large file, and past the budget the
+    /// filter word is the lookup's one read); <see cref="FirstLineOrRemember(ReadOnlySpan{char}, long)"/> of the same
+    /// text then reuses the hash.
+    /// </summary>
+    public void Prefetch(ReadOnlySpan<char> key)
+    {
+        int hash = Hash(key);
+        if (_hint.Length < key.Length)
+        {
+            _hint = new char[Math.Max(key.Length, 2 * _hint.Length)];
+        }
+
+        key.CopyTo(_hint);
+        _hintLength = key.Length;
+        _hintHash = hash;
+        if (Sse.IsSupported)
+        {
+            // Hints only: they read nothing the code depends on, and an array cannot move during one instruction.
+            unsafe
+            {
+                Sse.Prefetch0(Unsafe.AsPointer(ref _filter[FilterWord(hash)]));
+                Sse.Prefetch0(Unsafe.AsPointer(ref _slots[(uint)hash & ((uint)_slots.Length - 1)]));
+            }
+        }
+    }
+
+    private int Hash(ReadOnlySpan<char> key)
+    {
+        int hash = (int)XxHash3.HashToUInt64(MemoryMarshal.AsBytes(key), _seed);
+        return _remapHash is null ? hash : _remapHash(hash);
     }
 
     /// <summary>The first line of <paramref name="key"/>, if the table holds it: linear probing, tags first.</summary>

@@ -72,6 +72,48 @@ public class InFileKeySetTests
         }
     }
 
+    [Fact]
+    public void A_hint_for_another_id_is_not_taken_for_the_id_looked_up()
+    {
+        // Same length, different text: reusing the hint's hash would probe the wrong home and miss the repeat.
+        var keys = new InFileKeySet(long.MaxValue);
+        Assert.Null(keys.FirstLineOrRemember("id-00000001", 3));
+        keys.Prefetch("id-00000002");
+        Assert.Equal(3, keys.FirstLineOrRemember("id-00000001", 9));
+        Assert.Null(keys.FirstLineOrRemember("id-00000002", 10));
+        Assert.Equal(10, keys.FirstLineOrRemember("id-00000002", 11));
+    }
+
+    [Theory]
+    [InlineData(0x0000_03FF)]
+    [InlineData(-1)]
+    public void Prefetched_ids_hash_as_looked_up_ones_across_growth_and_the_budget(int keptBits)
+    {
+        // Ids remembered after a hint are found without one, and the other way round: one hash (remapped too) either way.
+        var keys = new InFileKeySet((3000 * Cost("id-00000000")) - 1, hash => hash & keptBits);
+        for (int i = 0; i < 3000; i++)
+        {
+            string key = $"id-{i:D8}";
+            if (i % 2 == 0)
+            {
+                keys.Prefetch(key.ToCharArray());
+            }
+            Assert.Null(keys.FirstLineOrRemember(key, i + 2));
+        }
+        Assert.True(keys.Overflowed);
+        for (int i = 0; i < 2999; i++)
+        {
+            string key = $"id-{i:D8}";
+            if (i % 3 == 0)
+            {
+                keys.Prefetch(key);
+            }
+            Assert.Equal(i + 2, keys.FirstLineOrRemember(key, -1));
+        }
+        keys.Prefetch("id-00002999");
+        Assert.Null(keys.FirstLineOrRemember("id-00002999", 7));
+    }
+
     /// <summary>Ids <paramref name="prefix"/> + number for numbers from..to-1, each new, on line number + 2.</summary>
     private static void AddNew(InFileKeySet keys, string prefix, int from, int to)
     {
