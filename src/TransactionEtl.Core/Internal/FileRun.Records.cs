@@ -29,17 +29,20 @@ internal sealed partial class FileRun
         var validator = _validator;
         var pk = _contract.PrimaryKeyFields;
         ReadOnlySpan<char> early = default;
-        bool asked = _seenKeys is not null && pk.Length == 1 && _contract.Fields[pk[0]].Type == FieldType.String;
+        bool asked = _earlyKeyField >= 0;
         if (asked)
         {
-            // The key's slot is a cache miss per row in a large file: ask for it now, so that validation overlaps it.
-            early = validator.KeptValue(pk[0]);
-            _seenKeys!.Prefetch(early);
-        }
-        else
-        {
-            // The sink's own key set (run) misses the cache the same way: let it start that read now too.
-            _keyHints?.HintKey(validator.KeptValue(pk[0]));
+            // The key's slot is a cache miss per row in a large file, in validate's set and in the sink's (run): ask for
+            // it now, so that validation overlaps it.
+            early = validator.KeptValue(_earlyKeyField);
+            if (_seenKeys is not null)
+            {
+                _seenKeys.Prefetch(early);
+            }
+            else
+            {
+                _keyHints!.HintKey(early);
+            }
         }
         validator.Validate(_errors, _row);
         string key = "";

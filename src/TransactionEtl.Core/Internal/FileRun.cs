@@ -25,6 +25,8 @@ internal sealed partial class FileRun : IDisposable
     private readonly List<string> _warnings = [];
     private readonly InFileKeys? _seenKeys;
     private readonly IKeyHintSink? _keyHints;
+    // The one text key field whose cell is handed to _seenKeys or _keyHints before validation, or -1: decided once here.
+    private readonly int _earlyKeyField;
     private SpilledKeys? _spilled;
     private readonly UniqueValues? _unique;
     private readonly ValidRow _row;
@@ -57,7 +59,9 @@ internal sealed partial class FileRun : IDisposable
             : null;
         _unique = UniqueValues.For(_contract);
         var pk = _contract.PrimaryKeyFields;
-        _keyHints = _seenKeys is null && pk.Length == 1 && _contract.Fields[pk[0]].Type == FieldType.String ? sink as IKeyHintSink : null;
+        bool oneTextKey = pk.Length == 1 && _contract.Fields[pk[0]].Type == FieldType.String;
+        _keyHints = oneTextKey && _seenKeys is null ? sink as IKeyHintSink : null;
+        _earlyKeyField = oneTextKey && (_seenKeys is not null || _keyHints is not null) ? pk[0] : -1;
     }
 
     public async Task<FileResult> RunAsync(CancellationToken cancellationToken)
