@@ -72,7 +72,7 @@ internal static class DatabaseTarget
     internal static NpgsqlDataSource CreateDataSource(Target target)
     {
         var builder = new NpgsqlConnectionStringBuilder(target.ConnectionString);
-        builder.WriteBufferSize = Math.Max(builder.WriteBufferSize, FileLoader.MinimumWriteBufferSize);
+        FileLoader.RaiseWriteBufferSize(builder);
         return NpgsqlDataSource.Create(builder.ConnectionString);
     }
 

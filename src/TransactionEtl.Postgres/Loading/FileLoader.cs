@@ -41,6 +41,16 @@ public sealed class FileLoader
     /// </summary>
     public const int MinimumWriteBufferSize = 1 << 16;
 
+    /// <summary>
+    /// Raises <paramref name="builder"/>'s <c>Write Buffer Size</c> to <see cref="MinimumWriteBufferSize"/> when it is
+    /// smaller (a larger one, set by the user, is kept): for every data source a loader is given (the CLI's, the Lambda's).
+    /// </summary>
+    public static void RaiseWriteBufferSize(NpgsqlConnectionStringBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.WriteBufferSize = Math.Max(builder.WriteBufferSize, MinimumWriteBufferSize);
+    }
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger _logger;
 

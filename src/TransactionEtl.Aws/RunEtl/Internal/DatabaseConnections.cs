@@ -45,8 +45,7 @@ internal sealed class DatabaseConnections(RunEtlOptions options) : IAsyncDisposa
     public static NpgsqlDataSource Build(string connectionString)
     {
         var builder = new NpgsqlSlimDataSourceBuilder(connectionString);
-        builder.ConnectionStringBuilder.WriteBufferSize =
-            Math.Max(builder.ConnectionStringBuilder.WriteBufferSize, FileLoader.MinimumWriteBufferSize);
+        FileLoader.RaiseWriteBufferSize(builder.ConnectionStringBuilder);
         builder.EnableTransportSecurity();
         // The chunked load passes a plan's chunk starts as one bigint[] parameter; the slim builder leaves arrays out.
         builder.EnableArrays();
