@@ -33,22 +33,13 @@ internal static partial class LinuxStatx
     public static bool TryRead(SafeFileHandle handle, out Buffer buffer)
     {
         buffer = default;
-        var added = false;
         try
         {
-            handle.DangerousAddRef(ref added);
-            return Complete(Statx((int)handle.DangerousGetHandle(), "", AtEmptyPath, WantedMask, out buffer), buffer);
+            return Complete(Statx(handle, "", AtEmptyPath, WantedMask, out buffer), buffer);
         }
         catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
         {
             return false; // Not Linux, or a libc older than statx (glibc 2.28): the caller hashes.
-        }
-        finally
-        {
-            if (added)
-            {
-                handle.DangerousRelease();
-            }
         }
     }
 
@@ -75,22 +66,13 @@ internal static partial class LinuxStatx
     public static long FileSystemType(SafeFileHandle handle)
     {
         Span<nint> statfs = stackalloc nint[64]; // larger than struct statfs on every ABI
-        var added = false;
         try
         {
-            handle.DangerousAddRef(ref added);
-            return FStatfs((int)handle.DangerousGetHandle(), ref MemoryMarshal.GetReference(statfs)) == 0 ? (long)((ulong)statfs[0] & 0xFFFF_FFFF) : 0;
+            return FStatfs(handle, ref MemoryMarshal.GetReference(statfs)) == 0 ? (long)((ulong)statfs[0] & 0xFFFF_FFFF) : 0;
         }
         catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
         {
             return 0; // As above.
-        }
-        finally
-        {
-            if (added)
-            {
-                handle.DangerousRelease();
-            }
         }
     }
 
@@ -100,6 +82,11 @@ internal static partial class LinuxStatx
     [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Statx(int directory, string path, int flags, uint mask, out Buffer buffer);
 
+    // The descriptor as a SafeFileHandle: the marshaller holds a reference on it for the call (AddRef/Release), so
+    // the file cannot be closed and its number reused while the kernel reads it.
+    [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Statx(SafeFileHandle descriptor, string path, int flags, uint mask, out Buffer buffer);
+
     [LibraryImport("libc", EntryPoint = "fstatfs")]
-    private static partial int FStatfs(int descriptor, ref nint buffer);
+    private static partial int FStatfs(SafeFileHandle descriptor, ref nint buffer);
 }
