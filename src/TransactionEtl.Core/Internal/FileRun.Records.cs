@@ -23,27 +23,31 @@ internal sealed partial class FileRun
         return CheckRecord(line, raw, cancellationToken);
     }
 
+    /// <summary>
+    /// The key's slot is a cache miss per row in a large file, in validate's set and in the sink's (run): asked for now,
+    /// so that validation overlaps it. Returns the key text handed over.
+    /// </summary>
+    private ReadOnlySpan<char> HandKeyEarly(RowValidator validator)
+    {
+        var early = validator.KeptValue(_earlyKeyField);
+        if (_seenKeys is not null)
+        {
+            _seenKeys.Prefetch(early);
+        }
+        else
+        {
+            _keyHints!.HintKey(early);
+        }
+        return early;
+    }
+
     /// <summary>The record's cells are set: validate, check its key, and hand it on as valid or rejected.</summary>
     private ValueTask CheckRecord(long line, ReadOnlySpan<char> raw, CancellationToken cancellationToken)
     {
         var validator = _validator;
         var pk = _contract.PrimaryKeyFields;
-        ReadOnlySpan<char> early = default;
         bool asked = _earlyKeyField >= 0;
-        if (asked)
-        {
-            // The key's slot is a cache miss per row in a large file, in validate's set and in the sink's (run): ask for
-            // it now, so that validation overlaps it.
-            early = validator.KeptValue(_earlyKeyField);
-            if (_seenKeys is not null)
-            {
-                _seenKeys.Prefetch(early);
-            }
-            else
-            {
-                _keyHints!.HintKey(early);
-            }
-        }
+        var early = asked ? HandKeyEarly(validator) : default;
         validator.Validate(_errors, _row);
         string key = "";
         // A one-column id checked on the row's text is checked and goes to the sink as text: no string per row (issue 19).
