@@ -224,7 +224,8 @@ internal sealed partial class FileRun : IDisposable
             // A split record has no line break but the one trimmed off, so it spans one line; others are counted.
             bool split = _fields.TrySplit(start, content, lineBreak, csv.RowFieldCount);
             _line += split ? (lineBreak ? 1 : 0) : LineCounter.CountLineBreaks(raw);
-            if (content.IsWhiteSpace())
+            // A blank line (only white space, or none): a record's first character settles it for all but those.
+            if (content.IsEmpty || (char.IsWhiteSpace(content[0]) && content.IsWhiteSpace()))
             {
                 _blankLines++;
                 continue;
