@@ -196,9 +196,11 @@ internal sealed partial class FileRun : IDisposable
     private async Task ReadRecordsAsync(TrackingStream tracker, CancellationToken cancellationToken)
     {
         var dialect = _contract.Dialect;
-        // The tracker has already refused bad bytes, so the decoder never meets any; it only strips the BOM.
-        var encoding = dialect.Encoding ?? new UTF8Encoding(encoderShouldEmitUTF8Identifier: true, throwOnInvalidBytes: true);
-        using var decoded = new StreamReader(tracker, encoding, detectEncodingFromByteOrderMarks: false, ReadBufferSize, leaveOpen: true);
+        // UTF-8 (the tracker has already refused bad bytes; a BOM is stripped) decodes straight into the CSV reader's
+        // buffer; other encodings go through StreamReader, which strips their own BOM.
+        using TextReader decoded = dialect.Encoding is { } encoding
+            ? new StreamReader(tracker, encoding, detectEncodingFromByteOrderMarks: false, ReadBufferSize, leaveOpen: true)
+            : new Utf8TextReader(tracker, ReadBufferSize);
         // Counts fields before Sylvan parses them: Sylvan allocates per field and has no limit of its own.
         // It logs the delimiters and stops it finds in _fields too: a plain record's cells come from there, not a second scan.
         using var text = new FieldCountingReader(decoded, dialect.Delimiter, dialect.Quote, _options.MaxFieldsPerRecord, _fields);
@@ -222,7 +224,8 @@ internal sealed partial class FileRun : IDisposable
             // A split record has no line break but the one trimmed off, so it spans one line; others are counted.
             bool split = _fields.TrySplit(start, content, lineBreak, csv.RowFieldCount);
             _line += split ? (lineBreak ? 1 : 0) : LineCounter.CountLineBreaks(raw);
-            if (content.IsWhiteSpace())
+            // A blank line (only white space, or none): a record's first character settles it for all but those.
+            if (content.IsEmpty || (char.IsWhiteSpace(content[0]) && content.IsWhiteSpace()))
             {
                 _blankLines++;
                 continue;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace TransactionEtl.Core.Internal;
 
 /// <summary>Counts physical line breaks (LF, CRLF or a lone CR) in record text, to number records by line.</summary>
@@ -28,17 +30,16 @@ internal static class LineCounter
         return count;
     }
 
-    /// <summary>The record without its final line break (the raw span from the reader includes it).</summary>
+    /// <summary>The record without its final line break (the raw span from the reader includes it): CRLF, LF or CR.</summary>
+    // Once per record: inlined, and two looks at its last characters rather than an EndsWith call (40 Ir/row, session 14).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ReadOnlySpan<char> TrimLineBreak(ReadOnlySpan<char> record)
     {
-        if (record.EndsWith("\r\n"))
+        int length = record.Length;
+        if (length > 0 && record[length - 1] is '\n' or '\r')
         {
-            return record[..^2];
+            length -= length > 1 && record[length - 1] == '\n' && record[length - 2] == '\r' ? 2 : 1;
         }
-        if (record.Length > 0 && record[^1] is '\n' or '\r')
-        {
-            return record[..^1];
-        }
-        return record;
+        return record[..length];
     }
 }

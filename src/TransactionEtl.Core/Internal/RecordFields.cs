@@ -72,6 +72,8 @@ internal sealed class RecordFields
     public void AddDelimiter(long at) => AddDelimiters(at, 1);
 
     /// <summary>Logs a quote, CR or LF at text position <paramref name="at"/>.</summary>
+    // Once per record on the counter's path: inlined (a call of its own was 28 Ir/row, session 14).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void AddStop(long at)
     {
         if (_stopCount == _stops.Length)
