@@ -168,6 +168,8 @@ internal sealed partial class RowValidator
     /// A plain string cell that passes its length range and one-class pattern (the checks of <see cref="CheckText"/>
     /// that such a field has, in the same terms); false for anything else, which the string path then reports.
     /// </summary>
+    // Per kept string cell: inlined into SetCheckedCell (through TryConvertKept), whose frame it then shares.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool TryCheckKeptText(FieldSpec f, ReadOnlySpan<char> v)
     {
         if (f.MinLength is { } min && v.Length < 2 * min && TextLength(v) < min)

@@ -89,16 +89,21 @@ internal sealed class SpanCells
     }
 
     /// <summary>Keeps a copy of an eligible field's cell.</summary>
+    // Up to three cells a row: inlined into the validator's SetCheckedCell, with the buffer loaded once.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Keep(int field, ReadOnlySpan<char> text)
     {
-        if (_buffers[field].Length < text.Length)
+        var buffer = _buffers[field];
+        if (buffer.Length < text.Length)
         {
-            _buffers[field] = new char[Math.Max(text.Length, 2 * _buffers[field].Length)];
+            buffer = Grow(field, text.Length);
         }
-        text.CopyTo(_buffers[field]);
+        text.CopyTo(buffer);
         _lengths[field] = text.Length;
         _kept[field] = true;
     }
+
+    private char[] Grow(int field, int length) => _buffers[field] = new char[Math.Max(length, 2 * _buffers[field].Length)];
 
     public bool Kept(int field) => _kept[field];
 
