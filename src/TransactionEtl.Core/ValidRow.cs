@@ -29,6 +29,8 @@ public sealed class ValidRow
     private readonly byte[] _kinds;
     private readonly char[]?[] _texts;
     private readonly int[] _textLengths;
+    // Per column: its text buffer is lent by the engine (SetLentText), so SetText must not write into it.
+    private readonly bool[] _lentTexts;
     private bool _boxed;
 
     /// <summary>Creates a row buffer for <paramref name="columnCount"/> output columns.</summary>
@@ -41,6 +43,7 @@ public sealed class ValidRow
         _kinds = new byte[columnCount];
         _texts = new char[]?[columnCount];
         _textLengths = new int[columnCount];
+        _lentTexts = new bool[columnCount];
     }
 
     /// <summary>The physical line (1-based) where the record starts.</summary>
@@ -186,13 +189,32 @@ public sealed class ValidRow
     internal void SetText(int column, ReadOnlySpan<char> value)
     {
         var buffer = _texts[column];
-        if (buffer is null || buffer.Length < value.Length)
+        if (buffer is null || buffer.Length < value.Length || _lentTexts[column])
         {
             buffer = _texts[column] = new char[Math.Max(Math.Max(value.Length, 32), 2 * (buffer?.Length ?? 0))];
+            _lentTexts[column] = false;
         }
 
         value.CopyTo(buffer);
         _textLengths[column] = value.Length;
+        _kinds[column] = Text;
+        _boxed = false;
+    }
+
+    /// <summary>
+    /// A text column's value as the first <paramref name="length"/> characters of <paramref name="buffer"/>, read in
+    /// place, not copied: the caller lends the buffer and leaves those characters as they are until the row's next
+    /// use (the validator's kept cells: a copy per id and account was ~100 instructions a row, issue 19).
+    /// </summary>
+    internal void SetLentText(int column, char[] buffer, int length)
+    {
+        // The same buffer on every row: stored once, so that a row makes no reference store (a write barrier).
+        if (!ReferenceEquals(_texts[column], buffer))
+        {
+            _texts[column] = buffer;
+            _lentTexts[column] = true;
+        }
+        _textLengths[column] = length;
         _kinds[column] = Text;
         _boxed = false;
     }

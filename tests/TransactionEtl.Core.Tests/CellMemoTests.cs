@@ -232,4 +232,21 @@ public class CellMemoTests
         Assert.True(memo.TryGet("V39", out _, out var v39));
         Assert.Equal("v39", v39);
     }
+
+    [Fact]
+    public void A_short_text_has_the_same_words_and_hash_on_the_inline_path()
+    {
+        // IndexOf finds a text of up to eight characters with OfWhole and Add places it with Of: they must agree.
+        var random = new Random(19);
+        for (int length = 1; length <= CellMemoKey.WholeChars; length++)
+        {
+            for (int i = 0; i < 200; i++)
+            {
+                var text = new string(Enumerable.Range(0, length).Select(_ => (char)random.Next(0x20, 0x3000)).ToArray());
+                ulong hash = CellMemoKey.Of(text, out ulong head, out ulong tail);
+                ulong whole = CellMemoKey.OfWhole(text, out ulong wholeHead, out ulong wholeTail);
+                Assert.Equal((hash, head, tail), (whole, wholeHead, wholeTail));
+            }
+        }
+    }
 }

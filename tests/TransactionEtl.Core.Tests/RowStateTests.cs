@@ -19,6 +19,9 @@ public class RowStateTests
         { Engine.Row(id: "T-A", amount: "119.00", currency: "JPY"), Engine.Row(id: "T-B", amount: "119.00", currency: "EUR") },
         { Engine.Row(id: "T-A", amount: "1,00"), Engine.Row(id: "T-B", amount: "5.5", currency: "JPY") },
         { Engine.Row(id: "T-A", region: "DE-BE"), Engine.Row(id: "T-B", region: "", includesTax: "yes") },
+        // A kept id and account with spaces (kept trimmed when valid) next to longer, invalid or empty ones (kept as written).
+        { Engine.Row(id: "  T-A ", account: " ACC-22  "), Engine.Row(id: "T-B-LONGER-ID", account: "ACC-3") },
+        { Engine.Row(id: " T A ", account: " ", amount: " 1.5 "), Engine.Row(id: " T-B", account: "ACC-4 ", timestamp: " 2024-03-01 ") },
     };
 
     [Theory]

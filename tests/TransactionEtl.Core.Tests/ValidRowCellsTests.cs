@@ -72,4 +72,29 @@ public sealed class ValidRowCellsTests
         }
         Assert.Null(cells.References[3]);
     }
+
+    [Fact]
+    public void Reads_a_lent_text_in_place_and_never_writes_into_it()
+    {
+        var lent = "TX-42 and more".ToCharArray();
+        var row = new ValidRow(1);
+        row.SetLentText(0, lent, 5);
+
+        Assert.True(row.TryGetText(0, out var text));
+        Assert.Equal("TX-42", text.ToString());
+        Assert.Equal("TX-42", row.GetValue(0));
+        var cells = row.GetCells();
+        Assert.Same(lent, cells.Texts[0]);
+        Assert.Equal("TX-42", cells.TextAt(0).ToString());
+
+        // The lender changes its characters for the next row: the row reads them there.
+        "TX-43".CopyTo(0, lent, 0, 5);
+        Assert.Equal("TX-43", row.GetCells().TextAt(0).ToString());
+
+        // A copied text after a lent one goes to a buffer of the row's own, not into the lender's.
+        row.SetText(0, "XY".AsSpan());
+        Assert.Equal("TX-43 and more", new string(lent));
+        Assert.Equal("XY", row.GetCells().TextAt(0).ToString());
+        Assert.NotSame(lent, row.GetCells().Texts[0]);
+    }
 }

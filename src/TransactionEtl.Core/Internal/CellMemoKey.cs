@@ -23,6 +23,28 @@ internal static class CellMemoKey
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Of(ReadOnlySpan<char> text, out ulong head, out ulong tail)
     {
+        Words(text, out head, out tail);
+        ulong h = ((ulong)text.Length ^ head) * Multiplier;
+        // The middle of a longer text, four characters a step (the last step may overlap the tail): the top bits of
+        // the product depend on every character, and they pick the slot.
+        for (int i = 4; i < text.Length - 4; i += 4)
+        {
+            h = (h ^ MemoryMarshal.Read<ulong>(MemoryMarshal.AsBytes(text.Slice(i, 4)))) * Multiplier;
+        }
+        return (h ^ tail) * Multiplier;
+    }
+
+    /// <summary><see cref="Of"/> of a text of at most <see cref="WholeChars"/> characters (the same hash: it has no middle).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong OfWhole(ReadOnlySpan<char> text, out ulong head, out ulong tail)
+    {
+        Words(text, out head, out tail);
+        return ((((ulong)text.Length ^ head) * Multiplier) ^ tail) * Multiplier;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Words(ReadOnlySpan<char> text, out ulong head, out ulong tail)
+    {
         if (text.Length >= 4)
         {
             var bytes = MemoryMarshal.AsBytes(text);
@@ -34,14 +56,5 @@ internal static class CellMemoKey
             head = text.Length == 0 ? 0 : text[0] | ((ulong)text[text.Length >> 1] << 16) | ((ulong)text[^1] << 32);
             tail = 0;
         }
-
-        ulong h = ((ulong)text.Length ^ head) * Multiplier;
-        // The middle of a longer text, four characters a step (the last step may overlap the tail): the top bits of
-        // the product depend on every character, and they pick the slot.
-        for (int i = 4; i < text.Length - 4; i += 4)
-        {
-            h = (h ^ MemoryMarshal.Read<ulong>(MemoryMarshal.AsBytes(text.Slice(i, 4)))) * Multiplier;
-        }
-        return (h ^ tail) * Multiplier;
     }
 }

@@ -55,7 +55,13 @@ internal sealed partial class RowValidator
     public bool IsKeptText(int field) => _typed[field].Value == KeptText;
 
     /// <summary>A kept string cell's value: the text as written, trimmed when its field trims (Normalizer's trim is string.Trim).</summary>
-    public ReadOnlySpan<char> KeptValue(int field) =>
+    // Read four or five times a valid row (the key's hint and check, the row's key, the output): a valid cell was kept
+    // already trimmed (SetCheckedCell), so it is the kept text itself, inlined; only a failed cell, kept as written for
+    // its message, is trimmed here (the key's early hint reads it before validation).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ReadOnlySpan<char> KeptValue(int field) => _known[field] ? _spanCells.Text(field) : TrimmedKeptText(field);
+
+    private ReadOnlySpan<char> TrimmedKeptText(int field) =>
         _fields[field].Normalize.Length == 0 ? _spanCells.Text(field) : _spanCells.Text(field).Trim();
 
     /// <summary>A kept string cell's value as a string, made once per row for the readers that need one (the key, unique).</summary>
@@ -66,11 +72,15 @@ internal sealed partial class RowValidator
         return value;
     }
 
+    // Per output column of a valid row: inlined into Validate's loop (a call per column cost as much as its work).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void SetOutput(ValidRow row, FieldSpec f)
     {
         if (_typed[f.Index].Value == KeptText)
         {
-            row.SetText(f.OutputIndex, KeptValue(f.Index));
+            // A kept text is valid, so its buffer holds the value itself (KeptValue): the row reads it there until the
+            // next row's SetCell, after the sink has taken this one.
+            _spanCells.LendText(f.Index, row, f.OutputIndex);
         }
         else if (_typed[f.Index].Value != Unboxed)
         {
@@ -86,48 +96,60 @@ internal sealed partial class RowValidator
         }
     }
 
+    /// <summary>A cell that is not checked on its text: the remembered string and value of an equal earlier valid cell, else a string.</summary>
+    private void SetRememberedCell(int field, ReadOnlySpan<char> text)
+    {
+        var memo = _memos[field];
+        int entry = memo is { Enabled: true } ? memo.IndexOf(text) : -1;
+        _memoEntry[field] = entry;
+        if (entry >= 0)
+        {
+            _cells[field] = null; // the entry's string, read by CellText when a message needs it
+            _typed[field].Value = memo!.TypedAt(entry);
+            _known[field] = true;
+            return;
+        }
+
+        _cells[field] = text.ToString();
+        _known[field] = false;
+    }
+
     /// <summary>
     /// A cell of a field that <see cref="SpanCells"/> keeps, checked on the record's text as it arrives, in the pass
     /// that would otherwise only copy it (issue 19): a valid number or date/time is not copied at all unless a later
-    /// message quotes it. A cell that fails here is kept and checked again as a string by <see cref="Validate"/>
-    /// (<see cref="CheckField"/>, in field order), which reports it exactly as before.
+    /// message quotes it. A cell that fails here is kept as written and checked again as a string by
+    /// <see cref="Validate"/> (<see cref="CheckField"/>, in field order), which reports it exactly as before.
     /// </summary>
     private void SetCheckedCell(int field, ReadOnlySpan<char> text)
     {
         _cells[field] = null; // made from the kept text when a message needs it (CellText)
-        bool valid = TryConvertKept(_fields[field], text);
+        var f = _fields[field];
+        // SpanCells keeps only fields whose steps are all trim; string.Trim and the span's Trim cut the same characters.
+        var v = f.Normalize.Length == 0 ? text : text.Trim();
+        // Within the size limit and not a missing value: else the string path reports or accepts it. (No typed value is
+        // cleared for a cell that fails here: CheckField, which every such cell reaches, clears it first.)
+        bool valid = text.Length <= _maxFieldChars && !_spanCells.IsMissing(field, v) && TryConvertKept(f, v);
         _known[field] = valid;
-        if (valid && !_spanCells.ReadLater(field))
+        if (valid && f.Type != FieldType.String && !_spanCells.ReadLater(field))
         {
             _spanCells.Forget(field);
+            return;
         }
-        else
-        {
-            _spanCells.Keep(field, text);
-        }
+        // A valid string keeps its value (trimmed), which is all that is read of it later (KeptValue: the key, the
+        // output); any other kept cell keeps its text as written, which a message quotes (CellText).
+        _spanCells.Keep(field, valid && f.Type == FieldType.String ? v : text);
     }
 
     /// <summary>
-    /// The common case of a kept cell, on its text: trimmed, not a missing value, within the size limit, and a valid
-    /// number or ISO date/time. False for anything else, and <see cref="CheckField"/> then checks the cell as a string
-    /// exactly as before, so every error and its message come from one place.
+    /// The common case of a kept cell, on its trimmed text <paramref name="v"/> (within the size limit, not a missing
+    /// value): a valid number or ISO date/time, or a string that passes its checks. False for anything else, and
+    /// <see cref="CheckField"/> then checks the cell as a string exactly as before, so every error and its message come
+    /// from one place.
     /// </summary>
-    private bool TryConvertKept(FieldSpec f, ReadOnlySpan<char> raw)
+    // Per kept cell: inlined into SetCheckedCell, whose frame it then shares.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryConvertKept(FieldSpec f, ReadOnlySpan<char> v)
     {
-        _typed[f.Index].Value = null;
-        if (raw.Length > _maxFieldChars)
-        {
-            return false;
-        }
-        // SpanCells keeps only fields whose steps are all trim; string.Trim and the span's Trim cut the same characters.
-        var v = f.Normalize.Length == 0 ? raw : raw.Trim();
-        foreach (var missing in f.MissingValues)
-        {
-            if (v.SequenceEqual(missing))
-            {
-                return false;
-            }
-        }
         if (f.Type == FieldType.String)
         {
             return TryCheckKeptText(f, v);
@@ -146,6 +168,8 @@ internal sealed partial class RowValidator
     /// A plain string cell that passes its length range and one-class pattern (the checks of <see cref="CheckText"/>
     /// that such a field has, in the same terms); false for anything else, which the string path then reports.
     /// </summary>
+    // Per kept string cell: inlined into SetCheckedCell (through TryConvertKept), whose frame it then shares.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool TryCheckKeptText(FieldSpec f, ReadOnlySpan<char> v)
     {
         if (f.MinLength is { } min && v.Length < 2 * min && TextLength(v) < min)

@@ -99,6 +99,8 @@ internal sealed partial class RowValidator
     }
 
     /// <summary>Sets a field's cell from the record's text: the string (and outcome) of an equal earlier valid cell when remembered.</summary>
+    // Two paths, each a method of its own reached by a jump (a tail call): this method needs no frame of its own, and
+    // neither path pays for the other's registers.
     public void SetCell(int field, ReadOnlySpan<char> text)
     {
         _missing[field] = false;
@@ -107,20 +109,7 @@ internal sealed partial class RowValidator
             SetCheckedCell(field, text);
             return;
         }
-
-        var memo = _memos[field];
-        int entry = memo is { Enabled: true } ? memo.IndexOf(text) : -1;
-        _memoEntry[field] = entry;
-        if (entry >= 0)
-        {
-            _cells[field] = null; // the entry's string, read by CellText when a message needs it
-            _typed[field].Value = memo!.TypedAt(entry);
-            _known[field] = true;
-            return;
-        }
-
-        _cells[field] = text.ToString();
-        _known[field] = false;
+        SetRememberedCell(field, text);
     }
 
     /// <summary>The facts of a valid field's value: from its memo entry on a hit, else as Validate resolved them.</summary>
