@@ -51,6 +51,20 @@ public class TaxRuleCacheTests
     }
 
     [Fact]
+    public void A_rule_that_ends_without_a_successor_ends_its_range()
+    {
+        var rules = TaxRuleSet.Load(new MemoryStream(Encoding.UTF8.GetBytes(
+            string.Join(',', TaxRuleSet.Columns) + "\nA,DE,,,0.19,true,2020-01-01,2021-01-01,\nB,DE,,books,0.07,true,2022-01-01,,\n")), "rules.csv");
+        var candidates = rules.CandidatesFor("DE");
+        Assert.Equal("A", TaxRuleSet.Find(candidates, null, "books", new DateOnly(2020, 6, 1), out var from, out var to)!.RuleId);
+        Assert.Equal((new DateOnly(2020, 1, 1), new DateOnly(2021, 1, 1)), (from, to));
+        Assert.Null(TaxRuleSet.Find(candidates, null, "books", new DateOnly(2021, 6, 1), out from, out to));
+        Assert.Equal((new DateOnly(2021, 1, 1), new DateOnly(2022, 1, 1)), (from, to));
+        Assert.Equal("B", TaxRuleSet.Find(candidates, null, "books", new DateOnly(2023, 6, 1), out from, out to)!.RuleId);
+        Assert.Equal((new DateOnly(2022, 1, 1), DateOnly.MaxValue), (from, to));
+    }
+
+    [Fact]
     public void A_key_keeps_a_slot_per_range_of_days()
     {
         var cache = new TaxRuleCache();
