@@ -54,24 +54,49 @@ public sealed class TaxRuleSet
     internal TaxRule[]? CandidatesFor(string country) => _byCountry.GetValueOrDefault(country);
 
     /// <summary><see cref="Find(string, string?, string?, DateOnly)"/> among a country's <paramref name="candidates"/>.</summary>
-    internal static TaxRule? Find(TaxRule[]? candidates, string? region, string? category, DateOnly taxDate)
+    internal static TaxRule? Find(TaxRule[]? candidates, string? region, string? category, DateOnly taxDate) =>
+        Find(candidates, region, category, taxDate, out _, out _);
+
+    /// <summary>
+    /// <see cref="Find(string, string?, string?, DateOnly)"/> among a country's <paramref name="candidates"/>, and the
+    /// days around <paramref name="taxDate"/> that have the same answer: [<paramref name="from"/>, <paramref name="to"/>)
+    /// holds no valid_from or valid_to of a rule of this region and category, so on each of its days every such rule is
+    /// valid exactly when it is on the tax date. The validator remembers the answer for those days (TaxRuleCache).
+    /// </summary>
+    internal static TaxRule? Find(TaxRule[]? candidates, string? region, string? category, DateOnly taxDate, out DateOnly from, out DateOnly to)
     {
-        if (candidates is null)
-        {
-            return null;
-        }
+        from = DateOnly.MinValue;
+        to = DateOnly.MaxValue;
+        TaxRule? found = null;
         // Sorted by specificity, most specific first; overlaps at one specificity are refused at load, so the
         // first hit is the only one of its rank.
-        foreach (var rule in candidates)
+        foreach (var rule in candidates ?? [])
         {
             if ((rule.Region is null || string.Equals(rule.Region, region, StringComparison.Ordinal))
-                && (rule.Category is null || string.Equals(rule.Category, category, StringComparison.Ordinal))
-                && rule.IsValidOn(taxDate))
+                && (rule.Category is null || string.Equals(rule.Category, category, StringComparison.Ordinal)))
             {
-                return rule;
+                found ??= rule.IsValidOn(taxDate) ? rule : null;
+                Narrow(rule.ValidFrom, taxDate, ref from, ref to);
+                if (rule.ValidTo is { } end)
+                {
+                    Narrow(end, taxDate, ref from, ref to);
+                }
             }
         }
-        return null;
+        return found;
+    }
+
+    /// <summary>Keeps <paramref name="boundary"/> out of [from, to) while the range still holds <paramref name="taxDate"/>.</summary>
+    private static void Narrow(DateOnly boundary, DateOnly taxDate, ref DateOnly from, ref DateOnly to)
+    {
+        if (boundary <= taxDate)
+        {
+            from = boundary > from ? boundary : from;
+        }
+        else
+        {
+            to = boundary < to ? boundary : to;
+        }
     }
 
     /// <summary>Reads rules from a CSV file.</summary>
