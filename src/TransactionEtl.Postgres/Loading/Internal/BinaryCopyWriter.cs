@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using TransactionEtl.Core;
 using TransactionEtl.Core.Internal;
@@ -188,6 +190,16 @@ internal sealed partial class BinaryCopyWriter
         Reserve(FieldLength);
         BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_position), -1);
         _position += FieldLength;
+    }
+
+    /// <summary>
+    /// Makes room for <paramref name="bytes"/> (at most the buffer's size) and returns the buffer's byte at the position,
+    /// without the bounds checks of a span: the fields that write through it are of a known, small size.
+    /// </summary>
+    private ref byte Room(int bytes)
+    {
+        Reserve(bytes);
+        return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_buffer), _position);
     }
 
     /// <summary>Adds a field of <paramref name="length"/> bytes: writes its length and returns the span for its value.</summary>
