@@ -88,7 +88,7 @@ internal sealed partial class BinaryCopyWriter
             switch (kinds[i])
             {
                 case ValidRow.Text: WriteKeptText(cells.Texts[i]!, cells.TextLengths[i]); break;
-                case ValidRow.Number when type == ColumnType.Numeric: WriteNumeric(cells.Numbers[i]); break;
+                case ValidRow.Number when type == ColumnType.Numeric: WriteNumericColumn(in cells.Numbers[i], i); break;
                 case ValidRow.Timestamp when type == ColumnType.Timestamp: WriteTimestamp(cells.Timestamps[i]); break;
                 case ValidRow.Reference: WriteReference(type, cells.References[i], i); break;
                 // A number or timestamp in a column of another type: WriteValue's cast fails as it always has.
