@@ -109,6 +109,15 @@ internal sealed partial class BinaryCopyWriter
         {
             WriteRepeatedText(text);
         }
+        else if (value is null)
+        {
+            // An empty optional cell (a region, a merchant) without WriteValue's call and type switch.
+            WriteNull();
+        }
+        else if (type == ColumnType.Boolean && value is bool flag)
+        {
+            WriteBoolean(flag);
+        }
         else
         {
             WriteValue(type, value, column);
@@ -119,12 +128,11 @@ internal sealed partial class BinaryCopyWriter
     private void EndRow(long fileId, long line)
     {
         const int BigIntField = FieldLength + sizeof(long);
-        Reserve(2 * BigIntField);
-        var fields = _buffer.AsSpan(_position, 2 * BigIntField);
-        BinaryPrimitives.WriteInt32BigEndian(fields, sizeof(long));
-        BinaryPrimitives.WriteInt64BigEndian(fields[FieldLength..], fileId);
-        BinaryPrimitives.WriteInt32BigEndian(fields[BigIntField..], sizeof(long));
-        BinaryPrimitives.WriteInt64BigEndian(fields[(BigIntField + FieldLength)..], line);
+        ref byte fields = ref Room(2 * BigIntField);
+        WriteBigEndian(ref fields, sizeof(long));
+        WriteBigEndian(ref Unsafe.Add(ref fields, FieldLength), fileId);
+        WriteBigEndian(ref Unsafe.Add(ref fields, BigIntField), sizeof(long));
+        WriteBigEndian(ref Unsafe.Add(ref fields, BigIntField + FieldLength), line);
         _position += 2 * BigIntField;
     }
 
@@ -187,10 +195,15 @@ internal sealed partial class BinaryCopyWriter
 
     private void WriteNull()
     {
-        Reserve(FieldLength);
-        BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_position), -1);
+        WriteBigEndian(ref Room(FieldLength), -1);
         _position += FieldLength;
     }
+
+    private static void WriteBigEndian(ref byte target, int value) =>
+        Unsafe.WriteUnaligned(ref target, BinaryPrimitives.ReverseEndianness(value));
+
+    private static void WriteBigEndian(ref byte target, long value) =>
+        Unsafe.WriteUnaligned(ref target, BinaryPrimitives.ReverseEndianness(value));
 
     /// <summary>
     /// Makes room for <paramref name="bytes"/> (at most the buffer's size) and returns the buffer's byte at the position,
@@ -212,9 +225,21 @@ internal sealed partial class BinaryCopyWriter
         return field[FieldLength..];
     }
 
-    private void WriteBoolean(bool value) => Field(1)[0] = value ? (byte)1 : (byte)0;
+    private void WriteBoolean(bool value)
+    {
+        ref byte field = ref Room(FieldLength + 1);
+        WriteBigEndian(ref field, 1);
+        Unsafe.Add(ref field, FieldLength) = value ? (byte)1 : (byte)0;
+        _position += FieldLength + 1;
+    }
 
-    private void WriteBigInt(long value) => BinaryPrimitives.WriteInt64BigEndian(Field(sizeof(long)), value);
+    private void WriteBigInt(long value)
+    {
+        ref byte field = ref Room(FieldLength + sizeof(long));
+        WriteBigEndian(ref field, sizeof(long));
+        WriteBigEndian(ref Unsafe.Add(ref field, FieldLength), value);
+        _position += FieldLength + sizeof(long);
+    }
 
     // timestamptz: microseconds since 2000-01-01 UTC; MinValue and MaxValue are -infinity and infinity (as in
     // Npgsql). Ticks are floored to whole microseconds (PostgreSQL keeps no finer).
