@@ -97,10 +97,9 @@ internal sealed partial class BinaryCopyWriter
             return;
         }
 
-        Reserve(FieldLength + rounded);
-        var field = _buffer.AsSpan(_position, FieldLength + rounded);
+        ref byte field = ref Room(FieldLength + rounded);
         ref ushort source = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetArrayDataReference(chars));
-        ref byte target = ref Unsafe.Add(ref MemoryMarshal.GetReference(field), FieldLength);
+        ref byte target = ref Unsafe.Add(ref field, FieldLength);
         var seen = Vector128<ushort>.Zero;
         int last = rounded - Vector128<ushort>.Count;
         for (int i = 0; i < last; i += Vector128<ushort>.Count)
@@ -119,7 +118,7 @@ internal sealed partial class BinaryCopyWriter
             return;
         }
 
-        BinaryPrimitives.WriteInt32BigEndian(field, length);
+        WriteBigEndian(ref field, length);
         _position += FieldLength + length;
     }
 }

@@ -138,8 +138,8 @@ internal sealed partial class BinaryCopyWriter
 
     private void StartRow(int columns)
     {
-        Reserve(sizeof(short));
-        BinaryPrimitives.WriteInt16BigEndian(_buffer.AsSpan(_position), checked((short)(columns + 2)));
+        short fields = checked((short)(columns + 2));
+        Unsafe.WriteUnaligned(ref Room(sizeof(short)), BinaryPrimitives.ReverseEndianness(fields));
         _position += sizeof(short);
     }
 
