@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using TransactionEtl.Core;
 using TransactionEtl.Core.Internal;
 
 namespace TransactionEtl.Postgres.Loading.Internal;
@@ -20,30 +21,26 @@ internal sealed partial class BinaryCopyWriter
     private const int NumericMemoSlotBits = 6;
     private const int NumericMemoTrial = 1024;
 
-    // By column: null for a column that has no memo (not numeric yet, or one whose values did not repeat).
+    // By column, made on the first row: a memo for each numeric column, null for the others and for a column whose
+    // values did not repeat, which WriteRow then writes with WriteNumeric alone.
     private NumericMemo?[] _numericMemos = [];
-    private bool[] _numericMemoTried = [];
 
-    /// <summary>A numeric column's value, through the column's memo while it has one.</summary>
-    private void WriteNumericColumn(in decimal value, int column)
+    private void StartNumericMemos(ColumnType[] types)
     {
-        var memo = column < _numericMemos.Length ? _numericMemos[column] : null;
-        if (memo is null)
+        _numericMemos = new NumericMemo?[types.Length];
+        for (var i = 0; i < types.Length; i++)
         {
-            if (column < _numericMemoTried.Length && _numericMemoTried[column])
-            {
-                WriteNumeric(value);
-                return;
-            }
-
-            memo = StartNumericMemo(column);
+            _numericMemos[i] = types[i] == ColumnType.Numeric ? new NumericMemo() : null;
         }
+    }
 
+    /// <summary>A numeric column's value, through the column's memo.</summary>
+    private void WriteNumeric(NumericMemo memo, in decimal value, int column)
+    {
         var parts = Unsafe.As<decimal, DecimalParts>(ref Unsafe.AsRef(in value));
         ulong head = ((ulong)parts.High << 32) | (uint)parts.Flags;
         int slot = (int)(((parts.Low ^ head) * 0x9E3779B97F4A7C15UL) >> (64 - NumericMemoSlotBits));
         ref var entry = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(memo.Entries), slot);
-        memo.Lookups++;
         if (entry.Head == head && entry.Low == parts.Low)
         {
             memo.Hits++;
@@ -56,7 +53,7 @@ internal sealed partial class BinaryCopyWriter
             WriteAndKeepNumeric(value, ref entry, head, parts.Low);
         }
 
-        if (memo.Lookups == NumericMemoTrial && memo.Hits < NumericMemoTrial / 2)
+        if (++memo.Lookups == NumericMemoTrial && memo.Hits < NumericMemoTrial / 2)
         {
             _numericMemos[column] = null;
         }
@@ -74,19 +71,6 @@ internal sealed partial class BinaryCopyWriter
         entry.Length = _position - start;
         entry.Head = head;
         entry.Low = low;
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private NumericMemo StartNumericMemo(int column)
-    {
-        if (column >= _numericMemos.Length)
-        {
-            Array.Resize(ref _numericMemos, column + 1);
-            Array.Resize(ref _numericMemoTried, column + 1);
-        }
-
-        _numericMemoTried[column] = true;
-        return _numericMemos[column] = new NumericMemo();
     }
 
     // The largest numeric field: the length, the 8-byte header and eight base-10000 groups (a 96-bit mantissa).
