@@ -13,8 +13,9 @@ namespace TransactionEtl.Postgres.Loading.Internal;
 /// The validator hands a file's repeated values (category, currency, country, a merchant, the tax rule's id) to every
 /// row as one string object from its memo or the contract, so the object identifies its bytes: the field (length and
 /// UTF-8) is kept once per string and copied as one 32-byte block. Keyed by identity, not text: no hash or compare
-/// of characters, and a string never changes, so a kept field is always that string's. A direct-mapped table: a
-/// string whose slot another holds is encoded as before and takes the slot.
+/// of characters, and a string never changes, so a kept field is always that string's. A direct-mapped table, the
+/// slot chosen by the string's address (<see cref="SlotOf"/>): a string whose slot another holds is encoded as before
+/// and takes the slot.
 /// </remarks>
 internal sealed partial class BinaryCopyWriter
 {
