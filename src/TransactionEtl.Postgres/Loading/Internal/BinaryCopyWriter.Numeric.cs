@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using TransactionEtl.Core.Internal;
 
 namespace TransactionEtl.Postgres.Loading.Internal;
@@ -47,11 +48,10 @@ internal sealed partial class BinaryCopyWriter
         int weight = digits == 0 ? 0 : 4 - leading - ((scale + pad) >> 2) - 1;
 
         // The whole 64-bit word goes into the buffer; only the digits' bytes count, the rest is overwritten next.
-        Reserve(FieldLength + NumericHeader + sizeof(ulong));
-        var span = _buffer.AsSpan(_position, FieldLength + NumericHeader + sizeof(ulong));
-        BinaryPrimitives.WriteInt32BigEndian(span, NumericHeader + digits * sizeof(short));
-        BinaryPrimitives.WriteUInt64BigEndian(span[FieldLength..], NumericHeaderOf(digits, weight, digits == 0 ? NumericPositive : sign, scale));
-        BinaryPrimitives.WriteUInt64BigEndian(span[(FieldLength + NumericHeader)..], groups << (16 * leading));
+        ref byte field = ref Room(FieldLength + NumericHeader + sizeof(ulong));
+        WriteBigEndian(ref field, NumericHeader + digits * sizeof(short));
+        WriteBigEndian(ref Unsafe.Add(ref field, FieldLength), (long)NumericHeaderOf(digits, weight, digits == 0 ? NumericPositive : sign, scale));
+        WriteBigEndian(ref Unsafe.Add(ref field, FieldLength + NumericHeader), (long)(groups << (16 * leading)));
         _position += FieldLength + NumericHeader + digits * sizeof(short);
     }
 

@@ -13,12 +13,14 @@ namespace TransactionEtl.Postgres.Loading.Internal;
 /// The validator hands a file's repeated values (category, currency, country, a merchant, the tax rule's id) to every
 /// row as one string object from its memo or the contract, so the object identifies its bytes: the field (length and
 /// UTF-8) is kept once per string and copied as one 32-byte block. Keyed by identity, not text: no hash or compare
-/// of characters, and a string never changes, so a kept field is always that string's. A direct-mapped table: a
-/// string whose slot another holds is encoded as before and takes the slot.
+/// of characters, and a string never changes, so a kept field is always that string's. A direct-mapped table, the
+/// slot chosen by the string's address (<see cref="SlotOf"/>): a string whose slot another holds is encoded as before
+/// and takes the slot.
 /// </remarks>
 internal sealed partial class BinaryCopyWriter
 {
-    private const int KeptStringSlots = 1024; // a power of two
+    private const int KeptStringSlotBits = 10;
+    private const int KeptStringSlots = 1 << KeptStringSlotBits;
     private const int KeptFieldBytes = 32; // the length prefix and up to 28 bytes of UTF-8
     private const int KeptTextSteps = 256; // longer kept text is rare (ids are short) and goes the general way
 
@@ -28,19 +30,30 @@ internal sealed partial class BinaryCopyWriter
     /// <summary>A text value held by a string that may come back on later rows.</summary>
     private void WriteRepeatedText(string value)
     {
-        int slot = RuntimeHelpers.GetHashCode(value) & (KeptStringSlots - 1);
-        if (!ReferenceEquals(_keptStrings[slot], value))
+        int slot = SlotOf(value);
+        ref string? kept = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_keptStrings), slot);
+        if (!ReferenceEquals(kept, value))
         {
             WriteAndKeepText(value, slot);
             return;
         }
 
         // The whole block goes into the buffer; only the field's bytes count, the rest is overwritten next.
-        var kept = _keptFields.AsSpan(slot * KeptFieldBytes, KeptFieldBytes);
-        Reserve(KeptFieldBytes);
-        var target = _buffer.AsSpan(_position, KeptFieldBytes);
-        Unsafe.CopyBlockUnaligned(ref MemoryMarshal.GetReference(target), ref MemoryMarshal.GetReference(kept), KeptFieldBytes);
-        _position += FieldLength + BinaryPrimitives.ReadInt32BigEndian(kept);
+        ref byte field = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_keptFields), slot * KeptFieldBytes);
+        Unsafe.CopyBlockUnaligned(ref Room(KeptFieldBytes), ref field, KeptFieldBytes);
+        _position += FieldLength + BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<int>(ref field));
+    }
+
+    /// <summary>
+    /// The string's slot, from its address: a multiply and a shift, where <c>RuntimeHelpers.GetHashCode</c> was a call
+    /// that reads the object's header (a fifth of a hit's instructions). The address is only a hint: the slot still
+    /// holds the string itself and a hit is checked by identity, so a string that the GC moved misses once and takes
+    /// the slot of its new address.
+    /// </summary>
+    private static int SlotOf(string value)
+    {
+        nuint address = Unsafe.As<string, nuint>(ref value);
+        return (int)(((ulong)address * 0x9E3779B97F4A7C15UL) >> (64 - KeptStringSlotBits));
     }
 
     // Apart from the hit above, so that the hit, most rows' case, has no calls to save registers for but the hash.
@@ -85,10 +98,9 @@ internal sealed partial class BinaryCopyWriter
             return;
         }
 
-        Reserve(FieldLength + rounded);
-        var field = _buffer.AsSpan(_position, FieldLength + rounded);
+        ref byte field = ref Room(FieldLength + rounded);
         ref ushort source = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetArrayDataReference(chars));
-        ref byte target = ref Unsafe.Add(ref MemoryMarshal.GetReference(field), FieldLength);
+        ref byte target = ref Unsafe.Add(ref field, FieldLength);
         var seen = Vector128<ushort>.Zero;
         int last = rounded - Vector128<ushort>.Count;
         for (int i = 0; i < last; i += Vector128<ushort>.Count)
@@ -107,7 +119,7 @@ internal sealed partial class BinaryCopyWriter
             return;
         }
 
-        BinaryPrimitives.WriteInt32BigEndian(field, length);
+        WriteBigEndian(ref field, length);
         _position += FieldLength + length;
     }
 }

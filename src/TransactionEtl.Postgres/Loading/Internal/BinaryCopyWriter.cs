@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using TransactionEtl.Core;
 using TransactionEtl.Core.Internal;
@@ -78,6 +80,12 @@ internal sealed partial class BinaryCopyWriter
     public void WriteRow(ColumnType[] types, ValidRow row, long fileId, long line)
     {
         StartRow(types.Length);
+        if (_numericMemos.Length != types.Length)
+        {
+            StartNumericMemos(types);
+        }
+
+        var memos = _numericMemos;
         var cells = row.GetCells();
         var kinds = cells.Kinds[..types.Length];
         for (var i = 0; i < kinds.Length; i++)
@@ -86,6 +94,7 @@ internal sealed partial class BinaryCopyWriter
             switch (kinds[i])
             {
                 case ValidRow.Text: WriteKeptText(cells.Texts[i]!, cells.TextLengths[i]); break;
+                case ValidRow.Number when type == ColumnType.Numeric && memos[i] is { } memo: WriteNumeric(memo, in cells.Numbers[i], i); break;
                 case ValidRow.Number when type == ColumnType.Numeric: WriteNumeric(cells.Numbers[i]); break;
                 case ValidRow.Timestamp when type == ColumnType.Timestamp: WriteTimestamp(cells.Timestamps[i]); break;
                 case ValidRow.Reference: WriteReference(type, cells.References[i], i); break;
@@ -101,11 +110,21 @@ internal sealed partial class BinaryCopyWriter
     /// A value the row holds as an object. Strings of the memo or the contract (category, currency, ...) come back as
     /// the same object on many rows and are written from their kept field; the rest go through WriteValue's switch.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // one call a column fewer: most of a row's values come this way
     private void WriteReference(ColumnType type, object? value, int column)
     {
         if (type == ColumnType.Text && value is string text)
         {
             WriteRepeatedText(text);
+        }
+        else if (value is null)
+        {
+            // An empty optional cell (a region, a merchant) without WriteValue's call and type switch.
+            WriteNull();
+        }
+        else if (type == ColumnType.Boolean && value is bool flag)
+        {
+            WriteBoolean(flag);
         }
         else
         {
@@ -117,19 +136,18 @@ internal sealed partial class BinaryCopyWriter
     private void EndRow(long fileId, long line)
     {
         const int BigIntField = FieldLength + sizeof(long);
-        Reserve(2 * BigIntField);
-        var fields = _buffer.AsSpan(_position, 2 * BigIntField);
-        BinaryPrimitives.WriteInt32BigEndian(fields, sizeof(long));
-        BinaryPrimitives.WriteInt64BigEndian(fields[FieldLength..], fileId);
-        BinaryPrimitives.WriteInt32BigEndian(fields[BigIntField..], sizeof(long));
-        BinaryPrimitives.WriteInt64BigEndian(fields[(BigIntField + FieldLength)..], line);
+        ref byte fields = ref Room(2 * BigIntField);
+        WriteBigEndian(ref fields, sizeof(long));
+        WriteBigEndian(ref Unsafe.Add(ref fields, FieldLength), fileId);
+        WriteBigEndian(ref Unsafe.Add(ref fields, BigIntField), sizeof(long));
+        WriteBigEndian(ref Unsafe.Add(ref fields, BigIntField + FieldLength), line);
         _position += 2 * BigIntField;
     }
 
     private void StartRow(int columns)
     {
-        Reserve(sizeof(short));
-        BinaryPrimitives.WriteInt16BigEndian(_buffer.AsSpan(_position), checked((short)(columns + 2)));
+        short fields = checked((short)(columns + 2));
+        Unsafe.WriteUnaligned(ref Room(sizeof(short)), BinaryPrimitives.ReverseEndianness(fields));
         _position += sizeof(short);
     }
 
@@ -185,9 +203,24 @@ internal sealed partial class BinaryCopyWriter
 
     private void WriteNull()
     {
-        Reserve(FieldLength);
-        BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_position), -1);
+        WriteBigEndian(ref Room(FieldLength), -1);
         _position += FieldLength;
+    }
+
+    private static void WriteBigEndian(ref byte target, int value) =>
+        Unsafe.WriteUnaligned(ref target, BinaryPrimitives.ReverseEndianness(value));
+
+    private static void WriteBigEndian(ref byte target, long value) =>
+        Unsafe.WriteUnaligned(ref target, BinaryPrimitives.ReverseEndianness(value));
+
+    /// <summary>
+    /// Makes room for <paramref name="bytes"/> (at most the buffer's size) and returns the buffer's byte at the position,
+    /// without the bounds checks of a span: the fields that write through it are of a known, small size.
+    /// </summary>
+    private ref byte Room(int bytes)
+    {
+        Reserve(bytes);
+        return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_buffer), _position);
     }
 
     /// <summary>Adds a field of <paramref name="length"/> bytes: writes its length and returns the span for its value.</summary>
@@ -200,9 +233,21 @@ internal sealed partial class BinaryCopyWriter
         return field[FieldLength..];
     }
 
-    private void WriteBoolean(bool value) => Field(1)[0] = value ? (byte)1 : (byte)0;
+    private void WriteBoolean(bool value)
+    {
+        ref byte field = ref Room(FieldLength + 1);
+        WriteBigEndian(ref field, 1);
+        Unsafe.Add(ref field, FieldLength) = value ? (byte)1 : (byte)0;
+        _position += FieldLength + 1;
+    }
 
-    private void WriteBigInt(long value) => BinaryPrimitives.WriteInt64BigEndian(Field(sizeof(long)), value);
+    private void WriteBigInt(long value)
+    {
+        ref byte field = ref Room(FieldLength + sizeof(long));
+        WriteBigEndian(ref field, sizeof(long));
+        WriteBigEndian(ref Unsafe.Add(ref field, FieldLength), value);
+        _position += FieldLength + sizeof(long);
+    }
 
     // timestamptz: microseconds since 2000-01-01 UTC; MinValue and MaxValue are -infinity and infinity (as in
     // Npgsql). Ticks are floored to whole microseconds (PostgreSQL keeps no finer).

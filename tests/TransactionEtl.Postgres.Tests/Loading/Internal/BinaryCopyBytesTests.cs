@@ -178,6 +178,46 @@ public sealed class BinaryCopyBytesTests(PostgresFixture db) : IClassFixture<Pos
         Assert.Equal(Convert.ToHexString(values), Convert.ToHexString(cells));
     }
 
+    // More values than a column's memo has entries (slots taken over), equal values of other scales (different fields),
+    // zeros of several scales, and amounts past the four-group path.
+    private static readonly string[] Amounts =
+    [
+        .. Enumerable.Range(1, 90).Select(i => (i * 7.25m).ToString(CultureInfo.InvariantCulture)),
+        "0", "0.0", "0.00", "12.5", "12.50", "100", "100.00", "0.01", "9999.99", "10000",
+        "98765432109876.54", "99999999999.99", "100000000000", "1234567890123.45",
+    ];
+
+    // Countries of a few tax rates each, with their currencies (two minor digits).
+    private static readonly string[] Countries = ["DE,EUR", "FR,EUR", "GB,GBP", "US,USD", "CH,CHF", "AU,AUD", "CA,CAD"];
+
+    [Theory]
+    [InlineData(0)] // every amount from the set: the amount columns keep their memos
+    [InlineData(2000)] // the first 2,000 amounts all different: the amount columns drop their memos, the rate's stays
+    public async Task Writes_numerics_that_come_back_as_when_each_is_encoded_anew(int distinctFirst)
+    {
+        var random = new Random(11);
+        var csv = new System.Text.StringBuilder("transaction_id,timestamp,account_id,merchant,category,amount,currency,country,region,price_includes_tax\n");
+        for (var i = 0; i < 6_000; i++)
+        {
+            var amount = i < distinctFirst
+                ? (1000 + i + random.Next(1000) / 100m).ToString(CultureInfo.InvariantCulture)
+                : Amounts[random.Next(Amounts.Length)];
+            var country = Countries[random.Next(Countries.Length)];
+            var category = i % 3 == 0 ? "books" : "electronics";
+            var includesTax = (i % 4) switch { 0 => "true", 1 => "false", _ => "" };
+            csv.Append(CultureInfo.InvariantCulture, $"T{i},2024-03-10T20:55:55Z,ACC-{i % 97},Shop {i % 13},{category},{amount},{country[3..]},{country[..2]},,{includesTax}\n");
+        }
+
+        using var sample = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(csv.ToString()));
+        using var sink = new TwoWaySink(Contract.Default.OutputColumns.Select(c => c.Type).ToArray());
+
+        await FileProcessor.ProcessAsync(sample, sink, new ProcessingOptions { Contract = Contract.Default, MaxRejectedRatio = 1m }, CancellationToken.None);
+
+        var (cells, values) = sink.Complete();
+        Assert.True(sink.Rows > 4_000, $"only {sink.Rows} valid rows");
+        Assert.Equal(Convert.ToHexString(values), Convert.ToHexString(cells));
+    }
+
     [Theory]
     [InlineData(1024)]
     [InlineData(4086)]
