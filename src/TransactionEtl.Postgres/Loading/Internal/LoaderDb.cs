@@ -26,8 +26,9 @@ internal static class LoaderDb
     {
         // A plain SET, not a DO block that catches the error: a DO block loads and runs PL/pgSQL in each new session,
         // ~7 ms of the server's time before every load's first row (docs/performance.md, session 14, fixed). The
-        // setting exists from PostgreSQL 14 on; servers on platforms without the socket check (Windows, macOS before
-        // 15) refuse any value but 0: there the setting is skipped, not the load.
+        // setting exists from PostgreSQL 14 on; servers on platforms without the socket check (macOS was the case
+        // seen) refuse any value but 0: there the setting is skipped, not the load. One round trip more than the DO
+        // block, which went with the lock.
         if (connection.PostgreSqlVersion.Major >= 14)
         {
             try
