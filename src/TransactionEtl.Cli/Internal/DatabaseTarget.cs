@@ -73,7 +73,12 @@ internal static class DatabaseTarget
     {
         var builder = new NpgsqlConnectionStringBuilder(target.ConnectionString);
         FileLoader.RaiseWriteBufferSize(builder);
-        return NpgsqlDataSource.Create(builder.ConnectionString);
+        // Npgsql's built-in types only, without its catalog query on a data source's first connection: txetl's tables
+        // and statements use built-in types alone, and the query cost each process a round trip and the server 40-50 ms
+        // of a new backend's catalog reads before the first row (docs/performance.md, session 14, fixed).
+        var sources = new NpgsqlDataSourceBuilder(builder.ConnectionString);
+        sources.ConfigureTypeLoading(typeLoading => typeLoading.EnableTypeLoading(false));
+        return sources.Build();
     }
 
     /// <summary>

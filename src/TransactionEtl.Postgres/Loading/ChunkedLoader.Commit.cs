@@ -46,7 +46,7 @@ public sealed partial class ChunkedLoader
             var ledger = new LedgerWriter(_dataSource, connection, request);
             try
             {
-                await LoaderDb.ExecuteAsync(connection, LoaderSql.LockSource, cancellationToken, ("key", request.Source.Key));
+                await LoaderDb.LockSourceAsync(connection, request.Source, cancellationToken);
                 summary = await CommitInTransactionAsync(connection, ledger, ticket, request, started, cancellationToken);
             }
             catch (Exception ex)

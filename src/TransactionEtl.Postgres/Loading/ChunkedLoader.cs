@@ -79,7 +79,7 @@ public sealed partial class ChunkedLoader
         {
             try
             {
-                await LoaderDb.ExecuteAsync(connection, LoaderSql.LockSource, cancellationToken, ("key", request.Source.Key));
+                await LoaderDb.LockSourceAsync(connection, request.Source, cancellationToken);
                 var ledger = new LedgerWriter(_dataSource, connection, request);
                 var (original, knownSha256) = await ledger.FindLoadedBeforeAsync(cancellationToken);
                 if (original is { } loadedBefore)

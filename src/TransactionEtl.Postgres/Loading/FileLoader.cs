@@ -125,7 +125,7 @@ public sealed class FileLoader
 
     /// <summary>Waits while a live session loads the same source; a dead session's lock is already gone.</summary>
     private static async Task LockSourceAsync(NpgsqlConnection connection, SourceIdentity source, CancellationToken cancellationToken) =>
-        await LoaderDb.ExecuteAsync(connection, LoaderSql.LockSource, cancellationToken, ("key", source.Key));
+        await LoaderDb.LockSourceAsync(connection, source, cancellationToken);
 
     private async Task<FileSummary> AnswerAlreadyLoadedAsync(
         LedgerWriter ledger, LoadRequest request, long original, string? sha256, long started, CancellationToken cancellationToken)

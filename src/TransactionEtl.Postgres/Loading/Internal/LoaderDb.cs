@@ -18,6 +18,32 @@ internal static class LoaderDb
         }
     }
 
+    /// <summary>
+    /// Takes the source's session lock (<see cref="LoaderSql.LockSource"/>), waiting while a live session holds it, with
+    /// the session's client check (<see cref="LoaderSql.CheckClientConnection"/>) set first where the server takes it.
+    /// </summary>
+    public static async Task LockSourceAsync(NpgsqlConnection connection, SourceIdentity source, CancellationToken cancellationToken)
+    {
+        // A plain SET, not a DO block that catches the error: a DO block loads and runs PL/pgSQL in each new session,
+        // ~7 ms of the server's time before every load's first row (docs/performance.md, session 14, fixed). The
+        // setting exists from PostgreSQL 14 on; servers on platforms without the socket check (macOS was the case
+        // seen) refuse any value but 0: there the setting is skipped, not the load. One round trip more than the DO
+        // block, which went with the lock.
+        if (connection.PostgreSqlVersion.Major >= 14)
+        {
+            try
+            {
+                await ExecuteAsync(connection, LoaderSql.CheckClientConnection, cancellationToken);
+            }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InvalidParameterValue or PostgresErrorCodes.UndefinedObject)
+            {
+                // Refused by this server: the lock below works without it, as on PostgreSQL 13.
+            }
+        }
+
+        await ExecuteAsync(connection, LoaderSql.LockSource, cancellationToken, ("key", source.Key));
+    }
+
     public static async Task<long> ExecuteAsync(
         NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {

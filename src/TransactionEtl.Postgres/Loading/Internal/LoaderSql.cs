@@ -17,15 +17,13 @@ internal static class LoaderSql
     public const string LoadedStates = "('loaded', 'loaded_with_rejects')";
 
     // hashtextextended: a stable 64-bit hash computed by the server, so every client version agrees on keys.
+    public const string LockSource = "SELECT pg_advisory_lock(hashtextextended('txetl:source:' || @key, 0))";
+
     // A backend asleep in a lock wait does not notice that its client died (SIGKILL, lost host): it would stay
     // queued, then hold the source lock, until the wait ends. The check interval (PostgreSQL 14+, Linux) makes
     // the server poll the socket meanwhile and end such a session within seconds. Session-level; Npgsql's
-    // reset on return to the pool (DISCARD ALL) clears it. Servers on platforms without the socket check
-    // (macOS) refuse any value but 0: there the setting is skipped, not the load.
-    public const string LockSource =
-        "DO $$ BEGIN PERFORM set_config('client_connection_check_interval', '5s', false); " +
-        "EXCEPTION WHEN invalid_parameter_value OR undefined_object THEN NULL; END $$; " +
-        "SELECT pg_advisory_lock(hashtextextended('txetl:source:' || @key, 0))";
+    // reset on return to the pool (DISCARD ALL) clears it. LoaderDb.LockSourceAsync sends it before the lock.
+    public const string CheckClientConnection = "SET client_connection_check_interval = '5s'";
 
     public const string UnlockSource = "SELECT pg_advisory_unlock(hashtextextended('txetl:source:' || @key, 0))";
 
