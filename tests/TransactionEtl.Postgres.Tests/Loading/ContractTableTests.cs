@@ -211,6 +211,34 @@ public sealed class ContractTableTests(PostgresFixture db) : IClassFixture<Postg
     }
 
     [Fact]
+    public async Task With_createTable_false_corrections_name_a_missing_loaded_at_with_its_sql_then_update_once_it_is_added()
+    {
+        await ExecuteAsync(
+            "CREATE TABLE txetl.parts_own_fix (part_no bigint PRIMARY KEY, label text NOT NULL, price numeric, file_id bigint NOT NULL, " +
+            "source_line bigint NOT NULL); GRANT SELECT, INSERT, UPDATE ON txetl.parts_own_fix TO txetl_loader");
+        Assert.Equal(FileStatus.Loaded, (await LoadAsync(Parts("parts_own_fix", extension: ", \"createTable\": false"), "fix1.csv", PartsFile)).Status);
+        var update = Parts("parts_own_fix", "1.1.0", extension: ", \"createTable\": false, \"onExistingKey\": \"update\"");
+
+        var missing = await Assert.ThrowsAnyAsync<TransactionEtlException>(() => LoadAsync(update, "fix2.csv", "part_no,label,price\n1,bolt,0.20\n"));
+        await ExecuteAsync(missing.Message[missing.Message.IndexOf("ALTER TABLE", StringComparison.Ordinal)..missing.Message.IndexOf("now()", StringComparison.Ordinal)] + "now()");
+        var noHistory = await Assert.ThrowsAnyAsync<TransactionEtlException>(() => LoadAsync(update, "fix2.csv", "part_no,label,price\n1,bolt,0.20\n"));
+        await ExecuteAsync(ContractDdl.CreateHistory(update)!);
+        var summary = await LoadAsync(update, "fix2.csv", "part_no,label,price\n1,bolt,0.20\n");
+
+        Assert.Contains("column loaded_at is missing, and onExistingKey \"update\" sets it on the rows it replaces", missing.Message, StringComparison.Ordinal);
+        Assert.Contains("txetl.parts_own_fix_history", noHistory.Message, StringComparison.Ordinal);
+        Assert.Equal((FileStatus.Loaded, 1L), (summary.Status, summary.RowsUpdated));
+        Assert.Equal(0.10m, await _t.ScalarAsync<decimal>("SELECT price FROM txetl.parts_own_fix_history WHERE part_no = 1"));
+        Assert.Equal(0.20m, await _t.ScalarAsync<decimal>("SELECT price FROM txetl.parts_own_fix WHERE part_no = 1"));
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var command = _t.DataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    [Fact]
     public async Task The_same_bytes_under_another_contract_load_into_the_other_table()
     {
         var first = await LoadAsync(Parts("parts_identity_a"), "same.csv", PartsFile);

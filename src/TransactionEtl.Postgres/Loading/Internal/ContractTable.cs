@@ -75,7 +75,8 @@ internal static class ContractTable
         var table = ContractDdl.QualifiedTable(contract.TargetTable);
         if (!contract.CreateTable)
         {
-            await TargetColumnCheck.VerifyAsync(connection, table, contract.OutputColumns, sourceUri, cancellationToken);
+            await TargetColumnCheck.VerifyAsync(
+                connection, table, contract.OutputColumns, contract.OnExistingKey == OnExistingKey.Update, sourceUri, cancellationToken);
             return;
         }
 

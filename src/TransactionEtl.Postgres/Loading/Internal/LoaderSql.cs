@@ -209,13 +209,26 @@ internal static class LoaderSql
         $"WHERE s.__errors IS NULL AND {AnyDiffers(contract)}";
 
     /// <summary>
+    /// The columns of a user's own table (<c>createTable: false</c>) that the loader does not write (@written, joined by
+    /// chr(31)) and that its history table also has, joined by chr(31) in table order: a correction keeps their stored
+    /// values in the history too.
+    /// </summary>
+    public const string OwnHistoryColumns =
+        "SELECT coalesce(string_agg(a.attname::text, chr(31) ORDER BY a.attnum), '') FROM pg_attribute a " +
+        "WHERE a.attrelid = to_regclass(@table) AND a.attnum > 0 AND NOT a.attisdropped " +
+        "AND NOT a.attname = ANY (string_to_array(@written, chr(31))) AND EXISTS (SELECT 1 FROM pg_attribute h " +
+        "WHERE h.attrelid = to_regclass(@history) AND h.attname = a.attname AND h.attnum > 0 AND NOT h.attisdropped)";
+
+    /// <summary>
     /// <c>onExistingKey: update</c>, first half: every stored row a valid staged row conflicts with, locked in key order (as
     /// <see cref="Merge"/> locks, so that loads of overlapping ids wait instead of deadlocking), is copied as it is to the
-    /// history table with the replacing file (@file_id) and the time.
+    /// history table with the replacing file (@file_id) and the time; <paramref name="ownColumns"/> are an own table's
+    /// further columns (<see cref="OwnHistoryColumns"/>).
     /// </summary>
-    public static string CopyConflictsToHistory(Contract contract, string historyTable)
+    public static string CopyConflictsToHistory(Contract contract, string historyTable, IReadOnlyList<string> ownColumns)
     {
-        var stored = string.Join(", ", contract.OutputColumns.Select(c => PgIdentifier.Quote(c.Name)).Concat(ContractDdl.BookkeepingColumns.Select(PgIdentifier.Quote)));
+        var stored = string.Join(", ", contract.OutputColumns.Select(c => c.Name).Concat(ContractDdl.BookkeepingColumns).Concat(ownColumns)
+            .Select(PgIdentifier.Quote));
         var storedAsT = string.Join(", ", stored.Split(", ").Select(c => "t." + c));
         return $"WITH replaced AS (SELECT {storedAsT} FROM {PgIdentifier.TargetTable(contract)} t JOIN {StageTable} s ON {KeyJoin(contract)} " +
                $"WHERE s.__errors IS NULL AND {AnyDiffers(contract)} ORDER BY s.__key FOR UPDATE OF t) " +

@@ -163,7 +163,9 @@ internal sealed class StagingPath(NpgsqlConnection connection, LoadRequest reque
         var contract = request.Contract;
         // ContractTable.EnsureAsync refused the load before reading when an update contract's table can have no history.
         var history = ContractDdl.HistoryTable(contract)!;
-        var copied = await LoaderDb.ExecuteAsync(connection, LoaderSql.CopyConflictsToHistory(contract, history), cancellationToken, ("file_id", fileId));
+        var own = contract.CreateTable ? [] : await OwnHistoryColumnsAsync(history, cancellationToken);
+        var copied = await LoaderDb.ExecuteAsync(
+            connection, LoaderSql.CopyConflictsToHistory(contract, history, own), cancellationToken, ("file_id", fileId));
         var updated = await LoaderDb.ExecuteAsync(connection, LoaderSql.UpdateConflicts(contract), cancellationToken, ("file_id", fileId));
         if (copied != updated)
         {
@@ -173,6 +175,16 @@ internal sealed class StagingPath(NpgsqlConnection connection, LoadRequest reque
         }
 
         return updated;
+    }
+
+    /// <summary>The columns of a user's own table beyond the contract's that its history keeps as well.</summary>
+    private async Task<string[]> OwnHistoryColumnsAsync(string history, CancellationToken cancellationToken)
+    {
+        var written = request.Contract.OutputColumns.Select(c => c.Name).Concat(ContractDdl.BookkeepingColumns);
+        var joined = await LoaderDb.ScalarAsync<string>(connection, LoaderSql.OwnHistoryColumns, cancellationToken,
+            ("table", ContractDdl.QualifiedTable(request.Contract.TargetTable)), ("history", ContractDdl.QualifiedTable(history)),
+            ("written", string.Join('\u001f', written)));
+        return string.IsNullOrEmpty(joined) ? [] : joined.Split('\u001f');
     }
 
     /// <summary>Rejects the valid rows whose unique column's value another row stored (<see cref="LoaderSql.MarkStoredUnique"/>).</summary>
