@@ -8,6 +8,10 @@ namespace TransactionEtl.Core.Internal;
 /// </summary>
 internal sealed partial class RowValidator
 {
+    // One box each for the whole run instead of one per row.
+    private static readonly object BoxedTrue = true;
+    private static readonly object BoxedFalse = false;
+
     private readonly Contract _contract;
     private readonly FieldSpec[] _fields;
     private readonly int _maxFieldChars;
@@ -45,6 +49,13 @@ internal sealed partial class RowValidator
 
     // The fields with an output column, so that a valid row does not walk every field for them.
     private readonly FieldSpec[] _outputFields;
+
+    // The tax step's resolution of an empty price_includes_tax on this row: what SetOutputs stores.
+    private bool _resolvedIncludesTax;
+
+    // The number of fields not valid on this row (Validate, CheckCrossField): with none, the tax step need not ask
+    // each of its inputs.
+    private int _failed;
 
     public RowValidator(Contract contract, int maxFieldChars)
     {
@@ -159,12 +170,6 @@ internal sealed partial class RowValidator
         }
     }
 
-    private bool _resolvedIncludesTax;
-
-    // The number of fields not valid on this row (Validate, CheckCrossField): with none, the tax step need not ask
-    // each of its inputs.
-    private int _failed;
-
     /// <summary>A cell not known valid on arrival: missing, or checked here (and remembered when its field has a memo).</summary>
     private bool CheckCell(int i, List<CellError> errors)
     {
@@ -243,8 +248,4 @@ internal sealed partial class RowValidator
         int minor = _currencySource[field] ? ReferenceData.Currencies[value] : -1;
         return new CellFacts(minor, field == _taxCountry ? _contract.Tax!.Rules.CandidatesFor(value) : null);
     }
-
-    // One box each for the whole run instead of one per row.
-    private static readonly object BoxedTrue = true;
-    private static readonly object BoxedFalse = false;
 }
