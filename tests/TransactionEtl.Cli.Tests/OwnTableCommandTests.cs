@@ -6,7 +6,7 @@ namespace TransactionEtl.Cli.Tests;
 
 /// <summary>
 /// A team's own table (<c>x-txetl.createTable: false</c>) with extra columns of types Npgsql has no built-in mapping
-/// for (an enum, a domain, an array of it), loaded and then corrected through real argv. <c>run</c>'s data source does
+/// for (an enum, a domain, an array of it) and a name that needs quoting, loaded and then corrected through real argv. <c>run</c>'s data source does
 /// not load the server's types (DatabaseTarget), so this is where a statement reading such a column would fail.
 /// </summary>
 public sealed class OwnTableCommandTests(PostgresFixture db) : IClassFixture<PostgresFixture>, IDisposable
@@ -22,7 +22,7 @@ public sealed class OwnTableCommandTests(PostgresFixture db) : IClassFixture<Pos
     private const string OwnTable =
         "CREATE TYPE public.mood AS ENUM ('ok', 'bad'); CREATE DOMAIN public.positive AS integer CHECK (VALUE > 0); " +
         "CREATE TABLE txetl.parts_cli_own (part_no bigint PRIMARY KEY, label text NOT NULL, price numeric, " +
-        "mood public.mood NOT NULL DEFAULT 'ok', rank public.positive DEFAULT 1, moods public.mood[] DEFAULT '{ok,bad}', " +
+        "mood public.mood NOT NULL DEFAULT 'ok', rank public.positive DEFAULT 1, moods public.mood[] DEFAULT '{ok,bad}', \"a, b\" text DEFAULT 'x', " +
         "file_id bigint NOT NULL, source_line bigint NOT NULL, loaded_at timestamptz NOT NULL DEFAULT now()); " +
         "GRANT SELECT, INSERT, UPDATE ON txetl.parts_cli_own TO txetl_loader; " +
         "CREATE TABLE txetl.parts_cli_own_history (LIKE txetl.parts_cli_own, replaced_by_file_id bigint NOT NULL, " +
@@ -55,7 +55,7 @@ public sealed class OwnTableCommandTests(PostgresFixture db) : IClassFixture<Pos
         Assert.Equal((FileStatus.Loaded, 2L, 1L), (corrected.Status, corrected.RowsLoaded, corrected.RowsUpdated));
         Assert.Equal("1 bolt 0.20 ok 1 {ok,bad}|2 nut  ok 1 {ok,bad}|3 washer 1 ok 1 {ok,bad}", await ScalarAsync(
             "SELECT string_agg(concat_ws(' ', part_no, label, coalesce(price::text, ''), mood, rank, moods), '|' ORDER BY part_no) FROM txetl.parts_cli_own"));
-        Assert.Equal("1 0.10 ok", await ScalarAsync("SELECT concat_ws(' ', part_no, price, mood) FROM txetl.parts_cli_own_history"));
+        Assert.Equal("1 0.10 ok x", await ScalarAsync("SELECT concat_ws(' ', part_no, price, mood, \"a, b\") FROM txetl.parts_cli_own_history"));
     }
 
     private async Task ExecuteAsync(string sql)

@@ -227,9 +227,11 @@ internal static class LoaderSql
     /// </summary>
     public static string CopyConflictsToHistory(Contract contract, string historyTable, IReadOnlyList<string> ownColumns)
     {
-        var stored = string.Join(", ", contract.OutputColumns.Select(c => c.Name).Concat(ContractDdl.BookkeepingColumns).Concat(ownColumns)
-            .Select(PgIdentifier.Quote));
-        var storedAsT = string.Join(", ", stored.Split(", ").Select(c => "t." + c));
+        // From the names, not split from the joined list: an own table's column may itself hold ", ".
+        var names = contract.OutputColumns.Select(c => c.Name).Concat(ContractDdl.BookkeepingColumns).Concat(ownColumns)
+            .Select(PgIdentifier.Quote).ToArray();
+        var stored = string.Join(", ", names);
+        var storedAsT = string.Join(", ", names.Select(c => "t." + c));
         return $"WITH replaced AS (SELECT {storedAsT} FROM {PgIdentifier.TargetTable(contract)} t JOIN {StageTable} s ON {KeyJoin(contract)} " +
                $"WHERE s.__errors IS NULL AND {AnyDiffers(contract)} ORDER BY s.__key FOR UPDATE OF t) " +
                $"INSERT INTO {PgIdentifier.Quote(DatabaseMigrator.Schema)}.{PgIdentifier.Quote(historyTable)} ({stored}, \"replaced_by_file_id\", \"replaced_at\") " +
