@@ -9,7 +9,11 @@ out="$(mktemp)"
 # The trx files keep every test's own output (ITestOutputHelper, captured logs) for the secret scan stage.
 logs="${TXETL_TEST_LOGS:-artifacts/test-logs}"
 rm -rf "$logs/trx"
-dotnet test TransactionEtl.slnx --nologo -v q --logger "trx;LogFilePrefix=dotnet" --results-directory "$logs/trx" 2>&1 | tee "$out"
+# A test host that reports no test starting or ending for 10 minutes is hung (the whole stage takes about 4): vstest
+# names the test that was running, leaves a mini dump and the test sequence next to the trx files, and kills the
+# host, so that a hang fails the stage in minutes instead of holding CI until its limit.
+dotnet test TransactionEtl.slnx --nologo -v q --logger "trx;LogFilePrefix=dotnet" --results-directory "$logs/trx" \
+  --blame-hang --blame-hang-timeout 10m --blame-hang-dump-type mini 2>&1 | tee "$out"
 rc=${PIPESTATUS[0]}
 # vstest prints one line per project: "Passed!  - Failed: 0, Passed: 12, Skipped: 0, Total: 12, ..."
 p=$(grep -Eo 'Passed: +[0-9]+' "$out" | awk '{s+=$2} END {print s+0}')
