@@ -154,9 +154,21 @@ internal sealed class CellMemo
     }
 
     /// <summary>The entry holding <paramref name="text"/> (not empty), or -1.</summary>
-    private int Find(ReadOnlySpan<char> text)
+    private int Find(ReadOnlySpan<char> text) => Probe(CellMemoKey.Of(text, out ulong head, out ulong tail), head, tail, text, whole: false);
+
+    /// <summary>The entry holding <paramref name="text"/> (1 to <see cref="CellMemoKey.WholeChars"/> characters), or -1.</summary>
+    // Inlined into IndexOf, with a probe that compares no string: the slot's words hold the whole text.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int FindWhole(ReadOnlySpan<char> text) =>
+        Probe(CellMemoKey.OfWhole(text, out ulong head, out ulong tail), head, tail, text, whole: true);
+
+    /// <summary>
+    /// The probe of <see cref="Find"/> and <see cref="FindWhole"/>; inlined into each, so that a constant
+    /// <paramref name="whole"/> drops the string compare from FindWhole's copy.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Probe(ulong hash, ulong head, ulong tail, ReadOnlySpan<char> text, bool whole)
     {
-        ulong hash = CellMemoKey.Of(text, out ulong head, out ulong tail);
         var slots = _slots;
         int mask = slots.Length - 1;
         for (int probe = 0, slot = Home(hash); probe < MaxProbe; probe++, slot = (slot + 1) & mask)
@@ -170,31 +182,7 @@ internal sealed class CellMemo
             // The slot's words hold the whole of a text up to eight characters, so only a longer one is compared with
             // the remembered string (whose cache line a short cell then never loads).
             if (s.Length == text.Length && s.Head == head && s.Tail == tail
-                && (text.Length <= CellMemoKey.WholeChars || text.SequenceEqual(_entries[s.Entry - 1].Cell)))
-            {
-                return s.Entry - 1;
-            }
-        }
-
-        return -1;
-    }
-
-    /// <summary>The entry holding <paramref name="text"/> (1 to <see cref="CellMemoKey.WholeChars"/> characters), or -1.</summary>
-    // Find's probe without the string compare, which such a text never needs: inlined into IndexOf.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int FindWhole(ReadOnlySpan<char> text)
-    {
-        ulong hash = CellMemoKey.OfWhole(text, out ulong head, out ulong tail);
-        var slots = _slots;
-        int mask = slots.Length - 1;
-        for (int probe = 0, slot = Home(hash); probe < MaxProbe; probe++, slot = (slot + 1) & mask)
-        {
-            ref readonly var s = ref slots[slot];
-            if (s.Entry == 0)
-            {
-                return -1;
-            }
-            if (s.Length == text.Length && s.Head == head && s.Tail == tail)
+                && (whole || text.Length <= CellMemoKey.WholeChars || text.SequenceEqual(_entries[s.Entry - 1].Cell)))
             {
                 return s.Entry - 1;
             }
