@@ -32,8 +32,10 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
     private readonly Func<HttpListenerContext, Task> _handle;
     private readonly Func<RecordedRequest, int, LoopbackResponse>? _respond;
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
+    private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private int _count;
+    private int _disposed;
 
     /// <summary>Starts a recording server on a free loopback port.</summary>
     public LoopbackHttpServer(Func<RecordedRequest, int, LoopbackResponse> respond)
@@ -107,9 +109,12 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
             HttpListenerContext context;
             try
             {
-                context = await _listener.GetContextAsync();
+                // The wait ends on _stop too: the managed listener checks that it is started before it takes the lock
+                // under which Close completes the waiting calls, so a Close between the two leaves that wait pending
+                // for ever (LoopbackHttpServerTests).
+                context = await _listener.GetContextAsync().WaitAsync(_stop.Token);
             }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
             {
                 return;
             }
@@ -185,6 +190,11 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
         // Close alone, not Stop then Close: on Linux, Stop already unbinds the port, and Close then looks the
         // port's listener up again, binds the port anew to do so, and throws "Address already in use" when another
         // test took the port in between (seen once in a full run on a loaded machine).
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        await _stop.CancelAsync();
         _listener.Close();
         try
         {
@@ -193,5 +203,6 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
         catch (ObjectDisposedException)
         {
         }
+        _stop.Dispose();
     }
 }
