@@ -8,8 +8,8 @@
 # PostgreSQL cluster (bench/lib.sh: default settings, fsync on). Loads the file once with `txetl run` and exports the
 # loaded rows of txetl.transactions (all columns, table order) with `psql \copy ... TO (FORMAT binary)`: the rows
 # pre-encoded, so loading them costs the server what our table costs and the client nothing (the floor). Then, for
-# every run, in an order that turns from run to run, each after emptying every table and a CHECKPOINT: (a) `txetl run` of the CSV with a fresh TXETL_HOME,
-# under /usr/bin/time -v; (b) `psql \copy txetl.transactions FROM ... (FORMAT binary)` of the pre-encoded rows, the
+# every run, in an order that turns from run to run, each after emptying every table and a CHECKPOINT: (a) `txetl
+# run` of the CSV with a fresh TXETL_HOME, under /usr/bin/time -v; (b) `psql \copy txetl.transactions FROM ... (FORMAT binary)` of the pre-encoded rows, the
 # first load's ledger row put back so that file_id names a ledger row; (c) `psql \copy` of the CSV into bench/run.sh's
 # plain 10-column typed table with the same primary key. Prints the medians (wall, client CPU = user + system, peak
 # RSS, WAL bytes per row, table + index bytes per row) and the medians of the per-run wall ratios txetl/floor and
