@@ -8,15 +8,15 @@
 # PostgreSQL cluster (bench/lib.sh: default settings, fsync on). Loads the file once with `txetl run` and exports the
 # loaded rows of txetl.transactions (all columns, table order) with `psql \copy ... TO (FORMAT binary)`: the rows
 # pre-encoded, so loading them costs the server what our table costs and the client nothing (the floor). Then, for
-# every run, in an order that turns from run to run, each after emptying every table and a CHECKPOINT: (a) `txetl
-# run` of the CSV with a fresh TXETL_HOME, under /usr/bin/time -v; (b) `psql \copy txetl.transactions FROM ... (FORMAT binary)` of the pre-encoded rows, the
-# first load's ledger row put back so that file_id names a ledger row; (c) `psql \copy` of the CSV into bench/run.sh's
-# plain 10-column typed table with the same primary key. Prints the medians (wall, client CPU = user + system, peak
-# RSS, WAL bytes per row, table + index bytes per row) and the medians of the per-run wall ratios txetl/floor and
-# txetl/psql: the three loads of one run share the machine's load, so the ratio is the fair figure on a busy machine.
-# A load's wall is its process's, start to exit; checks of its output run after the clock stops (raw.tsv also keeps
-# GNU time's elapsed, to 10 ms, as a cross-check).
-# Raw numbers go to bench/results/<UTC time>-floor/.
+# every run, in an order that turns from run to run, each after emptying every table and a CHECKPOINT: (a) `txetl run`
+# of the CSV with a fresh TXETL_HOME, under /usr/bin/time -v; (b) `psql \copy txetl.transactions FROM ... (FORMAT
+# binary)` of the pre-encoded rows, the first load's ledger row put back so that file_id names a ledger row; (c) `psql
+# \copy` of the CSV into bench/run.sh's plain 10-column typed table with the same primary key. Prints the medians
+# (wall, client CPU = user + system, peak RSS, WAL bytes per row, table + index bytes per row) and the medians of the
+# per-run wall ratios txetl/floor and txetl/psql: the three loads of one run share the machine's load, so the ratio is
+# the fair figure on a busy machine. A load's wall is its process's, start to exit; checks of its output run after the
+# clock stops (raw.tsv also keeps GNU time's elapsed, to 10 ms, as a cross-check). Raw numbers go to
+# bench/results/<UTC time>-floor/.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rows=1000000
@@ -25,7 +25,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --rows) rows="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     -*) echo "bench/floor.sh: unknown option '$1' (see --help)" >&2; exit 1 ;;
     *) break ;;
   esac
