@@ -227,6 +227,8 @@ public sealed class ContractTableTests(PostgresFixture db) : IClassFixture<Postg
 
         Assert.Contains("column loaded_at is missing, and onExistingKey \"update\" sets it on the rows it replaces", missing.Message, StringComparison.Ordinal);
         Assert.Contains("txetl.parts_own_fix_history", noHistory.Message, StringComparison.Ordinal);
+        // One line: a terminal shows the message's control characters as \x0a (Visible), which no one can paste.
+        Assert.Contains(ContractDdl.CreateHistory(update)!.ReplaceLineEndings(" "), noHistory.Message, StringComparison.Ordinal);
         Assert.Equal((FileStatus.Loaded, 1L), (summary.Status, summary.RowsUpdated));
         Assert.Equal(0.10m, await _t.ScalarAsync<decimal>("SELECT price FROM txetl.parts_own_fix_history WHERE part_no = 1"));
         Assert.Equal(0.20m, await _t.ScalarAsync<decimal>("SELECT price FROM txetl.parts_own_fix WHERE part_no = 1"));

@@ -62,7 +62,7 @@ internal static class ContractTable
         {
             throw new TransactionEtlException(
                 $"{sourceUri}: contract {contract.Name} says onExistingKey \"update\", but txetl.{history}, where corrections keep the rows they " +
-                $"replace, does not exist; nothing was loaded. Run as the table's owner: {ContractDdl.CreateHistory(contract)}");
+                $"replace, does not exist; nothing was loaded. Run as the table's owner: {ContractDdl.CreateHistory(contract)!.ReplaceLineEndings(" ")}");
         }
 
         await LoaderDb.ExecuteAsync(connection, LockTable, cancellationToken, ("table", contract.TargetTable));
