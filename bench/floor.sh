@@ -60,8 +60,8 @@ run_txetl() {
     >"$1.json" 2>"$1.stderr" || true
 }
 
-# check_txetl OUT: the load of run_txetl OUT must have loaded every row. Not timed: python3's start alone costs
-# 0.2-0.4 s here, which sessions 11-14 counted into txetl's wall (see docs/performance.md, session 15).
+# check_txetl OUT: the load of run_txetl OUT must have loaded every row. Not timed: with python3's start it took
+# 0.33-0.46 s here, which sessions 11-14 counted into txetl's wall (see docs/performance.md, session 15).
 check_txetl() {
   local got
   got=$(python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))[0]; print(s["status"], s["rows_loaded"])' "$1.json")
