@@ -160,7 +160,7 @@ internal static class IsoTimestamp
     {
         dayNumber = 0;
         if (s.Length != 10 || s[4] != '-' || s[7] != '-'
-            || !YearDigits(s, out int year) || !TwoDigits(s[5..7], out int month) || !TwoDigits(s[8..10], out int day)
+            || !FourDigits(s, out int year) || !TwoDigits(s[5..7], out int month) || !TwoDigits(s[8..10], out int day)
             || year < 1 || month < 1 || month > 12 || day < 1)
         {
             return false;
@@ -178,12 +178,15 @@ internal static class IsoTimestamp
         return true;
     }
 
-    /// <summary>The first four characters of <paramref name="s"/> as ASCII digits, as a number (the year of <c>YYYY-MM-DD</c>).</summary>
+    /// <summary>
+    /// The first four characters of <paramref name="s"/> (at least four) as ASCII digits, as a number: the year of
+    /// <c>YYYY-MM-DD</c> here and of a <c>year</c> field in <see cref="TemporalText"/>.
+    /// </summary>
     // The four UTF-16 units read as one 64-bit word (the first unit lowest) and checked and summed in it, instead of a
     // test and a multiply per character: a digit is a unit 0x30-0x39, so its high 12 bits are 0x003 and adding 6 does
     // not reach 0x40 (no unit carries into the next: each is at most 0x3F before the add).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool YearDigits(ReadOnlySpan<char> s, out int value)
+    public static bool FourDigits(ReadOnlySpan<char> s, out int value)
     {
         ulong units = MemoryMarshal.Read<ulong>(MemoryMarshal.AsBytes(s[..4]));
         if ((units & 0xFFF0_FFF0_FFF0_FFF0) != 0x0030_0030_0030_0030 || ((units + 0x0006_0006_0006_0006) & 0x0040_0040_0040_0040) != 0)
@@ -209,22 +212,6 @@ internal static class IsoTimestamp
             return false;
         }
         value = ((s[0] - '0') * 10) + (s[1] - '0');
-        return true;
-    }
-
-    /// <summary>ASCII digits only, as a number: four of them for a year here and in <see cref="TemporalText"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] // as TwoDigits
-    public static bool FourDigits(ReadOnlySpan<char> s, out int value)
-    {
-        value = 0;
-        foreach (char c in s)
-        {
-            if (!char.IsAsciiDigit(c))
-            {
-                return false;
-            }
-            value = (value * 10) + (c - '0');
-        }
         return true;
     }
 }
