@@ -85,7 +85,7 @@ public sealed class FileLoader
             long? fileId = null;
             try
             {
-                await LockSourceAsync(connection, request.Source, cancellationToken);
+                await LoaderDb.LockSourceAsync(connection, request.Source, cancellationToken);
                 var (original, knownSha256) = await ledger.FindLoadedBeforeAsync(cancellationToken);
                 if (original is { } loadedBefore)
                 {
@@ -122,10 +122,6 @@ public sealed class FileLoader
 
     private Task<NpgsqlConnection> ConnectAsync(SourceIdentity source, CancellationToken cancellationToken) =>
         LoaderDb.ConnectAsync(_dataSource, source, cancellationToken);
-
-    /// <summary>Waits while a live session loads the same source; a dead session's lock is already gone.</summary>
-    private static async Task LockSourceAsync(NpgsqlConnection connection, SourceIdentity source, CancellationToken cancellationToken) =>
-        await LoaderDb.LockSourceAsync(connection, source, cancellationToken);
 
     private async Task<FileSummary> AnswerAlreadyLoadedAsync(
         LedgerWriter ledger, LoadRequest request, long original, string? sha256, long started, CancellationToken cancellationToken)

@@ -19,7 +19,8 @@ internal static class LoaderDb
     }
 
     /// <summary>
-    /// Takes the source's session lock (<see cref="LoaderSql.LockSource"/>), waiting while a live session holds it, with
+    /// Takes the source's session lock (<see cref="LoaderSql.LockSource"/>), waiting while a live session holds it (a
+    /// dead session's lock is already gone), with
     /// the session's client check (<see cref="LoaderSql.CheckClientConnection"/>) set first where the server takes it.
     /// </summary>
     public static async Task LockSourceAsync(NpgsqlConnection connection, SourceIdentity source, CancellationToken cancellationToken)
