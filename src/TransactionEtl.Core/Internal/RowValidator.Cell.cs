@@ -15,7 +15,7 @@ internal sealed partial class RowValidator
             return TooLong(f, raw, errors);
         }
         string v = f.Normalize.Length == 0 ? raw : Normalizer.Apply(raw, f.Normalize);
-        if (IsOneOf(v, f.MissingValues))
+        if (f.IsMissing(v))
         {
             return !f.Required || RequiredButEmpty(f, raw, errors);
         }

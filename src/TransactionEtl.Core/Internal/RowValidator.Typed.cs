@@ -128,7 +128,7 @@ internal sealed partial class RowValidator
         var v = f.Normalize.Length == 0 ? text : text.Trim();
         // Within the size limit and not a missing value: else the string path reports or accepts it. (No typed value is
         // cleared for a cell that fails here: CheckField, which every such cell reaches, clears it first.)
-        bool valid = text.Length <= _maxFieldChars && !_spanCells.IsMissing(field, v) && TryConvertKept(f, v);
+        bool valid = text.Length <= _maxFieldChars && !f.IsMissing(v) && TryConvertKept(f, v);
         _known[field] = valid;
         if (valid && f.Type != FieldType.String && !_spanCells.ReadLater(field))
         {

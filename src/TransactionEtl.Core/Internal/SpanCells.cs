@@ -13,8 +13,6 @@ internal sealed class SpanCells
     private readonly bool[] _eligible;
     private readonly bool[] _readLater;
     private readonly bool[] _kept;
-    private readonly bool[] _emptyIsMissing;
-    private readonly string[][] _otherMissing;
     private readonly char[][] _buffers;
     private readonly int[] _lengths;
 
@@ -24,8 +22,6 @@ internal sealed class SpanCells
         _eligible = fields.Select(f => Eligible(f) && !(f.Type == FieldType.String && read.Contains(f.Index))).ToArray();
         _readLater = fields.Select(f => f.Type == FieldType.String || f.ScaleFrom >= 0 || f.PrefixFrom >= 0).ToArray();
         _kept = new bool[fields.Length];
-        _emptyIsMissing = fields.Select(f => f.MissingValues.Contains("")).ToArray();
-        _otherMissing = fields.Select(f => f.MissingValues.Where(m => m.Length > 0).ToArray()).ToArray();
         _buffers = fields.Select(_ => new char[64]).ToArray();
         _lengths = new int[fields.Length];
     }
@@ -67,26 +63,6 @@ internal sealed class SpanCells
     /// a cross-field constraint (scaleFrom) quotes it in that constraint's message.
     /// </summary>
     public bool ReadLater(int field) => _readLater[field];
-
-    /// <summary>True when <paramref name="value"/> (the cell after its normalization) is one of the field's missing values.</summary>
-    // Per kept cell: the empty text, the usual (and often the only) missing value, is one test instead of a loop
-    // that compares the cell with each string; inlined into the validator's SetCheckedCell.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool IsMissing(int field, ReadOnlySpan<char> value)
-    {
-        if (value.IsEmpty)
-        {
-            return _emptyIsMissing[field];
-        }
-        foreach (var missing in _otherMissing[field])
-        {
-            if (value.SequenceEqual(missing))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
 
     /// <summary>Keeps a copy of an eligible field's cell.</summary>
     // Up to three cells a row: inlined into the validator's SetCheckedCell, with the buffer loaded once.
