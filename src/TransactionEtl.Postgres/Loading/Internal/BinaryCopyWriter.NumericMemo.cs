@@ -20,6 +20,9 @@ internal sealed partial class BinaryCopyWriter
 {
     private const int NumericMemoSlotBits = 6;
     private const int NumericMemoTrial = 1024;
+    // A block that holds the largest numeric field: the length, the 8-byte header and eight base-10000 groups (a
+    // 96-bit mantissa), 28 bytes.
+    private const int NumericFieldBytes = 32;
 
     // By column, made on the first row: a memo for each numeric column, null for the others and for a column whose
     // values did not repeat, which WriteRow then writes with WriteNumeric alone.
@@ -72,9 +75,6 @@ internal sealed partial class BinaryCopyWriter
         entry.Head = head;
         entry.Low = low;
     }
-
-    // The largest numeric field: the length, the 8-byte header and eight base-10000 groups (a 96-bit mantissa).
-    private const int NumericFieldBytes = 32;
 
     private sealed class NumericMemo
     {
