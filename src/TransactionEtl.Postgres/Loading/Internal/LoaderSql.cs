@@ -209,21 +209,10 @@ internal static class LoaderSql
         $"WHERE s.__errors IS NULL AND {AnyDiffers(contract)}";
 
     /// <summary>
-    /// The columns of a user's own table (<c>createTable: false</c>) that the loader does not write (@written, joined by
-    /// chr(31)) and that its history table also has, joined by chr(31) in table order: a correction keeps their stored
-    /// values in the history too.
-    /// </summary>
-    public const string OwnHistoryColumns =
-        "SELECT coalesce(string_agg(a.attname::text, chr(31) ORDER BY a.attnum), '') FROM pg_attribute a " +
-        "WHERE a.attrelid = to_regclass(@table) AND a.attnum > 0 AND NOT a.attisdropped " +
-        "AND NOT a.attname = ANY (string_to_array(@written, chr(31))) AND EXISTS (SELECT 1 FROM pg_attribute h " +
-        "WHERE h.attrelid = to_regclass(@history) AND h.attname = a.attname AND h.attnum > 0 AND NOT h.attisdropped)";
-
-    /// <summary>
     /// <c>onExistingKey: update</c>, first half: every stored row a valid staged row conflicts with, locked in key order (as
     /// <see cref="Merge"/> locks, so that loads of overlapping ids wait instead of deadlocking), is copied as it is to the
     /// history table with the replacing file (@file_id) and the time; <paramref name="ownColumns"/> are an own table's
-    /// further columns (<see cref="OwnHistoryColumns"/>).
+    /// further columns that its history also has.
     /// </summary>
     public static string CopyConflictsToHistory(Contract contract, string historyTable, IReadOnlyList<string> ownColumns)
     {

@@ -177,14 +177,16 @@ internal sealed class StagingPath(NpgsqlConnection connection, LoadRequest reque
         return updated;
     }
 
-    /// <summary>The columns of a user's own table beyond the contract's that its history keeps as well.</summary>
+    /// <summary>The columns of a user's own table beyond the contract's that its history keeps as well, in table order.</summary>
     private async Task<string[]> OwnHistoryColumnsAsync(string history, CancellationToken cancellationToken)
     {
-        var written = request.Contract.OutputColumns.Select(c => c.Name).Concat(ContractDdl.BookkeepingColumns);
-        var joined = await LoaderDb.ScalarAsync<string>(connection, LoaderSql.OwnHistoryColumns, cancellationToken,
-            ("table", ContractDdl.QualifiedTable(request.Contract.TargetTable)), ("history", ContractDdl.QualifiedTable(history)),
-            ("written", string.Join('\u001f', written)));
-        return string.IsNullOrEmpty(joined) ? [] : joined.Split('\u001f');
+        var written = request.Contract.OutputColumns.Select(c => c.Name).Concat(ContractDdl.BookkeepingColumns)
+            .ToHashSet(StringComparer.Ordinal);
+        var table = await TableShape.ReadAsync(connection, ContractDdl.QualifiedTable(request.Contract.TargetTable), cancellationToken);
+        var kept = (await TableShape.ReadAsync(connection, ContractDdl.QualifiedTable(history), cancellationToken))?.Columns
+            .Select(c => c.Name).ToHashSet(StringComparer.Ordinal) ?? [];
+        return (table?.Columns ?? []).Select(c => c.Name).Where(name => !written.Contains(name) && kept.Contains(name))
+            .ToArray();
     }
 
     /// <summary>Rejects the valid rows whose unique column's value another row stored (<see cref="LoaderSql.MarkStoredUnique"/>).</summary>
